@@ -1,0 +1,37 @@
+// aclnnop/aclnn_matmul_all_reduce_add_rms_norm.h — aclnnMatmulAllReduceAddRmsNorm: y = allreduce(x1 @ x2 + bias) + residual; normOut = rmsnorm(y) * gamma. Document: mc2/matmul_all_reduce_add_rms_norm/docs/aclnnMatmulAllReduceAddRmsNorm.md.
+// Two-phase call: aclnnMatmulAllReduceAddRmsNormGetWorkspaceSize checks the arguments (161001 / 161002 with a
+// message through aclGetRecentErrMsg) and builds an executor; aclnnMatmulAllReduceAddRmsNorm runs it on a stream.
+#ifndef MC2_INCLUDE_ACLNNOP_ACLNN_MATMUL_ALL_REDUCE_ADD_RMS_NORM_H_
+#define MC2_INCLUDE_ACLNNOP_ACLNN_MATMUL_ALL_REDUCE_ADD_RMS_NORM_H_
+
+#include "aclnn/aclnn_base.h"
+#include "hccl/hccl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+ACL_FUNC_VISIBILITY aclnnStatus aclnnMatmulAllReduceAddRmsNormGetWorkspaceSize(
+    const aclTensor *x1,
+    const aclTensor *x2,
+    const aclTensor *bias,
+    const aclTensor *residual,
+    const aclTensor *gamma,
+    double epsilon,
+    const char *group,
+    const char *reduceOp,
+    int64_t commTurn,
+    int64_t streamMode,
+    const aclTensor *y,
+    const aclTensor *normOut,
+    uint64_t *workspaceSize,
+    aclOpExecutor **executor);
+
+ACL_FUNC_VISIBILITY aclnnStatus aclnnMatmulAllReduceAddRmsNorm(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
+    aclrtStream stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // MC2_INCLUDE_ACLNNOP_ACLNN_MATMUL_ALL_REDUCE_ADD_RMS_NORM_H_

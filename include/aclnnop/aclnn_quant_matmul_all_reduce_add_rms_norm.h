@@ -1,0 +1,38 @@
+// aclnnop/aclnn_quant_matmul_all_reduce_add_rms_norm.h — aclnnQuantMatmulAllReduceAddRmsNorm: int8 variant with dequantScale. Document: aclnnQuantMatmulAllReduceAddRmsNorm.md.
+// Two-phase call: aclnnQuantMatmulAllReduceAddRmsNormGetWorkspaceSize checks the arguments (161001 / 161002 with a
+// message through aclGetRecentErrMsg) and builds an executor; aclnnQuantMatmulAllReduceAddRmsNorm runs it on a stream.
+#ifndef MC2_INCLUDE_ACLNNOP_ACLNN_QUANT_MATMUL_ALL_REDUCE_ADD_RMS_NORM_H_
+#define MC2_INCLUDE_ACLNNOP_ACLNN_QUANT_MATMUL_ALL_REDUCE_ADD_RMS_NORM_H_
+
+#include "aclnn/aclnn_base.h"
+#include "hccl/hccl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+ACL_FUNC_VISIBILITY aclnnStatus aclnnQuantMatmulAllReduceAddRmsNormGetWorkspaceSize(
+    const aclTensor *x1,
+    const aclTensor *x2,
+    const aclTensor *bias,
+    const aclTensor *dequantScale,
+    const aclTensor *residual,
+    const aclTensor *gamma,
+    double epsilon,
+    const char *group,
+    const char *reduceOp,
+    int64_t commTurn,
+    int64_t streamMode,
+    const aclTensor *y,
+    const aclTensor *normOut,
+    uint64_t *workspaceSize,
+    aclOpExecutor **executor);
+
+ACL_FUNC_VISIBILITY aclnnStatus aclnnQuantMatmulAllReduceAddRmsNorm(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
+    aclrtStream stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // MC2_INCLUDE_ACLNNOP_ACLNN_QUANT_MATMUL_ALL_REDUCE_ADD_RMS_NORM_H_
