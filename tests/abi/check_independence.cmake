@@ -1,0 +1,21 @@
+# check_independence.cmake — DESIGN.md independence rules on the sources:
+#  1. impl/ includes nothing of the suite (spec/, oracle/, harness/, property_tests/, fuzz/).
+#  2. oracle/ includes nothing of impl/.
+file(GLOB_RECURSE impl_files ${ROOT}/impl/*.h ${ROOT}/impl/*.cc ${ROOT}/impl/*.cpp)
+file(GLOB_RECURSE oracle_files ${ROOT}/oracle/*.h ${ROOT}/oracle/*.cc ${ROOT}/oracle/*.cpp)
+set(violations "")
+foreach(f IN LISTS impl_files)
+  file(STRINGS ${f} hits REGEX "#[ \t]*include[ \t]*[<\"][^>\"]*(spec|oracle|harness|property_tests|fuzz|tools)/")
+  if(hits)
+    list(APPEND violations "${f}: ${hits}")
+  endif()
+endforeach()
+foreach(f IN LISTS oracle_files)
+  file(STRINGS ${f} hits REGEX "#[ \t]*include[ \t]*[<\"][^>\"]*(impl|kernels|runtime|hccl)/")
+  if(hits)
+    list(APPEND violations "${f}: ${hits}")
+  endif()
+endforeach()
+if(violations)
+  message(FATAL_ERROR "independence rule broken:\n${violations}")
+endif()
