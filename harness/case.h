@@ -1,0 +1,119 @@
+// harness/case.h — one Case value describes one call completely: operator, platform, world
+// size, every parameter of the operator's signature (tensors with dtype/shape/strides/offset/
+// format/storage shape or null; integer, double and string attributes) with optional per-rank
+// overrides, and the data seed, distribution and rank schedule.
+//
+// Its canonical one-line text form (the "descriptor", in the spirit of benchdnn's problem
+// descriptors) parses back to the same Case; every failure prints `mc2conf run '<descriptor>'`.
+//
+//   matmul_all_reduce_v2 platform=atlas_a2 world=2 x1=float16[32,64] x2=float16[64,128]s(1,64)
+//     bias=float16[128] x3=- group=comm reduce_op="sum" comm_turn=0 stream_mode=1
+//     output=float16[32,128] seed=7 dist=normal sched=0 x1@1=float16[16,64]
+//
+// Tensor values: `-` (nullptr) or `dtype[d0,d1,…]` followed by optional `s(strides)` (elements;
+// omitted = contiguous), `o(offset)` (elements), `f(format)` (omitted = nd) and `st(storage
+// shape)` (omitted = derived, see StorageShape()). String values: `"text"` (C escapes \" \\ \xHH),
+// `null` (nullptr), or `comm` (the communicator's own name, as HcclGetCommName returns it).
+#ifndef MC2_HARNESS_CASE_H_
+#define MC2_HARNESS_CASE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "acl/acl_base.h"
+
+namespace mc2::harness {
+
+enum class Platform { kAtlasA2, kAscend950 };
+std::string PlatformName(Platform platform);
+std::optional<Platform> ParsePlatform(std::string_view name);
+
+// Data distributions (harness/fill): typical values, adversarial values, exact-by-construction.
+enum class Dist { kNormal, kUniform, kCancel, kTies, kExtreme, kExact };
+std::string DistName(Dist dist);
+std::optional<Dist> ParseDist(std::string_view name);
+
+struct TensorSpec {
+    aclDataType dtype = ACL_FLOAT16;
+    std::vector<int64_t> shape;          // view shape
+    std::vector<int64_t> strides;        // elements; empty = contiguous
+    int64_t offset = 0;                  // elements into storage
+    aclFormat format = ACL_FORMAT_ND;
+    std::vector<int64_t> storage_shape;  // empty = derived
+
+    bool operator==(const TensorSpec &) const = default;
+
+    int64_t NumElements() const;  // product of the view shape; 0 for an empty tensor
+    std::vector<int64_t> Strides() const;       // explicit, or contiguous
+    std::vector<int64_t> StorageShape() const;  // explicit, or derived from shape + strides
+    bool IsContiguous() const;
+    // Elements of storage the view reaches: offset + 1 + Σ (shape[i]-1)·|stride[i]| (0 if empty).
+    int64_t StorageElementsNeeded() const;
+};
+
+// Contiguous (row-major) strides of `shape`.
+std::vector<int64_t> ContiguousStrides(const std::vector<int64_t> &shape);
+
+struct Null {
+    bool operator==(const Null &) const = default;
+};
+struct CommName {
+    bool operator==(const CommName &) const = default;
+};
+using Value = std::variant<Null, TensorSpec, int64_t, double, std::string, CommName>;
+
+enum class ParamKind { kTensor, kInt, kDouble, kString };
+struct ParamDecl {
+    std::string name;
+    ParamKind kind;
+};
+// The parameters of one ABI entry point, in call order (outputs included).
+struct OpSignature {
+    std::string op;  // e.g. "matmul_all_reduce_v2"
+    std::string api;  // e.g. "aclnnMatmulAllReduceV2"
+    std::vector<ParamDecl> params;
+    const ParamDecl *Find(std::string_view name) const;
+};
+
+struct Case {
+    std::string op;
+    Platform platform = Platform::kAtlasA2;
+    int world = 1;
+    std::map<std::string, Value> params;                    // common to every rank
+    std::map<int, std::map<std::string, Value>> overrides;  // rank -> param -> value
+    uint64_t seed = 1;
+    Dist dist = Dist::kNormal;
+    uint64_t schedule = 0;  // seed of the rank interleaving / straggler schedule; 0 = none
+
+    bool operator==(const Case &) const = default;
+
+    // The value rank `rank` passes for `name` (its override, else the common value, else Null).
+    const Value &Get(int rank, const std::string &name) const;
+    const TensorSpec *Tensor(int rank, const std::string &name) const;  // nullptr when null
+    // Sets the common value and drops overrides of `name`.
+    void Set(const std::string &name, Value value);
+    void SetForRank(int rank, const std::string &name, Value value);
+
+    // Canonical form: normalised tensors (contiguous strides and derived storage shapes
+    // dropped), overrides equal to the common value dropped.
+    void Normalize();
+    std::string ToString() const;
+};
+
+struct CaseParse {
+    std::optional<Case> value;
+    std::string error;  // one line, when !value
+};
+// Parses a descriptor; the operator must have a registered signature (harness/ops).
+CaseParse ParseCase(std::string_view text);
+
+std::string ValueToString(const Value &value);
+
+}  // namespace mc2::harness
+
+#endif  // MC2_HARNESS_CASE_H_
