@@ -1,0 +1,57 @@
+// tools/mc2conf/main.cc — entry point of the mc2conf command line: registers the subcommands,
+// parses, runs the chosen one, and turns every input error into one "mc2conf: ..." line on
+// stderr with exit status 2 (scripts and ctest rely on that contract).
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "tools/mc2conf/command.h"
+#include "tools/mc2conf/convert_cmd.h"
+
+namespace {
+
+// Errors must stay on one line, whatever the parser's message looks like.
+int Fail(const std::string &message) {
+    std::string line = message;
+    for (char &c : line) {
+        if (c == '\n' || c == '\r') {
+            c = ' ';
+        }
+    }
+    std::fprintf(stderr, "mc2conf: %s\n", line.c_str());
+    return mc2::tools::kUsageExit;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    CLI::App app{"mc2conf: conformance suite for Ascend MC2 operators", "mc2conf"};
+    app.require_subcommand(1);
+    std::vector<mc2::tools::Command> commands;
+    commands.push_back(mc2::tools::AddConvertCommand(app));
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        if (e.get_exit_code() == 0) {
+            return app.exit(e);  // --help, --help-all
+        }
+        return Fail(e.what());
+    }
+    try {
+        for (const mc2::tools::Command &c : commands) {
+            if (c.app->parsed()) {
+                return c.run();
+            }
+        }
+        return Fail("no subcommand given");
+    } catch (const mc2::tools::UsageError &e) {
+        return Fail(e.what());
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "mc2conf: internal error: %s\n", e.what());
+        return 1;
+    }
+}
