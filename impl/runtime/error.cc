@@ -25,11 +25,22 @@ ThreadErrors &Errors() {
 }  // namespace
 
 void ReportErrorString(const std::string &message) {
-    auto &e = Errors();
-    // Bound the backlog so a caller that never reads cannot grow it without limit.
-    constexpr size_t kMaxPending = 64;
-    if (e.pending.size() >= kMaxPending) e.pending.erase(e.pending.begin());
-    e.pending.push_back(message);
+    // Called from catch handlers at the ABI boundary, so it must never throw: a message that
+    // cannot be stored for lack of memory is dropped.
+    try {
+        auto &e = Errors();
+        // Bound the backlog so a caller that never reads cannot grow it without limit.
+        constexpr size_t kMaxPending = 64;
+        if (e.pending.size() >= kMaxPending) e.pending.erase(e.pending.begin());
+        e.pending.push_back(message);
+    } catch (...) {
+    }
+}
+
+std::vector<std::string> TakeThreadErrors() {
+    std::vector<std::string> out;
+    out.swap(Errors().pending);
+    return out;
 }
 
 void ReportError(const char *fmt, ...) {
@@ -38,7 +49,10 @@ void ReportError(const char *fmt, ...) {
     va_start(ap, fmt);
     std::vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    ReportErrorString(buf);
+    try {
+        ReportErrorString(buf);
+    } catch (...) {
+    }
 }
 
 }  // namespace mc2::impl
@@ -46,10 +60,15 @@ void ReportError(const char *fmt, ...) {
 extern "C" ACL_FUNC_VISIBILITY const char *aclGetRecentErrMsg() {
     auto &e = mc2::impl::Errors();
     if (e.pending.empty()) return nullptr;
-    e.returned.clear();
-    for (auto it = e.pending.rbegin(); it != e.pending.rend(); ++it) {
-        if (!e.returned.empty()) e.returned += '\n';
-        e.returned += *it;
+    try {
+        e.returned.clear();
+        for (auto it = e.pending.rbegin(); it != e.pending.rend(); ++it) {
+            if (!e.returned.empty()) e.returned += '\n';
+            e.returned += *it;
+        }
+    } catch (...) {
+        e.pending.clear();
+        return "(error messages lost: out of host memory)";
     }
     e.pending.clear();
     return e.returned.c_str();

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "acl/acl.h"
 
@@ -20,6 +21,13 @@ namespace mc2::impl {
 // Appends a message to this thread's error list (what aclGetRecentErrMsg returns and clears).
 void ReportError(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ReportErrorString(const std::string &message);
+
+// Moves this thread's pending error messages out (oldest first) without formatting them, so a
+// worker can hand them to another thread (stream tasks -> the synchronising thread).
+std::vector<std::string> TakeThreadErrors();
+
+// True between aclInit and aclFinalize.
+bool IsInitialized();
 
 // The device of the calling thread's current context, or -1 when none is set.
 int32_t CurrentDeviceId();
@@ -38,6 +46,14 @@ public:
 
 // Resolves a stream handle as the ABI receives it: nullptr means the default stream of the
 // calling thread's current context. Returns nullptr (and reports why) for an invalid handle.
+// The pointer stays valid until the handle is destroyed (aclrtDestroyStream, or for a default
+// stream: aclrtDestroyContext / the last aclrtResetDevice / aclFinalize).
+//
+// Stream semantics (impl/runtime/stream.h): tasks run in order on the stream's worker thread,
+// whose current context is the stream's context (so CurrentDeviceId() works inside a task).
+// A task returning non-zero (or throwing) puts the stream in an error state: later tasks are
+// skipped (not run) until a synchronize reports the error once; after that the stream is usable
+// again. Messages the task reported with ReportError travel to the synchronising thread.
 Stream *LookupStream(aclrtStream handle);
 
 // True when [p, p + bytes) lies inside one live allocation made by aclrtMalloc.
