@@ -17,7 +17,8 @@ int UnpackInt4(const uint8_t *packed, size_t index);
 
 // The scale the hardware applies from a dequant-scale word: the fp32 in bits 0..31 truncated
 // toward zero to fp19 (1 sign + 8 exponent + 10 mantissa bits; fp32 subnormals keep their
-// multiples of 2^-136). ±0, ±Inf pass through; a NaN stays NaN (inputs must be finite: ops.md §3).
+// multiples of 2^-136). ±0, ±Inf pass through; a NaN stays NaN (TransQuantParamV2 requires
+// finite inputs: ops.md §3).
 double DequantScale(uint64_t word);
 // The 9-bit two's-complement offset in bits 37..45, in [-256, 255].
 int DequantOffset(uint64_t word);

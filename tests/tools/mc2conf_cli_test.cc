@@ -61,7 +61,8 @@ void ExpectOutput(const std::string &args, const std::string &expected) {
 
 TEST(Mc2confConvert, DocumentedEncodings) {
     ExpectOutput("convert --to float16 1.0", "0x3C00\n");
-    ExpectOutput("convert --to float16 65520 0x477FEFFF -2.5 -0", "0x7C00\n0x7BFF\n0xC100\n0x8000\n");
+    ExpectOutput("convert --to float16 65520 0x477FEFFF -2.5 -0",
+                 "0x7C00\n0x7BFF\n0xC100\n0x8000\n");
     ExpectOutput("convert --to float16 --saturate 65520 -inf", "0x7BFF\n0xFBFF\n");
     ExpectOutput("convert --to float8_e4m3fn 464 0x43E80001", "0x7E\n0x7F\n");
     ExpectOutput("convert --to float8_e4m3fn --saturate 480", "0x7E\n");
@@ -78,8 +79,10 @@ TEST(Mc2confConvert, DocumentedDecodings) {
     ExpectOutput("convert --from hifloat8 0x6E", "0x47000000\n");
     ExpectOutput("convert --from hifloat8 0x6F 0xEF 0x80 0x01",
                  "0x7F800000\n0xFF800000\n0x7FC00000\n0x34800000\n");
-    ExpectOutput("convert --from float8_e8m0 0x00 0x7F 0xFF", "0x00400000\n0x3F800000\n0x7FC00000\n");
-    ExpectOutput("convert --from float16 0x3C00 0x8000 0x0001", "0x3F800000\n0x80000000\n0x33800000\n");
+    ExpectOutput("convert --from float8_e8m0 0x00 0x7F 0xFF",
+                 "0x00400000\n0x3F800000\n0x7FC00000\n");
+    ExpectOutput("convert --from float16 0x3C00 0x8000 0x0001",
+                 "0x3F800000\n0x80000000\n0x33800000\n");
     ExpectOutput("convert --from float4_e2m1 0xF", "0xC0C00000\n");
 }
 
