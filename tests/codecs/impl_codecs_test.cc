@@ -6,6 +6,7 @@
 // documented tie rule holds with the neighbouring floats on either side going the obvious way.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -302,7 +303,7 @@ const char *const kHif8Table[16][8] = {
 
 double ParseTableEntry(const std::string &text) {
     if (text == "+Inf") {
-        return INFINITY;
+        return std::numeric_limits<double>::infinity();
     }
     const size_t p = text.find('p');
     if (p == std::string::npos) {

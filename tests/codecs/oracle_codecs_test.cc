@@ -3,6 +3,7 @@
 // table (§8) and the complete HiFloat8 code table (§6.3). No impl/ code is involved.
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <vector>
 
@@ -235,7 +236,7 @@ TEST(OracleCodecs, Hifloat8CompleteTable) {
         }
     }
     ASSERT_EQ(table.size(), 128u);
-    table[0x6F] = INFINITY;
+    table[0x6F] = std::numeric_limits<double>::infinity();
     const Format &f = kHifloat8;
     for (uint32_t c = 0; c < 128; ++c) {
         EXPECT_EQ(Decode(f, c), table[c]) << "code 0x" << std::hex << c;
