@@ -1,0 +1,71 @@
+// oracle/internal/interval.h — rigorous interval arithmetic for the oracle's acceptance
+// intervals. Every operation returns a bound that is never on the wrong side of the real
+// result: the double result of round-to-nearest is within half an ulp of the real one, so one
+// std::nextafter step outward always encloses it (this costs at most one double ulp, far below
+// any output ulp, and needs no fesetround, which GCC does not honour without -frounding-math).
+// Endpoints may be ±Inf, meaning "infinite values are admitted on that side".
+#ifndef MC2_ORACLE_INTERNAL_INTERVAL_H_
+#define MC2_ORACLE_INTERNAL_INTERVAL_H_
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace mc2::oracle::internal {
+
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// One step toward -Inf / +Inf; infinities stay (an infinite endpoint is a statement about
+// admitted values, not a rounded number).
+inline double Down(double x) { return std::isfinite(x) ? std::nextafter(x, -kInf) : x; }
+inline double Up(double x) { return std::isfinite(x) ? std::nextafter(x, kInf) : x; }
+
+// a + b rounded outward. -Inf + +Inf (only possible when one operand is an infinite endpoint)
+// gives the widest answer for that side.
+inline double AddDown(double a, double b) {
+    const double s = a + b;
+    return std::isnan(s) ? -kInf : Down(s);
+}
+inline double AddUp(double a, double b) {
+    const double s = a + b;
+    return std::isnan(s) ? kInf : Up(s);
+}
+// a·b rounded up, for non-negative finite or infinite a, b (0·Inf counts as 0: a zero bound
+// times an unbounded factor is only formed when the factor is irrelevant).
+inline double MulUp(double a, double b) {
+    if (a == 0.0 || b == 0.0) return 0.0;
+    return Up(a * b);
+}
+
+// γ_n(u) = n·u / (1 − n·u) rounded up; +Inf when n·u ≥ 1 (the bound says nothing then).
+// n·u is exact (u is a power of two and n < 2^53); 1 − n·u is rounded down before dividing.
+inline double GammaUp(int64_t n, double u) {
+    if (n <= 0) return 0.0;
+    const double nu = static_cast<double>(n) * u;
+    if (nu >= 1.0) return kInf;
+    return Up(nu / Down(1.0 - nu));
+}
+
+// A closed set of admitted values [lo, hi] (extended reals), plus NaN when nan is set.
+struct Interval {
+    double lo = 0.0;
+    double hi = 0.0;
+    bool nan = false;
+};
+
+inline Interval Everything() { return Interval{-kInf, kInf, true}; }
+
+// The interval widened by e ≥ 0 on both sides, outward.
+inline Interval Widen(const Interval &iv, double e) {
+    if (e == 0.0) return iv;
+    return Interval{AddDown(iv.lo, -e), AddUp(iv.hi, e), iv.nan};
+}
+
+// The interval shifted by an exact value x.
+inline Interval Shift(const Interval &iv, double x) {
+    return Interval{AddDown(iv.lo, x), AddUp(iv.hi, x), iv.nan};
+}
+
+}  // namespace mc2::oracle::internal
+
+#endif  // MC2_ORACLE_INTERNAL_INTERVAL_H_
