@@ -53,13 +53,29 @@ typedef struct aclTensorList aclTensorList;
 typedef struct aclOpExecutor aclOpExecutor;
 
 // Creates a tensor descriptor over `tensorData` (a device address, may be nullptr for an
-// empty tensor). Returns nullptr on invalid arguments; the reason is available through
-// aclGetRecentErrMsg(). The descriptor does not own the memory.
+// empty tensor). The descriptor copies the dims/strides and does not own the memory.
+//
+// Only structurally unusable arguments are rejected here (nullptr returned, the reason through
+// aclGetRecentErrMsg()):
+//   - viewDimsNum > 8 or storageDimsNum > 8;
+//   - viewDims == nullptr with viewDimsNum > 0, storageDims == nullptr with storageDimsNum > 0;
+//   - stride == nullptr with viewDimsNum > 0 (strides has viewDimsNum entries, in elements);
+//   - a negative view or storage dimension;
+//   - a negative offset (in elements).
+// Everything else is accepted and carried unjudged: any dataType/format integer (also values
+// that are not enumerators), any strides (negative, zero, overlapping), zero-sized dimensions,
+// a 0-d tensor (viewDimsNum 0, dims/strides may be nullptr), storage shapes that do not match
+// the view. Operators judge them later (161001/161002 from their GetWorkspaceSize).
 ACL_FUNC_VISIBILITY aclTensor *aclCreateTensor(const int64_t *viewDims, uint64_t viewDimsNum,
                                                aclDataType dataType, const int64_t *stride, int64_t offset,
                                                aclFormat format, const int64_t *storageDims,
                                                uint64_t storageDimsNum, void *tensorData);
+// nullptr -> ACLNN_ERR_PARAM_NULLPTR; a destroyed or unknown handle -> ACLNN_ERR_PARAM_INVALID.
 ACL_FUNC_VISIBILITY aclnnStatus aclDestroyTensor(const aclTensor *tensor);
+
+// Arrays copy `value`; value == nullptr is accepted only with size 0 (an empty array),
+// otherwise nullptr is returned. Destroy: nullptr -> ACLNN_ERR_PARAM_NULLPTR; a destroyed
+// handle, or one of another array kind -> ACLNN_ERR_PARAM_INVALID.
 
 ACL_FUNC_VISIBILITY aclIntArray *aclCreateIntArray(const int64_t *value, uint64_t size);
 ACL_FUNC_VISIBILITY aclnnStatus aclDestroyIntArray(const aclIntArray *array);
@@ -70,7 +86,11 @@ ACL_FUNC_VISIBILITY aclnnStatus aclDestroyBoolArray(const aclBoolArray *array);
 ACL_FUNC_VISIBILITY aclnnStatus aclGetIntArraySize(const aclIntArray *array, uint64_t *size);
 
 // Accessors. Arrays returned through `int64_t **` are allocated with new[] and owned by the
-// caller (release with delete[]), as the CANN documents specify.
+// caller (release with delete[]), as the CANN documents specify; a 0-d tensor yields count 0
+// and an empty new[] array (still to be delete[]d).
+// Errors: a null tensor or null output pointer -> ACLNN_ERR_PARAM_NULLPTR; a handle that is
+// not a live tensor (never created, or destroyed) -> ACLNN_ERR_PARAM_INVALID, without reading
+// it. aclSetRawTensorAddr accepts addr == nullptr (as aclCreateTensor does).
 ACL_FUNC_VISIBILITY aclnnStatus aclGetViewShape(const aclTensor *tensor, int64_t **viewDims, uint64_t *viewDimsNum);
 ACL_FUNC_VISIBILITY aclnnStatus aclGetStorageShape(const aclTensor *tensor, int64_t **storageDims,
                                                    uint64_t *storageDimsNum);
