@@ -173,7 +173,8 @@ Interval RankContribution(double v_lo, double v_hi, double s_up, int64_t k, bool
     // with subnormal results are exact); flush — each of the k products and n additions may
     // lose < 2^-126.
     const double kd = static_cast<double>(k);
-    e = AddUp(e, c.subnormal_flush_allowed ? Up((2.0 * kd + 1.0) * 0x1p-126) : Up(kd * 0x1p-150));
+    // (k·2^-150 and (2k+1)·2^-126 are exact products of an integer and a power of two.)
+    e = AddUp(e, c.subnormal_flush_allowed ? (2.0 * kd + 1.0) * 0x1p-126 : kd * 0x1p-150);
     Interval acc = internal::Widen(Interval{v_lo, v_hi, false}, e);
     Interval y = internal::RoundInterval(acc, t, c.partial_rounded_to_output, c);
     if (x3 != nullptr) {

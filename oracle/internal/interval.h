@@ -1,8 +1,9 @@
 // oracle/internal/interval.h — rigorous interval arithmetic for the oracle's acceptance
 // intervals. Every operation returns a bound that is never on the wrong side of the real
 // result: the double result of round-to-nearest is within half an ulp of the real one, so one
-// std::nextafter step outward always encloses it (this costs at most one double ulp, far below
-// any output ulp, and needs no fesetround, which GCC does not honour without -frounding-math).
+// std::nextafter step outward always encloses it; sums and products whose exact error is known
+// to be zero (TwoSum, fma) are not moved, so exactly representable values stay exact. This
+// needs no fesetround, which GCC does not honour without -frounding-math.
 // Endpoints may be ±Inf, meaning "infinite values are admitted on that side".
 #ifndef MC2_ORACLE_INTERNAL_INTERVAL_H_
 #define MC2_ORACLE_INTERNAL_INTERVAL_H_
@@ -20,21 +21,35 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
 inline double Down(double x) { return std::isfinite(x) ? std::nextafter(x, -kInf) : x; }
 inline double Up(double x) { return std::isfinite(x) ? std::nextafter(x, kInf) : x; }
 
-// a + b rounded outward. -Inf + +Inf (only possible when one operand is an infinite endpoint)
-// gives the widest answer for that side.
+// a + b rounded down / up: the round-to-nearest sum corrected by the sign of its exact error
+// (Knuth's TwoSum, error-free without overflow), so an exact sum stays exact. -Inf + +Inf
+// (only possible when one operand is an infinite endpoint) gives the widest answer for that
+// side.
+inline double TwoSumError(double a, double b, double s) {
+    const double bb = s - a;
+    return (a - (s - bb)) + (b - bb);
+}
 inline double AddDown(double a, double b) {
     const double s = a + b;
-    return std::isnan(s) ? -kInf : Down(s);
+    if (std::isnan(s)) return -kInf;
+    if (!std::isfinite(s)) return s;
+    return TwoSumError(a, b, s) < 0.0 ? Down(s) : s;
 }
 inline double AddUp(double a, double b) {
     const double s = a + b;
-    return std::isnan(s) ? kInf : Up(s);
+    if (std::isnan(s)) return kInf;
+    if (!std::isfinite(s)) return s;
+    return TwoSumError(a, b, s) > 0.0 ? Up(s) : s;
 }
-// a·b rounded up, for non-negative finite or infinite a, b (0·Inf counts as 0: a zero bound
-// times an unbounded factor is only formed when the factor is irrelevant).
+// a·b rounded up, for non-negative a, b (0·Inf counts as 0: a zero bound times an unbounded
+// factor is only formed when the factor is irrelevant). The fma residual is exact unless the
+// product underflows; there one step up is taken regardless.
 inline double MulUp(double a, double b) {
     if (a == 0.0 || b == 0.0) return 0.0;
-    return Up(a * b);
+    const double p = a * b;
+    if (!std::isfinite(p)) return p;
+    if (p < 0x1p-960) return Up(p);
+    return std::fma(a, b, -p) > 0.0 ? Up(p) : p;
 }
 
 // γ_n(u) = n·u / (1 − n·u) rounded up; +Inf when n·u ≥ 1 (the bound says nothing then).
