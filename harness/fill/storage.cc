@@ -1,0 +1,95 @@
+// harness/fill/storage.cc — strided storage encode/decode (storage.h).
+#include "harness/fill/storage.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "harness/fill/element.h"
+
+namespace mc2::harness {
+namespace {
+
+int64_t Product(const std::vector<int64_t> &dims) {
+    int64_t p = 1;
+    for (int64_t d : dims) {
+        if (d <= 0) return 0;
+        if (p > std::numeric_limits<int64_t>::max() / d) return std::numeric_limits<int64_t>::max();
+        p *= d;
+    }
+    return p;
+}
+
+}  // namespace
+
+int64_t StorageCapacity(const TensorSpec &t) {
+    return std::max(Product(t.StorageShape()), t.StorageElementsNeeded());
+}
+
+size_t StorageBytes(const TensorSpec &t) { return BytesFor(StorageBits(t.dtype), StorageCapacity(t)); }
+
+std::vector<int64_t> ViewIndices(const TensorSpec &t) {
+    const int64_t n = t.NumElements();
+    std::vector<int64_t> out;
+    if (n <= 0) return out;
+    out.reserve(static_cast<size_t>(n));
+    const std::vector<int64_t> strides = t.Strides();
+    const int64_t capacity = StorageCapacity(t);
+    const size_t rank = t.shape.size();
+    std::vector<int64_t> idx(rank, 0);
+    for (int64_t e = 0; e < n; ++e) {
+        int64_t at = t.offset;
+        for (size_t d = 0; d < rank; ++d) at += idx[d] * (d < strides.size() ? strides[d] : 0);
+        out.push_back(at >= 0 && at < capacity ? at : -1);
+        for (size_t d = rank; d-- > 0;) {  // row-major increment
+            if (++idx[d] < t.shape[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return out;
+}
+
+std::vector<uint8_t> EncodeStorage(const TensorSpec &t, std::span<const double> logical) {
+    const int bits = StorageBits(t.dtype);
+    const int64_t capacity = StorageCapacity(t);
+    std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
+    const uint64_t canary = CanaryFor(t.dtype);
+    for (int64_t i = 0; i < capacity; ++i) StoreCode(bytes.data(), bits, i, canary);
+    const std::vector<int64_t> where = ViewIndices(t);
+    for (size_t e = 0; e < where.size() && e < logical.size(); ++e) {
+        if (where[e] >= 0) StoreCode(bytes.data(), bits, where[e], EncodeElement(t.dtype, logical[e]));
+    }
+    return bytes;
+}
+
+std::vector<uint8_t> PoisonStorage(const TensorSpec &t) {
+    const int bits = StorageBits(t.dtype);
+    const int64_t capacity = StorageCapacity(t);
+    std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
+    const uint64_t poison = PoisonFor(t.dtype).code;
+    for (int64_t i = 0; i < capacity; ++i) StoreCode(bytes.data(), bits, i, poison);
+    return bytes;
+}
+
+std::vector<uint64_t> ViewCodes(const TensorSpec &t, std::span<const uint8_t> bytes) {
+    const int bits = StorageBits(t.dtype);
+    const std::vector<int64_t> where = ViewIndices(t);
+    std::vector<uint64_t> codes(where.size(), 0);
+    const auto available = static_cast<int64_t>(bytes.size() * 8 / static_cast<size_t>(bits));
+    for (size_t e = 0; e < where.size(); ++e) {
+        if (where[e] >= 0 && where[e] < available) codes[e] = LoadCode(bytes.data(), bits, where[e]);
+    }
+    return codes;
+}
+
+oracle::Matrix DecodeStorage(const TensorSpec &t, std::span<const uint8_t> bytes) {
+    oracle::Matrix m;
+    const int64_t n = std::max<int64_t>(t.NumElements(), 0);
+    m.cols = t.shape.empty() ? 1 : t.shape.back();
+    m.rows = m.cols == 0 ? 0 : n / m.cols;
+    const std::vector<uint64_t> codes = ViewCodes(t, bytes);
+    m.v.reserve(codes.size());
+    for (uint64_t code : codes) m.v.push_back(DecodeElement(t.dtype, code));
+    return m;
+}
+
+}  // namespace mc2::harness

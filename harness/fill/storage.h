@@ -1,0 +1,42 @@
+// harness/fill/storage.h — tensor storage as the device sees it: logical values encoded into
+// the bytes of a strided view (strides, offset, storage shape), and back. Element (i0..in) of
+// the view lives at storage element offset + Σ ik·stride_k (the ABI's addressing; include/
+// aclnn/acl_meta.h). Storage elements the view does not reach are filled with a canary for
+// inputs (an implementation that ignores strides or the offset reads it) and with the poison
+// for outputs (an implementation that writes outside the view changes it).
+#ifndef MC2_HARNESS_FILL_STORAGE_H_
+#define MC2_HARNESS_FILL_STORAGE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "harness/case.h"
+#include "oracle/reference.h"
+
+namespace mc2::harness {
+
+// Elements of storage the harness allocates: enough for the declared storage shape and for
+// everything the view reaches (an inconsistent case must be rejected, not read out of bounds).
+int64_t StorageCapacity(const TensorSpec &t);
+size_t StorageBytes(const TensorSpec &t);
+
+// Storage element index of each view element, in row-major view order (-1 when the index
+// falls outside [0, capacity): only in cases that must be rejected).
+std::vector<int64_t> ViewIndices(const TensorSpec &t);
+
+// Storage bytes holding `logical` (row-major over the view) with the canary in the gaps.
+std::vector<uint8_t> EncodeStorage(const TensorSpec &t, std::span<const double> logical);
+// Storage bytes holding the dtype's poison everywhere.
+std::vector<uint8_t> PoisonStorage(const TensorSpec &t);
+
+// The view's values as a row-major matrix: rows = product of all dims but the last, cols = the
+// last dim (a 1-D tensor is one row; a 0-D tensor is 1x1).
+oracle::Matrix DecodeStorage(const TensorSpec &t, std::span<const uint8_t> bytes);
+// The view's raw element codes, row-major.
+std::vector<uint64_t> ViewCodes(const TensorSpec &t, std::span<const uint8_t> bytes);
+
+}  // namespace mc2::harness
+
+#endif  // MC2_HARNESS_FILL_STORAGE_H_
