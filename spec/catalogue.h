@@ -1,0 +1,44 @@
+// spec/catalogue.h — the registry of operator families: each family (spec/<op>/) contributes its
+// rule table (in check order) and its generators; the evaluation engine (expectation.cc) and the
+// generic generators (generate.cc) look operators up here. Adding an operator: a new spec/<op>/
+// folder plus one line in registry.cc.
+#ifndef MC2_SPEC_CATALOGUE_H_
+#define MC2_SPEC_CATALOGUE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/case.h"
+#include "spec/choices.h"
+#include "spec/expectation.h"
+#include "spec/generate.h"
+#include "spec/rule.h"
+
+namespace mc2::spec {
+
+struct OpFamily {
+    std::string name;              // e.g. "matmul_all_reduce"
+    std::vector<std::string> ops;  // operator ids it covers (harness signatures)
+    const std::vector<Rule> *rules = nullptr;  // check order
+    harness::Case (*generate_valid)(std::string_view op, harness::Platform, Choices &, const Limits &) = nullptr;
+    std::optional<harness::Case> (*generate_typical)(std::string_view op, harness::Platform, Choices &) = nullptr;
+};
+
+// Every registered family (registry.cc), in registration order.
+const std::vector<OpFamily> &AllFamilies();
+const OpFamily *FindFamily(std::string_view op);
+
+// The rules that apply to `op` on `platform`, in check order.
+std::vector<const Rule *> RulesFor(std::string_view op, harness::Platform platform);
+// Looks a rule up by id across all families.
+const Rule *FindRule(std::string_view id);
+
+// The expectation from rank `rank`'s own arguments only (per-rank rules; no cross-rank rule).
+// Cross-rank rules call it for the other ranks.
+Expectation OwnExpectation(const harness::Case &c, int rank);
+
+}  // namespace mc2::spec
+
+#endif  // MC2_SPEC_CATALOGUE_H_

@@ -1,0 +1,780 @@
+// spec/matmul_all_reduce/rules.cc — the constraint catalogue of aclnnMatmulAllReduce (V1) and
+// aclnnMatmulAllReduceV2, one rule per documented constraint, in the vendor's check order:
+// null → dtype → attributes → format → shape → generated inner layer → empty tensors → tiling →
+// execution → cross-rank consequences (spec-notes/ops.md §1.2, §2.1, §8).
+//
+// Decisions where the sources disagree are written into the rule text; the summary is in the
+// rendered catalogue (mc2conf spec --markdown).
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+
+#include "spec/matmul_all_reduce/matmul_all_reduce.h"
+
+namespace mc2::spec::matmul_all_reduce {
+namespace {
+
+using harness::Case;
+using harness::Platform;
+using harness::TensorSpec;
+using harness::Value;
+
+const std::vector<std::string> kBoth = {kV1, kV2};
+const std::vector<std::string> kOnlyV2 = {kV2};
+const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
+constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
+
+// ---- citations ----
+const std::string kDocDir = "hicann/ops-transformer mc2/matmul_all_reduce/docs/";
+std::string V1(const std::string &section) { return kDocDir + "aclnnMatmulAllReduce.md, " + section; }
+std::string V2(const std::string &section) { return kDocDir + "aclnnMatmulAllReduceV2.md, " + section; }
+std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
+
+// ---- expected codes ----
+struct Code {
+    Outcome outcome;
+    int32_t status;
+    std::vector<int32_t> also_accepted;
+    bool inner_error_accepted;
+};
+const Code kNullptr{Outcome::kStatus, 161001, {}, false};
+const Code kInvalid{Outcome::kStatus, 161002, {}, false};
+const Code kInner{Outcome::kInnerError, 0, {}, false};
+
+using Pred = std::function<bool(const Case &, int)>;
+using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
+
+void Add(std::vector<Rule> &table, std::string id, const std::vector<std::string> &ops, Stage stage, Layer layer,
+         const Code &code, std::string text, std::string citation, Pred violated, Viol violate,
+         Scope scope = Scope::kRank, const std::vector<Platform> &platforms = kAllPlatforms) {
+    Rule r;
+    r.id = std::move(id);
+    r.ops = ops;
+    r.platforms = platforms;
+    r.stage = stage;
+    r.layer = layer;
+    r.scope = scope;
+    r.outcome = code.outcome;
+    r.status = code.status;
+    r.also_accepted = code.also_accepted;
+    r.inner_error_accepted = code.inner_error_accepted;
+    r.text = std::move(text);
+    r.citation = std::move(citation);
+    r.violated = std::move(violated);
+    r.violate = std::move(violate);
+    table.push_back(std::move(r));
+}
+
+// ---- reading one rank's arguments ----
+const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
+
+int64_t IntOr(const Case &c, int rank, const char *name, int64_t fallback) {
+    const Value &v = c.Get(rank, name);
+    if (const auto *i = std::get_if<int64_t>(&v)) return *i;
+    return fallback;
+}
+
+bool Contains(const std::vector<aclDataType> &list, aclDataType d) {
+    return std::find(list.begin(), list.end(), d) != list.end();
+}
+
+// Dense row-major layout, ignoring the strides of dims of size 1 (they address nothing); an
+// empty tensor is trivially dense.
+bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides) {
+    if (DimProduct(shape, 0, shape.size()) == 0) return true;
+    int64_t expected = 1;
+    for (size_t i = shape.size(); i-- > 0;) {
+        if (shape[i] != 1 && strides[i] != expected) return false;
+        expected *= shape[i];
+    }
+    return true;
+}
+bool Dense(const TensorSpec &t) { return t.strides.empty() || Dense(t.shape, t.Strides()); }
+// The pattern the vendor detects as a transposed x2 (ops.md §1.4): the last two axes swapped.
+bool TransposedDense(const TensorSpec &t) {
+    if (t.shape.size() != 2) return false;
+    const auto s = t.Strides();
+    return Dense({t.shape[1], t.shape[0]}, {s[1], s[0]});
+}
+
+std::vector<int64_t> Lead(const TensorSpec &x1) {
+    return x1.shape.empty() ? std::vector<int64_t>{} : std::vector<int64_t>(x1.shape.begin(), x1.shape.end() - 1);
+}
+int64_t M(const TensorSpec &x1) { return x1.shape.empty() ? 1 : DimProduct(x1.shape, 0, x1.shape.size() - 1); }
+
+// ---- editing ----
+bool IsV2(const Case &c) { return c.op == kV2; }
+
+// Applies `edit` to every rank's parameters; nullopt when it changed no rank.
+std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
+    std::vector<ParamMap> per = EffectiveParams(valid);
+    bool any = false;
+    for (int r = 0; r < static_cast<int>(per.size()); ++r) any = edit(r, per[static_cast<size_t>(r)]) || any;
+    if (!any) return std::nullopt;
+    Case out = valid;
+    AssignPerRank(out, per);
+    return out;
+}
+
+// Applies `edit` to every rank's geometry (ranks where it returns false keep theirs).
+std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int, Geometry &)> &edit) {
+    const bool v2 = IsV2(valid);
+    return EditRanks(valid, [&](int r, ParamMap &p) {
+        auto g = ReadGeometry(p);
+        if (!g || !edit(r, *g)) return false;
+        WriteGeometry(p, *g, v2);
+        return true;
+    });
+}
+
+std::optional<Case> SetAll(const Case &valid, const char *name, Value v) {
+    Case out = valid;
+    out.Set(name, std::move(v));
+    return out;
+}
+
+// The valid case with the optional tensor `name` (bias, x3) present on every rank, so that a
+// dtype violation can be placed on it; other names leave the case as it is.
+Case WithOptional(const Case &valid, const std::string &name) {
+    if (name != "bias" && name != "x3") return valid;
+    auto c = EditGeometry(valid, [&](int, Geometry &g) {
+        (name == "bias" ? g.bias : g.x3) = true;
+        return true;
+    });
+    return c ? *c : valid;
+}
+
+// A dtype rule on a tensor column: `name` must have a dtype of the table's column.
+void AddDtypeList(std::vector<Rule> &t, const std::string &id, const std::vector<std::string> &ops, const char *name,
+                  aclDataType DtypeRow::*column, const std::string &text, const std::string &cite) {
+    Add(
+        t, id, ops, Stage::kDtype, Layer::kOpApi, kInvalid, text, cite,
+        [name, column](const Case &c, int r) {
+            const TensorSpec *x = T(c, r, name);
+            return x && !Contains(Allowed(c.platform, column), x->dtype);
+        },
+        [name](const Case &valid, Choices &ch) {
+            const aclDataType bad = ch.Pick(ForeignDtypes());
+            const std::string n = name;
+            return EditRanks(WithOptional(valid, n), [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, n);
+                if (!x) return false;
+                x->dtype = bad;
+                return true;
+            });
+        });
+}
+
+// A dtype equality rule: `name`'s dtype must equal x1's.
+void AddDtypeEq(std::vector<Rule> &t, const std::string &id, const std::vector<std::string> &ops, const char *name,
+                const std::string &text, const std::string &cite) {
+    Add(
+        t, id, ops, Stage::kDtype, Layer::kOpApi, kInvalid, text, cite,
+        [name](const Case &c, int r) {
+            const TensorSpec *x = T(c, r, name);
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x && x1 && x->dtype != x1->dtype;
+        },
+        [name](const Case &valid, Choices &) {
+            const std::string n = name;
+            return EditRanks(WithOptional(valid, n), [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, n);
+                if (!x) return false;
+                x->dtype = OtherHalf(x->dtype);
+                return true;
+            });
+        });
+}
+
+std::vector<Rule> Build() {
+    std::vector<Rule> t;
+
+    // ---------------------------------------------------------------- null (161001)
+    for (const char *name : {"x1", "x2", "output"}) {
+        Add(
+            t, std::string("mar.null.") + name, kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
+            std::string(name) + " must not be a null pointer.",
+            V1("返回值 (ACLNN_ERR_PARAM_NULLPTR: x1, x2 or output null)") + "; " + Notes("§2.1 op_api step 1"),
+            [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
+            [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
+    }
+    Add(
+        t, "mar.null.reduce_op", kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
+        "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour, a crash); this "
+        "suite requires a clean 161001 before anything else is checked.",
+        Notes("§2.1 op_api step 3, §8.3 (reduceOp comparison)"),
+        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "reduce_op")); },
+        [](const Case &valid, Choices &) { return SetAll(valid, "reduce_op", harness::Null{}); });
+
+    // ---------------------------------------------------------------- dtype (161002)
+    const std::string dtype_cite = V1("参数说明 (数据类型 column)") + "; " + Notes("§2.1 op_api step 2");
+    AddDtypeList(t, "mar.dtype.x1", kBoth, "x1", &DtypeRow::x1, "x1 dtype must be FLOAT16 or BFLOAT16.", dtype_cite);
+    AddDtypeList(t, "mar.dtype.x2", kBoth, "x2", &DtypeRow::x2, "x2 dtype must be FLOAT16 or BFLOAT16.", dtype_cite);
+    AddDtypeList(t, "mar.dtype.output", kBoth, "output", &DtypeRow::output,
+                 "output dtype must be FLOAT16 or BFLOAT16.", dtype_cite);
+    AddDtypeList(t, "mar.dtype.bias", kBoth, "bias", &DtypeRow::bias,
+                 "bias (when present) dtype must be FLOAT16 or BFLOAT16.", dtype_cite);
+    AddDtypeList(t, "mar.dtype.x3", kOnlyV2, "x3", &DtypeRow::x3, "x3 (when present) dtype must be FLOAT16 or BFLOAT16.",
+                 V2("参数说明 (x3 row)") + "; " + Notes("§2.1 op_api step 2"));
+    AddDtypeEq(t, "mar.dtype.x3_eq_x1", kOnlyV2, "x3", "x3 (when present) must have x1's dtype.",
+               V2("返回值 / 约束说明") + "; " + Notes("§2.1 op_api step 2 (dtype(x3)==dtype(x1))"));
+    const std::string same_cite = V1("约束说明 (x1、x2、bias的数据类型要和output一致)") + "; " + Notes("§2.1 op_api step 2");
+    AddDtypeEq(t, "mar.dtype.x2_eq_x1", kBoth, "x2", "x2 must have x1's dtype.", same_cite);
+    AddDtypeEq(t, "mar.dtype.output_eq_x1", kBoth, "output", "output must have x1's dtype.", same_cite);
+    AddDtypeEq(t, "mar.dtype.bias_eq_x1", kBoth, "bias", "bias (when present) must have x1's dtype.", same_cite);
+
+    // ---------------------------------------------------------------- attributes (161002)
+    Add(
+        t, "mar.attr.reduce_op", kBoth, Stage::kAttr, Layer::kOpApi, kInvalid,
+        "reduceOp must be exactly \"sum\" (exact comparison: \"sumX\" and \"SUM\" are refused too).",
+        V1("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.1 op_api step 3, §8.3"),
+        [](const Case &c, int r) {
+            const Value &v = c.Get(r, "reduce_op");
+            if (std::holds_alternative<harness::Null>(v)) return false;  // mar.null.reduce_op
+            const auto *s = std::get_if<std::string>(&v);
+            return !s || *s != "sum";
+        },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> bad = {"max", "min", "prod", "SUM", "sumX", "sum ", ""};
+            return SetAll(valid, "reduce_op", ch.Pick(bad));
+        });
+    Add(
+        t, "mar.attr.stream_mode", kBoth, Stage::kAttr, Layer::kOpApi, kInvalid,
+        "streamMode must be 1 (ACL_STOP_ON_FAILURE).",
+        V1("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.1 op_api step 3"),
+        [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
+        [](const Case &valid, Choices &ch) {
+            return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
+        });
+    Add(
+        t, "mar.attr.comm_turn_negative", kBoth, Stage::kAttr, Layer::kOpApi,
+        Code{Outcome::kStatus, 161002, {}, true},
+        "commTurn must not be negative. The documents allow only 0 and the vendor refuses every non-zero value in "
+        "tiling (inner error); this suite's implementation splits the communication by commTurn and refuses a "
+        "negative count as an invalid attribute (161002). Either answer conforms.",
+        V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)"),
+        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
+        [](const Case &valid, Choices &ch) {
+            return SetAll(valid, "comm_turn", -ch.Int(1, 16));
+        });
+
+    // ---------------------------------------------------------------- format (161002)
+    Add(
+        t, "mar.format.x2_nz", kBoth, Stage::kFormat, Layer::kOpApi, kInvalid,
+        "x2 must be ND: a weight-NZ x2 (format FRACTAL_NZ with 4-D storage) is refused by the non-quantised op.",
+        V1("参数说明 (x2 数据格式: ND)") + "; " + Notes("§1.4, §2.1 op_api step 4"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
+        },
+        [](const Case &valid, Choices &) {
+            return EditRanks(valid, [](int, ParamMap &p) {
+                TensorSpec *x2 = TensorIn(p, "x2");
+                if (!x2 || x2->shape.size() != 2) return false;
+                const int64_t k = std::max<int64_t>(x2->shape[0], 1), n = std::max<int64_t>(x2->shape[1], 1);
+                x2->format = ACL_FORMAT_FRACTAL_NZ;
+                x2->storage_shape = {(n + 15) / 16, (k + 15) / 16, 16, 16};
+                return true;
+            });
+        });
+
+    // ---------------------------------------------------------------- shape (161002)
+    Add(
+        t, "mar.shape.negative", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "No dim or stride of a present tensor may be negative (suite requirement: the documents describe shapes "
+        "as sizes; the vendor's behaviour is unspecified).",
+        Notes("§1.3 (view shapes)"),
+        [](const Case &c, int r) {
+            for (const char *name : {"x1", "x2", "bias", "x3", "output"}) {
+                const TensorSpec *x = T(c, r, name);
+                if (!x) continue;
+                for (int64_t d : x->shape) if (d < 0) return true;
+                for (int64_t s : x->strides) if (s < 0) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            const std::string name = ch.Bool() ? "x1" : "output";
+            const int64_t d = -ch.Int(1, 4);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, name);
+                if (!x || x->shape.empty()) return false;
+                x->shape[0] = d;
+                x->strides.clear();
+                x->storage_shape.clear();
+                return true;
+            });
+        });
+    Add(
+        t, "mar.shape.x2_rank", kBoth, Stage::kShape, Layer::kOpApi, kInvalid, "x2 must be 2-D (k, n).",
+        V1("约束说明 (x2必须是二维)") + "; " + Notes("§2.1 op_api step 5"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && x2->shape.size() != 2;
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool three = ch.Bool();
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x2 = TensorIn(p, "x2");
+                if (!x2 || x2->shape.size() != 2) return false;
+                x2->shape = three ? std::vector<int64_t>{1, x2->shape[0], x2->shape[1]}
+                                  : std::vector<int64_t>{x2->shape[0] * x2->shape[1]};
+                x2->strides.clear();
+                x2->storage_shape.clear();
+                return true;
+            });
+        });
+    Add(
+        t, "mar.shape.x1_rank", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "x1 must be 2-D (m, k) or 3-D (b, s, k).",
+        V1("约束说明 (输入x1可为二维或者三维)") + "; " + Notes("§2.1 op_api step 5"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && (x1->shape.size() < 2 || x1->shape.size() > 3);
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool one_d = ch.Bool();
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x1 || x1->shape.empty()) return false;
+                if (one_d) {
+                    x1->shape = {x1->shape.back()};
+                } else {
+                    while (x1->shape.size() < 4) x1->shape.insert(x1->shape.begin(), 1);
+                }
+                x1->strides.clear();
+                return true;
+            });
+        });
+    Add(
+        t, "mar.shape.k", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "The last dim of x1 must equal x2's first dim (k), compared on view shapes.",
+        V1("约束说明 (k轴相等)") + "; " + Notes("§1.3, §2.1 op_api step 5"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x1 && x2 && !x1->shape.empty() && !x2->shape.empty() && x1->shape.back() != x2->shape[0];
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 16);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x1 || x1->shape.empty()) return false;
+                x1->shape.back() += delta;
+                x1->strides.clear();
+                return true;
+            });
+        });
+    Add(
+        t, "mar.shape.output", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "output must be (b, s, n) for x1 (b, s, k) and (m, n) for x1 (m, k).",
+        V1("约束说明 (输出output的shape)") + "; " + Notes("§2.1 op_api step 5"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            const TensorSpec *x2 = T(c, r, "x2");
+            const TensorSpec *out = T(c, r, "output");
+            if (!x1 || !x2 || !out || x2->shape.size() < 2) return false;
+            std::vector<int64_t> want = Lead(*x1);
+            want.push_back(x2->shape[1]);
+            return out->shape != want;
+        },
+        [](const Case &valid, Choices &ch) {
+            const int mode = static_cast<int>(ch.Int(0, 2));
+            const int64_t delta = ch.Int(1, 8);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *out = TensorIn(p, "output");
+                if (!out || out->shape.empty()) return false;
+                if (mode == 0) {
+                    out->shape.back() += delta;
+                } else if (mode == 1) {
+                    out->shape.front() += delta;
+                } else if (out->shape.size() == 2) {
+                    out->shape.insert(out->shape.begin(), 1);
+                } else {
+                    out->shape = {DimProduct(out->shape, 0, out->shape.size() - 1), out->shape.back()};
+                }
+                out->strides.clear();
+                return true;
+            });
+        });
+    Add(
+        t, "mar.shape.x3", kOnlyV2, Stage::kShape, Layer::kOpApi, kInvalid,
+        "x3 (when present) must have output's shape. (The V2 parameter table gives x3 as 2-D, but output may be "
+        "3-D and the op_api compares the two shapes; the shape equality is the rule.)",
+        V2("参数说明 (x3: shape与MatMul计算后的shape一致)") + "; " + Notes("§2.1 op_api step 5"),
+        [](const Case &c, int r) {
+            const TensorSpec *x3 = T(c, r, "x3");
+            const TensorSpec *out = T(c, r, "output");
+            return x3 && out && x3->shape != out->shape;
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool last = ch.Bool();
+            const int64_t delta = ch.Int(1, 8);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                const TensorSpec *out = TensorIn(p, "output");
+                const TensorSpec *x1 = TensorIn(p, "x1");
+                if (!out || !x1 || out->shape.empty()) return false;
+                TensorSpec x3;
+                x3.dtype = x1->dtype;
+                x3.shape = out->shape;
+                (last ? x3.shape.back() : x3.shape.front()) += delta;
+                p["x3"] = x3;
+                return true;
+            });
+        });
+    Add(
+        t, "mar.shape.bias", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "bias (when present) must be 1-D (n). (The parameter table says rank 0-1; the constraints and the op_api "
+        "require exactly (n), which is the rule.)",
+        V1("约束说明 (bias若非空，其shape为(n))") + "; " + Notes("§2.1 op_api step 5, §8.2"),
+        [](const Case &c, int r) {
+            const TensorSpec *bias = T(c, r, "bias");
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (!bias || !x2 || x2->shape.size() < 2) return false;
+            return bias->shape != std::vector<int64_t>{x2->shape[1]};
+        },
+        [](const Case &valid, Choices &ch) {
+            const int mode = static_cast<int>(ch.Int(0, 2));
+            const int64_t delta = ch.Int(1, 16);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                const TensorSpec *x2 = TensorIn(p, "x2");
+                const TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x2 || !x1 || x2->shape.size() != 2) return false;
+                const int64_t n = x2->shape[1];
+                TensorSpec bias;
+                bias.dtype = x1->dtype;
+                bias.shape = mode == 0 ? std::vector<int64_t>{n + delta}
+                             : mode == 1 ? std::vector<int64_t>{}
+                                         : std::vector<int64_t>{1, n};
+                p["bias"] = bias;
+                return true;
+            });
+        });
+    Add(
+        t, "mar.shape.x1_contiguous", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "x1 must be contiguous (strides of size-1 dims are ignored). The parameter table marks x1 as "
+        "non-contiguous ×; the vendor op_api has no explicit check, this suite requires 161002.",
+        V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && !Dense(*x1);
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t pad = ch.Int(1, 8);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x1 || x1->NumElements() == 0 || x1->shape.size() < 2) return false;
+                std::vector<int64_t> s = harness::ContiguousStrides(x1->shape);
+                for (size_t i = 0; i + 1 < x1->shape.size(); ++i) {
+                    if (x1->shape[i] >= 2) {
+                        s[i] += pad;
+                        x1->strides = s;
+                        return true;
+                    }
+                }
+                return false;
+            });
+        });
+    Add(
+        t, "mar.shape.x2_strides", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix (strides (1, k)); other "
+        "non-contiguous layouts are refused (suite requirement; the documents allow only the last-two-axes "
+        "transpose).",
+        V1("参数说明 (x2: 支持最后两轴转置情况下的非连续的tensor)") + "; " + Notes("§1.4"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && x2->shape.size() == 2 && !Dense(*x2) && !TransposedDense(*x2);
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t pad = ch.Int(1, 8);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x2 = TensorIn(p, "x2");
+                if (!x2 || x2->shape.size() != 2 || x2->NumElements() == 0) return false;
+                const int64_t k = x2->shape[0], n = x2->shape[1];
+                if (k >= 2) {
+                    x2->strides = {n + pad, 1};  // padded rows
+                } else if (n >= 2) {
+                    x2->strides = {1, k + pad};  // transposed with padded columns
+                } else {
+                    return false;
+                }
+                x2->storage_shape.clear();
+                return true;
+            });
+        });
+    Add(
+        t, "mar.shape.storage", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "Every present tensor's storage (the product of its storage shape; derived from shape and strides unless "
+        "given, an offset needs an explicit storage shape) must cover the elements its view reaches "
+        "(offset + 1 + Σ (shape[i]-1)·|stride[i]|). The vendor does not check (it would read or write out of "
+        "bounds); this suite requires 161002.",
+        Notes("§1.3; harness/case.h StorageElementsNeeded"),
+        [](const Case &c, int r) {
+            for (const char *name : {"x1", "x2", "bias", "x3", "output"}) {
+                const TensorSpec *x = T(c, r, name);
+                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"x1", "x2", "output"};
+            const std::string name = ch.Pick(names);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, name);
+                if (!x) return false;
+                const int64_t needed = x->StorageElementsNeeded();
+                if (needed < 1) return false;
+                x->storage_shape = {needed - 1};
+                return true;
+            });
+        });
+
+    // ---------------------------------------------------------------- generated inner layer
+    Add(
+        t, "mar.inner.group_null", kBoth, Stage::kInnerNull, Layer::kTiling, kNullptr,
+        "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
+        "which returns 161001.",
+        Notes("§1.2 item 2, §8.3 (Y UT CSVs expect PARAM_NULLPTR)"),
+        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+
+    // ---------------------------------------------------------------- empty tensors
+    Add(
+        t, "mar.empty.m_zero", kBoth, Stage::kEmpty, Layer::kTiling, Code{Outcome::kInnerError, 0, {161002}, false},
+        "m (or b·s) == 0 is refused: tiling rejects an empty output (inner error); the older unit tests expect "
+        "161002 from GetWorkspaceSize, so 161002 is accepted too.",
+        Notes("§2.1 (UT: x1 (0,32) → 161002; tiling: output must not be empty), §8.1, §8.3"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && x1->shape.size() >= 2 && M(*x1) == 0;
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool outer = ch.Bool();
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                (outer || g.lead.size() < 2 ? g.lead.front() : g.lead.back()) = 0;
+                return true;
+            });
+        });
+    Add(
+        t, "mar.empty.k_zero", kBoth, Stage::kEmpty, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, false},
+        "k == 0 with m, n > 0 is supported: output = allreduce(broadcast(bias) + x3), zeros without them.",
+        Notes("§2.1 (UT: x1 (16,0), x2 (0,16) → SUCCESS; dedicated empty-k kernel)"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x1 && x2 && x1->shape.size() >= 2 && x2->shape.size() == 2 && x1->shape.back() == 0 &&
+                   M(*x1) > 0 && x2->shape[1] > 0;
+        },
+        [](const Case &valid, Choices &) {
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.k = 0;
+                g.transposed = false;
+                return true;
+            });
+        });
+
+    // ---------------------------------------------------------------- tiling (inner error class)
+    Add(
+        t, "mar.tiling.world_size_a2", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "Atlas A2: the world size must be 1, 2, 4 or 8 (HCCS full mesh).",
+        V1("约束说明 (支持1、2、4、8卡)") + "; " + Notes("§2.1 (tiling: rank size)"),
+        [](const Case &c, int) {
+            const auto &ok = WorldSizes(Platform::kAtlasA2);
+            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
+        },
+        [](const Case &valid, Choices &ch) {
+            Case out = valid;
+            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7, 16})));
+            return std::optional<Case>(out);
+        },
+        Scope::kRank, {Platform::kAtlasA2});
+    Add(
+        t, "mar.tiling.world_size_950", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64.",
+        Notes("§2.1 (rank size {1,2,4,8,16,32,64} on Ascend 950 per the newer tiling code Y), §8.1"),
+        [](const Case &c, int) {
+            const auto &ok = WorldSizes(Platform::kAscend950);
+            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
+        },
+        [](const Case &valid, Choices &ch) {
+            Case out = valid;
+            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7, 12})));
+            return std::optional<Case>(out);
+        },
+        Scope::kRank, {Platform::kAscend950});
+    Add(
+        t, "mar.tiling.dims_int32", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "b·s (m), k and n must each be at most 2147483647 (INT32_MAX).",
+        V1("约束说明 (b*s、m、k、n的值均不得超过2147483647)") + "; " + Notes("§2.1 (tiling)"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (!x1 || !x2 || x1->shape.empty() || x2->shape.size() != 2) return false;
+            return M(*x1) > kInt32Max || x1->shape.back() > kInt32Max || x2->shape[1] > kInt32Max;
+        },
+        [](const Case &valid, Choices &ch) {
+            // Only m is made huge, with k = n = 0, so that every tensor stays empty (no storage)
+            // and m != 0 keeps the older versions' empty-m refusal out of the way.
+            const bool three_d = ch.Bool();
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.lead = three_d ? std::vector<int64_t>{65536, 32768} : std::vector<int64_t>{kInt32Max + 1};
+                g.k = 0;
+                g.n = 0;
+                g.transposed = false;
+                return true;
+            });
+        });
+    Add(
+        t, "mar.tiling.empty_bias", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "A present bias must not be empty (n == 0 with a bias).", Notes("§2.1 (tiling: bias, x3 must not be empty)"),
+        [](const Case &c, int r) {
+            const TensorSpec *bias = T(c, r, "bias");
+            return bias && bias->NumElements() == 0;
+        },
+        [](const Case &valid, Choices &) {
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.n = 0;
+                g.bias = true;
+                g.transposed = false;
+                return true;
+            });
+        });
+    Add(
+        t, "mar.tiling.empty_x3", kOnlyV2, Stage::kTiling, Layer::kTiling, kInner,
+        "A present x3 must not be empty.", Notes("§2.1 (tiling: bias, x3 must not be empty)"),
+        [](const Case &c, int r) {
+            const TensorSpec *x3 = T(c, r, "x3");
+            return x3 && x3->NumElements() == 0;
+        },
+        [](const Case &valid, Choices &) {
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.n = 0;
+                g.bias = false;
+                g.x3 = true;
+                g.transposed = false;
+                return true;
+            });
+        });
+    Add(
+        t, "mar.tiling.empty_output", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "output must not be empty (n == 0).", Notes("§2.1 (tiling: output must not be empty)"),
+        [](const Case &c, int r) {
+            const TensorSpec *out = T(c, r, "output");
+            return out && out->NumElements() == 0;
+        },
+        [](const Case &valid, Choices &) {
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.n = 0;
+                g.bias = false;
+                g.x3 = false;
+                g.transposed = false;
+                return true;
+            });
+        });
+    Add(
+        t, "mar.tiling.comm_turn_positive", kBoth, Stage::kTiling, Layer::kTiling,
+        Code{Outcome::kSuccess, 0, {}, true},
+        "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
+        "implementation splits the communication into commTurn pieces. Success is expected; a tiling refusal "
+        "(561xxx, nothing written) conforms too.",
+        V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (UT: commTurn=8 passes op_api)"),
+        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
+        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
+
+    // ---------------------------------------------------------------- execution
+    Add(
+        t, "mar.runtime.unknown_group", kBoth, Stage::kRuntime, Layer::kRuntime,
+        Code{Outcome::kRuntimeError, 0, {161002}, false},
+        "group must name a live communicator (HcclGetCommName). A literal name is taken to name none: the vendor "
+        "does not check it in GetWorkspaceSize and fails at execution; an implementation may refuse it early "
+        "with 161002.",
+        V1("参数说明 (group: 通过HcclGetCommName获取)") + "; " + Notes("§1 ambiguities (group name not checked)"),
+        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"no_such_group", "test_group", ""};
+            return SetAll(valid, "group", ch.Pick(names));
+        });
+
+    // ---------------------------------------------------------------- cross-rank
+    Add(
+        t, "mar.xrank.peer_failed", kBoth, Stage::kCrossRank, Layer::kRuntime,
+        Code{Outcome::kRuntimeError, 0, {}, false},
+        "When another rank's call fails (its own rule), a rank whose own arguments pass cannot complete the "
+        "all-reduce: it must fail with a runtime error within bounded time, never hang.",
+        "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4"),
+        [](const Case &c, int r) {
+            for (int q = 0; q < c.world; ++q) {
+                if (q != r && OwnExpectation(c, q).outcome != Outcome::kSuccess) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            if (valid.world < 2) return std::nullopt;
+            Case out = valid;
+            const int r = static_cast<int>(ch.Int(0, valid.world - 1));
+            switch (ch.Int(0, 3)) {
+                case 0: out.SetForRank(r, "reduce_op", std::string("max")); break;
+                case 1: out.SetForRank(r, "stream_mode", int64_t{0}); break;
+                case 2: out.SetForRank(r, "group", harness::Null{}); break;
+                default: out.SetForRank(r, "x1", harness::Null{}); break;
+            }
+            return out;
+        },
+        Scope::kCrossRank);
+    Add(
+        t, "mar.xrank.mismatch", kBoth, Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        "All ranks must agree on the all-reduced buffer: m (b·s), n and the output dtype (k, bias and x3 may "
+        "differ per rank). Ranks that disagree must all fail with a runtime error within bounded time.",
+        V1("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)",
+        [](const Case &c, int r) {
+            auto key = [&](int q) {
+                const TensorSpec *out = T(c, q, "output");
+                return out ? std::vector<int64_t>{out->shape.empty() ? 1 : DimProduct(out->shape, 0, out->shape.size() - 1),
+                                                  out->shape.empty() ? 1 : out->shape.back(), out->dtype}
+                           : std::vector<int64_t>{};
+            };
+            const auto mine = key(r);
+            for (int q = 0; q < c.world; ++q) {
+                if (q != r && key(q) != mine) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            if (valid.world < 2) return std::nullopt;
+            const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
+            const int mode = static_cast<int>(ch.Int(0, 2));
+            const int64_t delta = ch.Int(1, 8);
+            return EditGeometry(valid, [&](int r, Geometry &g) {
+                if (r != victim) return false;
+                if (mode == 0) {
+                    g.n += delta;
+                } else if (mode == 1) {
+                    g.lead.front() += delta;
+                } else {
+                    g.dtype = OtherHalf(g.dtype);
+                }
+                return true;
+            });
+        },
+        Scope::kCrossRank);
+    return t;
+}
+
+}  // namespace
+
+const std::vector<Rule> &Rules() {
+    static const std::vector<Rule> table = Build();
+    return table;
+}
+
+OpFamily Family() {
+    OpFamily f;
+    f.name = "matmul_all_reduce";
+    f.ops = {kV1, kV2};
+    f.rules = &Rules();
+    f.generate_valid = &GenerateValid;
+    f.generate_typical = &GenerateTypical;
+    return f;
+}
+
+}  // namespace mc2::spec::matmul_all_reduce

@@ -1,0 +1,60 @@
+// spec/rule.cc — Rule helpers (rule.h).
+#include "spec/rule.h"
+
+#include <algorithm>
+
+namespace mc2::spec {
+
+const char *StageName(Stage stage) {
+    switch (stage) {
+        case Stage::kNull: return "null";
+        case Stage::kDtype: return "dtype";
+        case Stage::kAttr: return "attr";
+        case Stage::kFormat: return "format";
+        case Stage::kShape: return "shape";
+        case Stage::kInnerNull: return "inner-null";
+        case Stage::kEmpty: return "empty";
+        case Stage::kTiling: return "tiling";
+        case Stage::kRuntime: return "runtime";
+        case Stage::kCrossRank: return "cross-rank";
+    }
+    return "?";
+}
+
+std::optional<harness::Case> Rule::Violate(const harness::Case &valid, Choices &choices) const {
+    if (!violate) return std::nullopt;
+    auto out = violate(valid, choices);
+    if (out) out->Normalize();
+    return out;
+}
+
+bool Rule::AppliesTo(const std::string &op, harness::Platform platform) const {
+    return std::find(ops.begin(), ops.end(), op) != ops.end() &&
+           std::find(platforms.begin(), platforms.end(), platform) != platforms.end();
+}
+
+Expectation Rule::ToExpectation() const {
+    Expectation e;
+    e.outcome = outcome;
+    e.status = status;
+    e.also_accepted = also_accepted;
+    e.inner_error_accepted = inner_error_accepted;
+    e.rule_id = id;
+    e.reason = text;
+    return e;
+}
+
+std::string Rule::ExpectedText() const {
+    std::string s;
+    switch (outcome) {
+        case Outcome::kSuccess: s = "success"; break;
+        case Outcome::kStatus: s = std::to_string(status); break;
+        case Outcome::kInnerError: s = "inner (561xxx)"; break;
+        case Outcome::kRuntimeError: s = "runtime error"; break;
+    }
+    for (int32_t code : also_accepted) s += " | " + std::to_string(code);
+    if (inner_error_accepted) s += outcome == Outcome::kSuccess ? " (inner refusal tolerated)" : " | inner (561xxx)";
+    return s;
+}
+
+}  // namespace mc2::spec

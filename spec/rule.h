@@ -1,0 +1,75 @@
+// spec/rule.h — one documented constraint as a data entry: id, the APIs and platforms it applies
+// to, its citation, the layer that enforces it, the expected outcome, a predicate that says
+// whether a rank's call breaks it and a violate() that turns a valid case into one that breaks
+// exactly this rule (DESIGN.md rule 4). Rules of one operator family live in spec/<op>/ as a
+// table in the vendor's check order; spec/catalogue.h evaluates them.
+#ifndef MC2_SPEC_RULE_H_
+#define MC2_SPEC_RULE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/case.h"
+#include "spec/choices.h"
+#include "spec/expectation.h"
+
+namespace mc2::spec {
+
+// Where a check sits in the vendor's order (spec-notes/ops.md §1.2, §10). A rule table lists its
+// rules with non-decreasing stages; within a stage the table order is the check order.
+enum class Stage {
+    kNull,       // required pointers (161001)
+    kDtype,      // dtype lists and equalities (161002)
+    kAttr,       // attribute values (161002)
+    kFormat,     // storage formats (161002)
+    kShape,      // ranks, dims, strides, storage (161002)
+    kInnerNull,  // the generated inner layer's required attributes (161001)
+    kEmpty,      // empty-tensor rejections or short-cuts
+    kTiling,     // host tiling limits (inner error class)
+    kRuntime,    // execution-time failures
+    kCrossRank,  // consequences of the other ranks' calls
+};
+const char *StageName(Stage stage);
+
+// Per-rank rules look at one rank's own arguments; cross-rank rules are evaluated only for a
+// rank whose own arguments pass every per-rank rule, and may look at the other ranks.
+enum class Scope { kRank, kCrossRank };
+
+struct Rule {
+    std::string id;                          // e.g. "mar.dtype.x1"
+    std::vector<std::string> ops;            // operator ids (harness signatures) it applies to
+    std::vector<harness::Platform> platforms;
+    Stage stage = Stage::kShape;
+    Layer layer = Layer::kOpApi;
+    Scope scope = Scope::kRank;
+    // What a call breaking the rule must return. A rule whose outcome is kSuccess is a documented
+    // tolerance ("note"): it does not stop the evaluation, it only names the case and may set
+    // inner_error_accepted on the final expectation.
+    Outcome outcome = Outcome::kStatus;
+    int32_t status = 0;
+    std::vector<int32_t> also_accepted;
+    bool inner_error_accepted = false;
+    std::string text;      // one line, shown in reports and the Markdown catalogue
+    std::string citation;  // document path + section, seed file + line, or spec-notes section
+
+    std::function<bool(const harness::Case &, int rank)> violated;
+    // Turns a valid case into one breaking this rule and no earlier one; nullopt when the case
+    // cannot be bent that way (e.g. a cross-rank rule with one rank).
+    std::function<std::optional<harness::Case>(const harness::Case &valid, Choices &)> violate;
+
+    bool Violated(const harness::Case &c, int rank) const { return violated(c, rank); }
+    std::optional<harness::Case> Violate(const harness::Case &valid, Choices &choices) const;
+
+    bool AppliesTo(const std::string &op, harness::Platform platform) const;
+    bool IsNote() const { return outcome == Outcome::kSuccess; }
+    Expectation ToExpectation() const;
+    // "161002", "inner (561xxx) | 161002", "runtime | 161002", "success (inner refusal tolerated)"...
+    std::string ExpectedText() const;
+};
+
+}  // namespace mc2::spec
+
+#endif  // MC2_SPEC_RULE_H_

@@ -1,0 +1,178 @@
+// tests/spec/catalogue_test.cc — the catalogue as a whole: every rule's violate() breaks exactly
+// that rule on many generated valid cases (both platforms, every operator), valid cases succeed
+// everywhere and cover the dtype × world × option space, rules are in check order, cited and
+// rendered, and GenerateInvalid names the rule the case breaks.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "spec/catalogue.h"
+#include "spec/generate.h"
+#include "spec/render_markdown.h"
+#include "tests/spec/violation_check.h"
+
+namespace mc2::spec {
+namespace {
+
+using harness::Platform;
+
+const std::vector<Platform> kPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
+
+TEST(SpecCatalogue, EveryRuleViolatesExactlyItself) {
+    std::map<std::string, int> made;  // rule id -> cases violate() produced
+    for (const auto &op : GeneratableOps()) {
+        for (Platform platform : kPlatforms) {
+            const auto rules = RulesFor(op, platform);
+            for (uint64_t seed = 1; seed <= 40; ++seed) {
+                SeededChoices gen(seed);
+                const harness::Case valid = GenerateValid(op, platform, gen);
+                for (size_t i = 0; i < rules.size(); ++i) {
+                    SeededChoices ch(seed * 1000 + i);
+                    auto bad = rules[i]->Violate(valid, ch);
+                    if (!bad) continue;
+                    ++made[rules[i]->id];
+                    const std::string err = testing::CheckViolation(*rules[i], *bad);
+                    ASSERT_EQ(err, "") << "valid case: " << valid.ToString();
+                }
+            }
+        }
+    }
+    // Every rule could be violated on most generated cases (the cross-rank ones need 2+ ranks,
+    // the layout ones a dim of 2 or more).
+    for (const auto &family : AllFamilies()) {
+        for (const Rule &r : *family.rules) EXPECT_GE(made[r.id], 20) << r.id;
+    }
+}
+
+TEST(SpecCatalogue, ValidCasesSucceedEverywhereAndCoverTheTables) {
+    for (const auto &op : GeneratableOps()) {
+        for (Platform platform : kPlatforms) {
+            std::set<std::pair<int, int>> dtype_world;  // (dtype, world)
+            std::set<std::string> options;
+            for (uint64_t seed = 1; seed <= 400; ++seed) {
+                SeededChoices ch(seed);
+                const harness::Case c = GenerateValid(op, platform, ch);
+                ASSERT_TRUE(ExpectSuccessEverywhere(c)) << c.ToString() << "\n  rank 0: " << Expect(c, 0).rule_id;
+                auto parsed = harness::ParseCase(c.ToString());
+                ASSERT_TRUE(parsed.value) << parsed.error;
+                ASSERT_EQ(*parsed.value, c) << c.ToString();
+                ASSERT_LE(c.world, 8);
+                for (int r = 0; r < c.world; ++r) {
+                    const auto *x1 = c.Tensor(r, "x1");
+                    const auto *x2 = c.Tensor(r, "x2");
+                    ASSERT_TRUE(x1 && x2);
+                    int64_t m = 1;
+                    for (size_t i = 0; i + 1 < x1->shape.size(); ++i) m *= x1->shape[i];
+                    ASSERT_LE(m, 64);
+                    ASSERT_LE(x1->shape.back(), 256);
+                    ASSERT_LE(x2->shape[1], 128);
+                    dtype_world.insert({x1->dtype, c.world});
+                    options.insert(x1->shape.size() == 3 ? "x1:3d" : "x1:2d");
+                    options.insert(x2->IsContiguous() ? "x2:plain" : "x2:transposed");
+                    options.insert(c.Tensor(r, "bias") ? "bias:yes" : "bias:no");
+                    if (op == "matmul_all_reduce_v2") options.insert(c.Tensor(r, "x3") ? "x3:yes" : "x3:no");
+                }
+                options.insert(std::get<int64_t>(c.Get(0, "comm_turn")) > 0 ? "comm_turn:positive" : "comm_turn:0");
+                options.insert(c.overrides.empty() ? "ranks:same" : "ranks:vary");
+            }
+            // Both dtype rows × world sizes {1, 2, 4, 8} (the default cap) on either platform.
+            EXPECT_EQ(dtype_world.size(), 2u * 4u) << op;
+            const std::vector<std::string> want = {"x1:2d",    "x1:3d",    "x2:plain",           "x2:transposed",
+                                                   "bias:yes", "bias:no",  "comm_turn:positive", "comm_turn:0",
+                                                   "ranks:same", "ranks:vary"};
+            for (const auto &o : want) EXPECT_TRUE(options.count(o)) << op << " never generated " << o;
+            if (op == "matmul_all_reduce_v2") {
+                EXPECT_TRUE(options.count("x3:yes"));
+                EXPECT_TRUE(options.count("x3:no"));
+            }
+        }
+    }
+}
+
+TEST(SpecCatalogue, LimitsAreHonouredAndWorldsFollowTheProfile) {
+    Limits big;
+    big.max_m = 512;
+    big.max_k = 1024;
+    big.max_n = 1024;
+    big.max_world = 64;
+    std::set<int> worlds_a2, worlds_950;
+    for (uint64_t seed = 1; seed <= 400; ++seed) {
+        SeededChoices a(seed), b(seed);
+        const auto ca = GenerateValid("matmul_all_reduce", Platform::kAtlasA2, a, big);
+        const auto cb = GenerateValid("matmul_all_reduce", Platform::kAscend950, b, big);
+        worlds_a2.insert(ca.world);
+        worlds_950.insert(cb.world);
+        EXPECT_TRUE(ExpectSuccessEverywhere(ca)) << ca.ToString();
+        EXPECT_TRUE(ExpectSuccessEverywhere(cb)) << cb.ToString();
+    }
+    EXPECT_EQ(worlds_a2, (std::set<int>{1, 2, 4, 8}));
+    EXPECT_EQ(worlds_950, (std::set<int>{1, 2, 4, 8, 16, 32, 64}));
+}
+
+TEST(SpecCatalogue, RulesAreOrderedCitedAndRendered) {
+    const std::string md = RenderMarkdown();
+    std::set<std::string> ids;
+    for (const auto &family : AllFamilies()) {
+        Stage last = Stage::kNull;
+        for (const Rule &r : *family.rules) {
+            EXPECT_TRUE(ids.insert(r.id).second) << "duplicate id " << r.id;
+            EXPECT_GE(static_cast<int>(r.stage), static_cast<int>(last)) << r.id << " is out of check order";
+            last = r.stage;
+            EXPECT_EQ(r.scope == Scope::kCrossRank, r.stage == Stage::kCrossRank) << r.id;
+            EXPECT_FALSE(r.citation.empty()) << r.id;
+            EXPECT_FALSE(r.text.empty()) << r.id;
+            EXPECT_FALSE(r.ops.empty()) << r.id;
+            EXPECT_FALSE(r.platforms.empty()) << r.id;
+            EXPECT_TRUE(r.violated && r.violate) << r.id;
+            EXPECT_NE(md.find("`" + r.id + "`"), std::string::npos) << r.id << " missing from the Markdown";
+            if (r.outcome == Outcome::kStatus) {
+                EXPECT_TRUE(r.status == 161001 || r.status == 161002) << r.id;
+            }
+        }
+    }
+    EXPECT_NE(md.find("## aclnnMatmulAllReduce (`matmul_all_reduce`)"), std::string::npos);
+    EXPECT_NE(md.find("## aclnnMatmulAllReduceV2 (`matmul_all_reduce_v2`)"), std::string::npos);
+}
+
+TEST(SpecCatalogue, GenerateInvalidNamesTheRuleItBreaks) {
+    std::set<std::string> seen;
+    for (const auto &op : GeneratableOps()) {
+        for (Platform platform : kPlatforms) {
+            for (uint64_t seed = 1; seed <= 150; ++seed) {
+                SeededChoices ch(seed);
+                const InvalidCase inv = GenerateInvalid(op, platform, ch);
+                const Rule *rule = FindRule(inv.rule_id);
+                ASSERT_NE(rule, nullptr) << inv.rule_id;
+                EXPECT_FALSE(rule->IsNote());
+                EXPECT_EQ(testing::CheckViolation(*rule, inv.value), "");
+                EXPECT_FALSE(ExpectSuccessEverywhere(inv.value)) << inv.value.ToString();
+                seen.insert(inv.rule_id);
+            }
+        }
+    }
+    EXPECT_GE(seen.size(), 30u);
+}
+
+TEST(SpecCatalogue, TypicalCasesAreTheSeedsGpt3Shapes) {
+    SeededChoices ch(3);
+    for (int i = 0; i < 20; ++i) {
+        auto c = GenerateTypical("matmul_all_reduce", Platform::kAtlasA2, ch);
+        ASSERT_TRUE(c);
+        EXPECT_TRUE(ExpectSuccessEverywhere(*c)) << c->ToString();
+        EXPECT_EQ(c->world, 8);
+        EXPECT_EQ(c->Tensor(0, "x2")->shape[1], 8192);
+        const int64_t k = c->Tensor(0, "x2")->shape[0];
+        EXPECT_TRUE(k == 1024 || k == 2732);
+    }
+}
+
+TEST(SpecCatalogue, UnknownOperatorHasNoRules) {
+    harness::Case c;
+    c.op = "not_an_op";
+    EXPECT_EQ(Expect(c, 0).outcome, Outcome::kSuccess);
+    EXPECT_TRUE(RulesFor("not_an_op", Platform::kAtlasA2).empty());
+}
+
+}  // namespace
+}  // namespace mc2::spec

@@ -1,0 +1,165 @@
+// tests/spec/documented_cases_test.cc — explicit cases from the documents and CANN's op-api unit
+// tests (spec-notes/ops.md §2.1, §8.3), written as descriptors, with the expected rule and code.
+#include <gtest/gtest.h>
+
+#include "spec/catalogue.h"
+
+namespace mc2::spec {
+namespace {
+
+harness::Case C(const std::string &text) {
+    auto r = harness::ParseCase(text);
+    EXPECT_TRUE(r.value) << r.error << "\n  in: " << text;
+    return r.value.value_or(harness::Case{});
+}
+
+// A V1 call on Atlas A2, 1 rank: x1 (16, 32), x2 (32, 16), output (16, 16), then `extra`
+// key=value pairs that replace the defaults (later keys win in the parser).
+std::string V1(const std::string &extra, const std::string &prefix = "matmul_all_reduce platform=atlas_a2 world=1") {
+    return prefix + " x1=float16[16,32] x2=float16[32,16] bias=- group=comm reduce_op=\"sum\" comm_turn=0 " +
+           "stream_mode=1 output=float16[16,16] " + extra;
+}
+
+struct Want {
+    std::string rule;
+    Outcome outcome;
+    int32_t status = 0;
+};
+
+void ExpectRule(const std::string &text, const Want &want, int rank = 0) {
+    const Expectation e = Expect(C(text), rank);
+    EXPECT_EQ(e.rule_id, want.rule) << text;
+    EXPECT_EQ(e.outcome, want.outcome) << text;
+    if (want.outcome == Outcome::kStatus) {
+        EXPECT_EQ(e.status, want.status) << text;
+    }
+}
+
+const Want k161001(const std::string &rule) { return {rule, Outcome::kStatus, 161001}; }
+const Want k161002(const std::string &rule) { return {rule, Outcome::kStatus, 161002}; }
+
+TEST(DocumentedCases, DocExampleAndBasicsSucceed) {
+    // The document's example: 8 ranks, x1 (32, 64), x2 (64, 128), bias (128), output (32, 128).
+    const auto doc = C(
+        "matmul_all_reduce platform=atlas_a2 world=8 x1=float16[32,64] x2=float16[64,128] bias=float16[128] "
+        "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[32,128]");
+    EXPECT_TRUE(ExpectSuccessEverywhere(doc));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1(""))));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,16]s(1,32)"))));  // transposed weight
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=bf16[2,8,32] x2=bf16[32,16] output=bf16[2,8,16]"))));
+    // k may differ per rank: only the all-reduced buffer must agree.
+    EXPECT_TRUE(ExpectSuccessEverywhere(
+        C(V1("x1@1=float16[16,8] x2@1=float16[8,16]", "matmul_all_reduce platform=atlas_a2 world=2"))));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(
+        "matmul_all_reduce_v2 platform=ascend_950 world=16 x1=bf16[4,8] x2=bf16[8,4] bias=bf16[4] x3=bf16[4,4] "
+        "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=bf16[4,4]")));
+}
+
+TEST(DocumentedCases, UnitTestExpectations) {
+    // CANN op-api UT (ops.md §2.1): k = 0 succeeds, m = 0 was 161002 (older) / tiling (newer).
+    ExpectRule(V1("x1=float16[16,0] x2=float16[0,16]"), {"mar.empty.k_zero", Outcome::kSuccess});
+    const Expectation m0 = Expect(C(V1("x1=float16[0,32] output=float16[0,16]")), 0);
+    EXPECT_EQ(m0.rule_id, "mar.empty.m_zero");
+    EXPECT_EQ(m0.outcome, Outcome::kInnerError);
+    EXPECT_EQ(m0.also_accepted, std::vector<int32_t>{161002});
+
+    ExpectRule(V1("reduce_op=\"max\""), k161002("mar.attr.reduce_op"));
+    ExpectRule(V1("stream_mode=0"), k161002("mar.attr.stream_mode"));
+    ExpectRule(V1("x1=float16[2,8,32] output=float16[2,16,16]"), k161002("mar.shape.output"));
+    ExpectRule(V1("x2=float16[1,32,16]"), k161002("mar.shape.x2_rank"));
+    ExpectRule(V1("x2=float16[16,16]"), k161002("mar.shape.k"));  // x1 (16,32) vs x2 (16,16)
+    ExpectRule(V1("output=float16[16,32]"), k161002("mar.shape.output"));
+    ExpectRule(V1("bias=float16[32]"), k161002("mar.shape.bias"));
+    ExpectRule(V1("x1=float[16,32]"), k161002("mar.dtype.x1"));
+    ExpectRule(V1("x1=bf16[16,32] output=bf16[16,16]"), k161002("mar.dtype.x2_eq_x1"));
+    ExpectRule(V1("output=bf16[16,16]"), k161002("mar.dtype.output_eq_x1"));
+    ExpectRule(V1("bias=bf16[16]"), k161002("mar.dtype.bias_eq_x1"));
+    ExpectRule(V1("x1=float16[1,1,16,32]"), k161002("mar.shape.x1_rank"));
+    ExpectRule(V1("x1=-"), k161001("mar.null.x1"));
+    ExpectRule(V1("x2=-"), k161001("mar.null.x2"));
+    ExpectRule(V1("output=-"), k161001("mar.null.output"));
+    // commTurn = 8 passes op_api in the UT; the tiling layer may still refuse it.
+    const Expectation ct = Expect(C(V1("comm_turn=8")), 0);
+    EXPECT_EQ(ct.outcome, Outcome::kSuccess);
+    EXPECT_TRUE(ct.inner_error_accepted);
+    EXPECT_EQ(ct.rule_id, "mar.tiling.comm_turn_positive");
+    // The newer UT CSVs: a null group is 161001.
+    ExpectRule(V1("group=null"), k161001("mar.inner.group_null"));
+}
+
+TEST(DocumentedCases, AttributesFormatsAndLayouts) {
+    ExpectRule(V1("reduce_op=null"), k161001("mar.null.reduce_op"));
+    ExpectRule(V1("reduce_op=\"sumX\""), k161002("mar.attr.reduce_op"));  // exact strcmp (ops.md §8.3)
+    const Expectation neg = Expect(C(V1("comm_turn=-1")), 0);
+    EXPECT_EQ(neg.rule_id, "mar.attr.comm_turn_negative");
+    EXPECT_EQ(neg.status, 161002);
+    EXPECT_TRUE(neg.inner_error_accepted);
+    ExpectRule(V1("x2=float16[32,16]f(fractal_nz)st(1,2,16,16)"), k161002("mar.format.x2_nz"));
+    ExpectRule(V1("x1=float16[16,32]s(40,1)"), k161002("mar.shape.x1_contiguous"));
+    ExpectRule(V1("x2=float16[32,16]s(20,1)"), k161002("mar.shape.x2_strides"));
+    ExpectRule(V1("x1=float16[16,32]st(100)"), k161002("mar.shape.storage"));
+    ExpectRule(V1("x1=float16[-1,32]"), k161002("mar.shape.negative"));
+    // Strides of size-1 dims address nothing: still contiguous.
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=float16[1,32]s(99,1) output=float16[1,16]"))));
+    const Expectation unknown = Expect(C(V1("group=\"test_group\"")), 0);
+    EXPECT_EQ(unknown.outcome, Outcome::kRuntimeError);
+    EXPECT_EQ(unknown.also_accepted, std::vector<int32_t>{161002});
+}
+
+TEST(DocumentedCases, V2X3Rules) {
+    const std::string v2 = "matmul_all_reduce_v2 platform=atlas_a2 world=2 x1=bf16[2,8,32] x2=bf16[32,16] bias=- "
+                           "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=bf16[2,8,16] ";
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(v2 + "x3=bf16[2,8,16]")));
+    ExpectRule(v2 + "x3=bf16[16,16]", k161002("mar.shape.x3"));
+    ExpectRule(v2 + "x3=float16[2,8,16]", k161002("mar.dtype.x3_eq_x1"));
+    ExpectRule(v2 + "x3=int8[2,8,16]", k161002("mar.dtype.x3"));
+    ExpectRule(v2 + "x3=bf16[0,8,16] x1=bf16[0,8,32] output=bf16[0,8,16]", {"mar.empty.m_zero", Outcome::kInnerError});
+    ExpectRule(v2 + "x3=bf16[2,8,0] x2=bf16[32,0] output=bf16[2,8,0]", {"mar.tiling.empty_x3", Outcome::kInnerError});
+}
+
+TEST(DocumentedCases, PlatformProfilesDifferInWorldSizes) {
+    const std::string body = " x1=float16[4,8] x2=float16[8,4] group=comm reduce_op=\"sum\" comm_turn=0 "
+                             "stream_mode=1 output=float16[4,4]";
+    ExpectRule("matmul_all_reduce platform=atlas_a2 world=3" + body, {"mar.tiling.world_size_a2", Outcome::kInnerError});
+    ExpectRule("matmul_all_reduce platform=atlas_a2 world=16" + body,
+               {"mar.tiling.world_size_a2", Outcome::kInnerError});
+    EXPECT_TRUE(ExpectSuccessEverywhere(C("matmul_all_reduce platform=ascend_950 world=16" + body)));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C("matmul_all_reduce platform=ascend_950 world=64" + body)));
+    ExpectRule("matmul_all_reduce platform=ascend_950 world=12" + body,
+               {"mar.tiling.world_size_950", Outcome::kInnerError});
+}
+
+TEST(DocumentedCases, TilingLimits) {
+    ExpectRule(V1("x1=float16[2147483648,0] x2=float16[0,0] output=float16[2147483648,0]"),
+               {"mar.tiling.dims_int32", Outcome::kInnerError});
+    ExpectRule(V1("x2=float16[32,0] bias=float16[0] output=float16[16,0]"),
+               {"mar.tiling.empty_bias", Outcome::kInnerError});
+    ExpectRule(V1("x2=float16[32,0] output=float16[16,0]"), {"mar.tiling.empty_output", Outcome::kInnerError});
+}
+
+TEST(DocumentedCases, CrossRankConsequences) {
+    const std::string prefix = "matmul_all_reduce platform=atlas_a2 world=4";
+    // Rank 1 breaks its own rule; its peers cannot complete the all-reduce.
+    const auto bad_peer = C(V1("reduce_op@1=\"max\"", prefix));
+    ExpectRule(V1("reduce_op@1=\"max\"", prefix), k161002("mar.attr.reduce_op"), 1);
+    for (int r : {0, 2, 3}) {
+        const Expectation e = Expect(bad_peer, r);
+        EXPECT_EQ(e.rule_id, "mar.xrank.peer_failed");
+        EXPECT_EQ(e.outcome, Outcome::kRuntimeError);
+    }
+    // An unknown group on one rank: that rank fails at execution, so do its peers.
+    EXPECT_EQ(Expect(C(V1("group@2=\"nope\"", prefix)), 2).rule_id, "mar.runtime.unknown_group");
+    EXPECT_EQ(Expect(C(V1("group@2=\"nope\"", prefix)), 0).rule_id, "mar.xrank.peer_failed");
+    // Ranks disagreeing on m, n or dtype all fail.
+    for (const std::string &extra : {std::string("x1@3=float16[8,32] output@3=float16[8,16]"),
+                                     std::string("x2@3=float16[32,8] output@3=float16[16,8]"),
+                                     std::string("x1@3=bf16[16,32] x2@3=bf16[32,16] output@3=bf16[16,16]")}) {
+        const auto c = C(V1(extra, prefix));
+        for (int r = 0; r < 4; ++r) EXPECT_EQ(Expect(c, r).rule_id, "mar.xrank.mismatch") << extra;
+    }
+    // 3-D on one rank and 2-D on another with the same m: the buffers agree.
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1@1=float16[2,8,32] output@1=float16[2,8,16]", prefix))));
+}
+
+}  // namespace
+}  // namespace mc2::spec
