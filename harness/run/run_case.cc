@@ -1,0 +1,559 @@
+// harness/run/run_case.cc — the multi-rank runner and the judgement of one Case (run_case.h).
+#include "harness/run/run_case.h"
+
+#include <algorithm>
+#include <barrier>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <numeric>
+#include <set>
+#include <thread>
+
+#include "harness/fill/element.h"
+#include "harness/fill/fill.h"
+#include "harness/fill/storage.h"
+#include "harness/ops/binding.h"
+#include "harness/run/schedule.h"
+#include "harness/signatures.h"
+#include "spec/expectation.h"
+
+namespace mc2::harness {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One tensor of one rank as the host prepared it.
+struct HostTensor {
+    std::string name;
+    TensorSpec spec;
+    bool output = false;
+    std::vector<uint8_t> bytes;  // inputs: encoded data; outputs: the poison
+};
+
+// Entry order of the first phase (Schedule::order), with a bounded wait so an implementation
+// whose first phase is collective cannot deadlock against it.
+class OrderGate {
+public:
+    explicit OrderGate(std::chrono::milliseconds wait) : wait_(wait) {}
+    void Enter(int position) {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait_for(lock, wait_, [&] { return done_ >= position; });
+    }
+    void Leave(int position) {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            done_ = std::max(done_, position + 1);
+        }
+        cv_.notify_all();
+    }
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    int done_ = 0;
+    std::chrono::milliseconds wait_;
+};
+
+bool IsInner(int32_t code) { return code >= 561000 && code <= 561999; }
+
+std::string Quote(const std::string &text) {
+    std::string one;
+    for (char ch : text) one += (ch == '\n' || ch == '\r') ? ' ' : ch;
+    if (one.size() > 200) one = one.substr(0, 200) + "…";
+    return "\"" + one + "\"";
+}
+
+std::string DescribeExpectation(const spec::Expectation &e) {
+    std::string out;
+    switch (e.outcome) {
+        case spec::Outcome::kSuccess: out = "success"; break;
+        case spec::Outcome::kStatus: {
+            out = std::to_string(e.status);
+            for (int32_t a : e.also_accepted) out += "|" + std::to_string(a);
+            out += " from GetWorkspaceSize";
+            break;
+        }
+        case spec::Outcome::kInnerError: out = "an inner error (561xxx)"; break;
+        case spec::Outcome::kRuntimeError: out = "a runtime error from the execute phase or sync"; break;
+    }
+    if (e.outcome == spec::Outcome::kSuccess && e.inner_error_accepted) out += " (or a 561xxx refusal)";
+    if (!e.rule_id.empty()) out += " [" + e.rule_id + "]";
+    return out;
+}
+
+std::string DescribeObserved(const RankReport &r) {
+    std::string out = "GetWorkspaceSize " + std::to_string(r.prepare_status);
+    if (r.execute_called) out += ", execute " + std::to_string(r.execute_status);
+    if (r.sync_called) out += ", sync " + std::to_string(r.sync_status);
+    if (!r.prepare_called) out = "no call (" + r.setup_error + ")";
+    if (!r.messages.empty()) out += " " + Quote(r.messages);
+    return out;
+}
+
+bool Contains(const std::vector<int32_t> &v, int32_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+// Whether the observed phase statuses are an outcome the expectation admits; `failure` is set
+// when the admitted outcome is a failure (then outputs must be untouched).
+bool StatusesConform(const spec::Expectation &e, const RankReport &r, bool *failure) {
+    const bool ok_all = r.prepare_called && r.prepare_status == 0 && r.execute_called && r.execute_status == 0 &&
+                        r.sync_called && r.sync_status == 0;
+    const bool any_inner = IsInner(r.prepare_status) || IsInner(r.execute_status) || IsInner(r.sync_status);
+    *failure = !ok_all;
+    if (!r.prepare_called) return false;
+    switch (e.outcome) {
+        case spec::Outcome::kSuccess: return ok_all || (e.inner_error_accepted && any_inner);
+        case spec::Outcome::kStatus:
+            return r.prepare_status != 0 && (r.prepare_status == e.status || Contains(e.also_accepted, r.prepare_status));
+        case spec::Outcome::kInnerError: return any_inner;
+        case spec::Outcome::kRuntimeError:
+            if (r.prepare_status != 0) return Contains(e.also_accepted, r.prepare_status);
+            return r.execute_status != 0 || r.sync_status != 0;
+    }
+    return false;
+}
+
+// --- one rank's thread ---------------------------------------------------------------------
+
+struct Shared {
+    const Case *c;
+    const AbiTable *abi;
+    const OpBinding *binding;
+    void *prepare_fn;
+    void *execute_fn;
+    const RunOptions *options;
+    const Schedule *schedule;
+    std::vector<HcclComm> comms;
+    std::vector<std::vector<HostTensor>> host;
+    std::barrier<> *start;
+    OrderGate *gate;
+};
+
+void SleepFor(std::chrono::microseconds us) {
+    if (us.count() > 0) std::this_thread::sleep_for(us);
+}
+
+void RankThread(Shared &sh, int rank, RankReport &rep) {
+    const RuntimeFns &rt = sh.abi->rt();
+    rep.rank = rank;
+    auto collect = [&](const char *phase) {
+        const char *m = rt.aclGetRecentErrMsg();
+        if (m != nullptr && *m != '\0') rep.messages += (rep.messages.empty() ? "" : " | ") + std::string(phase) + ": " + m;
+    };
+    auto fail_setup = [&](const std::string &what, long code) {
+        if (rep.setup_error.empty()) rep.setup_error = what + " returned " + std::to_string(code);
+        collect(what.c_str());
+    };
+    (void)rt.aclGetRecentErrMsg();  // start from a clean message buffer
+
+    aclrtContext context = nullptr;
+    aclrtStream stream = nullptr;
+    std::vector<void *> device(sh.host[static_cast<size_t>(rank)].size(), nullptr);
+    std::vector<aclTensor *> tensors(device.size(), nullptr);
+    CallArgs args;
+    args.c = sh.c;
+    args.rank = rank;
+    bool ready = true;
+    try {
+        if (int rc = rt.aclrtCreateContext(&context, rank); rc != 0) {
+            fail_setup("aclrtCreateContext", rc);
+            ready = false;
+        } else if (int rc2 = rt.aclrtSetCurrentContext(context); rc2 != 0) {
+            fail_setup("aclrtSetCurrentContext", rc2);
+            ready = false;
+        } else if (int rc3 = rt.aclrtCreateStream(&stream); rc3 != 0) {
+            fail_setup("aclrtCreateStream", rc3);
+            ready = false;
+        }
+        char name[MAX_GROUP_NAME + 1] = {};
+        if (ready) {
+            if (HcclResult hr = rt.HcclGetCommName(sh.comms[static_cast<size_t>(rank)], name); hr != HCCL_SUCCESS) {
+                fail_setup("HcclGetCommName", hr);
+                ready = false;
+            }
+            args.comm_name = name;
+        }
+        for (size_t i = 0; ready && i < device.size(); ++i) {
+            const HostTensor &h = sh.host[static_cast<size_t>(rank)][i];
+            if (!h.bytes.empty()) {
+                if (int rc = rt.aclrtMalloc(&device[i], h.bytes.size(), ACL_MEM_MALLOC_HUGE_FIRST); rc != 0) {
+                    fail_setup("aclrtMalloc(" + h.name + ")", rc);
+                    ready = false;
+                    break;
+                }
+                if (int rc = rt.aclrtMemcpy(device[i], h.bytes.size(), h.bytes.data(), h.bytes.size(),
+                                            ACL_MEMCPY_HOST_TO_DEVICE);
+                    rc != 0) {
+                    fail_setup("aclrtMemcpy(" + h.name + ", H2D)", rc);
+                    ready = false;
+                    break;
+                }
+            }
+            const std::vector<int64_t> strides = h.spec.Strides();
+            const std::vector<int64_t> storage = h.spec.StorageShape();
+            tensors[i] = rt.aclCreateTensor(h.spec.shape.data(), h.spec.shape.size(), h.spec.dtype, strides.data(),
+                                            h.spec.offset, h.spec.format, storage.data(), storage.size(), device[i]);
+            // A refused descriptor is passed on as nullptr: the operator then answers for it,
+            // and the text explains the status if it is not the expected one.
+            if (tensors[i] == nullptr) collect(("aclCreateTensor(" + h.name + ")").c_str());
+            args.tensors[h.name] = tensors[i];
+        }
+    } catch (const std::exception &e) {
+        rep.setup_error = std::string("harness: ") + e.what();
+        ready = false;
+    }
+
+    sh.start->arrive_and_wait();  // every rank reaches this, ready or not
+
+    const RankPlan plan = sh.schedule->ranks[static_cast<size_t>(rank)];
+    int position = 0;
+    if (!sh.schedule->order.empty()) {
+        position = static_cast<int>(std::find(sh.schedule->order.begin(), sh.schedule->order.end(), rank) -
+                                    sh.schedule->order.begin());
+    }
+    if (ready) {
+        SleepFor(plan.before_prepare);
+        if (!sh.schedule->order.empty()) sh.gate->Enter(position);
+        uint64_t workspace_size = 0;
+        aclOpExecutor *executor = nullptr;
+        rep.prepare_called = true;
+        rep.prepare_status = sh.binding->prepare(sh.prepare_fn, args, &workspace_size, &executor);
+        rep.workspace_size = workspace_size;
+        collect("GetWorkspaceSize");
+        if (!sh.schedule->order.empty()) sh.gate->Leave(position);
+        if (rep.prepare_status == 0) {
+            void *workspace = nullptr;
+            if (workspace_size > 0) {
+                if (int rc = rt.aclrtMalloc(&workspace, workspace_size, ACL_MEM_MALLOC_HUGE_FIRST); rc != 0) {
+                    fail_setup("aclrtMalloc(workspace)", rc);
+                }
+            }
+            if (rep.setup_error.empty()) {
+                using ExecuteFn = aclnnStatus (*)(void *, uint64_t, aclOpExecutor *, aclrtStream);
+                SleepFor(plan.before_execute);
+                rep.execute_called = true;
+                rep.execute_status =
+                    reinterpret_cast<ExecuteFn>(sh.execute_fn)(workspace, workspace_size, executor, stream);
+                collect("execute");
+                SleepFor(plan.before_sync);
+                rep.sync_called = true;
+                rep.sync_status = rt.aclrtSynchronizeStreamWithTimeout(stream, sh.options->sync_timeout_ms);
+                collect("sync");
+                rep.sync_timed_out = rep.sync_status == ACL_ERROR_RT_STREAM_SYNC_TIMEOUT;
+            }
+            // A stream that has not drained may still write the workspace: leak it then.
+            if (workspace != nullptr && !rep.sync_timed_out) (void)rt.aclrtFree(workspace);
+        }
+    } else if (!sh.schedule->order.empty()) {
+        sh.gate->Leave(position);
+    }
+    if (rep.sync_timed_out) return;  // leave everything: the implementation may still use it
+
+    // Read the outputs back and release everything.
+    for (size_t i = 0; i < device.size(); ++i) {
+        const HostTensor &h = sh.host[static_cast<size_t>(rank)][i];
+        if (!h.output) continue;
+        std::vector<uint8_t> back(h.bytes.size(), 0);
+        if (device[i] != nullptr) {
+            if (int rc = rt.aclrtMemcpy(back.data(), back.size(), device[i], back.size(), ACL_MEMCPY_DEVICE_TO_HOST);
+                rc != 0) {
+                fail_setup("aclrtMemcpy(" + h.name + ", D2H)", rc);
+                back = h.bytes;  // unknown: treat as untouched, the setup error reports it
+            }
+        }
+        if (back != h.bytes) rep.outputs_untouched = false;
+        rep.outputs[h.name] = std::move(back);
+    }
+    for (aclTensor *t : tensors) {
+        if (t != nullptr) (void)rt.aclDestroyTensor(t);
+    }
+    for (void *p : device) {
+        if (p != nullptr) (void)rt.aclrtFree(p);
+    }
+    if (stream != nullptr) (void)rt.aclrtDestroyStream(stream);
+    if (context != nullptr) (void)rt.aclrtDestroyContext(context);
+    (void)rt.aclGetRecentErrMsg();
+}
+
+// --- judgement -----------------------------------------------------------------------------
+
+const HostTensor *FindHost(const std::vector<HostTensor> &rank, const std::string &name) {
+    for (const HostTensor &h : rank) {
+        if (h.name == name) return &h;
+    }
+    return nullptr;
+}
+
+// Checks of a successful rank's output that need no oracle: every view element written, and
+// nothing outside the view changed. Empty = fine.
+std::string WriteChecks(const HostTensor &h, const std::vector<uint8_t> &got) {
+    const int bits = StorageBits(h.spec.dtype);
+    const Poison poison = PoisonFor(h.spec.dtype);
+    const std::vector<int64_t> where = ViewIndices(h.spec);
+    if (poison.impossible) {
+        for (size_t e = 0; e < where.size(); ++e) {
+            if (where[e] >= 0 && LoadCode(got.data(), bits, where[e]) == poison.code) {
+                return h.name + " element " + std::to_string(e) + " not written (poison left in place)";
+            }
+        }
+    }
+    std::vector<bool> in_view(static_cast<size_t>(StorageCapacity(h.spec)), false);
+    for (int64_t i : where) {
+        if (i >= 0) in_view[static_cast<size_t>(i)] = true;
+    }
+    for (size_t i = 0; i < in_view.size(); ++i) {
+        if (!in_view[i] && LoadCode(got.data(), bits, static_cast<int64_t>(i)) != poison.code) {
+            return h.name + " storage element " + std::to_string(i) + " outside the view was written";
+        }
+    }
+    return "";
+}
+
+void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions &options, CaseResult &res) {
+    const size_t world = res.ranks.size();
+    std::vector<spec::Expectation> expect(world);
+    std::vector<bool> compare_rank(world, false);
+    for (size_t r = 0; r < world; ++r) {
+        RankReport &rep = res.ranks[r];
+        expect[r] = spec::Expect(c, static_cast<int>(r));
+        rep.expected = DescribeExpectation(expect[r]);
+        const std::string who = "rank " + std::to_string(r) + ": ";
+        bool failed_call = false;
+        if (!rep.prepare_called || !rep.setup_error.empty()) {
+            rep.verdict = who + "harness setup failed: " + rep.setup_error;
+            if (!rep.messages.empty()) rep.verdict += " " + Quote(rep.messages);
+            continue;
+        }
+        if (!StatusesConform(expect[r], rep, &failed_call)) {
+            rep.verdict = who + "expected " + rep.expected + ", got " + DescribeObserved(rep);
+            continue;
+        }
+        if (failed_call) {
+            if (!rep.outputs_untouched) {
+                rep.verdict = who + "call failed (" + DescribeObserved(rep) + ") but an output was modified";
+            }
+            continue;
+        }
+        compare_rank[r] = true;
+    }
+    if (std::find(compare_rank.begin(), compare_rank.end(), true) != compare_rank.end()) {
+        std::vector<RankInputs> inputs(world);
+        for (size_t r = 0; r < world; ++r) {
+            for (const HostTensor &h : sh.host[r]) {
+                if (!h.output) inputs[r][h.name] = DecodeStorage(h.spec, h.bytes);
+            }
+        }
+        for (const std::string &out : b.outputs) {
+            // The worst-case intervals decide pass/fail; the statistical ones (same contract at
+            // kStatisticalLambda) feed the comparator's precision check, which catches an
+            // accumulator narrower than the contract's where the worst case is too loose to.
+            oracle::Bounds bounds;
+            oracle::Bounds probable;
+            std::string oracle_error;
+            try {
+                const oracle::Contract contract = oracle::DefaultContract();
+                oracle::Contract statistical = contract;
+                statistical.acc_probabilistic_lambda = kStatisticalLambda;
+                bounds = b.bounds(c, inputs, out, contract);
+                probable = b.bounds(c, inputs, out, statistical);
+            } catch (const std::exception &e) {
+                oracle_error = e.what();
+            }
+            CompareOptions compare_options = options.compare;
+            if (oracle_error.empty() && compare_options.probable == nullptr) compare_options.probable = &probable;
+            for (size_t r = 0; r < world; ++r) {
+                if (!compare_rank[r]) continue;
+                RankReport &rep = res.ranks[r];
+                const HostTensor *h = FindHost(sh.host[r], out);
+                auto it = rep.outputs.find(out);
+                if (h == nullptr || it == rep.outputs.end()) continue;  // a null output: nothing to check
+                const std::string who = "rank " + std::to_string(r) + ": ";
+                if (std::string w = WriteChecks(*h, it->second); !w.empty()) {
+                    if (rep.verdict.empty()) rep.verdict = who + w;
+                    continue;
+                }
+                if (!oracle_error.empty()) {
+                    if (rep.verdict.empty()) rep.verdict = who + "oracle cannot judge " + out + ": " + oracle_error;
+                    continue;
+                }
+                const oracle::Matrix got = DecodeStorage(h->spec, it->second);
+                const CompareReport report = Compare(bounds, got.v, compare_options);
+                OutputCheck check;
+                check.name = out;
+                check.pass = report.pass;
+                check.mistrusted = report.mistrusted;
+                check.precision_suspect = report.precision_suspect;
+                check.ratio_max = report.ratio_max;
+                check.summary = report.summary;
+                rep.checks.push_back(check);
+                if (!report.pass && rep.verdict.empty()) {
+                    rep.verdict = who + out + ": " + report.summary;
+                    if (report.precision_suspect && !report.precision_note.empty()) rep.verdict += "; " + report.precision_note;
+                }
+            }
+        }
+    }
+    // The case's status: a hang outranks a failure, a failure outranks a weak comparison.
+    std::vector<std::string> verdicts;
+    for (const RankReport &rep : res.ranks) {
+        if (!rep.verdict.empty()) verdicts.push_back(rep.verdict);
+    }
+    for (const RankReport &rep : res.ranks) {
+        if (rep.sync_timed_out) {
+            res.status = Status::kTimeout;
+            res.reason = "rank " + std::to_string(rep.rank) + ": stream did not drain within " +
+                         std::to_string(options.sync_timeout_ms) + " ms";
+            return;
+        }
+    }
+    if (!verdicts.empty()) {
+        res.status = Status::kFailed;
+        res.reason = verdicts.front();
+        if (verdicts.size() > 1) res.reason += " (+" + std::to_string(verdicts.size() - 1) + " more ranks)";
+        return;
+    }
+    for (const RankReport &rep : res.ranks) {
+        for (const OutputCheck &check : rep.checks) {
+            if (check.mistrusted) {
+                res.status = Status::kMistrusted;
+                res.reason = "rank " + std::to_string(rep.rank) + ": " + check.name + ": " + check.summary;
+                return;
+            }
+        }
+    }
+    res.status = Status::kPassed;
+    res.reason.clear();
+}
+
+CaseResult Finish(CaseResult res, Status status, std::string reason, Clock::time_point t0) {
+    res.status = status;
+    res.reason = std::move(reason);
+    res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return res;
+}
+
+}  // namespace
+
+CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options) {
+    const Clock::time_point t0 = Clock::now();
+    CaseResult res;
+    res.descriptor = c.ToString();
+    const Schedule schedule = MakeSchedule(c.schedule, c.world);
+    res.schedule = schedule.Describe();
+
+    const OpBinding *binding = FindBinding(c.op);
+    const OpSignature *sig = FindSignature(c.op);
+    if (binding == nullptr || sig == nullptr) {
+        return Finish(std::move(res), Status::kFailed, "harness: no ABI binding for operator '" + c.op + "'", t0);
+    }
+    const std::string prepare_name = std::string(binding->api) + "GetWorkspaceSize";
+    void *prepare_fn = abi.Find(prepare_name);
+    if (prepare_fn == nullptr) return Finish(std::move(res), Status::kFailed, abi.MissingSymbolMessage(prepare_name), t0);
+    void *execute_fn = abi.Find(binding->api);
+    if (execute_fn == nullptr) return Finish(std::move(res), Status::kFailed, abi.MissingSymbolMessage(binding->api), t0);
+    if (c.world < 1 || c.world > 1024) {
+        return Finish(std::move(res), Status::kFailed,
+                      "harness: world size " + std::to_string(c.world) + " outside what the runner drives", t0);
+    }
+    const auto world = static_cast<size_t>(c.world);
+
+    Shared sh;
+    sh.c = &c;
+    sh.abi = &abi;
+    sh.binding = binding;
+    sh.prepare_fn = prepare_fn;
+    sh.execute_fn = execute_fn;
+    sh.options = &options;
+    sh.schedule = &schedule;
+    sh.host.resize(world);
+    try {
+        for (size_t r = 0; r < world; ++r) {
+            const int rank = static_cast<int>(r);
+            for (const ParamDecl &p : sig->params) {
+                if (p.kind != ParamKind::kTensor) continue;
+                const TensorSpec *t = c.Tensor(rank, p.name);
+                if (t == nullptr) continue;
+                if (StorageBytes(*t) > options.max_tensor_bytes) {
+                    return Finish(std::move(res), Status::kFailed,
+                                  "harness limit: rank " + std::to_string(r) + " tensor " + p.name + " needs " +
+                                      std::to_string(StorageBytes(*t)) + " bytes of storage",
+                                  t0);
+                }
+                HostTensor h;
+                h.name = p.name;
+                h.spec = *t;
+                h.output = std::find(binding->outputs.begin(), binding->outputs.end(), p.name) != binding->outputs.end();
+                if (h.output) {
+                    h.bytes = PoisonStorage(*t);
+                } else {
+                    const std::vector<double> values = FillValues(*t, binding->role(p.name), binding->contraction(c, rank),
+                                                                  c.dist, c.seed, rank, p.name);
+                    h.bytes = EncodeStorage(*t, values);
+                }
+                sh.host[r].push_back(std::move(h));
+            }
+        }
+    } catch (const std::exception &e) {
+        return Finish(std::move(res), Status::kFailed, std::string("harness: preparing data: ") + e.what(), t0);
+    }
+
+    const RuntimeFns &rt = abi.rt();
+    if (aclError rc = abi.EnsureInit(); rc != ACL_SUCCESS) {
+        return Finish(std::move(res), Status::kFailed, "aclInit returned " + std::to_string(rc), t0);
+    }
+    for (int r = 0; r < c.world; ++r) {
+        if (aclError rc = rt.aclrtSetDevice(r); rc != ACL_SUCCESS) {
+            const char *m = rt.aclGetRecentErrMsg();
+            return Finish(std::move(res), Status::kFailed,
+                          "aclrtSetDevice(" + std::to_string(r) + ") returned " + std::to_string(rc) +
+                              (m ? " " + Quote(m) : std::string()),
+                          t0);
+        }
+    }
+    std::vector<int32_t> devices(world);
+    std::iota(devices.begin(), devices.end(), 0);
+    sh.comms.assign(world, nullptr);
+    if (HcclResult hr = rt.HcclCommInitAll(static_cast<uint32_t>(world), devices.data(), sh.comms.data());
+        hr != HCCL_SUCCESS) {
+        const char *m = rt.aclGetRecentErrMsg();
+        return Finish(std::move(res), Status::kFailed,
+                      "HcclCommInitAll returned " + std::to_string(hr) + (m ? " " + Quote(m) : std::string()), t0);
+    }
+
+    std::barrier<> start(static_cast<std::ptrdiff_t>(world));
+    OrderGate gate(schedule.order_wait);
+    sh.start = &start;
+    sh.gate = &gate;
+    res.ranks.assign(world, RankReport{});
+    {
+        std::vector<std::thread> threads;
+        threads.reserve(world);
+        for (size_t r = 0; r < world; ++r) {
+            threads.emplace_back([&sh, &res, r] { RankThread(sh, static_cast<int>(r), res.ranks[r]); });
+        }
+        for (std::thread &t : threads) t.join();
+    }
+    const bool hung = std::any_of(res.ranks.begin(), res.ranks.end(), [](const RankReport &r) { return r.sync_timed_out; });
+    if (!hung) {
+        // Communicators and devices are released only when nothing is still running on them.
+        for (HcclComm comm : sh.comms) {
+            if (comm != nullptr) (void)rt.HcclCommDestroy(comm);
+        }
+        for (int r = 0; r < c.world; ++r) (void)rt.aclrtResetDevice(r);
+        (void)rt.aclGetRecentErrMsg();
+    }
+    try {
+        Judge(c, *binding, sh, options, res);
+    } catch (const std::exception &e) {
+        return Finish(std::move(res), Status::kFailed, std::string("harness: judging: ") + e.what(), t0);
+    }
+    if (!options.keep_outputs) {
+        for (RankReport &rep : res.ranks) rep.outputs.clear();
+    }
+    res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return res;
+}
+
+}  // namespace mc2::harness

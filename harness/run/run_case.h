@@ -1,0 +1,44 @@
+// harness/run/run_case.h — runs one Case end to end through an ABI table and judges it.
+//
+// As the CANN examples do: aclInit once per process, aclrtSetDevice for every rank,
+// HcclCommInitAll, then one thread per rank that creates its context and stream, uploads its
+// tensors (aclrtMalloc, aclrtMemcpy, aclCreateTensor with the case's view shape, strides,
+// offset, format and storage shape), poisons its outputs, calls <api>GetWorkspaceSize and —
+// when that returned 0 — the execute phase, and synchronises the stream with a timeout. The
+// rank schedule (harness/run/schedule.h) orders and delays the calls.
+//
+// Judgement per rank against spec::Expect(case, rank): the phase statuses must match the
+// expected outcome; on any expected failure every output must be byte-identical to its poison;
+// on success every output element must have been written, nothing outside the output's view
+// may change, and every element must lie inside the oracle's interval (harness/compare.h).
+#ifndef MC2_HARNESS_RUN_RUN_CASE_H_
+#define MC2_HARNESS_RUN_RUN_CASE_H_
+
+#include <cstddef>
+
+#include "harness/abi/abi_table.h"
+#include "harness/case.h"
+#include "harness/compare.h"
+#include "harness/run/result.h"
+
+namespace mc2::harness {
+
+struct RunOptions {
+    // aclrtSynchronizeStreamWithTimeout's limit; a stream that has not drained by then is a
+    // TIMEOUT (a hang), never an accepted runtime error.
+    int sync_timeout_ms = 20000;
+    // Keep each rank's output bytes in RankReport::outputs.
+    bool keep_outputs = false;
+    // Device storage the harness allocates for one tensor at most; a bigger case is FAILED
+    // with a "harness limit" reason rather than exhausting the machine.
+    size_t max_tensor_bytes = size_t{1} << 30;
+    CompareOptions compare;
+};
+
+// Never throws for anything the implementation does; a harness-side problem (no binding, a
+// missing symbol, setup failure) is a FAILED result with the reason.
+CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options = {});
+
+}  // namespace mc2::harness
+
+#endif  // MC2_HARNESS_RUN_RUN_CASE_H_

@@ -1,0 +1,60 @@
+// harness/supervise/supervise.h — running cases so that the implementation cannot take the
+// suite down with it (Khronos CTS / deqp-runner style). In the supervised mode each case runs
+// in a forked child in its own process group: the child loads the ABI (so even a library
+// whose constructors crash is contained), runs the case and writes its CaseResult back through
+// a pipe as JSON; the parent enforces a wall-clock limit, turns a signal into CRASH (with the
+// signal's name) and an expired limit into TIMEOUT (the whole process group is killed), and
+// the caller goes on with the next case. The in-process mode runs the case on a table loaded
+// once, for speed, where the caller trusts the implementation (the built-in one in tests).
+#ifndef MC2_HARNESS_SUPERVISE_SUPERVISE_H_
+#define MC2_HARNESS_SUPERVISE_SUPERVISE_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/abi/abi_table.h"
+#include "harness/case.h"
+#include "harness/run/result.h"
+#include "harness/run/run_case.h"
+
+namespace mc2::harness {
+
+struct SuperviseOptions {
+    std::vector<std::string> impl_paths;  // --impl a.so --impl b.so; empty = DefaultImplPath()
+    double timeout_s = 60;                // wall clock per case, child start to result
+    bool in_process = false;              // trust the implementation: no fork, no timeout
+    // Environment variables set in the child before the implementation loads (e.g. CANN's
+    // HCCL_EXEC_TIMEOUT, so a rank waiting for a failed peer gives up in bounded time).
+    std::vector<std::pair<std::string, std::string>> env;
+};
+
+class Supervisor {
+public:
+    Supervisor(SuperviseOptions supervise, RunOptions run);
+    ~Supervisor();
+    Supervisor(const Supervisor &) = delete;
+    Supervisor &operator=(const Supervisor &) = delete;
+
+    CaseResult Run(const Case &c);
+
+private:
+    CaseResult RunInProcess(const Case &c);
+    CaseResult RunInChild(const Case &c);
+
+    SuperviseOptions supervise_;
+    RunOptions run_;
+    std::unique_ptr<AbiTable> table_;  // in-process mode, loaded on first use
+    std::string load_error_;
+};
+
+// One supervised case (a Supervisor used once).
+CaseResult RunSupervised(const Case &c, const RunOptions &run, const SuperviseOptions &supervise);
+
+// "SIGSEGV" for 11, "signal 77" for an unnamed one.
+std::string SignalName(int signal);
+
+}  // namespace mc2::harness
+
+#endif  // MC2_HARNESS_SUPERVISE_SUPERVISE_H_
