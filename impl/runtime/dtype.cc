@@ -1,11 +1,12 @@
 // impl/runtime/dtype.cc — element widths (DataTypeBits) and aclDataTypeSize.
 #include "runtime/dtype.h"
 
+#include "runtime/enum_bits.h"
 #include "runtime/runtime.h"
 
 namespace mc2::impl {
 
-uint32_t DataTypeBits(aclDataType dataType) {
+uint32_t DataTypeBits(int32_t dataType) {
     switch (dataType) {
         case ACL_BOOL:
         case ACL_INT8:
@@ -52,6 +53,6 @@ uint32_t DataTypeBits(aclDataType dataType) {
 }  // namespace mc2::impl
 
 extern "C" ACL_FUNC_VISIBILITY size_t aclDataTypeSize(aclDataType dataType) {
-    uint32_t bits = mc2::impl::DataTypeBits(dataType);
+    uint32_t bits = mc2::impl::DataTypeBits(mc2::impl::EnumBits(dataType));
     return bits % 8 == 0 ? bits / 8 : 0;  // sub-byte types have no whole-byte size
 }

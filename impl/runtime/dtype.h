@@ -9,8 +9,9 @@
 namespace mc2::impl {
 
 // Bits one element occupies in memory (4 for INT4/FLOAT4_*, 6 for FLOAT6_*, 1 for UINT1);
-// 0 for ACL_STRING, ACL_DT_UNDEFINED and values that are not an aclDataType.
-uint32_t DataTypeBits(aclDataType dataType);
+// 0 for ACL_STRING, ACL_DT_UNDEFINED and values that are not an aclDataType. Takes the raw
+// integer (see enum_bits.h): tensors carry whatever dtype value the caller passed.
+uint32_t DataTypeBits(int32_t dataType);
 
 }  // namespace mc2::impl
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "runtime/abi_call.h"
+#include "runtime/enum_bits.h"
 #include "runtime/memory.h"
 #include "runtime/state.h"
 
@@ -20,22 +21,21 @@ namespace {
 
 const char *SideName(bool device) { return device ? "device" : "host"; }
 
-aclError CheckSide(const char *fn, const char *which, const void *p, size_t count, bool device,
-                   aclrtMemcpyKind kind) {
+aclError CheckSide(const char *fn, const char *which, const void *p, size_t count, bool device, int32_t kind) {
     if (device) {
         if (IsDeviceMemory(p, count)) return ACL_SUCCESS;
-        ReportError("%s: %s must be device memory for kind %d, but %s", fn, which, static_cast<int>(kind),
+        ReportError("%s: %s must be device memory for kind %d, but %s", fn, which, kind,
                     ExplainNotDeviceMemory(p, count).c_str());
         return ACL_ERROR_INVALID_PARAM;
     }
     if (!OverlapsDeviceMemory(p, count)) return ACL_SUCCESS;
     ReportError("%s: %s [%p, +%zu bytes) must be host memory for kind %d, but it is device memory", fn, which, p,
-                count, static_cast<int>(kind));
+                count, kind);
     return ACL_ERROR_INVALID_PARAM;
 }
 
 // Validates a copy; on success *dstDevice/*srcDevice say which sides are device memory.
-aclError CheckCopy(const char *fn, void *dst, size_t destMax, const void *src, size_t count, aclrtMemcpyKind kind,
+aclError CheckCopy(const char *fn, void *dst, size_t destMax, const void *src, size_t count, int32_t kind,
                    bool *dstDevice, bool *srcDevice) {
     if (dst == nullptr || src == nullptr) {
         ReportError("%s: %s is null", fn, dst == nullptr ? "dst" : "src");
@@ -51,7 +51,7 @@ aclError CheckCopy(const char *fn, void *dst, size_t destMax, const void *src, s
             *srcDevice = OverlapsDeviceMemory(src, 1);
             break;
         default:
-            ReportError("%s: kind %d is not an aclrtMemcpyKind", fn, static_cast<int>(kind));
+            ReportError("%s: kind %d is not an aclrtMemcpyKind", fn, kind);
             return ACL_ERROR_INVALID_PARAM;
     }
     if (destMax < count) {
@@ -73,9 +73,8 @@ extern "C" ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, c
     return AclCall(__func__, [&]() -> aclError {
         if (aclError e = RequireInit(__func__); e != ACL_SUCCESS) return e;
         bool dstDevice = false, srcDevice = false;
-        if (aclError e = CheckCopy(__func__, dst, destMax, src, count, kind, &dstDevice, &srcDevice); e != ACL_SUCCESS) {
-            return e;
-        }
+        aclError e = CheckCopy(__func__, dst, destMax, src, count, EnumBits(kind), &dstDevice, &srcDevice);
+        if (e != ACL_SUCCESS) return e;
         if (count > 0) std::memmove(dst, src, count);
         return ACL_SUCCESS;
     });
@@ -86,9 +85,8 @@ extern "C" ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destM
     return AclCall(__func__, [&]() -> aclError {
         if (aclError e = RequireInit(__func__); e != ACL_SUCCESS) return e;
         bool dstDevice = false, srcDevice = false;
-        if (aclError e = CheckCopy(__func__, dst, destMax, src, count, kind, &dstDevice, &srcDevice); e != ACL_SUCCESS) {
-            return e;
-        }
+        aclError e = CheckCopy(__func__, dst, destMax, src, count, EnumBits(kind), &dstDevice, &srcDevice);
+        if (e != ACL_SUCCESS) return e;
         Stream *s = LookupStream(stream);
         if (s == nullptr) {  // LookupStream said why
             return stream == nullptr ? ACL_ERROR_RT_CONTEXT_NULL : ACL_ERROR_RT_PARAM_INVALID;

@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "runtime/abi_call.h"
+#include "runtime/enum_bits.h"
 #include "runtime/state.h"
 
 namespace mc2::impl {
@@ -234,7 +235,7 @@ extern "C" ACL_FUNC_VISIBILITY aclError aclrtMalloc(void **devPtr, size_t size, 
             ReportError("aclrtMalloc: size is 0");
             return ACL_ERROR_INVALID_PARAM;
         }
-        int p = static_cast<int>(policy);
+        int32_t p = EnumBits(policy);
         if (p < ACL_MEM_MALLOC_HUGE_FIRST || p > ACL_MEM_MALLOC_NORMAL_ONLY_P2P) {
             ReportError("aclrtMalloc: policy %d is not an aclrtMemMallocPolicy", p);
             return ACL_ERROR_INVALID_PARAM;

@@ -7,6 +7,7 @@
 
 #include "runtime/abi_call.h"
 #include "runtime/dtype.h"
+#include "runtime/enum_bits.h"
 #include "runtime/live_set.h"
 
 namespace mc2::impl {
@@ -152,8 +153,8 @@ extern "C" ACL_FUNC_VISIBILITY aclTensor *aclCreateTensor(const int64_t *viewDim
             t->strides.assign(stride, stride + viewDimsNum);
             t->storageShape.assign(storageDims, storageDims + storageDimsNum);
             t->offset = offset;
-            t->dataType = dataType;
-            t->format = format;
+            t->dataType = EnumBits(dataType);
+            t->format = EnumBits(format);
             t->data = tensorData;
             Tensors().Add(t);
         } catch (...) {
@@ -215,7 +216,7 @@ extern "C" ACL_FUNC_VISIBILITY aclnnStatus aclGetViewOffset(const aclTensor *ten
 extern "C" ACL_FUNC_VISIBILITY aclnnStatus aclGetFormat(const aclTensor *tensor, aclFormat *format) {
     return NnCall(__func__, [&]() -> aclnnStatus {
         if (aclnnStatus e = CheckAccess(__func__, tensor, format); e != ACLNN_SUCCESS) return e;
-        *format = tensor->format;
+        StoreEnumBits(format, tensor->format);
         return ACLNN_SUCCESS;
     });
 }
@@ -223,7 +224,7 @@ extern "C" ACL_FUNC_VISIBILITY aclnnStatus aclGetFormat(const aclTensor *tensor,
 extern "C" ACL_FUNC_VISIBILITY aclnnStatus aclGetDataType(const aclTensor *tensor, aclDataType *dataType) {
     return NnCall(__func__, [&]() -> aclnnStatus {
         if (aclnnStatus e = CheckAccess(__func__, tensor, dataType); e != ACLNN_SUCCESS) return e;
-        *dataType = tensor->dataType;
+        StoreEnumBits(dataType, tensor->dataType);
         return ACLNN_SUCCESS;
     });
 }

@@ -17,8 +17,11 @@ struct aclTensor {
     std::vector<int64_t> strides;  // in elements, one per view dimension
     int64_t offset = 0;            // in elements, from `data`
     std::vector<int64_t> storageShape;
-    aclDataType dataType = ACL_DT_UNDEFINED;
-    aclFormat format = ACL_FORMAT_UNDEFINED;
+    // Raw aclDataType / aclFormat values exactly as the caller passed them: any integer, not
+    // necessarily an enumerator (compare with the enumerators; see enum_bits.h for why these
+    // are not stored as the enum types).
+    int32_t dataType = ACL_DT_UNDEFINED;
+    int32_t format = ACL_FORMAT_UNDEFINED;
     void *data = nullptr;  // not owned
 };
 

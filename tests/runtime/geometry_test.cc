@@ -40,7 +40,7 @@ TEST(RuntimeGeometry, DataTypeBits) {
     EXPECT_EQ(DataTypeBits(ACL_HIFLOAT8), 8u);
     EXPECT_EQ(DataTypeBits(ACL_COMPLEX128), 128u);
     EXPECT_EQ(DataTypeBits(ACL_STRING), 0u);
-    EXPECT_EQ(DataTypeBits(static_cast<aclDataType>(42)), 0u);
+    EXPECT_EQ(DataTypeBits(42), 0u);
 }
 
 TEST(RuntimeGeometry, Contiguity) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "acl/acl.h"
@@ -65,12 +66,16 @@ TEST(RuntimeTensor, ScalarAndOpaqueDtypeFormatAreAccepted) {
     ASSERT_EQ(aclGetViewShape(t, &values, &n), ACLNN_SUCCESS);
     EXPECT_EQ(n, 0u);
     delete[] values;
+    // Read back as raw integers: a C++ load of 12345 as aclDataType would itself be undefined.
     aclDataType dtype = ACL_FLOAT;
     ASSERT_EQ(aclGetDataType(t, &dtype), ACLNN_SUCCESS);
-    EXPECT_EQ(static_cast<int>(dtype), 12345);
+    int32_t raw = 0;
+    std::memcpy(&raw, &dtype, sizeof raw);
+    EXPECT_EQ(raw, 12345);
     aclFormat format = ACL_FORMAT_ND;
     ASSERT_EQ(aclGetFormat(t, &format), ACLNN_SUCCESS);
-    EXPECT_EQ(static_cast<int>(format), -7);
+    std::memcpy(&raw, &format, sizeof raw);
+    EXPECT_EQ(raw, -7);
     EXPECT_EQ(aclDestroyTensor(t), ACLNN_SUCCESS);
     // Zero-sized dims and 8 dims are fine.
     const std::vector<int64_t> eight = {1, 2, 0, 1, 1, 1, 1, 3}, s8(8, 1);
@@ -188,7 +193,7 @@ TEST(RuntimeArrays, CreateSizeDestroy) {
 
 TEST(RuntimeDtype, DataTypeSize) {
     struct Row {
-        aclDataType t;
+        int t;  // int, not aclDataType: two rows are deliberately not enumerators
         size_t bytes;
     };
     const Row rows[] = {
@@ -199,9 +204,9 @@ TEST(RuntimeDtype, DataTypeSize) {
         {ACL_INT4, 0},         {ACL_UINT1, 0},         {ACL_COMPLEX32, 4},     {ACL_HIFLOAT8, 1},
         {ACL_FLOAT8_E5M2, 1},  {ACL_FLOAT8_E4M3FN, 1}, {ACL_FLOAT8_E8M0, 1},   {ACL_FLOAT6_E3M2, 0},
         {ACL_FLOAT6_E2M3, 0},  {ACL_FLOAT4_E2M1, 0},   {ACL_FLOAT4_E1M2, 0},   {ACL_DT_UNDEFINED, 0},
-        {static_cast<aclDataType>(5), 0}, {static_cast<aclDataType>(1000), 0},
+        {5, 0},                {1000, 0},
     };
-    for (const Row &r : rows) EXPECT_EQ(aclDataTypeSize(r.t), r.bytes) << static_cast<int>(r.t);
+    for (const Row &r : rows) EXPECT_EQ(aclDataTypeSize(static_cast<aclDataType>(r.t)), r.bytes) << r.t;
 }
 
 }  // namespace
