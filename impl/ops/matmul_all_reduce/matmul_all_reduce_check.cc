@@ -1,0 +1,234 @@
+// impl/ops/matmul_all_reduce/matmul_all_reduce_check.cc — GetWorkspaceSize of
+// aclnnMatmulAllReduce / V2: the documented argument checks in the vendor's order, the
+// tiling-layer limits, and the execution plan (see matmul_all_reduce.h for the decisions).
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ops/common/checks.h"
+#include "ops/common/platform.h"
+#include "ops/matmul_all_reduce/matmul_all_reduce.h"
+#include "runtime/memory.h"
+#include "runtime/runtime.h"
+
+namespace mc2::impl::ops {
+namespace {
+
+constexpr int64_t kDefaultPieces = 4;      // commTurn == 0: enough pieces to overlap, few calls
+constexpr int64_t kMaxChunkRows = 1024;    // rows of the fp32 accumulator per GEMM call
+constexpr uint64_t kWorkspaceAlign = 64;
+
+// Step 1 (ops.md §2.1 step 1, §8.3): null pointers, then live handles.
+bool CheckNulls(Checker &c, const MatmulAllReduceArgs &a) {
+    c.NotNull(a.x1, "x1") && c.NotNull(a.x2, "x2") && c.NotNull(a.output, "output") &&
+        c.NotNull(a.group, "group") && c.NotNull(a.reduceOp, "reduceOp") &&
+        c.NotNull(a.workspaceSize, "workspaceSize (output pointer)") &&
+        c.NotNull(a.executor, "executor (output pointer)");
+    // Reading a destroyed descriptor would be a use after free: refuse it before any field.
+    c.Live(a.x1, "x1") && c.Live(a.x2, "x2") && c.Live(a.bias, "bias") && c.Live(a.x3, "x3") &&
+        c.Live(a.output, "output");
+    return c.ok();
+}
+
+// Step 2 (ops.md §2.1 step 2, in the vendor's order).
+bool CheckDtypes(Checker &c, const MatmulAllReduceArgs &a) {
+    const auto list = {ACL_FLOAT16, ACL_BF16};
+    c.DtypeIn(*a.x1, "x1", list) && c.DtypeIn(*a.x2, "x2", list) && c.DtypeIn(*a.output, "output", list);
+    if (a.bias != nullptr) c.DtypeIn(*a.bias, "bias", list);
+    if (a.x3 != nullptr) c.DtypeIn(*a.x3, "x3", list) && c.SameDtype(*a.x1, "x1", *a.x3, "x3");
+    c.SameDtype(*a.x1, "x1", *a.x2, "x2") && c.SameDtype(*a.x1, "x1", *a.output, "output");
+    if (a.bias != nullptr) c.SameDtype(*a.x1, "x1", *a.bias, "bias");
+    return c.ok();
+}
+
+// Step 3: attributes. reduceOp is compared exactly, as V1/V2's op_api does (strcmp).
+bool CheckAttributes(Checker &c, const MatmulAllReduceArgs &a) {
+    if (std::strcmp(a.reduceOp, "sum") != 0) {
+        return c.Fail(ACLNN_ERR_PARAM_INVALID, "reduceOp \"%.64s\" not supported; expected \"sum\"", a.reduceOp);
+    }
+    if (a.streamMode != 1) {
+        return c.Fail(ACLNN_ERR_PARAM_INVALID, "streamMode %lld not supported; expected 1 (ACL_STOP_ON_FAILURE)",
+                      static_cast<long long>(a.streamMode));
+    }
+    if (a.commTurn < 0) {
+        return c.Fail(ACLNN_ERR_PARAM_INVALID,
+                      "commTurn %lld is negative; expected 0 (automatic) or a number of communication pieces",
+                      static_cast<long long>(a.commTurn));
+    }
+    return true;
+}
+
+// Step 4: formats. The weight-NZ rejection is the vendor's (ops.md §1.4, §2.1 step 4); ND for
+// the other tensors is the documents' format column.
+bool CheckFormats(Checker &c, const MatmulAllReduceArgs &a, const char *api) {
+    if (IsWeightNz(*a.x2)) {
+        return c.Fail(ACLNN_ERR_PARAM_INVALID,
+                      "x2 is a FRACTAL_NZ weight (4-D storage shape %s); %s supports only ND x2",
+                      ShapeString(a.x2->storageShape).c_str(), api);
+    }
+    c.FormatNd(*a.x1, "x1") && c.FormatNd(*a.x2, "x2") && c.FormatNd(*a.output, "output");
+    if (a.bias != nullptr) c.FormatNd(*a.bias, "bias");
+    if (a.x3 != nullptr) c.FormatNd(*a.x3, "x3");
+    return c.ok();
+}
+
+// Step 5: shapes, on view shapes (ops.md §1.3, §2.1 step 5).
+bool CheckShapes(Checker &c, const MatmulAllReduceArgs &a) {
+    if (!c.RankIn(*a.x2, "x2", 2, 2) || !c.RankIn(*a.x1, "x1", 2, 3)) return false;
+    const int64_t k = a.x1->viewShape.back();
+    if (k != a.x2->viewShape[0]) {
+        return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 last dim (k = %lld) must equal x2 dim 0 (%lld); x1 %s, x2 %s",
+                      static_cast<long long>(k), static_cast<long long>(a.x2->viewShape[0]),
+                      ShapeString(a.x1->viewShape).c_str(), ShapeString(a.x2->viewShape).c_str());
+    }
+    const int64_t n = a.x2->viewShape[1];
+    std::vector<int64_t> outShape = a.x1->viewShape;
+    outShape.back() = n;
+    if (!c.ShapeIs(*a.output, "output", outShape, "x1's shape with the last dim replaced by x2's n")) return false;
+    if (a.x3 != nullptr && !c.ShapeIs(*a.x3, "x3", outShape, "x3 must have output's shape")) return false;
+    // The table says bias is 0-1-D, the op_api requires exactly [n] (ops.md §8.2): code wins.
+    if (a.bias != nullptr && !c.ShapeIs(*a.bias, "bias", {n}, "bias is 1-D [n]")) return false;
+    return true;
+}
+
+// Layout: the documents' "non-contiguous" column (x1 ×; x2 only a last-two-axes transpose;
+// bias, x3, output √) plus what any strided read or write needs.
+bool CheckLayouts(Checker &c, const MatmulAllReduceArgs &a) {
+    const std::pair<const aclTensor *, const char *> all[] = {
+        {a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.x3, "x3"}, {a.output, "output"}};
+    for (const auto &[t, name] : all) {
+        uint64_t span = 0;
+        if (t != nullptr && !StorageSpanBytes(*t, &span)) {
+            return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s strides %s cannot be addressed (negative or overflowing)",
+                          name, ShapeString(t->strides).c_str());
+        }
+    }
+    if (!IsContiguous(*a.x1)) {
+        return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 must be contiguous; got shape %s with strides %s",
+                      ShapeString(a.x1->viewShape).c_str(), ShapeString(a.x1->strides).c_str());
+    }
+    if (!IsContiguous(*a.x2) && !IsTransposeLastTwoDims(*a.x2)) {
+        return c.Fail(ACLNN_ERR_PARAM_INVALID,
+                      "x2 must be contiguous or a transpose of its last two dims; got shape %s with strides %s",
+                      ShapeString(a.x2->viewShape).c_str(), ShapeString(a.x2->strides).c_str());
+    }
+    if (HasInternalOverlap(*a.output)) {
+        return c.Fail(ACLNN_ERR_PARAM_INVALID, "output strides %s make elements of shape %s overlap",
+                      ShapeString(a.output->strides).c_str(), ShapeString(a.output->viewShape).c_str());
+    }
+    return true;
+}
+
+std::shared_ptr<hccl::Communicator> ResolveGroup(Checker &c, const char *group) {
+    const int32_t device = CurrentDeviceId();
+    if (device < 0) {
+        c.Fail(ACLNN_ERR_PARAM_INVALID, "no current device on this thread (aclrtSetDevice or "
+                                        "aclrtSetCurrentContext first); cannot resolve group \"%.128s\"",
+               group);
+        return nullptr;
+    }
+    auto comm = hccl::FindCommunicatorShared(group, device);
+    if (comm == nullptr) {
+        c.Fail(ACLNN_ERR_PARAM_INVALID,
+               "group \"%.128s\" names no live communicator with a rank on device %d (the name comes from "
+               "HcclGetCommName)",
+               group, static_cast<int>(device));
+    }
+    return comm;
+}
+
+// The tiling-layer limits (ops.md §2.1 "Not checked in op_api"), refused here with 561002.
+bool CheckTilingLimits(Checker &c, const hccl::Communicator &comm, int64_t m, int64_t k, int64_t n) {
+    Platform platform;
+    std::string error;
+    if (!CurrentPlatform(&platform, &error)) return c.Fail(ACLNN_ERR_INNER, "%s", error.c_str());
+    const auto &sizes = MatmulAllReduceWorldSizes(platform);
+    if (std::find(sizes.begin(), sizes.end(), comm.Size()) == sizes.end()) {
+        std::string list;
+        for (uint32_t s : sizes) list += (list.empty() ? "" : ", ") + std::to_string(s);
+        return c.Fail(ACLNN_ERR_INNER_TILING_ERROR, "world size %u of group \"%s\" not supported on %s; expected %s",
+                      comm.Size(), comm.Name().c_str(), PlatformName(platform), list.c_str());
+    }
+    const std::pair<const char *, int64_t> dims[] = {{"m (b*s)", m}, {"k", k}, {"n", n}};
+    for (const auto &[name, v] : dims) {
+        if (v > INT32_MAX) {
+            return c.Fail(ACLNN_ERR_INNER_TILING_ERROR, "%s = %lld exceeds INT32_MAX (2147483647)", name,
+                          static_cast<long long>(v));
+        }
+    }
+    if (m == 0 || n == 0) {
+        // Also covers an empty bias ([n]) and an empty x3 (output's shape).
+        return c.Fail(ACLNN_ERR_INNER_TILING_ERROR, "empty output (m = %lld, n = %lld) not supported",
+                      static_cast<long long>(m), static_cast<long long>(n));
+    }
+    return true;
+}
+
+bool CheckMemory(Checker &c, const TensorDesc &t, const char *name) {
+    if (t.spanBytes == 0) return true;  // an empty view reads and writes nothing
+    if (t.data != nullptr && IsDeviceMemory(t.data, t.spanBytes)) return true;
+    return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s data %p (+%llu bytes) is not device memory: %s", name, t.data,
+                  static_cast<unsigned long long>(t.spanBytes), ExplainNotDeviceMemory(t.data, t.spanBytes).c_str());
+}
+
+uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+}  // namespace
+
+aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a) {
+    Checker c(api);
+    if (!CheckNulls(c, a) || !CheckDtypes(c, a) || !CheckAttributes(c, a) || !CheckFormats(c, a, api) ||
+        !CheckShapes(c, a) || !CheckLayouts(c, a)) {
+        return c.status();
+    }
+    auto comm = ResolveGroup(c, a.group);
+    if (comm == nullptr) return c.status();
+
+    MatmulAllReducePlan p;
+    p.api = api;
+    p.dataType = static_cast<aclDataType>(a.x1->dataType);  // FLOAT16 or BF16 (checked)
+    p.k = a.x1->viewShape.back();
+    p.n = a.x2->viewShape[1];
+    p.m = 1;
+    for (size_t d = 0; d + 1 < a.x1->viewShape.size(); ++d) {
+        // Dims are non-negative (aclCreateTensor), and each <= INT64_MAX; cap the product so
+        // the INT32_MAX check below sees a too-large value instead of an overflow.
+        const int64_t dim = a.x1->viewShape[d];
+        p.m = (dim != 0 && p.m > INT64_MAX / dim) ? INT64_MAX : p.m * dim;
+    }
+    if (!CheckTilingLimits(c, *comm, p.m, p.k, p.n)) return c.status();
+
+    p.x1 = Describe(*a.x1);
+    p.x2 = Describe(*a.x2);
+    p.output = Describe(*a.output);
+    p.hasBias = a.bias != nullptr;
+    p.hasX3 = a.x3 != nullptr;
+    if (p.hasBias) p.bias = Describe(*a.bias);
+    if (p.hasX3) p.x3 = Describe(*a.x3);
+    if (!CheckMemory(c, p.x1, "x1") || !CheckMemory(c, p.x2, "x2") || !CheckMemory(c, p.output, "output") ||
+        (p.hasBias && !CheckMemory(c, p.bias, "bias")) || (p.hasX3 && !CheckMemory(c, p.x3, "x3"))) {
+        return c.status();
+    }
+
+    const int64_t pieces = std::min<int64_t>(p.m, a.commTurn == 0 ? kDefaultPieces : a.commTurn);
+    p.rowsPerPiece = (p.m + pieces - 1) / pieces;
+    p.chunkRows = std::min(p.rowsPerPiece, kMaxChunkRows);
+    const uint64_t stageBytes = static_cast<uint64_t>(p.m) * static_cast<uint64_t>(p.n) * 2;
+    p.accOffset = AlignUp(stageBytes, kWorkspaceAlign);
+    p.workspaceBytes = p.accOffset + static_cast<uint64_t>(p.chunkRows) * static_cast<uint64_t>(p.n) * 4;
+    p.comm = std::move(comm);
+
+    auto executor = std::make_unique<aclOpExecutor>();
+    executor->api = api;
+    executor->workspaceSize = p.workspaceBytes;
+    executor->run = MakeMatmulAllReduceRun(std::move(p));
+    *a.workspaceSize = executor->workspaceSize;
+    *a.executor = PublishExecutor(std::move(executor));
+    return ACLNN_SUCCESS;
+}
+
+}  // namespace mc2::impl::ops

@@ -1,0 +1,843 @@
+// tests/ops/matmul_all_reduce_test.cc — the implementation's own tests of aclnnMatmulAllReduce
+// and aclnnMatmulAllReduceV2, through the exported ABI only, ranks as threads the way the CANN
+// example runs them. Data are small integers, so every product, sum over k and sum over ranks
+// is exact in fp16 and bf16 and the expected bits are known by construction whatever the
+// summation order. Argument errors: each documented check returns its code with a message and
+// leaves the output bytes untouched; a rank that fails makes its peer fail in bounded time.
+// (The conformance checking proper is the suite's job; see spec/ and harness/.)
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "acl/acl.h"
+#include "aclnnop/aclnn_matmul_all_reduce.h"
+#include "aclnnop/aclnn_matmul_all_reduce_v2.h"
+#include "hccl/hccl.h"
+
+namespace {
+
+using Shape = std::vector<int64_t>;
+
+class AclEnvironment : public ::testing::Environment {
+public:
+    void SetUp() override {
+        // A bug must fail in seconds, not after CANN's 1836 s default.
+        setenv("MC2_HCCL_TIMEOUT_MS", "10000", 1);
+        ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);
+    }
+    void TearDown() override { aclFinalize(); }
+};
+const auto *const kEnv = ::testing::AddGlobalTestEnvironment(new AclEnvironment);
+
+std::string TakeErrors() {
+    const char *m = aclGetRecentErrMsg();
+    return m ? m : "";
+}
+
+// Exact encodings of small integers (|v| <= 2048 for fp16, <= 256 for bf16): the test's own
+// bit assembly, independent of impl/kernels/codecs.
+uint16_t EncodeInt(int v, aclDataType type) {
+    if (v == 0) return 0;
+    const uint16_t sign = v < 0 ? 0x8000 : 0;
+    unsigned a = static_cast<unsigned>(v < 0 ? -v : v);
+    int e = 0;
+    while ((a >> (e + 1)) != 0) ++e;  // a = 1.f * 2^e
+    if (type == ACL_FLOAT16) {
+        const unsigned frac = (a << (10 - e)) & 0x3FF;
+        return static_cast<uint16_t>(sign | ((e + 15) << 10) | frac);
+    }
+    const unsigned frac = (a << (7 - e)) & 0x7F;
+    return static_cast<uint16_t>(sign | ((e + 127) << 7) | frac);
+}
+
+// n ranks on devices 0..n-1, each with a context and a stream, created the CANN-example way.
+struct World {
+    explicit World(uint32_t size) : n(size), comms(size), contexts(size), streams(size), groups(size) {
+        std::vector<int32_t> devices(n);
+        for (uint32_t r = 0; r < n; ++r) {
+            devices[r] = static_cast<int32_t>(r);
+            EXPECT_EQ(aclrtSetDevice(devices[r]), ACL_SUCCESS);
+        }
+        EXPECT_EQ(HcclCommInitAll(n, devices.data(), comms.data()), HCCL_SUCCESS) << TakeErrors();
+        for (uint32_t r = 0; r < n; ++r) {
+            EXPECT_EQ(aclrtCreateContext(&contexts[r], devices[r]), ACL_SUCCESS);
+            EXPECT_EQ(aclrtSetCurrentContext(contexts[r]), ACL_SUCCESS);
+            EXPECT_EQ(aclrtCreateStream(&streams[r]), ACL_SUCCESS) << TakeErrors();
+            char name[128] = {};
+            EXPECT_EQ(HcclGetCommName(comms[r], name), HCCL_SUCCESS);
+            groups[r] = name;
+        }
+    }
+    ~World() {
+        for (uint32_t r = 0; r < n; ++r) {
+            aclrtSetCurrentContext(contexts[r]);
+            aclrtDestroyStream(streams[r]);
+            HcclCommDestroy(comms[r]);
+            aclrtDestroyContext(contexts[r]);
+        }
+        for (uint32_t r = 0; r < n; ++r) aclrtResetDevice(static_cast<int32_t>(r));
+        TakeErrors();
+    }
+    // fn(rank) on one thread per rank, with the rank's context current.
+    void Run(const std::function<void(uint32_t)> &fn) {
+        std::vector<std::thread> threads;
+        for (uint32_t r = 0; r < n; ++r) {
+            threads.emplace_back([&, r] {
+                ASSERT_EQ(aclrtSetCurrentContext(contexts[r]), ACL_SUCCESS);
+                fn(r);
+            });
+        }
+        for (auto &t : threads) t.join();
+    }
+    uint32_t n;
+    std::vector<HcclComm> comms;
+    std::vector<aclrtContext> contexts;
+    std::vector<aclrtStream> streams;
+    std::vector<std::string> groups;
+};
+
+// A device tensor of 16-bit elements over `storage` (host copy), viewed with shape/strides.
+struct DevTensor {
+    DevTensor(const std::vector<uint16_t> &storage, const Shape &shape, const Shape &strides, aclDataType type,
+              aclFormat format = ACL_FORMAT_ND, Shape storageShape = {}) {
+        bytes = storage.size() * 2;
+        if (bytes > 0) {
+            EXPECT_EQ(aclrtMalloc(&dev, bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+            EXPECT_EQ(aclrtMemcpy(dev, bytes, storage.data(), bytes, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
+        }
+        if (storageShape.empty()) storageShape = {static_cast<int64_t>(storage.size())};
+        t = aclCreateTensor(shape.data(), shape.size(), type, strides.data(), 0, format, storageShape.data(),
+                            storageShape.size(), dev);
+        EXPECT_NE(t, nullptr) << TakeErrors();
+    }
+    ~DevTensor() {
+        if (t != nullptr) aclDestroyTensor(t);
+        if (dev != nullptr) aclrtFree(dev);
+    }
+    DevTensor(const DevTensor &) = delete;
+    DevTensor &operator=(const DevTensor &) = delete;
+    std::vector<uint16_t> Read() const {
+        std::vector<uint16_t> host(bytes / 2);
+        if (bytes > 0) {
+            EXPECT_EQ(aclrtMemcpy(host.data(), bytes, dev, bytes, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+        }
+        return host;
+    }
+    void *dev = nullptr;
+    size_t bytes = 0;
+    aclTensor *t = nullptr;
+};
+
+Shape Contiguous(const Shape &shape) {
+    Shape s(shape.size(), 1);
+    for (size_t d = shape.size(); d-- > 1;) s[d - 1] = s[d] * shape[d];
+    return s;
+}
+
+int64_t Numel(const Shape &shape) {
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    return n;
+}
+
+std::unique_ptr<DevTensor> Dense(const std::vector<uint16_t> &data, const Shape &shape, aclDataType type) {
+    return std::make_unique<DevTensor>(data, shape, Contiguous(shape), type);
+}
+
+// One rank's problem in integers: x1 (m x k, as x1Shape), x2 (k x n), bias (n), x3 (m x n).
+struct RankData {
+    std::vector<int> x1, x2, bias, x3;
+};
+
+RankData MakeRankData(uint32_t rank, int64_t m, int64_t k, int64_t n, int seed) {
+    std::mt19937 rng(static_cast<uint32_t>(seed * 131 + rank));
+    std::uniform_int_distribution<int> small(-2, 2);
+    std::uniform_int_distribution<int> mid(-4, 4);
+    RankData d;
+    for (int64_t i = 0; i < m * k; ++i) d.x1.push_back(small(rng));
+    for (int64_t i = 0; i < k * n; ++i) d.x2.push_back(small(rng));
+    for (int64_t i = 0; i < n; ++i) d.bias.push_back(mid(rng));
+    for (int64_t i = 0; i < m * n; ++i) d.x3.push_back(mid(rng));
+    return d;
+}
+
+std::vector<uint16_t> Encode(const std::vector<int> &v, aclDataType type) {
+    std::vector<uint16_t> out;
+    for (int x : v) out.push_back(EncodeInt(x, type));
+    return out;
+}
+
+struct Options {
+    aclDataType type = ACL_FLOAT16;
+    Shape x1Shape = {8, 16};  // (m, k) or (b, s, k)
+    int64_t n = 12;
+    bool bias = true;
+    bool x3 = false;           // V2 with x3
+    bool v2 = false;           // call V2 even without x3
+    bool transposeX2 = false;  // x2 given as a (k, n) view of an (n, k) buffer
+    int64_t commTurn = 0;
+    int seed = 1;
+};
+
+// Runs the operator on every rank of `world` and returns each rank's output (m x n codes); the
+// expected result is checked bit for bit.
+std::vector<std::vector<uint16_t>> RunAndCheck(World &world, const Options &o) {
+    const int64_t k = o.x1Shape.back();
+    const int64_t m = Numel(Shape(o.x1Shape.begin(), o.x1Shape.end() - 1));
+    const int64_t n = o.n;
+    std::vector<RankData> data;
+    for (uint32_t r = 0; r < world.n; ++r) data.push_back(MakeRankData(r, m, k, n, o.seed));
+    std::vector<int> want(static_cast<size_t>(m * n), 0);
+    for (uint32_t r = 0; r < world.n; ++r) {
+        for (int64_t i = 0; i < m; ++i) {
+            for (int64_t j = 0; j < n; ++j) {
+                int acc = o.bias ? data[r].bias[j] : 0;
+                for (int64_t p = 0; p < k; ++p) acc += data[r].x1[i * k + p] * data[r].x2[p * n + j];
+                if (o.x3) acc += data[r].x3[i * n + j];
+                want[i * n + j] += acc;
+            }
+        }
+    }
+    std::vector<std::vector<uint16_t>> outputs(world.n);
+    world.Run([&](uint32_t r) {
+        const RankData &d = data[r];
+        Shape outShape = o.x1Shape;
+        outShape.back() = n;
+        auto x1 = Dense(Encode(d.x1, o.type), o.x1Shape, o.type);
+        std::unique_ptr<DevTensor> x2;
+        if (o.transposeX2) {
+            std::vector<int> t(static_cast<size_t>(k * n));
+            for (int64_t p = 0; p < k; ++p) {
+                for (int64_t j = 0; j < n; ++j) t[j * k + p] = d.x2[p * n + j];
+            }
+            x2 = std::make_unique<DevTensor>(Encode(t, o.type), Shape{k, n}, Shape{1, k}, o.type);
+        } else {
+            x2 = Dense(Encode(d.x2, o.type), {k, n}, o.type);
+        }
+        auto bias = o.bias ? Dense(Encode(d.bias, o.type), {n}, o.type) : nullptr;
+        auto x3 = o.x3 ? Dense(Encode(d.x3, o.type), outShape, o.type) : nullptr;
+        auto out = Dense(std::vector<uint16_t>(static_cast<size_t>(m * n), 0xFFFF), outShape, o.type);
+        uint64_t wsSize = 0;
+        aclOpExecutor *exec = nullptr;
+        const std::string &group = world.groups[r];
+        aclnnStatus st;
+        if (o.v2 || o.x3) {
+            st = aclnnMatmulAllReduceV2GetWorkspaceSize(x1->t, x2->t, bias ? bias->t : nullptr, x3 ? x3->t : nullptr,
+                                                        group.c_str(), "sum", o.commTurn, 1, out->t, &wsSize, &exec);
+        } else {
+            st = aclnnMatmulAllReduceGetWorkspaceSize(x1->t, x2->t, bias ? bias->t : nullptr, group.c_str(), "sum",
+                                                      o.commTurn, 1, out->t, &wsSize, &exec);
+        }
+        ASSERT_EQ(st, ACLNN_SUCCESS) << TakeErrors();
+        void *ws = nullptr;
+        if (wsSize > 0) {
+            ASSERT_EQ(aclrtMalloc(&ws, wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        }
+        st = (o.v2 || o.x3) ? aclnnMatmulAllReduceV2(ws, wsSize, exec, world.streams[r])
+                            : aclnnMatmulAllReduce(ws, wsSize, exec, world.streams[r]);
+        ASSERT_EQ(st, ACLNN_SUCCESS) << TakeErrors();
+        ASSERT_EQ(aclrtSynchronizeStreamWithTimeout(world.streams[r], 20000), ACL_SUCCESS) << TakeErrors();
+        if (ws != nullptr) aclrtFree(ws);
+        outputs[r] = out->Read();
+    });
+    const std::vector<uint16_t> wantCodes = Encode(want, o.type);
+    for (uint32_t r = 0; r < world.n; ++r) {
+        EXPECT_EQ(outputs[r], wantCodes) << "rank " << r;
+    }
+    return outputs;
+}
+
+class MatmulAllReduceTest : public ::testing::Test {};
+
+TEST_F(MatmulAllReduceTest, Fp16WithBias) {
+    World w(2);
+    RunAndCheck(w, {});
+}
+
+TEST_F(MatmulAllReduceTest, Bf16WithBias) {
+    World w(2);
+    Options o;
+    o.type = ACL_BF16;
+    RunAndCheck(w, o);
+}
+
+TEST_F(MatmulAllReduceTest, NoBias) {
+    World w(2);
+    Options o;
+    o.bias = false;
+    o.x1Shape = {5, 7};
+    o.n = 3;
+    RunAndCheck(w, o);
+}
+
+TEST_F(MatmulAllReduceTest, V2WithX3Fp16AndBf16) {
+    World w(2);
+    for (aclDataType type : {ACL_FLOAT16, ACL_BF16}) {
+        Options o;
+        o.type = type;
+        o.x3 = true;
+        RunAndCheck(w, o);
+    }
+}
+
+TEST_F(MatmulAllReduceTest, V2WithoutX3IsV1) {
+    World w(2);
+    Options o;
+    o.v2 = true;
+    RunAndCheck(w, o);
+}
+
+TEST_F(MatmulAllReduceTest, TransposedX2) {
+    World w(2);
+    Options o;
+    o.transposeX2 = true;
+    o.x1Shape = {9, 20};
+    o.n = 17;
+    RunAndCheck(w, o);
+    o.type = ACL_BF16;
+    o.x3 = true;
+    RunAndCheck(w, o);
+}
+
+TEST_F(MatmulAllReduceTest, ThreeDimensionalX1) {
+    World w(2);
+    Options o;
+    o.x1Shape = {2, 3, 16};
+    o.x3 = true;
+    RunAndCheck(w, o);
+}
+
+TEST_F(MatmulAllReduceTest, KZeroGivesAllReduceOfBiasPlusX3) {
+    World w(2);
+    Options o;
+    o.x1Shape = {4, 0};
+    o.n = 5;
+    o.x3 = true;
+    RunAndCheck(w, o);
+}
+
+TEST_F(MatmulAllReduceTest, ManyPiecesAndChunks) {
+    World w(2);
+    Options o;
+    o.x1Shape = {300, 40};
+    o.n = 70;
+    o.x3 = true;
+    for (int64_t turn : {0, 1, 3, 7, 1000}) {
+        o.commTurn = turn;
+        RunAndCheck(w, o);
+    }
+}
+
+TEST_F(MatmulAllReduceTest, WorldOfOne) {
+    World w(1);
+    Options o;
+    o.x3 = true;
+    RunAndCheck(w, o);
+}
+
+// commTurn only changes how rows are grouped for communication: with data whose sums round,
+// the bits must still be identical for every commTurn.
+TEST_F(MatmulAllReduceTest, CommTurnDoesNotChangeBits) {
+    World w(2);
+    const int64_t m = 37, k = 300, n = 29;
+    std::vector<std::vector<uint16_t>> first;
+    for (int64_t turn : {1, 3, 0}) {
+        std::vector<std::vector<uint16_t>> outs(2);
+        w.Run([&](uint32_t r) {
+            std::mt19937 rng(77 + r);
+            std::uniform_int_distribution<int> mant(0, 1023);
+            std::uniform_int_distribution<int> ex(12, 16);
+            std::uniform_int_distribution<int> sg(0, 1);
+            auto random = [&](int64_t count) {
+                std::vector<uint16_t> v;
+                for (int64_t i = 0; i < count; ++i) {
+                    v.push_back(static_cast<uint16_t>((sg(rng) << 15) | (ex(rng) << 10) | mant(rng)));
+                }
+                return v;
+            };
+            auto x1 = Dense(random(m * k), {m, k}, ACL_FLOAT16);
+            auto x2 = Dense(random(k * n), {k, n}, ACL_FLOAT16);
+            auto bias = Dense(random(n), {n}, ACL_FLOAT16);
+            auto x3 = Dense(random(m * n), {m, n}, ACL_FLOAT16);
+            auto out = Dense(std::vector<uint16_t>(static_cast<size_t>(m * n), 0), {m, n}, ACL_FLOAT16);
+            uint64_t wsSize = 0;
+            aclOpExecutor *exec = nullptr;
+            ASSERT_EQ(aclnnMatmulAllReduceV2GetWorkspaceSize(x1->t, x2->t, bias->t, x3->t, w.groups[r].c_str(), "sum",
+                                                             turn, 1, out->t, &wsSize, &exec),
+                      ACLNN_SUCCESS)
+                << TakeErrors();
+            void *ws = nullptr;
+            ASSERT_EQ(aclrtMalloc(&ws, wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+            ASSERT_EQ(aclnnMatmulAllReduceV2(ws, wsSize, exec, w.streams[r]), ACLNN_SUCCESS) << TakeErrors();
+            ASSERT_EQ(aclrtSynchronizeStreamWithTimeout(w.streams[r], 20000), ACL_SUCCESS) << TakeErrors();
+            aclrtFree(ws);
+            outs[r] = out->Read();
+        });
+        EXPECT_EQ(outs[0], outs[1]);
+        if (first.empty()) {
+            first = outs;
+        } else {
+            EXPECT_EQ(outs, first) << "commTurn " << turn;
+        }
+    }
+}
+
+// The output may be a strided view: results land at the view's elements, the gaps keep their
+// bytes.
+TEST_F(MatmulAllReduceTest, StridedOutput) {
+    World w(1);
+    const int64_t m = 3, k = 4, n = 5, ld = 8;
+    w.Run([&](uint32_t r) {
+        std::vector<int> a(m * k), b(k * n);
+        for (int64_t i = 0; i < m * k; ++i) a[i] = static_cast<int>(i % 3) - 1;
+        for (int64_t i = 0; i < k * n; ++i) b[i] = static_cast<int>(i % 5) - 2;
+        auto x1 = Dense(Encode(a, ACL_FLOAT16), {m, k}, ACL_FLOAT16);
+        auto x2 = Dense(Encode(b, ACL_FLOAT16), {k, n}, ACL_FLOAT16);
+        DevTensor out(std::vector<uint16_t>(static_cast<size_t>(m * ld), 0x1234), {m, n}, {ld, 1}, ACL_FLOAT16);
+        uint64_t wsSize = 0;
+        aclOpExecutor *exec = nullptr;
+        ASSERT_EQ(aclnnMatmulAllReduceGetWorkspaceSize(x1->t, x2->t, nullptr, w.groups[r].c_str(), "sum", 0, 1, out.t,
+                                                       &wsSize, &exec),
+                  ACLNN_SUCCESS)
+            << TakeErrors();
+        void *ws = nullptr;
+        ASSERT_EQ(aclrtMalloc(&ws, wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        ASSERT_EQ(aclnnMatmulAllReduce(ws, wsSize, exec, w.streams[r]), ACLNN_SUCCESS) << TakeErrors();
+        ASSERT_EQ(aclrtSynchronizeStreamWithTimeout(w.streams[r], 20000), ACL_SUCCESS) << TakeErrors();
+        aclrtFree(ws);
+        const auto got = out.Read();
+        for (int64_t i = 0; i < m; ++i) {
+            for (int64_t j = 0; j < ld; ++j) {
+                if (j >= n) {
+                    EXPECT_EQ(got[i * ld + j], 0x1234);
+                    continue;
+                }
+                int acc = 0;
+                for (int64_t p = 0; p < k; ++p) acc += a[i * k + p] * b[p * n + j];
+                EXPECT_EQ(got[i * ld + j], EncodeInt(acc, ACL_FLOAT16)) << i << "," << j;
+            }
+        }
+    });
+}
+
+// ---- argument errors ------------------------------------------------------------------------
+
+// The arguments of one GetWorkspaceSize call, copyable so a test can break one at a time.
+struct Args {
+    const aclTensor *x1, *x2, *bias, *x3, *out;
+    const char *group;
+    const char *reduceOp = "sum";
+    int64_t commTurn = 0;
+    int64_t streamMode = 1;
+    uint64_t *ws = nullptr;
+    aclOpExecutor **exec = nullptr;
+};
+
+// A valid single-rank problem (x1 8x16, x2 16x12, bias 12, x3 8x12) whose output is filled
+// with a sentinel. Expect() calls V2 (and V1 unless the case is about x3) and verifies the
+// code, a message naming the API, and that the output kept its bytes.
+struct ErrorCase {
+    explicit ErrorCase(const std::string &groupName, aclDataType type = ACL_FLOAT16)
+        : group(groupName),
+          x1(Dense(std::vector<uint16_t>(8 * 16, EncodeInt(1, type)), {8, 16}, type)),
+          x2(Dense(std::vector<uint16_t>(16 * 12, EncodeInt(1, type)), {16, 12}, type)),
+          bias(Dense(std::vector<uint16_t>(12, EncodeInt(1, type)), {12}, type)),
+          x3(Dense(std::vector<uint16_t>(8 * 12, EncodeInt(1, type)), {8, 12}, type)),
+          out(Dense(std::vector<uint16_t>(8 * 12, kSentinel), {8, 12}, type)) {}
+
+    Args Valid() {
+        Args a{x1->t, x2->t, bias->t, x3->t, out->t, group.c_str()};
+        a.ws = &wsSize;
+        a.exec = &exec;
+        return a;
+    }
+    static aclnnStatus V2(const Args &a) {
+        return aclnnMatmulAllReduceV2GetWorkspaceSize(a.x1, a.x2, a.bias, a.x3, a.group, a.reduceOp, a.commTurn,
+                                                      a.streamMode, a.out, a.ws, a.exec);
+    }
+    static aclnnStatus V1(const Args &a) {
+        return aclnnMatmulAllReduceGetWorkspaceSize(a.x1, a.x2, a.bias, a.group, a.reduceOp, a.commTurn, a.streamMode,
+                                                    a.out, a.ws, a.exec);
+    }
+    void Expect(const Args &a, aclnnStatus want, const std::string &what, bool alsoV1 = true) {
+        const char *api = "aclnnMatmulAllReduceV2";
+        for (int v = 0; v < (alsoV1 ? 2 : 1); ++v) {
+            const aclnnStatus got = v == 0 ? V2(a) : V1(a);
+            EXPECT_EQ(got, want) << what << " (" << api << ")";
+            const std::string msg = TakeErrors();
+            EXPECT_NE(msg.find(api), std::string::npos) << what << ": message \"" << msg << "\"";
+            if (std::getenv("MC2_TEST_PRINT_ERRORS") != nullptr) std::printf("%-40s -> %d: %s\n", what.c_str(), got, msg.c_str());
+            EXPECT_EQ(OutputBytes(), std::vector<uint16_t>(8 * 12, kSentinel)) << what << ": output touched";
+            api = "aclnnMatmulAllReduce";
+        }
+    }
+    std::vector<uint16_t> OutputBytes() const { return out->Read(); }
+
+    static constexpr uint16_t kSentinel = 0x5A5A;
+    std::string group;
+    std::unique_ptr<DevTensor> x1, x2, bias, x3, out;
+    uint64_t wsSize = 0;
+    aclOpExecutor *exec = nullptr;
+};
+
+// Runs body(case, world) on rank 0's thread of a world of `ranks` (the other ranks idle).
+void OnRank0(const std::function<void(ErrorCase &)> &body, aclDataType type = ACL_FLOAT16, uint32_t ranks = 1) {
+    World w(ranks);
+    w.Run([&](uint32_t r) {
+        if (r != 0) return;
+        ErrorCase c(w.groups[0], type);
+        body(c);
+    });
+}
+
+TEST_F(MatmulAllReduceTest, NullArgumentsGive161001) {
+    OnRank0([](ErrorCase &c) {
+        Args a = c.Valid();
+        a.x1 = nullptr;
+        c.Expect(a, ACLNN_ERR_PARAM_NULLPTR, "x1 null");
+        a = c.Valid();
+        a.x2 = nullptr;
+        c.Expect(a, ACLNN_ERR_PARAM_NULLPTR, "x2 null");
+        a = c.Valid();
+        a.out = nullptr;
+        c.Expect(a, ACLNN_ERR_PARAM_NULLPTR, "output null");
+        a = c.Valid();
+        a.group = nullptr;
+        c.Expect(a, ACLNN_ERR_PARAM_NULLPTR, "group null");
+        a = c.Valid();
+        a.reduceOp = nullptr;
+        c.Expect(a, ACLNN_ERR_PARAM_NULLPTR, "reduceOp null (the vendor crashes; we must not)");
+        a = c.Valid();
+        a.ws = nullptr;
+        c.Expect(a, ACLNN_ERR_PARAM_NULLPTR, "workspaceSize pointer null");
+        a = c.Valid();
+        a.exec = nullptr;
+        c.Expect(a, ACLNN_ERR_PARAM_NULLPTR, "executor pointer null");
+        // Null comes before every other check: a null x2 with a bad dtype x1 is still 161001.
+        DevTensor f32(std::vector<uint16_t>(8 * 16 * 2, 0), {8, 16}, Contiguous({8, 16}), ACL_FLOAT);
+        a = c.Valid();
+        a.x1 = f32.t;
+        a.x2 = nullptr;
+        c.Expect(a, ACLNN_ERR_PARAM_NULLPTR, "x2 null beats x1 dtype");
+        // bias and x3 are optional.
+        a = c.Valid();
+        a.bias = nullptr;
+        a.x3 = nullptr;
+        EXPECT_EQ(ErrorCase::V2(a), ACLNN_SUCCESS) << TakeErrors();
+        EXPECT_EQ(ErrorCase::V1(a), ACLNN_SUCCESS) << TakeErrors();
+    });
+}
+
+TEST_F(MatmulAllReduceTest, DtypeErrorsGive161002) {
+    OnRank0([](ErrorCase &c) {
+        DevTensor f32x1(std::vector<uint16_t>(8 * 16 * 2, 0), {8, 16}, Contiguous({8, 16}), ACL_FLOAT);
+        DevTensor bfx2(std::vector<uint16_t>(16 * 12, 0), {16, 12}, Contiguous({16, 12}), ACL_BF16);
+        DevTensor bfout(std::vector<uint16_t>(8 * 12, 0), {8, 12}, Contiguous({8, 12}), ACL_BF16);
+        DevTensor bfbias(std::vector<uint16_t>(12, 0), {12}, {1}, ACL_BF16);
+        DevTensor bfx3(std::vector<uint16_t>(8 * 12, 0), {8, 12}, Contiguous({8, 12}), ACL_BF16);
+        DevTensor i8x1(std::vector<uint16_t>(8 * 8, 0), {8, 16}, Contiguous({8, 16}), ACL_INT8);
+        Args a = c.Valid();
+        a.x1 = f32x1.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x1 FLOAT32");
+        a = c.Valid();
+        a.x1 = i8x1.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x1 INT8");
+        a = c.Valid();
+        a.x2 = bfx2.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x2 bf16 vs x1 fp16");
+        a = c.Valid();
+        a.out = bfout.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "output bf16 vs x1 fp16");
+        a = c.Valid();
+        a.bias = bfbias.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "bias bf16 vs x1 fp16");
+        a = c.Valid();
+        a.x3 = bfx3.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x3 bf16 vs x1 fp16", false);
+    });
+}
+
+TEST_F(MatmulAllReduceTest, AttributeErrorsGive161002) {
+    OnRank0([](ErrorCase &c) {
+        for (const char *op : {"max", "sumX", "SUM", "", "prod"}) {
+            Args a = c.Valid();
+            a.reduceOp = op;
+            c.Expect(a, ACLNN_ERR_PARAM_INVALID, std::string("reduceOp \"") + op + "\"");
+        }
+        for (int64_t mode : {0, -1, 2}) {
+            Args a = c.Valid();
+            a.streamMode = mode;
+            c.Expect(a, ACLNN_ERR_PARAM_INVALID, "streamMode " + std::to_string(mode));
+        }
+        Args a = c.Valid();
+        a.commTurn = -1;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "commTurn -1");
+        // Attributes come after dtypes: a bad reduceOp with a FLOAT32 x1 reports the dtype.
+        DevTensor f32x1(std::vector<uint16_t>(8 * 16 * 2, 0), {8, 16}, Contiguous({8, 16}), ACL_FLOAT);
+        a = c.Valid();
+        a.x1 = f32x1.t;
+        a.reduceOp = "max";
+        EXPECT_EQ(ErrorCase::V2(a), ACLNN_ERR_PARAM_INVALID);
+        EXPECT_NE(TakeErrors().find("dtype"), std::string::npos);
+    });
+}
+
+TEST_F(MatmulAllReduceTest, FormatErrorsGive161002) {
+    OnRank0([](ErrorCase &c) {
+        // x2 as a pre-processed NZ weight: FRACTAL_NZ with a 4-D storage shape.
+        DevTensor nz(std::vector<uint16_t>(16 * 16, 0), {16, 12}, {12, 1}, ACL_FLOAT16, ACL_FORMAT_FRACTAL_NZ,
+                     {1, 1, 16, 16});
+        DevTensor nchw(std::vector<uint16_t>(8 * 16, 0), {8, 16}, {16, 1}, ACL_FLOAT16, ACL_FORMAT_NCHW);
+        Args a = c.Valid();
+        a.x2 = nz.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x2 weight NZ");
+        a = c.Valid();
+        a.x1 = nchw.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x1 NCHW");
+    });
+}
+
+TEST_F(MatmulAllReduceTest, ShapeErrorsGive161002) {
+    OnRank0([](ErrorCase &c) {
+        auto dense = [](const Shape &shape) {
+            return std::make_unique<DevTensor>(std::vector<uint16_t>(static_cast<size_t>(Numel(shape)), 0), shape,
+                                               Contiguous(shape), ACL_FLOAT16);
+        };
+        auto x2_3d = dense({1, 16, 12});
+        auto x1_4d = dense({1, 1, 8, 16});
+        auto x1_1d = dense({16});
+        auto x2_k = dense({15, 12});
+        auto out_n = dense({8, 13});
+        auto out_m = dense({9, 12});
+        auto out_3d = dense({1, 8, 12});
+        auto bias_n = dense({13});
+        auto bias_2d = dense({1, 12});
+        auto x3_bad = dense({8, 11});
+        auto expect = [&](const char *what, const aclTensor *Args::*field, const aclTensor *value, bool alsoV1) {
+            Args a = c.Valid();
+            a.*field = value;
+            c.Expect(a, ACLNN_ERR_PARAM_INVALID, what, alsoV1);
+        };
+        expect("x2 3-D", &Args::x2, x2_3d->t, true);
+        expect("x1 4-D", &Args::x1, x1_4d->t, true);
+        expect("x1 1-D", &Args::x1, x1_1d->t, true);
+        expect("k mismatch", &Args::x2, x2_k->t, true);
+        expect("output n mismatch", &Args::out, out_n->t, true);
+        expect("output m mismatch", &Args::out, out_m->t, true);
+        expect("output rank differs from x1", &Args::out, out_3d->t, true);
+        expect("bias [n+1]", &Args::bias, bias_n->t, true);
+        expect("bias 2-D", &Args::bias, bias_2d->t, true);
+        expect("x3 shape", &Args::x3, x3_bad->t, false);
+    });
+}
+
+TEST_F(MatmulAllReduceTest, LayoutErrorsGive161002) {
+    OnRank0([](ErrorCase &c) {
+        // x1 transposed (non-contiguous x1 is not supported), x2 with a row gap (non-contiguous
+        // but not a transpose), output with a zero stride (elements overlap).
+        DevTensor x1t(std::vector<uint16_t>(8 * 16, 0), {8, 16}, {1, 8}, ACL_FLOAT16);
+        DevTensor x2gap(std::vector<uint16_t>(16 * 20, 0), {16, 12}, {20, 1}, ACL_FLOAT16);
+        DevTensor outOverlap(std::vector<uint16_t>(12, 0), {8, 12}, {0, 1}, ACL_FLOAT16);
+        Args a = c.Valid();
+        a.x1 = x1t.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x1 transposed");
+        a = c.Valid();
+        a.x2 = x2gap.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x2 strided, not a transpose");
+        a = c.Valid();
+        a.out = outOverlap.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "output overlapping");
+    });
+}
+
+TEST_F(MatmulAllReduceTest, UnknownGroupGives161002) {
+    OnRank0([](ErrorCase &c) {
+        Args a = c.Valid();
+        a.group = "no_such_group";
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "unknown group");
+    });
+}
+
+TEST_F(MatmulAllReduceTest, TilingLimitsGive561002) {
+    OnRank0([](ErrorCase &c) {
+        DevTensor x1m0(std::vector<uint16_t>{}, {0, 16}, {16, 1}, ACL_FLOAT16);
+        DevTensor outm0(std::vector<uint16_t>{}, {0, 12}, {12, 1}, ACL_FLOAT16);
+        DevTensor x3m0(std::vector<uint16_t>{}, {0, 12}, {12, 1}, ACL_FLOAT16);
+        Args a = c.Valid();
+        a.x1 = x1m0.t;
+        a.out = outm0.t;
+        a.x3 = x3m0.t;
+        c.Expect(a, ACLNN_ERR_INNER_TILING_ERROR, "m == 0");
+        DevTensor x2n0(std::vector<uint16_t>{}, {16, 0}, {0, 1}, ACL_FLOAT16);
+        DevTensor outn0(std::vector<uint16_t>{}, {8, 0}, {0, 1}, ACL_FLOAT16);
+        DevTensor biasn0(std::vector<uint16_t>{}, {0}, {1}, ACL_FLOAT16);
+        a = c.Valid();
+        a.x2 = x2n0.t;
+        a.out = outn0.t;
+        a.bias = biasn0.t;
+        a.x3 = nullptr;
+        c.Expect(a, ACLNN_ERR_INNER_TILING_ERROR, "n == 0");
+    });
+}
+
+TEST_F(MatmulAllReduceTest, WorldSizePerPlatform) {
+    // World size 3 is neither an Atlas A2 nor an Ascend 950 size; 16 is only Ascend 950's.
+    OnRank0(
+        [](ErrorCase &c) {
+            c.Expect(c.Valid(), ACLNN_ERR_INNER_TILING_ERROR, "world 3 on atlas_a2");
+            setenv("MC2_PLATFORM", "ascend_950", 1);
+            c.Expect(c.Valid(), ACLNN_ERR_INNER_TILING_ERROR, "world 3 on ascend_950");
+            setenv("MC2_PLATFORM", "no_such_platform", 1);
+            c.Expect(c.Valid(), ACLNN_ERR_INNER, "unknown MC2_PLATFORM");
+            unsetenv("MC2_PLATFORM");
+        },
+        ACL_FLOAT16, 3);
+    OnRank0(
+        [](ErrorCase &c) {
+            c.Expect(c.Valid(), ACLNN_ERR_INNER_TILING_ERROR, "world 16 on atlas_a2");
+            setenv("MC2_PLATFORM", "ascend_950", 1);
+            Args a = c.Valid();
+            EXPECT_EQ(ErrorCase::V1(a), ACLNN_SUCCESS) << TakeErrors();
+            unsetenv("MC2_PLATFORM");
+        },
+        ACL_FLOAT16, 16);
+}
+
+TEST_F(MatmulAllReduceTest, ExecutePhaseErrors) {
+    OnRank0([](ErrorCase &c) {
+        aclrtStream stream = nullptr;
+        ASSERT_EQ(aclrtCreateStream(&stream), ACL_SUCCESS);
+        auto prepare = [&] {
+            Args a = c.Valid();
+            a.x3 = nullptr;
+            EXPECT_EQ(ErrorCase::V1(a), ACLNN_SUCCESS) << TakeErrors();
+            EXPECT_GT(c.wsSize, 0u);
+            return c.exec;
+        };
+        auto expectFail = [&](aclnnStatus got, aclnnStatus want, const char *what) {
+            EXPECT_EQ(got, want) << what;
+            EXPECT_NE(TakeErrors(), "") << what;
+            EXPECT_EQ(c.OutputBytes(), std::vector<uint16_t>(8 * 12, ErrorCase::kSentinel)) << what;
+        };
+        void *ws = nullptr;
+        ASSERT_EQ(aclrtMalloc(&ws, 1 << 20, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        expectFail(aclnnMatmulAllReduce(ws, 1 << 20, nullptr, stream), ACLNN_ERR_PARAM_NULLPTR, "executor null");
+        aclOpExecutor *e = prepare();
+        expectFail(aclnnMatmulAllReduce(nullptr, c.wsSize, e, stream), ACLNN_ERR_PARAM_INVALID, "workspace null");
+        expectFail(aclnnMatmulAllReduce(ws, 1 << 20, e, stream), ACLNN_ERR_PARAM_INVALID, "executor used twice");
+        e = prepare();
+        expectFail(aclnnMatmulAllReduce(ws, c.wsSize - 1, e, stream), ACLNN_ERR_PARAM_INVALID, "workspaceSize short");
+        e = prepare();
+        std::vector<unsigned char> host(c.wsSize);
+        expectFail(aclnnMatmulAllReduce(host.data(), c.wsSize, e, stream), ACLNN_ERR_PARAM_INVALID,
+                   "workspace in host memory");
+        e = prepare();
+        expectFail(aclnnMatmulAllReduceV2(ws, 1 << 20, e, stream), ACLNN_ERR_PARAM_INVALID, "V1 executor run by V2");
+        e = prepare();
+        expectFail(aclnnMatmulAllReduce(ws, 1 << 20, e, reinterpret_cast<aclrtStream>(0x1234)),
+                   ACLNN_ERR_PARAM_INVALID, "invalid stream");
+        // The communicator is still usable after all this: a correct call succeeds.
+        e = prepare();
+        ASSERT_GE(1u << 20, c.wsSize);
+        EXPECT_EQ(aclnnMatmulAllReduce(ws, 1 << 20, e, stream), ACLNN_SUCCESS) << TakeErrors();
+        EXPECT_EQ(aclrtSynchronizeStreamWithTimeout(stream, 20000), ACL_SUCCESS) << TakeErrors();
+        // 8x16 ones @ 16x12 ones + bias 1 = 17 everywhere.
+        EXPECT_EQ(c.OutputBytes(), std::vector<uint16_t>(8 * 12, EncodeInt(17, ACL_FLOAT16)));
+        aclrtFree(ws);
+        aclrtDestroyStream(stream);
+    });
+}
+
+// The caller may destroy its aclTensor descriptors between the phases: the executor holds
+// copies of their metadata.
+TEST_F(MatmulAllReduceTest, DescriptorsMayBeDestroyedBeforeExecution) {
+    World w(1);
+    w.Run([&](uint32_t) {
+        ErrorCase c(w.groups[0]);
+        Args a = c.Valid();
+        a.x3 = nullptr;
+        ASSERT_EQ(ErrorCase::V1(a), ACLNN_SUCCESS) << TakeErrors();
+        for (auto *t : {&c.x1, &c.x2, &c.bias}) {
+            aclDestroyTensor((*t)->t);
+            (*t)->t = nullptr;
+        }
+        void *ws = nullptr;
+        ASSERT_EQ(aclrtMalloc(&ws, c.wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        ASSERT_EQ(aclnnMatmulAllReduce(ws, c.wsSize, c.exec, w.streams[0]), ACLNN_SUCCESS) << TakeErrors();
+        ASSERT_EQ(aclrtSynchronizeStreamWithTimeout(w.streams[0], 20000), ACL_SUCCESS) << TakeErrors();
+        EXPECT_EQ(c.OutputBytes(), std::vector<uint16_t>(8 * 12, EncodeInt(17, ACL_FLOAT16)));
+        aclrtFree(ws);
+    });
+}
+
+// Rank 1 fails its argument check and never joins the collective: rank 0's stream sync must
+// fail within a bounded time (the communicator's exec timeout), with a message, and rank 0's
+// output keeps its bytes.
+TEST_F(MatmulAllReduceTest, PeerFailingItsCheckFailsThisRankInBoundedTime) {
+    setenv("MC2_HCCL_TIMEOUT_MS", "300", 1);
+    {
+        World w(2);
+        setenv("MC2_HCCL_TIMEOUT_MS", "10000", 1);
+        w.Run([&](uint32_t r) {
+            ErrorCase c(w.groups[r]);
+            Args a = c.Valid();
+            if (r == 1) {
+                a.streamMode = 0;
+                EXPECT_EQ(ErrorCase::V2(a), ACLNN_ERR_PARAM_INVALID);
+                TakeErrors();
+                return;
+            }
+            ASSERT_EQ(ErrorCase::V2(a), ACLNN_SUCCESS) << TakeErrors();
+            void *ws = nullptr;
+            ASSERT_EQ(aclrtMalloc(&ws, c.wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+            const auto t0 = std::chrono::steady_clock::now();
+            ASSERT_EQ(aclnnMatmulAllReduceV2(ws, c.wsSize, c.exec, w.streams[r]), ACLNN_SUCCESS) << TakeErrors();
+            EXPECT_NE(aclrtSynchronizeStreamWithTimeout(w.streams[r], 20000), ACL_SUCCESS);
+            const auto waited = std::chrono::steady_clock::now() - t0;
+            EXPECT_LT(waited, std::chrono::seconds(5));
+            EXPECT_NE(TakeErrors(), "");
+            EXPECT_EQ(c.OutputBytes(), std::vector<uint16_t>(8 * 12, ErrorCase::kSentinel));
+            aclrtFree(ws);
+        });
+    }
+    setenv("MC2_HCCL_TIMEOUT_MS", "10000", 1);
+}
+
+// Ranks that disagree on the shapes fail their first all-reduce (sizes differ) on every rank,
+// the failing rank aborts the group, and no output is written.
+TEST_F(MatmulAllReduceTest, MismatchedRanksFailWithoutWritingOutput) {
+    World w(2);
+    w.Run([&](uint32_t r) {
+        const int64_t m = r == 0 ? 8 : 4;
+        auto x1 = Dense(std::vector<uint16_t>(static_cast<size_t>(m * 16), 0x3C00), {m, 16}, ACL_FLOAT16);
+        auto x2 = Dense(std::vector<uint16_t>(16 * 12, 0x3C00), {16, 12}, ACL_FLOAT16);
+        auto out = Dense(std::vector<uint16_t>(static_cast<size_t>(m * 12), 0x5A5A), {m, 12}, ACL_FLOAT16);
+        uint64_t wsSize = 0;
+        aclOpExecutor *exec = nullptr;
+        ASSERT_EQ(aclnnMatmulAllReduceGetWorkspaceSize(x1->t, x2->t, nullptr, w.groups[r].c_str(), "sum", 1, 1, out->t,
+                                                       &wsSize, &exec),
+                  ACLNN_SUCCESS)
+            << TakeErrors();
+        void *ws = nullptr;
+        ASSERT_EQ(aclrtMalloc(&ws, wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        ASSERT_EQ(aclnnMatmulAllReduce(ws, wsSize, exec, w.streams[r]), ACLNN_SUCCESS) << TakeErrors();
+        EXPECT_NE(aclrtSynchronizeStreamWithTimeout(w.streams[r], 20000), ACL_SUCCESS);
+        const std::string msg = TakeErrors();
+        EXPECT_NE(msg.find("aclnnMatmulAllReduce"), std::string::npos) << msg;
+        EXPECT_EQ(out->Read(), std::vector<uint16_t>(static_cast<size_t>(m * 12), 0x5A5A));
+        aclrtFree(ws);
+    });
+}
+
+}  // namespace
