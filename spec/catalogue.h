@@ -24,6 +24,8 @@ struct OpFamily {
     const std::vector<Rule> *rules = nullptr;  // check order
     harness::Case (*generate_valid)(std::string_view op, harness::Platform, Choices &, const Limits &) = nullptr;
     std::optional<harness::Case> (*generate_typical)(std::string_view op, harness::Platform, Choices &) = nullptr;
+    // Where the sources disagree and what the catalogue decided (one Markdown line each).
+    std::vector<std::string> decisions;
 };
 
 // Every registered family (registry.cc), in registration order.

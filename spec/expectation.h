@@ -31,9 +31,12 @@ struct Expectation {
     std::vector<int32_t> also_accepted; // document versions disagree (spec-notes/ops.md §8)
     // Success expected, but the documents let the tiling layer refuse (e.g. commTurn != 0, which
     // the vendor documents as unsupported and this suite's implementation supports): a 561xxx
-    // rejection with nothing written is conforming too.
+    // rejection with nothing written is conforming too. On a failure expectation it likewise
+    // adds "or any 561xxx inner error" to the accepted answers (e.g. negative commTurn).
     bool inner_error_accepted = false;
-    std::string rule_id;                // first violated rule, empty on success
+    // First violated rule. On success: the first documented tolerance ("note" rule, e.g. k == 0
+    // or commTurn > 0) that names the case, else empty.
+    std::string rule_id;
     std::string reason;                 // one line: the rule's text
 };
 

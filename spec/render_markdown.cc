@@ -64,6 +64,10 @@ std::string RenderMarkdown() {
                     << Cell(r.citation) << " |\n";
             }
         }
+        if (!family.decisions.empty()) {
+            out << "\n### Decisions where the sources disagree (" << family.name << ")\n\n";
+            for (const auto &d : family.decisions) out << "- " << d << "\n";
+        }
     }
     return out.str();
 }

@@ -774,6 +774,30 @@ OpFamily Family() {
     f.rules = &Rules();
     f.generate_valid = &GenerateValid;
     f.generate_typical = &GenerateTypical;
+    f.decisions = {
+        "m == 0: the older op-api unit test expects 161002, the tiling code refuses an empty output (inner "
+        "error); `mar.empty.m_zero` accepts both.",
+        "commTurn: documented as 0 only and refused by the vendor's tiling otherwise. Positive values are "
+        "expected to succeed (this suite's implementation splits the communication) with a tiling refusal "
+        "tolerated; negative values are 161002 with a tiling refusal tolerated.",
+        "reduceOp null: the vendor dereferences it; this suite requires 161001 at the null stage.",
+        "group: a null group is 161001 from the generated inner layer, i.e. after every op_api check; a name "
+        "that is no live communicator fails at execution, 161002 from GetWorkspaceSize tolerated.",
+        "bias rank: the parameter table says 0-1 dims; the constraints and op_api require exactly (n).",
+        "x3 (V2): the parameter table says 2-D and the constraint text lists x3 among the non-null pointers, "
+        "but the op_api treats x3 as optional and compares its shape with output (2-D or 3-D); x3 is optional "
+        "and must equal output's shape.",
+        "Contiguity: x1 non-contiguous and x2 layouts other than plain or last-two-axes transposed are marked "
+        "unsupported in the tables without an op_api check; this suite requires 161002 (strides of size-1 dims "
+        "are ignored).",
+        "Storage smaller than the view reaches, negative dims or strides: unchecked by the vendor (out-of-bounds "
+        "access); this suite requires 161002 at the end of the shape stage.",
+        "Ascend 950: world sizes {1,2,4,8,16,32,64} and the same fp16/bf16 table, from the newer code (its "
+        "public document rows are stripped).",
+        "Cross-rank: a rank whose own arguments pass but whose peer fails, or ranks disagreeing on m, n or "
+        "dtype, must fail with a runtime error in bounded time (the vendor would hang or fail HCCL).",
+        "The V1-only original-shape rank check (561000) is not modelled: a Case has no separate original shape.",
+    };
     return f;
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
 #include <set>
 
 #include "spec/catalogue.h"
@@ -133,6 +134,7 @@ TEST(SpecCatalogue, RulesAreOrderedCitedAndRendered) {
     }
     EXPECT_NE(md.find("## aclnnMatmulAllReduce (`matmul_all_reduce`)"), std::string::npos);
     EXPECT_NE(md.find("## aclnnMatmulAllReduceV2 (`matmul_all_reduce_v2`)"), std::string::npos);
+    EXPECT_NE(md.find("### Decisions where the sources disagree (matmul_all_reduce)"), std::string::npos);
 }
 
 TEST(SpecCatalogue, GenerateInvalidNamesTheRuleItBreaks) {
@@ -165,6 +167,24 @@ TEST(SpecCatalogue, TypicalCasesAreTheSeedsGpt3Shapes) {
         const int64_t k = c->Tensor(0, "x2")->shape[0];
         EXPECT_TRUE(k == 1024 || k == 2732);
     }
+}
+
+TEST(SpecCatalogue, FuzzerBytesDriveTheGenerators) {
+    // Any byte string is a valid sequence of decisions (libFuzzer drives the generators so).
+    std::mt19937_64 rng(5);
+    for (int i = 0; i < 300; ++i) {
+        std::vector<uint8_t> bytes(static_cast<size_t>(i % 97));
+        for (auto &b : bytes) b = static_cast<uint8_t>(rng());
+        ByteChoices ch(bytes.data(), bytes.size());
+        const auto &ops = GeneratableOps();
+        const std::string op = ch.Pick(ops);
+        const harness::Case c = GenerateValid(op, ch.Bool() ? Platform::kAscend950 : Platform::kAtlasA2, ch);
+        EXPECT_TRUE(ExpectSuccessEverywhere(c)) << c.ToString();
+        const InvalidCase inv = GenerateInvalid(op, c.platform, ch);
+        EXPECT_EQ(testing::CheckViolation(*FindRule(inv.rule_id), inv.value), "");
+    }
+    ByteChoices empty(nullptr, 0);
+    EXPECT_EQ(empty.Int(3, 9), 3);
 }
 
 TEST(SpecCatalogue, UnknownOperatorHasNoRules) {
