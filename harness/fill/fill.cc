@@ -259,9 +259,14 @@ double ExtremeMagnitude(aclDataType dtype, double limit, Rng &rng) {
     } else {  // log-uniform over the whole normal range
         mag = std::exp2(rng.Uniform(std::log2(info.min_normal), std::log2(m)));
     }
-    if (info.is_integer) mag = std::max(1.0, std::floor(mag));
-    const double x = RoundTo(dtype, (info.min_value < 0 && rng.Coin()) ? -mag : mag);
-    return std::fabs(x) > m ? std::copysign(m, x) : x;
+    const double sign = (info.min_value < 0 && rng.Coin()) ? -1.0 : 1.0;
+    double x = 0;
+    do {  // rounding may step just above the limit: shrink until the value stays within it
+        if (info.is_integer) mag = std::max(1.0, std::floor(mag));
+        x = RoundTo(dtype, sign * mag);
+        mag *= 0.75;
+    } while (std::fabs(x) > m && mag >= info.min_positive);
+    return x;
 }
 
 void FillExtreme(std::vector<double> &v, const TensorSpec &t, Role role, const ContractionSpec &c, Rng &rng) {

@@ -388,10 +388,7 @@ void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions
                 check.ratio_max = report.ratio_max;
                 check.summary = report.summary;
                 rep.checks.push_back(check);
-                if (!report.pass && rep.verdict.empty()) {
-                    rep.verdict = who + out + ": " + report.summary;
-                    if (report.precision_suspect && !report.precision_note.empty()) rep.verdict += "; " + report.precision_note;
-                }
+                if (!report.pass && rep.verdict.empty()) rep.verdict = who + out + ": " + report.summary;
             }
         }
     }

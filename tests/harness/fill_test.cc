@@ -1,0 +1,235 @@
+// tests/harness/fill_test.cc — the data fillers: every distribution yields representable,
+// finite, not-all-zero values; the exact distribution's results do not depend on summation
+// order; ties land on rounding midpoints; extremes stay finite; storage encode/decode round
+// trips through strides, offsets, transposes and packed formats.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "harness/fill/element.h"
+#include "harness/fill/fill.h"
+#include "harness/fill/storage.h"
+
+namespace mc2::harness {
+namespace {
+
+TensorSpec Tensor(aclDataType dtype, std::vector<int64_t> shape, std::vector<int64_t> strides = {}, int64_t offset = 0) {
+    TensorSpec t;
+    t.dtype = dtype;
+    t.shape = std::move(shape);
+    t.strides = std::move(strides);
+    t.offset = offset;
+    return t;
+}
+
+constexpr Dist kAllDists[] = {Dist::kNormal, Dist::kUniform, Dist::kCancel, Dist::kTies, Dist::kExtreme, Dist::kExact};
+constexpr aclDataType kInputTypes[] = {ACL_FLOAT16, ACL_BF16,     ACL_FLOAT,        ACL_FLOAT8_E4M3FN,
+                                       ACL_FLOAT8_E5M2, ACL_HIFLOAT8, ACL_FLOAT4_E2M1, ACL_INT8, ACL_INT4};
+
+TEST(Fill, EveryDistributionIsRepresentableFiniteAndNotAllZero) {
+    for (Dist dist : kAllDists) {
+        for (aclDataType dt : kInputTypes) {
+            for (aclDataType out : {ACL_FLOAT16, ACL_BF16, ACL_FLOAT}) {
+                ContractionSpec c{out, dt, dt, 48, 4, 1};
+                for (Role role : {Role::kLhs, Role::kRhs, Role::kAddend, Role::kOther}) {
+                    const TensorSpec t = Tensor(dt, role == Role::kAddend ? std::vector<int64_t>{24}
+                                                                         : std::vector<int64_t>{48, 48});
+                    for (int rank = 0; rank < 4; ++rank) {
+                        const auto v = FillValues(t, role, c, dist, 11, rank, "x");
+                        ASSERT_EQ(v.size(), static_cast<size_t>(t.NumElements()));
+                        EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](double x) { return x != 0; }))
+                            << DistName(dist) << " dtype " << dt << " rank " << rank;
+                        for (double x : v) {
+                            ASSERT_TRUE(std::isfinite(x)) << DistName(dist) << " dtype " << dt;
+                            ASSERT_EQ(RoundTo(dt, x), x) << DistName(dist) << " dtype " << dt << " value " << x;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+TEST(Fill, DeterministicPerSeedRankAndName) {
+    const TensorSpec t = Tensor(ACL_FLOAT16, {8, 8});
+    const ContractionSpec c{ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, 8, 2, 0};
+    for (Dist dist : kAllDists) {
+        EXPECT_EQ(FillValues(t, Role::kLhs, c, dist, 5, 1, "x1"), FillValues(t, Role::kLhs, c, dist, 5, 1, "x1"));
+        EXPECT_NE(FillValues(t, Role::kLhs, c, dist, 5, 1, "x1"), FillValues(t, Role::kLhs, c, dist, 6, 1, "x1"));
+        EXPECT_NE(FillValues(t, Role::kLhs, c, dist, 5, 0, "x1"), FillValues(t, Role::kLhs, c, dist, 5, 1, "x1"));
+    }
+}
+
+// Sums Σ_r (x1_r @ x2_r + bias_r) for one element, rounding to `acc` after every addition,
+// visiting the terms forwards or backwards.
+struct World {
+    std::vector<std::vector<double>> x1, x2, bias;
+    int64_t m, k, n;
+};
+
+World MakeWorld(Dist dist, const ContractionSpec &c, int64_t m, int64_t n, bool bias) {
+    World w{{}, {}, {}, m, c.k, n};
+    for (int r = 0; r < c.world; ++r) {
+        w.x1.push_back(FillValues(Tensor(c.lhs_dtype, {m, c.k}), Role::kLhs, c, dist, 3, r, "x1"));
+        w.x2.push_back(FillValues(Tensor(c.rhs_dtype, {c.k, n}), Role::kRhs, c, dist, 3, r, "x2"));
+        w.bias.push_back(bias ? FillValues(Tensor(c.out_dtype, {n}), Role::kAddend, c, dist, 3, r, "bias")
+                              : std::vector<double>(static_cast<size_t>(n), 0.0));
+    }
+    return w;
+}
+
+std::vector<double> Terms(const World &w, int64_t i, int64_t j) {
+    std::vector<double> terms;
+    for (size_t r = 0; r < w.x1.size(); ++r) {
+        for (int64_t p = 0; p < w.k; ++p) {
+            terms.push_back(w.x1[r][static_cast<size_t>(i * w.k + p)] * w.x2[r][static_cast<size_t>(p * w.n + j)]);
+        }
+        terms.push_back(w.bias[r][static_cast<size_t>(j)]);
+    }
+    return terms;
+}
+
+double RoundedSum(const std::vector<double> &terms, aclDataType acc, bool backwards) {
+    double s = 0;
+    for (size_t t = 0; t < terms.size(); ++t) s = RoundTo(acc, s + terms[backwards ? terms.size() - 1 - t : t]);
+    return s;
+}
+
+TEST(Fill, ExactResultsAreOrderIndependent) {
+    struct Setup {
+        aclDataType out;
+        int64_t k;
+        int world;
+    };
+    // Dense (fp16, k=32) and sparse rows (bf16 with k·world far beyond 256).
+    for (const Setup s : {Setup{ACL_FLOAT16, 32, 4}, Setup{ACL_BF16, 200, 8}, Setup{ACL_FLOAT16, 1000, 2},
+                          Setup{ACL_FLOAT, 64, 2}}) {
+        const ContractionSpec c{s.out, ACL_FLOAT16, ACL_FLOAT16, s.k, s.world, 1};
+        const World w = MakeWorld(Dist::kExact, c, 6, 5, true);
+        int nonzero = 0;
+        for (int64_t i = 0; i < w.m; ++i) {
+            for (int64_t j = 0; j < w.n; ++j) {
+                const std::vector<double> terms = Terms(w, i, j);
+                const double exact = std::accumulate(terms.begin(), terms.end(), 0.0);
+                double abs_sum = 0;
+                for (double t : terms) abs_sum += std::fabs(t);
+                EXPECT_LE(abs_sum, ExactBudget(s.out));
+                // Accumulating in the output dtype itself, in two orders, gives the exact sum.
+                EXPECT_EQ(RoundedSum(terms, s.out, false), exact);
+                EXPECT_EQ(RoundedSum(terms, s.out, true), exact);
+                nonzero += exact != 0;
+            }
+        }
+        EXPECT_GT(nonzero, 0);
+    }
+}
+
+TEST(Fill, TiesLandOnAndNearOutputMidpoints) {
+    const ContractionSpec c{ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, 16, 2, 1};
+    const World w = MakeWorld(Dist::kTies, c, 8, 8, true);
+    int ties = 0, near = 0;
+    for (int64_t i = 0; i < w.m; ++i) {
+        for (int64_t j = 0; j < w.n; ++j) {
+            const std::vector<double> terms = Terms(w, i, j);
+            const double s = std::accumulate(terms.begin(), terms.end(), 0.0);
+            EXPECT_GE(s, 2048 - 0.25);
+            EXPECT_LT(s, 4096);
+            if (std::fmod(s, 2.0) == 1.0) ++ties;                              // exactly a midpoint
+            if (std::fabs(std::fmod(s, 2.0) - 1.0) == 0.25 && s > 2048) ++near;  // a quarter off one
+        }
+    }
+    EXPECT_GT(ties, 0);
+    EXPECT_GT(near, 0);
+}
+
+TEST(Fill, ExtremesStayFiniteAndReachSubnormals) {
+    const ContractionSpec c{ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, 64, 2, 1};
+    const World w = MakeWorld(Dist::kExtreme, c, 16, 16, true);
+    const FormatInfo f16 = Info(ACL_FLOAT16);
+    bool subnormal = false;
+    for (const auto &v : w.x1) {
+        for (double x : v) subnormal |= x != 0 && std::fabs(x) < f16.min_normal;
+    }
+    EXPECT_TRUE(subnormal);
+    for (int64_t i = 0; i < w.m; ++i) {
+        for (int64_t j = 0; j < w.n; ++j) {
+            double abs_sum = 0;
+            for (double t : Terms(w, i, j)) abs_sum += std::fabs(t);
+            EXPECT_LE(abs_sum, f16.max_finite);
+        }
+    }
+}
+
+TEST(Fill, CancellationLeavesSmallResults) {
+    const ContractionSpec c{ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, 64, 2, 1};
+    const World w = MakeWorld(Dist::kCancel, c, 8, 8, true);
+    double worst = 0;
+    for (int64_t i = 0; i < w.m; ++i) {
+        for (int64_t j = 0; j < w.n; ++j) {
+            const std::vector<double> terms = Terms(w, i, j);
+            double abs_sum = 0;
+            for (double t : terms) abs_sum += std::fabs(t);
+            const double s = std::accumulate(terms.begin(), terms.end(), 0.0);
+            EXPECT_NE(s, 0);
+            worst = std::max(worst, std::fabs(s) / abs_sum);
+        }
+    }
+    EXPECT_LT(worst, 0.05);  // at least 20x cancellation everywhere
+}
+
+TEST(Storage, RoundTripsThroughStridesOffsetsAndPackedFormats) {
+    std::vector<TensorSpec> layouts = {
+        Tensor(ACL_FLOAT16, {5, 7}),
+        Tensor(ACL_FLOAT16, {5, 7}, {1, 5}),          // transposed view of a [7,5] storage
+        Tensor(ACL_BF16, {4, 6}, {8, 1}, 3),          // padded rows and an offset
+        Tensor(ACL_FLOAT, {3, 4}, {1, 3}),
+        Tensor(ACL_INT4, {6, 5}, {1, 6}),             // nibbles, transposed
+        Tensor(ACL_FLOAT4_E2M1, {3, 8}, {10, 1}, 1),  // nibbles, padded, odd offset
+        Tensor(ACL_FLOAT8_E4M3FN, {2, 3, 4}),
+        Tensor(ACL_INT8, {9}),
+    };
+    TensorSpec explicit_storage = Tensor(ACL_FLOAT16, {4, 4});
+    explicit_storage.storage_shape = {40};
+    layouts.push_back(explicit_storage);
+    for (const TensorSpec &t : layouts) {
+        const ContractionSpec c{ACL_FLOAT16, t.dtype, t.dtype, t.shape.back(), 1, 0};
+        const auto values = FillValues(t, Role::kLhs, c, Dist::kNormal, 9, 0, "x");
+        const auto bytes = EncodeStorage(t, values);
+        ASSERT_EQ(bytes.size(), StorageBytes(t));
+        const oracle::Matrix m = DecodeStorage(t, bytes);
+        EXPECT_EQ(m.cols, t.shape.back());
+        EXPECT_EQ(m.rows * m.cols, t.NumElements());
+        EXPECT_EQ(m.v, values) << "dtype " << t.dtype;
+        // Storage the view does not reach holds the canary.
+        std::vector<bool> in_view(static_cast<size_t>(StorageCapacity(t)), false);
+        for (int64_t i : ViewIndices(t)) in_view[static_cast<size_t>(i)] = true;
+        for (size_t i = 0; i < in_view.size(); ++i) {
+            if (!in_view[i]) {
+                EXPECT_EQ(LoadCode(bytes.data(), StorageBits(t.dtype), static_cast<int64_t>(i)), CanaryFor(t.dtype));
+            }
+        }
+    }
+    // A transposed view: element (i, j) lives at storage j*5 + i.
+    const TensorSpec tt = Tensor(ACL_FLOAT16, {5, 7}, {1, 5});
+    std::vector<double> ramp(35);
+    std::iota(ramp.begin(), ramp.end(), 1.0);
+    const auto bytes = EncodeStorage(tt, ramp);
+    EXPECT_EQ(DecodeElement(ACL_FLOAT16, LoadCode(bytes.data(), 16, 2 * 5 + 3)), ramp[3 * 7 + 2]);
+}
+
+TEST(Storage, PoisonFillsEveryElement) {
+    for (aclDataType dt : {ACL_FLOAT16, ACL_BF16, ACL_FLOAT, ACL_FLOAT8_E5M2, ACL_INT32, ACL_FLOAT4_E2M1}) {
+        const TensorSpec t = Tensor(dt, {3, 5}, {8, 1}, 2);
+        const auto bytes = PoisonStorage(t);
+        const Poison p = PoisonFor(dt);
+        for (int64_t i = 0; i < StorageCapacity(t); ++i) EXPECT_EQ(LoadCode(bytes.data(), StorageBits(dt), i), p.code);
+        if (p.impossible) {
+            EXPECT_TRUE(std::isnan(DecodeElement(dt, p.code))) << dt;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace mc2::harness

@@ -1,0 +1,153 @@
+// tests/harness/harness_run_test.cc — the loader, the runner and the supervisor against fake
+// implementations (fake_impl.cc): a missing required symbol is a clear load error, a missing
+// operator symbol a FAILED case naming it, later libraries fill what earlier ones lack, a
+// crash is CRASH with the signal's name, a hang is TIMEOUT, and the run goes on after both;
+// garbage outputs and outputs written by a refusing call are FAILED. Also the rank schedule
+// and the JSON form of results.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "harness/abi/abi_table.h"
+#include "harness/case.h"
+#include "harness/run/run_case.h"
+#include "harness/run/schedule.h"
+#include "harness/supervise/result_json.h"
+#include "harness/supervise/supervise.h"
+
+namespace mc2::harness {
+namespace {
+
+Case Parse(const std::string &text) {
+    CaseParse p = ParseCase(text);
+    EXPECT_TRUE(p.value) << p.error;
+    return p.value.value_or(Case{});
+}
+
+const std::string kValid =
+    "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+    "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=1 dist=normal sched=0";
+const std::string kValidV2 =
+    "matmul_all_reduce_v2 platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- x3=- group=comm "
+    "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=1 dist=normal sched=0";
+const std::string kMaxReduce =
+    "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+    "reduce_op=\"max\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=1 dist=normal sched=0";
+
+SuperviseOptions Fake(const char *path, double timeout_s = 20) {
+    SuperviseOptions s;
+    s.impl_paths = {path};
+    s.timeout_s = timeout_s;
+    return s;
+}
+
+TEST(AbiTable, MissingRequiredSymbolIsAClearLoadError) {
+    std::string error;
+    EXPECT_EQ(AbiTable::Load({FAKE_NO_HCCL_PATH}, &error), nullptr);
+    EXPECT_NE(error.find("HcclCommInitAll"), std::string::npos) << error;
+    EXPECT_NE(error.find(FAKE_NO_HCCL_PATH), std::string::npos) << error;
+    EXPECT_EQ(AbiTable::Load({"/nonexistent/libnothing.so"}, &error), nullptr);
+    EXPECT_NE(error.find("cannot load implementation library /nonexistent/libnothing.so"), std::string::npos);
+}
+
+TEST(AbiTable, MissingOperatorSymbolFailsOnlyThatCase) {
+    std::string error;
+    auto table = AbiTable::Load({FAKE_NO_OPS_PATH}, &error);
+    ASSERT_NE(table, nullptr) << error;
+    const CaseResult r = RunCase(Parse(kValidV2), *table);
+    EXPECT_EQ(r.status, Status::kFailed);
+    EXPECT_NE(r.reason.find("symbol aclnnMatmulAllReduceV2GetWorkspaceSize not exported"), std::string::npos) << r.reason;
+    EXPECT_NE(r.Line().find("__REPRO: mc2conf run 'matmul_all_reduce_v2 "), std::string::npos) << r.Line();
+}
+
+TEST(AbiTable, LaterLibrariesResolveWhatEarlierOnesLack) {
+    std::string error;
+    auto table = AbiTable::Load({FAKE_NO_OPS_PATH, FAKE_DIRTY_PATH}, &error);
+    ASSERT_NE(table, nullptr) << error;
+    EXPECT_NE(table->Find("aclnnMatmulAllReduce"), nullptr);
+    EXPECT_NE(table->Find("aclInit"), nullptr);
+    // The operator now comes from the second library: it refuses but writes its output.
+    const CaseResult r = RunCase(Parse(kMaxReduce), *table);
+    EXPECT_EQ(r.status, Status::kFailed);
+    EXPECT_NE(r.reason.find("output was modified"), std::string::npos) << r.reason;
+}
+
+TEST(Supervisor, CrashIsRecordedWithTheSignalName) {
+    const CaseResult r = RunSupervised(Parse(kValid), RunOptions{}, Fake(FAKE_SEGV_PATH));
+    EXPECT_EQ(r.status, Status::kCrash);
+    EXPECT_NE(r.reason.find("SIGSEGV"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.descriptor, Parse(kValid).ToString());
+}
+
+TEST(Supervisor, HangIsATimeoutAndTheRunGoesOn) {
+    Supervisor hang(Fake(FAKE_HANG_PATH, 1.0), RunOptions{});
+    const auto t0 = std::chrono::steady_clock::now();
+    const CaseResult r = hang.Run(Parse(kValid));
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(r.status, Status::kTimeout) << r.reason;
+    EXPECT_LT(took, 5.0);
+    // The same supervisor takes the next case: it hangs and times out again, nothing wedges.
+    EXPECT_EQ(hang.Run(Parse(kValid)).status, Status::kTimeout);
+    // And a different library afterwards is unaffected.
+    EXPECT_EQ(RunSupervised(Parse(kValid), RunOptions{}, Fake(FAKE_SEGV_PATH)).status, Status::kCrash);
+}
+
+TEST(Supervisor, GarbageOutputsFail) {
+    const CaseResult r = RunSupervised(Parse(kValid), RunOptions{}, Fake(FAKE_GARBAGE_PATH));
+    EXPECT_EQ(r.status, Status::kFailed) << r.reason;
+    ASSERT_EQ(r.ranks.size(), 2u);
+    EXPECT_FALSE(r.ranks[0].verdict.empty());
+}
+
+TEST(Supervisor, AcceptingAnInvalidCallFails) {
+    // reduce_op "max" must be refused with 161002; the garbage fake accepts it.
+    const CaseResult r = RunSupervised(Parse(kMaxReduce), RunOptions{}, Fake(FAKE_GARBAGE_PATH));
+    EXPECT_EQ(r.status, Status::kFailed);
+    EXPECT_NE(r.reason.find("161002"), std::string::npos) << r.reason;
+}
+
+TEST(Supervisor, LoadErrorsComeBackAsFailed) {
+    const CaseResult r = RunSupervised(Parse(kValid), RunOptions{}, Fake(FAKE_NO_HCCL_PATH));
+    EXPECT_EQ(r.status, Status::kFailed);
+    EXPECT_NE(r.reason.find("HcclCommInitAll"), std::string::npos) << r.reason;
+}
+
+TEST(Schedule, SeededAndReproducible) {
+    EXPECT_FALSE(MakeSchedule(0, 4).Active());
+    const Schedule a = MakeSchedule(42, 4);
+    const Schedule b = MakeSchedule(42, 4);
+    EXPECT_EQ(a.Describe(), b.Describe());
+    EXPECT_NE(a.Describe(), MakeSchedule(43, 4).Describe());
+    ASSERT_EQ(a.order.size(), 4u);
+    EXPECT_GE(a.straggler, 0);
+    EXPECT_LT(a.straggler, 4);
+    const RankPlan &late = a.ranks[static_cast<size_t>(a.straggler)];
+    EXPECT_GE((late.before_prepare + late.before_execute + late.before_sync).count(), 3000);
+}
+
+TEST(ResultJson, RoundTrips) {
+    CaseResult r;
+    r.status = Status::kMistrusted;
+    r.reason = "rank 0: output: \"quoted\" \xff";
+    r.descriptor = "matmul_all_reduce world=2 reduce_op=\"it's\"";
+    r.seconds = 0.25;
+    RankReport rank;
+    rank.rank = 1;
+    rank.prepare_called = true;
+    rank.prepare_status = 161002;
+    rank.messages = "GetWorkspaceSize: bad";
+    rank.checks.push_back(OutputCheck{"output", true, true, false, 0.5, "ok"});
+    r.ranks.push_back(rank);
+    const auto back = ResultFromJson(ResultToJson(r));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->status, Status::kMistrusted);
+    EXPECT_EQ(back->descriptor, r.descriptor);
+    ASSERT_EQ(back->ranks.size(), 1u);
+    EXPECT_EQ(back->ranks[0].prepare_status, 161002);
+    EXPECT_EQ(back->ranks[0].checks[0].ratio_max, 0.5);
+    EXPECT_EQ(back->Repro(), "mc2conf run 'matmul_all_reduce world=2 reduce_op=\"it'\\''s\"'");
+    EXPECT_FALSE(ResultFromJson("{\"status\":\"PASSED\""));
+}
+
+}  // namespace
+}  // namespace mc2::harness
