@@ -46,16 +46,19 @@ Status Prepare(HcclComm handle, aclrtStream stream, Call *call) {
     return {};
 }
 
-Status CheckType(HcclDataType type) {
-    if (ElementSize(type) == 0) {
-        return Status::Error(HCCL_E_PARA, "invalid data type " + std::to_string(static_cast<int>(type)));
+// By reference, and through RawEnum: the value may be outside the enum (see dtypes.h).
+Status CheckType(const HcclDataType &type) {
+    if (!IsValidDataTypeValue(RawEnum(type))) {
+        return Status::Error(HCCL_E_PARA, "invalid data type " + std::to_string(RawEnum(type)));
     }
     return {};
 }
 
-Status CheckReduction(HcclDataType type, HcclReduceOp op) {
+Status CheckReduction(const HcclDataType &type, const HcclReduceOp &op) {
     if (Status st = CheckType(type); !st.ok()) return st;
-    if (!IsValidReduceOp(op)) return Status::Error(HCCL_E_PARA, "invalid reduce op " + std::to_string(static_cast<int>(op)));
+    if (!IsValidReduceOpValue(RawEnum(op))) {
+        return Status::Error(HCCL_E_PARA, "invalid reduce op " + std::to_string(RawEnum(op)));
+    }
     if (!IsReducible(type)) {
         return Status::Error(HCCL_E_NOT_SUPPORT,
                              std::string("reduction ") + ReduceOpName(op) + " is not supported for " + DataTypeName(type));

@@ -304,7 +304,16 @@ TEST(HcclAbiArgs, CollectiveArguments) {
         EXPECT_EQ(HcclAllReduce(dev.ptr, nullptr, 8, HCCL_DATA_TYPE_FP32, HCCL_REDUCE_SUM, c, s), HCCL_E_PTR);
         EXPECT_EQ(HcclAllReduce(dev.ptr, out.ptr, 8, HCCL_DATA_TYPE_FP32, HCCL_REDUCE_SUM, nullptr, s), HCCL_E_PTR);
         EXPECT_EQ(HcclAllReduce(dev.ptr, out.ptr, 8, HCCL_DATA_TYPE_RESERVED, HCCL_REDUCE_SUM, c, s), HCCL_E_PARA);
-        EXPECT_EQ(HcclAllReduce(dev.ptr, out.ptr, 8, static_cast<HcclDataType>(-1), HCCL_REDUCE_SUM, c, s), HCCL_E_PARA);
+        // Out-of-range values as a C caller can pass them (made by memcpy: no C++ enum cast).
+        HcclDataType bad_type;
+        HcclReduceOp bad_op;
+        const int32_t minus_one = -1, big = 1000;
+        std::memcpy(&bad_type, &minus_one, sizeof bad_type);
+        std::memcpy(&bad_op, &big, sizeof bad_op);
+        EXPECT_EQ(HcclAllReduce(dev.ptr, out.ptr, 8, bad_type, HCCL_REDUCE_SUM, c, s), HCCL_E_PARA);
+        EXPECT_EQ(HcclAllReduce(dev.ptr, out.ptr, 8, HCCL_DATA_TYPE_FP32, bad_op, c, s), HCCL_E_PARA);
+        EXPECT_EQ(HcclAllGather(dev.ptr, out.ptr, 1, bad_type, c, s), HCCL_E_PARA);
+        EXPECT_EQ(HcclBroadcast(dev.ptr, 1, bad_type, 0, c, s), HCCL_E_PARA);
         EXPECT_EQ(HcclAllReduce(dev.ptr, out.ptr, 8, HCCL_DATA_TYPE_FP32, HCCL_REDUCE_RESERVED, c, s), HCCL_E_PARA);
         EXPECT_EQ(HcclAllReduce(dev.ptr, out.ptr, 2, HCCL_DATA_TYPE_INT128, HCCL_REDUCE_SUM, c, s), HCCL_E_NOT_SUPPORT);
         // Host memory and out-of-range counts are not device buffers.

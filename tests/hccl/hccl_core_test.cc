@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hccl/communicator.h"
+#include "hccl/hccl.h"
 #include "hccl/inproc_transport.h"
 #include "hccl/reduce.h"
 #include "test_util.h"
@@ -468,6 +469,40 @@ TEST(Stress, BackToBackRounds) {
         }
     });
     EXPECT_EQ(failures.load(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Group resolution for the operators
+
+TEST(FindCommunicator, ByGroupNameAndDevice) {
+    int32_t devices[2] = {3, 5};
+    HcclComm comms[2] = {};
+    ASSERT_EQ(HcclCommInitAll(2, devices, comms), HCCL_SUCCESS);
+    char name[MAX_GROUP_NAME];
+    ASSERT_EQ(HcclGetCommName(comms[0], name), HCCL_SUCCESS);
+    Communicator *on5 = FindCommunicator(name, 5);
+    ASSERT_NE(on5, nullptr);
+    EXPECT_EQ(on5->Rank(), 1u);
+    EXPECT_EQ(on5->Size(), 2u);
+    EXPECT_EQ(on5->DeviceId(), 5);
+    EXPECT_EQ(on5->Name(), name);
+    ASSERT_NE(FindCommunicator(name, 3), nullptr);
+    EXPECT_EQ(FindCommunicator(name, 3)->Rank(), 0u);
+    EXPECT_EQ(FindCommunicator(name, 4), nullptr);
+    EXPECT_EQ(FindCommunicator("no_such_group", 3), nullptr);
+    EXPECT_EQ(FindCommunicator(nullptr, 3), nullptr);
+    // A kernel-side collective through the found communicators.
+    RunRanks(2, [&](uint32_t r) {
+        int32_t v = static_cast<int32_t>(r) + 1;
+        int32_t out = 0;
+        const Status st = FindCommunicator(name, devices[r])->AllReduce(&v, &out, 1, HCCL_DATA_TYPE_INT32, HCCL_REDUCE_SUM);
+        EXPECT_TRUE(st.ok()) << st.message;
+        EXPECT_EQ(out, 3);
+    });
+    ASSERT_EQ(HcclCommDestroy(comms[1]), HCCL_SUCCESS);
+    EXPECT_EQ(FindCommunicator(name, 5), nullptr);
+    ASSERT_EQ(HcclCommDestroy(comms[0]), HCCL_SUCCESS);
+    EXPECT_EQ(FindCommunicator(name, 3), nullptr);
 }
 
 }  // namespace
