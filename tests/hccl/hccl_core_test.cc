@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "hccl/hccl.h"
 #include "hccl/inproc_transport.h"
 #include "hccl/reduce.h"
+#include "hccl/timeouts.h"
 #include "test_util.h"
 
 namespace mc2::impl::hccl {
@@ -469,6 +471,30 @@ TEST(Stress, BackToBackRounds) {
         }
     });
     EXPECT_EQ(failures.load(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeout configuration
+
+TEST(Timeouts, EnvironmentAndOverride) {
+    unsetenv("MC2_HCCL_TIMEOUT_MS");
+    setenv("HCCL_EXEC_TIMEOUT", "7", 1);
+    setenv("HCCL_CONNECT_TIMEOUT", "3", 1);
+    EXPECT_EQ(CurrentTimeouts().exec, 7000ms);
+    EXPECT_EQ(CurrentTimeouts().connect, 3000ms);
+    setenv("HCCL_EXEC_TIMEOUT", "soon", 1);  // malformed: CANN's default, not 0 or forever
+    EXPECT_EQ(CurrentTimeouts().exec, 1836000ms);
+    setenv("MC2_HCCL_TIMEOUT_MS", "250", 1);
+    EXPECT_EQ(CurrentTimeouts().exec, 250ms);
+    EXPECT_EQ(CurrentTimeouts().connect, 250ms);
+    SetTimeoutOverrideMs(40);
+    EXPECT_EQ(CurrentTimeouts().exec, 40ms);
+    SetTimeoutOverrideMs(0);
+    EXPECT_EQ(CurrentTimeouts().exec, 250ms);
+    unsetenv("MC2_HCCL_TIMEOUT_MS");
+    unsetenv("HCCL_EXEC_TIMEOUT");
+    unsetenv("HCCL_CONNECT_TIMEOUT");
+    EXPECT_EQ(CurrentTimeouts().connect, 120000ms);
 }
 
 // ---------------------------------------------------------------------------------------------
