@@ -5,6 +5,7 @@
 #include <barrier>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -497,6 +498,11 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
     }
 
     const RuntimeFns &rt = abi.rt();
+    if (options.hccl_exec_timeout_s > 0) {
+        // No overwrite: the user's setting wins, and the first case's value stays (implementations
+        // may read it once). Set from this thread before any rank thread of this case exists.
+        setenv("HCCL_EXEC_TIMEOUT", std::to_string(options.hccl_exec_timeout_s).c_str(), 0);
+    }
     if (aclError rc = abi.EnsureInit(); rc != ACL_SUCCESS) {
         return Finish(std::move(res), Status::kFailed, "aclInit returned " + std::to_string(rc), t0);
     }

@@ -27,6 +27,11 @@ struct RunOptions {
     // aclrtSynchronizeStreamWithTimeout's limit; a stream that has not drained by then is a
     // TIMEOUT (a hang), never an accepted runtime error.
     int sync_timeout_ms = 20000;
+    // CANN's HCCL_EXEC_TIMEOUT (seconds a collective waits for its peers; the documented
+    // default is 1836 s), exported before the first communicator is created unless the
+    // environment already sets it. A rank whose peer refused the call must then fail with a
+    // runtime error well inside sync_timeout_ms, as the cross-rank rules expect. 0 = leave it.
+    int hccl_exec_timeout_s = 5;
     // Keep each rank's output bytes in RankReport::outputs.
     bool keep_outputs = false;
     // Device storage the harness allocates for one tensor at most; a bigger case is FAILED

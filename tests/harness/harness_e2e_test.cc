@@ -1,0 +1,103 @@
+// tests/harness/harness_e2e_test.cc — MatmulAllReduce cases end to end through the built-in
+// implementation (libmc2impl.so, loaded by path like any third-party library): valid cases
+// across dtypes, layouts, distributions and rank schedules PASS; a refused call (reduce_op
+// "max") returns the documented 161002 on every rank with the outputs left untouched; the peer
+// of a refusing rank fails with a runtime error in bounded time.
+#include <gtest/gtest.h>
+
+#include "harness/case.h"
+#include "harness/supervise/supervise.h"
+
+namespace mc2::harness {
+namespace {
+
+Case Parse(const std::string &text) {
+    CaseParse p = ParseCase(text);
+    EXPECT_TRUE(p.value) << p.error;
+    return p.value.value_or(Case{});
+}
+
+SuperviseOptions BuiltIn(bool in_process) {
+    SuperviseOptions s;
+    s.impl_paths = {MC2IMPL_PATH};
+    s.in_process = in_process;
+    s.timeout_s = 30;
+    return s;
+}
+
+// One supervisor for the file: the library is loaded once (in-process mode).
+Supervisor &InProcess() {
+    static Supervisor s(BuiltIn(true), RunOptions{});
+    return s;
+}
+
+class ValidCase : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ValidCase, Passes) {
+    const CaseResult r = InProcess().Run(Parse(GetParam()));
+    EXPECT_EQ(r.status, Status::kPassed) << r.Line();
+    for (const RankReport &rank : r.ranks) {
+        EXPECT_EQ(rank.prepare_status, 0);
+        ASSERT_EQ(rank.checks.size(), 1u);
+        EXPECT_TRUE(rank.checks[0].pass) << rank.checks[0].summary;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    MatmulAllReduce, ValidCase,
+    ::testing::Values(
+        "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+        "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=1 dist=normal sched=0",
+        "matmul_all_reduce platform=atlas_a2 world=4 x1=bf16[2,8,64] x2=bf16[64,16]s(1,64) bias=bf16[16] "
+        "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=bf16[2,8,16] seed=2 dist=exact sched=5",
+        "matmul_all_reduce_v2 platform=atlas_a2 world=2 x1=float16[8,48] x2=float16[48,40] bias=float16[40] "
+        "x3=float16[8,40] group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[8,40] seed=3 "
+        "dist=ties sched=9",
+        "matmul_all_reduce_v2 platform=atlas_a2 world=2 x1=float16[12,64] x2=float16[64,16] bias=- x3=- "
+        "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[12,16] seed=4 dist=cancel sched=0",
+        "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[8,32] x2=float16[32,8] bias=float16[8] "
+        "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[8,8] seed=5 dist=extreme sched=3"));
+
+TEST(MatmulAllReduceE2E, ReduceMaxIsRefusedWith161002AndOutputsUntouched) {
+    const CaseResult r = InProcess().Run(
+        Parse("matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+              "reduce_op=\"max\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=1 dist=normal sched=0"));
+    EXPECT_EQ(r.status, Status::kPassed) << r.Line();
+    ASSERT_EQ(r.ranks.size(), 2u);
+    for (const RankReport &rank : r.ranks) {
+        EXPECT_EQ(rank.prepare_status, 161002);
+        EXPECT_FALSE(rank.execute_called);
+        EXPECT_TRUE(rank.outputs_untouched);
+        EXPECT_FALSE(rank.messages.empty());  // the implementation explains the refusal
+    }
+}
+
+TEST(MatmulAllReduceE2E, SupervisedChildGivesTheSameVerdict) {
+    const CaseResult r = RunSupervised(
+        Parse("matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+              "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=1 dist=uniform sched=7"),
+        RunOptions{}, BuiltIn(false));
+    EXPECT_EQ(r.status, Status::kPassed) << r.Line();
+    EXPECT_FALSE(r.schedule.empty());
+}
+
+TEST(MatmulAllReduceE2E, PeerOfARefusingRankFailsInBoundedTime) {
+    // Rank 1's x1 is bf16 (161002 on rank 1); rank 0's own call is valid and must end with a
+    // runtime error once its collective gives up waiting (CANN's HCCL_EXEC_TIMEOUT, 1 s here).
+    SuperviseOptions s = BuiltIn(false);
+    s.env = {{"HCCL_EXEC_TIMEOUT", "1"}};
+    const CaseResult r = RunSupervised(
+        Parse("matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+              "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=1 dist=normal sched=0 "
+              "x1@1=bf16[16,32]"),
+        RunOptions{}, s);
+    EXPECT_EQ(r.status, Status::kPassed) << r.Line();
+    ASSERT_EQ(r.ranks.size(), 2u);
+    EXPECT_EQ(r.ranks[1].prepare_status, 161002);
+    EXPECT_NE(r.ranks[0].execute_status == 0 ? r.ranks[0].sync_status : r.ranks[0].execute_status, 0);
+    EXPECT_TRUE(r.ranks[0].outputs_untouched);
+    EXPECT_LT(r.seconds, 10);
+}
+
+}  // namespace
+}  // namespace mc2::harness
