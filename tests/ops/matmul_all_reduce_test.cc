@@ -9,12 +9,14 @@
 
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -688,6 +690,15 @@ TEST_F(MatmulAllReduceTest, TilingLimitsGive561002) {
         a.bias = biasn0.t;
         a.x3 = nullptr;
         c.Expect(a, ACLNN_ERR_INNER_TILING_ERROR, "n == 0");
+        // k = 2^31 > INT32_MAX. The limit is checked before the tensors' memory, so a small
+        // buffer behind the huge views is enough to reach it.
+        const int64_t big = int64_t{1} << 31;
+        DevTensor x1big(std::vector<uint16_t>(16, 0), {8, big}, {big, 1}, ACL_FLOAT16, ACL_FORMAT_ND, {16});
+        DevTensor x2big(std::vector<uint16_t>(16, 0), {big, 12}, {12, 1}, ACL_FLOAT16, ACL_FORMAT_ND, {16});
+        a = c.Valid();
+        a.x1 = x1big.t;
+        a.x2 = x2big.t;
+        c.Expect(a, ACLNN_ERR_INNER_TILING_ERROR, "k > INT32_MAX");
     });
 }
 
@@ -814,6 +825,47 @@ TEST_F(MatmulAllReduceTest, PeerFailingItsCheckFailsThisRankInBoundedTime) {
     setenv("MC2_HCCL_TIMEOUT_MS", "10000", 1);
 }
 
+// A rank whose task fails inside the stream (here: its workspace was freed after the execute
+// phase queued it, while the stream was still busy) aborts the communicator, so its peer's
+// all-reduce fails at once instead of after the exec timeout, and neither output is written.
+TEST_F(MatmulAllReduceTest, RankFailingInsideItsTaskAbortsThePeer) {
+    World w(2);
+    std::mutex mu;
+    std::condition_variable cv;
+    bool freed = false;
+    w.Run([&](uint32_t r) {
+        ErrorCase c(w.groups[r]);
+        Args a = c.Valid();
+        if (r == 1) {
+            std::unique_lock lock(mu);
+            cv.wait(lock, [&] { return freed; });
+        }
+        // Rank 0's barrier holds its stream until rank 1 arrives.
+        ASSERT_EQ(HcclBarrier(w.comms[r], w.streams[r]), HCCL_SUCCESS) << TakeErrors();
+        ASSERT_EQ(ErrorCase::V2(a), ACLNN_SUCCESS) << TakeErrors();
+        void *ws = nullptr;
+        ASSERT_EQ(aclrtMalloc(&ws, c.wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        const auto t0 = std::chrono::steady_clock::now();
+        ASSERT_EQ(aclnnMatmulAllReduceV2(ws, c.wsSize, c.exec, w.streams[r]), ACLNN_SUCCESS) << TakeErrors();
+        if (r == 0) {
+            aclrtFree(ws);
+            ws = nullptr;
+            std::lock_guard lock(mu);
+            freed = true;
+            cv.notify_all();
+        }
+        EXPECT_NE(aclrtSynchronizeStreamWithTimeout(w.streams[r], 20000), ACL_SUCCESS);
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5)) << "rank " << r;
+        const std::string msg = TakeErrors();
+        if (r == 0) {
+            EXPECT_NE(msg.find("workspace memory was freed"), std::string::npos) << msg;
+        }
+        EXPECT_NE(msg, "") << "rank " << r;
+        EXPECT_EQ(c.OutputBytes(), std::vector<uint16_t>(8 * 12, ErrorCase::kSentinel)) << "rank " << r;
+        if (ws != nullptr) aclrtFree(ws);
+    });
+}
+
 // Ranks that disagree on the shapes fail their first all-reduce (sizes differ) on every rank,
 // the failing rank aborts the group, and no output is written.
 TEST_F(MatmulAllReduceTest, MismatchedRanksFailWithoutWritingOutput) {
@@ -836,6 +888,39 @@ TEST_F(MatmulAllReduceTest, MismatchedRanksFailWithoutWritingOutput) {
         const std::string msg = TakeErrors();
         EXPECT_NE(msg.find("aclnnMatmulAllReduce"), std::string::npos) << msg;
         EXPECT_EQ(out->Read(), std::vector<uint16_t>(static_cast<size_t>(m * 12), 0x5A5A));
+        aclrtFree(ws);
+    });
+}
+
+}  // namespace
+
+namespace {
+
+// Timing of a GPT-3 65B-like shape (run by hand: --gtest_also_run_disabled_tests; env
+// MC2_TEST_M overrides m, default 2048 of the gate's 8192).
+TEST_F(MatmulAllReduceTest, DISABLED_Gpt3ShapeTiming) {
+    const char *env = std::getenv("MC2_TEST_M");
+    const int64_t m = env ? std::atoll(env) : 2048, k = 2732, n = 8192;
+    World w(2);
+    w.Run([&](uint32_t r) {
+        auto x1 = Dense(std::vector<uint16_t>(static_cast<size_t>(m * k), 0x3C00), {m, k}, ACL_FLOAT16);
+        auto x2 = Dense(std::vector<uint16_t>(static_cast<size_t>(k * n), 0x3C00), {k, n}, ACL_FLOAT16);
+        auto out = Dense(std::vector<uint16_t>(static_cast<size_t>(m * n), 0), {m, n}, ACL_FLOAT16);
+        uint64_t wsSize = 0;
+        aclOpExecutor *exec = nullptr;
+        ASSERT_EQ(aclnnMatmulAllReduceGetWorkspaceSize(x1->t, x2->t, nullptr, w.groups[r].c_str(), "sum", 0, 1, out->t,
+                                                       &wsSize, &exec),
+                  ACLNN_SUCCESS)
+            << TakeErrors();
+        void *ws = nullptr;
+        ASSERT_EQ(aclrtMalloc(&ws, wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        const auto t0 = std::chrono::steady_clock::now();
+        ASSERT_EQ(aclnnMatmulAllReduce(ws, wsSize, exec, w.streams[r]), ACLNN_SUCCESS) << TakeErrors();
+        ASSERT_EQ(aclrtSynchronizeStreamWithTimeout(w.streams[r], 600000), ACL_SUCCESS) << TakeErrors();
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::printf("rank %u: m=%lld k=%lld n=%lld in %.2f s (%.1f GFLOP/s per rank)\n", r,
+                    static_cast<long long>(m), static_cast<long long>(k), static_cast<long long>(n), secs,
+                    2.0 * static_cast<double>(m * k) * static_cast<double>(n) / secs * 1e-9);
         aclrtFree(ws);
     });
 }
