@@ -5,6 +5,8 @@
 // of a refusing rank fails with a runtime error in bounded time.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "harness/case.h"
 #include "harness/supervise/supervise.h"
 
@@ -57,6 +59,11 @@ INSTANTIATE_TEST_SUITE_P(
         "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[12,16] seed=4 dist=cancel sched=0",
         "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[8,32] x2=float16[32,8] bias=float16[8] "
         "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[8,8] seed=5 dist=extreme sched=3"));
+
+TEST(MatmulAllReduceE2E, DefaultImplementationIsTheBuiltOneNextToTheExecutable) {
+    // bin/<test> -> bin/../lib/libmc2impl.so in the build tree.
+    EXPECT_EQ(std::filesystem::weakly_canonical(DefaultImplPath()), std::filesystem::weakly_canonical(MC2IMPL_PATH));
+}
 
 TEST(MatmulAllReduceE2E, ReduceMaxIsRefusedWith161002AndOutputsUntouched) {
     const CaseResult r = InProcess().Run(
