@@ -35,6 +35,14 @@ struct OutputCheck {
     bool precision_suspect = false;
     double ratio_max = 0;     // observed error / bound, worst element
     std::string summary;      // the comparator's one line
+    // Error statistics for the reports (harness/report): CompareReport's figures, and the
+    // histogram of errors in output ulps (bins: harness/report/ulp_histogram.h).
+    int64_t elements = 0;
+    int64_t outside = 0;
+    double ulp_median = 0, ulp_p99 = 0, ulp_max = 0;
+    std::vector<int64_t> ulp_histogram;
+    bool vendor_pass = false;
+    double vendor_fail_share = 0;
 };
 
 struct RankReport {

@@ -17,6 +17,7 @@
 #include "harness/fill/fill.h"
 #include "harness/fill/storage.h"
 #include "harness/ops/binding.h"
+#include "harness/report/ulp_histogram.h"
 #include "harness/run/schedule.h"
 #include "harness/signatures.h"
 #include "spec/expectation.h"
@@ -388,6 +389,14 @@ void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions
                 check.precision_suspect = report.precision_suspect;
                 check.ratio_max = report.ratio_max;
                 check.summary = report.summary;
+                check.elements = report.elements;
+                check.outside = report.outside;
+                check.ulp_median = report.ulp_median;
+                check.ulp_p99 = report.ulp_p99;
+                check.ulp_max = report.ulp_max;
+                check.ulp_histogram = report::UlpHistogram(bounds.dtype, bounds.exact, got.v);
+                check.vendor_pass = report.vendor_pass;
+                check.vendor_fail_share = report.vendor_fail_share;
                 rep.checks.push_back(check);
                 if (!report.pass && rep.verdict.empty()) rep.verdict = who + out + ": " + report.summary;
             }

@@ -14,7 +14,15 @@ json CheckToJson(const OutputCheck &c) {
             {"mistrusted", c.mistrusted},
             {"precision_suspect", c.precision_suspect},
             {"ratio_max", c.ratio_max},
-            {"summary", c.summary}};
+            {"summary", c.summary},
+            {"elements", c.elements},
+            {"outside", c.outside},
+            {"ulp_median", c.ulp_median},
+            {"ulp_p99", c.ulp_p99},
+            {"ulp_max", c.ulp_max},
+            {"ulp_histogram", c.ulp_histogram},
+            {"vendor_pass", c.vendor_pass},
+            {"vendor_fail_share", c.vendor_fail_share}};
 }
 
 json RankToJson(const RankReport &r) {
@@ -88,6 +96,19 @@ std::optional<CaseResult> ResultFromJson(const std::string &text) {
                 c.precision_suspect = jc.at("precision_suspect").get<bool>();
                 c.ratio_max = jc.at("ratio_max").is_number() ? jc.at("ratio_max").get<double>() : 0.0;
                 c.summary = jc.at("summary").get<std::string>();
+                // The report statistics; absent in results written before they existed. A
+                // non-finite double was written as null.
+                const auto number = [&jc](const char *key) {
+                    return jc.contains(key) && jc.at(key).is_number() ? jc.at(key).get<double>() : 0.0;
+                };
+                c.elements = jc.value("elements", int64_t{0});
+                c.outside = jc.value("outside", int64_t{0});
+                c.ulp_median = number("ulp_median");
+                c.ulp_p99 = number("ulp_p99");
+                c.ulp_max = number("ulp_max");
+                if (jc.contains("ulp_histogram")) c.ulp_histogram = jc.at("ulp_histogram").get<std::vector<int64_t>>();
+                c.vendor_pass = jc.value("vendor_pass", false);
+                c.vendor_fail_share = number("vendor_fail_share");
                 r.checks.push_back(std::move(c));
             }
             out.ranks.push_back(std::move(r));
