@@ -41,7 +41,7 @@ constexpr double kFp32OverflowThreshold = 0x1p128 - 0x1p103;
 
 struct Dims {
     int64_t m = 0;
-    int64_t k = 0;
+    int64_t k = 0;  // unused across ranks (each rank's k is its x1.cols)
     int64_t n = 0;
 };
 
@@ -51,23 +51,22 @@ struct Dims {
 
 Dims Validate(const std::vector<MatmulAllReduceRank> &ranks) {
     if (ranks.empty()) Bad("no ranks");
-    const Dims d{ranks[0].x1.rows, ranks[0].x1.cols, ranks[0].x2.cols};
+    // m and n are common to every rank (the all-reduce adds [m, n] blocks); k, bias and x3 are
+    // each rank's own: nothing in the documents ties one rank's contraction to another's.
+    const Dims d{ranks[0].x1.rows, -1, ranks[0].x2.cols};
     for (size_t r = 0; r < ranks.size(); ++r) {
         const auto &rk = ranks[r];
         const std::string at = " (rank " + std::to_string(r) + ")";
-        if (rk.x1.rows != d.m || rk.x1.cols != d.k || rk.x2.rows != d.k || rk.x2.cols != d.n)
-            Bad("x1/x2 shapes differ between ranks or do not chain" + at);
-        if (d.m < 0 || d.k < 0 || d.n < 0) Bad("negative dimension" + at);
-        if (static_cast<int64_t>(rk.x1.v.size()) != d.m * d.k ||
-            static_cast<int64_t>(rk.x2.v.size()) != d.k * d.n)
+        const int64_t k = rk.x1.cols;
+        if (rk.x1.rows != d.m || rk.x2.cols != d.n) Bad("output shapes [m, n] differ between ranks" + at);
+        if (rk.x2.rows != k) Bad("x1 and x2 do not chain over k" + at);
+        if (d.m < 0 || k < 0 || d.n < 0) Bad("negative dimension" + at);
+        if (static_cast<int64_t>(rk.x1.v.size()) != d.m * k || static_cast<int64_t>(rk.x2.v.size()) != k * d.n)
             Bad("matrix storage does not match its shape" + at);
         if (rk.bias && static_cast<int64_t>(rk.bias->size()) != d.n) Bad("bias is not [n]" + at);
         if (rk.x3 && (rk.x3->rows != d.m || rk.x3->cols != d.n ||
                       static_cast<int64_t>(rk.x3->v.size()) != d.m * d.n))
             Bad("x3 is not [m, n]" + at);
-        if (rk.bias.has_value() != ranks[0].bias.has_value() ||
-            rk.x3.has_value() != ranks[0].x3.has_value())
-            Bad("bias/x3 present on some ranks only" + at);
     }
     return d;
 }
@@ -91,9 +90,9 @@ std::vector<char> SpecialElements(const std::vector<MatmulAllReduceRank> &ranks,
     for (const auto &rk : ranks) {
         std::vector<char> row(static_cast<size_t>(d.m), 0), col(static_cast<size_t>(d.n), 0);
         for (int64_t i = 0; i < d.m; ++i)
-            for (int64_t t = 0; t < d.k; ++t)
+            for (int64_t t = 0; t < rk.x1.cols; ++t)
                 if (!std::isfinite(rk.x1.at(i, t))) row[static_cast<size_t>(i)] = 1;
-        for (int64_t t = 0; t < d.k; ++t)
+        for (int64_t t = 0; t < rk.x1.cols; ++t)
             for (int64_t j = 0; j < d.n; ++j)
                 if (!std::isfinite(rk.x2.at(t, j))) col[static_cast<size_t>(j)] = 1;
         if (rk.bias)
@@ -118,6 +117,7 @@ std::vector<char> SpecialElements(const std::vector<MatmulAllReduceRank> &ranks,
 // overflow (≤ k·2^256). The |.| product gives S̃ ≥ (1 − γ)·S, so
 //   S ≤ S̃/(1 − γ_{k+1}) = S̃·(1 + (k+1)u/(1 − 2(k+1)u)) ≤ S̃·(1 + γ_{2k+2}).
 void FastSums(const MatmulAllReduceRank &rk, Dims d, RankSums &out) {
+    d.k = rk.x1.cols;
     const size_t size = static_cast<size_t>(d.m * d.n);
     out.Resize(size);
     std::vector<double> c(size, 0.0), cabs(size, 0.0);
@@ -261,7 +261,7 @@ void SpecialElement(const std::vector<MatmulAllReduceRank> &ranks, Dims d, int64
         if (std::isfinite(v)) finite_mag += std::fabs(v);
     };
     for (const auto &rk : ranks) {
-        for (int64_t q = 0; q < d.k; ++q) term(rk.x1.at(i, q) * rk.x2.at(q, j));
+        for (int64_t q = 0; q < rk.x1.cols; ++q) term(rk.x1.at(i, q) * rk.x2.at(q, j));
         if (rk.bias) term((*rk.bias)[static_cast<size_t>(j)]);
         if (rk.x3) term(rk.x3->at(i, j));
     }
@@ -304,7 +304,7 @@ Bounds Assemble(const std::vector<MatmulAllReduceRank> &ranks, Dims d, aclDataTy
                 const auto &rk = ranks[r];
                 const auto &s = sums[r];
                 const double *x3 = rk.x3 ? &rk.x3->v[e] : nullptr;
-                z[r] = RankContribution(s.lo[e], s.hi[e], s.abs_up[e], d.k, rk.bias.has_value(),
+                z[r] = RankContribution(s.lo[e], s.hi[e], s.abs_up[e], rk.x1.cols, rk.bias.has_value(),
                                         x3, t, c);
                 approx += s.approx[e] + (x3 ? *x3 : 0.0);
                 scale = AddUp(scale, AddUp(s.abs_up[e], x3 ? std::fabs(*x3) : 0.0));
@@ -354,7 +354,7 @@ Bounds MatmulAllReduceBoundsExact(const std::vector<MatmulAllReduceRank> &ranks,
                 const auto &rk = ranks[r];
                 value.Clear();
                 magnitude.Clear();
-                for (int64_t q = 0; q < d.k; ++q) {
+                for (int64_t q = 0; q < rk.x1.cols; ++q) {
                     const double a = rk.x1.at(i, q), bq = rk.x2.at(q, j);
                     value.AddProduct(a, bq);
                     magnitude.AddProduct(std::fabs(a), std::fabs(bq));

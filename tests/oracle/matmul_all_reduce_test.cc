@@ -192,11 +192,28 @@ TEST(MatmulAllReduceOracle, NonFiniteInputsFollowIeeeClasses) {
 }
 
 TEST(MatmulAllReduceOracle, RejectsInconsistentShapes) {
+    // Output blocks [m, n] must agree across ranks; a rank whose x1 and x2 do not chain is bad.
     std::vector<MatmulAllReduceRank> ranks{Rank(Mat(1, 2, {1, 2}), Mat(2, 1, {1, 1})),
-                                           Rank(Mat(1, 3, {1, 2, 3}), Mat(3, 1, {1, 1, 1}))};
+                                           Rank(Mat(2, 2, {1, 2, 3, 4}), Mat(2, 1, {1, 1}))};
     EXPECT_THROW(MatmulAllReduceBounds(ranks, ACL_FLOAT16), std::invalid_argument);
-    ranks.pop_back();
+    ranks = {Rank(Mat(1, 2, {1, 2}), Mat(3, 1, {1, 1, 1}))};
+    EXPECT_THROW(MatmulAllReduceBounds(ranks, ACL_FLOAT16), std::invalid_argument);
+    ranks = {Rank(Mat(1, 2, {1, 2}), Mat(2, 1, {1, 1}))};
     EXPECT_THROW(MatmulAllReduceBounds(ranks, ACL_INT8), std::invalid_argument);
+}
+
+TEST(MatmulAllReduceOracle, RanksHaveTheirOwnKBiasAndX3) {
+    // Rank 0: k = 2, bias 100; rank 1: k = 3, no bias, x3 = 1000. Element (0,0):
+    // (1·5 + 2·7 + 100) + (1·1 + 1·2 + 1·3 + 1000) = 119 + 1006 = 1125 (exact in fp16/fp32).
+    std::vector<MatmulAllReduceRank> ranks{
+        Rank(Mat(1, 2, {1, 2}), Mat(2, 1, {5, 7}), std::vector<double>{100}),
+        Rank(Mat(1, 3, {1, 1, 1}), Mat(3, 1, {1, 2, 3}), std::nullopt, Mat(1, 1, {1000}))};
+    for (const Bounds &b : {MatmulAllReduceBounds(ranks, ACL_FLOAT16, ExactReduction()),
+                            MatmulAllReduceBoundsExact(ranks, ACL_FLOAT16, ExactReduction())}) {
+        EXPECT_EQ(b.lo[0], 1125);
+        EXPECT_EQ(b.hi[0], 1125);
+        EXPECT_EQ(b.exact[0], 1125);
+    }
 }
 
 // ---- random cases -------------------------------------------------------------------------
