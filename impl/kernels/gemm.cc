@@ -185,20 +185,33 @@ Scratch &ThreadScratch() {
     return scratch;
 }
 
+// Offset (in floats) of the packed B block starting at (row pc, column jc) in a whole-matrix
+// packing: every earlier column block is kNc wide (a multiple of NR, so unpadded) and k deep.
+int64_t PackedBlockOffset(int64_t jc, int64_t pc, int64_t k, int64_t nc, int64_t nr) {
+    return jc * k + pc * ((nc + nr - 1) / nr * nr);
+}
+
+// The blocked loops. B comes either from `packedB` (the whole matrix packed by GemmPackB with
+// this NR) or, when that is null, from `b`, packed block by block into per-thread scratch.
 template <int MR, int NR>
-void Blocked(MicroFn micro, int64_t m, int64_t n, int64_t k, const GemmOperand &a, const GemmOperand &b, float *c,
-             int64_t ldc) {
+void Blocked(MicroFn micro, int64_t m, int64_t n, int64_t k, const GemmOperand &a, const GemmOperand *b,
+             const float *packedB, float *c, int64_t ldc) {
     Scratch &s = ThreadScratch();
     s.a.resize(static_cast<size_t>(kMc * kKc));
-    s.b.resize(static_cast<size_t>(kKc * kNc));
+    if (packedB == nullptr) s.b.resize(static_cast<size_t>(kKc * kNc));
     float *ap = s.a.data();
-    float *bp = s.b.data();
     alignas(64) float tile[MR * NR];
     for (int64_t jc = 0; jc < n; jc += kNc) {
         const int64_t nc = std::min(kNc, n - jc);
         for (int64_t pc = 0; pc < k; pc += kKc) {
             const int64_t kc = std::min(kKc, k - pc);
-            PackB<NR>(b, pc, kc, jc, nc, bp);
+            const float *bp;
+            if (packedB != nullptr) {
+                bp = packedB + PackedBlockOffset(jc, pc, k, nc, NR);
+            } else {
+                PackB<NR>(*b, pc, kc, jc, nc, s.b.data());
+                bp = s.b.data();
+            }
             for (int64_t ic = 0; ic < m; ic += kMc) {
                 const int64_t mc = std::min(kMc, m - ic);
                 PackA<MR>(a, ic, mc, pc, kc, ap);
@@ -225,6 +238,16 @@ void Blocked(MicroFn micro, int64_t m, int64_t n, int64_t k, const GemmOperand &
                     }
                 }
             }
+        }
+    }
+}
+
+template <int NR>
+void PackWhole(const GemmOperand &b, int64_t k, int64_t n, float *dst) {
+    for (int64_t jc = 0; jc < n; jc += kNc) {
+        const int64_t nc = std::min(kNc, n - jc);
+        for (int64_t pc = 0; pc < k; pc += kKc) {
+            PackB<NR>(b, pc, std::min(kKc, k - pc), jc, nc, dst + PackedBlockOffset(jc, pc, k, nc, NR));
         }
     }
 }
@@ -263,20 +286,21 @@ bool GemmIsaSupported(GemmIsa isa) {
     return false;
 }
 
+GemmIsa ResolveIsa(GemmIsa isa) { return (isa == GemmIsa::kAuto || !GemmIsaSupported(isa)) ? AutoIsa() : isa; }
+
 void GemmAccumulateWith(GemmIsa isa, int64_t m, int64_t n, int64_t k, const GemmOperand &a, const GemmOperand &b,
                         float *c, int64_t ldc) {
     if (m <= 0 || n <= 0 || k <= 0) return;
-    if (isa == GemmIsa::kAuto || !GemmIsaSupported(isa)) isa = AutoIsa();
-    switch (isa) {
+    switch (ResolveIsa(isa)) {
         case GemmIsa::kAvx512:
-            Blocked<kMr, kNrWide>(MicroAvx512, m, n, k, a, b, c, ldc);
+            Blocked<kMr, kNrWide>(MicroAvx512, m, n, k, a, &b, nullptr, c, ldc);
             return;
         case GemmIsa::kAvx2:
-            Blocked<kMr, kNrNarrow>(MicroAvx2, m, n, k, a, b, c, ldc);
+            Blocked<kMr, kNrNarrow>(MicroAvx2, m, n, k, a, &b, nullptr, c, ldc);
             return;
         case GemmIsa::kAuto:
         case GemmIsa::kBaseline:
-            Blocked<kMrBaseline, kNrBaseline>(MicroBaseline, m, n, k, a, b, c, ldc);
+            Blocked<kMrBaseline, kNrBaseline>(MicroBaseline, m, n, k, a, &b, nullptr, c, ldc);
             return;
     }
 }
@@ -284,6 +308,50 @@ void GemmAccumulateWith(GemmIsa isa, int64_t m, int64_t n, int64_t k, const Gemm
 void GemmAccumulate(int64_t m, int64_t n, int64_t k, const GemmOperand &a, const GemmOperand &b, float *c,
                     int64_t ldc) {
     GemmAccumulateWith(GemmIsa::kAuto, m, n, k, a, b, c, ldc);
+}
+
+uint64_t GemmPackedBFloats(int64_t k, int64_t n) {
+    if (k <= 0 || n <= 0) return 0;
+    const int64_t widest = kNrWide;  // every NR divides it, so it bounds every variant's padding
+    return static_cast<uint64_t>(k) * static_cast<uint64_t>((n + widest - 1) / widest * widest);
+}
+
+GemmPackedB GemmPackB(GemmIsa isa, int64_t k, int64_t n, const GemmOperand &b, float *dst) {
+    GemmPackedB packed;
+    packed.data = dst;
+    packed.k = k;
+    packed.n = n;
+    packed.isa = ResolveIsa(isa);
+    if (k <= 0 || n <= 0) return packed;
+    switch (packed.isa) {
+        case GemmIsa::kAvx512:
+            PackWhole<kNrWide>(b, k, n, dst);
+            break;
+        case GemmIsa::kAvx2:
+            PackWhole<kNrNarrow>(b, k, n, dst);
+            break;
+        case GemmIsa::kAuto:
+        case GemmIsa::kBaseline:
+            PackWhole<kNrBaseline>(b, k, n, dst);
+            break;
+    }
+    return packed;
+}
+
+void GemmAccumulatePacked(int64_t m, const GemmOperand &a, const GemmPackedB &b, float *c, int64_t ldc) {
+    if (m <= 0 || b.n <= 0 || b.k <= 0) return;
+    switch (b.isa) {
+        case GemmIsa::kAvx512:
+            Blocked<kMr, kNrWide>(MicroAvx512, m, b.n, b.k, a, nullptr, b.data, c, ldc);
+            return;
+        case GemmIsa::kAvx2:
+            Blocked<kMr, kNrNarrow>(MicroAvx2, m, b.n, b.k, a, nullptr, b.data, c, ldc);
+            return;
+        case GemmIsa::kAuto:
+        case GemmIsa::kBaseline:
+            Blocked<kMrBaseline, kNrBaseline>(MicroBaseline, m, b.n, b.k, a, nullptr, b.data, c, ldc);
+            return;
+    }
 }
 
 float LoadElement(const void *data, GemmElement type, int64_t index) {

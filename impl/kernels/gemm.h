@@ -43,6 +43,23 @@ bool GemmIsaSupported(GemmIsa isa);
 void GemmAccumulateWith(GemmIsa isa, int64_t m, int64_t n, int64_t k, const GemmOperand &a, const GemmOperand &b,
                         float *c, int64_t ldc);
 
+// B decoded to fp32 and packed once, for many GemmAccumulatePacked calls over the same B (an
+// operator multiplying its weight by row pieces of x1 decodes the weight once, not per piece).
+// The layout belongs to the ISA variant that packed it; `isa` is never kAuto.
+struct GemmPackedB {
+    const float *data = nullptr;
+    int64_t k = 0;
+    int64_t n = 0;
+    GemmIsa isa = GemmIsa::kBaseline;
+};
+// Floats a packed k x n B needs, for every variant (0 when k or n is 0).
+uint64_t GemmPackedBFloats(int64_t k, int64_t n);
+// Packs `b` (k x n) into `dst` (GemmPackedBFloats(k, n) floats) for the variant `isa` resolves
+// to (kAuto: as GemmAccumulate would).
+GemmPackedB GemmPackB(GemmIsa isa, int64_t k, int64_t n, const GemmOperand &b, float *dst);
+// GemmAccumulate(m, b.n, b.k, a, <the matrix b was packed from>, c, ldc), same bits.
+void GemmAccumulatePacked(int64_t m, const GemmOperand &a, const GemmPackedB &b, float *c, int64_t ldc);
+
 // Decodes one element of `type` at `data` (index in elements) to float: the decoding the GEMM
 // uses, exposed so operators can read bias / x3 with the same codec.
 float LoadElement(const void *data, GemmElement type, int64_t index);

@@ -96,6 +96,20 @@ void CheckCase(std::mt19937 &rng, GemmElement type, int64_t m, int64_t n, int64_
         GemmAccumulateWith(isa, m, n, k, a.op, b.op, c.data(), n);
         ASSERT_EQ(std::memcmp(c.data(), want.data(), c.size() * sizeof(float)), 0)
             << "isa " << static_cast<int>(isa) << " m=" << m << " n=" << n << " k=" << k << " transB=" << transB;
+        // The same through a B packed once, applied in two row pieces.
+        std::vector<float> packed(GemmPackedBFloats(k, n) + 1, NAN);
+        const GemmPackedB pb = GemmPackB(isa, k, n, b.op, packed.data());
+        ASSERT_EQ(pb.isa, isa);
+        EXPECT_TRUE(std::isnan(packed.back())) << "GemmPackB wrote past GemmPackedBFloats";
+        c = c0;
+        const int64_t half = m / 2;
+        GemmOperand lower = a.op;
+        lower.data = static_cast<const unsigned char *>(a.op.data) +
+                     half * a.op.rowStride * (type == GemmElement::kFloat32 ? 4 : 2);
+        GemmAccumulatePacked(half, a.op, pb, c.data(), n);
+        GemmAccumulatePacked(m - half, lower, pb, c.data() + half * n, n);
+        ASSERT_EQ(std::memcmp(c.data(), want.data(), c.size() * sizeof(float)), 0)
+            << "packed, isa " << static_cast<int>(isa) << " m=" << m << " n=" << n << " k=" << k;
     }
 }
 
