@@ -897,10 +897,12 @@ TEST_F(MatmulAllReduceTest, MismatchedRanksFailWithoutWritingOutput) {
 namespace {
 
 // Timing of a GPT-3 65B-like shape (run by hand: --gtest_also_run_disabled_tests; env
-// MC2_TEST_M overrides m, default 2048 of the gate's 8192).
+// MC2_TEST_M overrides m, default 2048 of the gate's 8192; MC2_TEST_COMMTURN the commTurn).
 TEST_F(MatmulAllReduceTest, DISABLED_Gpt3ShapeTiming) {
     const char *env = std::getenv("MC2_TEST_M");
     const int64_t m = env ? std::atoll(env) : 2048, k = 2732, n = 8192;
+    const char *turnEnv = std::getenv("MC2_TEST_COMMTURN");
+    const int64_t turn = turnEnv ? std::atoll(turnEnv) : 0;
     World w(2);
     w.Run([&](uint32_t r) {
         auto x1 = Dense(std::vector<uint16_t>(static_cast<size_t>(m * k), 0x3C00), {m, k}, ACL_FLOAT16);
@@ -908,8 +910,8 @@ TEST_F(MatmulAllReduceTest, DISABLED_Gpt3ShapeTiming) {
         auto out = Dense(std::vector<uint16_t>(static_cast<size_t>(m * n), 0), {m, n}, ACL_FLOAT16);
         uint64_t wsSize = 0;
         aclOpExecutor *exec = nullptr;
-        ASSERT_EQ(aclnnMatmulAllReduceGetWorkspaceSize(x1->t, x2->t, nullptr, w.groups[r].c_str(), "sum", 0, 1, out->t,
-                                                       &wsSize, &exec),
+        ASSERT_EQ(aclnnMatmulAllReduceGetWorkspaceSize(x1->t, x2->t, nullptr, w.groups[r].c_str(), "sum", turn, 1,
+                                                       out->t, &wsSize, &exec),
                   ACLNN_SUCCESS)
             << TakeErrors();
         void *ws = nullptr;

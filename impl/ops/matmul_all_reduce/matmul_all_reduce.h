@@ -18,8 +18,9 @@
 //  * A null reduceOp returns 161001 (the vendor dereferences it).
 //  * commTurn: the documents allow only 0 and define it as the number of communication splits
 //    ("总数据量/单次通信量"). This implementation accepts any commTurn >= 0: the m rows are cut
-//    into min(commTurn, m) pieces of ceil(m / pieces) rows (0: 4 pieces, fewer when m < 4), and
-//    each piece is all-reduced while the next is computed. Negative -> 161002.
+//    into min(commTurn, m) pieces of ceil(m / pieces) rows, and each piece is all-reduced while
+//    the next is computed. 0 chooses: at least 4 pieces, more so that one piece is about 4
+//    GFLOP (never more than m). Negative -> 161002.
 //  * An unknown group (no live communicator of that name on the calling thread's current
 //    device) fails at GetWorkspaceSize with 161002, not later as on the vendor stack.
 //  * k == 0 is accepted: output = allreduce(bias + x3) (ops.md §8.3).
@@ -63,9 +64,10 @@ struct MatmulAllReducePlan {
     int64_t m = 0, k = 0, n = 0;  // m = product of x1's leading dims
     int64_t rowsPerPiece = 0;     // rows all-reduced together
     int64_t chunkRows = 0;        // rows of the fp32 accumulator
-    // Workspace layout: [staging: m x n elements of the output dtype][fp32 accumulator:
-    // chunkRows x n], the accumulator 64-byte aligned.
+    // Workspace layout, each part 64-byte aligned: [staging: m x n elements of the output
+    // dtype][fp32 accumulator: chunkRows x n][x2 decoded and packed once for the GEMM].
     uint64_t accOffset = 0;
+    uint64_t packedBOffset = 0;
     uint64_t workspaceBytes = 0;
     std::shared_ptr<hccl::Communicator> comm;
 };

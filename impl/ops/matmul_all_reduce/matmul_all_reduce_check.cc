@@ -3,12 +3,14 @@
 // tiling-layer limits, and the execution plan (see matmul_all_reduce.h for the decisions).
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "kernels/gemm.h"
 #include "ops/common/checks.h"
 #include "ops/common/platform.h"
 #include "ops/matmul_all_reduce/matmul_all_reduce.h"
@@ -18,8 +20,12 @@
 namespace mc2::impl::ops {
 namespace {
 
-constexpr int64_t kDefaultPieces = 4;      // commTurn == 0: enough pieces to overlap, few calls
-constexpr int64_t kMaxChunkRows = 1024;    // rows of the fp32 accumulator per GEMM call
+// commTurn == 0: at least 4 pieces (so communication overlaps compute), more for large
+// problems so that one piece stays around kPieceFlops: short pieces keep the ranks in step and
+// bound how long a rank waits in a collective for a slower peer.
+constexpr int64_t kMinDefaultPieces = 4;
+constexpr double kPieceFlops = 4e9;
+constexpr int64_t kMaxChunkRows = 256;  // rows of the fp32 accumulator per GEMM call
 constexpr uint64_t kWorkspaceAlign = 64;
 
 // Step 1 (ops.md §2.1 step 1, §8.3): null pointers, then live handles.
@@ -214,12 +220,19 @@ aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a
         return c.status();
     }
 
-    const int64_t pieces = std::min<int64_t>(p.m, a.commTurn == 0 ? kDefaultPieces : a.commTurn);
+    int64_t pieces = a.commTurn;
+    if (pieces == 0) {
+        const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.k) * static_cast<double>(p.n);
+        pieces = std::max<int64_t>(kMinDefaultPieces, static_cast<int64_t>(std::ceil(flops / kPieceFlops)));
+    }
+    pieces = std::min(pieces, p.m);
     p.rowsPerPiece = (p.m + pieces - 1) / pieces;
     p.chunkRows = std::min(p.rowsPerPiece, kMaxChunkRows);
     const uint64_t stageBytes = static_cast<uint64_t>(p.m) * static_cast<uint64_t>(p.n) * 2;
     p.accOffset = AlignUp(stageBytes, kWorkspaceAlign);
-    p.workspaceBytes = p.accOffset + static_cast<uint64_t>(p.chunkRows) * static_cast<uint64_t>(p.n) * 4;
+    const uint64_t accBytes = static_cast<uint64_t>(p.chunkRows) * static_cast<uint64_t>(p.n) * 4;
+    p.packedBOffset = AlignUp(p.accOffset + accBytes, kWorkspaceAlign);
+    p.workspaceBytes = p.packedBOffset + kernels::GemmPackedBFloats(p.k, p.n) * 4;
     p.comm = std::move(comm);
 
     auto executor = std::make_unique<aclOpExecutor>();

@@ -174,6 +174,12 @@ private:
         auto *wsBytes = static_cast<unsigned char *>(workspace);
         auto *stage = reinterpret_cast<uint16_t *>(wsBytes);
         auto *acc = reinterpret_cast<float *>(wsBytes + p_.accOffset);
+        // x2 is decoded and packed once; every piece multiplies by the packed copy.
+        const auto elem = IsHalf() ? kernels::GemmElement::kFloat16 : kernels::GemmElement::kBfloat16;
+        const kernels::GemmOperand b{static_cast<const unsigned char *>(p_.x2.data) + p_.x2.offset * 2, elem,
+                                     p_.x2.strides[0], p_.x2.strides[1]};
+        const kernels::GemmPackedB packedB = kernels::GemmPackB(
+            kernels::GemmIsa::kAuto, p_.k, p_.n, b, reinterpret_cast<float *>(wsBytes + p_.packedBOffset));
         std::vector<float> bias(static_cast<size_t>(p_.n), 0.0f);
         if (p_.hasBias) {
             for (int64_t j = 0; j < p_.n; ++j) bias[j] = Decode(LoadCode(p_.bias, p_.bias.offset + j * p_.bias.strides[0]));
@@ -190,7 +196,7 @@ private:
                 for (int64_t r0 = 0; r0 < p_.m; r0 += p_.rowsPerPiece) {
                     if (pipe->Failed()) break;  // the collective failed: stop computing
                     const Piece piece{r0, std::min(p_.rowsPerPiece, p_.m - r0)};
-                    ComputePiece(piece, bias, stage, acc);
+                    ComputePiece(piece, bias, packedB, stage, acc);
                     pipe->Push(piece);
                 }
             } catch (const std::exception &e) {
@@ -216,7 +222,8 @@ private:
     }
 
     // Rows [piece.row0, + piece.rows) into the staging area, in accumulator chunks.
-    void ComputePiece(const Piece &piece, const std::vector<float> &bias, uint16_t *stage, float *acc) const {
+    void ComputePiece(const Piece &piece, const std::vector<float> &bias, const kernels::GemmPackedB &packedB,
+                      uint16_t *stage, float *acc) const {
         const auto elem = IsHalf() ? kernels::GemmElement::kFloat16 : kernels::GemmElement::kBfloat16;
         const int64_t n = p_.n;
         for (int64_t c0 = piece.row0; c0 < piece.row0 + piece.rows; c0 += p_.chunkRows) {
@@ -224,11 +231,9 @@ private:
             for (int64_t i = 0; i < rows; ++i) std::memcpy(acc + i * n, bias.data(), static_cast<size_t>(n) * 4);
             if (p_.k > 0) {
                 // x1 is contiguous (checked), so its rows are k elements apart.
-                kernels::GemmOperand a{static_cast<const unsigned char *>(p_.x1.data) + p_.x1.RowOffset(c0) * 2, elem,
-                                       p_.k, 1};
-                kernels::GemmOperand b{static_cast<const unsigned char *>(p_.x2.data) + p_.x2.offset * 2, elem,
-                                       p_.x2.strides[0], p_.x2.strides[1]};
-                kernels::GemmAccumulate(rows, n, p_.k, a, b, acc, n);
+                const kernels::GemmOperand a{static_cast<const unsigned char *>(p_.x1.data) + p_.x1.RowOffset(c0) * 2,
+                                             elem, p_.k, 1};
+                kernels::GemmAccumulatePacked(rows, a, packedB, acc, n);
             }
             for (int64_t i = 0; i < rows; ++i) {
                 const float *in = acc + i * n;
