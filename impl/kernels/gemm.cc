@@ -163,6 +163,8 @@ void MicroBaseline(int64_t kc, const float *ap, const float *bp, float *c, int64
     MicroBody<kMrBaseline, 2, V4>(kc, ap, bp, c, ldc);
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+#define MC2_GEMM_X86 1
 __attribute__((target("avx2"))) void MicroAvx2(int64_t kc, const float *ap, const float *bp, float *c,
                                                int64_t ldc) {
     MicroBody<kMr, 2, V8>(kc, ap, bp, c, ldc);
@@ -172,6 +174,17 @@ __attribute__((target("avx512f"))) void MicroAvx512(int64_t kc, const float *ap,
                                                     int64_t ldc) {
     MicroBody<kMr, 2, V16>(kc, ap, bp, c, ldc);
 }
+#else
+// Other architectures run the baseline variant only (GemmIsaSupported reports the x86 ones as
+// unsupported, so these are never called); the generic vector code still vectorises there.
+#define MC2_GEMM_X86 0
+void MicroAvx2(int64_t kc, const float *ap, const float *bp, float *c, int64_t ldc) {
+    MicroBody<kMr, 2, V8>(kc, ap, bp, c, ldc);
+}
+void MicroAvx512(int64_t kc, const float *ap, const float *bp, float *c, int64_t ldc) {
+    MicroBody<kMr, 2, V16>(kc, ap, bp, c, ldc);
+}
+#endif
 
 using MicroFn = void (*)(int64_t, const float *, const float *, float *, int64_t);
 
@@ -256,9 +269,8 @@ void PackWhole(const GemmOperand &b, int64_t k, int64_t n, float *dst) {
 // unsupported or unknown value falls back to the automatic choice.
 GemmIsa AutoIsa() {
     static const GemmIsa isa = [] {
-        __builtin_cpu_init();
-        const bool has512 = __builtin_cpu_supports("avx512f");
-        const bool has2 = __builtin_cpu_supports("avx2");
+        const bool has512 = GemmIsaSupported(GemmIsa::kAvx512);
+        const bool has2 = GemmIsaSupported(GemmIsa::kAvx2);
         if (const char *env = std::getenv("MC2_GEMM_ISA")) {
             const std::string_view v(env);
             if (v == "baseline") return GemmIsa::kBaseline;
@@ -273,15 +285,24 @@ GemmIsa AutoIsa() {
 }  // namespace
 
 bool GemmIsaSupported(GemmIsa isa) {
-    __builtin_cpu_init();
     switch (isa) {
         case GemmIsa::kAuto:
         case GemmIsa::kBaseline:
             return true;
         case GemmIsa::kAvx2:
+#if MC2_GEMM_X86
+            __builtin_cpu_init();
             return __builtin_cpu_supports("avx2");
+#else
+            return false;
+#endif
         case GemmIsa::kAvx512:
+#if MC2_GEMM_X86
+            __builtin_cpu_init();
             return __builtin_cpu_supports("avx512f");
+#else
+            return false;
+#endif
     }
     return false;
 }
