@@ -149,9 +149,16 @@ void Case::Set(const std::string &name, Value value) {
 void Case::SetForRank(int rank, const std::string &name, Value value) { overrides[rank][name] = std::move(value); }
 
 void Case::Normalize() {
-    // Every parameter of the signature is present; absent means null.
+    // Every parameter of the signature is present: an absent tensor or string is null, an
+    // absent number is 0 (numbers have no null in the ABI).
     if (const OpSignature *sig = FindSignature(op)) {
-        for (const auto &p : sig->params) params.try_emplace(p.name, Null{});
+        for (const auto &p : sig->params) {
+            switch (p.kind) {
+                case ParamKind::kInt: params.try_emplace(p.name, int64_t{0}); break;
+                case ParamKind::kDouble: params.try_emplace(p.name, 0.0); break;
+                default: params.try_emplace(p.name, Null{}); break;
+            }
+        }
     }
     for (auto &[name, v] : params) NormalizeValue(v);
     for (auto &[rank, m] : overrides) {

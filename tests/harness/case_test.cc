@@ -46,6 +46,10 @@ TEST(CaseDescriptor, NormalisesRedundantDetail) {
     // Absent parameters are null and print as such.
     EXPECT_NE(c.ToString().find(" bias=- "), std::string::npos);
     EXPECT_NE(c.ToString().find(" group=null "), std::string::npos);
+    // An absent number is 0 (numbers have no null); found by fuzz/descriptor_fuzzer.
+    Case w = Parsed("weight_quant_matmul_all_reduce world=2");
+    EXPECT_NE(w.ToString().find(" antiquant_group_size=0 "), std::string::npos);
+    EXPECT_EQ(Parsed(w.ToString()), w);
 }
 
 TEST(CaseDescriptor, KeepsOddValuesAFuzzerMakes) {
