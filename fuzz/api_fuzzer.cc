@@ -1,0 +1,41 @@
+// fuzz/api_fuzzer.cc — arbitrary aclnnMatmulAllReduce / V2 calls against the implementation,
+// through the ABI only (the harness's dlopen table, as for any third-party library). The input
+// bytes drive spec::ByteChoices, from which fuzz/internal/wild_case builds a case: a valid or
+// invalid one from the spec's generators plus wild edits (null pointers, any dtype/format/rank/
+// dims/strides/offsets, any group/reduce_op text, any comm_turn/stream_mode, per-rank overrides).
+// Properties, per case:
+//   - nothing crashes, hangs or trips a sanitizer, in the implementation or in the suite;
+//   - every rank's statuses are what the spec catalogue expects (spec::Expect), and a refused
+//     call writes nothing; an accepted one is judged by the oracle (harness::RunCase does both).
+// Cases too big to run (fuzz/README.md "Huge cases") are called metadata-only when the spec
+// expects every rank to be refused by GetWorkspaceSize, and skipped otherwise.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "fuzz/internal/run_support.h"
+#include "fuzz/internal/wild_case.h"
+#include "harness/run/run_case.h"
+#include "spec/choices.h"
+
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+    mc2::fuzz::InitEnvironment();
+    (void)mc2::fuzz::Abi();  // load (and instrument-register) the implementation before fuzzing
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    mc2::spec::ByteChoices choices(data, size);
+    const mc2::harness::Case c = mc2::fuzz::WildCase(choices);
+    const mc2::harness::AbiTable &abi = mc2::fuzz::Abi();
+    if (!mc2::fuzz::RunnableEndToEnd(c)) {
+        if (!mc2::fuzz::MetadataOnlyApplies(c)) return -1;  // too big to run, and may legitimately succeed
+        const std::string failure = mc2::fuzz::RunMetadataOnly(c, abi);
+        if (!failure.empty()) mc2::fuzz::Fail("api_fuzzer", failure, c);
+        return 0;
+    }
+    const mc2::harness::CaseResult r = mc2::harness::RunCase(c, abi, mc2::fuzz::FuzzRunOptions());
+    if (mc2::harness::IsFailure(r.status)) mc2::fuzz::Fail("api_fuzzer", r.Line(), c);
+    return 0;
+}

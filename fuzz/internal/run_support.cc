@@ -1,0 +1,308 @@
+// fuzz/internal/run_support.cc — ABI loading, cost model, metadata-only call and failure report
+// for the fuzzers that run cases (run_support.h).
+#include "fuzz/internal/run_support.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "harness/dtype_names.h"
+#include "harness/ops/binding.h"
+#include "harness/signatures.h"
+#include "spec/expectation.h"
+
+namespace mc2::fuzz {
+namespace {
+
+using harness::Case;
+using harness::ParamKind;
+using harness::TensorSpec;
+
+uint64_t SaturatingAdd(uint64_t a, uint64_t b) {
+    return a > std::numeric_limits<uint64_t>::max() - b ? std::numeric_limits<uint64_t>::max() : a + b;
+}
+
+uint64_t SaturatingMul(uint64_t a, uint64_t b) {
+    return b != 0 && a > std::numeric_limits<uint64_t>::max() / b ? std::numeric_limits<uint64_t>::max() : a * b;
+}
+
+std::vector<std::string> ImplPaths() {
+    if (const char *env = std::getenv("MC2_FUZZ_IMPL"); env != nullptr && *env != '\0') {
+        std::vector<std::string> paths;
+        std::string_view rest(env);
+        while (!rest.empty()) {
+            const size_t colon = rest.find(':');
+            if (colon != 0) paths.emplace_back(rest.substr(0, colon));
+            if (colon == std::string_view::npos) break;
+            rest.remove_prefix(colon + 1);
+        }
+        return paths;
+    }
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        for (const char *relative : {"libmc2impl_fuzz.so", "../lib/libmc2impl_fuzz.so"}) {
+            const std::filesystem::path candidate = exe.parent_path() / relative;
+            if (std::filesystem::exists(candidate, ec)) return {candidate.lexically_normal().string()};
+        }
+    }
+    return {MC2_FUZZ_IMPL_PATH};
+}
+
+// Storage bytes of a tensor by the same rule as harness::StorageBytes (the larger of the
+// declared storage shape and the span the view reaches, times the element size), but in
+// saturating unsigned arithmetic: the harness's own helpers are meant for tensors that will be
+// allocated, and a fuzzer's dims reach 2^63.
+uint64_t SaturatingStorageBytes(const TensorSpec &t) {
+    uint64_t view = 1;
+    for (int64_t d : t.shape) view = d <= 0 ? 0 : SaturatingMul(view, static_cast<uint64_t>(d));
+    if (view == 0) return 0;
+    uint64_t span = 1;
+    for (size_t i = 0; i < t.shape.size() && i < t.strides.size(); ++i) {
+        const uint64_t step = t.strides[i] < 0 ? uint64_t{0} - static_cast<uint64_t>(t.strides[i])
+                                               : static_cast<uint64_t>(t.strides[i]);
+        span = SaturatingAdd(span, SaturatingMul(static_cast<uint64_t>(t.shape[i] - 1), step));
+    }
+    if (t.strides.empty()) span = view;
+    span = SaturatingAdd(span, static_cast<uint64_t>(std::max<int64_t>(t.offset, 0)));
+    uint64_t declared = 1;
+    for (int64_t d : t.storage_shape) declared = d <= 0 ? 0 : SaturatingMul(declared, static_cast<uint64_t>(d));
+    const int bits = harness::DtypeBits(t.dtype) > 0 ? harness::DtypeBits(t.dtype) : 64;
+    const uint64_t elements = std::max(span, t.storage_shape.empty() ? view : declared);
+    return SaturatingMul(elements, static_cast<uint64_t>(bits)) / 8 + 1;
+}
+
+bool IsInner(int32_t code) { return code >= 561000 && code <= 561999; }
+
+bool Admitted(const spec::Expectation &e, int32_t status) {
+    if (status == 0) return false;
+    if (status == e.status) return true;
+    if (std::find(e.also_accepted.begin(), e.also_accepted.end(), status) != e.also_accepted.end()) return true;
+    return e.inner_error_accepted && IsInner(status);
+}
+
+// One rank of the metadata-only call.
+struct ProbeRank {
+    int32_t status = 0;
+    bool called = false;
+    bool outputs_untouched = true;
+    std::string setup_error;
+    std::string message;
+};
+
+constexpr uint8_t kPattern = 0xA5;
+
+void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpBinding &binding, void *prepare,
+                 HcclComm comm, int rank, ProbeRank &out) {
+    const harness::RuntimeFns &rt = abi.rt();
+    const harness::OpSignature *sig = harness::FindSignature(c.op);
+    aclrtContext context = nullptr;
+    if (rt.aclrtCreateContext(&context, rank) != 0 || rt.aclrtSetCurrentContext(context) != 0) {
+        out.setup_error = "context";
+        return;
+    }
+    char name[MAX_GROUP_NAME + 1] = {};
+    if (rt.HcclGetCommName(comm, name) != HCCL_SUCCESS) out.setup_error = "HcclGetCommName";
+    harness::CallArgs args;
+    args.c = &c;
+    args.rank = rank;
+    args.comm_name = name;
+    struct Held {
+        std::string name;
+        bool output = false;
+        void *device = nullptr;
+        size_t bytes = 0;
+        aclTensor *tensor = nullptr;
+    };
+    std::vector<Held> held;
+    const std::vector<uint8_t> pattern(kProbeBytes, kPattern);
+    for (const harness::ParamDecl &p : sig->params) {
+        if (p.kind != ParamKind::kTensor || !out.setup_error.empty()) continue;
+        const TensorSpec *t = c.Tensor(rank, p.name);
+        if (t == nullptr) continue;
+        Held h;
+        h.name = p.name;
+        h.output = std::find(binding.outputs.begin(), binding.outputs.end(), p.name) != binding.outputs.end();
+        // The full metadata over a small real allocation: enough for an implementation that
+        // (wrongly) reads a little, never the declared size.
+        h.bytes = static_cast<size_t>(std::min<uint64_t>(SaturatingStorageBytes(*t), kProbeBytes));
+        if (h.bytes > 0) {
+            if (rt.aclrtMalloc(&h.device, h.bytes, ACL_MEM_MALLOC_HUGE_FIRST) != 0 ||
+                rt.aclrtMemcpy(h.device, h.bytes, pattern.data(), h.bytes, ACL_MEMCPY_HOST_TO_DEVICE) != 0) {
+                out.setup_error = "aclrtMalloc/aclrtMemcpy(" + p.name + ")";
+            }
+        }
+        const std::vector<int64_t> strides = t->Strides();
+        const std::vector<int64_t> storage = t->StorageShape();
+        h.tensor = rt.aclCreateTensor(t->shape.data(), t->shape.size(), t->dtype, strides.data(), t->offset, t->format,
+                                      storage.data(), storage.size(), h.device);
+        args.tensors[p.name] = h.tensor;  // a refused descriptor goes on as nullptr, as in RunCase
+        held.push_back(h);
+    }
+    (void)rt.aclGetRecentErrMsg();
+    if (out.setup_error.empty()) {
+        uint64_t workspace = 0;
+        aclOpExecutor *executor = nullptr;
+        out.called = true;
+        out.status = binding.prepare(prepare, args, &workspace, &executor);
+        if (const char *m = rt.aclGetRecentErrMsg(); m != nullptr) out.message = m;
+        // A successful first phase on a case that must be refused is reported by the caller and
+        // ends the process; the executor is never executed (its tensors are too small).
+    }
+    for (Held &h : held) {
+        if (h.output && h.device != nullptr) {
+            std::vector<uint8_t> back(h.bytes, 0);
+            if (rt.aclrtMemcpy(back.data(), back.size(), h.device, h.bytes, ACL_MEMCPY_DEVICE_TO_HOST) == 0 &&
+                !std::equal(back.begin(), back.end(), pattern.begin())) {
+                out.outputs_untouched = false;
+            }
+        }
+        if (h.tensor != nullptr) (void)rt.aclDestroyTensor(h.tensor);
+        if (h.device != nullptr) (void)rt.aclrtFree(h.device);
+    }
+    (void)rt.aclrtDestroyContext(context);
+    (void)rt.aclGetRecentErrMsg();
+}
+
+}  // namespace
+
+harness::Platform Platform() {
+    static const harness::Platform platform = [] {
+        const char *env = std::getenv("MC2_PLATFORM");
+        const auto parsed = harness::ParsePlatform(env != nullptr ? env : "");
+        if (env != nullptr && *env != '\0' && !parsed) {
+            std::fprintf(stderr, "mc2 fuzzer: MC2_PLATFORM=%s is not a platform (atlas_a2, ascend_950)\n", env);
+            std::exit(1);
+        }
+        return parsed.value_or(harness::Platform::kAtlasA2);
+    }();
+    return platform;
+}
+
+void InitEnvironment() {
+    // Both are read by the built-in implementation when it runs (impl/ops/common/platform.cc,
+    // impl/hccl/timeouts.h); set once, before any thread exists, never per case.
+    setenv("MC2_PLATFORM", harness::PlatformName(Platform()).c_str(), 1);
+    setenv("MC2_HCCL_TIMEOUT_MS", "1000", 0);
+}
+
+const harness::AbiTable &Abi() {
+    static const std::unique_ptr<harness::AbiTable> table = [] {
+        std::string error;
+        auto t = harness::AbiTable::Load(ImplPaths(), &error);
+        if (t == nullptr) {
+            std::fprintf(stderr, "mc2 fuzzer: %s\n", error.c_str());
+            std::exit(1);
+        }
+        return t;
+    }();
+    return *table;
+}
+
+Cost CaseCost(const Case &c) {
+    Cost cost;
+    const harness::OpSignature *sig = harness::FindSignature(c.op);
+    if (sig == nullptr) return cost;
+    for (int r = 0; r < c.world; ++r) {
+        for (const harness::ParamDecl &p : sig->params) {
+            if (p.kind != ParamKind::kTensor) continue;
+            if (const TensorSpec *t = c.Tensor(r, p.name)) cost.bytes = SaturatingAdd(cost.bytes, SaturatingStorageBytes(*t));
+        }
+        const TensorSpec *x1 = c.Tensor(r, "x1");
+        const TensorSpec *x2 = c.Tensor(r, "x2");
+        if (x1 != nullptr && x2 != nullptr && !x2->shape.empty()) {
+            const int64_t n = std::max<int64_t>(x2->shape.back(), 0);
+            const auto m_k = static_cast<uint64_t>(std::max<int64_t>(x1->NumElements(), 0));
+            cost.macs = SaturatingAdd(cost.macs, SaturatingMul(m_k, static_cast<uint64_t>(n)));
+        }
+    }
+    return cost;
+}
+
+bool RunnableEndToEnd(const Case &c) {
+    const Cost cost = CaseCost(c);
+    return cost.bytes <= kMaxRunBytes && cost.macs <= kMaxRunMacs;
+}
+
+harness::RunOptions FuzzRunOptions() {
+    harness::RunOptions options;
+    options.sync_timeout_ms = 5000;
+    options.max_tensor_bytes = kMaxRunBytes;
+    return options;
+}
+
+bool MetadataOnlyApplies(const Case &c) {
+    for (int r = 0; r < c.world; ++r) {
+        if (spec::Expect(c, r).outcome != spec::Outcome::kStatus) return false;
+    }
+    return true;
+}
+
+std::string RunMetadataOnly(const Case &c, const harness::AbiTable &abi) {
+    const harness::OpBinding *binding = harness::FindBinding(c.op);
+    if (binding == nullptr) return "harness: no ABI binding for '" + c.op + "'";
+    void *prepare = abi.Find(std::string(binding->api) + "GetWorkspaceSize");
+    if (prepare == nullptr) return abi.MissingSymbolMessage(std::string(binding->api) + "GetWorkspaceSize");
+    const harness::RuntimeFns &rt = abi.rt();
+    if (aclError rc = abi.EnsureInit(); rc != ACL_SUCCESS) return "aclInit returned " + std::to_string(rc);
+    const auto world = static_cast<size_t>(c.world);
+    for (int r = 0; r < c.world; ++r) {
+        if (aclError rc = rt.aclrtSetDevice(r); rc != ACL_SUCCESS) return "aclrtSetDevice returned " + std::to_string(rc);
+    }
+    std::vector<int32_t> devices(world);
+    for (size_t r = 0; r < world; ++r) devices[r] = static_cast<int32_t>(r);
+    std::vector<HcclComm> comms(world, nullptr);
+    if (HcclResult hr = rt.HcclCommInitAll(static_cast<uint32_t>(world), devices.data(), comms.data());
+        hr != HCCL_SUCCESS) {
+        return "HcclCommInitAll returned " + std::to_string(hr);
+    }
+    std::vector<ProbeRank> ranks(world);
+    {
+        // One thread per rank, as in RunCase: a first phase that waits for its peers must not
+        // deadlock against a sequential caller.
+        std::vector<std::thread> threads;
+        for (size_t r = 0; r < world; ++r) {
+            threads.emplace_back([&, r] {
+                ProbeThread(c, abi, *binding, prepare, comms[r], static_cast<int>(r), ranks[r]);
+            });
+        }
+        for (std::thread &t : threads) t.join();
+    }
+    for (HcclComm comm : comms) (void)rt.HcclCommDestroy(comm);
+    for (int r = 0; r < c.world; ++r) (void)rt.aclrtResetDevice(r);
+    (void)rt.aclGetRecentErrMsg();
+    for (size_t r = 0; r < world; ++r) {
+        const ProbeRank &p = ranks[r];
+        const std::string who = "rank " + std::to_string(r) + " (metadata-only call): ";
+        if (!p.called) return who + "harness setup failed: " + p.setup_error;
+        const spec::Expectation e = spec::Expect(c, static_cast<int>(r));
+        if (!Admitted(e, p.status)) {
+            std::string want = std::to_string(e.status);
+            for (int32_t a : e.also_accepted) want += "|" + std::to_string(a);
+            if (e.inner_error_accepted) want += "|561xxx";
+            return who + "expected " + want + " from GetWorkspaceSize [" + e.rule_id + "], got " +
+                   std::to_string(p.status) + (p.message.empty() ? "" : " \"" + p.message + "\"");
+        }
+        if (!p.outputs_untouched) return who + "refused the call but wrote into an output";
+    }
+    return "";
+}
+
+void Fail(const char *fuzzer, const std::string &what, const Case &c) {
+    std::string line = what;
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    std::fprintf(stderr, "%s: %s\n  mc2conf run %s\n", fuzzer, line.c_str(), harness::ShellQuote(c.ToString()).c_str());
+    std::fflush(stderr);
+    std::abort();
+}
+
+}  // namespace mc2::fuzz

@@ -1,0 +1,69 @@
+// fuzz/internal/run_support.h — what the fuzzers that run cases (api_fuzzer, differential_fuzzer)
+// share: loading the implementation under test through the ABI, the cost model that decides
+// whether a case is small enough to run end to end, the metadata-only call for huge cases the
+// spec must see rejected, and the one-line failure report.
+#ifndef MC2_FUZZ_INTERNAL_RUN_SUPPORT_H_
+#define MC2_FUZZ_INTERNAL_RUN_SUPPORT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "harness/abi/abi_table.h"
+#include "harness/case.h"
+#include "harness/run/run_case.h"
+
+namespace mc2::fuzz {
+
+// The platform every case of this process uses: $MC2_PLATFORM (atlas_a2 when unset). The
+// built-in implementation emulates one product profile per process, chosen by that same
+// variable, and harness::RunCase does not pass Case::platform to it; so a fuzzing process sticks
+// to one platform (run a second campaign with MC2_PLATFORM=ascend_950 for the other).
+harness::Platform Platform();
+
+// Called from LLVMFuzzerInitialize, before any thread: exports MC2_PLATFORM = Platform() and,
+// unless already set, MC2_HCCL_TIMEOUT_MS=1000 (the implementation's documented knob for
+// harnesses: a rank whose peer was refused fails its collective after 1 s instead of CANN's
+// 1836 s default, well inside the 5 s stream-sync limit of FuzzRunOptions).
+void InitEnvironment();
+
+// The implementation under test, loaded once per process: $MC2_FUZZ_IMPL (a colon-separated
+// list of libraries, e.g. a vendor runtime) when set, else libmc2impl_fuzz.so next to the fuzzer
+// executable (an OSS-Fuzz $OUT), else the path the build configured. Exits with a one-line
+// message when it cannot be loaded.
+const harness::AbiTable &Abi();
+
+// What a case costs, summed over ranks: device bytes of every present tensor's storage, and the
+// multiply-accumulates of the matmul (numel(x1) * last dim of x2).
+struct Cost {
+    uint64_t bytes = 0;
+    uint64_t macs = 0;
+};
+Cost CaseCost(const harness::Case &c);
+
+// Above these, a case is not run end to end (fuzz/README.md, "Huge cases"). The fuzzers' inputs
+// must stay fast (thousands per minute) and their memory bounded however the dims are mutated.
+inline constexpr uint64_t kMaxRunBytes = uint64_t{64} << 20;
+inline constexpr uint64_t kMaxRunMacs = uint64_t{1} << 22;
+bool RunnableEndToEnd(const harness::Case &c);
+
+// Options for end-to-end runs under a fuzzer: a stream that has not drained after 5 s is a hang
+// (libFuzzer's own -timeout, 10 s in the smoke runs, stays the outer limit).
+harness::RunOptions FuzzRunOptions();
+
+// The metadata-only call: every rank creates its tensors with the case's full metadata over a
+// small real allocation (at most kProbeBytes, filled with a pattern) and calls only
+// <api>GetWorkspaceSize, never the execute phase. Valid only when the spec expects every rank to
+// be refused by GetWorkspaceSize (spec::Outcome::kStatus), which happens before any data access.
+// Returns "" when every rank returned an admitted status and left its outputs' bytes alone,
+// else the one-line reason. Whether the precondition holds: MetadataOnlyApplies.
+inline constexpr uint64_t kProbeBytes = 4096;
+bool MetadataOnlyApplies(const harness::Case &c);
+std::string RunMetadataOnly(const harness::Case &c, const harness::AbiTable &abi);
+
+// Prints "<fuzzer>: <what>\n  mc2conf run '<descriptor>'" to stderr and aborts (libFuzzer then
+// saves the input as a crash).
+[[noreturn]] void Fail(const char *fuzzer, const std::string &what, const harness::Case &c);
+
+}  // namespace mc2::fuzz
+
+#endif  // MC2_FUZZ_INTERNAL_RUN_SUPPORT_H_
