@@ -27,6 +27,7 @@
 
 #include "kernels/codecs.h"
 #include "kernels/gemm.h"
+#include "ops/common/faults.h"
 #include "ops/matmul_all_reduce/matmul_all_reduce.h"
 #include "runtime/runtime.h"
 
@@ -181,7 +182,7 @@ private:
         const kernels::GemmPackedB packedB = kernels::GemmPackB(
             kernels::GemmIsa::kAuto, p_.k, p_.n, b, reinterpret_cast<float *>(wsBytes + p_.packedBOffset));
         std::vector<float> bias(static_cast<size_t>(p_.n), 0.0f);
-        if (p_.hasBias) {
+        if (p_.hasBias && !(kFault == Fault::kDropBiasOnRank1 && p_.comm->Rank() == 1)) {
             for (int64_t j = 0; j < p_.n; ++j) bias[j] = Decode(LoadCode(p_.bias, p_.bias.offset + j * p_.bias.strides[0]));
         }
 
@@ -229,7 +230,9 @@ private:
         for (int64_t c0 = piece.row0; c0 < piece.row0 + piece.rows; c0 += p_.chunkRows) {
             const int64_t rows = std::min(p_.chunkRows, piece.row0 + piece.rows - c0);
             for (int64_t i = 0; i < rows; ++i) std::memcpy(acc + i * n, bias.data(), static_cast<size_t>(n) * 4);
-            if (p_.k > 0) {
+            if (kFault == Fault::kLowPrecisionAccumulation) {
+                AccumulateInOutputPrecision(c0, rows, acc);
+            } else if (p_.k > 0) {
                 // x1 is contiguous (checked), so its rows are k elements apart.
                 const kernels::GemmOperand a{static_cast<const unsigned char *>(p_.x1.data) + p_.x1.RowOffset(c0) * 2,
                                              elem, p_.k, 1};
@@ -251,6 +254,21 @@ private:
                     const float y = Decode(Encode(in[j]));
                     out[j] = Encode(y + Decode(LoadCode(p_.x3, x3Row + j * x3Col)));
                 }
+            }
+        }
+    }
+
+    // Fault kLowPrecisionAccumulation only (faults.h): every partial sum rounded to T.
+    void AccumulateInOutputPrecision(int64_t row0, int64_t rows, float *acc) const {
+        for (int64_t i = 0; i < rows; ++i) {
+            for (int64_t j = 0; j < p_.n; ++j) {
+                float sum = acc[i * p_.n + j];
+                for (int64_t q = 0; q < p_.k; ++q) {
+                    const float a = Decode(LoadCode(p_.x1, p_.x1.RowOffset(row0 + i) + q));
+                    const float b = Decode(LoadCode(p_.x2, p_.x2.offset + q * p_.x2.strides[0] + j * p_.x2.strides[1]));
+                    sum = Decode(Encode(sum + a * b));
+                }
+                acc[i * p_.n + j] = sum;
             }
         }
     }
