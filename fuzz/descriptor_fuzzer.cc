@@ -22,9 +22,24 @@ namespace {
 using mc2::harness::Case;
 using mc2::harness::Value;
 
+// Control and non-ASCII bytes as \xHH, so that a report stays one line per item.
+std::string Printable(std::string_view text) {
+    std::string out;
+    for (const unsigned char c : text) {
+        if (c < 0x20 || c > 0x7E || c == '\\') {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02X", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 [[noreturn]] void Fail(const char *what, std::string_view input, const std::string &a, const std::string &b) {
-    std::fprintf(stderr, "descriptor_fuzzer: %s\n  input:  %.*s\n  first:  %s\n  second: %s\n", what,
-                 static_cast<int>(input.size()), input.data(), a.c_str(), b.c_str());
+    std::fprintf(stderr, "descriptor_fuzzer: %s\n  input:  %s\n  first:  %s\n  second: %s\n", what,
+                 Printable(input).c_str(), Printable(a).c_str(), Printable(b).c_str());
     std::fflush(stderr);
     std::abort();
 }
