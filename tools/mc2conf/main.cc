@@ -10,6 +10,9 @@
 
 #include "tools/mc2conf/command.h"
 #include "tools/mc2conf/convert_cmd.h"
+#include "tools/mc2conf/report_cmd.h"
+#include "tools/mc2conf/run_cmd.h"
+#include "tools/mc2conf/spec_cmd.h"
 
 namespace {
 
@@ -32,6 +35,9 @@ int main(int argc, char **argv) {
     app.require_subcommand(1);
     std::vector<mc2::tools::Command> commands;
     commands.push_back(mc2::tools::AddConvertCommand(app));
+    commands.push_back(mc2::tools::AddRunCommand(app));
+    commands.push_back(mc2::tools::AddReportCommand(app));
+    commands.push_back(mc2::tools::AddSpecCommand(app));
 
     try {
         app.parse(argc, argv);

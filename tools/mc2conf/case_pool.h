@@ -1,0 +1,30 @@
+// tools/mc2conf/case_pool.h — runs many cases, `jobs` at a time. Each worker thread owns a
+// harness::Supervisor, so in the supervised mode `jobs` forked children run at once; results
+// are handed to the caller's thread (progress display, collection) in completion order.
+#ifndef MC2_TOOLS_MC2CONF_CASE_POOL_H_
+#define MC2_TOOLS_MC2CONF_CASE_POOL_H_
+
+#include <functional>
+#include <vector>
+
+#include "harness/case.h"
+#include "harness/run/result.h"
+#include "harness/run/run_case.h"
+#include "harness/supervise/supervise.h"
+
+namespace mc2::tools {
+
+struct PoolOptions {
+    int jobs = 1;
+    harness::SuperviseOptions supervise;
+    harness::RunOptions run;
+};
+
+// Calls on_done(index, result) for every case and on_tick() about five times a second, both on
+// the calling thread. Returns when every case has a result.
+void RunPool(const std::vector<harness::Case> &cases, const PoolOptions &options,
+             const std::function<void(size_t, harness::CaseResult)> &on_done, const std::function<void()> &on_tick);
+
+}  // namespace mc2::tools
+
+#endif  // MC2_TOOLS_MC2CONF_CASE_POOL_H_

@@ -1,0 +1,104 @@
+// tools/mc2conf/spec_cmd.cc — `mc2conf spec` (spec_cmd.h). The Markdown form is
+// spec::RenderMarkdown's; --op keeps the introduction, that operator's table and its family's
+// decisions, so the catalogue has one renderer.
+#include "tools/mc2conf/spec_cmd.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/signatures.h"
+#include "spec/catalogue.h"
+#include "spec/render_markdown.h"
+
+namespace mc2::tools {
+namespace {
+
+struct SpecOptions {
+    bool markdown = false;
+    std::string op;
+};
+
+std::vector<std::string> CatalogueOps() {
+    std::vector<std::string> ops;
+    for (const spec::OpFamily &f : spec::AllFamilies()) ops.insert(ops.end(), f.ops.begin(), f.ops.end());
+    return ops;
+}
+
+// The Markdown catalogue restricted to one operator (see the file comment).
+std::string FilterMarkdown(const std::string &markdown, const std::string &op) {
+    const spec::OpFamily *family = spec::FindFamily(op);
+    std::istringstream in(markdown);
+    std::string line, out;
+    bool keep = true;  // the introduction
+    while (std::getline(in, line)) {
+        if (line.starts_with("## ")) {
+            keep = line.find("(`" + op + "`)") != std::string::npos;
+        } else if (line.starts_with("### ")) {
+            keep = family != nullptr && line.find("(" + family->name + ")") != std::string::npos;
+        }
+        if (keep) out += line + "\n";
+    }
+    return out;
+}
+
+std::string Platforms(const spec::Rule &r) {
+    if (r.platforms.size() == 2) return "all";
+    std::string s;
+    for (harness::Platform p : r.platforms) s += (s.empty() ? "" : ",") + harness::PlatformName(p);
+    return s;
+}
+
+std::string PlainListing(const std::vector<std::string> &ops) {
+    std::string out;
+    for (const std::string &op : ops) {
+        const spec::OpFamily *family = spec::FindFamily(op);
+        const harness::OpSignature *sig = harness::FindSignature(op);
+        std::vector<const spec::Rule *> rules;
+        for (const spec::Rule &r : *family->rules) {
+            if (std::find(r.ops.begin(), r.ops.end(), op) != r.ops.end()) rules.push_back(&r);
+        }
+        out += op + " (" + (sig ? sig->api : "?") + "): " + std::to_string(rules.size()) + " rules\n";
+        for (const spec::Rule *r : rules) {
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "  %-30s %-10s %-28s %-9s ", r->id.c_str(), spec::StageName(r->stage),
+                          r->ExpectedText().c_str(), Platforms(*r).c_str());
+            out += buf + r->text + "\n";
+        }
+    }
+    return out;
+}
+
+int RunSpec(const SpecOptions &o) {
+    std::vector<std::string> ops = CatalogueOps();
+    if (!o.op.empty()) {
+        if (std::find(ops.begin(), ops.end(), o.op) == ops.end()) {
+            std::string known;
+            for (const std::string &op : ops) known += (known.empty() ? "" : ", ") + op;
+            throw UsageError("spec: unknown operator '" + o.op + "' (known: " + known + ")");
+        }
+        ops = {o.op};
+    }
+    const std::string text =
+        o.markdown ? (o.op.empty() ? spec::RenderMarkdown() : FilterMarkdown(spec::RenderMarkdown(), o.op))
+                   : PlainListing(ops);
+    std::fputs(text.c_str(), stdout);
+    return 0;
+}
+
+}  // namespace
+
+Command AddSpecCommand(CLI::App &app) {
+    auto o = std::make_shared<SpecOptions>();
+    CLI::App *sub = app.add_subcommand("spec", "Print the constraint catalogue (rules, expected codes, sources)");
+    sub->add_flag("--markdown", o->markdown, "Markdown tables with citations instead of the plain listing");
+    sub->add_option("--op", o->op, "Only this operator's rules");
+    return Command{sub, [o] { return RunSpec(*o); }};
+}
+
+}  // namespace mc2::tools
