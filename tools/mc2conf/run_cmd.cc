@@ -294,7 +294,11 @@ Command AddRunCommand(CLI::App &app) {
     sub->add_option("--gate", o->gate, "Run a gate: quick, full or gpt3");
     sub->add_option("--impl", o->impls,
                     "Implementation library (repeatable; a symbol comes from the first library that exports it; "
-                    "default: the built libmc2impl.so)");
+                    "default: the built libmc2impl.so)")
+        // One library per --impl, so that `--impl a.so '<descriptor>'` leaves the descriptor alone.
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     sub->add_option("--platform", o->platform, "Gate cases of atlas_a2, ascend_950 or all (default)");
     sub->add_option("--op", o->op, "Gate cases of this operator only");
     sub->add_option("--jobs,-j", o->jobs, "Cases run at once, each in its own child process (default 1)");

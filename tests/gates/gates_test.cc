@@ -1,0 +1,179 @@
+// tests/gates/gates_test.cc — the gate builder (harness/gates): a gate is a fixed list (same
+// seed, same descriptors; another seed, other cases), filters never change the cases that
+// remain, every failing rule of the catalogue is covered per op × platform, every dtype
+// combination × world size gets valid cases, the edge cases are there, and every case's
+// expectation agrees with why it is in the gate.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "harness/gates/gates.h"
+#include "spec/catalogue.h"
+#include "spec/expectation.h"
+#include "spec/generate.h"
+
+namespace mc2::harness::gates {
+namespace {
+
+std::vector<std::string> Descriptors(const std::vector<GateCase> &cases) {
+    std::vector<std::string> out;
+    for (const GateCase &c : cases) out.push_back(c.value.ToString());
+    return out;
+}
+
+const std::vector<GateCase> &Quick() {
+    static const std::vector<GateCase> cases = BuildGate(Gate::kQuick);
+    return cases;
+}
+
+TEST(Gates, NamesRoundTrip) {
+    for (Gate g : {Gate::kQuick, Gate::kFull, Gate::kGpt3}) EXPECT_EQ(ParseGate(GateName(g)), g);
+    for (CaseKind k : {CaseKind::kValid, CaseKind::kInvalid, CaseKind::kEdge, CaseKind::kTypical, CaseKind::kSingle}) {
+        EXPECT_EQ(ParseKind(KindName(k)), k);
+    }
+    EXPECT_FALSE(ParseGate("slow"));
+    EXPECT_FALSE(ParseKind(""));
+}
+
+TEST(Gates, SameSeedSameDescriptors) {
+    EXPECT_EQ(Descriptors(BuildGate(Gate::kQuick)), Descriptors(Quick()));
+    const auto other = Descriptors(BuildGate(Gate::kQuick, kDefaultSeed + 1));
+    EXPECT_NE(other, Descriptors(Quick()));
+}
+
+TEST(Gates, DescriptorsParseBackToTheSameCase) {
+    for (const GateCase &c : Quick()) {
+        const CaseParse p = ParseCase(c.value.ToString());
+        ASSERT_TRUE(p.value) << p.error << "\n" << c.value.ToString();
+        EXPECT_EQ(*p.value, c.value) << c.value.ToString();
+    }
+}
+
+TEST(Gates, FiltersKeepTheRemainingCasesUnchanged) {
+    GateFilter filter;
+    filter.platforms = {Platform::kAscend950};
+    filter.op = spec::GeneratableOps().back();
+    const auto filtered = Descriptors(BuildGate(Gate::kQuick, kDefaultSeed, filter));
+    ASSERT_FALSE(filtered.empty());
+    std::vector<std::string> expected;
+    for (const GateCase &c : Quick()) {
+        if (c.value.platform == Platform::kAscend950 && c.value.op == filter.op) expected.push_back(c.value.ToString());
+    }
+    EXPECT_EQ(filtered, expected);
+}
+
+TEST(Gates, UnknownOperatorIsRejected) {
+    GateFilter filter;
+    filter.op = "no_such_op";
+    EXPECT_THROW(BuildGate(Gate::kQuick, kDefaultSeed, filter), std::invalid_argument);
+}
+
+TEST(Gates, EveryFailingRuleIsViolatedPerOpAndPlatform) {
+    for (const std::string &op : spec::GeneratableOps()) {
+        for (Platform p : {Platform::kAtlasA2, Platform::kAscend950}) {
+            std::set<std::string> hit;
+            for (const GateCase &c : Quick()) {
+                if (c.kind == CaseKind::kInvalid && c.value.op == op && c.value.platform == p) hit.insert(c.rule_id);
+            }
+            for (const spec::Rule *r : spec::RulesFor(op, p)) {
+                if (!r->IsNote()) {
+                    EXPECT_TRUE(hit.count(r->id)) << r->id << " not in quick for " << op;
+                }
+            }
+        }
+    }
+}
+
+TEST(Gates, InvalidCasesBreakTheirRuleAndValidCasesBreakNone) {
+    for (const GateCase &c : Quick()) {
+        if (c.kind == CaseKind::kValid) {
+            EXPECT_TRUE(spec::ExpectSuccessEverywhere(c.value)) << c.value.ToString();
+            continue;
+        }
+        if (c.kind != CaseKind::kInvalid) continue;
+        EXPECT_FALSE(spec::ExpectSuccessEverywhere(c.value)) << c.rule_id << ": " << c.value.ToString();
+        bool named = false;
+        for (int r = 0; r < c.value.world; ++r) named = named || spec::Expect(c.value, r).rule_id == c.rule_id;
+        EXPECT_TRUE(named) << c.rule_id << ": " << c.value.ToString();
+    }
+}
+
+TEST(Gates, EveryDtypeCombinationAndWorldSizeHasValidCases) {
+    const GateConfig cfg = ConfigFor(Gate::kQuick);
+    std::map<std::string, int> per_group;
+    for (const GateCase &c : Quick()) {
+        if (c.kind == CaseKind::kValid) ++per_group[GroupLabel(c.value)];
+    }
+    for (const std::string &op : spec::GeneratableOps()) {
+        for (Platform p : {Platform::kAtlasA2, Platform::kAscend950}) {
+            // Every combination the generator can produce within the quick limits.
+            spec::SeededChoices ch(99);
+            std::set<std::string> groups;
+            for (int i = 0; i < 300; ++i) groups.insert(GroupLabel(spec::GenerateValid(op, p, ch, cfg.valid_limits)));
+            for (const std::string &g : groups) {
+                EXPECT_EQ(per_group[g], cfg.cases_per_combination) << g;
+            }
+        }
+    }
+    for (const GateCase &c : Quick()) {
+        // Invalid cases may break a world-size rule; everything else stays within quick's cap.
+        if (c.kind != CaseKind::kInvalid) {
+            EXPECT_LE(c.value.world, 8) << c.value.ToString();
+        }
+    }
+}
+
+TEST(Gates, QuickHasTheEdgeCases) {
+    std::set<std::string> notes, rules;
+    for (const GateCase &c : Quick()) {
+        if (c.kind != CaseKind::kEdge) continue;
+        notes.insert(c.note);
+        rules.insert(c.rule_id);
+    }
+    EXPECT_TRUE(notes.count("3-D x1"));
+    EXPECT_TRUE(notes.count("transposed x2"));
+    EXPECT_TRUE(rules.count("mar.empty.k_zero"));
+    EXPECT_TRUE(rules.count("mar.tiling.comm_turn_positive"));
+    EXPECT_TRUE(rules.count("mar.xrank.peer_failed"));
+    EXPECT_TRUE(notes.count("cross-rank failure at world 2"));
+    EXPECT_TRUE(notes.count("cross-rank failure at world 8"));
+}
+
+TEST(Gates, FullIsLargerAndGpt3UsesTypicalShapes) {
+    const std::vector<GateCase> full = BuildGate(Gate::kFull);
+    EXPECT_GT(full.size(), Quick().size());
+    int64_t max_k = 0;
+    int max_world = 0;
+    for (const GateCase &c : full) {
+        max_world = std::max(max_world, c.value.world);
+        if (const TensorSpec *x1 = c.value.Tensor(0, "x1"); x1 && !x1->shape.empty()) {
+            max_k = std::max(max_k, x1->shape.back());
+        }
+    }
+    EXPECT_GT(max_k, 256);
+    EXPECT_EQ(max_world, 16);
+    const std::vector<GateCase> gpt3 = BuildGate(Gate::kGpt3);
+    ASSERT_FALSE(gpt3.empty());
+    for (const GateCase &c : gpt3) {
+        EXPECT_EQ(c.kind, CaseKind::kTypical);
+        EXPECT_EQ(c.value.Tensor(0, "x2")->shape.back(), 8192) << c.value.ToString();
+    }
+}
+
+TEST(Gates, Labels) {
+    const Case &c = Quick().front().value;
+    EXPECT_EQ(GroupLabel(c), c.op + "." + PlatformName(c.platform) + "." + DtypeLabel(c) + ".w" +
+                                 std::to_string(c.world));
+    Case mixed = c;
+    TensorSpec x2 = *mixed.Tensor(0, "x2");
+    x2.dtype = ACL_FLOAT;
+    mixed.Set("x2", x2);
+    EXPECT_EQ(DtypeLabel(mixed), DtypeLabel(c) + ":float");  // x2 after x1 in signature order
+}
+
+}  // namespace
+}  // namespace mc2::harness::gates
