@@ -101,6 +101,7 @@ int64_t TensorSpec::StorageElementsNeeded() const {
     const std::vector<int64_t> s = Strides();
     int64_t span = 1;
     for (size_t i = 0; i < shape.size() && i < s.size(); ++i) {
+        if (s[i] == std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::max();
         const int64_t step = s[i] < 0 ? -s[i] : s[i];
         if (step != 0 && shape[i] - 1 > (std::numeric_limits<int64_t>::max() - span) / step) {
             return std::numeric_limits<int64_t>::max();
@@ -470,7 +471,8 @@ std::optional<std::vector<std::string_view>> Tokens(std::string_view text, std::
 
 }  // namespace
 
-CaseParse ParseCase(std::string_view text) {
+namespace {
+CaseParse ParseCaseUnchecked(std::string_view text) {
     CaseParse result;
     std::string &error = result.error;
     auto tokens = Tokens(text, error);
@@ -530,6 +532,26 @@ CaseParse ParseCase(std::string_view text) {
     }
     c.Normalize();
     result.value = std::move(c);
+    return result;
+}
+}  // namespace
+
+CaseParse ParseCase(std::string_view text) {
+    CaseParse result = ParseCaseUnchecked(text);
+    // Errors quote pieces of the input, which may hold any byte: escape what is not printable
+    // so that a reason always stays on one line (found by fuzz/descriptor_fuzzer).
+    std::string printable;
+    for (unsigned char ch : result.error) {
+        if (ch < 0x20 || ch == 0x7F) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02X", ch);
+            printable += buf;
+        } else {
+            printable += static_cast<char>(ch);
+        }
+    }
+    result.error = std::move(printable);
+    if (!result.value && result.error.empty()) result.error = "invalid descriptor";
     return result;
 }
 

@@ -1,6 +1,8 @@
 // tests/harness/case_test.cc — descriptors: canonical printing, parsing back to the same Case
 // (examples and a RapidCheck round-trip property over generated cases), and one-line errors.
 #include <gtest/gtest.h>
+
+#include <limits>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
@@ -81,13 +83,25 @@ TEST(CaseDescriptor, RejectsBadInputWithOneLineReason) {
         "matmul_all_reduce world=2 x1@2=float16[1,1]",
         "matmul_all_reduce seed=-1",
         "matmul_all_reduce justaword",
+        "\"\r\"",                                   // found by descriptor_fuzzer: a CR in the quoted token
+        "matmul_all_reduce x1=float16\"\n\"",      // a newline inside a quoted token
     };
     for (const char *text : bad) {
         auto r = ParseCase(text);
         EXPECT_FALSE(r.value) << text;
         EXPECT_FALSE(r.error.empty()) << text;
-        EXPECT_EQ(r.error.find('\n'), std::string::npos) << text;
+        EXPECT_EQ(r.error.find_first_of("\n\r"), std::string::npos) << text;
     }
+}
+
+TEST(TensorSpecGeometry, HugeStridesSaturateInsteadOfOverflowing) {
+    // Found by fuzz/descriptor_fuzzer under UBSan: |INT64_MIN| is not representable.
+    TensorSpec t;
+    t.shape = {2, 2};
+    t.strides = {std::numeric_limits<int64_t>::min(), 1};
+    EXPECT_EQ(t.StorageElementsNeeded(), std::numeric_limits<int64_t>::max());
+    t.strides = {3, 1};
+    EXPECT_EQ(t.StorageElementsNeeded(), 1 + 3 + 1);
 }
 
 // ---- round trip over generated cases --------------------------------------------------------
