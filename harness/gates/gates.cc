@@ -262,7 +262,7 @@ GateConfig ConfigFor(Gate gate) {
         case Gate::kFull:
             cfg.valid_limits = spec::Limits{512, 4096, 256, 16};
             cfg.invalid_limits = spec::Limits{64, 256, 128, 16};
-            cfg.cases_per_combination = 6;
+            cfg.cases_per_combination = 10;
             cfg.cases_per_rule = 3;
             cfg.cases_per_edge = 3;
             cfg.valid_draws = 1200;

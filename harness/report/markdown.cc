@@ -93,7 +93,8 @@ std::string RenderMarkdownReport(const Results &results) {
     md += std::string("| operator | platform | dtype | world |") + kCountsHeader + "\n|---|---|---|---:|" + kCountsRule +
           "\n";
     for (const GroupRow &g : s.groups) {
-        md += "| " + MarkdownText(g.op) + " | " + MarkdownText(g.platform) + " | " + MarkdownText(g.dtype) + " | " +
+        md += "| " + MarkdownCode(g.op, true) + " | " + MarkdownCode(g.platform, true) + " | " +
+              MarkdownCode(g.dtype, true) + " | " +
               std::to_string(g.world) + " |" + CountsCells(g.counts) + "\n";
     }
     md += "| **all** | | | |" + CountsCells(s.valid_total) + "\n\n";
@@ -115,11 +116,12 @@ std::string RenderMarkdownReport(const Results &results) {
     if (s.failures.empty()) md += "None.\n\n";
     for (size_t i = 0; i < s.failures.size() && i < kMaxFailures; ++i) {
         const CaseRecord &r = results.cases[s.failures[i]];
-        std::string why = r.kind;
-        if (!r.rule_id.empty()) why += " " + r.rule_id;
-        if (!r.note.empty()) why += ", " + r.note;
+        // The rule id stays out of MarkdownText: its underscores would come out backslashed.
+        std::string why = MarkdownText(r.kind);
+        if (!r.rule_id.empty()) why += " " + MarkdownCode(r.rule_id);
+        if (!r.note.empty()) why += ", " + MarkdownText(r.note);
         md += "### " + std::to_string(i + 1) + ". " + StatusName(r.result.status) + " — " +
-              MarkdownText(ClassName(r)) + " (" + MarkdownText(why) + ")\n\n";
+              MarkdownCode(ClassName(r)) + " (" + why + ")\n\n";
         md += MarkdownFence(r.result.reason.empty() ? StatusName(r.result.status) : r.result.reason, "text");
         md += MarkdownFence(ReproCommand(r.result.descriptor, info.impl_args), "sh") + "\n";
     }
@@ -140,7 +142,8 @@ std::string RenderMarkdownReport(const Results &results) {
         md += "| operator | dtype | cases | checks | elements | ulp median | ulp p99 (max) | ulp max | "
               "observed/bound max | vendor criterion |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
         for (const ErrorStats &e : s.errors) {
-            md += "| " + MarkdownText(e.op) + " | " + MarkdownText(e.dtype) + " | " + std::to_string(e.cases) + " | " +
+            md += "| " + MarkdownCode(e.op, true) + " | " + MarkdownCode(e.dtype, true) + " | " +
+                  std::to_string(e.cases) + " | " +
                   std::to_string(e.checks) + " | " + std::to_string(e.elements) + " | " + FormatNumber(e.ulp_median) +
                   " | " + FormatNumber(e.ulp_p99) + " | " + FormatNumber(e.ulp_max) + " | " +
                   FormatNumber(e.ratio_max) + " | " + std::to_string(e.vendor_passed) + "/" +
