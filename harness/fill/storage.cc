@@ -85,7 +85,11 @@ oracle::Matrix DecodeStorage(const TensorSpec &t, std::span<const uint8_t> bytes
     oracle::Matrix m;
     const int64_t n = std::max<int64_t>(t.NumElements(), 0);
     m.cols = t.shape.empty() ? 1 : t.shape.back();
-    m.rows = m.cols == 0 ? 0 : n / m.cols;
+    // Rows are the product of the leading dims, not n / cols: an x1 of shape (m, 0) still has
+    // m rows (k = 0 is a documented, accepted case).
+    m.rows = 1;
+    for (size_t i = 0; i + 1 < t.shape.size(); ++i) m.rows *= std::max<int64_t>(t.shape[i], 0);
+    if (m.cols != 0 && m.rows != n / m.cols) m.rows = n / m.cols;  // defensive: keep rows·cols == n
     const std::vector<uint64_t> codes = ViewCodes(t, bytes);
     m.v.reserve(codes.size());
     for (uint64_t code : codes) m.v.push_back(DecodeElement(t.dtype, code));

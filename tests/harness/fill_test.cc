@@ -211,6 +211,14 @@ TEST(Storage, RoundTripsThroughStridesOffsetsAndPackedFormats) {
             }
         }
     }
+    // k = 0: an (m, 0) x1 still has m rows (the oracle needs them to shape its [m, n] result).
+    for (const std::vector<int64_t> &shape : {std::vector<int64_t>{16, 0}, std::vector<int64_t>{4, 3, 0}}) {
+        const TensorSpec empty = Tensor(ACL_FLOAT16, shape);
+        const oracle::Matrix m = DecodeStorage(empty, {});
+        EXPECT_EQ(m.cols, 0);
+        EXPECT_EQ(m.rows, shape.size() == 2 ? 16 : 12);
+        EXPECT_TRUE(m.v.empty());
+    }
     // A transposed view: element (i, j) lives at storage j*5 + i.
     const TensorSpec tt = Tensor(ACL_FLOAT16, {5, 7}, {1, 5});
     std::vector<double> ramp(35);
