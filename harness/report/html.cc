@@ -162,7 +162,8 @@ std::string RatioSvg(const ErrorStats &e, const Results &results) {
         svg += Text(f.left - 6, y_of(t) + 4, FormatNumber(t), " text-anchor=\"end\"");
     }
     svg += Line(f.left, y_of(1), f.width - f.right, y_of(1), "stroke=\"#cf222e\" stroke-dasharray=\"6 4\"");
-    svg += Text(f.left + 4, y_of(1) - 4, "bound", " fill=\"#cf222e\"");
+    // The legend of the dashed line sits above the plot area, where no point can hide it.
+    svg += Text(f.width - f.right, f.top - 6, "- - bound (1)", " text-anchor=\"end\" fill=\"#cf222e\"");
     svg += Line(f.left, f.top, f.left, f.top + f.PlotH(), "stroke=\"#57606a\"");
     svg += Line(f.left, f.top + f.PlotH(), f.width - f.right, f.top + f.PlotH(), "stroke=\"#57606a\"");
     const size_t n = e.points.size();

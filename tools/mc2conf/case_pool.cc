@@ -9,12 +9,50 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
+#include <memory>
+#include <string>
 #include <mutex>
 #include <thread>
 #include <utility>
 
 namespace mc2::tools {
+namespace {
+
+constexpr const char *kPlatformVariable = "MC2_PLATFORM";
+
+// Runs cases one after another with the case's platform in the child's (or, in-process, this
+// process's) environment.
+class PlatformRunner {
+  public:
+    explicit PlatformRunner(const PoolOptions &options) : options_(options) {
+        if (options.supervise.in_process) in_process_ = std::make_unique<harness::Supervisor>(options.supervise, options.run);
+    }
+
+    harness::CaseResult Run(const harness::Case &c) {
+        const std::string platform = harness::PlatformName(c.platform);
+        if (in_process_) {
+            // In-process runs are sequential (one job), and the implementation reads the variable
+            // at each call, so setting it between cases is enough.
+            setenv(kPlatformVariable, platform.c_str(), 1);
+            return in_process_->Run(c);
+        }
+        harness::SuperviseOptions supervise = options_.supervise;
+        supervise.env.emplace_back(kPlatformVariable, platform);
+        return harness::Supervisor(supervise, options_.run).Run(c);
+    }
+
+  private:
+    const PoolOptions &options_;
+    std::unique_ptr<harness::Supervisor> in_process_;
+};
+
+}  // namespace
+
+harness::CaseResult RunOneCase(const harness::Case &c, const PoolOptions &options) {
+    return PlatformRunner(options).Run(c);
+}
 
 void RunPool(const std::vector<harness::Case> &cases, const PoolOptions &options,
              const std::function<void(size_t, harness::CaseResult)> &on_done, const std::function<void()> &on_tick) {
@@ -27,9 +65,9 @@ void RunPool(const std::vector<harness::Case> &cases, const PoolOptions &options
     std::vector<std::thread> workers;
     for (size_t w = 0; w < jobs; ++w) {
         workers.emplace_back([&] {
-            harness::Supervisor supervisor(options.supervise, options.run);
+            PlatformRunner runner(options);
             for (size_t i = next++; i < cases.size(); i = next++) {
-                harness::CaseResult r = supervisor.Run(cases[i]);
+                harness::CaseResult r = runner.Run(cases[i]);
                 {
                     std::lock_guard<std::mutex> lock(mu);
                     finished.emplace_back(i, std::move(r));

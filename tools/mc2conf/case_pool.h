@@ -1,6 +1,10 @@
-// tools/mc2conf/case_pool.h — runs many cases, `jobs` at a time. Each worker thread owns a
-// harness::Supervisor, so in the supervised mode `jobs` forked children run at once; results
-// are handed to the caller's thread (progress display, collection) in completion order.
+// tools/mc2conf/case_pool.h — runs many cases, `jobs` at a time: in the supervised mode `jobs`
+// forked children run at once; results are handed to the caller's thread (progress display,
+// collection) in completion order.
+//
+// Every case runs with MC2_PLATFORM set to its platform (atlas_a2, ascend_950): that is how the
+// built-in implementation picks the product profile it emulates (impl/ops/common/platform.h),
+// as a vendor library is built for its hardware. A library that does not read it is unaffected.
 #ifndef MC2_TOOLS_MC2CONF_CASE_POOL_H_
 #define MC2_TOOLS_MC2CONF_CASE_POOL_H_
 
@@ -19,6 +23,9 @@ struct PoolOptions {
     harness::SuperviseOptions supervise;
     harness::RunOptions run;
 };
+
+// One case, supervised or in-process as the options say.
+harness::CaseResult RunOneCase(const harness::Case &c, const PoolOptions &options);
 
 // Calls on_done(index, result) for every case and on_tick() about five times a second, both on
 // the calling thread. Returns when every case has a result.

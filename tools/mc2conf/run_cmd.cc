@@ -149,8 +149,7 @@ int RunOne(const RunOptions &o) {
     const double timeout_s = o.timeout_s > 0 ? o.timeout_s : 60;
     const PoolOptions p = MakePoolOptions(o, timeout_s);
     const auto t0 = std::chrono::steady_clock::now();
-    const CaseResult r = o.no_supervise ? harness::Supervisor(p.supervise, p.run).Run(c)
-                                        : harness::RunSupervised(c, p.run, p.supervise);
+    const CaseResult r = RunOneCase(c, p);
     std::printf("%s\n", report::ResultLine(r, o.impls).c_str());
     if (o.verbose) PrintVerbose(r);
     if (!o.out.empty()) {
