@@ -272,6 +272,13 @@ MC2_PROPERTY(MatmulAllReduceProperty, ViolatedRuleGivesItsCode, 300) {
     RequireRuleOutcome(bad.value, bad.rule_id);
 }
 
+// Found by these properties and reported (the properties are correct; the implementation is not):
+//   mar.shape.storage   a storage shape smaller than the view's reach (x1=float16[1,1]st(0)) is
+//                       accepted; the spec requires 161002 (impl never compares storageShape
+//                       with the span the view addresses).
+//   mar.xrank.mismatch  ranks that disagree only on the output dtype (bf16 vs float16, same byte
+//                       count) all succeed; the spec requires a runtime error on every rank.
+//
 // GenerateInvalid picks the rule too, and small sizes favour the first rules of the catalogue;
 // so that every rule is violated at least once per run (the quick gate's promise), each
 // (operator, failing rule) pair is also a property of its own.
@@ -301,7 +308,7 @@ TEST_P(EachRule, GivesItsCode) {
     // A cross-rank failure leaves the healthy ranks waiting for their peer until the collective
     // times out (HCCL_EXEC_TIMEOUT; the quick gate sets 2 s): few iterations, capped in the full gate.
     const bool cross_rank = found->scope == spec::Scope::kCrossRank;
-    CheckProperty(cross_rank ? 3 : 10, [param] {
+    CheckProperty(cross_rank ? 6 : 10, [param] {
         spec::RcChoices ch;
         const spec::Rule *rule = spec::FindRule(param.rule_id);
         RC_ASSERT(rule != nullptr);
