@@ -85,8 +85,9 @@ void RequireConforming(const CaseResult &r, const char *what) {
     if (harness::IsFailure(r.status)) RC_FAIL(std::string(what) + ": " + r.Line());
 }
 
-// Every rank completed the call (the runner judged it; a permitted refusal such as a 561xxx for
-// commTurn > 0 also conforms but leaves nothing to compare).
+// Every rank completed the call. The runner has judged the run; a permitted refusal (a 561xxx
+// for commTurn > 0, which the documents call unsupported) also conforms but leaves nothing to
+// compare, so the relations then pass vacuously and say so in their tags.
 bool AllRanksSucceeded(const CaseResult &r) {
     return !r.ranks.empty() && std::all_of(r.ranks.begin(), r.ranks.end(), [](const harness::RankReport &k) {
         return k.prepare_status == 0 && k.execute_called && k.execute_status == 0 && k.sync_status == 0;
@@ -208,6 +209,9 @@ Folded ConcatK(const Case &c, const std::vector<RankInputs> &in) {
     g.bias = false;
     g.x3 = false;
     mar::WriteGeometry(p, g, c.op == mar::kV2);
+    // The documented commTurn 0, which every conforming implementation must accept (a positive
+    // value may be refused with a 561xxx, and the relation would then have nothing to compare).
+    p["comm_turn"] = int64_t{0};
     f.c.op = c.op;
     f.c.platform = c.platform;
     f.c.seed = c.seed;
@@ -389,7 +393,10 @@ MC2_PROPERTY(MatmulAllReduceProperty, WorldEqualsOneRankConcatenatedK, 150) {
     RC_TAG("world=" + std::to_string(c.world), c.dist == Dist::kExact ? "exact: bitwise" : "interval");
     const CaseResult rw = RunKeep(c);
     RequireConforming(rw, "world case");
-    RC_ASSERT(AllRanksSucceeded(rw));
+    if (!AllRanksSucceeded(rw)) {
+        RC_TAG("refused (commTurn > 0)");
+        return;
+    }
     RC_ASSERT(spec::ExpectSuccessEverywhere(one.c));
     const DirectResult d = RunOneRank(one.c, one.values);
     if (!d.ok) {
@@ -447,7 +454,10 @@ MC2_PROPERTY(MatmulAllReduceProperty, TransposedX2EqualsContiguous, 150) {
     const CaseResult rt = RunKeep(trans);
     RequireConforming(rp, "contiguous x2");
     RequireConforming(rt, "transposed x2");
-    RC_ASSERT(AllRanksSucceeded(rp) && AllRanksSucceeded(rt));
+    if (!AllRanksSucceeded(rp) || !AllRanksSucceeded(rt)) {
+        RC_TAG("refused (commTurn > 0)");
+        return;
+    }
     if (plain.dist == Dist::kExact) {
         RequireSameBits(plain, rp, trans, rt, "transposed vs contiguous x2");
         return;
@@ -474,7 +484,10 @@ MC2_PROPERTY(MatmulAllReduceProperty, ExactDataIgnoreTheSchedule, 100) {
     const CaseResult r1 = RunKeep(other);
     RequireConforming(r0, "no schedule");
     RequireConforming(r1, "schedule");
-    RC_ASSERT(AllRanksSucceeded(r0) && AllRanksSucceeded(r1));
+    if (!AllRanksSucceeded(r0) || !AllRanksSucceeded(r1)) {
+        RC_TAG("refused (commTurn > 0)");
+        return;
+    }
     RequireSameBits(base, r0, other, r1, "schedule");
     const std::vector<uint64_t> first = OutputCodes(base, r0, 0, "output");
     for (int rank = 1; rank < base.world; ++rank) {
