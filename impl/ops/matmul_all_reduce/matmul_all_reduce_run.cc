@@ -149,6 +149,34 @@ private:
         return ACLNN_ERR_INNER;
     }
 
+    // Every rank must describe the same all-reduce: [m, n], dtype and piece split. HCCL only sees
+    // byte counts, so ranks passing bf16 and fp16 (or m split into equal byte counts) would sum
+    // garbage silently; one AllGather of a small descriptor turns that into a clean error on
+    // every rank (spec rule mar.xrank.mismatch expects a runtime error there).
+    bool SameCallOnEveryRank(std::string *why) const {
+        constexpr int kFields = 4;
+        const int64_t mine[kFields] = {p_.m, p_.n, static_cast<int64_t>(p_.dataType), p_.rowsPerPiece};
+        std::vector<int64_t> all(static_cast<size_t>(kFields) * p_.comm->Size());
+        const hccl::Status st = p_.comm->AllGather(mine, all.data(), kFields, HCCL_DATA_TYPE_INT64);
+        if (!st.ok()) {
+            *why = std::string("shape handshake failed: ") + hccl::ResultName(st.code) + ": " + st.message;
+            return false;
+        }
+        static const char *const kNames[kFields] = {"m", "n", "dtype", "rows per piece"};
+        for (uint32_t r = 0; r < p_.comm->Size(); ++r) {
+            for (int f = 0; f < kFields; ++f) {
+                const int64_t theirs = all[static_cast<size_t>(r) * kFields + static_cast<size_t>(f)];
+                if (theirs != mine[f]) {
+                    *why = std::string("ranks disagree on the all-reduce: ") + kNames[f] + " is " +
+                           std::to_string(mine[f]) + " on rank " + std::to_string(p_.comm->Rank()) + " but " +
+                           std::to_string(theirs) + " on rank " + std::to_string(r);
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     // The caller may have freed memory between the two phases; touching it would corrupt
     // whatever reused it.
     bool MemoryStillValid(void *workspace, std::string *why) const {
@@ -172,6 +200,13 @@ private:
     aclError RunChecked(void *workspace) {
         std::string why;
         if (!MemoryStillValid(workspace, &why)) return Fail(why);
+        if (!SameCallOnEveryRank(&why)) {
+            // Every rank saw the same gathered descriptors and fails the same way, so the
+            // communicator stays consistent and usable: no abort.
+            ReportError("%s: rank %u of group \"%s\": %s", p_.api.c_str(), p_.comm->Rank(),
+                        p_.comm->Name().c_str(), why.c_str());
+            return ACLNN_ERR_INNER;
+        }
         auto *wsBytes = static_cast<unsigned char *>(workspace);
         auto *stage = reinterpret_cast<uint16_t *>(wsBytes);
         auto *acc = reinterpret_cast<float *>(wsBytes + p_.accOffset);
