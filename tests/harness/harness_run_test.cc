@@ -136,7 +136,13 @@ TEST(ResultJson, RoundTrips) {
     rank.prepare_called = true;
     rank.prepare_status = 161002;
     rank.messages = "GetWorkspaceSize: bad";
-    rank.checks.push_back(OutputCheck{"output", true, true, false, 0.5, "ok"});
+    OutputCheck check;
+    check.name = "output";
+    check.pass = true;
+    check.mistrusted = true;
+    check.ratio_max = 0.5;
+    check.summary = "ok";
+    rank.checks.push_back(check);
     r.ranks.push_back(rank);
     const auto back = ResultFromJson(ResultToJson(r));
     ASSERT_TRUE(back);
