@@ -541,6 +541,41 @@ TEST_F(MatmulAllReduceTest, NullArgumentsGive161001) {
     });
 }
 
+// group is checked by the vendor's generated inner layer, not by the op_api (ops.md §1.2, §8.3):
+// every op_api check (dtype, attributes, format, shape, layout) comes first, and the null
+// group comes before the tiling limits.
+TEST_F(MatmulAllReduceTest, NullGroupIsCheckedAfterTheOpApiChecks) {
+    OnRank0([](ErrorCase &c) {
+        DevTensor undefBias(std::vector<uint16_t>(12, 0), {12}, {1}, ACL_DT_UNDEFINED);
+        DevTensor x1t(std::vector<uint16_t>(8 * 16, 0), {8, 16}, {1, 8}, ACL_FLOAT16);
+        DevTensor out3d(std::vector<uint16_t>(8 * 12, 0), {1, 8, 12}, Contiguous({1, 8, 12}), ACL_FLOAT16);
+        Args a = c.Valid();
+        a.group = nullptr;
+        a.bias = undefBias.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "bias DT_UNDEFINED with a null group");
+        a = c.Valid();
+        a.group = nullptr;
+        a.streamMode = 0;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "streamMode 0 with a null group");
+        a = c.Valid();
+        a.group = nullptr;
+        a.out = out3d.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "output shape with a null group");
+        a = c.Valid();
+        a.group = nullptr;
+        a.x1 = x1t.t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x1 transposed with a null group");
+    });
+    // World size 3 is refused by the tiling limits, which come after the null group.
+    OnRank0(
+        [](ErrorCase &c) {
+            Args a = c.Valid();
+            a.group = nullptr;
+            c.Expect(a, ACLNN_ERR_PARAM_NULLPTR, "null group in a world of 3");
+        },
+        ACL_FLOAT16, 3);
+}
+
 TEST_F(MatmulAllReduceTest, DtypeErrorsGive161002) {
     OnRank0([](ErrorCase &c) {
         DevTensor f32x1(std::vector<uint16_t>(8 * 16 * 2, 0), {8, 16}, Contiguous({8, 16}), ACL_FLOAT);

@@ -161,5 +161,15 @@ TEST(DocumentedCases, CrossRankConsequences) {
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1@1=float16[2,8,32] output@1=float16[2,8,16]", prefix))));
 }
 
+// Disagreements the fuzzers found between the built-in implementation and the catalogue, as
+// decided: each descriptor with the rule and code the catalogue expects.
+TEST(DocumentedCases, FuzzerFindings) {
+    // A null group is the generated inner layer's check: every op_api check comes first.
+    ExpectRule(V1("bias=dt_undefined[3,37,4] group=null"), k161002("mar.dtype.bias"));
+    ExpectRule(V1("stream_mode=0 group=null"), k161002("mar.attr.stream_mode"));
+    ExpectRule(V1("x1=float16[16,32]s(1,16) group=null"), k161002("mar.shape.x1_contiguous"));
+    ExpectRule(V1("group=null", "matmul_all_reduce platform=atlas_a2 world=3"), k161001("mar.inner.group_null"));
+}
+
 }  // namespace
 }  // namespace mc2::spec

@@ -29,11 +29,12 @@ constexpr double kPieceFlops = 4e9;
 constexpr int64_t kMaxChunkRows = 256;  // rows of the fp32 accumulator per GEMM call
 constexpr uint64_t kWorkspaceAlign = 64;
 
-// Step 1 (ops.md §2.1 step 1, §8.3): null pointers, then live handles.
+// Step 1 (ops.md §2.1 step 1, §8.3): null pointers, then live handles. A null group is not
+// among them: the vendor's op_api never looks at group, its generated inner layer refuses it
+// after every op_api check (CheckInnerNulls).
 bool CheckNulls(Checker &c, const MatmulAllReduceArgs &a) {
     c.NotNull(a.x1, "x1") && c.NotNull(a.x2, "x2") && c.NotNull(a.output, "output") &&
-        c.NotNull(a.group, "group") && c.NotNull(a.reduceOp, "reduceOp") &&
-        c.NotNull(a.workspaceSize, "workspaceSize (output pointer)") &&
+        c.NotNull(a.reduceOp, "reduceOp") && c.NotNull(a.workspaceSize, "workspaceSize (output pointer)") &&
         c.NotNull(a.executor, "executor (output pointer)");
     // Reading a destroyed descriptor would be a use after free: refuse it before any field.
     c.Live(a.x1, "x1") && c.Live(a.x2, "x2") && c.Live(a.bias, "bias") && c.Live(a.x3, "x3") &&
@@ -130,6 +131,10 @@ bool CheckLayouts(Checker &c, const MatmulAllReduceArgs &a) {
     return true;
 }
 
+// The generated inner layer's required attribute (ops.md §1.2 item 2, §8.3): 161001 for a null
+// group, after the op_api checks and before the group is looked up or anything is tiled.
+bool CheckInnerNulls(Checker &c, const MatmulAllReduceArgs &a) { return c.NotNull(a.group, "group"); }
+
 std::shared_ptr<hccl::Communicator> ResolveGroup(Checker &c, const char *group) {
     const int32_t device = CurrentDeviceId();
     if (device < 0) {
@@ -189,7 +194,7 @@ uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a) {
     Checker c(api);
     if (!CheckNulls(c, a) || !CheckDtypes(c, a) || !CheckAttributes(c, a) || !CheckFormats(c, a, api) ||
-        !CheckShapes(c, a) || !CheckLayouts(c, a)) {
+        !CheckShapes(c, a) || !CheckLayouts(c, a) || !CheckInnerNulls(c, a)) {
         return c.status();
     }
     auto comm = ResolveGroup(c, a.group);
