@@ -264,8 +264,10 @@ std::vector<Rule> Build() {
     // ---------------------------------------------------------------- format (161002)
     Add(
         t, "mar.format.x2_nz", kBoth, Stage::kFormat, Layer::kOpApi, kInvalid,
-        "x2 must be ND: a weight-NZ x2 (format FRACTAL_NZ with 4-D storage) is refused by the non-quantised op.",
-        V1("参数说明 (x2 数据格式: ND)") + "; " + Notes("§1.4, §2.1 op_api step 4"),
+        "A weight-NZ x2 (format FRACTAL_NZ with a 4-D storage shape) is refused; it is the only format check. "
+        "The tables list ND for every tensor, but the op_api checks nothing else: any other format label on any "
+        "tensor (NCHW, NC, FRACTAL_NZ with another storage rank, ...) is accepted and the data are read as ND.",
+        V1("参数说明 (数据格式 column: ND)") + "; " + Notes("§1.4 (weight-NZ = FRACTAL_NZ and 4-D storage), §2.1 op_api step 4 (non-310P: x2 must not be weight-NZ)"),
         [](const Case &c, int r) {
             const TensorSpec *x2 = T(c, r, "x2");
             return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
@@ -788,6 +790,8 @@ OpFamily Family() {
         "group: a null group is 161001 from the generated inner layer, i.e. after every op_api check; a name "
         "that is no live communicator fails at execution, 161002 from GetWorkspaceSize tolerated.",
         "bias rank: the parameter table says 0-1 dims; the constraints and op_api require exactly (n).",
+        "Formats: the tables say ND for every tensor, the op_api refuses only a weight-NZ x2 (FRACTAL_NZ with 4-D "
+        "storage); other format labels are accepted and read as ND (`mar.format.x2_nz`).",
         "x3 (V2): the parameter table says 2-D and the constraint text lists x3 among the non-null pointers, "
         "but the op_api treats x3 as optional and compares its shape with output (2-D or 3-D); x3 is optional "
         "and must equal output's shape.",

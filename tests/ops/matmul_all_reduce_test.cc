@@ -635,13 +635,43 @@ TEST_F(MatmulAllReduceTest, FormatErrorsGive161002) {
         // x2 as a pre-processed NZ weight: FRACTAL_NZ with a 4-D storage shape.
         DevTensor nz(std::vector<uint16_t>(16 * 16, 0), {16, 12}, {12, 1}, ACL_FLOAT16, ACL_FORMAT_FRACTAL_NZ,
                      {1, 1, 16, 16});
-        DevTensor nchw(std::vector<uint16_t>(8 * 16, 0), {8, 16}, {16, 1}, ACL_FLOAT16, ACL_FORMAT_NCHW);
         Args a = c.Valid();
         a.x2 = nz.t;
         c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x2 weight NZ");
+    });
+}
+
+// The vendor's op_api refuses only a weight-NZ x2 (ops.md §1.4); any other format label, on any
+// tensor, is accepted and the data are read and written as ND.
+TEST_F(MatmulAllReduceTest, OtherFormatLabelsAreReadAsNd) {
+    OnRank0([](ErrorCase &c) {
+        const uint16_t one = EncodeInt(1, ACL_FLOAT16);
+        c.x1 = std::make_unique<DevTensor>(std::vector<uint16_t>(8 * 16, one), Shape{8, 16}, Contiguous({8, 16}),
+                                           ACL_FLOAT16, ACL_FORMAT_NCHW);
+        // FRACTAL_NZ without a 4-D storage shape is no weight-NZ.
+        c.x2 = std::make_unique<DevTensor>(std::vector<uint16_t>(16 * 12, one), Shape{16, 12}, Contiguous({16, 12}),
+                                           ACL_FLOAT16, ACL_FORMAT_FRACTAL_NZ, Shape{16, 12});
+        c.bias = std::make_unique<DevTensor>(std::vector<uint16_t>(12, one), Shape{12}, Shape{1}, ACL_FLOAT16,
+                                             ACL_FORMAT_NCL);
+        c.x3 = std::make_unique<DevTensor>(std::vector<uint16_t>(8 * 12, one), Shape{8, 12}, Contiguous({8, 12}),
+                                           ACL_FLOAT16, ACL_FORMAT_NHWC);
+        c.out = std::make_unique<DevTensor>(std::vector<uint16_t>(8 * 12, ErrorCase::kSentinel), Shape{8, 12},
+                                            Contiguous({8, 12}), ACL_FLOAT16, ACL_FORMAT_NC);
+        aclrtStream stream = nullptr;
+        ASSERT_EQ(aclrtCreateStream(&stream), ACL_SUCCESS);
+        Args a = c.Valid();
+        ASSERT_EQ(ErrorCase::V2(a), ACLNN_SUCCESS) << TakeErrors();
+        void *ws = nullptr;
+        ASSERT_EQ(aclrtMalloc(&ws, c.wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        EXPECT_EQ(aclnnMatmulAllReduceV2(ws, c.wsSize, c.exec, stream), ACLNN_SUCCESS) << TakeErrors();
+        EXPECT_EQ(aclrtSynchronizeStreamWithTimeout(stream, 20000), ACL_SUCCESS) << TakeErrors();
+        // 8x16 ones @ 16x12 ones + bias 1 + x3 1 = 18 everywhere.
+        EXPECT_EQ(c.OutputBytes(), std::vector<uint16_t>(8 * 12, EncodeInt(18, ACL_FLOAT16)));
+        aclrtFree(ws);
+        aclrtDestroyStream(stream);
+        // V1 accepts the same labels.
         a = c.Valid();
-        a.x1 = nchw.t;
-        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x1 NCHW");
+        EXPECT_EQ(ErrorCase::V1(a), ACLNN_SUCCESS) << TakeErrors();
     });
 }
 

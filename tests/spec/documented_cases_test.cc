@@ -169,6 +169,12 @@ TEST(DocumentedCases, FuzzerFindings) {
     ExpectRule(V1("stream_mode=0 group=null"), k161002("mar.attr.stream_mode"));
     ExpectRule(V1("x1=float16[16,32]s(1,16) group=null"), k161002("mar.shape.x1_contiguous"));
     ExpectRule(V1("group=null", "matmul_all_reduce platform=atlas_a2 world=3"), k161001("mar.inner.group_null"));
+    // Formats: only a weight-NZ x2 is refused (ops.md §1.4); other labels are read as ND.
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=bf16[16,1] x2=bf16[1,1]f(nhwc) output=bf16[16,1]"))));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("output=float16[16,16]f(nc)"))));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=float16[16,32]f(nchw) bias=float16[16]f(ncl)"))));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,16]f(fractal_nz)"))));  // 2-D storage: no weight-NZ
+    ExpectRule(V1("x2=float16[32,16]f(fractal_nz)st(1,2,16,16)"), k161002("mar.format.x2_nz"));
 }
 
 }  // namespace

@@ -165,13 +165,6 @@ bool Checker::SameDtype(const aclTensor &a, const char *aName, const aclTensor &
                 DataTypeName(b.dataType).c_str(), aName, DataTypeName(a.dataType).c_str());
 }
 
-bool Checker::FormatNd(const aclTensor &t, const char *name) {
-    if (!ok()) return false;
-    if (t.format == ACL_FORMAT_ND) return true;
-    return Fail(ACLNN_ERR_PARAM_INVALID, "%s format %s not supported; expected ND", name,
-                FormatName(t.format).c_str());
-}
-
 bool Checker::RankIn(const aclTensor &t, const char *name, size_t min, size_t max) {
     if (!ok()) return false;
     const size_t rank = t.viewShape.size();

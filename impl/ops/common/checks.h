@@ -60,8 +60,6 @@ public:
     bool DtypeIn(const aclTensor &t, const char *name, std::initializer_list<aclDataType> allowed);
     // 161002 unless both dtypes are equal.
     bool SameDtype(const aclTensor &a, const char *aName, const aclTensor &b, const char *bName);
-    // 161002 unless the format is ND (the only format the fp16/bf16 MC2 operators document).
-    bool FormatNd(const aclTensor &t, const char *name);
     // 161002 unless min <= view rank <= max.
     bool RankIn(const aclTensor &t, const char *name, size_t min, size_t max);
     // 161002 unless the view shape equals `expected` ("`name` shape [..] must equal [..] (why)").

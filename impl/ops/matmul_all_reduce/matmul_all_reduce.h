@@ -9,8 +9,8 @@
 // Decisions where the documents leave room (each also stated where it is implemented):
 //  * Check order (ops.md §1.2): null (161001: x1, x2, output, then reduceOp, then the
 //    workspaceSize / executor out-pointers) -> live handles (161002) -> dtype -> attributes
-//    (reduceOp exactly "sum", streamMode 1, commTurn >= 0) -> format (x2 weight-NZ, then ND for
-//    every tensor) -> shape -> layout (x1 contiguous, x2 contiguous or last-two-dims transposed,
+//    (reduceOp exactly "sum", streamMode 1, commTurn >= 0) -> format (only a weight-NZ x2 is
+//    refused; any other format label is read as ND, as the vendor's op_api does) -> shape -> layout (x1 contiguous, x2 contiguous or last-two-dims transposed,
 //    no negative strides, output without self-overlap) -> null group (161001, where the
 //    vendor's generated inner layer checks it) -> group resolution (161002) -> the
 //    tiling-layer limits, which this implementation enforces at GetWorkspaceSize with
