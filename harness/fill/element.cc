@@ -218,8 +218,18 @@ uint64_t LoadCode(const uint8_t *base, int bits, int64_t index) {
 }
 
 size_t BytesFor(int bits, int64_t elements) {
-    if (elements <= 0) return 0;
-    return static_cast<size_t>((elements * bits + 7) / 8);
+    if (elements <= 0 || bits <= 0) return 0;
+    // Whole groups of 8 elements take exactly `bits` bytes; the rest rounds up. No product
+    // can overflow silently: a count past size_t saturates.
+    const auto groups = static_cast<uint64_t>(elements / 8);
+    const auto rest = static_cast<uint64_t>(elements % 8);
+    const auto b = static_cast<uint64_t>(bits);
+    constexpr uint64_t kMax = std::numeric_limits<size_t>::max();
+    if (groups > kMax / b) return std::numeric_limits<size_t>::max();
+    const uint64_t whole = groups * b;
+    const uint64_t tail = (rest * b + 7) / 8;  // rest < 8, bits <= 128: no overflow
+    if (whole > kMax - tail) return std::numeric_limits<size_t>::max();
+    return static_cast<size_t>(whole + tail);
 }
 
 }  // namespace mc2::harness

@@ -59,7 +59,8 @@ uint64_t CanaryFor(aclDataType dtype);
 // Element `index` of packed storage (little-endian codes; 4-bit codes low nibble first).
 void StoreCode(uint8_t *base, int bits, int64_t index, uint64_t code);
 uint64_t LoadCode(const uint8_t *base, int bits, int64_t index);
-// Bytes for `elements` elements of `bits` each.
+// Bytes for `elements` elements of `bits` each; SIZE_MAX when the count does not fit in size_t
+// (callers compare it with a limit: such storage can never be allocated).
 size_t BytesFor(int bits, int64_t elements);
 
 }  // namespace mc2::harness

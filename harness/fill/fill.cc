@@ -270,7 +270,9 @@ double ExtremeMagnitude(aclDataType dtype, double limit, Rng &rng) {
 
 void FillExtreme(std::vector<double> &v, const TensorSpec &t, Role role, const ContractionSpec &c, Rng &rng) {
     // Σ|terms| ≤ world·(k + addends)·L ≤ max/4: the exact result and every partial sum stay finite.
-    const double terms = static_cast<double>(c.world) * static_cast<double>(std::max<int64_t>(c.k, 1) + c.addends);
+    // In double: k is the case's last x1 dim, which may be anything up to INT64_MAX.
+    const double terms = static_cast<double>(std::max(c.world, 1)) *
+                         (static_cast<double>(std::max<int64_t>(c.k, 1)) + static_cast<double>(std::max(c.addends, 0)));
     const double budget = Info(c.out_dtype).max_finite / (4 * terms);
     const double limit = (role == Role::kLhs || role == Role::kRhs) ? std::sqrt(budget) : budget;
     for (double &x : v) x = role == Role::kOther ? Typical(t.dtype, rng, false) : ExtremeMagnitude(t.dtype, limit, rng);

@@ -37,9 +37,16 @@ std::vector<int64_t> ViewIndices(const TensorSpec &t) {
     const size_t rank = t.shape.size();
     std::vector<int64_t> idx(rank, 0);
     for (int64_t e = 0; e < n; ++e) {
+        // Checked: strides and the offset may be anything a fuzzer writes (INT64_MIN included);
+        // an address that overflows is outside the storage like any other.
         int64_t at = t.offset;
-        for (size_t d = 0; d < rank; ++d) at += idx[d] * (d < strides.size() ? strides[d] : 0);
-        out.push_back(at >= 0 && at < capacity ? at : -1);
+        bool overflow = false;
+        for (size_t d = 0; d < rank && !overflow; ++d) {
+            int64_t step = 0;
+            overflow = __builtin_mul_overflow(idx[d], d < strides.size() ? strides[d] : 0, &step) ||
+                       __builtin_add_overflow(at, step, &at);
+        }
+        out.push_back(!overflow && at >= 0 && at < capacity ? at : -1);
         for (size_t d = rank; d-- > 0;) {  // row-major increment
             if (++idx[d] < t.shape[d]) break;
             idx[d] = 0;
@@ -74,7 +81,12 @@ std::vector<uint64_t> ViewCodes(const TensorSpec &t, std::span<const uint8_t> by
     const int bits = StorageBits(t.dtype);
     const std::vector<int64_t> where = ViewIndices(t);
     std::vector<uint64_t> codes(where.size(), 0);
-    const auto available = static_cast<int64_t>(bytes.size() * 8 / static_cast<size_t>(bits));
+    // Elements the bytes hold (4-bit codes: two a byte), without overflowing.
+    constexpr size_t kMax = std::numeric_limits<size_t>::max();
+    const size_t held = bits == 4 ? (bytes.size() > kMax / 2 ? kMax : bytes.size() * 2)
+                                  : bytes.size() / static_cast<size_t>(bits / 8);
+    const auto available =
+        static_cast<int64_t>(std::min<size_t>(held, static_cast<size_t>(std::numeric_limits<int64_t>::max())));
     for (size_t e = 0; e < where.size(); ++e) {
         if (where[e] >= 0 && where[e] < available) codes[e] = LoadCode(bytes.data(), bits, where[e]);
     }
@@ -87,8 +99,13 @@ oracle::Matrix DecodeStorage(const TensorSpec &t, std::span<const uint8_t> bytes
     m.cols = t.shape.empty() ? 1 : t.shape.back();
     // Rows are the product of the leading dims, not n / cols: an x1 of shape (m, 0) still has
     // m rows (k = 0 is a documented, accepted case).
+    // Saturating: with a zero-sized last dim the leading dims may multiply past int64.
     m.rows = 1;
-    for (size_t i = 0; i + 1 < t.shape.size(); ++i) m.rows *= std::max<int64_t>(t.shape[i], 0);
+    for (size_t i = 0; i + 1 < t.shape.size(); ++i) {
+        if (__builtin_mul_overflow(m.rows, std::max<int64_t>(t.shape[i], 0), &m.rows)) {
+            m.rows = std::numeric_limits<int64_t>::max();
+        }
+    }
     if (m.cols != 0 && m.rows != n / m.cols) m.rows = n / m.cols;  // defensive: keep rows·cols == n
     const std::vector<uint64_t> codes = ViewCodes(t, bytes);
     m.v.reserve(codes.size());

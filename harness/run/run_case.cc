@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <numeric>
 #include <set>
@@ -434,6 +435,28 @@ void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions
     res.reason.clear();
 }
 
+// Why a tensor is beyond the harness's own size limit (empty = within it). Overflow-safe: the
+// byte counts saturate (harness/fill/element.h BytesFor), so storage no size_t can express is
+// reported as such instead of wrapping round to a small number. Both the storage and the view
+// count: values are generated per view element, and a broadcast view (stride 0) of a small
+// storage can still have more elements than the host can hold.
+std::string SizeLimitProblem(const TensorSpec &t, size_t limit) {
+    constexpr size_t kUnrepresentable = std::numeric_limits<size_t>::max();
+    const int bits = StorageBits(t.dtype);
+    const size_t storage = StorageBytes(t);
+    if (storage == kUnrepresentable) return "needs more storage than size_t can express (over 2^64 bytes)";
+    if (storage > limit) {
+        return "needs " + std::to_string(storage) + " bytes of storage (limit " + std::to_string(limit) + ")";
+    }
+    const int64_t elements = t.NumElements();
+    const size_t view = BytesFor(bits, elements);
+    if (view > limit) {
+        return "has a view of " + std::to_string(elements) + " elements, over " + std::to_string(limit) +
+               " bytes packed (limit)";
+    }
+    return "";
+}
+
 CaseResult Finish(CaseResult res, Status status, std::string reason, Clock::time_point t0) {
     res.status = status;
     res.reason = std::move(reason);
@@ -482,11 +505,18 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
                 if (p.kind != ParamKind::kTensor) continue;
                 const TensorSpec *t = c.Tensor(rank, p.name);
                 if (t == nullptr) continue;
-                if (StorageBytes(*t) > options.max_tensor_bytes) {
-                    return Finish(std::move(res), Status::kFailed,
-                                  "harness limit: rank " + std::to_string(r) + " tensor " + p.name + " needs " +
-                                      std::to_string(StorageBytes(*t)) + " bytes of storage",
-                                  t0);
+                if (std::string why = SizeLimitProblem(*t, options.max_tensor_bytes); !why.empty()) {
+                    // Nothing is allocated or called: the case stops here, with the reason on
+                    // the case and on the rank whose tensor it is.
+                    const std::string reason = "harness limit: rank " + std::to_string(r) + " tensor " + p.name + " " + why;
+                    res.ranks.assign(world, RankReport{});
+                    for (size_t q = 0; q < world; ++q) {
+                        res.ranks[q].rank = static_cast<int>(q);
+                        res.ranks[q].expected = DescribeExpectation(spec::Expect(c, static_cast<int>(q)));
+                    }
+                    res.ranks[r].setup_error = reason;
+                    res.ranks[r].verdict = "rank " + std::to_string(r) + ": " + reason;
+                    return Finish(std::move(res), Status::kFailed, reason, t0);
                 }
                 HostTensor h;
                 h.name = p.name;

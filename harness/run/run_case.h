@@ -34,8 +34,10 @@ struct RunOptions {
     int hccl_exec_timeout_s = 5;
     // Keep each rank's output bytes in RankReport::outputs.
     bool keep_outputs = false;
-    // Device storage the harness allocates for one tensor at most; a bigger case is FAILED
-    // with a "harness limit" reason rather than exhausting the machine.
+    // Device storage the harness allocates for one tensor at most (also the bound on its view,
+    // counted as packed elements); a bigger case is FAILED with a "harness limit" reason, on the
+    // case and as the setup error of the rank whose tensor it is, rather than exhausting the
+    // machine. Sizes saturate: storage no size_t can express is reported, never wrapped round.
     size_t max_tensor_bytes = size_t{1} << 30;
     CompareOptions compare;
 };

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 
 #include "harness/fill/element.h"
@@ -235,6 +237,75 @@ TEST(Storage, PoisonFillsEveryElement) {
         for (int64_t i = 0; i < StorageCapacity(t); ++i) EXPECT_EQ(LoadCode(bytes.data(), StorageBits(dt), i), p.code);
         if (p.impossible) {
             EXPECT_TRUE(std::isnan(DecodeElement(dt, p.code))) << dt;
+        }
+    }
+}
+
+
+// Sizes a fuzzer can write must never wrap round (found by the fuzzers: float16[2^62] made
+// elements·bits overflow, and RunCase took the wrapped byte count for a small tensor).
+TEST(Sizes, ByteCountsSaturateInsteadOfOverflowing) {
+    constexpr size_t kMax = std::numeric_limits<size_t>::max();
+    constexpr int64_t kBig = int64_t{1} << 62;  // 4611686018427387904
+    EXPECT_EQ(BytesFor(16, kBig), size_t{1} << 63);  // elements·bits = 2^66 overflowed int64
+    EXPECT_EQ(BytesFor(64, kBig), kMax);
+    EXPECT_EQ(BytesFor(128, std::numeric_limits<int64_t>::max()), kMax);
+    EXPECT_EQ(BytesFor(8, std::numeric_limits<int64_t>::max()), static_cast<size_t>(std::numeric_limits<int64_t>::max()));
+    EXPECT_EQ(BytesFor(4, 3), 2u);
+    EXPECT_EQ(BytesFor(4, 16), 8u);
+    EXPECT_EQ(BytesFor(16, 5), 10u);
+    EXPECT_EQ(BytesFor(128, 3), 48u);
+    EXPECT_EQ(BytesFor(16, 0), 0u);
+    EXPECT_EQ(BytesFor(16, -5), 0u);
+    EXPECT_EQ(StorageBytes(Tensor(ACL_FLOAT16, {kBig})), size_t{1} << 63);
+    EXPECT_EQ(StorageBytes(Tensor(ACL_DOUBLE, {kBig})), kMax);
+    EXPECT_EQ(StorageBytes(Tensor(ACL_FLOAT, {kBig, kBig})), kMax);
+    EXPECT_EQ(StorageBytes(Tensor(ACL_INT4, {kBig})), static_cast<size_t>(kBig / 2));
+}
+
+// The rest is UB-free only with checked arithmetic; under -fsanitize=undefined these cases
+// abort without it.
+TEST(Sizes, ViewAddressesThatOverflowAreOutsideTheStorage) {
+    constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+    constexpr int64_t kMaxI = std::numeric_limits<int64_t>::max();
+    const struct {
+        TensorSpec t;
+        std::vector<int64_t> where;
+    } cases[] = {
+        {Tensor(ACL_FLOAT16, {2}, {-1}, kMin), {-1, -1}},           // INT64_MIN - 1
+        {Tensor(ACL_FLOAT16, {3}, {kMaxI}, 0), {0, -1, -1}},         // 2·INT64_MAX
+        {Tensor(ACL_FLOAT16, {2, 2}, {kMin, -1}, 0), {0, -1, -1, -1}},
+        {Tensor(ACL_FLOAT16, {2}, {kMin}, -1), {-1, -1}},
+        {Tensor(ACL_FLOAT16, {2}, {2}, kMaxI - 1), {kMaxI - 1, -1}}, // offset + stride past INT64_MAX
+    };
+    for (const auto &[t, where] : cases) {
+        EXPECT_EQ(ViewIndices(t), where);
+        EXPECT_EQ(ViewCodes(t, {}).size(), where.size());
+    }
+}
+
+TEST(Sizes, RowsOfAnEmptyTensorSaturate) {
+    // (2^40, 2^40, 0): no element, but the leading dims multiply past int64.
+    const TensorSpec t = Tensor(ACL_FLOAT16, {int64_t{1} << 40, int64_t{1} << 40, 0});
+    if (t.NumElements() != 0) {
+        GTEST_SKIP() << "TensorSpec::NumElements (harness/case.cc) saturates before it sees the zero dim";
+    }
+    const oracle::Matrix m = DecodeStorage(t, {});
+    EXPECT_EQ(m.cols, 0);
+    EXPECT_EQ(m.rows, std::numeric_limits<int64_t>::max());
+    EXPECT_TRUE(m.v.empty());
+}
+
+TEST(Sizes, ExtremeFillWithAHugeContractionLength) {
+    // k is x1's last dim as the case writes it; a bias of a case with k = INT64_MAX still fills.
+    for (int64_t k : {std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min(), int64_t{0}}) {
+        const ContractionSpec c{ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, k, 2, 2};
+        for (Dist d : kAllDists) {
+            for (Role role : {Role::kAddend, Role::kLhs, Role::kRhs}) {
+                const auto v = FillValues(Tensor(ACL_FLOAT16, {4}), role, c, d, 1, 0, "bias");
+                ASSERT_EQ(v.size(), 4u);
+                for (double x : v) EXPECT_TRUE(std::isfinite(x));
+            }
         }
     }
 }

@@ -112,6 +112,37 @@ TEST(Supervisor, LoadErrorsComeBackAsFailed) {
     EXPECT_NE(r.reason.find("HcclCommInitAll"), std::string::npos) << r.reason;
 }
 
+// Sizes are checked without overflow (found by the fuzzers: float16[2^62] made elements·bits
+// wrap round to 0 bytes, so the limit check let it through and the filler died on it).
+std::string WithX1(const std::string &x1) {
+    std::string text = kValid;
+    const std::string from = "x1=float16[16,32]";
+    return text.replace(text.find(from), from.size(), "x1=" + x1);
+}
+
+TEST(RunCase, HugeTensorsAreAHarnessLimitOnTheirRank) {
+    std::string error;
+    auto table = AbiTable::Load({FAKE_GARBAGE_PATH}, &error);
+    ASSERT_NE(table, nullptr) << error;
+    const struct {
+        std::string x1;
+        std::string says;
+    } cases[] = {
+        {"float16[4611686018427387904]", "needs 9223372036854775808 bytes of storage"},
+        {"float[4611686018427387904,4]", "needs more storage than size_t can express"},
+        {"float16[1099511627776]s(0)", "has a view of 1099511627776 elements"},  // 2 bytes of storage
+    };
+    for (const auto &[x1, says] : cases) {
+        const CaseResult r = RunCase(Parse(WithX1(x1)), *table);
+        EXPECT_EQ(r.status, Status::kFailed) << x1;
+        EXPECT_NE(r.reason.find("harness limit: rank 0 tensor x1 " + says), std::string::npos) << r.reason;
+        ASSERT_EQ(r.ranks.size(), 2u) << x1;
+        EXPECT_EQ(r.ranks[0].setup_error, r.reason);
+        EXPECT_FALSE(r.ranks[0].prepare_called);
+        EXPECT_FALSE(r.ranks[1].expected.empty());
+    }
+}
+
 TEST(Schedule, SeededAndReproducible) {
     EXPECT_FALSE(MakeSchedule(0, 4).Active());
     const Schedule a = MakeSchedule(42, 4);
