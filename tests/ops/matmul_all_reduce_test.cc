@@ -112,14 +112,14 @@ struct World {
 // A device tensor of 16-bit elements over `storage` (host copy), viewed with shape/strides.
 struct DevTensor {
     DevTensor(const std::vector<uint16_t> &storage, const Shape &shape, const Shape &strides, aclDataType type,
-              aclFormat format = ACL_FORMAT_ND, Shape storageShape = {}) {
+              aclFormat format = ACL_FORMAT_ND, Shape storageShape = {}, int64_t offset = 0) {
         bytes = storage.size() * 2;
         if (bytes > 0) {
             EXPECT_EQ(aclrtMalloc(&dev, bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
             EXPECT_EQ(aclrtMemcpy(dev, bytes, storage.data(), bytes, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
         }
         if (storageShape.empty()) storageShape = {static_cast<int64_t>(storage.size())};
-        t = aclCreateTensor(shape.data(), shape.size(), type, strides.data(), 0, format, storageShape.data(),
+        t = aclCreateTensor(shape.data(), shape.size(), type, strides.data(), offset, format, storageShape.data(),
                             storageShape.size(), dev);
         EXPECT_NE(t, nullptr) << TakeErrors();
     }
@@ -728,6 +728,66 @@ TEST_F(MatmulAllReduceTest, LayoutErrorsGive161002) {
     });
 }
 
+// A view must stay inside its declared storage: offset + Σ (shape[i]-1)·stride[i] + 1 elements
+// at most the product of the storage shape (spec rule mar.shape.storage). The allocations
+// behind these tensors are large enough; only the declared storage shape is short.
+TEST_F(MatmulAllReduceTest, ViewsBeyondTheirStorageGive161002) {
+    auto tensor = [](const Shape &shape, const Shape &strides, const Shape &storageShape, int64_t offset = 0) {
+        return std::make_unique<DevTensor>(std::vector<uint16_t>(256, EncodeInt(1, ACL_FLOAT16)), shape, strides,
+                                           ACL_FLOAT16, ACL_FORMAT_ND, storageShape, offset);
+    };
+    OnRank0([&](ErrorCase &c) {
+        auto outShort = tensor({8, 12}, {12, 1}, {95});
+        auto x1Offset = tensor({8, 16}, {16, 1}, {8, 16}, 2);  // storage = view shape, offset 2 overflows it
+        auto x2Transposed = tensor({16, 12}, {1, 16}, {191});
+        auto biasShort = tensor({12}, {1}, {11});
+        auto x3Short = tensor({8, 12}, {12, 1}, {8, 11});
+        auto outStrided = tensor({8, 12}, {16, 1}, {8, 15});  // rows of 16, the last one cut short
+        Args a = c.Valid();
+        a.out = outShort->t;
+        EXPECT_EQ(ErrorCase::V2(a), ACLNN_ERR_PARAM_INVALID);
+        const std::string msg = TakeErrors();
+        for (const char *part : {"output", "reaches 96 elements", "[95]", "holds 95"}) {
+            EXPECT_NE(msg.find(part), std::string::npos) << part << " in: " << msg;
+        }
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "output storage 95 < 96");
+        a = c.Valid();
+        a.x1 = x1Offset->t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x1 offset 2 past a storage of its view shape");
+        a = c.Valid();
+        a.x2 = x2Transposed->t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "transposed x2 storage 191 < 192");
+        a = c.Valid();
+        a.bias = biasShort->t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "bias storage 11 < 12");
+        a = c.Valid();
+        a.x3 = x3Short->t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "x3 storage 88 < 96", false);
+        a = c.Valid();
+        a.out = outStrided->t;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "strided output storage 120 < 124");
+        // A shape-stage check: before the null group (inner layer).
+        a = c.Valid();
+        a.out = outShort->t;
+        a.group = nullptr;
+        c.Expect(a, ACLNN_ERR_PARAM_INVALID, "output storage short with a null group");
+        // Exactly enough storage is fine, offset included.
+        auto x1Exact = tensor({8, 16}, {16, 1}, {130}, 2);
+        a = c.Valid();
+        a.x1 = x1Exact->t;
+        EXPECT_EQ(ErrorCase::V2(a), ACLNN_SUCCESS) << TakeErrors();
+    });
+    // ... and before the tiling limits (world size 3).
+    OnRank0(
+        [&](ErrorCase &c) {
+            auto outShort = tensor({8, 12}, {12, 1}, {95});
+            Args a = c.Valid();
+            a.out = outShort->t;
+            c.Expect(a, ACLNN_ERR_PARAM_INVALID, "output storage short in a world of 3");
+        },
+        ACL_FLOAT16, 3);
+}
+
 TEST_F(MatmulAllReduceTest, UnknownGroupGives161002) {
     OnRank0([](ErrorCase &c) {
         Args a = c.Valid();
@@ -755,15 +815,30 @@ TEST_F(MatmulAllReduceTest, TilingLimitsGive561002) {
         a.bias = biasn0.t;
         a.x3 = nullptr;
         c.Expect(a, ACLNN_ERR_INNER_TILING_ERROR, "n == 0");
-        // k = 2^31 > INT32_MAX. The limit is checked before the tensors' memory, so a small
-        // buffer behind the huge views is enough to reach it.
+        // m = 2^31 > INT32_MAX, and n = 2^31 > INT32_MAX. A view must fit its storage, so the
+        // other dims are 0: every tensor is empty and needs no memory (the limit is checked
+        // before the empty output).
         const int64_t big = int64_t{1} << 31;
-        DevTensor x1big(std::vector<uint16_t>(16, 0), {8, big}, {big, 1}, ACL_FLOAT16, ACL_FORMAT_ND, {16});
-        DevTensor x2big(std::vector<uint16_t>(16, 0), {big, 12}, {12, 1}, ACL_FLOAT16, ACL_FORMAT_ND, {16});
+        DevTensor x1mBig(std::vector<uint16_t>{}, {big, 0}, {0, 1}, ACL_FLOAT16);
+        DevTensor x2k0n0(std::vector<uint16_t>{}, {0, 0}, {0, 1}, ACL_FLOAT16);
+        DevTensor outmBig(std::vector<uint16_t>{}, {big, 0}, {0, 1}, ACL_FLOAT16);
         a = c.Valid();
-        a.x1 = x1big.t;
-        a.x2 = x2big.t;
-        c.Expect(a, ACLNN_ERR_INNER_TILING_ERROR, "k > INT32_MAX");
+        a.x1 = x1mBig.t;
+        a.x2 = x2k0n0.t;
+        a.out = outmBig.t;
+        a.bias = nullptr;
+        a.x3 = nullptr;
+        c.Expect(a, ACLNN_ERR_INNER_TILING_ERROR, "m > INT32_MAX");
+        DevTensor x1m0k0(std::vector<uint16_t>{}, {0, 0}, {0, 1}, ACL_FLOAT16);
+        DevTensor x2nBig(std::vector<uint16_t>{}, {0, big}, {big, 1}, ACL_FLOAT16);
+        DevTensor outnBig(std::vector<uint16_t>{}, {0, big}, {big, 1}, ACL_FLOAT16);
+        a = c.Valid();
+        a.x1 = x1m0k0.t;
+        a.x2 = x2nBig.t;
+        a.out = outnBig.t;
+        a.bias = nullptr;
+        a.x3 = nullptr;
+        c.Expect(a, ACLNN_ERR_INNER_TILING_ERROR, "n > INT32_MAX");
     });
 }
 

@@ -95,6 +95,15 @@ TEST(DocumentedCases, AttributesFormatsAndLayouts) {
     EXPECT_EQ(neg.status, 161002);
     EXPECT_TRUE(neg.inner_error_accepted);
     ExpectRule(V1("x2=float16[32,16]f(fractal_nz)st(1,2,16,16)"), k161002("mar.format.x2_nz"));
+    // A view must stay within its storage shape's element count (offset included).
+    ExpectRule(V1("x1=float16[8,32] output=float16[8,16]st(127)"), k161002("mar.shape.storage"));
+    ExpectRule(V1("x1=float16[8,32] x2=float16[32,32] output=float16[8,32]st(255)"), k161002("mar.shape.storage"));
+    ExpectRule(V1("x1=bf16[11,7]o(2) x2=bf16[7,16] output=bf16[11,16]"), k161002("mar.shape.storage"));
+    ExpectRule(V1("x2=float16[32,1]s(1,32)st(31) output=float16[16,1]"), k161002("mar.shape.storage"));
+    ExpectRule(V1("bias=float16[16]st(15)"), k161002("mar.shape.storage"));
+    ExpectRule(V1("output=float16[16,16]st(255) group=null"), k161002("mar.shape.storage"));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=bf16[11,7]o(2)st(79) x2=bf16[7,16] output=bf16[11,16]"))));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,1]s(1,32)st(32) output=float16[16,1]"))));
     ExpectRule(V1("x1=float16[16,32]s(40,1)"), k161002("mar.shape.x1_contiguous"));
     ExpectRule(V1("x2=float16[32,16]s(20,1)"), k161002("mar.shape.x2_strides"));
     ExpectRule(V1("x1=float16[16,32]st(100)"), k161002("mar.shape.storage"));
@@ -175,6 +184,15 @@ TEST(DocumentedCases, FuzzerFindings) {
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=float16[16,32]f(nchw) bias=float16[16]f(ncl)"))));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,16]f(fractal_nz)"))));  // 2-D storage: no weight-NZ
     ExpectRule(V1("x2=float16[32,16]f(fractal_nz)st(1,2,16,16)"), k161002("mar.format.x2_nz"));
+    // A view must stay within its storage shape's element count (offset included).
+    ExpectRule(V1("x1=float16[8,32] output=float16[8,16]st(127)"), k161002("mar.shape.storage"));
+    ExpectRule(V1("x1=float16[8,32] x2=float16[32,32] output=float16[8,32]st(255)"), k161002("mar.shape.storage"));
+    ExpectRule(V1("x1=bf16[11,7]o(2) x2=bf16[7,16] output=bf16[11,16]"), k161002("mar.shape.storage"));
+    ExpectRule(V1("x2=float16[32,1]s(1,32)st(31) output=float16[16,1]"), k161002("mar.shape.storage"));
+    ExpectRule(V1("bias=float16[16]st(15)"), k161002("mar.shape.storage"));
+    ExpectRule(V1("output=float16[16,16]st(255) group=null"), k161002("mar.shape.storage"));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=bf16[11,7]o(2)st(79) x2=bf16[7,16] output=bf16[11,16]"))));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,1]s(1,32)st(32) output=float16[16,1]"))));
 }
 
 }  // namespace

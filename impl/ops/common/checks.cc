@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <utility>
 
@@ -122,6 +123,32 @@ bool HasInternalOverlap(const aclTensor &t) {
         reach += stride * (size - 1);
     }
     return false;
+}
+
+int64_t ViewElementsNeeded(const aclTensor &t) {
+    for (int64_t d : t.viewShape) {
+        if (d == 0) return 0;
+    }
+    int64_t last = std::max<int64_t>(t.offset, 0);
+    for (size_t d = 0; d < t.viewShape.size() && d < t.strides.size(); ++d) {
+        int64_t step = 0;
+        if (__builtin_mul_overflow(t.viewShape[d] - 1, t.strides[d], &step) ||
+            __builtin_add_overflow(last, step, &last)) {
+            return INT64_MAX;
+        }
+    }
+    return last == INT64_MAX ? INT64_MAX : last + 1;
+}
+
+int64_t StorageElements(const aclTensor &t) {
+    int64_t n = 1;
+    for (int64_t d : t.storageShape) {
+        if (d == 0) return 0;
+    }
+    for (int64_t d : t.storageShape) {
+        if (__builtin_mul_overflow(n, d, &n)) return INT64_MAX;
+    }
+    return n;
 }
 
 bool Checker::Fail(aclnnStatus code, const char *fmt, ...) {

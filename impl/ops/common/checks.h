@@ -39,6 +39,12 @@ bool IsWeightNz(const aclTensor &t);
 // output: the result would depend on the write order.
 bool HasInternalOverlap(const aclTensor &t);
 
+// Elements of storage the view reaches: offset + 1 + Σ (shape[i] - 1) · stride[i], 0 for an
+// empty view, saturating at INT64_MAX. Callers have refused negative strides.
+int64_t ViewElementsNeeded(const aclTensor &t);
+// Elements the storage shape holds (the product of its dims), saturating at INT64_MAX.
+int64_t StorageElements(const aclTensor &t);
+
 // Collects the first failure of a sequence of checks. Each check returns true when it passed
 // (or when an earlier check already failed, so callers can chain them without branching).
 class Checker {

@@ -11,7 +11,8 @@
 //    workspaceSize / executor out-pointers) -> live handles (161002) -> dtype -> attributes
 //    (reduceOp exactly "sum", streamMode 1, commTurn >= 0) -> format (only a weight-NZ x2 is
 //    refused; any other format label is read as ND, as the vendor's op_api does) -> shape -> layout (x1 contiguous, x2 contiguous or last-two-dims transposed,
-//    no negative strides, output without self-overlap) -> null group (161001, where the
+//    no negative strides, output without self-overlap, every view within its storage shape's
+//    element count) -> null group (161001, where the
 //    vendor's generated inner layer checks it) -> group resolution (161002) -> the
 //    tiling-layer limits, which this implementation enforces at GetWorkspaceSize with
 //    ACLNN_ERR_INNER_TILING_ERROR 561002 (world size per platform, m, k, n <= INT32_MAX, empty

@@ -102,7 +102,8 @@ bool CheckShapes(Checker &c, const MatmulAllReduceArgs &a) {
 }
 
 // Layout: the documents' "non-contiguous" column (x1 ×; x2 only a last-two-axes transpose;
-// bias, x3, output √) plus what any strided read or write needs.
+// bias, x3, output √) plus what any strided read or write needs: no aliasing output elements,
+// every view inside its storage.
 bool CheckLayouts(Checker &c, const MatmulAllReduceArgs &a) {
     const std::pair<const aclTensor *, const char *> all[] = {
         {a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.x3, "x3"}, {a.output, "output"}};
@@ -125,6 +126,21 @@ bool CheckLayouts(Checker &c, const MatmulAllReduceArgs &a) {
     if (HasInternalOverlap(*a.output)) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "output strides %s make elements of shape %s overlap",
                       ShapeString(a.output->strides).c_str(), ShapeString(a.output->viewShape).c_str());
+    }
+    // A view reaching past its declared storage would read or write memory the caller did not
+    // describe as this tensor's (the vendor does not check; the suite requires 161002).
+    for (const auto &[t, name] : all) {
+        if (t == nullptr) continue;
+        const int64_t needed = ViewElementsNeeded(*t);
+        const int64_t held = StorageElements(*t);
+        if (needed > held) {
+            return c.Fail(ACLNN_ERR_PARAM_INVALID,
+                          "%s view (shape %s, strides %s, offset %lld) reaches %lld elements but its storage shape "
+                          "%s holds %lld",
+                          name, ShapeString(t->viewShape).c_str(), ShapeString(t->strides).c_str(),
+                          static_cast<long long>(t->offset), static_cast<long long>(needed),
+                          ShapeString(t->storageShape).c_str(), static_cast<long long>(held));
+        }
     }
     return true;
 }
