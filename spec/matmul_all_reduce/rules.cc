@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "spec/matmul_all_reduce/matmul_all_reduce.h"
 
@@ -98,6 +100,31 @@ bool TransposedDense(const TensorSpec &t) {
     if (t.shape.size() != 2) return false;
     const auto s = t.Strides();
     return Dense({t.shape[1], t.shape[0]}, {s[1], s[0]});
+}
+
+// True when two view indices may address the same element, by the usual sufficient test: with
+// the dims of size > 1 sorted by stride, each stride must exceed the furthest offset the
+// smaller ones reach (a zero stride, rows that overlap, interleaved dims). Empty views alias
+// nothing. Saturating, because fuzzers hand it absurd strides; negative strides are another
+// rule's (mar.shape.negative).
+bool OutputAliases(const TensorSpec &t) {
+    if (t.NumElements() == 0) return false;
+    const std::vector<int64_t> s = t.Strides();
+    std::vector<std::pair<int64_t, int64_t>> dims;  // (stride, size) of dims with size > 1
+    for (size_t i = 0; i < t.shape.size() && i < s.size(); ++i) {
+        if (s[i] < 0) return false;
+        if (t.shape[i] > 1) dims.emplace_back(s[i], t.shape[i]);
+    }
+    std::sort(dims.begin(), dims.end());
+    int64_t reach = 0;
+    for (const auto &[stride, size] : dims) {
+        if (stride <= reach) return true;
+        int64_t step = 0;
+        if (__builtin_mul_overflow(stride, size - 1, &step) || __builtin_add_overflow(reach, step, &reach)) {
+            reach = std::numeric_limits<int64_t>::max();
+        }
+    }
+    return false;
 }
 
 std::vector<int64_t> Lead(const TensorSpec &x1) {
@@ -509,6 +536,40 @@ std::vector<Rule> Build() {
             });
         });
     Add(
+        t, "mar.shape.output_overlap", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "output must not alias itself. Suite requirement: the documents allow strided outputs but not aliasing "
+        "ones; results would be undefined. A layout counts as aliasing unless, with its dims of size > 1 sorted "
+        "by stride, each stride exceeds the furthest offset the smaller ones reach (so a zero stride, "
+        "overlapping rows and interleaved dims such as shape (3, 2) strides (2, 3) are refused).",
+        V1("参数说明 (output 非连续Tensor: √)") + "; " + Notes("§2.1 (parameter tables: output non-contiguous √)"),
+        [](const Case &c, int r) {
+            const TensorSpec *out = T(c, r, "output");
+            return out && OutputAliases(*out);
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool zero = ch.Bool();
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *out = TensorIn(p, "output");
+                if (!out || out->NumElements() == 0) return false;
+                std::vector<size_t> big;  // dims of size >= 2, outermost first
+                for (size_t i = 0; i < out->shape.size(); ++i) {
+                    if (out->shape[i] >= 2) big.push_back(i);
+                }
+                if (big.empty()) return false;
+                std::vector<int64_t> s = harness::ContiguousStrides(out->shape);
+                if (zero || big.size() < 2) {
+                    s[big.front()] = 0;  // every index of that dim writes one element
+                } else {
+                    // The outer dim steps by less than the inner one reaches: rows overlap.
+                    const size_t inner = big.back(), outer = big[big.size() - 2];
+                    s[outer] = s[inner] * (out->shape[inner] - 1);
+                }
+                out->strides = s;
+                out->storage_shape.clear();
+                return true;
+            });
+        });
+    Add(
         t, "mar.shape.storage", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
         "Every present tensor's storage (the product of its storage shape; derived from shape and strides unless "
         "given, an offset needs an explicit storage shape) must cover the elements its view reaches "
@@ -798,6 +859,9 @@ OpFamily Family() {
         "Contiguity: x1 non-contiguous and x2 layouts other than plain or last-two-axes transposed are marked "
         "unsupported in the tables without an op_api check; this suite requires 161002 (strides of size-1 dims "
         "are ignored).",
+        "output aliasing itself (strides that map two indices to one element): the documents allow strided "
+        "outputs and say nothing of aliasing ones, whose results would be undefined; this suite requires 161002 "
+        "(`mar.shape.output_overlap`).",
         "Storage smaller than the view reaches, negative dims or strides: unchecked by the vendor (out-of-bounds "
         "access); this suite requires 161002 at the end of the shape stage.",
         "Ascend 950: world sizes {1,2,4,8,16,32,64} and the same fp16/bf16 table, from the newer code (its "

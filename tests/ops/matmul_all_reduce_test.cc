@@ -728,6 +728,49 @@ TEST_F(MatmulAllReduceTest, LayoutErrorsGive161002) {
     });
 }
 
+// A strided output is allowed (the parameter table: output non-contiguous √), one whose
+// elements alias each other is not (spec rule mar.shape.output_overlap).
+TEST_F(MatmulAllReduceTest, AliasingOutputsGive161002) {
+    OnRank0([](ErrorCase &c) {
+        auto out = [](const Shape &shape, const Shape &strides) {
+            return std::make_unique<DevTensor>(std::vector<uint16_t>(256, 0), shape, strides, ACL_FLOAT16);
+        };
+        auto zeroStride = out({8, 12}, {0, 1});
+        auto overlappingRows = out({8, 12}, {11, 1});
+        auto interleaved = out({8, 12}, {3, 2});  // (2, 0) and (0, 3) are both element 6
+        auto columnMajor = out({8, 12}, {1, 8});
+        auto padded = out({8, 12}, {16, 1});
+        const std::pair<const char *, const DevTensor *> bad[] = {
+            {"zero stride", zeroStride.get()}, {"overlapping rows", overlappingRows.get()},
+            {"interleaved dims", interleaved.get()}};
+        for (const auto &[what, t] : bad) {
+            Args a = c.Valid();
+            a.out = t->t;
+            c.Expect(a, ACLNN_ERR_PARAM_INVALID, what);
+            a.group = nullptr;  // a shape-stage check: before the null group
+            c.Expect(a, ACLNN_ERR_PARAM_INVALID, std::string(what) + " with a null group");
+        }
+        for (const auto *t : {columnMajor.get(), padded.get()}) {
+            Args a = c.Valid();
+            a.out = t->t;
+            EXPECT_EQ(ErrorCase::V2(a), ACLNN_SUCCESS) << TakeErrors();
+        }
+    });
+    // The fuzzer's 3-D case: x1 (15, 1, 32), output (15, 1, 16) with strides (3, 3, 3).
+    World w(1);
+    w.Run([&](uint32_t) {
+        auto x1 = Dense(std::vector<uint16_t>(15 * 32, 0), {15, 1, 32}, ACL_FLOAT16);
+        auto x2 = Dense(std::vector<uint16_t>(32 * 16, 0), {32, 16}, ACL_FLOAT16);
+        DevTensor out(std::vector<uint16_t>(88, 0), {15, 1, 16}, {3, 3, 3}, ACL_FLOAT16);
+        uint64_t wsSize = 0;
+        aclOpExecutor *exec = nullptr;
+        EXPECT_EQ(aclnnMatmulAllReduceGetWorkspaceSize(x1->t, x2->t, nullptr, w.groups[0].c_str(), "sum", 0, 1, out.t,
+                                                       &wsSize, &exec),
+                  ACLNN_ERR_PARAM_INVALID);
+        EXPECT_NE(TakeErrors().find("overlap"), std::string::npos);
+    });
+}
+
 // A view must stay inside its declared storage: offset + Σ (shape[i]-1)·stride[i] + 1 elements
 // at most the product of the storage shape (spec rule mar.shape.storage). The allocations
 // behind these tensors are large enough; only the declared storage shape is short.

@@ -104,6 +104,15 @@ TEST(DocumentedCases, AttributesFormatsAndLayouts) {
     ExpectRule(V1("output=float16[16,16]st(255) group=null"), k161002("mar.shape.storage"));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=bf16[11,7]o(2)st(79) x2=bf16[7,16] output=bf16[11,16]"))));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,1]s(1,32)st(32) output=float16[16,1]"))));
+    // A strided output is allowed, an aliasing one is not.
+    ExpectRule(V1("x1=float16[15,1,32] output=float16[15,1,16]s(3,3,3)"), k161002("mar.shape.output_overlap"));
+    ExpectRule(V1("output=float16[16,16]s(0,1)"), k161002("mar.shape.output_overlap"));
+    ExpectRule(V1("output=float16[16,16]s(15,1)"), k161002("mar.shape.output_overlap"));
+    ExpectRule(V1("x1=float16[3,32] output=float16[3,2]s(2,3) x2=float16[32,2]"), k161002("mar.shape.output_overlap"));
+    ExpectRule(V1("output=float16[16,16]s(15,1) group=null"), k161002("mar.shape.output_overlap"));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("output=float16[16,16]s(20,1)"))));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("output=float16[16,16]s(1,16)"))));  // column-major
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=float16[1,32] output=float16[1,16]s(0,1)"))));  // size-1 dim
     ExpectRule(V1("x1=float16[16,32]s(40,1)"), k161002("mar.shape.x1_contiguous"));
     ExpectRule(V1("x2=float16[32,16]s(20,1)"), k161002("mar.shape.x2_strides"));
     ExpectRule(V1("x1=float16[16,32]st(100)"), k161002("mar.shape.storage"));
@@ -193,6 +202,15 @@ TEST(DocumentedCases, FuzzerFindings) {
     ExpectRule(V1("output=float16[16,16]st(255) group=null"), k161002("mar.shape.storage"));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=bf16[11,7]o(2)st(79) x2=bf16[7,16] output=bf16[11,16]"))));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,1]s(1,32)st(32) output=float16[16,1]"))));
+    // A strided output is allowed, an aliasing one is not.
+    ExpectRule(V1("x1=float16[15,1,32] output=float16[15,1,16]s(3,3,3)"), k161002("mar.shape.output_overlap"));
+    ExpectRule(V1("output=float16[16,16]s(0,1)"), k161002("mar.shape.output_overlap"));
+    ExpectRule(V1("output=float16[16,16]s(15,1)"), k161002("mar.shape.output_overlap"));
+    ExpectRule(V1("x1=float16[3,32] output=float16[3,2]s(2,3) x2=float16[32,2]"), k161002("mar.shape.output_overlap"));
+    ExpectRule(V1("output=float16[16,16]s(15,1) group=null"), k161002("mar.shape.output_overlap"));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("output=float16[16,16]s(20,1)"))));
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("output=float16[16,16]s(1,16)"))));  // column-major
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=float16[1,32] output=float16[1,16]s(0,1)"))));  // size-1 dim
 }
 
 }  // namespace

@@ -117,10 +117,14 @@ bool HasInternalOverlap(const aclTensor &t) {
     }
     std::sort(dims.begin(), dims.end());
     // Injective when each stride exceeds the largest offset reachable with the smaller ones.
+    // Saturating: the sum may pass INT64_MAX (strides are only known to fit a uint64 span).
     int64_t reach = 0;
     for (const auto &[stride, size] : dims) {
         if (stride <= reach) return true;
-        reach += stride * (size - 1);
+        int64_t step = 0;
+        if (__builtin_mul_overflow(stride, size - 1, &step) || __builtin_add_overflow(reach, step, &reach)) {
+            reach = INT64_MAX;
+        }
     }
     return false;
 }
