@@ -466,6 +466,8 @@ CaseResult Finish(CaseResult res, Status status, std::string reason, Clock::time
 
 }  // namespace
 
+void ExportPlatform(Platform platform) { setenv(kPlatformVariable, PlatformName(platform).c_str(), 1); }
+
 CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options) {
     const Clock::time_point t0 = Clock::now();
     CaseResult res;
@@ -537,6 +539,9 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
     }
 
     const RuntimeFns &rt = abi.rt();
+    // The case's platform, for an implementation that emulates more than one (run_case.h).
+    // Overwritten for every case; set from this thread before any call of the case.
+    ExportPlatform(c.platform);
     if (options.hccl_exec_timeout_s > 0) {
         // No overwrite: the user's setting wins, and the first case's value stays (implementations
         // may read it once). Set from this thread before any rank thread of this case exists.

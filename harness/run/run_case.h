@@ -44,7 +44,19 @@ struct RunOptions {
 
 // Never throws for anything the implementation does; a harness-side problem (no binding, a
 // missing symbol, setup failure) is a FAILED result with the reason.
+//
+// The case's platform reaches the implementation through the environment: RunCase sets
+// MC2_PLATFORM=<Case::platform> (atlas_a2, ascend_950) in this process, overwriting any earlier
+// value, before it makes any call of the case. That is how the suite tells an emulator that
+// implements several product profiles (the built-in libmc2impl.so reads it at every call,
+// impl/ops/common/platform.h) which one to apply; a vendor library is built for its hardware
+// and ignores it. A supervised child (harness/supervise) has it set before the library is even
+// loaded. Callers must not run two cases of different platforms in one process at once.
 CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options = {});
+
+// The variable above, and setting it (setenv, overwriting) to a platform's name.
+inline constexpr const char *kPlatformVariable = "MC2_PLATFORM";
+void ExportPlatform(Platform platform);
 
 }  // namespace mc2::harness
 

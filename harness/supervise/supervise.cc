@@ -47,6 +47,8 @@ void WriteAll(int fd, const std::string &text) {
     std::string json;
     try {
         for (const auto &[key, value] : sup.env) setenv(key.c_str(), value.c_str(), 1);
+        // Before the library loads: an implementation may read its profile once, at load.
+        ExportPlatform(c.platform);
         std::string error;
         std::unique_ptr<AbiTable> table = AbiTable::Load(sup.impl_paths, &error);
         const CaseResult r = table ? RunCase(c, *table, run) : HarnessResult(c, Status::kFailed, error, 0);
@@ -89,6 +91,9 @@ CaseResult Supervisor::Run(const Case &c) { return supervise_.in_process ? RunIn
 
 CaseResult Supervisor::RunInProcess(const Case &c) {
     if (!table_ && load_error_.empty()) {
+        // The first case's platform is in place when the library loads; RunCase sets it again
+        // for every case (an implementation that reads it only at load cannot switch in-process).
+        ExportPlatform(c.platform);
         table_ = AbiTable::Load(supervise_.impl_paths, &load_error_);
         if (!table_ && load_error_.empty()) load_error_ = "cannot load the implementation";
     }

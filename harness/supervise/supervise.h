@@ -27,6 +27,7 @@ struct SuperviseOptions {
     bool in_process = false;              // trust the implementation: no fork, no timeout
     // Environment variables set in the child before the implementation loads (e.g. CANN's
     // HCCL_EXEC_TIMEOUT, so a rank waiting for a failed peer gives up in bounded time).
+    // MC2_PLATFORM is not among them: it is always the case's platform (run_case.h).
     std::vector<std::pair<std::string, std::string>> env;
 };
 

@@ -1,13 +1,15 @@
 // tests/harness/fake_impl.cc — a tiny, deliberately bad "implementation" of the ABI, built into
 // several shared libraries (FAKE_MODE) to test the harness against what a third-party library
-// can do: crash, hang, write garbage, write outputs while refusing, lack an operator or lack a
-// required runtime symbol. The runtime is trivial: host memory, synchronous streams, one
+// can do: crash, hang, write garbage, write outputs while refusing, lack an operator, lack a
+// required runtime symbol, or refuse every tensor descriptor. One more reports what it sees of
+// the environment (MC2_PLATFORM at load and at call). The runtime is trivial: host memory, synchronous streams, one
 // number per communicator. It knows nothing of the suite (only include/).
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -23,6 +25,8 @@
 #define FAKE_NO_OPS 4   // runtime and HCCL only: no operator symbols
 #define FAKE_NO_HCCL 5  // lacks HcclCommInitAll
 #define FAKE_DIRTY 6    // GetWorkspaceSize writes the output, then refuses with 161002
+#define FAKE_ENV 7      // GetWorkspaceSize refuses (161002); its message is MC2_PLATFORM at load and call
+#define FAKE_REFUSE 8   // aclCreateTensor refuses every descriptor (nullptr); else like GARBAGE
 
 #ifndef FAKE_MODE
 #error "FAKE_MODE must be defined"
@@ -50,6 +54,14 @@ namespace {
 }
 int g_context = 0;
 int g_stream = 0;
+thread_local std::string g_message;  // aclGetRecentErrMsg's next answer
+[[maybe_unused]] std::string PlatformNow() {
+    const char *env = std::getenv("MC2_PLATFORM");
+    return env != nullptr ? env : "(unset)";
+}
+#if FAKE_MODE == FAKE_ENV
+const std::string g_platform_at_load = PlatformNow();  // dynamic initialisation: at dlopen
+#endif
 }  // namespace
 
 extern "C" {
@@ -83,13 +95,25 @@ aclError aclrtMemcpy(void *dst, size_t, const void *src, size_t count, aclrtMemc
 }
 aclTensor *aclCreateTensor(const int64_t *dims, uint64_t n, aclDataType dtype, const int64_t *, int64_t, aclFormat,
                            const int64_t *, uint64_t, void *data) {
+#if FAKE_MODE == FAKE_REFUSE
+    (void)dims, (void)n, (void)dtype, (void)data;
+    g_message = "fake: every descriptor is refused";
+    return nullptr;
+#else
     return new (std::nothrow) aclTensor{std::vector<int64_t>(dims, dims + n), dtype, data};
+#endif
 }
 aclnnStatus aclDestroyTensor(const aclTensor *t) {
     delete t;
     return ACLNN_SUCCESS;
 }
-const char *aclGetRecentErrMsg() { return nullptr; }
+const char *aclGetRecentErrMsg() {
+    thread_local std::string last;
+    if (g_message.empty()) return nullptr;
+    last = std::move(g_message);
+    g_message.clear();
+    return last.c_str();
+}
 
 #if FAKE_MODE != FAKE_NO_HCCL
 HcclResult HcclCommInitAll(uint32_t n, int32_t *, HcclComm *comms) {
@@ -111,6 +135,10 @@ static aclnnStatus Prepare(const aclTensor *output, uint64_t *workspace_size, ac
 #if FAKE_MODE == FAKE_DIRTY
     (void)executor;
     WriteOnes(output);
+    return ACLNN_ERR_PARAM_INVALID;
+#elif FAKE_MODE == FAKE_ENV
+    (void)output, (void)executor;
+    g_message = "MC2_PLATFORM at load=" + g_platform_at_load + " at call=" + PlatformNow();
     return ACLNN_ERR_PARAM_INVALID;
 #else
     *executor = new aclOpExecutor{output};

@@ -5,6 +5,7 @@
 // of a refusing rank fails with a runtime error in bounded time.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "harness/case.h"
@@ -104,6 +105,25 @@ TEST(MatmulAllReduceE2E, PeerOfARefusingRankFailsInBoundedTime) {
     EXPECT_NE(r.ranks[0].execute_status == 0 ? r.ranks[0].sync_status : r.ranks[0].execute_status, 0);
     EXPECT_TRUE(r.ranks[0].outputs_untouched);
     EXPECT_LT(r.seconds, 10);
+}
+
+
+// The case's platform reaches the implementation (MC2_PLATFORM, set by RunCase before any call),
+// whatever the process had set before: world 16 is valid on Ascend 950 only (spec rules
+// mar.tiling.world_size_a2 / _950), and the built-in library emulates the profile it is told.
+TEST(MatmulAllReduceE2E, EachCaseRunsUnderItsOwnPlatform) {
+    const std::string world16 =
+        "world=16 x1=float16[16,32] x2=float16[32,24] bias=- group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 "
+        "output=float16[16,24] seed=1 dist=normal sched=0";
+    setenv("MC2_PLATFORM", "atlas_a2", 1);  // a stale value: the case must override it
+    const CaseResult on950 = InProcess().Run(Parse("matmul_all_reduce platform=ascend_950 " + world16));
+    EXPECT_EQ(on950.status, Status::kPassed) << on950.Line();
+    setenv("MC2_PLATFORM", "ascend_950", 1);
+    const CaseResult onA2 = InProcess().Run(Parse("matmul_all_reduce platform=atlas_a2 " + world16));
+    EXPECT_EQ(onA2.status, Status::kPassed) << onA2.Line();
+    ASSERT_EQ(onA2.ranks.size(), 16u);
+    EXPECT_NE(onA2.ranks[0].prepare_status, 0);  // refused: Atlas A2 has no 16-rank mesh
+    unsetenv("MC2_PLATFORM");
 }
 
 }  // namespace

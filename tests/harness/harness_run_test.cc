@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 
 #include "harness/abi/abi_table.h"
 #include "harness/case.h"
@@ -141,6 +142,32 @@ TEST(RunCase, HugeTensorsAreAHarnessLimitOnTheirRank) {
         EXPECT_FALSE(r.ranks[0].prepare_called);
         EXPECT_FALSE(r.ranks[1].expected.empty());
     }
+}
+
+// RunCase exports MC2_PLATFORM = the case's platform before any call; a supervised child has it
+// before the library loads. The ENV fake refuses every call with "MC2_PLATFORM at load=… at
+// call=…" as its error text.
+TEST(RunCase, ThePlatformIsInTheEnvironmentAtLoadAndAtEveryCall) {
+    unsetenv("MC2_PLATFORM");
+    std::string on950 = kValid;
+    on950.replace(on950.find("atlas_a2"), 8, "ascend_950");
+    const CaseResult child = RunSupervised(Parse(on950), RunOptions{}, Fake(FAKE_ENV_PATH));
+    ASSERT_EQ(child.ranks.size(), 2u) << child.Line();
+    for (const RankReport &rank : child.ranks) {
+        EXPECT_NE(rank.messages.find("MC2_PLATFORM at load=ascend_950 at call=ascend_950"), std::string::npos)
+            << rank.messages;
+    }
+    // In-process: the library is loaded once; every case then runs under its own platform.
+    setenv("MC2_PLATFORM", "ascend_950", 1);
+    std::string error;
+    auto table = AbiTable::Load({FAKE_ENV_PATH}, &error);
+    ASSERT_NE(table, nullptr) << error;
+    const CaseResult here = RunCase(Parse(kValid), *table);
+    ASSERT_EQ(here.ranks.size(), 2u) << here.Line();
+    EXPECT_NE(here.ranks[1].messages.find("at call=atlas_a2"), std::string::npos) << here.ranks[1].messages;
+    const char *now = std::getenv("MC2_PLATFORM");
+    EXPECT_STREQ(now, "atlas_a2");
+    unsetenv("MC2_PLATFORM");
 }
 
 TEST(Schedule, SeededAndReproducible) {
