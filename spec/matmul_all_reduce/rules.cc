@@ -790,14 +790,19 @@ std::vector<Rule> Build() {
         Scope::kCrossRank);
     Add(
         t, "mar.xrank.mismatch", kBoth, Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
-        "All ranks must agree on the all-reduced buffer: m (b·s), n and the output dtype (k, bias and x3 may "
-        "differ per rank). Ranks that disagree must all fail with a runtime error within bounded time.",
-        V1("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)",
+        "All ranks must agree on the all-reduced buffer: m (b·s), n and the output dtype, and on commTurn (k, "
+        "bias and x3 may differ per rank). Ranks that disagree must all fail with a runtime error within bounded "
+        "time. commTurn: this suite's implementation all-reduces the rows piece by piece, so ranks cutting "
+        "different pieces would pair mismatched collectives; the vendor supports only commTurn 0, so a "
+        "disagreement can only arise with that extension.",
+        V1("计算公式 (allreduce over the group); 参数说明 (commTurn: 当前版本仅支持输入0)") +
+            "; shared/DESIGN.md (ABI fidelity)",
         [](const Case &c, int r) {
             auto key = [&](int q) {
                 const TensorSpec *out = T(c, q, "output");
                 return out ? std::vector<int64_t>{out->shape.empty() ? 1 : DimProduct(out->shape, 0, out->shape.size() - 1),
-                                                  out->shape.empty() ? 1 : out->shape.back(), out->dtype}
+                                                  out->shape.empty() ? 1 : out->shape.back(), out->dtype,
+                                                  IntOr(c, q, "comm_turn", 0)}
                            : std::vector<int64_t>{};
             };
             const auto mine = key(r);
@@ -809,8 +814,16 @@ std::vector<Rule> Build() {
         [](const Case &valid, Choices &ch) -> std::optional<Case> {
             if (valid.world < 2) return std::nullopt;
             const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
-            const int mode = static_cast<int>(ch.Int(0, 2));
+            const int mode = static_cast<int>(ch.Int(0, 3));
             const int64_t delta = ch.Int(1, 8);
+            if (mode == 3) {
+                return EditRanks(valid, [&](int r, ParamMap &p) {
+                    if (r != victim) return false;
+                    const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
+                    p["comm_turn"] = (turn ? *turn : 0) + delta;
+                    return true;
+                });
+            }
             return EditGeometry(valid, [&](int r, Geometry &g) {
                 if (r != victim) return false;
                 if (mode == 0) {
@@ -866,8 +879,9 @@ OpFamily Family() {
         "access); this suite requires 161002 at the end of the shape stage.",
         "Ascend 950: world sizes {1,2,4,8,16,32,64} and the same fp16/bf16 table, from the newer code (its "
         "public document rows are stripped).",
-        "Cross-rank: a rank whose own arguments pass but whose peer fails, or ranks disagreeing on m, n or "
-        "dtype, must fail with a runtime error in bounded time (the vendor would hang or fail HCCL).",
+        "Cross-rank: a rank whose own arguments pass but whose peer fails, or ranks disagreeing on m, n, "
+        "dtype or commTurn, must fail with a runtime error in bounded time (the vendor would hang or fail HCCL; "
+        "commTurn can differ only with this suite's extension, the vendor supports 0 alone).",
         "The V1-only original-shape rank check (561000) is not modelled: a Case has no separate original shape.",
     };
     return f;

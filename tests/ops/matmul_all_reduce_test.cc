@@ -1075,6 +1075,42 @@ TEST_F(MatmulAllReduceTest, MismatchedRanksFailWithoutWritingOutput) {
     });
 }
 
+// Ranks passing different commTurn values fail on every rank, without writing the output, even
+// where the piece sizes coincide (m = 8: commTurn 0 chooses 4 pieces of 2 rows, as 4 does).
+TEST_F(MatmulAllReduceTest, RanksDisagreeingOnCommTurnFail) {
+    for (const auto &turns : {std::pair<int64_t, int64_t>{0, 4}, std::pair<int64_t, int64_t>{0, 11},
+                              std::pair<int64_t, int64_t>{8, 9}}) {
+        World w(2);  // a failed rank aborts its communicator: a fresh one per pair
+        w.Run([&](uint32_t r) {
+            const int64_t turn = r == 0 ? turns.first : turns.second;
+            auto x1 = Dense(std::vector<uint16_t>(8 * 16, 0x3C00), {8, 16}, ACL_FLOAT16);
+            auto x2 = Dense(std::vector<uint16_t>(16 * 12, 0x3C00), {16, 12}, ACL_FLOAT16);
+            auto out = Dense(std::vector<uint16_t>(8 * 12, 0x5A5A), {8, 12}, ACL_FLOAT16);
+            uint64_t wsSize = 0;
+            aclOpExecutor *exec = nullptr;
+            ASSERT_EQ(aclnnMatmulAllReduceGetWorkspaceSize(x1->t, x2->t, nullptr, w.groups[r].c_str(), "sum", turn, 1,
+                                                           out->t, &wsSize, &exec),
+                      ACLNN_SUCCESS)
+                << TakeErrors();
+            void *ws = nullptr;
+            ASSERT_EQ(aclrtMalloc(&ws, wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+            ASSERT_EQ(aclnnMatmulAllReduce(ws, wsSize, exec, w.streams[r]), ACLNN_SUCCESS) << TakeErrors();
+            EXPECT_NE(aclrtSynchronizeStreamWithTimeout(w.streams[r], 20000), ACL_SUCCESS)
+                << "commTurn " << turns.first << " vs " << turns.second << " on rank " << r;
+            const std::string msg = TakeErrors();
+            EXPECT_NE(msg.find("commTurn"), std::string::npos) << msg;
+            EXPECT_EQ(out->Read(), std::vector<uint16_t>(8 * 12, 0x5A5A));
+            aclrtFree(ws);
+        });
+    }
+    // The same commTurn on every rank works.
+    World w(2);
+    Options o;
+    o.x1Shape = {8, 16};
+    o.commTurn = 4;
+    RunAndCheck(w, o);
+}
+
 }  // namespace
 
 namespace {

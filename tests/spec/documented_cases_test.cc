@@ -104,6 +104,17 @@ TEST(DocumentedCases, AttributesFormatsAndLayouts) {
     ExpectRule(V1("output=float16[16,16]st(255) group=null"), k161002("mar.shape.storage"));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=bf16[11,7]o(2)st(79) x2=bf16[7,16] output=bf16[11,16]"))));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,1]s(1,32)st(32) output=float16[16,1]"))));
+    // commTurn must agree across ranks (the pieces are all-reduced one by one): every rank fails.
+    for (const std::string &extra : {std::string("comm_turn=0 comm_turn@1=11"), std::string("comm_turn=4 comm_turn@1=0"),
+                                     std::string("comm_turn=2 comm_turn@1=3")}) {
+        const auto c = C(V1(extra, "matmul_all_reduce platform=atlas_a2 world=2"));
+        for (int r = 0; r < 2; ++r) {
+            const Expectation e = Expect(c, r);
+            EXPECT_EQ(e.rule_id, "mar.xrank.mismatch") << extra << " rank " << r;
+            EXPECT_EQ(e.outcome, Outcome::kRuntimeError) << extra << " rank " << r;
+        }
+    }
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("comm_turn=5", "matmul_all_reduce platform=atlas_a2 world=2"))));
     // A strided output is allowed, an aliasing one is not.
     ExpectRule(V1("x1=float16[15,1,32] output=float16[15,1,16]s(3,3,3)"), k161002("mar.shape.output_overlap"));
     ExpectRule(V1("output=float16[16,16]s(0,1)"), k161002("mar.shape.output_overlap"));
@@ -202,6 +213,17 @@ TEST(DocumentedCases, FuzzerFindings) {
     ExpectRule(V1("output=float16[16,16]st(255) group=null"), k161002("mar.shape.storage"));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=bf16[11,7]o(2)st(79) x2=bf16[7,16] output=bf16[11,16]"))));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,1]s(1,32)st(32) output=float16[16,1]"))));
+    // commTurn must agree across ranks (the pieces are all-reduced one by one): every rank fails.
+    for (const std::string &extra : {std::string("comm_turn=0 comm_turn@1=11"), std::string("comm_turn=4 comm_turn@1=0"),
+                                     std::string("comm_turn=2 comm_turn@1=3")}) {
+        const auto c = C(V1(extra, "matmul_all_reduce platform=atlas_a2 world=2"));
+        for (int r = 0; r < 2; ++r) {
+            const Expectation e = Expect(c, r);
+            EXPECT_EQ(e.rule_id, "mar.xrank.mismatch") << extra << " rank " << r;
+            EXPECT_EQ(e.outcome, Outcome::kRuntimeError) << extra << " rank " << r;
+        }
+    }
+    EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("comm_turn=5", "matmul_all_reduce platform=atlas_a2 world=2"))));
     // A strided output is allowed, an aliasing one is not.
     ExpectRule(V1("x1=float16[15,1,32] output=float16[15,1,16]s(3,3,3)"), k161002("mar.shape.output_overlap"));
     ExpectRule(V1("output=float16[16,16]s(0,1)"), k161002("mar.shape.output_overlap"));

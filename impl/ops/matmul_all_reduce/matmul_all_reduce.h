@@ -22,7 +22,10 @@
 //    ("总数据量/单次通信量"). This implementation accepts any commTurn >= 0: the m rows are cut
 //    into min(commTurn, m) pieces of ceil(m / pieces) rows, and each piece is all-reduced while
 //    the next is computed. 0 chooses: at least 4 pieces, more so that one piece is about 4
-//    GFLOP (never more than m). Negative -> 161002.
+//    GFLOP (never more than m). Negative -> 161002. Every rank of the group must pass the same
+//    commTurn (the pieces' all-reduces pair up one by one); ranks that disagree all fail at
+//    execution, even where their piece sizes happen to coincide, so the contract does not
+//    depend on m (spec rule mar.xrank.mismatch).
 //  * An unknown group (no live communicator of that name on the calling thread's current
 //    device) fails at GetWorkspaceSize with 161002, not later as on the vendor stack.
 //  * k == 0 is accepted: output = allreduce(bias + x3) (ops.md §8.3).
@@ -64,6 +67,7 @@ struct MatmulAllReducePlan {
     bool hasX3 = false;
     TensorDesc bias, x3;
     int64_t m = 0, k = 0, n = 0;  // m = product of x1's leading dims
+    int64_t commTurn = 0;         // as the caller gave it (0 = chosen here); every rank must agree
     int64_t rowsPerPiece = 0;     // rows all-reduced together
     int64_t chunkRows = 0;        // rows of the fp32 accumulator
     // Workspace layout, each part 64-byte aligned: [staging: m x n elements of the output

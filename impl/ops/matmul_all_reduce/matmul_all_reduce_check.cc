@@ -246,6 +246,7 @@ aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a
         pieces = std::max<int64_t>(kMinDefaultPieces, static_cast<int64_t>(std::ceil(flops / kPieceFlops)));
     }
     pieces = std::min(pieces, p.m);
+    p.commTurn = a.commTurn;
     p.rowsPerPiece = (p.m + pieces - 1) / pieces;
     p.chunkRows = std::min(p.rowsPerPiece, kMaxChunkRows);
     const uint64_t stageBytes = static_cast<uint64_t>(p.m) * static_cast<uint64_t>(p.n) * 2;

@@ -149,20 +149,22 @@ private:
         return ACLNN_ERR_INNER;
     }
 
-    // Every rank must describe the same all-reduce: [m, n], dtype and piece split. HCCL only sees
-    // byte counts, so ranks passing bf16 and fp16 (or m split into equal byte counts) would sum
-    // garbage silently; one AllGather of a small descriptor turns that into a clean error on
-    // every rank (spec rule mar.xrank.mismatch expects a runtime error there).
+    // Every rank must describe the same all-reduce: [m, n], dtype, commTurn and piece split. HCCL
+    // only sees byte counts, so ranks passing bf16 and fp16 (or m split into equal byte counts)
+    // would sum garbage silently; one AllGather of a small descriptor turns that into a clean
+    // error on every rank (spec rule mar.xrank.mismatch expects a runtime error there). commTurn
+    // is compared itself, not only the piece size it yields, so that a disagreement fails
+    // whatever m is.
     bool SameCallOnEveryRank(std::string *why) const {
-        constexpr int kFields = 4;
-        const int64_t mine[kFields] = {p_.m, p_.n, static_cast<int64_t>(p_.dataType), p_.rowsPerPiece};
+        constexpr int kFields = 5;
+        const int64_t mine[kFields] = {p_.m, p_.n, static_cast<int64_t>(p_.dataType), p_.commTurn, p_.rowsPerPiece};
         std::vector<int64_t> all(static_cast<size_t>(kFields) * p_.comm->Size());
         const hccl::Status st = p_.comm->AllGather(mine, all.data(), kFields, HCCL_DATA_TYPE_INT64);
         if (!st.ok()) {
             *why = std::string("shape handshake failed: ") + hccl::ResultName(st.code) + ": " + st.message;
             return false;
         }
-        static const char *const kNames[kFields] = {"m", "n", "dtype", "rows per piece"};
+        static const char *const kNames[kFields] = {"m", "n", "dtype", "commTurn", "rows per piece"};
         for (uint32_t r = 0; r < p_.comm->Size(); ++r) {
             for (int f = 0; f < kFields; ++f) {
                 const int64_t theirs = all[static_cast<size_t>(r) * kFields + static_cast<size_t>(f)];
