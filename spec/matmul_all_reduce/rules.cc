@@ -25,6 +25,7 @@ const std::vector<std::string> kBoth = {kV1, kV2};
 const std::vector<std::string> kOnlyV2 = {kV2};
 const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
+constexpr size_t kMaxTensorDims = 8;  // aclCreateTensor's limit on view and storage dims
 
 // ---- citations ----
 const std::string kDocDir = "hicann/ops-transformer mc2/matmul_all_reduce/docs/";
@@ -335,6 +336,52 @@ std::vector<Rule> Build() {
                 x->shape[0] = d;
                 x->strides.clear();
                 x->storage_shape.clear();
+                return true;
+            });
+        });
+    Add(
+        t, "mar.shape.descriptor", kBoth, Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
+        "A present tensor (bias and x3 included) must have a descriptor the runtime can build: at most 8 view and "
+        "8 storage dims, a non-negative offset and non-negative storage dims (aclCreateTensor refuses the rest). "
+        "Suite requirement: an implementation whose aclCreateTensor builds such a descriptor must refuse it in "
+        "the operator; where aclCreateTensor refuses it, that refusal is the expected failure (a refused optional "
+        "tensor is not an absent one).",
+        "include/aclnn/acl_meta.h (aclCreateTensor: more than 8 dims, negative dims, negative offset refused); " +
+            Notes("§1.3 (view and storage shapes)"),
+        [](const Case &c, int r) {
+            for (const char *name : {"x1", "x2", "bias", "x3", "output"}) {
+                const TensorSpec *x = T(c, r, name);
+                if (!x) continue;
+                if (x->offset < 0 || x->shape.size() > kMaxTensorDims) return true;
+                const std::vector<int64_t> storage = x->StorageShape();
+                if (storage.size() > kMaxTensorDims) return true;
+                for (int64_t d : storage) if (d < 0) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            std::vector<std::string> names = {"x1", "x2", "output", "bias"};
+            if (IsV2(valid)) names.push_back("x3");
+            const std::string name = ch.Pick(names);
+            const int mode = static_cast<int>(ch.Int(0, 3));
+            const int64_t amount = ch.Int(1, 8);
+            return EditRanks(WithOptional(valid, name), [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, name);
+                if (!x) return false;
+                const int64_t needed = std::max<int64_t>(x->StorageElementsNeeded(), 1);
+                switch (mode) {
+                    case 0: x->offset = -amount; break;
+                    case 1: x->storage_shape = {-amount, needed}; break;
+                    case 2:  // nine storage dims of the same element count
+                        x->storage_shape = std::vector<int64_t>(kMaxTensorDims, 1);
+                        x->storage_shape.push_back(needed);
+                        break;
+                    default:  // nine view dims, the extra ones of size 1
+                        while (x->shape.size() <= kMaxTensorDims) x->shape.insert(x->shape.begin(), 1);
+                        x->strides.clear();
+                        x->storage_shape.clear();
+                        break;
+                }
                 return true;
             });
         });
@@ -875,6 +922,9 @@ OpFamily Family() {
         "output aliasing itself (strides that map two indices to one element): the documents allow strided "
         "outputs and say nothing of aliasing ones, whose results would be undefined; this suite requires 161002 "
         "(`mar.shape.output_overlap`).",
+        "Descriptors aclCreateTensor refuses (more than 8 dims, negative offset or storage dims) on a present "
+        "tensor, optional ones included: 161002 from an implementation that builds them, the refusal itself "
+        "otherwise (`mar.shape.descriptor`).",
         "Storage smaller than the view reaches, negative dims or strides: unchecked by the vendor (out-of-bounds "
         "access); this suite requires 161002 at the end of the shape stage.",
         "Ascend 950: world sizes {1,2,4,8,16,32,64} and the same fp16/bf16 table, from the newer code (its "

@@ -115,6 +115,22 @@ TEST(DocumentedCases, AttributesFormatsAndLayouts) {
         }
     }
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("comm_turn=5", "matmul_all_reduce platform=atlas_a2 world=2"))));
+    // Descriptors the runtime's aclCreateTensor refuses (include/aclnn/acl_meta.h) must be expected
+    // to fail on a present tensor, optional ones included: a refused bias or x3 is no absent one.
+    const std::string v2 = "matmul_all_reduce_v2 platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,16] "
+                           "bias=- x3=- group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,16] ";
+    for (const std::string &extra :
+         {std::string("x3@0=int32[4294967295,0,-9223372036854775807]"), std::string("x3=float16[16,16]o(-1)"),
+          std::string("bias=float16[16]o(-3)"), std::string("x1=float16[16,32]o(-1)"),
+          std::string("output=float16[16,16]o(-9223372036854775807)"), std::string("bias=float16[16]st(-1,-16)"),
+          std::string("x3=float16[16,16]st(16,-16)"), std::string("bias=float16[16]st(1,1,1,1,1,1,1,1,16)"),
+          std::string("x2=float16[32,16]st(1,1,1,1,1,1,1,1,1,512)"), std::string("bias=float16[1,1,1,1,1,1,1,1,16]"),
+          std::string("x1=float16[16,0]st(-4) x2=float16[0,16]"), std::string("bias=float16[-16]"),
+          std::string("x3=float16[16,-16]"), std::string("x1=float16[1,1,1,1,1,1,1,1,16,32]")}) {
+        const Expectation e = Expect(C(v2 + extra), 0);
+        EXPECT_EQ(e.outcome, Outcome::kStatus) << extra << " -> " << e.rule_id;
+        EXPECT_EQ(e.status, 161002) << extra << " -> " << e.rule_id;
+    }
     // A strided output is allowed, an aliasing one is not.
     ExpectRule(V1("x1=float16[15,1,32] output=float16[15,1,16]s(3,3,3)"), k161002("mar.shape.output_overlap"));
     ExpectRule(V1("output=float16[16,16]s(0,1)"), k161002("mar.shape.output_overlap"));
@@ -224,6 +240,22 @@ TEST(DocumentedCases, FuzzerFindings) {
         }
     }
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("comm_turn=5", "matmul_all_reduce platform=atlas_a2 world=2"))));
+    // Descriptors the runtime's aclCreateTensor refuses (include/aclnn/acl_meta.h) must be expected
+    // to fail on a present tensor, optional ones included: a refused bias or x3 is no absent one.
+    const std::string v2 = "matmul_all_reduce_v2 platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,16] "
+                           "bias=- x3=- group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,16] ";
+    for (const std::string &extra :
+         {std::string("x3@0=int32[4294967295,0,-9223372036854775807]"), std::string("x3=float16[16,16]o(-1)"),
+          std::string("bias=float16[16]o(-3)"), std::string("x1=float16[16,32]o(-1)"),
+          std::string("output=float16[16,16]o(-9223372036854775807)"), std::string("bias=float16[16]st(-1,-16)"),
+          std::string("x3=float16[16,16]st(16,-16)"), std::string("bias=float16[16]st(1,1,1,1,1,1,1,1,16)"),
+          std::string("x2=float16[32,16]st(1,1,1,1,1,1,1,1,1,512)"), std::string("bias=float16[1,1,1,1,1,1,1,1,16]"),
+          std::string("x1=float16[16,0]st(-4) x2=float16[0,16]"), std::string("bias=float16[-16]"),
+          std::string("x3=float16[16,-16]"), std::string("x1=float16[1,1,1,1,1,1,1,1,16,32]")}) {
+        const Expectation e = Expect(C(v2 + extra), 0);
+        EXPECT_EQ(e.outcome, Outcome::kStatus) << extra << " -> " << e.rule_id;
+        EXPECT_EQ(e.status, 161002) << extra << " -> " << e.rule_id;
+    }
     // A strided output is allowed, an aliasing one is not.
     ExpectRule(V1("x1=float16[15,1,32] output=float16[15,1,16]s(3,3,3)"), k161002("mar.shape.output_overlap"));
     ExpectRule(V1("output=float16[16,16]s(0,1)"), k161002("mar.shape.output_overlap"));
