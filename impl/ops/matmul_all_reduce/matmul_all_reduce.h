@@ -10,13 +10,14 @@
 //  * Check order (ops.md §1.2): null (161001: x1, x2, output, then reduceOp, then the
 //    workspaceSize / executor out-pointers) -> live handles (161002) -> dtype -> attributes
 //    (reduceOp exactly "sum", streamMode 1, commTurn >= 0) -> format (only a weight-NZ x2 is
-//    refused; any other format label is read as ND, as the vendor's op_api does) -> shape -> layout (x1 contiguous, x2 contiguous or last-two-dims transposed,
-//    no negative strides, output without self-overlap, every view within its storage shape's
-//    element count) -> null group (161001, where the
-//    vendor's generated inner layer checks it) -> group resolution (161002) -> the
-//    tiling-layer limits, which this implementation enforces at GetWorkspaceSize with
-//    ACLNN_ERR_INNER_TILING_ERROR 561002 (world size per platform, m, k, n <= INT32_MAX, empty
-//    output) -> tensor memory inside device allocations (161002). First failure wins.
+//    refused; any other format label is read as ND, as the vendor's op_api does) -> shape ->
+//    layout (x1 contiguous, x2 contiguous or last-two-dims transposed, no negative strides,
+//    output without self-overlap, every view within its storage shape's element count) -> null
+//    group (161001, where the vendor's generated inner layer checks it) -> group resolution
+//    (161002) -> the tiling-layer limits, which this implementation enforces at
+//    GetWorkspaceSize with ACLNN_ERR_INNER_TILING_ERROR 561002 (world size per platform, m, k,
+//    n <= INT32_MAX, empty output) -> tensor memory inside device allocations (161002). First
+//    failure wins.
 //  * A null reduceOp returns 161001 (the vendor dereferences it).
 //  * commTurn: the documents allow only 0 and define it as the number of communication splits
 //    ("总数据量/单次通信量"). This implementation accepts any commTurn >= 0: the m rows are cut
