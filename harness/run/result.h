@@ -59,6 +59,9 @@ struct RankReport {
     bool sync_timed_out = false;
     std::string messages;          // aclGetRecentErrMsg text per phase ("phase: text | ...")
     std::string setup_error;       // the harness could not set the call up (allocation, ...)
+    // aclCreateTensor returned nullptr for a tensor the case declares present: "<tensor>: <the
+    // implementation's aclGetRecentErrMsg>". The operator is then not called on this rank.
+    std::string descriptor_refused;
     bool outputs_untouched = true; // every output's storage still byte-identical to the poison
     std::vector<OutputCheck> checks;
     std::string verdict;           // empty when this rank conforms, else why not (one line)

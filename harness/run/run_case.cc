@@ -91,7 +91,10 @@ std::string DescribeObserved(const RankReport &r) {
     std::string out = "GetWorkspaceSize " + std::to_string(r.prepare_status);
     if (r.execute_called) out += ", execute " + std::to_string(r.execute_status);
     if (r.sync_called) out += ", sync " + std::to_string(r.sync_status);
-    if (!r.prepare_called) out = "no call (" + r.setup_error + ")";
+    if (!r.prepare_called) {
+        out = "no call (" +
+              (r.descriptor_refused.empty() ? r.setup_error : "aclCreateTensor refused " + r.descriptor_refused) + ")";
+    }
     if (!r.messages.empty()) out += " " + Quote(r.messages);
     return out;
 }
@@ -198,9 +201,20 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
             const std::vector<int64_t> storage = h.spec.StorageShape();
             tensors[i] = rt.aclCreateTensor(h.spec.shape.data(), h.spec.shape.size(), h.spec.dtype, strides.data(),
                                             h.spec.offset, h.spec.format, storage.data(), storage.size(), device[i]);
-            // A refused descriptor is passed on as nullptr: the operator then answers for it,
-            // and the text explains the status if it is not the expected one.
-            if (tensors[i] == nullptr) collect(("aclCreateTensor(" + h.name + ")").c_str());
+            if (tensors[i] == nullptr) {
+                // A refused descriptor is not passed on as nullptr (the operator would answer
+                // for a null tensor, not for the one the case declares): this rank makes no
+                // call, like a rank that failed before communicating, and is judged on the
+                // refusal itself (Judge).
+                const char *m = rt.aclGetRecentErrMsg();
+                const std::string text = m != nullptr ? m : "";
+                rep.descriptor_refused = h.name + ": " + (text.empty() ? "(no message)" : text);
+                if (!text.empty()) {
+                    rep.messages += std::string(rep.messages.empty() ? "" : " | ") + "aclCreateTensor(" + h.name + "): " + text;
+                }
+                ready = false;
+                break;
+            }
             args.tensors[h.name] = tensors[i];
         }
     } catch (const std::exception &e) {
@@ -258,7 +272,9 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
     for (size_t i = 0; i < device.size(); ++i) {
         const HostTensor &h = sh.host[static_cast<size_t>(rank)][i];
         if (!h.output) continue;
-        std::vector<uint8_t> back(h.bytes.size(), 0);
+        // An output never uploaded (the setup stopped before it: a refused descriptor, a failed
+        // allocation) has nothing the implementation could have written.
+        std::vector<uint8_t> back = device[i] != nullptr ? std::vector<uint8_t>(h.bytes.size(), 0) : h.bytes;
         if (device[i] != nullptr) {
             if (int rc = rt.aclrtMemcpy(back.data(), back.size(), device[i], back.size(), ACL_MEMCPY_DEVICE_TO_HOST);
                 rc != 0) {
@@ -324,6 +340,16 @@ void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions
         rep.expected = DescribeExpectation(expect[r]);
         const std::string who = "rank " + std::to_string(r) + ": ";
         bool failed_call = false;
+        if (!rep.descriptor_refused.empty() && rep.setup_error.empty()) {
+            // The implementation refused a tensor descriptor of the case: conforming exactly
+            // when the spec expects this rank to fail (on whatever rule: a refusal at
+            // aclCreateTensor is an earlier, equally clean failure). No call was made, so its
+            // outputs are untouched trivially.
+            if (expect[r].outcome == spec::Outcome::kSuccess) {
+                rep.verdict = who + "aclCreateTensor refused a descriptor the spec accepts: " + rep.descriptor_refused;
+            }
+            continue;
+        }
         if (!rep.prepare_called || !rep.setup_error.empty()) {
             rep.verdict = who + "harness setup failed: " + rep.setup_error;
             if (!rep.messages.empty()) rep.verdict += " " + Quote(rep.messages);

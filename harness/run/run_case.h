@@ -11,6 +11,13 @@
 // expected outcome; on any expected failure every output must be byte-identical to its poison;
 // on success every output element must have been written, nothing outside the output's view
 // may change, and every element must lie inside the oracle's interval (harness/compare.h).
+//
+// A tensor descriptor the implementation refuses (aclCreateTensor returns nullptr for a tensor
+// the case declares present: more than 8 dims, a negative offset, ...) is not passed on as a
+// null tensor. That rank makes no call (its peers see a rank that failed before communicating)
+// and RankReport::descriptor_refused names the tensor and the implementation's message; the
+// rank conforms exactly when the spec expects it to fail, else it is FAILED with "aclCreateTensor
+// refused a descriptor the spec accepts: …".
 #ifndef MC2_HARNESS_RUN_RUN_CASE_H_
 #define MC2_HARNESS_RUN_RUN_CASE_H_
 

@@ -40,6 +40,7 @@ json RankToJson(const RankReport &r) {
             {"sync_timed_out", r.sync_timed_out},
             {"messages", r.messages},
             {"setup_error", r.setup_error},
+            {"descriptor_refused", r.descriptor_refused},
             {"outputs_untouched", r.outputs_untouched},
             {"checks", checks},
             {"verdict", r.verdict}};
@@ -86,6 +87,7 @@ std::optional<CaseResult> ResultFromJson(const std::string &text) {
             r.sync_timed_out = jr.at("sync_timed_out").get<bool>();
             r.messages = jr.at("messages").get<std::string>();
             r.setup_error = jr.at("setup_error").get<std::string>();
+            r.descriptor_refused = jr.value("descriptor_refused", std::string());  // absent before it existed
             r.outputs_untouched = jr.at("outputs_untouched").get<bool>();
             r.verdict = jr.at("verdict").get<std::string>();
             for (const json &jc : jr.at("checks")) {

@@ -126,5 +126,46 @@ TEST(MatmulAllReduceE2E, EachCaseRunsUnderItsOwnPlatform) {
     unsetenv("MC2_PLATFORM");
 }
 
+
+// A descriptor aclCreateTensor refuses is judged on the refusal, not passed on as a null tensor
+// (where the operator answers for "no x3": 161001, or success for an optional tensor). A 9-dim
+// x3 is refused by the built-in library (at most 8 dims); the spec expects the call to fail
+// (x3 must have the output's shape), so the refusal conforms.
+const std::string kNineDimX3 =
+    "matmul_all_reduce_v2 platform=atlas_a2 world=2 x1=float16[8,32] x2=float16[32,16] bias=- "
+    "x3=float16[1,1,1,1,1,1,1,8,16] group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 "
+    "output=float16[8,16] seed=1 dist=normal sched=0";
+
+TEST(MatmulAllReduceE2E, RefusedDescriptorOfAFailingCallConforms) {
+    const CaseResult r = InProcess().Run(Parse(kNineDimX3));
+    EXPECT_EQ(r.status, Status::kPassed) << r.Line();
+    ASSERT_EQ(r.ranks.size(), 2u);
+    for (const RankReport &rank : r.ranks) {
+        EXPECT_EQ(rank.descriptor_refused.rfind("x3: ", 0), 0u) << rank.descriptor_refused;
+        EXPECT_NE(rank.descriptor_refused.find("exceeds the maximum"), std::string::npos) << rank.descriptor_refused;
+        EXPECT_FALSE(rank.prepare_called);
+        EXPECT_TRUE(rank.outputs_untouched);
+        EXPECT_TRUE(rank.verdict.empty()) << rank.verdict;
+    }
+}
+
+TEST(MatmulAllReduceE2E, RankWithARefusedDescriptorIsAPeerThatFailedEarly) {
+    // Only rank 1's x3 is refused: rank 1 makes no call, and rank 0's collective must give up
+    // with a runtime error in bounded time (the cross-rank rules' expectation).
+    std::string text = kNineDimX3;
+    text.replace(text.find("x3=float16[1,1,1,1,1,1,1,8,16]"), 30, "x3=float16[8,16]");
+    text += " x3@1=float16[1,1,1,1,1,1,1,8,16]";
+    SuperviseOptions s = BuiltIn(false);
+    s.env = {{"HCCL_EXEC_TIMEOUT", "1"}};
+    const CaseResult r = RunSupervised(Parse(text), RunOptions{}, s);
+    EXPECT_EQ(r.status, Status::kPassed) << r.Line();
+    ASSERT_EQ(r.ranks.size(), 2u);
+    EXPECT_TRUE(r.ranks[0].descriptor_refused.empty());
+    EXPECT_TRUE(r.ranks[0].prepare_called);
+    EXPECT_EQ(r.ranks[1].descriptor_refused.rfind("x3: ", 0), 0u) << r.ranks[1].descriptor_refused;
+    EXPECT_FALSE(r.ranks[1].prepare_called);
+    EXPECT_LT(r.seconds, 10);
+}
+
 }  // namespace
 }  // namespace mc2::harness

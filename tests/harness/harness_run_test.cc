@@ -170,6 +170,29 @@ TEST(RunCase, ThePlatformIsInTheEnvironmentAtLoadAndAtEveryCall) {
     unsetenv("MC2_PLATFORM");
 }
 
+// An implementation whose aclCreateTensor refuses everything: a valid case is FAILED on the
+// refusal (not on what the operator says about null tensors), a case the spec refuses anyway
+// conforms, and the operator is never called.
+TEST(RunCase, RefusedDescriptorsAreJudgedAgainstTheSpec) {
+    std::string error;
+    auto table = AbiTable::Load({FAKE_REFUSE_PATH}, &error);
+    ASSERT_NE(table, nullptr) << error;
+    const CaseResult valid = RunCase(Parse(kValid), *table);
+    EXPECT_EQ(valid.status, Status::kFailed);
+    EXPECT_NE(valid.reason.find("rank 0: aclCreateTensor refused a descriptor the spec accepts: x1: fake: every "
+                                "descriptor is refused"),
+              std::string::npos)
+        << valid.reason;
+    ASSERT_EQ(valid.ranks.size(), 2u);
+    for (const RankReport &rank : valid.ranks) {
+        EXPECT_EQ(rank.descriptor_refused, "x1: fake: every descriptor is refused");
+        EXPECT_FALSE(rank.prepare_called);
+        EXPECT_TRUE(rank.setup_error.empty()) << rank.setup_error;
+    }
+    const CaseResult refused = RunCase(Parse(kMaxReduce), *table);  // the spec expects 161002
+    EXPECT_EQ(refused.status, Status::kPassed) << refused.Line();
+}
+
 TEST(Schedule, SeededAndReproducible) {
     EXPECT_FALSE(MakeSchedule(0, 4).Active());
     const Schedule a = MakeSchedule(42, 4);
@@ -194,6 +217,7 @@ TEST(ResultJson, RoundTrips) {
     rank.prepare_called = true;
     rank.prepare_status = 161002;
     rank.messages = "GetWorkspaceSize: bad";
+    rank.descriptor_refused = "x3: too many dims";
     OutputCheck check;
     check.name = "output";
     check.pass = true;
@@ -209,6 +233,7 @@ TEST(ResultJson, RoundTrips) {
     ASSERT_EQ(back->ranks.size(), 1u);
     EXPECT_EQ(back->ranks[0].prepare_status, 161002);
     EXPECT_EQ(back->ranks[0].checks[0].ratio_max, 0.5);
+    EXPECT_EQ(back->ranks[0].descriptor_refused, "x3: too many dims");
     EXPECT_EQ(back->Repro(), "mc2conf run 'matmul_all_reduce world=2 reduce_op=\"it'\\''s\"'");
     EXPECT_FALSE(ResultFromJson("{\"status\":\"PASSED\""));
 }
