@@ -295,7 +295,9 @@ std::vector<Rule> Build() {
         "A weight-NZ x2 (format FRACTAL_NZ with a 4-D storage shape) is refused; it is the only format check. "
         "The tables list ND for every tensor, but the op_api checks nothing else: any other format label on any "
         "tensor (NCHW, NC, FRACTAL_NZ with another storage rank, ...) is accepted and the data are read as ND.",
-        V1("参数说明 (数据格式 column: ND)") + "; " + Notes("§1.4 (weight-NZ = FRACTAL_NZ and 4-D storage), §2.1 op_api step 4 (non-310P: x2 must not be weight-NZ)"),
+        V1("参数说明 (数据格式 column: ND)") + "; " +
+            Notes("§1.4 (weight-NZ = FRACTAL_NZ and 4-D storage), §2.1 op_api step 4 (non-310P: x2 must not be "
+                  "weight-NZ)"),
         [](const Case &c, int r) {
             const TensorSpec *x2 = T(c, r, "x2");
             return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
@@ -586,8 +588,9 @@ std::vector<Rule> Build() {
         t, "mar.shape.output_overlap", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
         "output must not alias itself. Suite requirement: the documents allow strided outputs but not aliasing "
         "ones; results would be undefined. A layout counts as aliasing unless, with its dims of size > 1 sorted "
-        "by stride, each stride exceeds the furthest offset the smaller ones reach (so a zero stride, "
-        "overlapping rows and interleaved dims such as shape (3, 2) strides (2, 3) are refused).",
+        "by stride, each stride exceeds the furthest offset the smaller ones reach: a zero stride and overlapping "
+        "rows are refused, and so are interleaved layouts this test cannot prove alias-free, such as shape (3, 2) "
+        "strides (2, 3).",
         V1("参数说明 (output 非连续Tensor: √)") + "; " + Notes("§2.1 (parameter tables: output non-contiguous √)"),
         [](const Case &c, int r) {
             const TensorSpec *out = T(c, r, "output");

@@ -105,8 +105,9 @@ TEST(DocumentedCases, AttributesFormatsAndLayouts) {
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=bf16[11,7]o(2)st(79) x2=bf16[7,16] output=bf16[11,16]"))));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,1]s(1,32)st(32) output=float16[16,1]"))));
     // commTurn must agree across ranks (the pieces are all-reduced one by one): every rank fails.
-    for (const std::string &extra : {std::string("comm_turn=0 comm_turn@1=11"), std::string("comm_turn=4 comm_turn@1=0"),
-                                     std::string("comm_turn=2 comm_turn@1=3")}) {
+    const std::vector<std::string> turns = {"comm_turn=0 comm_turn@1=11", "comm_turn=4 comm_turn@1=0",
+                                            "comm_turn=2 comm_turn@1=3"};
+    for (const std::string &extra : turns) {
         const auto c = C(V1(extra, "matmul_all_reduce platform=atlas_a2 world=2"));
         for (int r = 0; r < 2; ++r) {
             const Expectation e = Expect(c, r);
@@ -230,8 +231,9 @@ TEST(DocumentedCases, FuzzerFindings) {
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=bf16[11,7]o(2)st(79) x2=bf16[7,16] output=bf16[11,16]"))));
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x2=float16[32,1]s(1,32)st(32) output=float16[16,1]"))));
     // commTurn must agree across ranks (the pieces are all-reduced one by one): every rank fails.
-    for (const std::string &extra : {std::string("comm_turn=0 comm_turn@1=11"), std::string("comm_turn=4 comm_turn@1=0"),
-                                     std::string("comm_turn=2 comm_turn@1=3")}) {
+    const std::vector<std::string> turns = {"comm_turn=0 comm_turn@1=11", "comm_turn=4 comm_turn@1=0",
+                                            "comm_turn=2 comm_turn@1=3"};
+    for (const std::string &extra : turns) {
         const auto c = C(V1(extra, "matmul_all_reduce platform=atlas_a2 world=2"));
         for (int r = 0; r < 2; ++r) {
             const Expectation e = Expect(c, r);
