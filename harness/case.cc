@@ -62,9 +62,12 @@ std::vector<int64_t> ContiguousStrides(const std::vector<int64_t> &shape) {
 }
 
 int64_t TensorSpec::NumElements() const {
-    int64_t n = 1;
+    // A zero (or negative) dim anywhere makes the tensor empty, even after huge dims.
     for (int64_t d : shape) {
         if (d <= 0) return 0;
+    }
+    int64_t n = 1;
+    for (int64_t d : shape) {
         if (n > std::numeric_limits<int64_t>::max() / d) return std::numeric_limits<int64_t>::max();
         n *= d;
     }

@@ -287,9 +287,7 @@ TEST(Sizes, ViewAddressesThatOverflowAreOutsideTheStorage) {
 TEST(Sizes, RowsOfAnEmptyTensorSaturate) {
     // (2^40, 2^40, 0): no element, but the leading dims multiply past int64.
     const TensorSpec t = Tensor(ACL_FLOAT16, {int64_t{1} << 40, int64_t{1} << 40, 0});
-    if (t.NumElements() != 0) {
-        GTEST_SKIP() << "TensorSpec::NumElements (harness/case.cc) saturates before it sees the zero dim";
-    }
+    ASSERT_EQ(t.NumElements(), 0);
     const oracle::Matrix m = DecodeStorage(t, {});
     EXPECT_EQ(m.cols, 0);
     EXPECT_EQ(m.rows, std::numeric_limits<int64_t>::max());
