@@ -35,3 +35,18 @@ function(mc2_add_unit_test name)
   gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
                        DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# ccache, when installed, for every compile: the developer's worktrees and a CI clone on the same
+# machine share one cache. Paths are made relative to the source tree (CCACHE_BASEDIR) and the
+# working directory is left out of the hash, so two checkouts of the same commit hit the same
+# entries. Off with -DMC2_CCACHE=OFF; nothing else depends on it.
+option(MC2_CCACHE "Use ccache for compiles when it is installed" ON)
+if(MC2_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  find_program(MC2_CCACHE_PROGRAM ccache)
+  if(MC2_CCACHE_PROGRAM)
+    set(_mc2_launcher ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR} CCACHE_NOHASHDIR=1
+        ${MC2_CCACHE_PROGRAM})
+    set(CMAKE_C_COMPILER_LAUNCHER ${_mc2_launcher})
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${_mc2_launcher})
+  endif()
+endif()
