@@ -22,6 +22,8 @@
 //  * x1 of rank < 2 fails at the k check with 161002 "x1 must be 2-D" (the vendor reads a
 //    dimension 1 it does not have); an empty x1 of rank > 2 whose dim 1 is not 0 takes the
 //    short-cut, as the vendor's IsEmpty() test does.
+//  * A produced gatherOut must have x1's dtype (161002, with the dtype checks; the parameter
+//    table says so, the op_api does not check it, the kernel copies x1's codes into it).
 //  * Hardening beyond the op_api (161002, after the shape checks): output and a produced
 //    gatherOut are 2-D; bias is 1-D with at least n elements (the vendor never checks its
 //    shape and its unit test passes a bias of 32 for n = 16; the first n are added); x1 may be
