@@ -900,3 +900,39 @@ TEST_F(AllGatherMatmulTest, PeerFailingItsCheckFailsThisRankInBoundedTime) {
 }
 
 }  // namespace
+
+namespace {
+
+// Timing (run by hand: --gtest_also_run_disabled_tests; env MC2_TEST_WORLD, MC2_TEST_M,
+// MC2_TEST_K, MC2_TEST_N override the default world 2, m 256, k 1024, n 2048).
+TEST(AllGatherMatmulTiming, DISABLED_Timing) {
+    auto env = [](const char *name, int64_t fallback) {
+        const char *v = std::getenv(name);
+        return v ? std::atoll(v) : fallback;
+    };
+    const uint32_t world = static_cast<uint32_t>(env("MC2_TEST_WORLD", 2));
+    const int64_t m = env("MC2_TEST_M", 256), k = env("MC2_TEST_K", 1024), n = env("MC2_TEST_N", 2048);
+    World w(world);
+    w.Run([&](uint32_t r) {
+        auto x1 = Filled({m, k}, ACL_FLOAT16, 0x3C00), x2 = Filled({k, n}, ACL_FLOAT16, 0x3C00);
+        auto out = Filled({m * world, n}, ACL_FLOAT16), gather = Filled({m * world, k}, ACL_FLOAT16);
+        uint64_t wsSize = 0;
+        aclOpExecutor *exec = nullptr;
+        ASSERT_EQ(aclnnAllGatherMatmulGetWorkspaceSize(x1->t, x2->t, nullptr, w.groups[r].c_str(), 0, 0, 1, out->t,
+                                                       gather->t, &wsSize, &exec),
+                  ACLNN_SUCCESS)
+            << TakeErrors();
+        void *ws = nullptr;
+        ASSERT_EQ(aclrtMalloc(&ws, wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        const auto t0 = std::chrono::steady_clock::now();
+        ASSERT_EQ(aclnnAllGatherMatmul(ws, wsSize, exec, w.streams[r]), ACLNN_SUCCESS) << TakeErrors();
+        ASSERT_EQ(aclrtSynchronizeStreamWithTimeout(w.streams[r], 600000), ACL_SUCCESS) << TakeErrors();
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::printf("rank %u: world %u m=%lld k=%lld n=%lld in %.3f s (%.1f GFLOP/s per rank)\n", r, world,
+                    static_cast<long long>(m), static_cast<long long>(k), static_cast<long long>(n), secs,
+                    2.0 * static_cast<double>(m * world * k) * static_cast<double>(n) / secs * 1e-9);
+        aclrtFree(ws);
+    });
+}
+
+}  // namespace
