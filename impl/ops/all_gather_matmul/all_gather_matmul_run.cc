@@ -28,6 +28,7 @@
 #include "kernels/gemm.h"
 #include "ops/all_gather_matmul/all_gather_matmul.h"
 #include "ops/common/comm_pipeline.h"
+#include "ops/common/faults.h"
 #include "ops/common/memory_checks.h"
 #include "ops/common/rank_failure.h"
 #include "ops/common/rank_handshake.h"
@@ -148,10 +149,21 @@ private:
             return Fail(failedStep + " failed: " + hccl::ResultName(commError.code) + ": " + commError.message);
         }
         if (!CheckGuards(workspace)) return Fail("the workspace guard bytes were overwritten (internal error)");
+        if constexpr (kFault == Fault::kGatherOutOfRankOrder) SwapFirstTwoBlocks(gathered, stage);
         const int64_t rows = p_.m * static_cast<int64_t>(p_.worldSize);
         if (p_.hasGatherOut) WriteRows16(gathered, rows, p_.k, p_.gatherOut);
         WriteRows16(stage, rows, p_.n, p_.output);
         return ACL_SUCCESS;
+    }
+
+    // Fault kGatherOutOfRankOrder only (faults.h): rank 0's and rank 1's rows trade places in
+    // both staged outputs (each output row still matches its gathered row).
+    void SwapFirstTwoBlocks(uint16_t *gathered, uint16_t *stage) const {
+        const auto swapBlocks = [&](uint16_t *base, int64_t cols) {
+            std::swap_ranges(base, base + p_.m * cols, base + p_.m * cols);
+        };
+        swapBlocks(gathered, p_.k);
+        swapBlocks(stage, p_.n);
     }
 
     // fp32(bias[j]) for j < n, or zeros: the accumulator's starting row.
