@@ -11,12 +11,14 @@
 
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -827,6 +829,68 @@ TEST_F(AllGatherMatmulTest, ExecutePhaseErrors) {
         TakeErrors();
         aclrtDestroyStream(stream);
         EXPECT_EQ(c.out->Read(), Codes(64, kSentinel));
+    });
+}
+
+// The caller may destroy its aclTensor descriptors between the phases: the executor holds
+// copies of their metadata.
+TEST_F(AllGatherMatmulTest, DescriptorsMayBeDestroyedBeforeExecution) {
+    World w(2);
+    w.Run([&](uint32_t r) {
+        ErrorCase c(w.groups[r]);
+        ASSERT_EQ(Call(c.Valid()), ACLNN_SUCCESS) << TakeErrors();
+        for (auto *t : {&c.x1, &c.x2, &c.bias, &c.out, &c.gatherOut}) {
+            aclDestroyTensor((*t)->t);
+            (*t)->t = nullptr;
+        }
+        void *ws = nullptr;
+        ASSERT_EQ(aclrtMalloc(&ws, c.wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        ASSERT_EQ(aclnnAllGatherMatmul(ws, c.wsSize, c.exec, w.streams[r]), ACLNN_SUCCESS) << TakeErrors();
+        ASSERT_EQ(aclrtSynchronizeStreamWithTimeout(w.streams[r], 20000), ACL_SUCCESS) << TakeErrors();
+        // x1, x2 and bias are all ones (0x3C00): every output is 256 + 1 = 257, exact in fp16
+        // (spacing 0.25 in [256, 512)): 0x5C04 = 2^8 · (1 + 4/1024).
+        EXPECT_EQ(c.out->Read(), Codes(64, 0x5C04));
+        EXPECT_EQ(c.gatherOut->Read(), Codes(8 * 256, 0x3C00));
+        aclrtFree(ws);
+    });
+}
+
+// A rank whose task fails inside the stream (its workspace freed after the execute phase
+// queued it, while the stream was still busy) aborts the communicator: its peer's gather fails
+// at once instead of after the exec timeout, and no output is written on either rank.
+TEST_F(AllGatherMatmulTest, RankFailingInsideItsTaskAbortsThePeer) {
+    World w(2);
+    std::mutex mu;
+    std::condition_variable cv;
+    bool freed = false;
+    w.Run([&](uint32_t r) {
+        ErrorCase c(w.groups[r]);
+        if (r == 1) {
+            std::unique_lock lock(mu);
+            cv.wait(lock, [&] { return freed; });
+        }
+        // Rank 0's barrier holds its stream until rank 1 arrives.
+        ASSERT_EQ(HcclBarrier(w.comms[r], w.streams[r]), HCCL_SUCCESS) << TakeErrors();
+        ASSERT_EQ(Call(c.Valid()), ACLNN_SUCCESS) << TakeErrors();
+        void *ws = nullptr;
+        ASSERT_EQ(aclrtMalloc(&ws, c.wsSize, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        const auto t0 = std::chrono::steady_clock::now();
+        ASSERT_EQ(aclnnAllGatherMatmul(ws, c.wsSize, c.exec, w.streams[r]), ACLNN_SUCCESS) << TakeErrors();
+        if (r == 0) {
+            aclrtFree(ws);
+            ws = nullptr;
+            std::lock_guard lock(mu);
+            freed = true;
+            cv.notify_all();
+        }
+        EXPECT_NE(aclrtSynchronizeStreamWithTimeout(w.streams[r], 20000), ACL_SUCCESS);
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5)) << "rank " << r;
+        const std::string msg = TakeErrors();
+        if (r == 0) EXPECT_NE(msg.find("workspace memory was freed"), std::string::npos) << msg;
+        EXPECT_NE(msg, "") << "rank " << r;
+        EXPECT_EQ(c.out->Read(), Codes(64, kSentinel)) << "rank " << r;
+        EXPECT_EQ(c.gatherOut->Read(), Codes(8 * 256, kSentinel)) << "rank " << r;
+        if (ws != nullptr) aclrtFree(ws);
     });
 }
 
