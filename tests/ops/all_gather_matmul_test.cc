@@ -262,7 +262,9 @@ void RunAndCheck(const Options &o) {
         std::unique_ptr<DevTensor> gather;
         switch (o.gatherOut) {
             case GatherOutKind::kDense: gather = Filled({rows, k}, o.type); break;
-            case GatherOutKind::kEmpty: gather = std::make_unique<DevTensor>(Codes{}, Shape{0}, Shape{1}, o.type); break;
+            case GatherOutKind::kEmpty:
+                gather = std::make_unique<DevTensor>(Codes{}, Shape{0}, Shape{1}, o.type);
+                break;
             case GatherOutKind::kStrided:
                 gather = std::make_unique<DevTensor>(Codes(static_cast<size_t>(rows * (k + 3)), kSentinel),
                                                      Shape{rows, k}, Shape{k + 3, 1}, o.type);
@@ -436,7 +438,9 @@ struct ErrorCase {
         const std::string msg = TakeErrors();
         EXPECT_NE(msg.find(kApi), std::string::npos) << what << ": message \"" << msg << "\"";
         if (inMessage != nullptr) EXPECT_NE(msg.find(inMessage), std::string::npos) << what << ": \"" << msg << "\"";
-        if (std::getenv("MC2_TEST_PRINT_ERRORS") != nullptr) std::printf("%-44s -> %d: %s\n", what.c_str(), want, msg.c_str());
+        if (std::getenv("MC2_TEST_PRINT_ERRORS") != nullptr) {
+            std::printf("%-44s -> %d: %s\n", what.c_str(), want, msg.c_str());
+        }
         EXPECT_EQ(out->Read(), Codes(8 * 8, kSentinel)) << what << ": output touched";
         EXPECT_EQ(gatherOut->Read(), Codes(8 * 256, kSentinel)) << what << ": gatherOut touched";
     }

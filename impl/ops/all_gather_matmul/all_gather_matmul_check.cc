@@ -123,8 +123,8 @@ bool CheckLayouts(Checker &c, const AllGatherMatmulArgs &a) {
                       static_cast<long long>(n), ShapeString(a.bias->viewShape).c_str());
     }
     if (!CheckNoSelfOverlap(c, *a.output, "output")) return false;
-    if (gatherOut != nullptr &&
-        (!CheckNoSelfOverlap(c, *gatherOut, "gatherOut") || !CheckDisjoint(c, *a.output, "output", *gatherOut, "gatherOut"))) {
+    if (gatherOut != nullptr && (!CheckNoSelfOverlap(c, *gatherOut, "gatherOut") ||
+                                 !CheckDisjoint(c, *a.output, "output", *gatherOut, "gatherOut"))) {
         return false;
     }
     return CheckWithinStorage(c, all);

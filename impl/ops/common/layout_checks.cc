@@ -62,8 +62,8 @@ bool CheckDisjoint(Checker &c, const aclTensor &a, const char *aName, const aclT
     ByteRange(a, &aFirst, &aEnd);
     ByteRange(b, &bFirst, &bEnd);
     if (aFirst == aEnd || bFirst == bEnd || aEnd <= bFirst || bEnd <= aFirst) return true;
-    return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s and %s share memory (bytes [%p, %p) and [%p, %p)); outputs must not alias",
-                  aName, bName, reinterpret_cast<void *>(aFirst), reinterpret_cast<void *>(aEnd),
+    return c.Fail(ACLNN_ERR_PARAM_INVALID,
+                  "%s and %s share memory (bytes [%p, %p) and [%p, %p)); outputs must not alias", aName, bName, reinterpret_cast<void *>(aFirst), reinterpret_cast<void *>(aEnd),
                   reinterpret_cast<void *>(bFirst), reinterpret_cast<void *>(bEnd));
 }
 

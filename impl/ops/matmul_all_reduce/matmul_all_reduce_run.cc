@@ -8,8 +8,8 @@
 //
 // Pipeline: the m rows are cut into pieces (MatmulAllReducePlan::rowsPerPiece). The stream's
 // worker computes piece after piece into the staging area of the workspace; a communication
-// thread (ops/common/comm_pipeline.h), fed by a queue of finished pieces, all-reduces each in place, so piece p's
-// all-reduce overlaps piece p+1's compute. The output tensor is written only after every
+// thread (ops/common/comm_pipeline.h), fed by a queue of finished pieces, all-reduces each in
+// place, so piece p's all-reduce overlaps piece p+1's compute. The output tensor is written only after every
 // piece's all-reduce succeeded, so a failed run leaves it untouched. When this rank fails
 // (memory freed under the task, a collective error, an internal error) it aborts the
 // communicator so the peers' collectives fail at once instead of waiting for their timeout.
@@ -98,7 +98,9 @@ private:
             kernels::GemmIsa::kAuto, p_.k, p_.n, b, reinterpret_cast<float *>(wsBytes + p_.packedBOffset));
         std::vector<float> bias(static_cast<size_t>(p_.n), 0.0f);
         if (p_.hasBias && !(kFault == Fault::kDropBiasOnRank1 && p_.comm->Rank() == 1)) {
-            for (int64_t j = 0; j < p_.n; ++j) bias[j] = Decode(LoadCode16(p_.bias, p_.bias.offset + j * p_.bias.strides[0]));
+            for (int64_t j = 0; j < p_.n; ++j) {
+                bias[j] = Decode(LoadCode16(p_.bias, p_.bias.offset + j * p_.bias.strides[0]));
+            }
         }
 
         const HcclDataType type = IsHalf() ? HCCL_DATA_TYPE_FP16 : HCCL_DATA_TYPE_BFP16;
@@ -116,8 +118,9 @@ private:
                     uint16_t *at = stage + r0 * p_.n;
                     const uint64_t count = static_cast<uint64_t>(rows * p_.n);
                     hccl::Communicator &comm = *p_.comm;
-                    pipe->Push([&comm, at, count, type] { return comm.AllReduce(at, at, count, type, HCCL_REDUCE_SUM); },
-                               "all-reduce of rows [" + std::to_string(r0) + ", " + std::to_string(r0 + rows) + ")");
+                    pipe->Push(
+                        [&comm, at, count, type] { return comm.AllReduce(at, at, count, type, HCCL_REDUCE_SUM); },
+                        "all-reduce of rows [" + std::to_string(r0) + ", " + std::to_string(r0 + rows) + ")");
                 }
             } catch (const std::exception &e) {
                 computeError = e.what();
@@ -182,7 +185,8 @@ private:
                 float sum = acc[i * p_.n + j];
                 for (int64_t q = 0; q < p_.k; ++q) {
                     const float a = Decode(LoadCode16(p_.x1, p_.x1.RowOffset(row0 + i) + q));
-                    const float b = Decode(LoadCode16(p_.x2, p_.x2.offset + q * p_.x2.strides[0] + j * p_.x2.strides[1]));
+                    const int64_t bAt = p_.x2.offset + q * p_.x2.strides[0] + j * p_.x2.strides[1];
+                    const float b = Decode(LoadCode16(p_.x2, bAt));
                     sum = Decode(Encode(sum + a * b));
                 }
                 acc[i * p_.n + j] = sum;
