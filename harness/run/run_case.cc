@@ -369,15 +369,15 @@ std::vector<bool> WrittenMask(const ExactCodes &exact) {
 }
 
 // The first view element whose code differs between two ranks' copies of one output, in words
-// ("element 17: 0x3c00 vs 0x3c01"); empty when the views are bit-identical.
+// ("element 17: 0x3c00 here, 0x3c01 there": b's code, then a's); empty when bit-identical.
 std::string FirstViewDifference(const TensorSpec &spec, const std::vector<uint8_t> &a, const std::vector<uint8_t> &b) {
     const std::vector<uint64_t> ca = ViewCodes(spec, a);
     const std::vector<uint64_t> cb = ViewCodes(spec, b);
     for (size_t e = 0; e < ca.size() && e < cb.size(); ++e) {
         if (ca[e] != cb[e]) {
             char buf[96];
-            std::snprintf(buf, sizeof buf, "element %zu: 0x%llx vs 0x%llx", e, static_cast<unsigned long long>(cb[e]),
-                          static_cast<unsigned long long>(ca[e]));
+            std::snprintf(buf, sizeof buf, "element %zu: 0x%llx here, 0x%llx there", e,
+                          static_cast<unsigned long long>(cb[e]), static_cast<unsigned long long>(ca[e]));
             return buf;
         }
     }
