@@ -1,7 +1,7 @@
 // oracle/internal/interval.h — rigorous interval arithmetic for the oracle's acceptance
 // intervals. Every operation returns a bound that is never on the wrong side of the real
 // result: the double result of round-to-nearest is within half an ulp of the real one, so one
-// std::nextafter step outward always encloses it; sums and products whose exact error is known
+// step to the neighbouring double outward always encloses it; sums and products whose exact error is known
 // to be zero (TwoSum, fma) are not moved, so exactly representable values stay exact. This
 // needs no fesetround, which GCC does not honour without -frounding-math.
 // Endpoints may be ±Inf, meaning "infinite values are admitted on that side".
@@ -10,16 +10,36 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace mc2::oracle::internal {
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// One step toward -Inf / +Inf; infinities stay (an infinite endpoint is a statement about
-// admitted values, not a rounded number).
-inline double Down(double x) { return std::isfinite(x) ? std::nextafter(x, -kInf) : x; }
-inline double Up(double x) { return std::isfinite(x) ? std::nextafter(x, kInf) : x; }
+// One step toward -Inf / +Inf; infinities and NaN stay (an infinite endpoint is a statement
+// about admitted values, not a rounded number). Equal to std::nextafter(x, ∓Inf) for every
+// finite x (tests/oracle/rounding_test.cc checks it), without the library call: a finite
+// double's neighbour away from zero is the next integer of its magnitude bits (the largest
+// finite steps to Inf), towards zero the previous one; from ±0 the step is the smallest
+// subnormal.
+inline double StepMagnitude(double x, bool away_from_zero) {
+    uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    bits = away_from_zero ? bits + 1 : bits - 1;
+    std::memcpy(&x, &bits, sizeof bits);
+    return x;
+}
+inline double Down(double x) {
+    if (!(std::fabs(x) < kInf)) return x;
+    if (x == 0.0) return -std::numeric_limits<double>::denorm_min();
+    return StepMagnitude(x, x < 0.0);
+}
+inline double Up(double x) {
+    if (!(std::fabs(x) < kInf)) return x;
+    if (x == 0.0) return std::numeric_limits<double>::denorm_min();
+    return StepMagnitude(x, x > 0.0);
+}
 
 // a + b rounded down / up: the round-to-nearest sum corrected by the sign of its exact error
 // (Knuth's TwoSum, error-free without overflow), so an exact sum stays exact. -Inf + +Inf

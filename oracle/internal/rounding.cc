@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -26,6 +28,35 @@ double RoundFp32(double x) {
     if (a >= 0x1p128 - 0x1p103) return std::copysign(kInf, x);
     if (a > kFp32Math.max_finite) return std::copysign(kFp32Math.max_finite, x);
     return static_cast<double>(static_cast<float>(x));
+}
+
+// 2^e as a double, for e within binary64's normal exponent range.
+double Pow2(int e) {
+    const uint64_t bits = static_cast<uint64_t>(e + 1023) << 52;
+    double p;
+    std::memcpy(&p, &bits, sizeof p);
+    return p;
+}
+
+// x rounded to nearest, ties to even, in a binary format with `man` fraction bits, smallest
+// normal exponent emin and largest finite value max (fp16: 10, −14, 65504; bf16: 7, −126,
+// (2 − 2^-7)·2^127). The format's values in x's binade are the integer multiples of
+// q = 2^(max(e, emin) − man), e = x's binary exponent (the subnormal range shares emin's
+// spacing), so round(x) = RNE_integer(x/q)·q: x/q and the product back are exact scalings by
+// powers of two (|x/q| < 2^(man+1), far from under- and overflow for every double x), and
+// (|y| + 2^52) − 2^52 is |y| rounded to an integer, ties to even, by the FPU's own
+// round-to-nearest addition (|y| < 2^52). A result above max overflowed: RNE gives ±Inf
+// there (the tie at max + ulp/2 rounds to the even 2^(emax+1), which is > max). NaN and ±Inf
+// pass through the arithmetic unchanged; −0 and values rounding to zero keep their sign.
+// tests/oracle/rounding_test.cc compares it with the codebook codecs over every float in the
+// ranges around each binade edge and on both sides of every decision boundary.
+double RoundToBinary(double x, int man, int emin, double max) {
+    uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    const int e = std::max(static_cast<int>((bits >> 52) & 0x7FF) - 1023, emin);
+    const double y = std::fabs(x) * Pow2(man - e);
+    const double r = std::copysign((y + 0x1p52) - 0x1p52, x) * Pow2(e - man);
+    return std::fabs(r) > max ? std::copysign(kInf, x) : r;
 }
 
 double RoundLowerEndpoint(double l, const DtypeMath &d, bool saturate) {
@@ -60,6 +91,14 @@ const DtypeMath &MathOf(aclDataType dtype) {
 }
 
 double RoundNearestEven(const DtypeMath &d, double x) {
+    switch (d.dtype) {
+        case ACL_FLOAT16: return RoundToBinary(x, 10, -14, d.max_finite);
+        case ACL_BF16: return RoundToBinary(x, 7, -126, d.max_finite);
+        default: return RoundFp32(x);
+    }
+}
+
+double RoundNearestEvenByCodebook(const DtypeMath &d, double x) {
     switch (d.dtype) {
         case ACL_FLOAT16: return Decode(kFloat16, Encode(kFloat16, x));
         case ACL_BF16: return Decode(kBf16, Encode(kBf16, x));

@@ -23,8 +23,12 @@ struct DtypeMath {
 const DtypeMath &MathOf(aclDataType dtype);
 
 // x rounded to the nearest value of the dtype, ties to even; overflow gives ±Inf (IEEE), NaN
-// stays NaN.
+// stays NaN. fp16 / bf16 by exact power-of-two scaling in double (rounding.cc), which must
+// equal RoundNearestEvenByCodebook everywhere (tests/oracle/rounding_test.cc).
 double RoundNearestEven(const DtypeMath &d, double x);
+// The same through the oracle's codebook codecs (oracle/codecs): the definition the fast path
+// is tested against.
+double RoundNearestEvenByCodebook(const DtypeMath &d, double x);
 
 // The set of values an optional rounding step can produce from values in iv. Rounding is
 // monotone, so the images of the endpoints bound the image of the interval; kEither is the
