@@ -86,7 +86,7 @@ std::vector<char> SpecialElements(const std::vector<MatmulAllReduceRank> &ranks,
 }
 
 // The set of values rank r may contribute to the reduction, from its accumulator's interval.
-Interval RankContribution(const Interval &acc, const double *x3, const DtypeMath &t, const Contract &c) {
+[[gnu::always_inline]] inline Interval RankContribution(const Interval &acc, const double *x3, const DtypeMath &t, const Contract &c) {
     Interval y = internal::RoundInterval(acc, t, c.partial_rounded_to_output, c);
     if (x3 != nullptr) {
         y = internal::Shift(y, *x3);
@@ -110,8 +110,54 @@ void SpecialElement(const std::vector<MatmulAllReduceRank> &ranks, Dims d, int64
     internal::StoreSpecial(terms, t, static_cast<size_t>(i * d.n + j), b);
 }
 
-// Everything after the per-rank k-sums, shared by both modes: one pass over the elements,
-// split over the cores by rows.
+// Everything after the per-rank k-sums, shared by both modes.
+struct Pipeline {
+    const std::vector<MatmulAllReduceRank> &ranks;
+    Dims d;
+    const DtypeMath &t;
+    const Contract &c;
+    const std::vector<KSums> &sums;
+    const std::vector<AccumulatorBound> &acc;
+    const internal::RankReduction &reduction;
+    const std::vector<char> &special;
+    Bounds &b;
+};
+
+// Rows [row_begin, row_end) of the output. Compiled twice on x86-64, for the baseline ISA and
+// with FMA (picked at load time): the outward-rounded products (internal/interval.h MulUp) need
+// an exact fma, a library call without the instruction. Every operation is the same IEEE
+// operation in both (the oracle is built with -ffp-contract=off), so the bounds are too.
+#if defined(__x86_64__)
+__attribute__((target_clones("fma", "default")))
+#endif
+void AssembleRows(const Pipeline &p, int64_t row_begin, int64_t row_end) {
+    const size_t world = p.ranks.size();
+    std::vector<Interval> z(world);
+    for (int64_t i = row_begin; i < row_end; ++i)
+        for (int64_t j = 0; j < p.d.n; ++j) {
+            const size_t e = static_cast<size_t>(i * p.d.n + j);
+            if (p.special[e]) {
+                SpecialElement(p.ranks, p.d, i, j, p.t, p.b);
+                continue;
+            }
+            double approx = 0.0, scale = 0.0;
+            for (size_t r = 0; r < world; ++r) {
+                const auto &rk = p.ranks[r];
+                const internal::KSumElement v = p.sums[r].At(e, j);
+                const double *x3 = rk.x3 ? &rk.x3->v[e] : nullptr;
+                z[r] = RankContribution(p.acc[r].Enclose(v), x3, p.t, p.c);
+                approx += v.approx + (x3 ? *x3 : 0.0);
+                // (AddUp(s, 0) is s + 0: the directed additions only where something is added.)
+                const double rank_scale = x3 ? internal::AddUp(v.abs_up, std::fabs(*x3)) : v.abs_up + 0.0;
+                scale = r == 0 ? 0.0 + rank_scale : internal::AddUp(scale, rank_scale);
+            }
+            internal::StoreInterval(p.reduction.ReduceAndCast(z), e, p.b);
+            p.b.exact[e] = approx;
+            p.b.scale[e] = scale;
+        }
+}
+
+// One pass over the elements, split over the cores by rows.
 Bounds Assemble(const std::vector<MatmulAllReduceRank> &ranks, Dims d, aclDataType out, const Contract &c,
                 const std::vector<KSums> &sums, const std::vector<char> &special) {
     const DtypeMath &t = internal::MathOf(out);
@@ -119,30 +165,10 @@ Bounds Assemble(const std::vector<MatmulAllReduceRank> &ranks, Dims d, aclDataTy
     std::vector<AccumulatorBound> acc;
     for (const KSums &s : sums) acc.emplace_back(s, c);
     const internal::RankReduction reduction(static_cast<int64_t>(ranks.size()), t, c);
+    const Pipeline pipeline{ranks, d, t, c, sums, acc, reduction, special, b};
     const int64_t rows_per_thread = d.n > 0 ? std::max<int64_t>(1, kMinElementsPerThread / d.n) : d.m;
-    internal::ParallelFor(d.m, rows_per_thread, [&](int64_t row_begin, int64_t row_end) {
-        std::vector<Interval> z(ranks.size());
-        for (int64_t i = row_begin; i < row_end; ++i)
-            for (int64_t j = 0; j < d.n; ++j) {
-                const size_t e = static_cast<size_t>(i * d.n + j);
-                if (special[e]) {
-                    SpecialElement(ranks, d, i, j, t, b);
-                    continue;
-                }
-                double approx = 0.0, scale = 0.0;
-                for (size_t r = 0; r < ranks.size(); ++r) {
-                    const auto &rk = ranks[r];
-                    const internal::KSumElement v = sums[r].At(e, j);
-                    const double *x3 = rk.x3 ? &rk.x3->v[e] : nullptr;
-                    z[r] = RankContribution(acc[r].Enclose(v), x3, t, c);
-                    approx += v.approx + (x3 ? *x3 : 0.0);
-                    scale = internal::AddUp(scale, internal::AddUp(v.abs_up, x3 ? std::fabs(*x3) : 0.0));
-                }
-                internal::StoreInterval(reduction.ReduceAndCast(z), e, b);
-                b.exact[e] = approx;
-                b.scale[e] = scale;
-            }
-    });
+    internal::ParallelFor(d.m, rows_per_thread,
+                          [&](int64_t row_begin, int64_t row_end) { AssembleRows(pipeline, row_begin, row_end); });
     return b;
 }
 

@@ -28,7 +28,7 @@ class AccumulatorBound {
 
     // The values the accumulator may hold for a k-sum enclosed by v: [lo − e, hi + e] with
     // e = γ·S + the underflow term; Everything() when a partial sum may overflow fp32.
-    Interval Enclose(const KSumElement &v) const {
+    [[gnu::always_inline]] Interval Enclose(const KSumElement &v) const {
         // Every partial sum of the accumulator is bounded by (1 + g)·S; below fp32's overflow
         // threshold nothing overflows, otherwise ±Inf and Inf − Inf = NaN are possible.
         if (!(MulUp(v.abs_up, one_plus_g_up_) < kFp32OverflowThreshold)) return Everything();

@@ -5,15 +5,14 @@
 
 #include <cmath>
 
+#include "oracle/internal/memory.h"
+
 namespace mc2::oracle::internal {
 namespace {
 
 // u of binary64, for dgemm's own error.
 constexpr double kU64 = 0x1p-53;
 
-std::unique_ptr<double[]> Uninitialised(size_t size) {
-    return std::unique_ptr<double[]>(new double[size]);
-}
 
 }  // namespace
 
@@ -25,10 +24,10 @@ KSums KSums::Fast(const Matrix &a, const Matrix &b, const std::vector<double> *b
     s.has_bias_ = bias != nullptr;
     s.bias_ = bias != nullptr ? bias->data() : nullptr;
     const size_t size = static_cast<size_t>(s.rows_ * s.cols_);
-    s.c_ = Uninitialised(size);
-    s.cabs_ = Uninitialised(size);
+    s.c_ = AllocateDoubles(size);
+    s.cabs_ = AllocateDoubles(size);
     if (s.k_ > 0 && size > 0) {
-        std::unique_ptr<double[]> a1 = Uninitialised(a.v.size()), a2 = Uninitialised(b.v.size());
+        DoubleBuffer a1 = AllocateDoubles(a.v.size()), a2 = AllocateDoubles(b.v.size());
         for (size_t q = 0; q < a.v.size(); ++q) a1[q] = std::fabs(a.v[q]);
         for (size_t q = 0; q < b.v.size(); ++q) a2[q] = std::fabs(b.v[q]);
         const auto m = static_cast<blasint>(s.rows_), n = static_cast<blasint>(s.cols_),

@@ -10,11 +10,11 @@
 #define MC2_ORACLE_INTERNAL_K_SUM_H_
 
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "oracle/internal/exact_sum.h"
 #include "oracle/internal/interval.h"
+#include "oracle/internal/memory.h"
 #include "oracle/reference.h"
 
 namespace mc2::oracle::internal {
@@ -58,12 +58,17 @@ class KSums {
     bool has_bias() const { return has_bias_; }
 
     // Element (i, j), e = i·cols + j.
-    KSumElement At(size_t e, int64_t j) const {
+    [[gnu::always_inline]] KSumElement At(size_t e, int64_t j) const {
         if (exact_) return KSumElement{lo_[e], hi_[e], approx_[e], abs_up_[e]};
-        const double bias = bias_ != nullptr ? bias_[j] : 0.0;
         const double c = c_[e];
         const double s_up = k_ > 0 ? MulUp(cabs_[e], inflate_) : 0.0;
         const double half = MulUp(g_, s_up);
+        if (bias_ == nullptr) {
+            // The bias-free case of the line below: adding an exact 0 rounds nowhere (x + 0
+            // only turns −0 into +0, as the directed additions do).
+            return KSumElement{AddDown(c, -half) + 0.0, AddUp(c, half) + 0.0, c + 0.0, s_up + 0.0};
+        }
+        const double bias = bias_[j];
         return KSumElement{AddDown(AddDown(c, -half), bias), AddUp(AddUp(c, half), bias), c + bias,
                            AddUp(s_up, std::fabs(bias))};
     }
@@ -74,7 +79,7 @@ class KSums {
     bool exact_ = false;
     // Fast mode: the two dgemm results (uninitialised storage: dgemm with beta = 0 writes every
     // element, so no memset), dgemm's bound and the bias.
-    std::unique_ptr<double[]> c_, cabs_;
+    DoubleBuffer c_, cabs_;
     double g_ = 0.0, inflate_ = 1.0;
     const double *bias_ = nullptr;
     // Exact mode: the enclosures themselves.

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "oracle/internal/memory.h"
+
 namespace mc2::oracle::internal {
 
 RankReduction::RankReduction(int64_t world, const DtypeMath &t, const Contract &c)
@@ -27,7 +29,7 @@ RankReduction::RankReduction(int64_t world, const DtypeMath &t, const Contract &
     g_ = GammaUp(world - 1, u);
 }
 
-Interval RankReduction::ReduceAndCast(std::span<const Interval> z) const {
+Interval RankReduction::ReduceAndCastRanks(std::span<const Interval> z) const {
     bool nan = false, any_neg_inf = false, any_pos_inf = false;
     double slo = 0.0, shi = 0.0, alo = 0.0, ahi = 0.0, pos = 0.0, neg = 0.0;
     for (const Interval &iv : z) {
@@ -67,10 +69,10 @@ Bounds ShapedBounds(int64_t rows, int64_t cols, aclDataType dtype) {
     b.cols = cols;
     b.dtype = dtype;
     const size_t size = static_cast<size_t>(rows * cols);
-    b.lo.resize(size);
-    b.hi.resize(size);
-    b.exact.resize(size);
-    b.scale.resize(size);
+    ResizeAdvised(b.lo, size);
+    ResizeAdvised(b.hi, size);
+    ResizeAdvised(b.exact, size);
+    ResizeAdvised(b.scale, size);
     return b;
 }
 

@@ -16,6 +16,12 @@
 
 namespace mc2::oracle::internal {
 
+// The final cast of a real interval to T: round to nearest, ties to even, with the contract's
+// range rules (rounding.h RoundInterval).
+[[gnu::always_inline]] inline Interval CastToOutput(const Interval &iv, const DtypeMath &t, const Contract &c) {
+    return RoundInterval(iv, t, Allowance::kYes, c);
+}
+
 // The all-reduce of R rank contributions followed by the final cast to T.
 //
 // Every floating-point addition rounds monotonically, so for any fixed reduction tree the
@@ -28,9 +34,15 @@ class RankReduction {
   public:
     RankReduction(int64_t world, const DtypeMath &t, const Contract &c);
     // z: one interval per rank (world of them).
-    Interval ReduceAndCast(std::span<const Interval> z) const;
+    [[gnu::always_inline]] Interval ReduceAndCast(std::span<const Interval> z) const {
+        // One rank: no addition happens; 0 + x keeps x except that −0 becomes +0, as the
+        // general path's running sum from 0 does.
+        if (world_ == 1) return CastToOutput(Interval{z[0].lo + 0.0, z[0].hi + 0.0, z[0].nan}, t_, c_);
+        return ReduceAndCastRanks(z);
+    }
 
   private:
+    Interval ReduceAndCastRanks(std::span<const Interval> z) const;
     int64_t world_;
     const DtypeMath &t_;
     const Contract &c_;
@@ -38,12 +50,6 @@ class RankReduction {
     double red_max_ = kInf;
     double red_min_normal_ = 0.0;
 };
-
-// The final cast of a real interval to T: round to nearest, ties to even, with the contract's
-// range rules (rounding.h RoundInterval).
-inline Interval CastToOutput(const Interval &iv, const DtypeMath &t, const Contract &c) {
-    return RoundInterval(iv, t, Allowance::kYes, c);
-}
 
 // Writes an element's admitted set into b.lo / b.hi at e: when NaN is admitted the whole
 // extended line is (the comparator reads [−Inf, +Inf] as "anything").

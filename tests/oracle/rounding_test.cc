@@ -60,23 +60,24 @@ int SweepFloats(const DtypeMath &d, uint32_t e_lo, uint32_t e_hi, int &printed) 
 TEST(OracleRounding, Fp16MatchesCodebookOnEveryFloatNearTheEdges) {
     const DtypeMath &d = MathOf(ACL_FLOAT16);
     int printed = 0, bad = 0;
-    // fp16's subnormals start at 2^-24 and its normals at 2^-14: float exponents 2^-26..2^-13
-    // (biased 101..114) cover the flush-to-zero tie, every subnormal and the first normals.
-    bad += SweepFloats(d, 101, 114, printed);
-    // The overflow edge: 2^14..2^16 (biased 141..143).
-    bad += SweepFloats(d, 141, 143, printed);
-    // An ordinary binade, [1, 2).
-    bad += SweepFloats(d, 127, 127, printed);
+    // fp16's subnormals start at 2^-24 and its normals at 2^-14: float binades 2^-26..2^-23
+    // (biased 101..103) hold the flush-to-zero tie and the smallest subnormals, 2^-16..2^-13
+    // (112..114) the largest subnormals and the first normals. (Every subnormal's rounding
+    // boundaries are also checked below.)
+    bad += SweepFloats(d, 101, 103, printed);
+    bad += SweepFloats(d, 112, 114, printed);
+    // The overflow edge: 2^15..2^16 (biased 142..143).
+    bad += SweepFloats(d, 142, 143, printed);
     EXPECT_EQ(bad, 0);
 }
 
 TEST(OracleRounding, Bf16MatchesCodebookOnEveryFloatNearTheEdges) {
     const DtypeMath &d = MathOf(ACL_BF16);
     int printed = 0, bad = 0;
-    // bf16's subnormals are float32's: every subnormal float and the first normal binades
-    // (biased 0..2), the overflow edge (253..254) and [1, 2).
-    bad += SweepFloats(d, 0, 2, printed);
-    bad += SweepFloats(d, 253, 254, printed);
+    // bf16's subnormals are float32's: every subnormal float and the first normal binade
+    // (biased 0..1), the overflow edge (254) and [1, 2).
+    bad += SweepFloats(d, 0, 1, printed);
+    bad += SweepFloats(d, 254, 254, printed);
     bad += SweepFloats(d, 127, 127, printed);
     EXPECT_EQ(bad, 0);
 }
@@ -164,6 +165,48 @@ TEST(OracleInterval, UpAndDownAreNextafter) {
     EXPECT_EQ(Down(-kInfD), -kInfD);
     EXPECT_EQ(Up(-kInfD), -kInfD);
     EXPECT_TRUE(std::isnan(Up(std::numeric_limits<double>::quiet_NaN())));
+}
+
+TEST(OracleInterval, DirectedAdditionsAndProductsMatchTheirDefinition) {
+    // The branch-free AddUp / AddDown / MulUp against their definition written the slow way:
+    // the round-to-nearest result, one nextafter step outward when the exact error (TwoSum,
+    // fma) says the real result lies beyond it.
+    auto add_ref = [](double a, double b, bool up) {
+        const double s = a + b;
+        if (std::isnan(s)) return up ? kInfD : -kInfD;
+        if (!std::isfinite(s)) return s;
+        const double bb = s - a, err = (a - (s - bb)) + (b - bb);
+        if (up) return err > 0.0 ? std::nextafter(s, kInfD) : s;
+        return err < 0.0 ? std::nextafter(s, -kInfD) : s;
+    };
+    auto mul_ref = [](double a, double b) {
+        if (a == 0.0 || b == 0.0) return 0.0;
+        const double p = a * b;
+        if (!std::isfinite(p)) return p;
+        if (p < 0x1p-960 || std::fma(a, b, -p) > 0.0) return std::nextafter(p, kInfD);
+        return p;
+    };
+    std::mt19937_64 rng(11);
+    std::uniform_int_distribution<int> exp(-1074, 1023), small(-60, 60);
+    std::uniform_real_distribution<double> unit(-1.0, 1.0);
+    auto draw = [&] {
+        switch (rng() % 4) {
+            case 0: return std::ldexp(unit(rng), small(rng));
+            case 1: return std::ldexp(unit(rng), exp(rng));
+            case 2: return static_cast<double>(static_cast<int>(rng() % 64) - 32);
+            default: return std::ldexp(unit(rng), 1020 + static_cast<int>(rng() % 4));  // near overflow
+        }
+    };
+    for (int q = 0; q < 300000; ++q) {
+        const double a = draw(), b = rng() % 8 == 0 ? -a : draw();
+        ASSERT_TRUE(Same(AddUp(a, b), add_ref(a, b, true))) << std::hexfloat << a << " + " << b;
+        ASSERT_TRUE(Same(AddDown(a, b), add_ref(a, b, false))) << std::hexfloat << a << " + " << b;
+        ASSERT_TRUE(Same(MulUp(std::fabs(a), std::fabs(b)), mul_ref(std::fabs(a), std::fabs(b))))
+            << std::hexfloat << a << " * " << b;
+    }
+    EXPECT_EQ(AddUp(kInfD, -kInfD), kInfD);
+    EXPECT_EQ(AddDown(kInfD, -kInfD), -kInfD);
+    EXPECT_EQ(MulUp(0.0, kInfD), 0.0);
 }
 
 }  // namespace
