@@ -1,10 +1,10 @@
 // bench/gemm_bench.cc — the implementation's GEMM kernel (impl/kernels/gemm.h, called
-// directly) against OpenBLAS sgemm on the same shapes, both on one thread: the kernel is
-// single-threaded by contract (the operator runs one per rank thread), so sgemm is pinned to
-// one thread here (openblas_set_num_threads(1)) and restored after. The bench links impl's
+// directly: GemmAccumulateParallel, one thread = GemmAccumulate) against OpenBLAS sgemm on the
+// same shapes and the same number of threads (openblas_set_num_threads for the benchmark,
+// restored after). The bench links impl's
 // kernel objects: it is not part of the suite's independence boundary (DESIGN.md) — it only
-// measures, it judges nothing. Issue 7 asks for ≥ 0.7 (kernel speed / sgemm speed), i.e.
-// time ratio kernel / sgemm ≤ 1/0.7 ≈ 1.43.
+// measures, it judges nothing. The table prints speed ratios (sgemm time / kernel time); issue 7
+// asks for ≥ 0.7.
 #include <benchmark/benchmark.h>
 
 #include <cblas.h>
@@ -38,25 +38,28 @@ std::vector<float> Floats(const std::vector<uint16_t> &codes) {
     return f;
 }
 
-struct OneThreadBlas {
+// OpenBLAS on `threads` threads for one benchmark, restored after.
+struct BlasThreads {
     int saved = openblas_get_num_threads();
-    OneThreadBlas() { openblas_set_num_threads(1); }
-    ~OneThreadBlas() { openblas_set_num_threads(saved); }
+    explicit BlasThreads(int threads) { openblas_set_num_threads(threads); }
+    ~BlasThreads() { openblas_set_num_threads(saved); }
 };
 
+// Args: size (m = k = n), threads.
 void ImplGemm(benchmark::State &state) {
     const int64_t n = state.range(0);
+    const int threads = static_cast<int>(state.range(1));
     const auto a = Fp16Codes(static_cast<size_t>(n * n), 1), b = Fp16Codes(static_cast<size_t>(n * n), 2);
     std::vector<float> c(static_cast<size_t>(n * n), 0.0f);
     const k::GemmOperand ao{a.data(), k::GemmElement::kFloat16, n, 1}, bo{b.data(), k::GemmElement::kFloat16, n, 1};
     for (auto _ : state) {
-        k::GemmAccumulate(n, n, n, ao, bo, c.data(), n);
+        k::GemmAccumulateParallel(threads, k::GemmIsa::kAuto, n, n, n, ao, bo, c.data(), n);
         benchmark::DoNotOptimize(c.data());
     }
 }
 
 void Sgemm(benchmark::State &state) {
-    const OneThreadBlas one;
+    const BlasThreads blas(static_cast<int>(state.range(1)));
     const auto n = static_cast<blasint>(state.range(0));
     const auto a = Floats(Fp16Codes(static_cast<size_t>(n) * n, 1)), b = Floats(Fp16Codes(static_cast<size_t>(n) * n, 2));
     std::vector<float> c(static_cast<size_t>(n) * n, 0.0f);
@@ -67,14 +70,18 @@ void Sgemm(benchmark::State &state) {
     }
 }
 
-BENCHMARK(ImplGemm)->Arg(64)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(Sgemm)->Arg(64)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
+void GemmShapes(benchmark::internal::Benchmark *b) {
+    b->Args({64, 1})->Args({1024, 1})->Args({2048, 1})->Args({1024, 2})->Args({2048, 2});
+    b->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+BENCHMARK(ImplGemm)->Apply(GemmShapes);
+BENCHMARK(Sgemm)->Apply(GemmShapes);
 
 [[maybe_unused]] const bool kRows = [] {
-    for (const char *n : {"1024", "2048"})
-        AddRatio({std::string("impl GEMM (1 thread) / sgemm (1 thread), ") + n + "^3",
-                  std::string("ImplGemm/") + n + "/real_time", std::string("Sgemm/") + n + "/real_time",
-                  "<= 1.43 (speed >= 0.7x)"});
+    for (const char *shape : {"1024/1", "2048/1", "1024/2", "2048/2"})
+        AddRatio({std::string("impl GEMM speed / sgemm speed, ") + shape + " (size/threads)",
+                  std::string("Sgemm/") + shape + "/real_time", std::string("ImplGemm/") + shape + "/real_time",
+                  ">= 0.7"});
     return true;
 }();
 

@@ -10,7 +10,7 @@
 
 namespace mc2::bench {
 
-// "numerator / denominator", benchmark names as Google Benchmark prints them (without the
+// "numerator / denominator" (times; a speed ratio puts the reference's time on top), benchmark names as Google Benchmark prints them (without the
 // aggregate suffix), and what the issue asks of the ratio (text only).
 struct RatioRow {
     std::string label;
