@@ -10,10 +10,10 @@
 #include <cblas.h>
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "bench/data.h"
 #include "bench/summary.h"
 #include "kernels/gemm.h"
 
@@ -21,22 +21,6 @@ namespace mc2::bench {
 namespace {
 
 namespace k = mc2::impl::kernels;
-
-// fp16 codes of normal values (via fp32 bits: the sign/exponent/mantissa of a float rounded
-// to 10 bits is exact enough for timing; nothing is compared).
-std::vector<uint16_t> Fp16Codes(size_t count, uint64_t seed) {
-    std::mt19937 rng(static_cast<uint32_t>(seed));
-    std::uniform_int_distribution<int> mant(0, 1023), exp(13, 16), sign(0, 1);
-    std::vector<uint16_t> v(count);
-    for (auto &c : v) c = static_cast<uint16_t>(sign(rng) << 15 | exp(rng) << 10 | mant(rng));
-    return v;
-}
-
-std::vector<float> Floats(const std::vector<uint16_t> &codes) {
-    std::vector<float> f(codes.size());
-    for (size_t q = 0; q < codes.size(); ++q) f[q] = k::LoadElement(codes.data(), k::GemmElement::kFloat16, q);
-    return f;
-}
 
 // OpenBLAS on `threads` threads for one benchmark, restored after.
 struct BlasThreads {
@@ -61,7 +45,7 @@ void ImplGemm(benchmark::State &state) {
 void Sgemm(benchmark::State &state) {
     const BlasThreads blas(static_cast<int>(state.range(1)));
     const auto n = static_cast<blasint>(state.range(0));
-    const auto a = Floats(Fp16Codes(static_cast<size_t>(n) * n, 1)), b = Floats(Fp16Codes(static_cast<size_t>(n) * n, 2));
+    const auto a = Fp16Floats(Fp16Codes(static_cast<size_t>(n) * n, 1)), b = Fp16Floats(Fp16Codes(static_cast<size_t>(n) * n, 2));
     std::vector<float> c(static_cast<size_t>(n) * n, 0.0f);
     for (auto _ : state) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a.data(), n, b.data(), n, 1.0f,

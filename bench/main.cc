@@ -72,12 +72,13 @@ int main(int argc, char **argv) {
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
 
-    std::printf("\n%-52s %12s %12s %8s  %s\n", "ratio (medians, same run)", "numerator", "denominator", "ratio",
+    std::printf("\n%-64s %12s %12s %8s  %s\n", "ratio (medians, same run)", "numerator", "denominator", "ratio",
                 "goal");
     for (const auto &row : mc2::bench::Ratios()) {
-        const double a = reporter.Seconds(row.numerator), b = reporter.Seconds(row.denominator);
+        const double a = reporter.Seconds(row.numerator);
+        const double b = row.denominator.empty() ? 1.0 : reporter.Seconds(row.denominator);
         if (a < 0 || b < 0) continue;
-        std::printf("%-52s %10.4f s %10.4f s %8.3f  %s\n", row.label.c_str(), a, b, a / b, row.goal.c_str());
+        std::printf("%-64s %10.4f s %10.4f s %8.3f  %s\n", row.label.c_str(), a, b, a / b, row.goal.c_str());
     }
     return 0;
 }

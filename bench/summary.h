@@ -11,7 +11,8 @@
 namespace mc2::bench {
 
 // "numerator / denominator" (times; a speed ratio puts the reference's time on top), benchmark names as Google Benchmark prints them (without the
-// aggregate suffix), and what the issue asks of the ratio (text only).
+// aggregate suffix), and what the issue asks of the ratio (text only). An empty denominator
+// prints the numerator's seconds per iteration instead (a rate).
 struct RatioRow {
     std::string label;
     std::string numerator;
