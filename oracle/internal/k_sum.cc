@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "oracle/internal/memory.h"
+#include "oracle/internal/parallel.h"
 
 namespace mc2::oracle::internal {
 namespace {
@@ -28,8 +29,13 @@ KSums KSums::Fast(const Matrix &a, const Matrix &b, const std::vector<double> *b
     s.cabs_ = AllocateDoubles(size);
     if (s.k_ > 0 && size > 0) {
         DoubleBuffer a1 = AllocateDoubles(a.v.size()), a2 = AllocateDoubles(b.v.size());
-        for (size_t q = 0; q < a.v.size(); ++q) a1[q] = std::fabs(a.v[q]);
-        for (size_t q = 0; q < b.v.size(); ++q) a2[q] = std::fabs(b.v[q]);
+        auto absolute = [](const std::vector<double> &from, double *to) {
+            ParallelFor(static_cast<int64_t>(from.size()), int64_t{1} << 16, [&](int64_t begin, int64_t end) {
+                for (int64_t q = begin; q < end; ++q) to[q] = std::fabs(from[static_cast<size_t>(q)]);
+            });
+        };
+        absolute(a.v, a1.get());
+        absolute(b.v, a2.get());
         const auto m = static_cast<blasint>(s.rows_), n = static_cast<blasint>(s.cols_),
                    k = static_cast<blasint>(s.k_);
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a.v.data(), k, b.v.data(), n,
