@@ -240,7 +240,7 @@ void AssignLevels(std::vector<Rule> &t) {
          "the documents allow commTurn 0 only; the vendor's tiling refuses other values"},
         {"mar.format.x2_nz", Level::kDocumented, "op_api step 4 and the unit test invalid_x2_nz_format"},
         {"mar.shape.negative", Level::kHardening,
-         "negative strides reach the vendor unchecked (its aclCreateTensor refuses only negative dims)"},
+         "no op_api check; aclCreateTensor is documented to refuse negative dims, not negative strides"},
         {"mar.shape.descriptor", Level::kDocumented,
          "aclCreateTensor documents these limits; a runtime that refuses the descriptor answers for the operator"},
         {"mar.shape.x1_contiguous", Level::kHardening,
