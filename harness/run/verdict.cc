@@ -18,7 +18,7 @@ std::string Quote(const std::string &text) {
     return "\"" + one + "\"";
 }
 
-std::string DescribeAnswer(const spec::Answer &a) {
+std::string DescribeAnswer(const spec::Answer &a, const ApiBinding &api) {
     std::string out;
     switch (a.outcome) {
         case spec::Outcome::kSuccess: out = "success"; break;
@@ -26,11 +26,13 @@ std::string DescribeAnswer(const spec::Answer &a) {
             out = std::to_string(a.status);
             for (int32_t code : a.also_accepted) out += "|" + std::to_string(code);
             if (a.inner_error_accepted) out += "|561xxx";
-            out += " from GetWorkspaceSize";
+            out += " from " + api.prepare_phase;
             break;
         }
         case spec::Outcome::kInnerError: out = "an inner error (561xxx)"; break;
-        case spec::Outcome::kRuntimeError: out = "a runtime error from the execute phase or sync"; break;
+        case spec::Outcome::kRuntimeError:
+            out = "a runtime error from the " + api.execute_phase + " phase or sync";
+            break;
         case spec::Outcome::kUndefined: out = "anything (undefined behaviour)"; break;
     }
     if (a.outcome == spec::Outcome::kSuccess && a.inner_error_accepted) out += " (or a 561xxx refusal)";
@@ -91,7 +93,8 @@ const spec::Answer *FirstAdmitting(const spec::Expectation &e, const RankReport 
 
 }  // namespace
 
-RankAdmission Admit(const spec::Expectation &strict, const spec::Expectation &vendor, const RankReport &rank) {
+RankAdmission Admit(const spec::Expectation &strict, const spec::Expectation &vendor, const RankReport &rank,
+                    const ApiBinding &api) {
     RankAdmission out;
     bool modified = false;
     if (FirstAdmitting(strict, rank, &out.compare, &modified) != nullptr) {
@@ -103,26 +106,30 @@ RankAdmission Admit(const spec::Expectation &strict, const spec::Expectation &ve
         out.admission = Admission::kVendorOnly;
         out.compare = false;  // only an undefined answer separates the profiles: nothing to compare
         out.why = "[" + (a->rule_id.empty() ? strict.rule_id : a->rule_id) + "] hardening rule not met: expected " +
-                  DescribeExpectation(strict) + ", got " + DescribeObserved(rank);
+                  DescribeExpectation(strict, api) + ", got " + DescribeObserved(rank, api);
         return out;
     }
-    out.why = modified ? "call failed (" + DescribeObserved(rank) + ") but an output was modified"
-                       : "expected " + DescribeExpectation(strict) + ", got " + DescribeObserved(rank);
+    out.why = modified ? "call failed (" + DescribeObserved(rank, api) + ") but an output was modified"
+                       : "expected " + DescribeExpectation(strict, api) + ", got " + DescribeObserved(rank, api);
     if (!rank.descriptor_refused.empty() && !modified) {
         out.why = "aclCreateTensor refused a descriptor the spec accepts: " + rank.descriptor_refused;
     }
     return out;
 }
 
-std::string DescribeExpectation(const spec::Expectation &e) {
+bool MemoryErrorOnlyWarns(const spec::Expectation &, const spec::Expectation &vendor) {
+    return vendor.outcome == spec::Outcome::kUndefined;
+}
+
+std::string DescribeExpectation(const spec::Expectation &e, const ApiBinding &api) {
     std::string out;
-    for (const spec::Answer *a : e.All()) out += (out.empty() ? "" : " or ") + DescribeAnswer(*a);
+    for (const spec::Answer *a : e.All()) out += (out.empty() ? "" : " or ") + DescribeAnswer(*a, api);
     return out;
 }
 
-std::string DescribeObserved(const RankReport &r) {
-    std::string out = "GetWorkspaceSize " + std::to_string(r.prepare_status);
-    if (r.execute_called) out += ", execute " + std::to_string(r.execute_status);
+std::string DescribeObserved(const RankReport &r, const ApiBinding &api) {
+    std::string out = api.prepare_phase + " " + std::to_string(r.prepare_status);
+    if (r.execute_called) out += ", " + api.execute_phase + " " + std::to_string(r.execute_status);
     if (r.sync_called) out += ", sync " + std::to_string(r.sync_status);
     if (!r.prepare_called) {
         out = "no call (" +

@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "harness/ops/binding.h"
 #include "harness/run/result.h"
 #include "spec/expectation.h"
 
@@ -31,14 +32,21 @@ struct RankAdmission {
 };
 
 // Judges the phase statuses (or the refused descriptor) of one rank, and the untouched outputs
-// a failed call owes, against both expectations. The harness setup must have succeeded.
-RankAdmission Admit(const spec::Expectation &strict, const spec::Expectation &vendor, const RankReport &rank);
+// a failed call owes, against both expectations. The harness setup must have succeeded. `api`
+// names the phases in messages.
+RankAdmission Admit(const spec::Expectation &strict, const spec::Expectation &vendor, const RankReport &rank,
+                    const ApiBinding &api);
+
+// Whether a memory-discipline violation (harness/run: outside a buffer, an input changed, ...)
+// is only a WARNING: the documents leave the call undefined (the vendor profile's answer for a
+// broken hardening rule, e.g. a view reaching past its storage, which the vendor writes as told).
+bool MemoryErrorOnlyWarns(const spec::Expectation &strict, const spec::Expectation &vendor);
 
 // "161002 from GetWorkspaceSize [mar.attr.stream_mode] or 161001 from GetWorkspaceSize
 // [mar.null.output]": every admitted answer, primary first.
-std::string DescribeExpectation(const spec::Expectation &e);
+std::string DescribeExpectation(const spec::Expectation &e, const ApiBinding &api);
 // "GetWorkspaceSize 0, execute 0, sync 507035 \"…\"", or "no call (aclCreateTensor refused …)".
-std::string DescribeObserved(const RankReport &rank);
+std::string DescribeObserved(const RankReport &rank, const ApiBinding &api);
 
 // After the per-rank verdicts: when no rank failed and some rank has a warning, the case is a
 // WARNING whose reason names the first hardening rule. True when it set the status.

@@ -18,6 +18,13 @@ enum class Fault : int {
     kLowPrecisionAccumulation = 1,  // the k-sum is rounded to the output dtype after every add
     kSkipReduceOpCheck = 2,         // reduceOp is not checked (accepts "max" and runs a sum)
     kDropBiasOnRank1 = 3,           // rank 1 silently ignores its bias
+    kGatherOutOfRankOrder = 4,      // AllGatherMatmul stacks the blocks of ranks 0 and 1 swapped
+    // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
+    kModifyInput = 20,              // the first input's first byte is changed during the call
+    kWritePastOutput = 21,          // one element is stored just past the output's storage
+    kWritePastWorkspace = 22,       // one byte is stored just past workspaceSize
+    kLateOutputWrite = 23,          // an output element changes ~1 ms after the stream drained
+    kRank1OneUlpOff = 24,           // rank 1's output elements are all one ulp off the others'
 };
 
 inline constexpr Fault kFault = static_cast<Fault>(MC2IMPL_FAULT);
