@@ -29,6 +29,17 @@ enum class Fault : int {
 
 inline constexpr Fault kFault = static_cast<Fault>(MC2IMPL_FAULT);
 
+// The vendor-faithful variant (tests/broken, a test artefact like the faults): the same library
+// with every check this suite demands beyond the documents left out, as the vendor's op_api
+// does (the hardening rules of spec/matmul_all_reduce/rules.cc): no null-reduceOp, contiguity,
+// layout, aliasing or storage check, no data-address check at GetWorkspaceSize, an unknown
+// group failing only at execution. The conformance gate must pass it with warnings only, and
+// `--strict` must fail it on exactly those rules.
+#ifndef MC2IMPL_VENDOR_FAITHFUL
+#define MC2IMPL_VENDOR_FAITHFUL 0
+#endif
+inline constexpr bool kVendorFaithful = MC2IMPL_VENDOR_FAITHFUL != 0;
+
 }  // namespace mc2::impl
 
 #endif  // MC2_IMPL_OPS_COMMON_FAULTS_H_
