@@ -28,8 +28,8 @@ constexpr int kRanks = 2;
         }                                                                                       \
     } while (0)
 
-// One rank's inputs (the document's values, x as float16 would be as good: int8 keeps the
-// expected bytes readable).
+// One rank's inputs and the output the document gives for it. x is int8 (one of the seven
+// dtypes) so that the printed bytes read as the document's numbers.
 struct RankData {
     std::vector<int64_t> xShape;
     std::vector<int8_t> x;
@@ -97,7 +97,9 @@ int RunRank(Rank &rank) {
     uint64_t workspaceSize = 0;
     CHECK(op->Setup(pack, workspaceSize, rank.context));
     uint8_t *workspace = nullptr;
-    if (workspaceSize > 0) CHECK(aclrtMalloc(reinterpret_cast<void **>(&workspace), workspaceSize, ACL_MEM_MALLOC_HUGE_FIRST));
+    if (workspaceSize > 0) {
+        CHECK(aclrtMalloc(reinterpret_cast<void **>(&workspace), workspaceSize, ACL_MEM_MALLOC_HUGE_FIRST));
+    }
     CHECK(op->Execute(pack, workspace, workspaceSize, rank.context));
     CHECK(aclrtSynchronizeStream(rank.stream));
 
