@@ -256,7 +256,8 @@ Status UpdateOperationParam(Operation *operation, const infer::AllToAllVV2Param 
     try {
         auto *op = dynamic_cast<AllToAllVV2Operation *>(mc2::impl::atbfw::LiveOperation(operation));
         if (op == nullptr) {
-            return mc2::impl::atbfw::Fail(ERROR_INVALID_PARAM, kWhere, "operation %p is not a live AllToAllVV2Operation",
+            return mc2::impl::atbfw::Fail(ERROR_INVALID_PARAM, kWhere,
+                                          "operation %p is not a live AllToAllVV2Operation",
                                           static_cast<void *>(operation));
         }
         std::string why;

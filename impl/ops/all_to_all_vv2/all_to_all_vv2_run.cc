@@ -132,8 +132,8 @@ atb::Status AllToAllVV2Operation::Launch(const atb::VariantPack &pack, uint8_t *
                            param_.rankSize);
     }
     if (Overlap(x.deviceData, atbfw::Bytes(x.desc), out.deviceData, atbfw::Bytes(out.desc))) {
-        return atbfw::Fail(atb::ERROR_INVALID_PARAM, where.c_str(), "output [%p, +%llu bytes) overlaps x [%p, +%llu bytes)",
-                           out.deviceData, static_cast<unsigned long long>(atbfw::Bytes(out.desc)), x.deviceData,
+        return atbfw::Fail(atb::ERROR_INVALID_PARAM, where.c_str(),
+                           "output [%p, +%llu bytes) overlaps x [%p, +%llu bytes)", out.deviceData, static_cast<unsigned long long>(atbfw::Bytes(out.desc)), x.deviceData,
                            static_cast<unsigned long long>(atbfw::Bytes(x.desc)));
     }
     // The int64 host arrays are passed as HCCL's uint64 arrays: every entry is >= 0 (checked),
