@@ -135,7 +135,9 @@ struct SetupFixture : ::testing::Test {
         const atb::Status st = op->Setup(p, ws, world->atbContexts[0]);
         const std::string e = TakeErrors();
         if (errors != nullptr) *errors = e;
-        if (st != atb::NO_ERROR) EXPECT_FALSE(e.empty()) << "a failure without a message";
+        if (st != atb::NO_ERROR) {
+            EXPECT_FALSE(e.empty()) << "a failure without a message";
+        }
         return st;
     }
     std::unique_ptr<World> world;
