@@ -231,6 +231,7 @@ std::string ValueToString(const Value &value) {
             if (t.offset != 0) s += "o(" + std::to_string(t.offset) + ")";
             if (t.format != ACL_FORMAT_ND) s += "f(" + FormatName(t.format) + ")";
             if (!t.storage_shape.empty()) s += "st(" + Dims(t.storage_shape) + ")";
+            if (!t.values.empty()) s += "v(" + Dims(t.values) + ")";
             return s;
         }
     };
@@ -336,6 +337,16 @@ std::optional<std::vector<int64_t>> ParseDimList(Cursor &c, char close) {
     }
 }
 
+// Dtypes whose contents `v(...)` may give: the two's-complement and unsigned integers (values are
+// stored as their low bits; the harness writes them exactly, never through a double).
+bool IsIntegerDtype(aclDataType d) {
+    switch (d) {
+        case ACL_INT8: case ACL_INT16: case ACL_INT32: case ACL_INT64:
+        case ACL_UINT8: case ACL_UINT16: case ACL_UINT32: case ACL_UINT64: return true;
+        default: return false;
+    }
+}
+
 std::optional<TensorSpec> ParseTensor(std::string_view text, std::string &error) {
     Cursor c(text);
     auto dt = c.TakeWhile(IsIdent);
@@ -371,6 +382,14 @@ std::optional<TensorSpec> ParseTensor(std::string_view text, std::string &error)
             auto d = ParseDimList(c, ')');
             if (!d || d->size() != 1) return error = "bad offset in '" + std::string(text) + "'", std::nullopt;
             t.offset = (*d)[0];
+        } else if (c.EatWord("v(")) {
+            auto d = ParseDimList(c, ')');
+            if (!d || d->empty()) return error = "bad values in '" + std::string(text) + "'", std::nullopt;
+            if (!IsIntegerDtype(t.dtype)) {
+                return error = "explicit values v(...) are for integer dtypes only, in '" + std::string(text) + "'",
+                       std::nullopt;
+            }
+            t.values = *d;
         } else if (c.EatWord("f(")) {
             auto name = c.TakeWhile(IsIdent);
             auto fmt = ParseFormat(name);
@@ -380,6 +399,11 @@ std::optional<TensorSpec> ParseTensor(std::string_view text, std::string &error)
             error = "unexpected '" + std::string(c.Rest()) + "' in tensor '" + std::string(text) + "'";
             return std::nullopt;
         }
+    }
+    if (!t.values.empty() && static_cast<int64_t>(t.values.size()) != t.NumElements()) {
+        error = "v(...) gives " + std::to_string(t.values.size()) + " values for " + std::to_string(t.NumElements()) +
+                " elements in '" + std::string(text) + "'";
+        return std::nullopt;
     }
     return t;
 }
@@ -443,6 +467,11 @@ std::optional<Value> ParseValue(const ParamDecl &decl, std::string_view text, st
             auto s = ParseQuoted(text, error);
             if (!s) return std::nullopt;
             return Value{*s};
+        }
+        case ParamKind::kComm: {
+            if (text == "null") return Value{Null{}};
+            if (text == "comm") return Value{CommName{}};
+            return error = "'" + decl.name + "' takes comm (the rank's communicator) or null", std::nullopt;
         }
     }
     return std::nullopt;

@@ -12,7 +12,9 @@
 //
 // Tensor values: `-` (nullptr) or `dtype[d0,d1,…]` followed by optional `s(strides)` (elements;
 // omitted = contiguous), `o(offset)` (elements), `f(format)` (omitted = nd) and `st(storage
-// shape)` (omitted = derived, see StorageShape()). String values: `"text"` (C escapes \" \\ \xHH),
+// shape)` (omitted = derived, see StorageShape()) and `v(values)` (explicit contents of an integer
+// tensor, row-major over the view: counts and displacements that an operator reads from host
+// memory; omitted = filled from the seed). String values: `"text"` (C escapes \" \\ \xHH),
 // `null` (nullptr), or `comm` (the communicator's own name, as HcclGetCommName returns it).
 #ifndef MC2_HARNESS_CASE_H_
 #define MC2_HARNESS_CASE_H_
@@ -45,6 +47,7 @@ struct TensorSpec {
     int64_t offset = 0;                  // elements into storage
     aclFormat format = ACL_FORMAT_ND;
     std::vector<int64_t> storage_shape;  // empty = derived
+    std::vector<int64_t> values;         // explicit contents (integer dtypes); empty = seeded fill
 
     bool operator==(const TensorSpec &) const = default;
 
@@ -67,7 +70,8 @@ struct CommName {
 };
 using Value = std::variant<Null, TensorSpec, int64_t, double, std::string, CommName>;
 
-enum class ParamKind { kTensor, kInt, kDouble, kString };
+// kComm: a communicator handle (HcclComm) — `comm` passes the rank's communicator, `null` nullptr.
+enum class ParamKind { kTensor, kInt, kDouble, kString, kComm };
 struct ParamDecl {
     std::string name;
     ParamKind kind;
@@ -109,7 +113,7 @@ struct CaseParse {
     std::optional<Case> value;
     std::string error;  // one line, when !value
 };
-// Parses a descriptor; the operator must have a registered signature (harness/ops).
+// Parses a descriptor; the operator must have a registered binding (harness/ops/registry.h).
 CaseParse ParseCase(std::string_view text);
 
 std::string ValueToString(const Value &value);

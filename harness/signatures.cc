@@ -1,72 +1,68 @@
-// harness/signatures.cc — the signature table (see signatures.h).
+// harness/signatures.cc — the signature registry (signatures.h).
 #include "harness/signatures.h"
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
 
 namespace mc2::harness {
 namespace {
 
-constexpr ParamKind T = ParamKind::kTensor;
-constexpr ParamKind I = ParamKind::kInt;
-constexpr ParamKind D = ParamKind::kDouble;
-constexpr ParamKind S = ParamKind::kString;
+std::vector<OpSignature> &Table() {
+    static std::vector<OpSignature> table;
+    return table;
+}
 
-std::vector<OpSignature> Build() {
-    return {
-        {"matmul_all_reduce", "aclnnMatmulAllReduce",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"group", S}, {"reduce_op", S}, {"comm_turn", I}, {"stream_mode", I},
-          {"output", T}}},
-        {"matmul_all_reduce_v2", "aclnnMatmulAllReduceV2",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"x3", T}, {"group", S}, {"reduce_op", S}, {"comm_turn", I},
-          {"stream_mode", I}, {"output", T}}},
-        {"weight_quant_matmul_all_reduce", "aclnnWeightQuantMatmulAllReduce",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"antiquant_scale", T}, {"antiquant_offset", T}, {"x3", T},
-          {"group", S}, {"reduce_op", S}, {"comm_turn", I}, {"stream_mode", I}, {"antiquant_group_size", I},
-          {"output", T}}},
-        {"quant_matmul_all_reduce", "aclnnQuantMatmulAllReduce",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"x3", T}, {"dequant_scale", T}, {"group", S}, {"reduce_op", S},
-          {"comm_turn", I}, {"stream_mode", I}, {"output", T}}},
-        {"quant_matmul_all_reduce_v2", "aclnnQuantMatmulAllReduceV2",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"x3", T}, {"dequant_scale", T}, {"pertoken_scale", T},
-          {"group", S}, {"reduce_op", S}, {"comm_turn", I}, {"stream_mode", I}, {"output", T}}},
-        {"quant_matmul_all_reduce_v3", "aclnnQuantMatmulAllReduceV3",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"x3", T}, {"dequant_scale", T}, {"pertoken_scale", T},
-          {"comm_quant_scale_1", T}, {"comm_quant_scale_2", T}, {"group", S}, {"reduce_op", S},
-          {"comm_turn", I}, {"stream_mode", I}, {"output", T}}},
-        {"quant_matmul_all_reduce_v4", "aclnnQuantMatmulAllReduceV4",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"x3", T}, {"x1_scale", T}, {"x2_scale", T},
-          {"comm_quant_scale_1", T}, {"comm_quant_scale_2", T}, {"group", S}, {"reduce_op", S},
-          {"comm_turn", I}, {"stream_mode", I}, {"group_size", I}, {"comm_quant_mode", I}, {"output", T}}},
-        {"all_gather_matmul", "aclnnAllGatherMatmul",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"group", S}, {"gather_index", I}, {"comm_turn", I},
-          {"stream_mode", I}, {"output", T}, {"gather_out", T}}},
-        {"matmul_all_reduce_add_rms_norm", "aclnnMatmulAllReduceAddRmsNorm",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"residual", T}, {"gamma", T}, {"epsilon", D}, {"group", S},
-          {"reduce_op", S}, {"comm_turn", I}, {"stream_mode", I}, {"y", T}, {"norm_out", T}}},
-        {"quant_matmul_all_reduce_add_rms_norm", "aclnnQuantMatmulAllReduceAddRmsNorm",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"dequant_scale", T}, {"residual", T}, {"gamma", T},
-          {"epsilon", D}, {"group", S}, {"reduce_op", S}, {"comm_turn", I}, {"stream_mode", I}, {"y", T},
-          {"norm_out", T}}},
-        {"weight_quant_matmul_all_reduce_add_rms_norm", "aclnnWeightQuantMatmulAllReduceAddRmsNorm",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"antiquant_scale", T}, {"antiquant_offset", T}, {"residual", T},
-          {"gamma", T}, {"epsilon", D}, {"group", S}, {"reduce_op", S}, {"comm_turn", I}, {"stream_mode", I},
-          {"antiquant_group_size", I}, {"y", T}, {"norm_out", T}}},
-        {"inplace_matmul_all_reduce_add_rms_norm", "aclnnInplaceMatmulAllReduceAddRmsNorm",
-         {{"x1", T}, {"x2", T}, {"bias", T}, {"residual", T}, {"gamma", T}, {"epsilon", D}, {"group", S},
-          {"reduce_op", S}, {"comm_turn", I}, {"stream_mode", I}, {"norm_out", T}}},
-    };
+struct Pending {
+    std::recursive_mutex mu;
+    std::vector<void (*)()> runs;
+    size_t done = 0;
+    bool running = false;
+};
+
+Pending &Registrations() {
+    static Pending p;
+    return p;
 }
 
 }  // namespace
 
+void AddRegistration(void (*run)()) {
+    Pending &p = Registrations();
+    std::lock_guard<std::recursive_mutex> lock(p.mu);
+    if (std::find(p.runs.begin(), p.runs.end(), run) == p.runs.end()) p.runs.push_back(run);
+}
+
+void RunRegistrations() {
+    Pending &p = Registrations();
+    std::lock_guard<std::recursive_mutex> lock(p.mu);
+    if (p.running) return;  // a registration function looking something up: it sees what exists
+    p.running = true;
+    while (p.done < p.runs.size()) p.runs[p.done++]();
+    p.running = false;
+}
+
+void RegisterSignature(OpSignature signature) {
+    std::vector<OpSignature> &t = Table();
+    auto it = std::lower_bound(t.begin(), t.end(), signature.op,
+                               [](const OpSignature &s, const std::string &op) { return s.op < op; });
+    if (it != t.end() && it->op == signature.op) {
+        *it = std::move(signature);
+    } else {
+        t.insert(it, std::move(signature));
+    }
+}
+
 const std::vector<OpSignature> &AllSignatures() {
-    static const std::vector<OpSignature> table = Build();
-    return table;
+    RunRegistrations();
+    return Table();
 }
 
 const OpSignature *FindSignature(std::string_view op) {
-    for (const auto &sig : AllSignatures()) {
-        if (sig.op == op) return &sig;
-    }
-    return nullptr;
+    RunRegistrations();
+    const std::vector<OpSignature> &t = Table();
+    auto it = std::lower_bound(t.begin(), t.end(), op, [](const OpSignature &s, std::string_view o) { return s.op < o; });
+    return it != t.end() && it->op == op ? &*it : nullptr;
 }
 
 const ParamDecl *OpSignature::Find(std::string_view name) const {

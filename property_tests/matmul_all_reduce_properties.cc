@@ -4,15 +4,12 @@
 // so a failing case shrinks field by field (world, dtype, shapes, layout, data) to a minimal one,
 // whose `mc2conf run '<descriptor>'` line is in the failure message (RC_LOG of the minimal case).
 //
-//   ValidCasesPassTheOracle          generated valid cases succeed on every rank, inside the
-//                                    oracle's acceptance intervals
-//   ViolatedRuleGivesItsCode         a valid case with one rule's violate() gets that rule's
-//                                    code on the affected ranks, outputs untouched
-//   EachRule/GivesItsCode            the same, once per (operator, failing rule)
+// The generic properties every registered operator gets (valid cases, every rule's code, schedules,
+// replicated outputs) are in generic_properties.cc; this file holds MatmulAllReduce's metamorphic
+// relations:
 //   CommTurnWithinContract           comm_turn 0 and comm_turn > 0 agree as the contract allows
 //   WorldEqualsOneRankConcatenatedK  W ranks = one rank with k concatenated, as the contract allows
 //   TransposedX2EqualsContiguous     the same x2 values through strides (1, k) or contiguous
-//   ExactDataIgnoreTheSchedule       exact-by-construction data: bit-identical under any schedule
 //
 // The numerics contract (oracle/contract.md) lets an implementation accumulate in fp32 in any
 // order, round the per-rank partial to T or not, and all-reduce in T or wider in any order. Two
@@ -64,7 +61,7 @@ std::vector<RankInputs> AllInputs(const Case &c) {
 }
 
 oracle::Bounds BoundsOf(const Case &c, const std::vector<RankInputs> &in) {
-    return harness::FindBinding(c.op)->bounds(c, in, "output", oracle::DefaultContract());
+    return harness::FindBinding(c.op)->bounds(c, in, "output", 0, oracle::DefaultContract());
 }
 
 // A valid case for a metamorphic relation; half the draws switch to exact-by-construction data
@@ -75,45 +72,11 @@ Case DrawValidMaybeExact(spec::Choices &ch) {
     return c;
 }
 
-std::string DtypeOf(const Case &c) {
-    const harness::TensorSpec *x1 = c.Tensor(0, "x1");
-    return x1 ? harness::DtypeName(x1->dtype) : "-";
-}
-
-// Fails the property with the runner's report line (which ends in `mc2conf run '…'`).
-void RequireConforming(const CaseResult &r, const char *what) {
-    if (harness::IsFailure(r.status)) RC_FAIL(std::string(what) + ": " + r.Line());
-}
-
-// Every rank completed the call. The runner has judged the run; a permitted refusal (a 561xxx
-// for commTurn > 0, which the documents call unsupported) also conforms but leaves nothing to
-// compare, so the relations then pass vacuously and say so in their tags.
-bool AllRanksSucceeded(const CaseResult &r) {
-    return !r.ranks.empty() && std::all_of(r.ranks.begin(), r.ranks.end(), [](const harness::RankReport &k) {
-        return k.prepare_status == 0 && k.execute_called && k.execute_status == 0 && k.sync_status == 0;
-    });
-}
-
 std::string Element(const char *name, int64_t e, double a, double b) {
     std::ostringstream ss;
     ss.precision(17);
     ss << name << " element " << e << ": " << a << " vs " << b;
     return ss.str();
-}
-
-// Bitwise equality of rank outputs of two runs of cases with the same output geometry.
-void RequireSameBits(const Case &a, const CaseResult &ra, const Case &b, const CaseResult &rb, const char *what) {
-    for (int rank = 0; rank < a.world; ++rank) {
-        const std::vector<uint64_t> x = OutputCodes(a, ra, rank, "output");
-        const std::vector<uint64_t> y = OutputCodes(b, rb, rank, "output");
-        RC_ASSERT(x.size() == y.size());
-        for (size_t e = 0; e < x.size(); ++e) {
-            if (x[e] != y[e]) {
-                RC_FAIL(std::string(what) + ": rank " + std::to_string(rank) + " element " + std::to_string(e) +
-                        " codes " + std::to_string(x[e]) + " vs " + std::to_string(y[e]));
-            }
-        }
-    }
 }
 
 // Two results of the same inputs (hence the same intervals): both inside [lo, hi], so they
@@ -223,122 +186,6 @@ Folded ConcatK(const Case &c, const std::vector<RankInputs> &in) {
     f.inputs["x2"] = std::move(x2);
     return f;
 }
-
-// ---- 1. valid cases ---------------------------------------------------------------------------
-
-MC2_PROPERTY(MatmulAllReduceProperty, ValidCasesPassTheOracle, 300) {
-    spec::RcChoices ch;
-    const Case c = DrawValid(ch);
-    RC_LOG() << Repro(c) << "\n";
-    RC_TAG(c.op, "world=" + std::to_string(c.world), DtypeOf(c));
-    const CaseResult r = RunKeep(c);
-    RequireConforming(r, "valid case");
-    RC_ASSERT(spec::ExpectSuccessEverywhere(c));
-}
-
-// ---- 2. each rule violated --------------------------------------------------------------------
-
-// Runs an invalid case made by `rule_id`'s violate() and requires what the spec expects of it.
-// The runner judges every rank against spec::Expect: the exact documented code (or a
-// version-drift alternative the rule lists) from the phase the rule's layer answers in, and on
-// any failure every output byte-identical to its poison. The explicit checks below restate the
-// two halves of the requirement on the affected ranks.
-void RequireRuleOutcome(const Case &c, const std::string &rule_id) {
-    RC_LOG() << "rule " << rule_id << ": " << Repro(c) << "\n";
-    const CaseResult r = RunKeep(c);
-    RequireConforming(r, "invalid case");
-    RC_ASSERT(r.ranks.size() == static_cast<size_t>(c.world));
-    bool named = false;
-    for (int rank = 0; rank < c.world; ++rank) {
-        const spec::Expectation e = spec::Expect(c, rank);
-        const harness::RankReport &rep = r.ranks[static_cast<size_t>(rank)];
-        named = named || e.rule_id == rule_id;
-        // A descriptor the implementation's aclCreateTensor refused never reaches the operator;
-        // the runner judges it (conforming exactly when the spec expects this rank to fail), and
-        // RequireConforming above already required that.
-        if (e.outcome == spec::Outcome::kStatus && rep.descriptor_refused.empty()) {
-            const bool admitted = rep.prepare_status == e.status ||
-                                  std::find(e.also_accepted.begin(), e.also_accepted.end(), rep.prepare_status) !=
-                                      e.also_accepted.end();
-            if (!admitted) {
-                RC_FAIL("rank " + std::to_string(rank) + ": GetWorkspaceSize " + std::to_string(rep.prepare_status) +
-                        ", expected " + std::to_string(e.status) + " for " + e.rule_id);
-            }
-        }
-        const bool succeeded = rep.prepare_status == 0 && rep.execute_status == 0 && rep.sync_status == 0;
-        if (!succeeded && !rep.outputs_untouched) RC_FAIL("rank " + std::to_string(rank) + ": refused but wrote its output");
-    }
-    // violate() breaks exactly its rule, so the rule is the first failing one on some rank.
-    if (!named) RC_FAIL("no rank's expectation names " + rule_id);
-}
-
-MC2_PROPERTY(MatmulAllReduceProperty, ViolatedRuleGivesItsCode, 300) {
-    spec::RcChoices ch;
-    const spec::InvalidCase bad = spec::GenerateInvalid(ch.Pick(Ops()), ProfilePlatform(), ch, PropertyLimits());
-    RC_TAG(bad.rule_id);
-    RequireRuleOutcome(bad.value, bad.rule_id);
-}
-
-// Found by these properties and reported (the properties are correct; the implementation is not):
-//   mar.shape.storage   a storage shape smaller than the view's reach (x1=float16[1,1]st(0)) is
-//                       accepted; the spec requires 161002 (impl never compares storageShape
-//                       with the span the view addresses).
-//   mar.xrank.mismatch  ranks that disagree only on the output dtype (bf16 vs float16, same byte
-//                       count) all succeed; the spec requires a runtime error on every rank.
-//
-// GenerateInvalid picks the rule too, and small sizes favour the first rules of the catalogue;
-// so that every rule is violated at least once per run (the quick gate's promise), each
-// (operator, failing rule) pair is also a property of its own.
-struct RuleParam {
-    std::string op;
-    std::string rule_id;
-};
-// gtest prints the parameter of a failing test with this (not as raw bytes).
-void PrintTo(const RuleParam &p, std::ostream *os) { *os << p.op << " " << p.rule_id; }
-
-std::vector<RuleParam> FailingRules() {
-    std::vector<RuleParam> out;
-    for (const std::string &op : Ops()) {
-        for (const spec::Rule *rule : spec::RulesFor(op, ProfilePlatform())) {
-            if (!rule->IsNote()) out.push_back({op, rule->id});
-        }
-    }
-    return out;
-}
-
-class EachRule : public ::testing::TestWithParam<RuleParam> {};
-
-TEST_P(EachRule, GivesItsCode) {
-    const RuleParam param = GetParam();
-    const spec::Rule *found = spec::FindRule(param.rule_id);
-    ASSERT_NE(found, nullptr);
-    // A cross-rank failure leaves the healthy ranks waiting for their peer until the collective
-    // times out (HCCL_EXEC_TIMEOUT; the quick gate sets 2 s): few iterations, capped in the full gate.
-    const bool cross_rank = found->scope == spec::Scope::kCrossRank;
-    CheckProperty(cross_rank ? 6 : 10, [param] {
-        spec::RcChoices ch;
-        const spec::Rule *rule = spec::FindRule(param.rule_id);
-        RC_ASSERT(rule != nullptr);
-        Case valid = spec::GenerateValid(param.op, ProfilePlatform(), ch, PropertyLimits());
-        auto bad = rule->Violate(valid, ch);
-        if (!bad && valid.world == 1) {
-            // Cross-rank rules need peers; small sizes draw world 1.
-            spec::ResizeWorld(valid, 2);
-            bad = rule->Violate(valid, ch);
-        }
-        RC_PRE(bad.has_value());
-        RequireRuleOutcome(*bad, param.rule_id);
-    }, cross_rank ? 20 : 1 << 30);
-}
-
-INSTANTIATE_TEST_SUITE_P(MatmulAllReduce, EachRule, ::testing::ValuesIn(FailingRules()),
-                         [](const ::testing::TestParamInfo<RuleParam> &param_info) {
-                             std::string name = param_info.param.op + "_" + param_info.param.rule_id;
-                             for (char &ch : name) {
-                                 if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                             }
-                             return name;
-                         });
 
 // ---- 3. metamorphic relations -------------------------------------------------------------------
 
@@ -469,32 +316,6 @@ MC2_PROPERTY(MatmulAllReduceProperty, TransposedX2EqualsContiguous, 150) {
     for (int rank = 0; rank < plain.world; ++rank) {
         RequireWithinOneInterval(bounds, DecodedOutput(plain, rp, rank, "output"), DecodedOutput(trans, rt, rank, "output"),
                                  "transposed vs contiguous x2");
-    }
-}
-
-// With exact data every conforming result is E, whatever order the ranks enter, straggle or
-// reduce in: bit-identical across schedules, and the same on every rank.
-MC2_PROPERTY(MatmulAllReduceProperty, ExactDataIgnoreTheSchedule, 100) {
-    spec::RcChoices ch;
-    Case base = DrawValid(ch);
-    base.dist = Dist::kExact;
-    base.schedule = 0;
-    Case other = base;
-    other.schedule = static_cast<uint64_t>(ch.Int(1, 1 << 30));
-    RC_LOG() << Repro(base) << "\n" << Repro(other) << "\n";
-    RC_TAG("world=" + std::to_string(base.world));
-    const CaseResult r0 = RunKeep(base);
-    const CaseResult r1 = RunKeep(other);
-    RequireConforming(r0, "no schedule");
-    RequireConforming(r1, "schedule");
-    if (!AllRanksSucceeded(r0) || !AllRanksSucceeded(r1)) {
-        RC_TAG("refused (commTurn > 0)");
-        return;
-    }
-    RequireSameBits(base, r0, other, r1, "schedule");
-    const std::vector<uint64_t> first = OutputCodes(base, r0, 0, "output");
-    for (int rank = 1; rank < base.world; ++rank) {
-        if (OutputCodes(base, r0, rank, "output") != first) RC_FAIL("rank " + std::to_string(rank) + " differs from rank 0");
     }
 }
 

@@ -8,8 +8,11 @@
 #include <sstream>
 #include <string_view>
 
+#include "harness/dtype_names.h"
+#include "spec/generate.h"
 #include "harness/fill/fill.h"
 #include "harness/fill/storage.h"
+#include "harness/ops/registry.h"
 #include "harness/run/run_case.h"
 #include "harness/signatures.h"
 
@@ -136,9 +139,7 @@ harness::RankInputs InputsOf(const harness::Case &c, int rank) {
         if (p.kind != harness::ParamKind::kTensor) continue;
         const harness::TensorSpec *t = c.Tensor(rank, p.name);
         if (t == nullptr) continue;
-        bool output = false;
-        for (const std::string &o : b->outputs) output = output || o == p.name;
-        if (output) continue;
+        if (b->IsOutput(p.name)) continue;
         const std::vector<double> v =
             harness::FillValues(*t, b->role(p.name), b->contraction(c, rank), c.dist, c.seed, rank, p.name);
         in[p.name] = harness::DecodeStorage(*t, harness::EncodeStorage(*t, v));
@@ -153,12 +154,6 @@ DirectResult RunOneRank(const harness::Case &c, const std::map<std::string, std:
     const harness::OpSignature *sig = harness::FindSignature(c.op);
     if (abi == nullptr || b == nullptr || sig == nullptr || c.world != 1 || b->outputs.empty()) {
         res.error = "harness: RunOneRank needs a loaded implementation and a bound world-1 case";
-        return res;
-    }
-    void *prepare = abi->Find(std::string(b->api) + "GetWorkspaceSize");
-    void *execute = abi->Find(b->api);
-    if (prepare == nullptr || execute == nullptr) {
-        res.error = abi->MissingSymbolMessage(prepare == nullptr ? std::string(b->api) + "GetWorkspaceSize" : b->api);
         return res;
     }
     const harness::RuntimeFns &rt = abi->rt();
@@ -191,7 +186,9 @@ DirectResult RunOneRank(const harness::Case &c, const std::map<std::string, std:
     char name[MAX_GROUP_NAME + 1] = {};
     ready = ready && rt.HcclGetCommName(comm, name) == HCCL_SUCCESS;
     args.comm_name = name;
-    const std::string &out_name = b->outputs.front();
+    args.comm = comm;
+    args.stream = stream;
+    const std::string &out_name = b->outputs.front().name;
     for (const harness::ParamDecl &p : sig->params) {
         if (!ready) break;
         if (p.kind != harness::ParamKind::kTensor) continue;
@@ -216,22 +213,34 @@ DirectResult RunOneRank(const harness::Case &c, const std::map<std::string, std:
                     rt.aclrtMemcpy(h.device, h.bytes.size(), h.bytes.data(), h.bytes.size(),
                                    ACL_MEMCPY_HOST_TO_DEVICE) == ACL_SUCCESS;
         }
-        const std::vector<int64_t> strides = h.spec.Strides();
-        const std::vector<int64_t> storage = h.spec.StorageShape();
-        h.tensor = rt.aclCreateTensor(h.spec.shape.data(), h.spec.shape.size(), h.spec.dtype, strides.data(),
-                                      h.spec.offset, h.spec.format, storage.data(), storage.size(), h.device);
-        args.tensors[h.name] = h.tensor;
+        if (b->api.acl_tensors) {
+            const std::vector<int64_t> strides = h.spec.Strides();
+            const std::vector<int64_t> storage = h.spec.StorageShape();
+            h.tensor = rt.aclCreateTensor(h.spec.shape.data(), h.spec.shape.size(), h.spec.dtype, strides.data(),
+                                          h.spec.offset, h.spec.format, storage.data(), storage.size(), h.device);
+        }
         held.push_back(std::move(h));
+    }
+    // Bound after every allocation: the held tensors no longer move.
+    for (const Held &h : held) {
+        harness::BoundTensor &bound = args.tensors[h.name];
+        bound.spec = &h.spec;
+        bound.device = h.device;
+        bound.host = &h.bytes;
+        bound.acl = h.tensor;
+    }
+    std::unique_ptr<harness::OpCall> call;
+    if (ready) {
+        call = b->api.bind(*abi, args, &res.error);
+        ready = call != nullptr;
     }
     if (ready) {
         uint64_t workspace_size = 0;
-        aclOpExecutor *executor = nullptr;
-        res.prepare_status = b->prepare(prepare, args, &workspace_size, &executor);
+        res.prepare_status = call->Prepare(&workspace_size);
         if (res.prepare_status == 0) {
             void *workspace = nullptr;
             if (workspace_size == 0 || rt.aclrtMalloc(&workspace, workspace_size, ACL_MEM_MALLOC_HUGE_FIRST) == 0) {
-                using ExecuteFn = aclnnStatus (*)(void *, uint64_t, aclOpExecutor *, aclrtStream);
-                res.execute_status = reinterpret_cast<ExecuteFn>(execute)(workspace, workspace_size, executor, stream);
+                res.execute_status = call->Execute(workspace, workspace_size, stream);
                 res.sync_status = rt.aclrtSynchronizeStreamWithTimeout(stream, 20000);
                 res.ok = res.execute_status == 0 && res.sync_status == 0;
             } else {
@@ -246,6 +255,7 @@ DirectResult RunOneRank(const harness::Case &c, const std::map<std::string, std:
     } else if (res.error.empty()) {
         res.error = "harness: setting up the one-rank call failed";
     }
+    call.reset();
     for (Held &h : held) {
         if (res.ok && h.name == out_name) {
             std::vector<uint8_t> back(h.bytes.size());
@@ -267,6 +277,57 @@ DirectResult RunOneRank(const harness::Case &c, const std::map<std::string, std:
     (void)rt.aclrtResetDevice(0);
     (void)rt.aclGetRecentErrMsg();
     return res;
+}
+
+void RequireConforming(const harness::CaseResult &r, const char *what) {
+    if (harness::IsFailure(r.status)) RC_FAIL(std::string(what) + ": " + r.Line());
+}
+
+bool AllRanksSucceeded(const harness::CaseResult &r) {
+    return !r.ranks.empty() && std::all_of(r.ranks.begin(), r.ranks.end(), [](const harness::RankReport &k) {
+        return k.prepare_status == 0 && k.execute_called && k.execute_status == 0 && k.sync_status == 0;
+    });
+}
+
+void RequireSameBits(const harness::Case &a, const harness::CaseResult &ra, const harness::Case &b,
+                     const harness::CaseResult &rb, const char *what) {
+    const harness::OpBinding *binding = harness::FindBinding(a.op);
+    RC_ASSERT(binding != nullptr);
+    for (const harness::OutputDecl &out : binding->outputs) {
+        for (int rank = 0; rank < a.world; ++rank) {
+            const std::vector<uint64_t> x = OutputCodes(a, ra, rank, out.name);
+            const std::vector<uint64_t> y = OutputCodes(b, rb, rank, out.name);
+            RC_ASSERT(x.size() == y.size());
+            for (size_t e = 0; e < x.size(); ++e) {
+                if (x[e] != y[e]) {
+                    RC_FAIL(std::string(what) + ": rank " + std::to_string(rank) + " " + out.name + " element " +
+                            std::to_string(e) + " codes " + std::to_string(x[e]) + " vs " + std::to_string(y[e]));
+                }
+            }
+        }
+    }
+}
+
+std::string DtypeOf(const harness::Case &c) {
+    const harness::OpSignature *sig = harness::FindSignature(c.op);
+    if (sig == nullptr) return "-";
+    for (const harness::ParamDecl &p : sig->params) {
+        if (p.kind != harness::ParamKind::kTensor) continue;
+        const harness::TensorSpec *t = c.Tensor(0, p.name);
+        return t != nullptr ? harness::DtypeName(t->dtype) : "-";
+    }
+    return "-";
+}
+
+const std::vector<std::string> &RegisteredOps() {
+    static const std::vector<std::string> ops = [] {
+        std::vector<std::string> out;
+        for (const std::string &op : spec::GeneratableOps()) {
+            if (harness::FindBinding(op) != nullptr) out.push_back(op);
+        }
+        return out;
+    }();
+    return ops;
 }
 
 }  // namespace mc2::properties

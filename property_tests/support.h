@@ -19,7 +19,7 @@
 
 #include "harness/abi/abi_table.h"
 #include "harness/case.h"
-#include "harness/ops/binding.h"
+#include "harness/ops/registry.h"
 #include "harness/run/result.h"
 #include "oracle/reference.h"
 #include "spec/generate.h"
@@ -78,6 +78,23 @@ std::vector<uint64_t> OutputCodes(const harness::Case &c, const harness::CaseRes
 // The decoded inputs the runner feeds rank `rank` of `c` (the same fill, encoded and decoded,
 // so the values are exactly what the implementation received).
 harness::RankInputs InputsOf(const harness::Case &c, int rank);
+
+// ---- judgements every property file uses ----------------------------------------------------
+
+// Fails the property with the runner's report line (which ends in `mc2conf run '…'`).
+void RequireConforming(const harness::CaseResult &r, const char *what);
+// Every rank completed the call. The runner has judged the run; a permitted refusal (a 561xxx
+// for commTurn > 0, which the documents call unsupported) also conforms but leaves nothing to
+// compare, so relations then pass vacuously and say so in their tags.
+bool AllRanksSucceeded(const harness::CaseResult &r);
+// Bitwise equality, rank by rank, of every output of the binding between two runs of cases with
+// the same output geometry.
+void RequireSameBits(const harness::Case &a, const harness::CaseResult &ra, const harness::Case &b,
+                     const harness::CaseResult &rb, const char *what);
+// The dtype of the case's first tensor parameter (for tags).
+std::string DtypeOf(const harness::Case &c);
+// The operators the generic properties cover: every registered binding with a spec family.
+const std::vector<std::string> &RegisteredOps();
 
 // One call of a world-1 case with explicit logical input values (name -> row-major values over
 // the view shape); the data seed and distribution of `c` are ignored.

@@ -1,7 +1,8 @@
 // spec/catalogue.h — the registry of operator families: each family (spec/<op>/) contributes its
 // rule table (in check order) and its generators; the evaluation engine (expectation.cc) and the
-// generic generators (generate.cc) look operators up here. Adding an operator: a new spec/<op>/
-// folder plus one line in registry.cc.
+// generic generators (generate.cc) look operators up here. Families are registered by their
+// operator's binding file (harness/ops/registry.h: MC2_REGISTER_OPERATOR); see
+// docs/adding-an-operator.md.
 #ifndef MC2_SPEC_CATALOGUE_H_
 #define MC2_SPEC_CATALOGUE_H_
 
@@ -28,7 +29,10 @@ struct OpFamily {
     std::vector<std::string> decisions;
 };
 
-// Every registered family (registry.cc), in registration order.
+// Registers a family (static initialisation only; a second registration of the same name is
+// ignored, as every operator of a family registers it).
+void RegisterFamily(OpFamily family);
+// Every registered family, sorted by name (deterministic whatever the link order).
 const std::vector<OpFamily> &AllFamilies();
 const OpFamily *FindFamily(std::string_view op);
 

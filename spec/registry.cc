@@ -1,19 +1,34 @@
-// spec/registry.cc — the list of registered operator families (catalogue.h). Adding an operator
-// family is one line here plus its spec/<op>/ folder.
+// spec/registry.cc — the registered operator families (catalogue.h). Families are registered by
+// their operator's binding file (harness/ops/registry.h) at static initialisation; nothing here
+// names an operator.
 #include <algorithm>
 #include <map>
 #include <utility>
 
+#include "harness/signatures.h"
 #include "spec/catalogue.h"
-#include "spec/matmul_all_reduce/matmul_all_reduce.h"
 
 namespace mc2::spec {
+namespace {
+
+std::vector<OpFamily> &Table() {
+    static std::vector<OpFamily> families;
+    return families;
+}
+
+}  // namespace
+
+void RegisterFamily(OpFamily family) {
+    std::vector<OpFamily> &t = Table();
+    auto it = std::lower_bound(t.begin(), t.end(), family.name,
+                               [](const OpFamily &f, const std::string &name) { return f.name < name; });
+    if (it != t.end() && it->name == family.name) return;  // one family, several operators
+    t.insert(it, std::move(family));
+}
 
 const std::vector<OpFamily> &AllFamilies() {
-    static const std::vector<OpFamily> families = {
-        matmul_all_reduce::Family(),
-    };
-    return families;
+    harness::RunRegistrations();  // the binding files register the families (harness/signatures.h)
+    return Table();
 }
 
 const OpFamily *FindFamily(std::string_view op) {

@@ -131,6 +131,7 @@ void WildEdit(spec::Choices &ch, Case &c) {
         case ParamKind::kString: v = WildString(ch); break;
         case ParamKind::kInt: v = ch.Int(0, 3) == 0 ? Value{harness::Null{}} : Value{WildInt(ch)}; break;
         case ParamKind::kDouble: v = static_cast<double>(WildInt(ch)); break;
+        case ParamKind::kComm: v = ch.Bool() ? Value{harness::CommName{}} : Value{harness::Null{}}; break;
     }
     if (rank < 0) {
         c.Set(p.name, v);
@@ -141,8 +142,16 @@ void WildEdit(spec::Choices &ch, Case &c) {
 
 }  // namespace
 
+// Every registered operator with a spec family (spec::GeneratableOps, from the registries):
+// an operator that lands later is fuzzed with no change here.
 const std::vector<std::string> &WildOps() {
-    static const std::vector<std::string> ops = {"matmul_all_reduce", "matmul_all_reduce_v2"};
+    static const std::vector<std::string> ops = [] {
+        std::vector<std::string> out;
+        for (const std::string &op : spec::GeneratableOps()) {
+            if (harness::FindSignature(op) != nullptr) out.push_back(op);
+        }
+        return out;
+    }();
     return ops;
 }
 

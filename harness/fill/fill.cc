@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "harness/fill/element.h"
+#include "harness/fill/storage.h"
 
 namespace mc2::harness {
 namespace {
@@ -149,6 +150,7 @@ void FillIntegers(std::vector<double> &v, const TensorSpec &t, Role role, const 
             break;
         }
         case Role::kOther:
+        case Role::kData:
             for (double &x : v) x = Typical(t.dtype, rng, false);
             break;
     }
@@ -237,6 +239,7 @@ void FillCancel(std::vector<double> &v, const TensorSpec &t, Role role, int rank
             break;
         }
         case Role::kOther:
+        case Role::kData:
             for (double &x : v) x = Typical(t.dtype, rng, false);
             break;
     }
@@ -275,7 +278,7 @@ void FillExtreme(std::vector<double> &v, const TensorSpec &t, Role role, const C
                          (static_cast<double>(std::max<int64_t>(c.k, 1)) + static_cast<double>(std::max(c.addends, 0)));
     const double budget = Info(c.out_dtype).max_finite / (4 * terms);
     const double limit = (role == Role::kLhs || role == Role::kRhs) ? std::sqrt(budget) : budget;
-    for (double &x : v) x = role == Role::kOther ? Typical(t.dtype, rng, false) : ExtremeMagnitude(t.dtype, limit, rng);
+    for (double &x : v) x = (role == Role::kOther || role == Role::kData) ? Typical(t.dtype, rng, false) : ExtremeMagnitude(t.dtype, limit, rng);
 }
 
 }  // namespace
@@ -311,6 +314,19 @@ ExactPlan PlanExact(const ContractionSpec &c, double budget) {
         plan.per_row = std::max<int64_t>(1, static_cast<int64_t>(fit));
     }
     return plan;
+}
+
+std::vector<uint8_t> FillCodes(const TensorSpec &t, uint64_t seed, int rank, std::string_view name) {
+    const int bits = StorageBits(t.dtype);
+    const int64_t capacity = StorageCapacity(t);
+    std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
+    const uint64_t canary = CanaryFor(t.dtype);
+    for (int64_t i = 0; i < capacity; ++i) StoreCode(bytes.data(), bits, i, canary);
+    Rng rng(MixSeed(MixSeed(seed, HashName(name), 0xDA7A), static_cast<uint64_t>(rank) + 1));
+    for (int64_t where : ViewIndices(t)) {
+        if (where >= 0) StoreCode(bytes.data(), bits, where, rng.Next());
+    }
+    return bytes;
 }
 
 std::vector<double> FillValues(const TensorSpec &t, Role role, const ContractionSpec &c, Dist dist, uint64_t seed,

@@ -36,6 +36,8 @@ enum class Role {
     kRhs,     // [k, ...]: contracted along its first dim (x2, logical view)
     kAddend,  // added to the contraction's result on every rank (bias, x3, residual)
     kOther,   // anything else (scales, gamma): typical values of its dtype
+    kData,    // moved, not computed (all-to-all, gather payloads): every bit pattern of the dtype,
+              // NaN payloads and subnormals included (FillCodes), so any conversion shows
 };
 
 struct ContractionSpec {
@@ -50,6 +52,11 @@ struct ContractionSpec {
 // Logical values (row-major over the view shape) of input `name` of rank `rank`.
 std::vector<double> FillValues(const TensorSpec &tensor, Role role, const ContractionSpec &contraction, Dist dist,
                                uint64_t seed, int rank, std::string_view name);
+
+// Storage bytes of a kData tensor: a random code in every view element (independent of the
+// distribution: data movement has no numerics to stress), the canary in the gaps. A function of
+// (seed, rank, name) only, like FillValues.
+std::vector<uint8_t> FillCodes(const TensorSpec &tensor, uint64_t seed, int rank, std::string_view name);
 
 // The integer ranges the exact and ties distributions use (exposed for tests): |lhs| ≤ lhs,
 // |rhs| ≤ rhs, |addend| ≤ lhs·rhs, at most `per_row` non-zero lhs values per row (k = dense),

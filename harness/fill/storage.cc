@@ -68,6 +68,20 @@ std::vector<uint8_t> EncodeStorage(const TensorSpec &t, std::span<const double> 
     return bytes;
 }
 
+std::vector<uint8_t> EncodeExplicit(const TensorSpec &t) {
+    const int bits = StorageBits(t.dtype);
+    const int64_t capacity = StorageCapacity(t);
+    std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
+    const uint64_t canary = CanaryFor(t.dtype);
+    for (int64_t i = 0; i < capacity; ++i) StoreCode(bytes.data(), bits, i, canary);
+    const std::vector<int64_t> where = ViewIndices(t);
+    // Two's complement: the low `bits` bits of the value are its code (StoreCode keeps those).
+    for (size_t e = 0; e < where.size() && e < t.values.size(); ++e) {
+        if (where[e] >= 0) StoreCode(bytes.data(), bits, where[e], static_cast<uint64_t>(t.values[e]));
+    }
+    return bytes;
+}
+
 std::vector<uint8_t> PoisonStorage(const TensorSpec &t) {
     const int bits = StorageBits(t.dtype);
     const int64_t capacity = StorageCapacity(t);

@@ -28,6 +28,9 @@ std::vector<int64_t> ViewIndices(const TensorSpec &t);
 
 // Storage bytes holding `logical` (row-major over the view) with the canary in the gaps.
 std::vector<uint8_t> EncodeStorage(const TensorSpec &t, std::span<const double> logical);
+// Storage bytes holding the tensor's explicit integer contents (TensorSpec::values, written
+// exactly as two's-complement codes, never through a double) with the canary in the gaps.
+std::vector<uint8_t> EncodeExplicit(const TensorSpec &t);
 // Storage bytes holding the dtype's poison everywhere.
 std::vector<uint8_t> PoisonStorage(const TensorSpec &t);
 

@@ -1,12 +1,15 @@
 // harness/ops/matmul_all_reduce.cc — bindings of aclnnMatmulAllReduce and aclnnMatmulAllReduceV2
-// (output = allreduce_sum_r(x1_r @ x2_r + bias_r [+ x3_r])): the argument lists in signature
-// order and the oracle inputs (oracle/matmul_all_reduce.h).
+// (output = allreduce_sum_r(x1_r @ x2_r + bias_r [+ x3_r])): the signatures (from the C types of
+// the first phases), the fill roles, the oracle inputs (oracle/matmul_all_reduce.h), and the
+// registration that joins them with the spec family (spec/matmul_all_reduce/).
 #include <stdexcept>
 
 #include "aclnnop/aclnn_matmul_all_reduce.h"
 #include "aclnnop/aclnn_matmul_all_reduce_v2.h"
-#include "harness/ops/binding.h"
+#include "harness/ops/aclnn_api.h"
+#include "harness/ops/registry.h"
 #include "oracle/matmul_all_reduce.h"
+#include "spec/matmul_all_reduce/matmul_all_reduce.h"
 
 namespace mc2::harness {
 namespace {
@@ -31,19 +34,8 @@ Role RoleOf(const std::string &name) {
     return Role::kOther;
 }
 
-aclnnStatus PrepareV1(void *fn, const CallArgs &a, uint64_t *workspace_size, aclOpExecutor **executor) {
-    return reinterpret_cast<decltype(&aclnnMatmulAllReduceGetWorkspaceSize)>(fn)(
-        a.T("x1"), a.T("x2"), a.T("bias"), a.S("group"), a.S("reduce_op"), a.I("comm_turn"), a.I("stream_mode"),
-        a.T("output"), workspace_size, executor);
-}
-
-aclnnStatus PrepareV2(void *fn, const CallArgs &a, uint64_t *workspace_size, aclOpExecutor **executor) {
-    return reinterpret_cast<decltype(&aclnnMatmulAllReduceV2GetWorkspaceSize)>(fn)(
-        a.T("x1"), a.T("x2"), a.T("bias"), a.T("x3"), a.S("group"), a.S("reduce_op"), a.I("comm_turn"),
-        a.I("stream_mode"), a.T("output"), workspace_size, executor);
-}
-
-oracle::Bounds Bounds(const Case &c, const std::vector<RankInputs> &inputs, const std::string &output,
+// Every rank receives the same all-reduced output: `rank` does not matter.
+oracle::Bounds Bounds(const Case &c, const std::vector<RankInputs> &inputs, const std::string &output, int /*rank*/,
                       const oracle::Contract &contract) {
     const TensorSpec *out = c.Tensor(0, output);
     if (out == nullptr) throw std::invalid_argument("no output tensor");
@@ -62,18 +54,34 @@ oracle::Bounds Bounds(const Case &c, const std::vector<RankInputs> &inputs, cons
     return oracle::MatmulAllReduceBounds(ranks, out->dtype, contract);
 }
 
+OpBinding Common(std::string op, ApiBinding api) {
+    OpBinding b;
+    b.op = std::move(op);
+    b.api = std::move(api);
+    b.outputs = {{"output", OutputKind::kInterval, /*replicated=*/true}};
+    b.contraction = Contraction;
+    b.role = RoleOf;
+    b.bounds = Bounds;
+    return b;
+}
+
+OpBinding V1() {
+    return Common("matmul_all_reduce",
+                  AclnnApi<decltype(&aclnnMatmulAllReduceGetWorkspaceSize)>(
+                      "aclnnMatmulAllReduce",
+                      {"x1", "x2", "bias", "group", "reduce_op", "comm_turn", "stream_mode", "output"}));
+}
+
+OpBinding V2() {
+    return Common("matmul_all_reduce_v2",
+                  AclnnApi<decltype(&aclnnMatmulAllReduceV2GetWorkspaceSize)>(
+                      "aclnnMatmulAllReduceV2",
+                      {"x1", "x2", "bias", "x3", "group", "reduce_op", "comm_turn", "stream_mode", "output"}));
+}
+
 }  // namespace
 
-const OpBinding &MatmulAllReduceBinding() {
-    static const OpBinding b{"matmul_all_reduce", "aclnnMatmulAllReduce", {"output"}, Contraction, RoleOf, PrepareV1,
-                             Bounds};
-    return b;
-}
-
-const OpBinding &MatmulAllReduceV2Binding() {
-    static const OpBinding b{"matmul_all_reduce_v2", "aclnnMatmulAllReduceV2", {"output"}, Contraction, RoleOf,
-                             PrepareV2, Bounds};
-    return b;
-}
+MC2_REGISTER_OPERATOR(V1, spec::matmul_all_reduce::Family);
+MC2_REGISTER_OPERATOR(V2, spec::matmul_all_reduce::Family);
 
 }  // namespace mc2::harness

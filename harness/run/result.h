@@ -63,6 +63,9 @@ struct RankReport {
     // implementation's aclGetRecentErrMsg>". The operator is then not called on this rank.
     std::string descriptor_refused;
     bool outputs_untouched = true; // every output's storage still byte-identical to the poison
+    // The library broke memory discipline (harness/run/guarded.h): wrote outside a tensor's storage
+    // or its workspace, modified an input, or wrote an output after synchronisation returned.
+    std::string memory_error;
     std::vector<OutputCheck> checks;
     std::string verdict;           // empty when this rank conforms, else why not (one line)
     // Output storage bytes after the call (not serialised by the supervisor).

@@ -17,8 +17,9 @@
 #include "harness/fill/element.h"
 #include "harness/fill/fill.h"
 #include "harness/fill/storage.h"
-#include "harness/ops/binding.h"
+#include "harness/ops/registry.h"
 #include "harness/report/ulp_histogram.h"
+#include "harness/run/guarded.h"
 #include "harness/run/schedule.h"
 #include "harness/signatures.h"
 #include "spec/expectation.h"
@@ -69,27 +70,27 @@ std::string Quote(const std::string &text) {
     return "\"" + one + "\"";
 }
 
-std::string DescribeExpectation(const spec::Expectation &e) {
+std::string DescribeExpectation(const spec::Expectation &e, const ApiBinding &api) {
     std::string out;
     switch (e.outcome) {
         case spec::Outcome::kSuccess: out = "success"; break;
         case spec::Outcome::kStatus: {
             out = std::to_string(e.status);
             for (int32_t a : e.also_accepted) out += "|" + std::to_string(a);
-            out += " from GetWorkspaceSize";
+            out += " from " + api.prepare_phase;
             break;
         }
         case spec::Outcome::kInnerError: out = "an inner error (561xxx)"; break;
-        case spec::Outcome::kRuntimeError: out = "a runtime error from the execute phase or sync"; break;
+        case spec::Outcome::kRuntimeError: out = "a runtime error from the " + api.execute_phase + " phase or sync"; break;
     }
     if (e.outcome == spec::Outcome::kSuccess && e.inner_error_accepted) out += " (or a 561xxx refusal)";
     if (!e.rule_id.empty()) out += " [" + e.rule_id + "]";
     return out;
 }
 
-std::string DescribeObserved(const RankReport &r) {
-    std::string out = "GetWorkspaceSize " + std::to_string(r.prepare_status);
-    if (r.execute_called) out += ", execute " + std::to_string(r.execute_status);
+std::string DescribeObserved(const RankReport &r, const ApiBinding &api) {
+    std::string out = api.prepare_phase + " " + std::to_string(r.prepare_status);
+    if (r.execute_called) out += ", " + api.execute_phase + " " + std::to_string(r.execute_status);
     if (r.sync_called) out += ", sync " + std::to_string(r.sync_status);
     if (!r.prepare_called) {
         out = "no call (" +
@@ -127,8 +128,6 @@ struct Shared {
     const Case *c;
     const AbiTable *abi;
     const OpBinding *binding;
-    void *prepare_fn;
-    void *execute_fn;
     const RunOptions *options;
     const Schedule *schedule;
     std::vector<HcclComm> comms;
@@ -156,11 +155,14 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
 
     aclrtContext context = nullptr;
     aclrtStream stream = nullptr;
-    std::vector<void *> device(sh.host[static_cast<size_t>(rank)].size(), nullptr);
+    std::vector<GuardedBuffer> buffers(sh.host[static_cast<size_t>(rank)].size());
+    std::vector<void *> device(buffers.size(), nullptr);
     std::vector<aclTensor *> tensors(device.size(), nullptr);
     CallArgs args;
     args.c = sh.c;
     args.rank = rank;
+    args.comm = sh.comms[static_cast<size_t>(rank)];
+    const ApiBinding &api = sh.binding->api;
     bool ready = true;
     try {
         if (int rc = rt.aclrtCreateContext(&context, rank); rc != 0) {
@@ -180,23 +182,26 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
                 ready = false;
             }
             args.comm_name = name;
+            args.stream = stream;
         }
         for (size_t i = 0; ready && i < device.size(); ++i) {
             const HostTensor &h = sh.host[static_cast<size_t>(rank)][i];
             if (!h.bytes.empty()) {
-                if (int rc = rt.aclrtMalloc(&device[i], h.bytes.size(), ACL_MEM_MALLOC_HUGE_FIRST); rc != 0) {
-                    fail_setup("aclrtMalloc(" + h.name + ")", rc);
-                    ready = false;
-                    break;
-                }
-                if (int rc = rt.aclrtMemcpy(device[i], h.bytes.size(), h.bytes.data(), h.bytes.size(),
-                                            ACL_MEMCPY_HOST_TO_DEVICE);
-                    rc != 0) {
-                    fail_setup("aclrtMemcpy(" + h.name + ", H2D)", rc);
+                // Storage between guard bytes (guarded.h), contents and guards in one upload.
+                std::string what;
+                const int rc = AllocateGuarded(rt, h.bytes, &buffers[i], &what);
+                device[i] = buffers[i].data;
+                if (rc != 0) {
+                    fail_setup(what + "(" + h.name + ")", rc);
                     ready = false;
                     break;
                 }
             }
+            BoundTensor &bound = args.tensors[h.name];
+            bound.spec = &h.spec;
+            bound.device = device[i];
+            bound.host = &h.bytes;
+            if (!api.acl_tensors) continue;
             const std::vector<int64_t> strides = h.spec.Strides();
             const std::vector<int64_t> storage = h.spec.StorageShape();
             tensors[i] = rt.aclCreateTensor(h.spec.shape.data(), h.spec.shape.size(), h.spec.dtype, strides.data(),
@@ -215,7 +220,7 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
                 ready = false;
                 break;
             }
-            args.tensors[h.name] = tensors[i];
+            bound.acl = tensors[i];
         }
     } catch (const std::exception &e) {
         rep.setup_error = std::string("harness: ") + e.what();
@@ -230,30 +235,40 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
         position = static_cast<int>(std::find(sh.schedule->order.begin(), sh.schedule->order.end(), rank) -
                                     sh.schedule->order.begin());
     }
+    std::unique_ptr<OpCall> call;
+    if (ready) {
+        std::string bind_error;
+        call = api.bind(*sh.abi, args, &bind_error);
+        if (call == nullptr) {
+            rep.setup_error = "harness: " + bind_error;
+            ready = false;
+        }
+    }
     if (ready) {
         SleepFor(plan.before_prepare);
         if (!sh.schedule->order.empty()) sh.gate->Enter(position);
         uint64_t workspace_size = 0;
-        aclOpExecutor *executor = nullptr;
         rep.prepare_called = true;
-        rep.prepare_status = sh.binding->prepare(sh.prepare_fn, args, &workspace_size, &executor);
+        rep.prepare_status = call->Prepare(&workspace_size);
         rep.workspace_size = workspace_size;
-        collect("GetWorkspaceSize");
+        collect(api.prepare_phase.c_str());
         if (!sh.schedule->order.empty()) sh.gate->Leave(position);
         if (rep.prepare_status == 0) {
-            void *workspace = nullptr;
+            GuardedBuffer workspace;
             if (workspace_size > 0) {
-                if (int rc = rt.aclrtMalloc(&workspace, workspace_size, ACL_MEM_MALLOC_HUGE_FIRST); rc != 0) {
-                    fail_setup("aclrtMalloc(workspace)", rc);
+                std::string what;
+                if (workspace_size > sh.options->max_tensor_bytes) {
+                    rep.setup_error = "harness limit: workspace of " + std::to_string(workspace_size) + " bytes (limit " +
+                                      std::to_string(sh.options->max_tensor_bytes) + ")";
+                } else if (int rc = AllocateGuardedUninitialised(rt, workspace_size, &workspace, &what); rc != 0) {
+                    fail_setup(what + "(workspace)", rc);
                 }
             }
             if (rep.setup_error.empty()) {
-                using ExecuteFn = aclnnStatus (*)(void *, uint64_t, aclOpExecutor *, aclrtStream);
                 SleepFor(plan.before_execute);
                 rep.execute_called = true;
-                rep.execute_status =
-                    reinterpret_cast<ExecuteFn>(sh.execute_fn)(workspace, workspace_size, executor, stream);
-                collect("execute");
+                rep.execute_status = call->Execute(workspace.data, workspace_size, stream);
+                collect(api.execute_phase.c_str());
                 SleepFor(plan.before_sync);
                 rep.sync_called = true;
                 rep.sync_status = rt.aclrtSynchronizeStreamWithTimeout(stream, sh.options->sync_timeout_ms);
@@ -261,35 +276,76 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
                 rep.sync_timed_out = rep.sync_status == ACL_ERROR_RT_STREAM_SYNC_TIMEOUT;
             }
             // A stream that has not drained may still write the workspace: leak it then.
-            if (workspace != nullptr && !rep.sync_timed_out) (void)rt.aclrtFree(workspace);
+            if (workspace.base != nullptr && !rep.sync_timed_out) {
+                std::vector<uint8_t> image;
+                if (DownloadGuarded(rt, workspace, &image) == 0) {
+                    if (std::string d = GuardDamage(image, workspace.bytes); !d.empty() && rep.memory_error.empty()) {
+                        rep.memory_error = "wrote outside its workspace of " + std::to_string(workspace.bytes) +
+                                           " bytes (workspaceSize): " + d;
+                    }
+                }
+                (void)rt.aclrtFree(workspace.base);
+            }
         }
     } else if (!sh.schedule->order.empty()) {
         sh.gate->Leave(position);
     }
-    if (rep.sync_timed_out) return;  // leave everything: the implementation may still use it
+    if (rep.sync_timed_out) {
+        (void)call.release();  // leave everything: the implementation may still use it
+        return;
+    }
+    call.reset();
 
-    // Read the outputs back and release everything.
-    for (size_t i = 0; i < device.size(); ++i) {
+    // Read every buffer back (guards included): outputs for the judgement; inputs and every guard
+    // for the memory checks (guarded.h). Then, after a pause, the outputs once more: a library
+    // whose work lands after synchronisation returned has not finished when it said so.
+    std::vector<std::vector<uint8_t>> images(buffers.size());
+    for (size_t i = 0; i < buffers.size(); ++i) {
         const HostTensor &h = sh.host[static_cast<size_t>(rank)][i];
-        if (!h.output) continue;
-        // An output never uploaded (the setup stopped before it: a refused descriptor, a failed
-        // allocation) has nothing the implementation could have written.
-        std::vector<uint8_t> back = device[i] != nullptr ? std::vector<uint8_t>(h.bytes.size(), 0) : h.bytes;
-        if (device[i] != nullptr) {
-            if (int rc = rt.aclrtMemcpy(back.data(), back.size(), device[i], back.size(), ACL_MEMCPY_DEVICE_TO_HOST);
-                rc != 0) {
-                fail_setup("aclrtMemcpy(" + h.name + ", D2H)", rc);
-                back = h.bytes;  // unknown: treat as untouched, the setup error reports it
+        if (buffers[i].base == nullptr) {
+            // Never uploaded (the setup stopped before it, or an empty tensor): nothing the
+            // implementation could have written.
+            if (h.output) rep.outputs[h.name] = h.bytes;
+            continue;
+        }
+        if (int rc = DownloadGuarded(rt, buffers[i], &images[i]); rc != 0) {
+            fail_setup("aclrtMemcpy(" + h.name + ", D2H)", rc);
+            images[i].clear();
+            if (h.output) rep.outputs[h.name] = h.bytes;  // unknown: the setup error reports it
+            continue;
+        }
+        std::vector<uint8_t> contents = GuardedContents(images[i], buffers[i].bytes);
+        if (std::string d = GuardDamage(images[i], buffers[i].bytes); !d.empty() && rep.memory_error.empty()) {
+            rep.memory_error = "wrote outside the storage of " + h.name + " (" + std::to_string(buffers[i].bytes) +
+                               " bytes): " + d;
+        }
+        if (h.output) {
+            if (contents != h.bytes) rep.outputs_untouched = false;
+            rep.outputs[h.name] = std::move(contents);
+        } else if (const int64_t at = FirstDifference(contents, h.bytes); at >= 0 && rep.memory_error.empty()) {
+            rep.memory_error = "modified its input " + h.name + " (byte " + std::to_string(at) + " of " +
+                               std::to_string(h.bytes.size()) + " changed)";
+        }
+    }
+    if (sh.options->late_write_delay_ms > 0 && rep.memory_error.empty()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(sh.options->late_write_delay_ms));
+        for (size_t i = 0; i < buffers.size() && rep.memory_error.empty(); ++i) {
+            const HostTensor &h = sh.host[static_cast<size_t>(rank)][i];
+            if (!h.output || images[i].empty()) continue;
+            std::vector<uint8_t> again;
+            if (DownloadGuarded(rt, buffers[i], &again) != 0) continue;
+            if (const int64_t at = FirstDifference(again, images[i]); at >= 0) {
+                rep.memory_error = "wrote " + h.name + " after synchronisation had returned (byte " +
+                                   std::to_string(at - static_cast<int64_t>(kGuardBytes)) + " changed " +
+                                   std::to_string(sh.options->late_write_delay_ms) + " ms later)";
             }
         }
-        if (back != h.bytes) rep.outputs_untouched = false;
-        rep.outputs[h.name] = std::move(back);
     }
     for (aclTensor *t : tensors) {
         if (t != nullptr) (void)rt.aclDestroyTensor(t);
     }
-    for (void *p : device) {
-        if (p != nullptr) (void)rt.aclrtFree(p);
+    for (const GuardedBuffer &b : buffers) {
+        if (b.base != nullptr) (void)rt.aclrtFree(b.base);
     }
     if (stream != nullptr) (void)rt.aclrtDestroyStream(stream);
     if (context != nullptr) (void)rt.aclrtDestroyContext(context);
@@ -305,14 +361,74 @@ const HostTensor *FindHost(const std::vector<HostTensor> &rank, const std::strin
     return nullptr;
 }
 
+// Which view elements an exact answer constrains.
+std::vector<bool> WrittenMask(const ExactCodes &exact) {
+    std::vector<bool> mask(exact.allowed.size());
+    for (size_t e = 0; e < mask.size(); ++e) mask[e] = !exact.allowed[e].empty();
+    return mask;
+}
+
+// The first view element whose code differs between two ranks' copies of one output, in words
+// ("element 17: 0x3c00 vs 0x3c01"); empty when the views are bit-identical.
+std::string FirstViewDifference(const TensorSpec &spec, const std::vector<uint8_t> &a, const std::vector<uint8_t> &b) {
+    const std::vector<uint64_t> ca = ViewCodes(spec, a);
+    const std::vector<uint64_t> cb = ViewCodes(spec, b);
+    for (size_t e = 0; e < ca.size() && e < cb.size(); ++e) {
+        if (ca[e] != cb[e]) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "element %zu: 0x%llx vs 0x%llx", e, static_cast<unsigned long long>(cb[e]),
+                          static_cast<unsigned long long>(ca[e]));
+            return buf;
+        }
+    }
+    return "";
+}
+
+// Bit-exact judgement of a data-movement output against the oracle's allowed codes.
+OutputCheck CheckExact(const std::string &name, const ExactCodes &exact, const TensorSpec &spec,
+                       const std::vector<uint8_t> &bytes) {
+    OutputCheck check;
+    check.name = name;
+    const std::vector<uint64_t> got = ViewCodes(spec, bytes);
+    check.elements = static_cast<int64_t>(got.size());
+    int64_t bad = 0;
+    std::string first;
+    if (exact.allowed.size() != got.size()) {
+        check.pass = false;
+        check.summary = "oracle answered for " + std::to_string(exact.allowed.size()) + " elements, the view has " +
+                        std::to_string(got.size());
+        return check;
+    }
+    for (size_t e = 0; e < got.size(); ++e) {
+        const auto &ok = exact.allowed[e];
+        if (ok.empty() || std::find(ok.begin(), ok.end(), got[e]) != ok.end()) continue;
+        if (bad++ == 0) {
+            char buf[128];
+            std::snprintf(buf, sizeof buf, "element %zu is 0x%llx, expected 0x%llx%s", e,
+                          static_cast<unsigned long long>(got[e]), static_cast<unsigned long long>(ok.front()),
+                          ok.size() > 1 ? " (or another allowed code)" : "");
+            first = buf;
+        }
+    }
+    check.outside = bad;
+    check.pass = bad == 0;
+    check.vendor_pass = check.pass;
+    check.summary = check.pass ? "bit-exact (" + std::to_string(got.size()) + " elements)"
+                               : std::to_string(bad) + " of " + std::to_string(got.size()) +
+                                     " elements differ from the exact data movement; first: " + first;
+    return check;
+}
+
 // Checks of a successful rank's output that need no oracle: every view element written, and
 // nothing outside the view changed. Empty = fine.
-std::string WriteChecks(const HostTensor &h, const std::vector<uint8_t> &got) {
+// `must_write` (empty = every element) says which view elements the operator defines.
+std::string WriteChecks(const HostTensor &h, const std::vector<uint8_t> &got, const std::vector<bool> &must_write) {
     const int bits = StorageBits(h.spec.dtype);
     const Poison poison = PoisonFor(h.spec.dtype);
     const std::vector<int64_t> where = ViewIndices(h.spec);
     if (poison.impossible) {
         for (size_t e = 0; e < where.size(); ++e) {
+            if (!must_write.empty() && (e >= must_write.size() || !must_write[e])) continue;
             if (where[e] >= 0 && LoadCode(got.data(), bits, where[e]) == poison.code) {
                 return h.name + " element " + std::to_string(e) + " not written (poison left in place)";
             }
@@ -330,6 +446,128 @@ std::string WriteChecks(const HostTensor &h, const std::vector<uint8_t> &got) {
     return "";
 }
 
+// The output checks of the ranks whose call succeeded as expected (compare_rank): every element
+// written, nothing outside the view changed, every element inside the oracle's answer, and the
+// bytes of a replicated output (an all-reduce or all-gather result) identical on every rank.
+void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions &options,
+                  const std::vector<bool> &compare_rank, CaseResult &res) {
+    const size_t world = res.ranks.size();
+    std::vector<RankInputs> inputs;
+    std::vector<RankRawInputs> raw;
+    auto decoded = [&]() -> const std::vector<RankInputs> & {
+        if (inputs.empty()) {
+            inputs.resize(world);
+            for (size_t r = 0; r < world; ++r) {
+                for (const HostTensor &h : sh.host[r]) {
+                    if (!h.output) inputs[r][h.name] = DecodeStorage(h.spec, h.bytes);
+                }
+            }
+        }
+        return inputs;
+    };
+    auto raw_inputs = [&]() -> const std::vector<RankRawInputs> & {
+        if (raw.empty()) {
+            raw.resize(world);
+            for (size_t r = 0; r < world; ++r) {
+                for (const HostTensor &h : sh.host[r]) {
+                    if (!h.output) raw[r][h.name] = RawTensor{h.spec, h.bytes};
+                }
+            }
+        }
+        return raw;
+    };
+    for (const OutputDecl &out : b.outputs) {
+        // The worst-case intervals decide pass/fail; the statistical ones (same contract at
+        // kStatisticalLambda) feed the comparator's precision check, which catches an
+        // accumulator narrower than the contract's where the worst case is too loose to. A
+        // replicated output is asked once (rank 0's answer is every rank's).
+        std::optional<oracle::Bounds> bounds;
+        std::optional<oracle::Bounds> probable;
+        std::optional<ExactCodes> exact;
+        std::string oracle_error;
+        int asked_for = -1;
+        const std::vector<uint8_t> *first_bytes = nullptr;
+        int first_rank = -1;
+        for (size_t r = 0; r < world; ++r) {
+            if (!compare_rank[r]) continue;
+            RankReport &rep = res.ranks[r];
+            const HostTensor *h = FindHost(sh.host[r], out.name);
+            auto it = rep.outputs.find(out.name);
+            if (h == nullptr || it == rep.outputs.end()) continue;  // a null output: nothing to check
+            const std::string who = "rank " + std::to_string(r) + ": ";
+            if (out.replicated) {
+                if (first_bytes == nullptr) {
+                    first_bytes = &it->second;
+                    first_rank = static_cast<int>(r);
+                } else if (const std::string d = FirstViewDifference(h->spec, *first_bytes, it->second); !d.empty()) {
+                    if (rep.verdict.empty()) {
+                        rep.verdict = who + out.name + " differs from rank " + std::to_string(first_rank) + "'s (" + d +
+                                      "): every rank of a collective receives the same result";
+                    }
+                    continue;
+                }
+            }
+            const bool fresh = asked_for < 0 || (!out.replicated && asked_for != static_cast<int>(r));
+            if (fresh) {
+                asked_for = static_cast<int>(r);
+                oracle_error.clear();
+                try {
+                    if (out.kind == OutputKind::kExact) {
+                        if (b.exact == nullptr) throw std::logic_error("the binding has no exact oracle");
+                        exact = b.exact(c, raw_inputs(), out.name, static_cast<int>(r));
+                    } else {
+                        if (b.bounds == nullptr) throw std::logic_error("the binding has no interval oracle");
+                        const oracle::Contract contract = oracle::DefaultContract();
+                        oracle::Contract statistical = contract;
+                        statistical.acc_probabilistic_lambda = kStatisticalLambda;
+                        bounds = b.bounds(c, decoded(), out.name, static_cast<int>(r), contract);
+                        probable = b.bounds(c, decoded(), out.name, static_cast<int>(r), statistical);
+                    }
+                } catch (const std::exception &e) {
+                    oracle_error = e.what();
+                }
+            }
+            const std::vector<bool> must_write =
+                out.kind == OutputKind::kExact && exact ? WrittenMask(*exact) : std::vector<bool>{};
+            if (std::string w = WriteChecks(*h, it->second, must_write); !w.empty()) {
+                if (rep.verdict.empty()) rep.verdict = who + w;
+                continue;
+            }
+            if (!oracle_error.empty()) {
+                if (rep.verdict.empty()) rep.verdict = who + "oracle cannot judge " + out.name + ": " + oracle_error;
+                continue;
+            }
+            if (out.kind == OutputKind::kExact) {
+                const OutputCheck check = CheckExact(out.name, *exact, h->spec, it->second);
+                rep.checks.push_back(check);
+                if (!check.pass && rep.verdict.empty()) rep.verdict = who + out.name + ": " + check.summary;
+                continue;
+            }
+            CompareOptions compare_options = options.compare;
+            if (compare_options.probable == nullptr) compare_options.probable = &*probable;
+            const oracle::Matrix got = DecodeStorage(h->spec, it->second);
+            const CompareReport report = Compare(*bounds, got.v, compare_options);
+            OutputCheck check;
+            check.name = out.name;
+            check.pass = report.pass;
+            check.mistrusted = report.mistrusted;
+            check.precision_suspect = report.precision_suspect;
+            check.ratio_max = report.ratio_max;
+            check.summary = report.summary;
+            check.elements = report.elements;
+            check.outside = report.outside;
+            check.ulp_median = report.ulp_median;
+            check.ulp_p99 = report.ulp_p99;
+            check.ulp_max = report.ulp_max;
+            check.ulp_histogram = report::UlpHistogram(bounds->dtype, bounds->exact, got.v);
+            check.vendor_pass = report.vendor_pass;
+            check.vendor_fail_share = report.vendor_fail_share;
+            rep.checks.push_back(check);
+            if (!report.pass && rep.verdict.empty()) rep.verdict = who + out.name + ": " + report.summary;
+        }
+    }
+}
+
 void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions &options, CaseResult &res) {
     const size_t world = res.ranks.size();
     std::vector<spec::Expectation> expect(world);
@@ -337,9 +575,14 @@ void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions
     for (size_t r = 0; r < world; ++r) {
         RankReport &rep = res.ranks[r];
         expect[r] = spec::Expect(c, static_cast<int>(r));
-        rep.expected = DescribeExpectation(expect[r]);
+        rep.expected = DescribeExpectation(expect[r], b.api);
         const std::string who = "rank " + std::to_string(r) + ": ";
         bool failed_call = false;
+        if (!rep.memory_error.empty()) {
+            // Memory discipline holds for every call, failing or not (DESIGN.md "Verdicts").
+            rep.verdict = who + "the library " + rep.memory_error;
+            continue;
+        }
         if (!rep.descriptor_refused.empty() && rep.setup_error.empty()) {
             // The implementation refused a tensor descriptor of the case: conforming exactly
             // when the spec expects this rank to fail (on whatever rule: a refusal at
@@ -356,78 +599,19 @@ void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions
             continue;
         }
         if (!StatusesConform(expect[r], rep, &failed_call)) {
-            rep.verdict = who + "expected " + rep.expected + ", got " + DescribeObserved(rep);
+            rep.verdict = who + "expected " + rep.expected + ", got " + DescribeObserved(rep, b.api);
             continue;
         }
         if (failed_call) {
             if (!rep.outputs_untouched) {
-                rep.verdict = who + "call failed (" + DescribeObserved(rep) + ") but an output was modified";
+                rep.verdict = who + "call failed (" + DescribeObserved(rep, b.api) + ") but an output was modified";
             }
             continue;
         }
         compare_rank[r] = true;
     }
     if (std::find(compare_rank.begin(), compare_rank.end(), true) != compare_rank.end()) {
-        std::vector<RankInputs> inputs(world);
-        for (size_t r = 0; r < world; ++r) {
-            for (const HostTensor &h : sh.host[r]) {
-                if (!h.output) inputs[r][h.name] = DecodeStorage(h.spec, h.bytes);
-            }
-        }
-        for (const std::string &out : b.outputs) {
-            // The worst-case intervals decide pass/fail; the statistical ones (same contract at
-            // kStatisticalLambda) feed the comparator's precision check, which catches an
-            // accumulator narrower than the contract's where the worst case is too loose to.
-            oracle::Bounds bounds;
-            oracle::Bounds probable;
-            std::string oracle_error;
-            try {
-                const oracle::Contract contract = oracle::DefaultContract();
-                oracle::Contract statistical = contract;
-                statistical.acc_probabilistic_lambda = kStatisticalLambda;
-                bounds = b.bounds(c, inputs, out, contract);
-                probable = b.bounds(c, inputs, out, statistical);
-            } catch (const std::exception &e) {
-                oracle_error = e.what();
-            }
-            CompareOptions compare_options = options.compare;
-            if (oracle_error.empty() && compare_options.probable == nullptr) compare_options.probable = &probable;
-            for (size_t r = 0; r < world; ++r) {
-                if (!compare_rank[r]) continue;
-                RankReport &rep = res.ranks[r];
-                const HostTensor *h = FindHost(sh.host[r], out);
-                auto it = rep.outputs.find(out);
-                if (h == nullptr || it == rep.outputs.end()) continue;  // a null output: nothing to check
-                const std::string who = "rank " + std::to_string(r) + ": ";
-                if (std::string w = WriteChecks(*h, it->second); !w.empty()) {
-                    if (rep.verdict.empty()) rep.verdict = who + w;
-                    continue;
-                }
-                if (!oracle_error.empty()) {
-                    if (rep.verdict.empty()) rep.verdict = who + "oracle cannot judge " + out + ": " + oracle_error;
-                    continue;
-                }
-                const oracle::Matrix got = DecodeStorage(h->spec, it->second);
-                const CompareReport report = Compare(bounds, got.v, compare_options);
-                OutputCheck check;
-                check.name = out;
-                check.pass = report.pass;
-                check.mistrusted = report.mistrusted;
-                check.precision_suspect = report.precision_suspect;
-                check.ratio_max = report.ratio_max;
-                check.summary = report.summary;
-                check.elements = report.elements;
-                check.outside = report.outside;
-                check.ulp_median = report.ulp_median;
-                check.ulp_p99 = report.ulp_p99;
-                check.ulp_max = report.ulp_max;
-                check.ulp_histogram = report::UlpHistogram(bounds.dtype, bounds.exact, got.v);
-                check.vendor_pass = report.vendor_pass;
-                check.vendor_fail_share = report.vendor_fail_share;
-                rep.checks.push_back(check);
-                if (!report.pass && rep.verdict.empty()) rep.verdict = who + out + ": " + report.summary;
-            }
-        }
+        JudgeOutputs(c, b, sh, options, compare_rank, res);
     }
     // The case's status: a hang outranks a failure, a failure outranks a weak comparison.
     std::vector<std::string> verdicts;
@@ -502,15 +686,15 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
     res.schedule = schedule.Describe();
 
     const OpBinding *binding = FindBinding(c.op);
-    const OpSignature *sig = FindSignature(c.op);
-    if (binding == nullptr || sig == nullptr) {
+    if (binding == nullptr) {
         return Finish(std::move(res), Status::kFailed, "harness: no ABI binding for operator '" + c.op + "'", t0);
     }
-    const std::string prepare_name = std::string(binding->api) + "GetWorkspaceSize";
-    void *prepare_fn = abi.Find(prepare_name);
-    if (prepare_fn == nullptr) return Finish(std::move(res), Status::kFailed, abi.MissingSymbolMessage(prepare_name), t0);
-    void *execute_fn = abi.Find(binding->api);
-    if (execute_fn == nullptr) return Finish(std::move(res), Status::kFailed, abi.MissingSymbolMessage(binding->api), t0);
+    const OpSignature sig = binding->Signature();
+    for (const std::string &symbol : binding->api.symbols) {
+        if (abi.Find(symbol) == nullptr) {
+            return Finish(std::move(res), Status::kFailed, abi.MissingSymbolMessage(symbol), t0);
+        }
+    }
     if (c.world < 1 || c.world > 1024) {
         return Finish(std::move(res), Status::kFailed,
                       "harness: world size " + std::to_string(c.world) + " outside what the runner drives", t0);
@@ -521,15 +705,13 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
     sh.c = &c;
     sh.abi = &abi;
     sh.binding = binding;
-    sh.prepare_fn = prepare_fn;
-    sh.execute_fn = execute_fn;
     sh.options = &options;
     sh.schedule = &schedule;
     sh.host.resize(world);
     try {
         for (size_t r = 0; r < world; ++r) {
             const int rank = static_cast<int>(r);
-            for (const ParamDecl &p : sig->params) {
+            for (const ParamDecl &p : sig.params) {
                 if (p.kind != ParamKind::kTensor) continue;
                 const TensorSpec *t = c.Tensor(rank, p.name);
                 if (t == nullptr) continue;
@@ -540,7 +722,7 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
                     res.ranks.assign(world, RankReport{});
                     for (size_t q = 0; q < world; ++q) {
                         res.ranks[q].rank = static_cast<int>(q);
-                        res.ranks[q].expected = DescribeExpectation(spec::Expect(c, static_cast<int>(q)));
+                        res.ranks[q].expected = DescribeExpectation(spec::Expect(c, static_cast<int>(q)), binding->api);
                     }
                     res.ranks[r].setup_error = reason;
                     res.ranks[r].verdict = "rank " + std::to_string(r) + ": " + reason;
@@ -549,9 +731,13 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
                 HostTensor h;
                 h.name = p.name;
                 h.spec = *t;
-                h.output = std::find(binding->outputs.begin(), binding->outputs.end(), p.name) != binding->outputs.end();
+                h.output = binding->IsOutput(p.name);
                 if (h.output) {
                     h.bytes = PoisonStorage(*t);
+                } else if (!t->values.empty()) {
+                    h.bytes = EncodeExplicit(*t);
+                } else if (binding->role(p.name) == Role::kData) {
+                    h.bytes = FillCodes(*t, c.seed, rank, p.name);
                 } else {
                     const std::vector<double> values = FillValues(*t, binding->role(p.name), binding->contraction(c, rank),
                                                                   c.dist, c.seed, rank, p.name);

@@ -3,14 +3,18 @@
 // As the CANN examples do: aclInit once per process, aclrtSetDevice for every rank,
 // HcclCommInitAll, then one thread per rank that creates its context and stream, uploads its
 // tensors (aclrtMalloc, aclrtMemcpy, aclCreateTensor with the case's view shape, strides,
-// offset, format and storage shape), poisons its outputs, calls <api>GetWorkspaceSize and —
-// when that returned 0 — the execute phase, and synchronises the stream with a timeout. The
-// rank schedule (harness/run/schedule.h) orders and delays the calls.
+// offset, format and storage shape; ATB operations take raw tensors instead), poisons its
+// outputs, calls the binding's first phase (aclnn: <api>GetWorkspaceSize; ATB: CreateOperation +
+// Setup; harness/ops/binding.h OpCall) and — when that returned 0 — the execute phase, and
+// synchronises the stream with a timeout. The rank schedule (harness/run/schedule.h) orders and
+// delays the calls.
 //
 // Judgement per rank against spec::Expect(case, rank): the phase statuses must match the
 // expected outcome; on any expected failure every output must be byte-identical to its poison;
 // on success every output element must have been written, nothing outside the output's view
-// may change, and every element must lie inside the oracle's interval (harness/compare.h).
+// may change, every element must lie inside the oracle's interval (harness/compare.h) or be one
+// of the oracle's exact codes (data movement), and an output the binding declares replicated (an
+// all-reduce or all-gather result) must be bit-identical on every rank.
 //
 // A tensor descriptor the implementation refuses (aclCreateTensor returns nullptr for a tensor
 // the case declares present: more than 8 dims, a negative offset, ...) is not passed on as a
@@ -46,6 +50,9 @@ struct RunOptions {
     // case and as the setup error of the rank whose tensor it is, rather than exhausting the
     // machine. Sizes saturate: storage no size_t can express is reported, never wrapped round.
     size_t max_tensor_bytes = size_t{1} << 30;
+    // After the outputs are read back, wait this long and read them again: a change means the
+    // library wrote after synchronisation had returned (FAILED). 0 = no second read (fuzzers).
+    int late_write_delay_ms = 5;
     CompareOptions compare;
 };
 

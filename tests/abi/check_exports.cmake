@@ -1,5 +1,7 @@
 # check_exports.cmake — fails unless every dynamic symbol LIB defines is ABI (acl*, Hccl*,
-# atb::*) and every name in REQUIRED is defined.
+# atb::*) and every name in REQUIRED (the runtime and HCCL) and every operator symbol the suite's
+# registry lists (`MC2CONF spec --symbols`: the bindings are the single source of the operator
+# entry points) is defined.
 execute_process(COMMAND nm -D --defined-only ${LIB} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${LIB}")
@@ -21,6 +23,13 @@ if(bad)
   message(FATAL_ERROR "libmc2impl.so exports non-ABI symbols: ${bad}")
 endif()
 file(STRINGS ${REQUIRED} required REGEX "^[A-Za-z_]")
+execute_process(COMMAND ${MC2CONF} spec --symbols OUTPUT_VARIABLE ops_out RESULT_VARIABLE ops_rc)
+if(NOT ops_rc EQUAL 0 OR ops_out STREQUAL "")
+  message(FATAL_ERROR "mc2conf spec --symbols failed (${ops_rc}): no operator symbols from the registry")
+endif()
+string(REPLACE "\n" ";" ops_symbols "${ops_out}")
+list(REMOVE_ITEM ops_symbols "")
+list(APPEND required ${ops_symbols})
 set(missing "")
 foreach(r IN LISTS required)
   list(FIND names "${r}" idx)

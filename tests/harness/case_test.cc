@@ -49,8 +49,8 @@ TEST(CaseDescriptor, NormalisesRedundantDetail) {
     EXPECT_NE(c.ToString().find(" bias=- "), std::string::npos);
     EXPECT_NE(c.ToString().find(" group=null "), std::string::npos);
     // An absent number is 0 (numbers have no null); found by fuzz/descriptor_fuzzer.
-    Case w = Parsed("weight_quant_matmul_all_reduce world=2");
-    EXPECT_NE(w.ToString().find(" antiquant_group_size=0 "), std::string::npos);
+    Case w = Parsed("matmul_all_reduce world=2");
+    EXPECT_NE(w.ToString().find(" comm_turn=0 "), std::string::npos);
     EXPECT_EQ(Parsed(w.ToString()), w);
 }
 
@@ -62,6 +62,19 @@ TEST(CaseDescriptor, KeepsOddValuesAFuzzerMakes) {
     Case c = Parsed(text);
     EXPECT_EQ(std::get<std::string>(c.params.at("group")), std::string("a b\"\\\x01"));
     EXPECT_EQ(c.Tensor(0, "x1")->dtype, static_cast<aclDataType>(99));
+    EXPECT_EQ(c.ToString(), text);
+}
+
+TEST(CaseDescriptor, ExplicitIntegerValuesRoundTripExactly) {
+    // v(...) carries a tensor's contents (counts, displacements) into the descriptor; int64
+    // extremes must survive, since no double is involved.
+    const std::string text =
+        "matmul_all_reduce platform=atlas_a2 world=1 x1=int64[2,2]v(-9223372036854775808,9223372036854775807,0,-1) "
+        "x2=- bias=- group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=- seed=1 dist=normal sched=0";
+    Case c = Parsed(text);
+    ASSERT_NE(c.Tensor(0, "x1"), nullptr);
+    EXPECT_EQ(c.Tensor(0, "x1")->values,
+              (std::vector<int64_t>{std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), 0, -1}));
     EXPECT_EQ(c.ToString(), text);
 }
 
@@ -85,6 +98,9 @@ TEST(CaseDescriptor, RejectsBadInputWithOneLineReason) {
         "matmul_all_reduce justaword",
         "\"\r\"",                                   // found by descriptor_fuzzer: a CR in the quoted token
         "matmul_all_reduce x1=float16\"\n\"",      // a newline inside a quoted token
+        "matmul_all_reduce x1=float16[2]v(1,2)",  // explicit values are for integer dtypes only
+        "matmul_all_reduce x1=int64[3]v(1,2)",    // one value per element
+        "matmul_all_reduce x1=int64[2]v()",
     };
     for (const char *text : bad) {
         auto r = ParseCase(text);
@@ -118,6 +134,12 @@ rc::Gen<TensorSpec> GenTensor() {
         t.offset = *rc::gen::inRange<int64_t>(0, 3);
         t.format = static_cast<aclFormat>(*rc::gen::element(-1, 2, 29, 50, 88));
         if (*rc::gen::inRange(0, 4) == 0) t.storage_shape = {*rc::gen::inRange<int64_t>(1, 100)};
+        if (*rc::gen::inRange(0, 4) == 0 && t.NumElements() > 0 && t.NumElements() <= 16) {
+            // Explicit contents (integer dtypes only): every int64, the extremes included.
+            t.dtype = *rc::gen::element(ACL_INT8, ACL_INT32, ACL_INT64, ACL_UINT64);
+            t.values = *rc::gen::container<std::vector<int64_t>>(static_cast<size_t>(t.NumElements()),
+                                                                  rc::gen::arbitrary<int64_t>());
+        }
         return t;
     });
 }
@@ -137,6 +159,8 @@ rc::Gen<Value> GenValue(ParamKind kind) {
                                   rc::gen::map(rc::gen::arbitrary<std::string>(), [](std::string s) {
                                       return Value{std::move(s)};
                                   }));
+        case ParamKind::kComm:
+            return rc::gen::element(Value{Null{}}, Value{CommName{}});
     }
     return rc::gen::just(Value{Null{}});
 }

@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "harness/abi/abi_table.h"
-#include "harness/ops/binding.h"
+#include "harness/ops/registry.h"
 
 namespace mc2::tools {
 namespace {
@@ -25,8 +25,7 @@ std::vector<std::string> SymbolNames() {
 #undef MC2_PROVENANCE_NAME
     };
     for (const harness::OpBinding *b : harness::AllBindings()) {
-        names.push_back(std::string(b->api) + "GetWorkspaceSize");
-        names.push_back(b->api);
+        names.insert(names.end(), b->api.symbols.begin(), b->api.symbols.end());
     }
     return names;
 }

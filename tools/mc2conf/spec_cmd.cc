@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "harness/ops/registry.h"
 #include "harness/signatures.h"
 #include "spec/catalogue.h"
 #include "spec/render_markdown.h"
@@ -21,6 +23,7 @@ namespace {
 
 struct SpecOptions {
     bool markdown = false;
+    bool symbols = false;
     std::string op;
 };
 
@@ -74,7 +77,21 @@ std::string PlainListing(const std::vector<std::string> &ops) {
     return out;
 }
 
+// Every ABI symbol the registered operators call, one per line (sorted, unique): what a library
+// must export for the whole suite to run (abi.exported_symbols checks libmc2impl.so against it).
+std::string SymbolListing() {
+    std::set<std::string> names;
+    for (const harness::OpBinding *b : harness::AllBindings()) names.insert(b->api.symbols.begin(), b->api.symbols.end());
+    std::string out;
+    for (const std::string &n : names) out += n + "\n";
+    return out;
+}
+
 int RunSpec(const SpecOptions &o) {
+    if (o.symbols) {
+        std::fputs(SymbolListing().c_str(), stdout);
+        return 0;
+    }
     std::vector<std::string> ops = CatalogueOps();
     if (!o.op.empty()) {
         if (std::find(ops.begin(), ops.end(), o.op) == ops.end()) {
@@ -98,6 +115,7 @@ Command AddSpecCommand(CLI::App &app) {
     CLI::App *sub = app.add_subcommand("spec", "Print the constraint catalogue (rules, expected codes, sources)");
     sub->add_flag("--markdown", o->markdown, "Markdown tables with citations instead of the plain listing");
     sub->add_option("--op", o->op, "Only this operator's rules");
+    sub->add_flag("--symbols", o->symbols, "The ABI symbols the registered operators call, one per line");
     return Command{sub, [o] { return RunSpec(*o); }};
 }
 

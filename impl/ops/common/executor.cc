@@ -46,6 +46,7 @@ aclnnStatus ExecutePhase(const char *api, void *workspace, uint64_t workspaceSiz
                     owned->api.c_str(), api);
         return ACLNN_ERR_PARAM_INVALID;
     }
+    if (owned->nothingToRun) return ACLNN_SUCCESS;
     const uint64_t need = owned->workspaceSize;
     if (need > 0 && workspace == nullptr) {
         ReportError("%s: workspace is null but the executor needs %llu bytes", api,

@@ -37,6 +37,11 @@ public:
 struct aclOpExecutor {
     std::string api;             // the aclnn function that must execute it ("aclnnMatmulAllReduce")
     uint64_t workspaceSize = 0;  // bytes the execute phase needs
+    // An empty-tensor short-cut (AllGatherMatmul with m = 0): nothing to compute or
+    // communicate, so the execute phase returns SUCCESS at once, as the vendor's does
+    // (spec-notes/ops.md §1.2 item 4), without looking at the workspace or the stream. `run`
+    // stays null.
+    bool nothingToRun = false;
     std::unique_ptr<mc2::impl::ops::OpRun> run;
 };
 
@@ -46,7 +51,8 @@ namespace mc2::impl::ops {
 aclOpExecutor *PublishExecutor(std::unique_ptr<aclOpExecutor> executor);
 
 // The execute phase of `api`. Checks, in order: executor null (161001); executor not live, i.e.
-// already executed or never published (161002); executor built for another API (161002);
+// already executed or never published (161002); executor built for another API (161002); then
+// an executor with nothingToRun is consumed and SUCCESS returned;
 // workspace null while the executor needs some, or workspaceSize smaller than needed, or the
 // workspace not inside one device allocation (161002); stream invalid or on another device than
 // the run needs (161002). Then queues the run (a queuing failure gives 361001). The executor is

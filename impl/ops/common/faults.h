@@ -18,6 +18,7 @@ enum class Fault : int {
     kLowPrecisionAccumulation = 1,  // the k-sum is rounded to the output dtype after every add
     kSkipReduceOpCheck = 2,         // reduceOp is not checked (accepts "max" and runs a sum)
     kDropBiasOnRank1 = 3,           // rank 1 silently ignores its bias
+    kGatherOutOfRankOrder = 4,      // AllGatherMatmul stacks the blocks of ranks 0 and 1 swapped
 };
 
 inline constexpr Fault kFault = static_cast<Fault>(MC2IMPL_FAULT);

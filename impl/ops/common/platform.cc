@@ -30,4 +30,10 @@ const std::vector<uint32_t> &MatmulAllReduceWorldSizes(Platform platform) {
     return platform == Platform::kAscend950 ? ascend950 : a2;
 }
 
+const std::vector<uint32_t> &AllGatherMatmulWorldSizes(Platform platform) {
+    static const std::vector<uint32_t> a2 = {2, 4, 8};
+    static const std::vector<uint32_t> ascend950 = {2, 4, 8, 16, 32};
+    return platform == Platform::kAscend950 ? ascend950 : a2;
+}
+
 }  // namespace mc2::impl::ops

@@ -13,10 +13,12 @@
 #include "kernels/gemm.h"
 #include "ops/common/checks.h"
 #include "ops/common/faults.h"
+#include "ops/common/group.h"
+#include "ops/common/layout_checks.h"
+#include "ops/common/memory_checks.h"
 #include "ops/common/platform.h"
+#include "ops/common/tiling_checks.h"
 #include "ops/matmul_all_reduce/matmul_all_reduce.h"
-#include "runtime/memory.h"
-#include "runtime/runtime.h"
 
 namespace mc2::impl::ops {
 namespace {
@@ -105,15 +107,8 @@ bool CheckShapes(Checker &c, const MatmulAllReduceArgs &a) {
 // bias, x3, output √) plus what any strided read or write needs: no aliasing output elements,
 // every view inside its storage.
 bool CheckLayouts(Checker &c, const MatmulAllReduceArgs &a) {
-    const std::pair<const aclTensor *, const char *> all[] = {
-        {a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.x3, "x3"}, {a.output, "output"}};
-    for (const auto &[t, name] : all) {
-        uint64_t span = 0;
-        if (t != nullptr && !StorageSpanBytes(*t, &span)) {
-            return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s strides %s cannot be addressed (negative or overflowing)",
-                          name, ShapeString(t->strides).c_str());
-        }
-    }
+    const NamedTensor all[] = {{a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.x3, "x3"}, {a.output, "output"}};
+    if (!CheckAddressable(c, all)) return false;
     if (!IsContiguous(*a.x1)) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 must be contiguous; got shape %s with strides %s",
                       ShapeString(a.x1->viewShape).c_str(), ShapeString(a.x1->strides).c_str());
@@ -123,62 +118,18 @@ bool CheckLayouts(Checker &c, const MatmulAllReduceArgs &a) {
                       "x2 must be contiguous or a transpose of its last two dims; got shape %s with strides %s",
                       ShapeString(a.x2->viewShape).c_str(), ShapeString(a.x2->strides).c_str());
     }
-    if (HasInternalOverlap(*a.output)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID, "output strides %s make elements of shape %s overlap",
-                      ShapeString(a.output->strides).c_str(), ShapeString(a.output->viewShape).c_str());
-    }
     // A view reaching past its declared storage would read or write memory the caller did not
     // describe as this tensor's (the vendor does not check; the suite requires 161002).
-    for (const auto &[t, name] : all) {
-        if (t == nullptr) continue;
-        const int64_t needed = ViewElementsNeeded(*t);
-        const int64_t held = StorageElements(*t);
-        if (needed > held) {
-            return c.Fail(ACLNN_ERR_PARAM_INVALID,
-                          "%s view (shape %s, strides %s, offset %lld) reaches %lld elements but its storage shape "
-                          "%s holds %lld",
-                          name, ShapeString(t->viewShape).c_str(), ShapeString(t->strides).c_str(),
-                          static_cast<long long>(t->offset), static_cast<long long>(needed),
-                          ShapeString(t->storageShape).c_str(), static_cast<long long>(held));
-        }
-    }
-    return true;
+    return CheckNoSelfOverlap(c, *a.output, "output") && CheckWithinStorage(c, all);
 }
 
 // The generated inner layer's required attribute (ops.md §1.2 item 2, §8.3): 161001 for a null
 // group, after the op_api checks and before the group is looked up or anything is tiled.
 bool CheckInnerNulls(Checker &c, const MatmulAllReduceArgs &a) { return c.NotNull(a.group, "group"); }
 
-std::shared_ptr<hccl::Communicator> ResolveGroup(Checker &c, const char *group) {
-    const int32_t device = CurrentDeviceId();
-    if (device < 0) {
-        c.Fail(ACLNN_ERR_PARAM_INVALID, "no current device on this thread (aclrtSetDevice or "
-                                        "aclrtSetCurrentContext first); cannot resolve group \"%.128s\"",
-               group);
-        return nullptr;
-    }
-    auto comm = hccl::FindCommunicatorShared(group, device);
-    if (comm == nullptr) {
-        c.Fail(ACLNN_ERR_PARAM_INVALID,
-               "group \"%.128s\" names no live communicator with a rank on device %d (the name comes from "
-               "HcclGetCommName)",
-               group, static_cast<int>(device));
-    }
-    return comm;
-}
-
 // The tiling-layer limits (ops.md §2.1 "Not checked in op_api"), refused here with 561002.
 bool CheckTilingLimits(Checker &c, const hccl::Communicator &comm, int64_t m, int64_t k, int64_t n) {
-    Platform platform;
-    std::string error;
-    if (!CurrentPlatform(&platform, &error)) return c.Fail(ACLNN_ERR_INNER, "%s", error.c_str());
-    const auto &sizes = MatmulAllReduceWorldSizes(platform);
-    if (std::find(sizes.begin(), sizes.end(), comm.Size()) == sizes.end()) {
-        std::string list;
-        for (uint32_t s : sizes) list += (list.empty() ? "" : ", ") + std::to_string(s);
-        return c.Fail(ACLNN_ERR_INNER_TILING_ERROR, "world size %u of group \"%s\" not supported on %s; expected %s",
-                      comm.Size(), comm.Name().c_str(), PlatformName(platform), list.c_str());
-    }
+    if (!CheckWorldSize(c, comm, MatmulAllReduceWorldSizes)) return false;
     const std::pair<const char *, int64_t> dims[] = {{"m (b*s)", m}, {"k", k}, {"n", n}};
     for (const auto &[name, v] : dims) {
         if (v > INT32_MAX) {
@@ -192,13 +143,6 @@ bool CheckTilingLimits(Checker &c, const hccl::Communicator &comm, int64_t m, in
                       static_cast<long long>(m), static_cast<long long>(n));
     }
     return true;
-}
-
-bool CheckMemory(Checker &c, const TensorDesc &t, const char *name) {
-    if (t.spanBytes == 0) return true;  // an empty view reads and writes nothing
-    if (t.data != nullptr && IsDeviceMemory(t.data, t.spanBytes)) return true;
-    return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s data %p (+%llu bytes) is not device memory: %s", name, t.data,
-                  static_cast<unsigned long long>(t.spanBytes), ExplainNotDeviceMemory(t.data, t.spanBytes).c_str());
 }
 
 uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
@@ -235,8 +179,9 @@ aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a
     p.hasX3 = a.x3 != nullptr;
     if (p.hasBias) p.bias = Describe(*a.bias);
     if (p.hasX3) p.x3 = Describe(*a.x3);
-    if (!CheckMemory(c, p.x1, "x1") || !CheckMemory(c, p.x2, "x2") || !CheckMemory(c, p.output, "output") ||
-        (p.hasBias && !CheckMemory(c, p.bias, "bias")) || (p.hasX3 && !CheckMemory(c, p.x3, "x3"))) {
+    if (!CheckDeviceMemory(c, p.x1, "x1") || !CheckDeviceMemory(c, p.x2, "x2") ||
+        !CheckDeviceMemory(c, p.output, "output") || (p.hasBias && !CheckDeviceMemory(c, p.bias, "bias")) ||
+        (p.hasX3 && !CheckDeviceMemory(c, p.x3, "x3"))) {
         return c.status();
     }
 

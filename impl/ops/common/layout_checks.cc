@@ -1,0 +1,70 @@
+// impl/ops/common/layout_checks.cc — memory-layout hardening checks (see layout_checks.h).
+#include "ops/common/layout_checks.h"
+
+#include <cstdint>
+
+#include "runtime/dtype.h"
+
+namespace mc2::impl::ops {
+namespace {
+
+// [first, end): the bytes the view can touch (first = the byte of element `offset`,
+// rounded down; end from StorageSpanBytes); first == end for an empty view.
+void ByteRange(const aclTensor &t, uintptr_t *first, uintptr_t *end) {
+    uint64_t span = 0;
+    StorageSpanBytes(t, &span);
+    const uintptr_t base = reinterpret_cast<uintptr_t>(t.data);
+    *end = base + span;
+    const uint64_t offset = t.offset > 0 ? static_cast<uint64_t>(t.offset) : 0;
+    *first = span == 0 ? *end : base + offset * DataTypeBits(t.dataType) / 8;
+}
+
+}  // namespace
+
+bool CheckAddressable(Checker &c, std::span<const NamedTensor> tensors) {
+    for (const auto &[t, name] : tensors) {
+        uint64_t span = 0;
+        if (t != nullptr && !StorageSpanBytes(*t, &span)) {
+            return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s strides %s cannot be addressed (negative or overflowing)",
+                          name, ShapeString(t->strides).c_str());
+        }
+    }
+    return c.ok();
+}
+
+bool CheckWithinStorage(Checker &c, std::span<const NamedTensor> tensors) {
+    for (const auto &[t, name] : tensors) {
+        if (t == nullptr) continue;
+        const int64_t needed = ViewElementsNeeded(*t);
+        const int64_t held = StorageElements(*t);
+        if (needed > held) {
+            return c.Fail(ACLNN_ERR_PARAM_INVALID,
+                          "%s view (shape %s, strides %s, offset %lld) reaches %lld elements but its storage shape "
+                          "%s holds %lld",
+                          name, ShapeString(t->viewShape).c_str(), ShapeString(t->strides).c_str(),
+                          static_cast<long long>(t->offset), static_cast<long long>(needed),
+                          ShapeString(t->storageShape).c_str(), static_cast<long long>(held));
+        }
+    }
+    return c.ok();
+}
+
+bool CheckNoSelfOverlap(Checker &c, const aclTensor &t, const char *name) {
+    if (!c.ok()) return false;
+    if (!HasInternalOverlap(t)) return true;
+    return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s strides %s make elements of shape %s overlap", name,
+                  ShapeString(t.strides).c_str(), ShapeString(t.viewShape).c_str());
+}
+
+bool CheckDisjoint(Checker &c, const aclTensor &a, const char *aName, const aclTensor &b, const char *bName) {
+    if (!c.ok()) return false;
+    uintptr_t aFirst, aEnd, bFirst, bEnd;
+    ByteRange(a, &aFirst, &aEnd);
+    ByteRange(b, &bFirst, &bEnd);
+    if (aFirst == aEnd || bFirst == bEnd || aEnd <= bFirst || bEnd <= aFirst) return true;
+    return c.Fail(ACLNN_ERR_PARAM_INVALID,
+                  "%s and %s share memory (bytes [%p, %p) and [%p, %p)); outputs must not alias", aName, bName, reinterpret_cast<void *>(aFirst), reinterpret_cast<void *>(aEnd),
+                  reinterpret_cast<void *>(bFirst), reinterpret_cast<void *>(bEnd));
+}
+
+}  // namespace mc2::impl::ops

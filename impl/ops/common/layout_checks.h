@@ -1,0 +1,37 @@
+// impl/ops/common/layout_checks.h — checks on how tensors lie in memory that any strided read
+// or write needs, beyond what the vendor's op_api checks (this suite's hardening rules: a clean
+// 161002 where the vendor would read or write memory the caller did not describe).
+#ifndef MC2_IMPL_OPS_COMMON_LAYOUT_CHECKS_H_
+#define MC2_IMPL_OPS_COMMON_LAYOUT_CHECKS_H_
+
+#include <span>
+
+#include "ops/common/checks.h"
+#include "runtime/tensor.h"
+
+namespace mc2::impl::ops {
+
+struct NamedTensor {
+    const aclTensor *t;  // null: absent optional tensor, skipped
+    const char *name;
+};
+
+// 161002 when a tensor's strides cannot be addressed (a negative stride, an overflowing span or
+// an unknown element width).
+bool CheckAddressable(Checker &c, std::span<const NamedTensor> tensors);
+
+// 161002 when a view (offset + Σ (shape[i] - 1) · stride[i] + 1 elements) reaches past the
+// element count of its storage shape.
+bool CheckWithinStorage(Checker &c, std::span<const NamedTensor> tensors);
+
+// 161002 when two elements of an output view share memory (the result would depend on the
+// write order).
+bool CheckNoSelfOverlap(Checker &c, const aclTensor &t, const char *name);
+
+// 161002 when the bytes two outputs can write intersect (one output would overwrite the
+// other). Empty views never overlap. Both tensors are addressable (checked before).
+bool CheckDisjoint(Checker &c, const aclTensor &a, const char *aName, const aclTensor &b, const char *bName);
+
+}  // namespace mc2::impl::ops
+
+#endif  // MC2_IMPL_OPS_COMMON_LAYOUT_CHECKS_H_
