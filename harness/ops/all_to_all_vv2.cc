@@ -7,6 +7,12 @@
 // The ATB entry points are C++ functions: they are resolved by their mangled names with dlsym
 // like every other symbol, and called through the types of include/atb (virtual calls on the
 // Operation and Context objects the library made, so the vtable order of include/atb is ABI).
+//
+// An ATB tensor is contiguous from its data pointer: it has no strides, offset or storage shape.
+// A descriptor whose view is not plain storage (strides, an offset, a larger storage) is passed
+// as the tensor its view declares: the view's elements gathered into a contiguous copy (device
+// memory for x and the output, host memory for the counts), and the output's copy scattered
+// back into the view after the runner synchronised, so the runner's checks see the view.
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -46,6 +52,19 @@ uint64_t AtbBytes(const TensorSpec &t) {
     return n * static_cast<uint64_t>((StorageBits(t.dtype) + 7) / 8);
 }
 
+bool Plain(const TensorSpec &t) {
+    return t.offset == 0 && t.IsContiguous() && StorageCapacity(t) == t.NumElements();
+}
+
+// The view's elements, contiguous, in the dtype's storage encoding.
+std::vector<uint8_t> Gather(const TensorSpec &t, const std::vector<uint8_t> &storage) {
+    const std::vector<uint64_t> codes = ViewCodes(t, storage);
+    const int bits = StorageBits(t.dtype);
+    std::vector<uint8_t> out(BytesFor(bits, static_cast<int64_t>(codes.size())));
+    for (size_t i = 0; i < codes.size(); ++i) StoreCode(out.data(), bits, static_cast<int64_t>(i), codes[i]);
+    return out;
+}
+
 atb::Tensor ToAtb(const BoundTensor *b, bool with_host) {
     atb::Tensor t;
     if (b == nullptr || b->spec == nullptr) return t;  // absent: 0 dims, refused by Setup
@@ -64,7 +83,7 @@ atb::Tensor ToAtb(const BoundTensor *b, bool with_host) {
 
 class AtbCall final : public OpCall {
 public:
-    AtbCall(const AbiTable &abi, const CallArgs &args) : args_(args) {
+    AtbCall(const AbiTable &abi, const CallArgs &args) : args_(args), rt_(abi.rt()) {
         create_op_ = reinterpret_cast<CreateOperationFn>(abi.Find(kCreateOperation));
         create_ctx_ = reinterpret_cast<CreateContextFn>(abi.Find(kCreateContext));
         destroy_op_ = reinterpret_cast<DestroyOperationFn>(abi.Find(kDestroyOperation));
@@ -73,6 +92,8 @@ public:
     ~AtbCall() override {
         if (op_ != nullptr) destroy_op_(op_);
         if (ctx_ != nullptr) destroy_ctx_(ctx_);
+        ScatterOutput();
+        for (void *p : staged_device_) rt_.aclrtFree(p);
     }
 
     int32_t Prepare(uint64_t *workspace_size) override {
@@ -88,8 +109,18 @@ public:
         p.rankTableFile = String("rank_table_file");
         p.commDomain = String("comm_domain");
         if (int32_t st = create_op_(p, &op_); st != 0) return st;
-        for (size_t i = 0; i < 6; ++i) pack_.inTensors.push_back(ToAtb(args_.B(kTensors[i]), /*with_host=*/i >= 1));
-        pack_.outTensors.push_back(ToAtb(args_.B(kTensors[6]), false));
+        for (size_t i = 0; i < 6; ++i) {
+            atb::Tensor t = ToAtb(args_.B(kTensors[i]), /*with_host=*/i >= 1);
+            if (int32_t st = Stage(args_.B(kTensors[i]), i == 0, &t); st != 0) return st;
+            pack_.inTensors.push_back(t);
+        }
+        atb::Tensor out = ToAtb(args_.B(kTensors[6]), false);
+        if (int32_t st = Stage(args_.B(kTensors[6]), true, &out); st != 0) return st;
+        if (out.deviceData != nullptr && args_.B(kTensors[6]) != nullptr &&
+            out.deviceData != args_.B(kTensors[6])->device) {
+            staged_output_ = out.deviceData;
+        }
+        pack_.outTensors.push_back(out);
         return op_->Setup(pack_, *workspace_size, ctx_);
     }
 
@@ -99,6 +130,47 @@ public:
     }
 
 private:
+    // Replaces a non-plain view by a contiguous copy (see the file comment). Returns an ACL error
+    // when device memory for the copy cannot be had.
+    int32_t Stage(const BoundTensor *b, bool device, atb::Tensor *t) {
+        if (b == nullptr || b->spec == nullptr || b->host == nullptr || Plain(*b->spec) || b->spec->NumElements() <= 0) {
+            return 0;
+        }
+        staged_host_.push_back(Gather(*b->spec, *b->host));
+        std::vector<uint8_t> &bytes = staged_host_.back();
+        if (t->hostData != nullptr) t->hostData = bytes.data();
+        if (!device || bytes.empty()) return 0;
+        void *p = nullptr;
+        if (aclError rc = rt_.aclrtMalloc(&p, bytes.size(), ACL_MEM_MALLOC_HUGE_FIRST); rc != ACL_SUCCESS) return rc;
+        staged_device_.push_back(p);
+        if (aclError rc = rt_.aclrtMemcpy(p, bytes.size(), bytes.data(), bytes.size(), ACL_MEMCPY_HOST_TO_DEVICE);
+            rc != ACL_SUCCESS) {
+            return rc;
+        }
+        t->deviceData = p;
+        return 0;
+    }
+
+    // Writes the staged output copy back into the output's view (after synchronisation). Whatever
+    // the library left in the copy lands in the view: the copy started as the view's contents.
+    void ScatterOutput() {
+        const BoundTensor *b = args_.B(kTensors[6]);
+        if (staged_output_ == nullptr || b == nullptr || b->device == nullptr || b->host == nullptr) return;
+        const TensorSpec &spec = *b->spec;
+        const int bits = StorageBits(spec.dtype);
+        std::vector<uint8_t> copy(BytesFor(bits, spec.NumElements()));
+        std::vector<uint8_t> storage(b->host->size());
+        if (rt_.aclrtMemcpy(copy.data(), copy.size(), staged_output_, copy.size(), ACL_MEMCPY_DEVICE_TO_HOST) != 0 ||
+            rt_.aclrtMemcpy(storage.data(), storage.size(), b->device, storage.size(), ACL_MEMCPY_DEVICE_TO_HOST) != 0) {
+            return;
+        }
+        const std::vector<int64_t> where = ViewIndices(spec);
+        for (size_t e = 0; e < where.size(); ++e) {
+            if (where[e] >= 0) StoreCode(storage.data(), bits, where[e], LoadCode(copy.data(), bits, static_cast<int64_t>(e)));
+        }
+        (void)rt_.aclrtMemcpy(b->device, storage.size(), storage.data(), storage.size(), ACL_MEMCPY_HOST_TO_DEVICE);
+    }
+
     // A null string has no ATB counterpart (the fields are std::string): empty.
     std::string String(const char *name) const {
         const char *s = args_.S(name);
@@ -106,6 +178,10 @@ private:
     }
 
     const CallArgs &args_;
+    const RuntimeFns &rt_;
+    std::vector<std::vector<uint8_t>> staged_host_;  // contiguous copies of non-plain views
+    std::vector<void *> staged_device_;               // their device copies (x, output)
+    void *staged_output_ = nullptr;
     CreateOperationFn create_op_ = nullptr;
     CreateContextFn create_ctx_ = nullptr;
     DestroyOperationFn destroy_op_ = nullptr;

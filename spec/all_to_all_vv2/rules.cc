@@ -61,8 +61,10 @@ void Add(std::vector<Rule> &t, std::string id, Stage stage, Layer layer, Outcome
 }
 
 // ---- reading one rank's arguments ----
+// The Param fields are C ints: a descriptor's int64 arrives truncated to 32 bits (C++20
+// conversion: modulo 2^32), so the predicates read what the operation sees.
 int64_t IntOr(const Case &c, int r, const char *name, int64_t fallback) {
-    if (const auto *i = std::get_if<int64_t>(&c.Get(r, name))) return *i;
+    if (const auto *i = std::get_if<int64_t>(&c.Get(r, name))) return static_cast<int32_t>(*i);
     return fallback;
 }
 // The string a rank passes; nullopt for a null string.
@@ -216,8 +218,12 @@ std::vector<Rule> Build() {
         "rank -1 (unspecified) is refused when rankSize > 1.", Notes("CreateOperation"),
         [](const Case &c, int r) { return IntOr(c, r, "rank", 0) == -1 && IntOr(c, r, "rank_size", 0) > 1; },
         [](const Case &v, Choices & /*ch*/) -> std::optional<Case> {
-            if (v.world < 2) return std::nullopt;
-            return EditAll(v, [](ParamMap &p) { p["rank"] = int64_t{-1}; });
+            // rankSize 2 at least, whatever the world: CreateOperation refuses before Setup reads
+            // the count lengths.
+            return EditAll(v, [](ParamMap &p) {
+                p["rank"] = int64_t{-1};
+                if (std::get<int64_t>(p["rank_size"]) < 2) p["rank_size"] = int64_t{2};
+            });
         });
     Add(t, "a2av.param.comm_mode", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
         "commMode must be COMM_MULTI_PROCESS (0) or COMM_MULTI_THREAD (1).",

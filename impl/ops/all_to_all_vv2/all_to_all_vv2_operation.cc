@@ -14,6 +14,7 @@
 #include "atbfw/product.h"
 #include "atbfw/report.h"
 #include "atbfw/tensor_util.h"
+#include "ops/common/faults.h"
 #include "ops/all_to_all_vv2/all_to_all_vv2.h"
 
 namespace mc2::impl::ops {
@@ -162,7 +163,7 @@ atb::Status AllToAllVV2Operation::CheckWindows(const atb::SVector<atb::Tensor> &
     const int64_t *rdispls = arrays[3];
     const int n = param_.rankSize;
     constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-    for (int j = 0; j < n; ++j) {
+    for (int j = 0; j < n && kFault != Fault::kA2avSkipNegativeCheck; ++j) {
         for (size_t a = 0; a < 4; ++a) {
             if (arrays[a][j] < 0) {
                 return atbfw::Fail(atb::ERROR_INVALID_PARAM, where.c_str(), "%s[%d] = %lld is negative",

@@ -19,6 +19,7 @@ enum class Fault : int {
     kSkipReduceOpCheck = 2,         // reduceOp is not checked (accepts "max" and runs a sum)
     kDropBiasOnRank1 = 3,           // rank 1 silently ignores its bias
     kGatherOutOfRankOrder = 4,      // AllGatherMatmul stacks the blocks of ranks 0 and 1 swapped
+    kA2avSkipNegativeCheck = 5,     // AllToAllVV2 accepts negative counts and displacements
 };
 
 inline constexpr Fault kFault = static_cast<Fault>(MC2IMPL_FAULT);
