@@ -25,7 +25,6 @@ namespace {
 const std::map<std::string, std::string> &Pending() {
     static const std::map<std::string, std::string> pending = {
         {"aclnnAllGatherMatmul", "issue 6 (AllGatherMatmul)"},
-        {"atb::AllToAllVV2Operation", "issue 6 (ATB AllToAllVV2)"},
         {"aclnnWeightQuantMatmulAllReduce", "issue 8 (quantised MatmulAllReduce)"},
         {"aclnnQuantMatmulAllReduce", "issue 8"},
         {"aclnnQuantMatmulAllReduceV2", "issue 8"},
