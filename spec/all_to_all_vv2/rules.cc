@@ -204,6 +204,38 @@ std::optional<Case> EditAll(const Case &valid, const std::function<void(ParamMap
 int Victim(const Case &c, Choices &ch) { return static_cast<int>(ch.Int(0, c.world - 1)); }
 std::vector<int64_t> &ValuesOf(ParamMap &p, const char *name) { return TensorIn(p, name)->values; }
 
+// Each rule's level (DESIGN.md "Verdicts"), by id prefix, first match wins; the reason ends the
+// rule's text. ATB documents and checks everything below in its operation and framework code,
+// except the agreement of the ranks' counts: it is required but not checked, so what a library
+// does with disagreeing counts is the documents' undefined behaviour, and this suite's demand of
+// a clean runtime error on every rank is hardening (a vendor that moves garbage instead gets a
+// WARNING; no crash, no hang and no write outside the output hold at every level).
+void AssignLevels(std::vector<Rule> &t) {
+    struct Entry {
+        const char *prefix;
+        Level level;
+        const char *why;
+    };
+    static const Entry kLevels[] = {
+        {"a2av.xrank.counts", Level::kHardening,
+         "ATB requires recvCount_r[j] == sendCount_j[r] but checks nothing (ops.md §7)"},
+        {"a2av.param.", Level::kDocumented, "ATB's CreateOperation parameter checks (ops.md §7)"},
+        {"a2av.shape.output_width", Level::kDocumented, "the operation's SetupCheckImpl (ops.md §7)"},
+        {"a2av.shape.", Level::kDocumented, "ATB's framework checks of InferShape / Setup (ops.md §7)"},
+        {"a2av.dtype.", Level::kDocumented, "ATB's ini rows for AllToAllVV2Operation (ops.md §7)"},
+        {"a2av.counts.", Level::kDocumented, "the operation's SetupCheckImpl (ops.md §7)"},
+        {"a2av.xrank.", Level::kDocumented, "HCCL's all-to-all fails a collective whose peers do not join"},
+    };
+    for (Rule &r : t) {
+        for (const Entry &e : kLevels) {
+            if (r.id.rfind(e.prefix, 0) != 0) continue;
+            r.level = e.level;
+            r.text += std::string(" Level: ") + LevelName(e.level) + " (" + e.why + ").";
+            break;
+        }
+    }
+}
+
 std::vector<Rule> Build() {
     std::vector<Rule> t;
     // ------------------------------------------------------------ CreateOperation (ParamCheck)
@@ -475,6 +507,7 @@ std::vector<Rule> Build() {
             });
         },
         Scope::kCrossRank);
+    AssignLevels(t);
     return t;
 }
 
