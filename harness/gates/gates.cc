@@ -263,9 +263,15 @@ std::vector<GateCase> BuildGate(Gate gate, uint64_t seed, const GateFilter &filt
         }
         ops = {filter.op};
     }
-    std::vector<GateCase> out;
+    // One list per (operator, platform), each in its own order (valid, invalid, edges), then
+    // interleaved one case at a time: any prefix of the gate (--limit N, the sanitizer slices)
+    // reaches every operator and platform, valid cases first. The descriptors do not depend on
+    // the order (every section draws from its own seed).
+    std::vector<std::vector<GateCase>> lists;
     for (const std::string &op : ops) {
         for (Platform platform : {Platform::kAtlasA2, Platform::kAscend950}) {
+            lists.emplace_back();
+            std::vector<GateCase> &out = lists.back();
             if (std::find(filter.platforms.begin(), filter.platforms.end(), platform) == filter.platforms.end()) {
                 continue;
             }
@@ -277,6 +283,16 @@ std::vector<GateCase> BuildGate(Gate gate, uint64_t seed, const GateFilter &filt
             AddInvalid(out, op, platform, cfg, seed);
             AddEdges(out, op, platform, cfg, seed);
         }
+    }
+    std::vector<GateCase> out;
+    for (size_t i = 0;; ++i) {
+        bool any = false;
+        for (std::vector<GateCase> &list : lists) {
+            if (i >= list.size()) continue;
+            out.push_back(std::move(list[i]));
+            any = true;
+        }
+        if (!any) break;
     }
     return out;
 }
