@@ -11,6 +11,26 @@ if(MC2_SANITIZE)
   string(REPLACE ";" "," _mc2_san "${MC2_SANITIZE}")
   add_compile_options(-fsanitize=${_mc2_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${_mc2_san})
+  # clang links its sanitizer runtime statically, and only into executables: a shared library
+  # (libmc2impl.so, linked -Wl,--no-undefined so that a missing symbol is a build error, not a
+  # dlopen failure) would keep __asan_report_* / __tsan_* undefined. -shared-libsan links every
+  # target against the runtime's shared library instead (gcc's default), so --no-undefined keeps
+  # its meaning; the rpath lets the executables find that library without LD_LIBRARY_PATH.
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    if("thread" IN_LIST MC2_SANITIZE)
+      set(_mc2_rt libclang_rt.tsan-x86_64.so)
+    else()
+      set(_mc2_rt libclang_rt.asan-x86_64.so)
+    endif()
+    execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=${_mc2_rt}
+                    OUTPUT_VARIABLE _mc2_rt_path OUTPUT_STRIP_TRAILING_WHITESPACE)
+    if(NOT EXISTS "${_mc2_rt_path}")
+      message(FATAL_ERROR "MC2_SANITIZE=${MC2_SANITIZE}: clang's shared runtime ${_mc2_rt} is not installed "
+                          "(Debian: libclang-rt-<version>-dev)")
+    endif()
+    get_filename_component(_mc2_rt_dir "${_mc2_rt_path}" DIRECTORY)
+    add_link_options(-shared-libsan -Wl,-rpath,${_mc2_rt_dir})
+  endif()
 endif()
 
 function(mc2_target_defaults target)
