@@ -1,8 +1,10 @@
-// harness/supervise/supervise.cc — forked, time-limited case runs (supervise.h).
+// harness/supervise/supervise.cc — spawned, time-limited case runs (supervise.h).
 #include "harness/supervise/supervise.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,7 +17,11 @@
 #include <thread>
 
 #include "harness/run/schedule.h"
+#include "harness/supervise/case_child.h"
 #include "harness/supervise/result_json.h"
+#include "harness/supervise/stop.h"
+
+extern char **environ;
 
 namespace mc2::harness {
 namespace {
@@ -32,35 +38,69 @@ CaseResult HarnessResult(const Case &c, Status status, std::string reason, doubl
     return r;
 }
 
-void WriteAll(int fd, const std::string &text) {
-    size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        done += static_cast<size_t>(n);
+// The descriptor number the case child writes its result on (its stdout stays the runner's:
+// a library that prints must not corrupt the result).
+constexpr int kResultFd = 3;
+
+// This process's environment with `overrides` set (later entries win), as posix_spawn wants it.
+std::vector<std::string> ChildEnvironment(const std::vector<std::pair<std::string, std::string>> &overrides) {
+    std::vector<std::string> env;
+    for (char **e = environ; e != nullptr && *e != nullptr; ++e) {
+        const std::string entry = *e;
+        const std::string key = entry.substr(0, entry.find('='));
+        bool replaced = false;
+        for (const auto &[k, v] : overrides) replaced = replaced || k == key;
+        if (!replaced) env.push_back(entry);
     }
+    for (size_t i = 0; i < overrides.size(); ++i) {
+        bool later = false;
+        for (size_t j = i + 1; j < overrides.size(); ++j) later = later || overrides[j].first == overrides[i].first;
+        if (!later) env.push_back(overrides[i].first + "=" + overrides[i].second);
+    }
+    return env;
 }
 
-// The child: never returns.
-[[noreturn]] void ChildMain(const Case &c, const RunOptions &run, const SuperviseOptions &sup, int result_fd) {
-    std::string json;
-    try {
-        for (const auto &[key, value] : sup.env) setenv(key.c_str(), value.c_str(), 1);
-        // Before the library loads: an implementation may read its profile once, at load.
-        ExportPlatform(c.platform);
-        std::string error;
-        std::unique_ptr<AbiTable> table = AbiTable::Load(sup.impl_paths, &error);
-        const CaseResult r = table ? RunCase(c, *table, run) : HarnessResult(c, Status::kFailed, error, 0);
-        json = ResultToJson(r);
-    } catch (const std::exception &e) {
-        json = ResultToJson(HarnessResult(c, Status::kFailed, std::string("harness child: ") + e.what(), 0));
+std::vector<char *> Pointers(std::vector<std::string> &strings) {
+    std::vector<char *> p;
+    for (std::string &s : strings) p.push_back(s.data());
+    p.push_back(nullptr);
+    return p;
+}
+
+// Starts the case child in its own process group (a timeout or a stop kills everything it
+// started) with the default disposition and an empty mask for the signals the runner may block
+// or catch (SIGINT/SIGTERM are the runner's to handle, not the case's). posix_spawn runs
+// nothing of this process in the child before exec, so no lock of this process can be held
+// there. Returns the pid, or -1 with `*error` set.
+pid_t SpawnCaseChild(std::vector<std::string> args, std::vector<std::string> env, int result_fd, int err_fd,
+                     std::string *error) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+    // dup2 clears close-on-exec on the target, also when the descriptor already is kResultFd.
+    posix_spawn_file_actions_adddup2(&actions, result_fd, kResultFd);
+    posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+    sigset_t none;
+    sigset_t defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2}) sigaddset(&defaults, sig);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    std::vector<char *> argv = Pointers(args);
+    std::vector<char *> envp = Pointers(env);
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) {
+        *error = "harness: cannot start the case process " + args[0] + ": " + std::strerror(rc);
+        return -1;
     }
-    WriteAll(result_fd, json);
-    close(result_fd);
-    // _exit: the implementation's static destructors and atexit handlers are not the case's
-    // business (and may block on threads a failed run left behind).
-    _exit(0);
+    return pid;
 }
 
 std::string LastLine(const std::string &text) {
@@ -110,28 +150,28 @@ CaseResult Supervisor::RunInChild(const Case &c) {
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
     int out_pipe[2];
     int err_pipe[2];
-    if (pipe(out_pipe) != 0) return HarnessResult(c, Status::kFailed, "harness: pipe() failed", 0);
-    if (pipe(err_pipe) != 0) {
+    // Close-on-exec: a case child started by another worker at the same moment must not hold
+    // this case's pipe open (its EOF would wait for that other case).
+    if (pipe2(out_pipe, O_CLOEXEC) != 0) return HarnessResult(c, Status::kFailed, "harness: pipe() failed", 0);
+    if (pipe2(err_pipe, O_CLOEXEC) != 0) {
         close(out_pipe[0]);
         close(out_pipe[1]);
         return HarnessResult(c, Status::kFailed, "harness: pipe() failed", 0);
     }
-    const pid_t pid = fork();
-    if (pid < 0) {
-        for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
-        return HarnessResult(c, Status::kFailed, std::string("harness: fork() failed: ") + std::strerror(errno), 0);
-    }
-    if (pid == 0) {
-        setpgid(0, 0);  // its own group: a timeout kills everything it started
-        close(out_pipe[0]);
-        close(err_pipe[0]);
-        dup2(err_pipe[1], STDERR_FILENO);
-        close(err_pipe[1]);
-        ChildMain(c, run_, supervise_, out_pipe[1]);
-    }
-    setpgid(pid, pid);  // also here: whichever runs first, the group exists before any kill
+    std::vector<std::pair<std::string, std::string>> env = supervise_.env;
+    env.emplace_back(kPlatformVariable, PlatformName(c.platform));
+    std::string spawn_error;
+    const pid_t pid = SpawnCaseChild(CaseChildArgs(c, run_, supervise_.impl_paths, kResultFd), ChildEnvironment(env),
+                                     out_pipe[1], err_pipe[1], &spawn_error);
     close(out_pipe[1]);
     close(err_pipe[1]);
+    if (pid < 0) {
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        return HarnessResult(c, Status::kFailed, spawn_error, 0);
+    }
+    RegisterCaseProcess(pid);
+    interrupted_ = false;
 
     const Clock::time_point deadline =
         t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(supervise_.timeout_s));
@@ -182,6 +222,13 @@ CaseResult Supervisor::RunInChild(const Case &c) {
         kill(-pid, SIGKILL);
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
+    }
+    UnregisterCaseProcess(pid);
+    if (StopRequested() && (timed_out || (reaped && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL))) {
+        interrupted_ = true;
+        return HarnessResult(c, Status::kFailed, "interrupted: the run was stopped", elapsed());
+    }
+    if (timed_out) {
         return HarnessResult(c, Status::kTimeout,
                              "no result within " + std::to_string(supervise_.timeout_s) +
                                  " s; the case's process group was killed",
