@@ -1,6 +1,7 @@
 // harness/supervise/case_child.cc — the case child's command line and main (case_child.h).
 #include "harness/supervise/case_child.h"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +13,7 @@
 #include <string_view>
 
 #include "harness/abi/abi_table.h"
+#include "harness/ops/binding.h"
 #include "harness/run/schedule.h"
 #include "harness/supervise/result_json.h"
 
@@ -48,7 +50,42 @@ int Usage(const std::string &why) {
     return 2;
 }
 
+// The --symbols answer (SymbolsChildArgs).
+std::string InspectSymbols(const std::vector<std::string> &impl_paths) {
+    std::string error;
+    std::unique_ptr<AbiTable> table = AbiTable::Load(impl_paths, &error);
+    if (!table) return "!" + (error.empty() ? std::string("cannot load the implementation") : error) + "\n";
+    std::vector<std::string> names = {
+#define MC2_CASE_CHILD_NAME(name) #name,
+        MC2_HARNESS_REQUIRED_SYMBOLS(MC2_CASE_CHILD_NAME)
+#undef MC2_CASE_CHILD_NAME
+    };
+    for (const OpBinding *b : AllBindings()) {
+        names.push_back(std::string(b->api) + "GetWorkspaceSize");
+        names.push_back(b->api);
+    }
+    std::string out;
+    for (const std::string &name : names) {
+        std::string library;
+        if (void *p = table->Find(name)) {
+            Dl_info info{};
+            if (dladdr(p, &info) != 0 && info.dli_fname != nullptr) library = info.dli_fname;
+        }
+        out += name + "\t" + library + "\n";
+    }
+    return out;
+}
+
 }  // namespace
+
+std::vector<std::string> SymbolsChildArgs(const std::vector<std::string> &impl_paths, int result_fd) {
+    std::vector<std::string> args = {CaseChildPath(), "--result-fd", std::to_string(result_fd), "--symbols", "1"};
+    for (const std::string &path : impl_paths) {
+        args.push_back("--impl");
+        args.push_back(path);
+    }
+    return args;
+}
 
 std::vector<std::string> CaseChildArgs(const Case &c, const RunOptions &run, const std::vector<std::string> &impl_paths,
                                        int result_fd) {
@@ -92,6 +129,7 @@ int CaseChildMain(int argc, char **argv) {
     std::vector<std::string> impl_paths;
     std::string descriptor;
     bool have_descriptor = false;
+    bool symbols = false;
     try {
         for (int i = 1; i < argc; ++i) {
             const std::string_view flag = argv[i];
@@ -121,6 +159,8 @@ int CaseChildMain(int argc, char **argv) {
                 run.compare.precision_in_pass = value == "1";
             } else if (flag == "--vendor-max-fail-share") {
                 run.compare.vendor_max_fail_share = std::stod(value);
+            } else if (flag == "--symbols") {
+                symbols = value == "1";
             } else if (flag == "--impl") {
                 impl_paths.push_back(value);
             } else {
@@ -129,6 +169,11 @@ int CaseChildMain(int argc, char **argv) {
         }
     } catch (const std::exception &) {
         return Usage("a flag's value is not a number");
+    }
+    if (result_fd >= 0 && symbols && !have_descriptor) {
+        WriteAll(result_fd, InspectSymbols(impl_paths));
+        close(result_fd);
+        _exit(0);
     }
     if (result_fd < 0 || !have_descriptor) return Usage("needs --result-fd N and -- <descriptor>");
 

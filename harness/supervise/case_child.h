@@ -26,6 +26,12 @@ namespace mc2::harness {
 std::vector<std::string> CaseChildArgs(const Case &c, const RunOptions &run, const std::vector<std::string> &impl_paths,
                                        int result_fd);
 
+// The command line of a symbol inspection: the child loads the libraries and writes one
+// "symbol\tlibrary" line per ABI entry point the suite may call (the runtime/HCCL symbols the
+// harness requires, then both phases of every bound operator; the library is empty when no
+// library exports it), or one "!<why>" line when the libraries cannot be loaded.
+std::vector<std::string> SymbolsChildArgs(const std::vector<std::string> &impl_paths, int result_fd);
+
 // The executable: $MC2_CASE_CHILD when set, else `mc2conf-case` beside this process's
 // executable (build/<preset>/bin holds mc2conf, the tests and the child), else the build tree's.
 std::string CaseChildPath();

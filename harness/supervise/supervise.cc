@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,9 +18,8 @@
 #include "harness/run/schedule.h"
 #include "harness/supervise/case_child.h"
 #include "harness/supervise/result_json.h"
+#include "harness/supervise/spawn.h"
 #include "harness/supervise/stop.h"
-
-extern char **environ;
 
 namespace mc2::harness {
 namespace {
@@ -36,71 +34,6 @@ CaseResult HarnessResult(const Case &c, Status status, std::string reason, doubl
     r.schedule = MakeSchedule(c.schedule, c.world).Describe();
     r.seconds = seconds;
     return r;
-}
-
-// The descriptor number the case child writes its result on (its stdout stays the runner's:
-// a library that prints must not corrupt the result).
-constexpr int kResultFd = 3;
-
-// This process's environment with `overrides` set (later entries win), as posix_spawn wants it.
-std::vector<std::string> ChildEnvironment(const std::vector<std::pair<std::string, std::string>> &overrides) {
-    std::vector<std::string> env;
-    for (char **e = environ; e != nullptr && *e != nullptr; ++e) {
-        const std::string entry = *e;
-        const std::string key = entry.substr(0, entry.find('='));
-        bool replaced = false;
-        for (const auto &[k, v] : overrides) replaced = replaced || k == key;
-        if (!replaced) env.push_back(entry);
-    }
-    for (size_t i = 0; i < overrides.size(); ++i) {
-        bool later = false;
-        for (size_t j = i + 1; j < overrides.size(); ++j) later = later || overrides[j].first == overrides[i].first;
-        if (!later) env.push_back(overrides[i].first + "=" + overrides[i].second);
-    }
-    return env;
-}
-
-std::vector<char *> Pointers(std::vector<std::string> &strings) {
-    std::vector<char *> p;
-    for (std::string &s : strings) p.push_back(s.data());
-    p.push_back(nullptr);
-    return p;
-}
-
-// Starts the case child in its own process group (a timeout or a stop kills everything it
-// started) with the default disposition and an empty mask for the signals the runner may block
-// or catch (SIGINT/SIGTERM are the runner's to handle, not the case's). posix_spawn runs
-// nothing of this process in the child before exec, so no lock of this process can be held
-// there. Returns the pid, or -1 with `*error` set.
-pid_t SpawnCaseChild(std::vector<std::string> args, std::vector<std::string> env, int result_fd, int err_fd,
-                     std::string *error) {
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attr);
-    // dup2 clears close-on-exec on the target, also when the descriptor already is kResultFd.
-    posix_spawn_file_actions_adddup2(&actions, result_fd, kResultFd);
-    posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
-    sigset_t none;
-    sigset_t defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2}) sigaddset(&defaults, sig);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    std::vector<char *> argv = Pointers(args);
-    std::vector<char *> envp = Pointers(env);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) {
-        *error = "harness: cannot start the case process " + args[0] + ": " + std::strerror(rc);
-        return -1;
-    }
-    return pid;
 }
 
 std::string LastLine(const std::string &text) {
@@ -161,8 +94,8 @@ CaseResult Supervisor::RunInChild(const Case &c) {
     std::vector<std::pair<std::string, std::string>> env = supervise_.env;
     env.emplace_back(kPlatformVariable, PlatformName(c.platform));
     std::string spawn_error;
-    const pid_t pid = SpawnCaseChild(CaseChildArgs(c, run_, supervise_.impl_paths, kResultFd), ChildEnvironment(env),
-                                     out_pipe[1], err_pipe[1], &spawn_error);
+    const pid_t pid = SpawnChild(CaseChildArgs(c, run_, supervise_.impl_paths, kChildResultFd), env, out_pipe[1],
+                                 err_pipe[1], &spawn_error);
     close(out_pipe[1]);
     close(err_pipe[1]);
     if (pid < 0) {

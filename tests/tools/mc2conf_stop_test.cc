@@ -51,6 +51,13 @@ std::set<pid_t> ChildrenOf(pid_t parent) {
     return children;
 }
 
+// A case process (mc2conf-case running a descriptor), not the start-up symbol inspection.
+bool IsCaseProcess(pid_t pid) {
+    std::string cmdline = ReadFile("/proc/" + std::to_string(pid) + "/cmdline");
+    for (char &c : cmdline) c = c == '\0' ? ' ' : c;
+    return cmdline.find("mc2conf-case") != std::string::npos && cmdline.find("--symbols") == std::string::npos;
+}
+
 // Alive and not a zombie waiting for init.
 bool Alive(pid_t pid) {
     const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
@@ -79,7 +86,9 @@ TEST(Mc2confStop, SigtermKillsTheCasesAndWritesAnIncompleteResult) {
     std::set<pid_t> cases;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (cases.size() < 2 && std::chrono::steady_clock::now() < deadline) {
-        for (pid_t p : ChildrenOf(runner)) cases.insert(p);
+        for (pid_t p : ChildrenOf(runner)) {
+            if (IsCaseProcess(p)) cases.insert(p);
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     ASSERT_GE(cases.size(), 2u) << "the runner never had two case processes; stderr: " << ReadFile(dir + ".err");
@@ -93,6 +102,7 @@ TEST(Mc2confStop, SigtermKillsTheCasesAndWritesAnIncompleteResult) {
         if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (!exited) {
+        for (pid_t p : ChildrenOf(runner)) cases.insert(p);  // started after the first look
         kill(runner, SIGKILL);
         waitpid(runner, &status, 0);
         for (pid_t p : cases) kill(-p, SIGKILL);

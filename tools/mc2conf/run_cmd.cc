@@ -241,6 +241,8 @@ int RunGate(const RunOptions &o) {
     const double timeout_s = o.timeout_s > 0 ? o.timeout_s : cfg.default_timeout_s;
     const std::string out_dir = o.out.empty() ? "mc2conf-results" : o.out;
     EnsureDirectory(out_dir);  // before the run: a bad --out must not cost a whole gate
+    // From here on SIGINT/SIGTERM stop the run cleanly (stop_on_signal.h).
+    StopOnSignal stop;
 
     report::Results results;
     report::RunInfo &info = results.info;
@@ -256,7 +258,8 @@ int RunGate(const RunOptions &o) {
     info.started_utc = NowUtc();
     info.suite_version = MC2_VERSION;
     info.total_cases = total_cases;
-    // Before any worker thread exists: the inspecting child is forked from a single thread.
+    // The libraries are inspected in a spawned child (provenance.h); its answer also decides
+    // whether the run can start at all (StopBeforeAnyCase).
     const Provenance prov = InspectSymbols(info.impl_paths, timeout_s);
     info.symbols = prov.symbols;
     info.symbols_error = prov.error;
@@ -287,7 +290,6 @@ int RunGate(const RunOptions &o) {
     int failures = 0;
     std::vector<bool> finished(values.size(), false);
     Journal journal(out_dir + "/results.jsonl");
-    StopOnSignal stop;  // before RunPool's threads: they inherit the blocked signals
     RunPool(
         values, MakePoolOptions(o, timeout_s),
         [&](size_t index, CaseResult r) {

@@ -3,11 +3,10 @@
 // run write what it has (results.json marked incomplete, the reports) before it exits non-zero;
 // a second one ends the process at once (an in-process case that hangs cannot be killed).
 //
-// The signals are blocked in the constructing thread, and so in every thread it starts later
-// (the workers inherit the mask), and taken by a watcher thread with sigtimedwait: no handler
-// runs inside a worker holding a lock, and no async-signal-safety rules bind the stop code.
-// Construct it before any worker thread exists. Case processes start with an empty mask
-// (harness/supervise/supervise.cc), so they do not inherit the blocking.
+// The handler only writes the signal's number into a pipe (async-signal-safe, whichever thread
+// the kernel picks: OpenBLAS's threads exist before main and cannot be made to block signals);
+// a watcher thread reads it and does the stopping, so no stop code runs inside a handler. Case
+// processes start with the default disposition (harness/supervise/spawn.h).
 #ifndef MC2_TOOLS_MC2CONF_STOP_ON_SIGNAL_H_
 #define MC2_TOOLS_MC2CONF_STOP_ON_SIGNAL_H_
 
@@ -21,7 +20,7 @@ namespace mc2::tools {
 class StopOnSignal {
   public:
     StopOnSignal();
-    ~StopOnSignal();  // restores the mask; a signal still pending is then delivered as usual
+    ~StopOnSignal();  // restores the previous dispositions
     StopOnSignal(const StopOnSignal &) = delete;
     StopOnSignal &operator=(const StopOnSignal &) = delete;
 
@@ -29,8 +28,8 @@ class StopOnSignal {
     int Received() const { return received_.load(); }
 
   private:
-    sigset_t set_{};
-    sigset_t old_mask_{};
+    int pipe_[2] = {-1, -1};
+    struct sigaction old_[3] = {};
     std::atomic<bool> done_{false};
     std::atomic<int> received_{0};
     std::thread watcher_;
