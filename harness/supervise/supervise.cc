@@ -46,6 +46,15 @@ std::string LastLine(const std::string &text) {
     return line;
 }
 
+// A sanitizer's one-line verdict ("SUMMARY: AddressSanitizer: SEGV fake_impl.cc:152 in
+// Execute"), when the child printed one: under ASan a segfault or a bad access ends in abort(),
+// so the signal alone (SIGABRT) would hide what happened.
+std::string SanitizerSummary(const std::string &text) {
+    const size_t at = text.rfind("SUMMARY: ");
+    if (at == std::string::npos || (at > 0 && text[at - 1] != '\n')) return "";
+    return LastLine(text.substr(at, text.find('\n', at) - at));
+}
+
 }  // namespace
 
 std::string SignalName(int signal) {
@@ -168,7 +177,8 @@ CaseResult Supervisor::RunInChild(const Case &c) {
                              elapsed());
     }
     if (!reaped) return HarnessResult(c, Status::kFailed, "harness: lost track of the child process", elapsed());
-    const std::string tail = LastLine(err);
+    const std::string summary = SanitizerSummary(err);
+    const std::string tail = summary.empty() ? LastLine(err) : summary;
     if (WIFSIGNALED(status)) {
         const int sig = WTERMSIG(status);
         std::string reason = "killed by " + SignalName(sig) + " (" + strsignal(sig) + ")";
