@@ -87,6 +87,10 @@ std::string RenderMarkdownReport(const Results &results) {
           (info.supervised ? "supervised (one child process per case)" : "in-process") + ", " +
           FormatNumber(info.timeout_s) + " s per case |\n";
     md += "| suite | mc2conf " + MarkdownText(info.suite_version) + " |\n\n";
+    if (info.incomplete) {
+        md += "**Incomplete run**: stopped by " + MarkdownText(info.stopped_by) + " after " +
+              std::to_string(results.cases.size()) + " finished cases; the cases below are those.\n\n";
+    }
     md += "Statuses follow benchdnn and the Khronos CTS: PASSED, MISTRUSTED (passed, but the data say little), "
           "WARNING (met the documented behaviour but not one of this suite's hardening rules; FAILED under "
           "`--strict`) and NOT_SUPPORTED are not failures; FAILED, CRASH and TIMEOUT are.\n\n";

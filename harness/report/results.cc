@@ -31,7 +31,9 @@ json InfoToJson(const RunInfo &info) {
             {"started_utc", info.started_utc},
             {"wall_seconds", info.wall_seconds},
             {"suite_version", info.suite_version},
-            {"total_cases", info.total_cases}};
+            {"total_cases", info.total_cases},
+            {"incomplete", info.incomplete},
+            {"stopped_by", info.stopped_by}};
 }
 
 RunInfo InfoFromJson(const json &j) {
@@ -53,6 +55,9 @@ RunInfo InfoFromJson(const json &j) {
     info.wall_seconds = j.at("wall_seconds").get<double>();
     info.suite_version = j.at("suite_version").get<std::string>();
     info.total_cases = j.at("total_cases").get<int>();
+    // Absent from files written before runs could be stopped.
+    info.incomplete = j.value("incomplete", false);
+    info.stopped_by = j.value("stopped_by", std::string());
     return info;
 }
 

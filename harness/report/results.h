@@ -43,6 +43,9 @@ struct RunInfo {
     double wall_seconds = 0;
     std::string suite_version;
     int total_cases = 0;                 // the gate's size before --limit
+    // A run stopped by a signal (SIGINT/SIGTERM): `cases` holds only the cases that finished.
+    bool incomplete = false;
+    std::string stopped_by;              // "SIGTERM", when incomplete
 };
 
 struct Results {

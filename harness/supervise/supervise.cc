@@ -1,6 +1,7 @@
-// harness/supervise/supervise.cc — forked, time-limited case runs (supervise.h).
+// harness/supervise/supervise.cc — spawned, time-limited case runs (supervise.h).
 #include "harness/supervise/supervise.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/types.h>
@@ -15,7 +16,10 @@
 #include <thread>
 
 #include "harness/run/schedule.h"
+#include "harness/supervise/case_child.h"
 #include "harness/supervise/result_json.h"
+#include "harness/supervise/spawn.h"
+#include "harness/supervise/stop.h"
 
 namespace mc2::harness {
 namespace {
@@ -32,37 +36,6 @@ CaseResult HarnessResult(const Case &c, Status status, std::string reason, doubl
     return r;
 }
 
-void WriteAll(int fd, const std::string &text) {
-    size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        done += static_cast<size_t>(n);
-    }
-}
-
-// The child: never returns.
-[[noreturn]] void ChildMain(const Case &c, const RunOptions &run, const SuperviseOptions &sup, int result_fd) {
-    std::string json;
-    try {
-        for (const auto &[key, value] : sup.env) setenv(key.c_str(), value.c_str(), 1);
-        // Before the library loads: an implementation may read its profile once, at load.
-        ExportPlatform(c.platform);
-        std::string error;
-        std::unique_ptr<AbiTable> table = AbiTable::Load(sup.impl_paths, &error);
-        const CaseResult r = table ? RunCase(c, *table, run) : HarnessResult(c, Status::kFailed, error, 0);
-        json = ResultToJson(r);
-    } catch (const std::exception &e) {
-        json = ResultToJson(HarnessResult(c, Status::kFailed, std::string("harness child: ") + e.what(), 0));
-    }
-    WriteAll(result_fd, json);
-    close(result_fd);
-    // _exit: the implementation's static destructors and atexit handlers are not the case's
-    // business (and may block on threads a failed run left behind).
-    _exit(0);
-}
-
 std::string LastLine(const std::string &text) {
     size_t end = text.find_last_not_of(" \n\r\t");
     if (end == std::string::npos) return "";
@@ -71,6 +44,15 @@ std::string LastLine(const std::string &text) {
     std::string line = text.substr(begin, end - begin + 1);
     if (line.size() > 200) line = line.substr(0, 200) + "…";
     return line;
+}
+
+// A sanitizer's one-line verdict ("SUMMARY: AddressSanitizer: SEGV fake_impl.cc:152 in
+// Execute"), when the child printed one: under ASan a segfault or a bad access ends in abort(),
+// so the signal alone (SIGABRT) would hide what happened.
+std::string SanitizerSummary(const std::string &text) {
+    const size_t at = text.rfind("SUMMARY: ");
+    if (at == std::string::npos || (at > 0 && text[at - 1] != '\n')) return "";
+    return LastLine(text.substr(at, text.find('\n', at) - at));
 }
 
 }  // namespace
@@ -110,28 +92,28 @@ CaseResult Supervisor::RunInChild(const Case &c) {
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
     int out_pipe[2];
     int err_pipe[2];
-    if (pipe(out_pipe) != 0) return HarnessResult(c, Status::kFailed, "harness: pipe() failed", 0);
-    if (pipe(err_pipe) != 0) {
+    // Close-on-exec: a case child started by another worker at the same moment must not hold
+    // this case's pipe open (its EOF would wait for that other case).
+    if (pipe2(out_pipe, O_CLOEXEC) != 0) return HarnessResult(c, Status::kFailed, "harness: pipe() failed", 0);
+    if (pipe2(err_pipe, O_CLOEXEC) != 0) {
         close(out_pipe[0]);
         close(out_pipe[1]);
         return HarnessResult(c, Status::kFailed, "harness: pipe() failed", 0);
     }
-    const pid_t pid = fork();
-    if (pid < 0) {
-        for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
-        return HarnessResult(c, Status::kFailed, std::string("harness: fork() failed: ") + std::strerror(errno), 0);
-    }
-    if (pid == 0) {
-        setpgid(0, 0);  // its own group: a timeout kills everything it started
-        close(out_pipe[0]);
-        close(err_pipe[0]);
-        dup2(err_pipe[1], STDERR_FILENO);
-        close(err_pipe[1]);
-        ChildMain(c, run_, supervise_, out_pipe[1]);
-    }
-    setpgid(pid, pid);  // also here: whichever runs first, the group exists before any kill
+    std::vector<std::pair<std::string, std::string>> env = supervise_.env;
+    env.emplace_back(kPlatformVariable, PlatformName(c.platform));
+    std::string spawn_error;
+    const pid_t pid = SpawnChild(CaseChildArgs(c, run_, supervise_.impl_paths, kChildResultFd), env, out_pipe[1],
+                                 err_pipe[1], &spawn_error);
     close(out_pipe[1]);
     close(err_pipe[1]);
+    if (pid < 0) {
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        return HarnessResult(c, Status::kFailed, spawn_error, 0);
+    }
+    RegisterCaseProcess(pid);
+    interrupted_ = false;
 
     const Clock::time_point deadline =
         t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(supervise_.timeout_s));
@@ -182,13 +164,21 @@ CaseResult Supervisor::RunInChild(const Case &c) {
         kill(-pid, SIGKILL);
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
+    }
+    UnregisterCaseProcess(pid);
+    if (StopRequested() && (timed_out || (reaped && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL))) {
+        interrupted_ = true;
+        return HarnessResult(c, Status::kFailed, "interrupted: the run was stopped", elapsed());
+    }
+    if (timed_out) {
         return HarnessResult(c, Status::kTimeout,
                              "no result within " + std::to_string(supervise_.timeout_s) +
                                  " s; the case's process group was killed",
                              elapsed());
     }
     if (!reaped) return HarnessResult(c, Status::kFailed, "harness: lost track of the child process", elapsed());
-    const std::string tail = LastLine(err);
+    const std::string summary = SanitizerSummary(err);
+    const std::string tail = summary.empty() ? LastLine(err) : summary;
     if (WIFSIGNALED(status)) {
         const int sig = WTERMSIG(status);
         std::string reason = "killed by " + SignalName(sig) + " (" + strsignal(sig) + ")";

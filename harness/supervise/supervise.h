@@ -1,6 +1,8 @@
 // harness/supervise/supervise.h — running cases so that the implementation cannot take the
 // suite down with it (Khronos CTS / deqp-runner style). In the supervised mode each case runs
-// in a forked child in its own process group: the child loads the ABI (so even a library
+// in a child process in its own process group, a fresh `mc2conf-case` started with posix_spawn
+// (case_child.h: a forked copy of a multi-threaded runner could inherit a held lock): the
+// child loads the ABI (so even a library
 // whose constructors crash is contained), runs the case and writes its CaseResult back through
 // a pipe as JSON; the parent enforces a wall-clock limit, turns a signal into CRASH (with the
 // signal's name) and an expired limit into TIMEOUT (the whole process group is killed), and
@@ -39,6 +41,9 @@ public:
     Supervisor &operator=(const Supervisor &) = delete;
 
     CaseResult Run(const Case &c);
+    // The last Run's child was killed by RequestStop() (stop.h): its result (FAILED,
+    // "interrupted") says nothing about the implementation and belongs to no report.
+    bool LastRunInterrupted() const { return interrupted_; }
 
 private:
     CaseResult RunInProcess(const Case &c);
@@ -48,6 +53,7 @@ private:
     RunOptions run_;
     std::unique_ptr<AbiTable> table_;  // in-process mode, loaded on first use
     std::string load_error_;
+    bool interrupted_ = false;
 };
 
 // One supervised case (a Supervisor used once).

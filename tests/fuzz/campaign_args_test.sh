@@ -27,22 +27,24 @@ check() {
 }
 
 check "no arguments"
-check "unknown fuzzer" no_such_fuzzer --time 1
-check "two fuzzers" codec_fuzzer descriptor_fuzzer
+check "unknown fuzzer" no_such_fuzzer --cpu-seconds 1
+check "a fuzzer twice" codec_fuzzer codec_fuzzer
+check "all with a named fuzzer" codec_fuzzer all
 check "unknown option" codec_fuzzer --frobnicate
-check "--time without value" codec_fuzzer --time
-check "--time empty" codec_fuzzer --time ""
-check "--time not a number" codec_fuzzer --time soon
-check "--time zero" codec_fuzzer --time 0
-check "--time negative" codec_fuzzer --time=-5
+check "--cpu-seconds without value" codec_fuzzer --cpu-seconds
+check "--cpu-seconds empty" codec_fuzzer --cpu-seconds ""
+check "--cpu-seconds not a number" codec_fuzzer --cpu-seconds soon
+check "--cpu-seconds zero" codec_fuzzer --cpu-seconds 0
+check "--cpu-seconds negative" codec_fuzzer --cpu-seconds=-5
 check "--jobs not a number" codec_fuzzer --jobs two
 check "--jobs zero" codec_fuzzer --jobs 0
 check "--build-dir missing" codec_fuzzer --build-dir "$scratch/does-not-exist"
 check "--build-dir without the fuzzer" codec_fuzzer --build-dir "$scratch/empty-build"
-check "--build-dir without value" codec_fuzzer --time 5 --build-dir
+check "--build-dir without value" codec_fuzzer --cpu-seconds 5 --build-dir
+check "all without any fuzzer built" all --build-dir "$scratch/empty-build"
 
 # --help is not an error.
-if ! "$campaign" --help > "$scratch/out" 2>&1 || ! grep -q 'fuzz/campaign <fuzzer>' "$scratch/out"; then
+if ! "$campaign" --help > "$scratch/out" 2>&1 || ! grep -q 'fuzz/campaign all|<fuzzer>' "$scratch/out"; then
   echo "FAIL: --help" >&2
   failures=$((failures + 1))
 fi

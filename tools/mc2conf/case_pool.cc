@@ -1,8 +1,9 @@
 // tools/mc2conf/case_pool.cc — the worker pool (case_pool.h).
 //
-// Workers fork from a multi-threaded process. That is safe here because a worker's child only
-// runs the supervisor's child code (it never touches this file's mutex or queue), and glibc's
-// fork resets the allocator and stdio locks in the child.
+// Workers start case processes from a multi-threaded process with posix_spawn (a fresh
+// executable, harness/supervise/case_child.h), so no lock held by another thread can reach a
+// case. After a stop (harness/supervise/stop.h) no new case starts and the killed ones are
+// dropped: the caller gets only the results of cases that finished.
 #include "tools/mc2conf/case_pool.h"
 
 #include <algorithm>
@@ -12,10 +13,13 @@
 #include <cstdlib>
 #include <deque>
 #include <memory>
-#include <string>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <utility>
+
+#include "harness/supervise/stop.h"
 
 namespace mc2::tools {
 namespace {
@@ -30,7 +34,8 @@ class PlatformRunner {
         if (options.supervise.in_process) in_process_ = std::make_unique<harness::Supervisor>(options.supervise, options.run);
     }
 
-    harness::CaseResult Run(const harness::Case &c) {
+    // nullopt when the run was stopped while the case ran (its child was killed).
+    std::optional<harness::CaseResult> Run(const harness::Case &c) {
         const std::string platform = harness::PlatformName(c.platform);
         if (in_process_) {
             // In-process runs are sequential (one job), and the implementation reads the variable
@@ -40,7 +45,10 @@ class PlatformRunner {
         }
         harness::SuperviseOptions supervise = options_.supervise;
         supervise.env.emplace_back(kPlatformVariable, platform);
-        return harness::Supervisor(supervise, options_.run).Run(c);
+        harness::Supervisor supervisor(supervise, options_.run);
+        harness::CaseResult r = supervisor.Run(c);
+        if (supervisor.LastRunInterrupted()) return std::nullopt;
+        return r;
     }
 
   private:
@@ -50,7 +58,7 @@ class PlatformRunner {
 
 }  // namespace
 
-harness::CaseResult RunOneCase(const harness::Case &c, const PoolOptions &options) {
+std::optional<harness::CaseResult> RunOneCase(const harness::Case &c, const PoolOptions &options) {
     return PlatformRunner(options).Run(c);
 }
 
@@ -62,33 +70,39 @@ void RunPool(const std::vector<harness::Case> &cases, const PoolOptions &options
     std::deque<std::pair<size_t, harness::CaseResult>> finished;
 
     const size_t jobs = std::clamp<size_t>(static_cast<size_t>(std::max(options.jobs, 1)), 1, std::max<size_t>(cases.size(), 1));
+    std::atomic<size_t> workers_done{0};
     std::vector<std::thread> workers;
     for (size_t w = 0; w < jobs; ++w) {
         workers.emplace_back([&] {
             PlatformRunner runner(options);
-            for (size_t i = next++; i < cases.size(); i = next++) {
-                harness::CaseResult r = runner.Run(cases[i]);
+            for (size_t i = next++; i < cases.size() && !harness::StopRequested(); i = next++) {
+                std::optional<harness::CaseResult> r = runner.Run(cases[i]);
+                if (!r) break;
                 {
                     std::lock_guard<std::mutex> lock(mu);
-                    finished.emplace_back(i, std::move(r));
+                    finished.emplace_back(i, std::move(*r));
                 }
                 cv.notify_one();
             }
+            {
+                std::lock_guard<std::mutex> lock(mu);
+                ++workers_done;
+            }
+            cv.notify_one();
         });
     }
-    size_t received = 0;
-    while (received < cases.size()) {
+    for (;;) {
         std::deque<std::pair<size_t, harness::CaseResult>> batch;
+        bool all_done = false;
         {
             std::unique_lock<std::mutex> lock(mu);
-            cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return !finished.empty(); });
+            cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return !finished.empty() || workers_done == jobs; });
             batch.swap(finished);
+            all_done = workers_done == jobs;
         }
-        for (auto &[index, result] : batch) {
-            on_done(index, std::move(result));
-            ++received;
-        }
+        for (auto &[index, result] : batch) on_done(index, std::move(result));
         on_tick();
+        if (all_done) break;
     }
     for (std::thread &t : workers) t.join();
 }

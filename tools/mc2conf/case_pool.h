@@ -9,6 +9,7 @@
 #define MC2_TOOLS_MC2CONF_CASE_POOL_H_
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "harness/case.h"
@@ -24,11 +25,13 @@ struct PoolOptions {
     harness::RunOptions run;
 };
 
-// One case, supervised or in-process as the options say.
-harness::CaseResult RunOneCase(const harness::Case &c, const PoolOptions &options);
+// One case, supervised or in-process as the options say; nullopt when the run was stopped
+// (harness/supervise/stop.h) while it ran.
+std::optional<harness::CaseResult> RunOneCase(const harness::Case &c, const PoolOptions &options);
 
 // Calls on_done(index, result) for every case and on_tick() about five times a second, both on
-// the calling thread. Returns when every case has a result.
+// the calling thread. Returns when every case has a result, or, after a stop
+// (harness::RequestStop), when the cases in flight have been killed: those get no on_done.
 void RunPool(const std::vector<harness::Case> &cases, const PoolOptions &options,
              const std::function<void(size_t, harness::CaseResult)> &on_done, const std::function<void()> &on_tick);
 

@@ -1,7 +1,8 @@
-// tools/mc2conf/provenance.cc — symbol provenance through a forked child (provenance.h).
+// tools/mc2conf/provenance.cc — symbol provenance through a spawned child (provenance.h; the
+// child's side is harness/supervise/case_child.cc, --symbols).
 #include "tools/mc2conf/provenance.h"
 
-#include <dlfcn.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -12,69 +13,26 @@
 #include <memory>
 #include <sstream>
 
-#include "harness/abi/abi_table.h"
-#include "harness/ops/registry.h"
+#include "harness/supervise/case_child.h"
+#include "harness/supervise/spawn.h"
 
 namespace mc2::tools {
-namespace {
-
-std::vector<std::string> SymbolNames() {
-    std::vector<std::string> names = {
-#define MC2_PROVENANCE_NAME(name) #name,
-        MC2_HARNESS_REQUIRED_SYMBOLS(MC2_PROVENANCE_NAME)
-#undef MC2_PROVENANCE_NAME
-    };
-    for (const harness::OpBinding *b : harness::AllBindings()) {
-        names.insert(names.end(), b->api.symbols.begin(), b->api.symbols.end());
-    }
-    return names;
-}
-
-// The child: one "symbol\tlibrary" line per symbol, or "!error" when loading failed.
-[[noreturn]] void Child(const std::vector<std::string> &paths, int fd) {
-    std::string out;
-    std::string error;
-    std::unique_ptr<harness::AbiTable> table = harness::AbiTable::Load(paths, &error);
-    if (!table) {
-        out = "!" + (error.empty() ? std::string("cannot load the implementation") : error) + "\n";
-    } else {
-        for (const std::string &name : SymbolNames()) {
-            std::string library;
-            if (void *p = table->Find(name)) {
-                Dl_info info{};
-                if (dladdr(p, &info) != 0 && info.dli_fname != nullptr) library = info.dli_fname;
-            }
-            out += name + "\t" + library + "\n";
-        }
-    }
-    for (size_t done = 0; done < out.size();) {
-        const ssize_t n = write(fd, out.data() + done, out.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<size_t>(n);
-    }
-    _exit(0);
-}
-
-}  // namespace
 
 Provenance InspectSymbols(const std::vector<std::string> &impl_paths, double timeout_s) {
     Provenance result;
     int fds[2];
-    if (pipe(fds) != 0) {
+    if (pipe2(fds, O_CLOEXEC) != 0) {
         result.error = "pipe() failed";
         return result;
     }
-    const pid_t pid = fork();
+    std::string spawn_error;
+    const pid_t pid = harness::SpawnChild(harness::SymbolsChildArgs(impl_paths, harness::kChildResultFd), {}, fds[1],
+                                          STDERR_FILENO, &spawn_error);
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
-        result.error = "fork() failed";
+        result.error = spawn_error;
         return result;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        Child(impl_paths, fds[1]);
     }
     close(fds[1]);
     std::string text;
@@ -97,7 +55,7 @@ Provenance InspectSymbols(const std::vector<std::string> &impl_paths, double tim
         text.append(buf, static_cast<size_t>(got));
     }
     close(fds[0]);
-    if (timed_out) kill(pid, SIGKILL);
+    if (timed_out) kill(-pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
     if (timed_out) {

@@ -1,7 +1,8 @@
 // tools/mc2conf/provenance.h — which library each ABI entry point the suite calls comes from, for
 // the report: with several --impl libraries a symbol resolves to the first that exports it, and
-// a conformance claim must say whose code answered. The libraries are loaded in a forked child,
-// like every case, so a library whose constructors crash cannot take the run down.
+// a conformance claim must say whose code answered. The libraries are loaded in a spawned
+// child (mc2conf-case --symbols), like every case, so a library whose constructors crash cannot
+// take the run down.
 #ifndef MC2_TOOLS_MC2CONF_PROVENANCE_H_
 #define MC2_TOOLS_MC2CONF_PROVENANCE_H_
 

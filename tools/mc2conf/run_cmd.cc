@@ -25,9 +25,12 @@
 #include "spec/expectation.h"
 #include "spec/generate.h"
 #include "tools/mc2conf/case_pool.h"
+#include "tools/mc2conf/journal.h"
 #include "tools/mc2conf/output_files.h"
+#include "tools/mc2conf/preflight.h"
 #include "tools/mc2conf/progress.h"
 #include "tools/mc2conf/provenance.h"
+#include "tools/mc2conf/stop_on_signal.h"
 
 namespace mc2::tools {
 namespace {
@@ -100,6 +103,26 @@ void CheckCommon(const RunOptions &o) {
     if (o.timeout_s < 0 || !std::isfinite(o.timeout_s)) throw UsageError("run: --timeout must be a positive number");
 }
 
+// ---- start-up and stop (issue 13.4) ----
+
+// A library that cannot be loaded, or lacks an entry point the cases call, ends the run before
+// it starts: one line, exit 2 (UsageError), instead of every case failing alike.
+void StopBeforeAnyCase(const Provenance &provenance, const std::vector<Case> &cases) {
+    const std::string error = PreflightError(provenance, OperatorEntryPoints(cases));
+    if (!error.empty()) throw UsageError("run: " + error);
+}
+
+// After a stop by a signal: results.json keeps only the cases that finished, and says so.
+void MarkIncomplete(report::Results &results, const std::vector<bool> &finished, int signal) {
+    std::vector<report::CaseRecord> kept;
+    for (size_t i = 0; i < results.cases.size(); ++i) {
+        if (finished[i]) kept.push_back(std::move(results.cases[i]));
+    }
+    results.cases = std::move(kept);
+    results.info.incomplete = true;
+    results.info.stopped_by = harness::SignalName(signal);
+}
+
 // ---- one case ----
 
 std::string Phase(bool called, int32_t status) { return called ? std::to_string(status) : "not called"; }
@@ -150,8 +173,16 @@ int RunOne(const RunOptions &o) {
     const Case &c = *parsed.value;
     const double timeout_s = o.timeout_s > 0 ? o.timeout_s : 60;
     const PoolOptions p = MakePoolOptions(o, timeout_s);
+    if (!o.no_supervise) StopBeforeAnyCase(InspectSymbols(ResolvedImpls(o.impls), timeout_s), {c});
     const auto t0 = std::chrono::steady_clock::now();
-    CaseResult r = RunOneCase(c, p);
+    StopOnSignal stop;
+    const std::optional<CaseResult> done = RunOneCase(c, p);
+    if (!done) {
+        std::fprintf(stderr, "mc2conf: stopped by %s before the case finished\n",
+                     harness::SignalName(stop.Received()).c_str());
+        return ExitCodeForSignal(stop.Received());
+    }
+    CaseResult r = *done;
     if (o.strict) harness::ApplyStrict(r);
     std::printf("%s\n", report::ResultLine(r, o.impls).c_str());
     if (o.verbose) PrintVerbose(r);
@@ -213,6 +244,8 @@ int RunGate(const RunOptions &o) {
     const double timeout_s = o.timeout_s > 0 ? o.timeout_s : cfg.default_timeout_s;
     const std::string out_dir = o.out.empty() ? "mc2conf-results" : o.out;
     EnsureDirectory(out_dir);  // before the run: a bad --out must not cost a whole gate
+    // From here on SIGINT/SIGTERM stop the run cleanly (stop_on_signal.h).
+    StopOnSignal stop;
 
     report::Results results;
     report::RunInfo &info = results.info;
@@ -228,7 +261,8 @@ int RunGate(const RunOptions &o) {
     info.started_utc = NowUtc();
     info.suite_version = MC2_VERSION;
     info.total_cases = total_cases;
-    // Before any worker thread exists: the inspecting child is forked from a single thread.
+    // The libraries are inspected in a spawned child (provenance.h); its answer also decides
+    // whether the run can start at all (StopBeforeAnyCase).
     const Provenance prov = InspectSymbols(info.impl_paths, timeout_s);
     info.symbols = prov.symbols;
     info.symbols_error = prov.error;
@@ -242,6 +276,8 @@ int RunGate(const RunOptions &o) {
         results.cases[i].rule_id = cases[i].rule_id;
         results.cases[i].note = cases[i].note;
     }
+    // In-process runs load the library here and report a load error per case, as before.
+    if (!o.no_supervise) StopBeforeAnyCase(prov, values);
     std::fprintf(stderr, "mc2conf: %s gate, %zu cases%s, %d job%s, %s, libraries: ", o.gate.c_str(), cases.size(),
                  cases.size() < static_cast<size_t>(total_cases) ? (" of " + std::to_string(total_cases)).c_str() : "",
                  info.jobs, info.jobs == 1 ? "" : "s", info.supervised ? "supervised" : "in-process");
@@ -255,6 +291,8 @@ int RunGate(const RunOptions &o) {
     Progress progress(static_cast<int>(values.size()), isatty(STDERR_FILENO) == 1);
     int done = 0;
     int failures = 0;
+    std::vector<bool> finished(values.size(), false);
+    Journal journal(out_dir + "/results.jsonl");
     RunPool(
         values, MakePoolOptions(o, timeout_s),
         [&](size_t index, CaseResult r) {
@@ -262,10 +300,14 @@ int RunGate(const RunOptions &o) {
             if (o.strict) harness::ApplyStrict(r);
             if (harness::IsFailure(r.status)) ++failures;
             results.cases[index].result = std::move(r);
+            finished[index] = true;
+            journal.Append(index, results.cases[index]);
         },
         [&] { progress.Update(done, failures); });
     progress.Finish(done, failures);
     info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const int signal = stop.Received();
+    if (signal != 0) MarkIncomplete(results, finished, signal);
 
     const report::Summary summary = report::Summarize(results);
     std::printf("\n%s", report::RenderSummaryText(summary).c_str());
@@ -280,6 +322,13 @@ int RunGate(const RunOptions &o) {
         }
     }
     WriteAllReports(results, out_dir);
+    if (signal != 0) {
+        std::printf("\n%s gate: STOPPED by %s after %d of %zu cases; results.json (marked incomplete) and the "
+                    "reports hold those; journal %s\n",
+                    o.gate.c_str(), info.stopped_by.c_str(), done, values.size(), journal.path().c_str());
+        return ExitCodeForSignal(signal);
+    }
+    journal.Remove();
     std::printf("\n%s gate: %d cases, %d passed, %d warnings, %d failed, %d crashed, %d timed out, %d mistrusted, %d "
                 "not supported in %s; reports in %s/\n",
                 o.gate.c_str(), summary.total.cases, summary.total.passed, summary.total.warning, summary.total.failed,
