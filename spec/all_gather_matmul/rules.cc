@@ -597,7 +597,8 @@ std::vector<Rule> Build() {
             [](const Case &valid, Choices &ch) -> std::optional<Case> {
                 auto c = NonEmpty(valid);
                 if (!c) return std::nullopt;
-                const int world = static_cast<int>(ch.Pick(std::vector<int64_t>{1, 3, 6, 64}));
+                // Sizes on neither platform's list, within the gates' world caps.
+                const int world = static_cast<int>(ch.Pick(std::vector<int64_t>{1, 3, 6, 12}));
                 auto resized = EditGeometry(*c, [&](int, Geometry &g) {
                     g.world = world;  // output and gatherOut rows follow the new world
                     return true;
