@@ -549,6 +549,23 @@ std::vector<Rule> Build() {
         [](const Case &c, int r) { return !ShortCut(c, r) && std::holds_alternative<harness::Null>(c.Get(r, "group")); },
         [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
 
+    // A group name that is no live communicator: the vendor resolves it in tiling (its rank
+    // size) or fails at execution; this suite's implementation refuses it at GetWorkspaceSize
+    // with 161002, before its tiling checks. Placed before the tiling rules and accepting an
+    // inner error, so that every one of those orders conforms whatever else the case breaks.
+    Add(
+        t, "agm.inner.unknown_group", Stage::kInnerNull, Layer::kRuntime,
+        Code{Outcome::kRuntimeError, 0, {161002}, true},
+        "group must name a live communicator (HcclGetCommName). A runtime error, 161002 from GetWorkspaceSize or "
+        "a tiling refusal (561xxx: the tiling layer asks the group for its rank size) all conform.",
+        Doc("参数说明 (group: 通过HcclGetCommName获取)") + "; " + Notes("§1 ambiguities (group name not checked), "
+                                                                         "§5.1 (tiling: GetRankSize(group))"),
+        [](const Case &c, int r) { return !ShortCut(c, r) && std::holds_alternative<std::string>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"no_such_group", "test_all_gather_group", ""};
+            return SetAll(valid, "group", ch.Pick(names));
+        });
+
     // ---------------------------------------------------------------- tiling (inner error class)
     auto tiling = [&t](std::string id, std::string text, std::string cite, Pred pred, Viol viol,
                        const std::vector<Platform> &platforms = kAllPlatforms) {
@@ -631,19 +648,6 @@ std::vector<Rule> Build() {
                 });
             });
     }
-
-    // ---------------------------------------------------------------- execution
-    Add(
-        t, "agm.runtime.unknown_group", Stage::kRuntime, Layer::kRuntime,
-        Code{Outcome::kRuntimeError, 0, {161002}, false},
-        "group must name a live communicator (HcclGetCommName); an implementation may refuse an unknown one with "
-        "161002 from GetWorkspaceSize.",
-        Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities"),
-        [](const Case &c, int r) { return !ShortCut(c, r) && std::holds_alternative<std::string>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"no_such_group", "test_all_gather_group", ""};
-            return SetAll(valid, "group", ch.Pick(names));
-        });
 
     // ---------------------------------------------------------------- cross-rank
     Add(

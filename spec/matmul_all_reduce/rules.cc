@@ -655,6 +655,23 @@ std::vector<Rule> Build() {
         [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
         [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
 
+    // An unknown group: the vendor fails at execution (or in tiling, which asks the group for its
+    // rank size); an implementation may refuse it at GetWorkspaceSize (this suite's does, before
+    // its tiling limits). Placed before the empty-tensor and tiling rules and accepting an inner
+    // error, so that each of those orders conforms whatever else the case breaks.
+    Add(
+        t, "mar.runtime.unknown_group", kBoth, Stage::kInnerNull, Layer::kRuntime,
+        Code{Outcome::kRuntimeError, 0, {161002}, true},
+        "group must name a live communicator (HcclGetCommName). A literal name is taken to name none: the vendor "
+        "does not check it in GetWorkspaceSize and fails at execution (or in tiling); an implementation may refuse "
+        "it early with 161002, or with a tiling error (561xxx).",
+        V1("参数说明 (group: 通过HcclGetCommName获取)") + "; " + Notes("§1 ambiguities (group name not checked)"),
+        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"no_such_group", "test_group", ""};
+            return SetAll(valid, "group", ch.Pick(names));
+        });
+
     // ---------------------------------------------------------------- empty tensors
     Add(
         t, "mar.empty.m_zero", kBoth, Stage::kEmpty, Layer::kTiling, Code{Outcome::kInnerError, 0, {161002}, false},
@@ -797,20 +814,6 @@ std::vector<Rule> Build() {
         V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (UT: commTurn=8 passes op_api)"),
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
         [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
-
-    // ---------------------------------------------------------------- execution
-    Add(
-        t, "mar.runtime.unknown_group", kBoth, Stage::kRuntime, Layer::kRuntime,
-        Code{Outcome::kRuntimeError, 0, {161002}, false},
-        "group must name a live communicator (HcclGetCommName). A literal name is taken to name none: the vendor "
-        "does not check it in GetWorkspaceSize and fails at execution; an implementation may refuse it early "
-        "with 161002.",
-        V1("参数说明 (group: 通过HcclGetCommName获取)") + "; " + Notes("§1 ambiguities (group name not checked)"),
-        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"no_such_group", "test_group", ""};
-            return SetAll(valid, "group", ch.Pick(names));
-        });
 
     // ---------------------------------------------------------------- cross-rank
     Add(
