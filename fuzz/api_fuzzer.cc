@@ -17,6 +17,7 @@
 #include "fuzz/internal/run_support.h"
 #include "fuzz/internal/wild_case.h"
 #include "harness/run/run_case.h"
+#include "harness/run/verdict.h"
 #include "spec/choices.h"
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
@@ -35,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (!failure.empty()) mc2::fuzz::Fail("api_fuzzer", failure, c);
         return 0;
     }
-    const mc2::harness::CaseResult r = mc2::harness::RunCase(c, abi, mc2::fuzz::FuzzRunOptions());
+    mc2::harness::CaseResult r = mc2::harness::RunCase(c, abi, mc2::fuzz::FuzzRunOptions());
+    mc2::harness::ApplyStrict(r);  // a hardening rule not met (WARNING) is a finding here too
     if (mc2::harness::IsFailure(r.status)) mc2::fuzz::Fail("api_fuzzer", r.Line(), c);
     return 0;
 }

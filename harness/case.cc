@@ -11,42 +11,25 @@
 #include <sstream>
 
 #include "harness/dtype_names.h"
+#include "harness/enum_names.h"
 #include "harness/signatures.h"
 
 namespace mc2::harness {
 
 // ---- names ----------------------------------------------------------------------------------
 
-std::string PlatformName(Platform platform) {
-    return platform == Platform::kAtlasA2 ? "atlas_a2" : "ascend_950";
-}
-
-std::optional<Platform> ParsePlatform(std::string_view name) {
-    if (name == "atlas_a2") return Platform::kAtlasA2;
-    if (name == "ascend_950") return Platform::kAscend950;
-    return std::nullopt;
-}
-
 namespace {
-constexpr std::pair<Dist, const char *> kDists[] = {
+constexpr EnumNames<Platform, 2> kPlatformNames{{{{Platform::kAtlasA2, "atlas_a2"}, {Platform::kAscend950, "ascend_950"}}}};
+constexpr EnumNames<Dist, 6> kDistNames{{{
     {Dist::kNormal, "normal"}, {Dist::kUniform, "uniform"}, {Dist::kCancel, "cancel"},
     {Dist::kTies, "ties"},     {Dist::kExtreme, "extreme"}, {Dist::kExact, "exact"},
-};
+}}};
 }  // namespace
 
-std::string DistName(Dist dist) {
-    for (const auto &[d, n] : kDists) {
-        if (d == dist) return n;
-    }
-    return "normal";
-}
-
-std::optional<Dist> ParseDist(std::string_view name) {
-    for (const auto &[d, n] : kDists) {
-        if (name == n) return d;
-    }
-    return std::nullopt;
-}
+std::string PlatformName(Platform platform) { return std::string(kPlatformNames.Name(platform, "atlas_a2")); }
+std::optional<Platform> ParsePlatform(std::string_view name) { return kPlatformNames.Parse(name); }
+std::string DistName(Dist dist) { return std::string(kDistNames.Name(dist, "normal")); }
+std::optional<Dist> ParseDist(std::string_view name) { return kDistNames.Parse(name); }
 
 // ---- TensorSpec -----------------------------------------------------------------------------
 

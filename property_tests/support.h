@@ -81,7 +81,8 @@ harness::RankInputs InputsOf(const harness::Case &c, int rank);
 
 // ---- judgements every property file uses ----------------------------------------------------
 
-// Fails the property with the runner's report line (which ends in `mc2conf run '…'`).
+// Fails the property with the runner's report line (which ends in `mc2conf run '…'`); a WARNING
+// fails too for the built-in library (no MC2CONF_IMPL).
 void RequireConforming(const harness::CaseResult &r, const char *what);
 // Every rank completed the call. The runner has judged the run; a permitted refusal (a 561xxx
 // for commTurn > 0, which the documents call unsupported) also conforms but leaves nothing to

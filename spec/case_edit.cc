@@ -70,6 +70,7 @@ const char *OutcomeName(Outcome outcome) {
         case Outcome::kStatus: return "status";
         case Outcome::kInnerError: return "inner error";
         case Outcome::kRuntimeError: return "runtime error";
+        case Outcome::kUndefined: return "undefined";
     }
     return "?";
 }

@@ -1,18 +1,54 @@
-// spec/expectation.cc — the evaluation engine: walks an operator's rule table in check order
-// and returns the first failing rule's expectation (expectation.h, catalogue.h).
+// spec/expectation.cc — the evaluation engine: walks an operator's rule table in check order and
+// returns the first failing rule's answer, plus the alternatives that multi-rule cases admit
+// (expectation.h, catalogue.h).
 #include <algorithm>
 
+#include "spec/case_edit.h"
 #include "spec/catalogue.h"
 
 namespace mc2::spec {
 namespace {
 
+constexpr size_t kMaxTensorDims = 8;  // aclCreateTensor's limit on view and storage dims
+// Tensors whose null variants are tried at most (2^n - 1 variants): a case has five at most.
+constexpr size_t kMaxRefusableTensors = 5;
+
+bool IsInner(int32_t code) { return code >= 561000 && code <= 561999; }
+
+bool HasAnswer(const std::vector<Answer> &list, const Answer &a) {
+    return std::any_of(list.begin(), list.end(), [&](const Answer &b) {
+        return b.outcome == a.outcome && b.status == a.status && b.also_accepted == a.also_accepted &&
+               b.inner_error_accepted == a.inner_error_accepted && b.rule_id == a.rule_id;
+    });
+}
+
+void AddAlternative(Expectation &e, const Answer &a) {
+    if (!HasAnswer(e.alternatives, a)) e.alternatives.push_back(a);
+}
+
+// The refusal a may-refuse-early rule adds wherever it sits in the order: its GetWorkspaceSize
+// codes (Rule::may_refuse_early).
+Answer EarlyRefusal(const Rule &rule) {
+    Answer a;
+    a.outcome = Outcome::kStatus;
+    a.status = rule.also_accepted.front();
+    a.also_accepted.assign(rule.also_accepted.begin() + 1, rule.also_accepted.end());
+    a.rule_id = rule.id;
+    a.reason = rule.text + " (refused early)";
+    a.level = rule.level;
+    return a;
+}
+
 // Evaluates the rules of one scope. Notes (success tolerances) do not stop the walk: they name
 // the case when nothing fails and carry their inner-error tolerance onto the final answer,
-// because the layer that would refuse them (tiling) runs before any later failure.
-Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectation &start) {
+// because the layer that would refuse them (tiling) runs before any later failure. Under the
+// vendor profile a broken hardening rule stops the walk with kUndefined: the vendor does not
+// check it, and what it does with such an argument is not documented.
+Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectation &start, Profile profile) {
     Expectation result = start;
-    for (const Rule *rule : RulesFor(c.op, c.platform)) {
+    const std::vector<const Rule *> rules = RulesFor(c.op, c.platform);
+    const Rule *decisive = nullptr;
+    for (const Rule *rule : rules) {
         if (rule->scope != scope || !rule->Violated(c, rank)) continue;
         if (rule->IsNote()) {
             if (result.rule_id.empty()) {
@@ -22,14 +58,102 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
             result.inner_error_accepted = result.inner_error_accepted || rule->inner_error_accepted;
             continue;
         }
-        Expectation e = rule->ToExpectation();
-        e.inner_error_accepted = e.inner_error_accepted || result.inner_error_accepted;
+        decisive = rule;
+        break;
+    }
+    if (decisive == nullptr) return result;
+    Expectation e;
+    if (profile == Profile::kVendor && decisive->level == Level::kHardening) {
+        e.outcome = Outcome::kUndefined;
+        e.rule_id = decisive->id;
+        e.reason = decisive->text;
+        e.level = Level::kHardening;
         return e;
     }
-    return result;
+    static_cast<Answer &>(e) = decisive->ToExpectation();
+    e.inner_error_accepted = e.inner_error_accepted || result.inner_error_accepted;
+    // Rules whose place in the order is not certain add their early refusal, whether they come
+    // before or after the decisive rule in the table; the decisive answer stays admitted.
+    for (const Rule *rule : rules) {
+        if (rule == decisive || !rule->may_refuse_early || rule->also_accepted.empty()) continue;
+        if (rule->scope != scope || !rule->Violated(c, rank)) continue;
+        AddAlternative(e, EarlyRefusal(*rule));
+    }
+    return e;
+}
+
+// The case's own (per-rank) and cross-rank answers for one rank, without descriptor variants.
+Expectation ExpectOne(const harness::Case &c, int rank, Profile profile) {
+    if (!FindFamily(c.op)) {
+        Expectation e;
+        e.reason = "no spec rules for operator '" + c.op + "'";
+        return e;
+    }
+    Expectation own = Walk(c, rank, Scope::kRank, Expectation{}, profile);
+    if (own.outcome != Outcome::kSuccess) return own;
+    if (profile == Profile::kVendor) {
+        // A peer whose own call is undefined may or may not join the collective: this rank's
+        // answer is undefined as well (the cross-rank rules look at the strict answers).
+        for (int q = 0; q < c.world; ++q) {
+            if (q == rank) continue;
+            const Expectation peer = Walk(c, q, Scope::kRank, Expectation{}, profile);
+            if (peer.outcome == Outcome::kUndefined) {
+                Expectation e = peer;
+                e.reason = "rank " + std::to_string(q) + ": " + peer.reason;
+                return e;
+            }
+        }
+    }
+    return Walk(c, rank, Scope::kCrossRank, own, profile);
 }
 
 }  // namespace
+
+const char *LevelName(Level level) {
+    switch (level) {
+        case Level::kDocumented: return "documented";
+        case Level::kHardening: return "hardening";
+    }
+    return "?";
+}
+
+std::vector<const Answer *> Expectation::All() const {
+    std::vector<const Answer *> out = {this};
+    for (const Answer &a : alternatives) out.push_back(&a);
+    return out;
+}
+
+bool Expectation::AdmitsPrepareStatus(int32_t status) const {
+    if (status == 0) return false;
+    for (const Answer *a : All()) {
+        if (a->outcome == Outcome::kUndefined) return true;
+        if (a->outcome == Outcome::kStatus && status == a->status) return true;
+        if (a->outcome == Outcome::kInnerError && IsInner(status)) return true;
+        if (a->outcome != Outcome::kSuccess &&
+            std::find(a->also_accepted.begin(), a->also_accepted.end(), status) != a->also_accepted.end()) {
+            return true;
+        }
+        if (a->inner_error_accepted && IsInner(status)) return true;
+    }
+    return false;
+}
+
+bool Expectation::AdmitsFailure() const {
+    for (const Answer *a : All()) {
+        if (a->outcome != Outcome::kSuccess) return true;
+    }
+    return false;
+}
+
+bool RuntimeMayRefuseDescriptor(const harness::TensorSpec &t) {
+    if (t.offset < 0 || t.shape.size() > kMaxTensorDims) return true;
+    for (int64_t d : t.shape) {
+        if (d < 0) return true;
+    }
+    const std::vector<int64_t> storage = t.StorageShape();
+    if (storage.size() > kMaxTensorDims) return true;
+    return std::any_of(storage.begin(), storage.end(), [](int64_t d) { return d < 0; });
+}
 
 Expectation OwnExpectation(const harness::Case &c, int rank) {
     if (!FindFamily(c.op)) {
@@ -37,13 +161,40 @@ Expectation OwnExpectation(const harness::Case &c, int rank) {
         e.reason = "no spec rules for operator '" + c.op + "'";
         return e;
     }
-    return Walk(c, rank, Scope::kRank, Expectation{});
+    return Walk(c, rank, Scope::kRank, Expectation{}, Profile::kStrict);
 }
 
-Expectation Expect(const harness::Case &c, int rank) {
-    Expectation own = OwnExpectation(c, rank);
-    if (own.outcome != Outcome::kSuccess || !FindFamily(c.op)) return own;
-    return Walk(c, rank, Scope::kCrossRank, own);
+Expectation Expect(const harness::Case &c, int rank, Profile profile) {
+    Expectation e = ExpectOne(c, rank, profile);
+    if (!FindFamily(c.op) || e.outcome == Outcome::kUndefined) return e;
+    // A descriptor the runtime may refuse reaches the operator as a null tensor (a caller that
+    // passes aclCreateTensor's nullptr on): the answers for every such subset of this rank's
+    // tensors set to null are admitted too, whatever rule decides the case as written.
+    std::vector<std::string> refusable;
+    const std::vector<ParamMap> params = EffectiveParams(c);
+    if (rank < 0 || static_cast<size_t>(rank) >= params.size()) return e;
+    for (const auto &[name, value] : params[static_cast<size_t>(rank)]) {
+        const auto *t = std::get_if<harness::TensorSpec>(&value);
+        if (t != nullptr && RuntimeMayRefuseDescriptor(*t)) refusable.push_back(name);
+    }
+    if (refusable.empty() || refusable.size() > kMaxRefusableTensors) return e;
+    for (uint32_t mask = 1; mask < (1u << refusable.size()); ++mask) {
+        harness::Case nulled = c;
+        for (size_t i = 0; i < refusable.size(); ++i) {
+            if ((mask & (1u << i)) != 0) nulled.SetForRank(rank, refusable[i], harness::Null{});
+        }
+        nulled.Normalize();
+        const Expectation variant = ExpectOne(nulled, rank, profile);
+        for (const Answer *a : variant.All()) {
+            // Only refusals: a success would be the success of another case (one without the
+            // tensor), and the call as written has a tensor the runtime refused.
+            if (a->outcome == Outcome::kSuccess) continue;
+            Answer copy = *a;
+            copy.reason = "with the refused descriptor(s) null: " + copy.reason;
+            AddAlternative(e, copy);
+        }
+    }
+    return e;
 }
 
 bool ExpectSuccessEverywhere(const harness::Case &c) {

@@ -1,5 +1,14 @@
-// spec/expectation.h — the spec catalogue's answer for a Case: what each rank's call must
-// return. The catalogue is the single source of expected error codes (DESIGN.md rule 4).
+// spec/expectation.h — the spec catalogue's answer for a Case: what each rank's call may return.
+// The catalogue is the single source of expected error codes (DESIGN.md rule 4).
+//
+// An Expectation is a set of admitted answers, each with the rule that gives it and that rule's
+// level (DESIGN.md "Verdicts: conformance and hardening"): the primary answer (the first broken
+// rule in the vendor's check order) plus alternatives where the order is not certain (a rule an
+// implementation may refuse early, a tensor descriptor the runtime may refuse). It is computed
+// for one of two profiles: kStrict (every rule, hardening included: what this suite demands) and
+// kVendor (as if the hardening rules did not exist: what the documents and the vendor's code
+// admit). The harness (harness/run/verdict.h) passes an answer admitted by kStrict, warns on one
+// admitted only by kVendor, and fails anything else.
 #ifndef MC2_SPEC_EXPECTATION_H_
 #define MC2_SPEC_EXPECTATION_H_
 
@@ -18,14 +27,26 @@ enum class Layer {
     kRuntime, // fails at execution (second phase or stream synchronisation), e.g. unknown group
 };
 
+// Where a rule's demand comes from (DESIGN.md "Verdicts: conformance and hardening").
+enum class Level {
+    kDocumented,  // the documents, the vendor's op_api order, the mathematics: broken = FAILED
+    kHardening,   // this suite's demand beyond the documents: broken = WARNING (FAILED if --strict)
+};
+const char *LevelName(Level level);  // "documented", "hardening"
+
 enum class Outcome {
     kSuccess,
-    kStatus,      // GetWorkspaceSize returns exactly `status` (or one of `also_accepted`)
-    kInnerError,  // GetWorkspaceSize or the execute phase returns some 561xxx code
-    kRuntimeError // execute phase or synchronisation fails with a non-zero code
+    kStatus,       // GetWorkspaceSize returns exactly `status` (or one of `also_accepted`)
+    kInnerError,   // GetWorkspaceSize or the execute phase returns some 561xxx code
+    kRuntimeError, // execute phase or synchronisation fails with a non-zero code
+    // The documents leave the behaviour undefined (kVendor profile, a broken hardening rule: the
+    // vendor does not check and reads, writes or dereferences what it was given). Any answer
+    // that returns is admitted, and the outputs of a "success" mean nothing.
+    kUndefined,
 };
 
-struct Expectation {
+// One admitted answer.
+struct Answer {
     Outcome outcome = Outcome::kSuccess;
     int32_t status = 0;                 // for kStatus
     std::vector<int32_t> also_accepted; // document versions disagree (spec-notes/ops.md §8)
@@ -34,18 +55,45 @@ struct Expectation {
     // rejection with nothing written is conforming too. On a failure expectation it likewise
     // adds "or any 561xxx inner error" to the accepted answers (e.g. negative commTurn).
     bool inner_error_accepted = false;
-    // First violated rule. On success: the first documented tolerance ("note" rule, e.g. k == 0
-    // or commTurn > 0) that names the case, else empty.
+    // The rule giving the answer. On success: the first documented tolerance ("note" rule, e.g.
+    // k == 0 or commTurn > 0) that names the case, else empty.
     std::string rule_id;
     std::string reason;                 // one line: the rule's text
+    Level level = Level::kDocumented;   // the rule's level
+};
+
+struct Expectation : Answer {
+    // Further answers when the case breaks several rules whose relative order is not certain:
+    // a rule an implementation may refuse anywhere in GetWorkspaceSize (Rule::may_refuse_early)
+    // adds that refusal; a tensor descriptor the runtime's aclCreateTensor may refuse adds the
+    // answers for the case with that tensor null (what the operator then sees).
+    std::vector<Answer> alternatives;
+
+    // The primary answer followed by the alternatives.
+    std::vector<const Answer *> All() const;
+    // Whether GetWorkspaceSize returning `status` (non-zero) is an answer this admits. (The
+    // execute phase and synchronisation are judged by harness/run/verdict.h.)
+    bool AdmitsPrepareStatus(int32_t status) const;
+    // Whether some admitted answer is a failure (or undefined): a runtime that refuses one of
+    // the case's descriptors at aclCreateTensor then conforms.
+    bool AdmitsFailure() const;
+};
+
+enum class Profile {
+    kStrict,  // every rule
+    kVendor,  // hardening rules give kUndefined instead of their demand
 };
 
 // Expected result of rank `rank`'s call in `c` under the case's platform profile. Rules are
-// evaluated in the vendor's check order; the first violated rule wins.
-Expectation Expect(const harness::Case &c, int rank);
+// evaluated in the vendor's check order; the first violated rule gives the primary answer.
+Expectation Expect(const harness::Case &c, int rank, Profile profile = Profile::kStrict);
 
-// True when the call is expected to succeed on every rank.
+// True when the call is expected to succeed on every rank (strict profile, primary answers).
 bool ExpectSuccessEverywhere(const harness::Case &c);
+
+// Whether the runtime's aclCreateTensor may refuse this descriptor (include/aclnn/acl_meta.h:
+// more than 8 view or storage dims, a negative view or storage dim, a negative offset).
+bool RuntimeMayRefuseDescriptor(const harness::TensorSpec &t);
 
 }  // namespace mc2::spec
 

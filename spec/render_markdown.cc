@@ -49,19 +49,23 @@ std::string RenderMarkdown() {
            "empty tensors → tiling → execution → cross-rank); the first violated rule decides a rank's "
            "expected result. \"inner (561xxx)\" is the tiling layer's refusal class, not a fixed number. "
            "Rules whose expected result is \"success\" are documented tolerances: they name the case and "
-           "do not stop the check.\n";
+           "do not stop the check. Level: a *documented* rule (the documents, the vendor's op_api order and unit "
+           "tests, the mathematics) is FAILED when broken; a *hardening* rule is this suite's demand where the "
+           "vendor does not check (its behaviour there is undefined): broken, it is a passing WARNING, FAILED "
+           "only under `mc2conf run --strict`. \"(may refuse early)\": an implementation may give the listed "
+           "GetWorkspaceSize code wherever it checks, whatever else the case breaks.\n";
     for (const auto &family : AllFamilies()) {
         for (const auto &op : family.ops) {
             const harness::OpSignature *sig = harness::FindSignature(op);
             out << "\n## " << (sig ? sig->api : op) << " (`" << op << "`)\n\n"
-                << "| # | id | stage | layer | expected | platforms | rule | source |\n"
-                << "|---|---|---|---|---|---|---|---|\n";
+                << "| # | id | stage | layer | level | expected | platforms | rule | source |\n"
+                << "|---|---|---|---|---|---|---|---|---|\n";
             int n = 0;
             for (const Rule &r : *family.rules) {
                 if (std::find(r.ops.begin(), r.ops.end(), op) == r.ops.end()) continue;
                 out << "| " << ++n << " | `" << r.id << "` | " << StageName(r.stage) << " | " << LayerName(r.layer)
-                    << " | " << Cell(r.ExpectedText()) << " | " << Platforms(r) << " | " << Cell(r.text) << " | "
-                    << Cell(r.citation) << " |\n";
+                    << " | " << LevelName(r.level) << " | " << Cell(r.ExpectedText()) << " | " << Platforms(r)
+                    << " | " << Cell(r.text) << " | " << Cell(r.citation) << " |\n";
             }
         }
         if (!family.decisions.empty()) {

@@ -41,6 +41,7 @@ Expectation Rule::ToExpectation() const {
     e.inner_error_accepted = inner_error_accepted;
     e.rule_id = id;
     e.reason = text;
+    e.level = level;
     return e;
 }
 
@@ -51,9 +52,11 @@ std::string Rule::ExpectedText() const {
         case Outcome::kStatus: s = std::to_string(status); break;
         case Outcome::kInnerError: s = "inner (561xxx)"; break;
         case Outcome::kRuntimeError: s = "runtime error"; break;
+        case Outcome::kUndefined: s = "undefined"; break;
     }
     for (int32_t code : also_accepted) s += " | " + std::to_string(code);
     if (inner_error_accepted) s += outcome == Outcome::kSuccess ? " (inner refusal tolerated)" : " | inner (561xxx)";
+    if (may_refuse_early) s += " (may refuse early)";
     return s;
 }
 

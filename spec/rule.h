@@ -52,6 +52,15 @@ struct Rule {
     int32_t status = 0;
     std::vector<int32_t> also_accepted;
     bool inner_error_accepted = false;
+    // Documented (breaking it is FAILED) or this suite's hardening demand (breaking it is a
+    // WARNING, FAILED under --strict; the vendor profile treats the case as undefined
+    // behaviour). The text says why (expectation.h, DESIGN.md "Verdicts").
+    Level level = Level::kDocumented;
+    // The documents do not fix where an implementation checks this rule: it may refuse at any
+    // point of GetWorkspaceSize with the first of `also_accepted` (e.g. an unknown group, which
+    // the vendor finds only at execution). Such a refusal is admitted whatever other rule the
+    // case breaks, beside the answer the check order gives (expectation.cc).
+    bool may_refuse_early = false;
     std::string text;      // one line, shown in reports and the Markdown catalogue
     std::string citation;  // document path + section, seed file + line, or spec-notes section
 

@@ -10,9 +10,12 @@ namespace mc2::harness {
 namespace {
 
 int64_t Product(const std::vector<int64_t> &dims) {
-    int64_t p = 1;
+    // A zero dim anywhere makes the product 0, even after dims whose product saturates.
     for (int64_t d : dims) {
         if (d <= 0) return 0;
+    }
+    int64_t p = 1;
+    for (int64_t d : dims) {
         if (p > std::numeric_limits<int64_t>::max() / d) return std::numeric_limits<int64_t>::max();
         p *= d;
     }

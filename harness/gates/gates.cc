@@ -12,24 +12,25 @@
 #include "harness/dtype_names.h"
 #include "harness/signatures.h"
 #include "spec/catalogue.h"
+#include "harness/enum_names.h"
 #include "spec/choices.h"
 
 namespace mc2::harness::gates {
 namespace {
 
-constexpr std::array<std::pair<Gate, const char *>, 3> kGateNames = {{
+constexpr EnumNames<Gate, 3> kGateNames{{{
     {Gate::kQuick, "quick"},
     {Gate::kFull, "full"},
     {Gate::kGpt3, "gpt3"},
-}};
+}}};
 
-constexpr std::array<std::pair<CaseKind, const char *>, 5> kKindNames = {{
+constexpr EnumNames<CaseKind, 5> kKindNames{{{
     {CaseKind::kValid, "valid"},
     {CaseKind::kInvalid, "invalid"},
     {CaseKind::kEdge, "edge"},
     {CaseKind::kTypical, "typical"},
     {CaseKind::kSingle, "single"},
-}};
+}}};
 
 // A stable 64-bit mix (FNV-1a, then splitmix64's finaliser): std::hash may differ between
 // standard libraries, and the seed of every section is part of the gate's contract.
@@ -216,33 +217,10 @@ void AddTypical(std::vector<GateCase> &out, std::string_view op, Platform platfo
 
 }  // namespace
 
-std::string GateName(Gate gate) {
-    for (const auto &[g, name] : kGateNames) {
-        if (g == gate) return name;
-    }
-    return "?";
-}
-
-std::optional<Gate> ParseGate(std::string_view name) {
-    for (const auto &[g, n] : kGateNames) {
-        if (name == n) return g;
-    }
-    return std::nullopt;
-}
-
-std::string KindName(CaseKind kind) {
-    for (const auto &[k, name] : kKindNames) {
-        if (k == kind) return name;
-    }
-    return "?";
-}
-
-std::optional<CaseKind> ParseKind(std::string_view name) {
-    for (const auto &[k, n] : kKindNames) {
-        if (name == n) return k;
-    }
-    return std::nullopt;
-}
+std::string GateName(Gate gate) { return std::string(kGateNames.Name(gate)); }
+std::optional<Gate> ParseGate(std::string_view name) { return kGateNames.Parse(name); }
+std::string KindName(CaseKind kind) { return std::string(kKindNames.Name(kind)); }
+std::optional<CaseKind> ParseKind(std::string_view name) { return kKindNames.Parse(name); }
 
 GateConfig ConfigFor(Gate gate) {
     GateConfig cfg;

@@ -62,13 +62,13 @@ std::string CountsCells(const Counts &c) {
         const char *cls = v > 0 && bad ? "n bad" : (v > 0 && warn ? "n warn" : "n");
         return std::string("<td class=\"") + cls + "\">" + std::to_string(v) + "</td>";
     };
-    return cell(c.cases, false) + cell(c.passed, false) + cell(c.failed, true) + cell(c.crash, true) +
-           cell(c.timeout, true) + cell(c.mistrusted, false, true) + cell(c.not_supported, false, true);
+    return cell(c.cases, false) + cell(c.passed, false) + cell(c.warning, false, true) + cell(c.failed, true) +
+           cell(c.crash, true) + cell(c.timeout, true) + cell(c.mistrusted, false, true) + cell(c.not_supported, false, true);
 }
 
 constexpr const char *kCountsHead =
-    "<th>cases</th><th>passed</th><th>failed</th><th>crash</th><th>timeout</th><th>mistrusted</th><th>not "
-    "supported</th>";
+    "<th>cases</th><th>passed</th><th>warning</th><th>failed</th><th>crash</th><th>timeout</th><th>mistrusted</th>"
+    "<th>not supported</th>";
 
 // ---- plots ----
 
@@ -320,7 +320,8 @@ std::string RenderHtmlReport(const Results &results) {
     h += "<h1>mc2conf conformance report</h1>\n";
     h += std::string("<p><span class=\"verdict ") + (pass ? "pass\">PASS" : "fail\">FAIL") + "</span> " +
          std::to_string(s.total.cases) + " cases: " + std::to_string(s.total.passed) + " passed, " +
-         std::to_string(s.total.failed) + " failed, " + std::to_string(s.total.crash) + " crashed, " +
+         std::to_string(s.total.warning) + " warnings, " + std::to_string(s.total.failed) + " failed, " +
+         std::to_string(s.total.crash) + " crashed, " +
          std::to_string(s.total.timeout) + " timed out, " + std::to_string(s.total.mistrusted) + " mistrusted, " +
          std::to_string(s.total.not_supported) + " not supported.</p>\n";
 
@@ -346,7 +347,8 @@ std::string RenderHtmlReport(const Results &results) {
          "href=\"#failures\">failures (" + std::to_string(s.failures.size()) + ")</a> · <a href=\"#contract\">numerics "
          "contract</a> · <a href=\"#implementation\">implementation</a></p>\n";
     h += "<p class=\"note\">Statuses follow benchdnn and the Khronos CTS: PASSED, MISTRUSTED (passed, but the data "
-         "say little) and NOT_SUPPORTED are not failures; FAILED, CRASH and TIMEOUT are.</p>\n";
+         "say little), WARNING (met the documented behaviour but not one of this suite's hardening rules; FAILED "
+         "under <code>--strict</code>) and NOT_SUPPORTED are not failures; FAILED, CRASH and TIMEOUT are.</p>\n";
 
     // Plots first after the verdict: they are what a reader of a passing report looks for.
     h += "<h2 id=\"errors\">Error distribution of the passing cases</h2>\n";
@@ -400,6 +402,16 @@ std::string RenderHtmlReport(const Results &results) {
     }
     h += "<p><strong>Total:</strong> " + std::to_string(s.total.cases) + " cases, " +
          std::to_string(s.total.failures()) + " failures.</p>\n";
+
+    h += "<h2 id=\"warnings\">Warnings</h2>\n";
+    if (s.warnings.empty()) h += "<p>None.</p>\n";
+    if (!s.warnings.empty()) h += "<ul>\n";
+    for (size_t i = 0; i < s.warnings.size() && i < kMaxFailures; ++i) {
+        const CaseRecord &r = results.cases[s.warnings[i]];
+        h += "<li><code>" + E(ClassName(r)) + "</code> " +
+             (r.rule_id.empty() ? "" : "<code>" + E(r.rule_id) + "</code> ") + E(r.result.reason) + "</li>\n";
+    }
+    if (!s.warnings.empty()) h += "</ul>\n";
 
     h += "<h2 id=\"failures\">Failures</h2>\n";
     if (s.failures.empty()) h += "<p>None.</p>\n";

@@ -19,13 +19,14 @@ constexpr size_t kMaxFailures = 200;  // listed in full; the rest are in results
 
 std::string CountsCells(const Counts &c) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, " %d | %d | %d | %d | %d | %d | %d |", c.cases, c.passed, c.failed, c.crash,
-                  c.timeout, c.mistrusted, c.not_supported);
+    std::snprintf(buf, sizeof buf, " %d | %d | %d | %d | %d | %d | %d | %d |", c.cases, c.passed, c.warning,
+                  c.failed, c.crash, c.timeout, c.mistrusted, c.not_supported);
     return buf;
 }
 
-constexpr const char *kCountsHeader = " cases | passed | failed | crash | timeout | mistrusted | not supported |";
-constexpr const char *kCountsRule = "---:|---:|---:|---:|---:|---:|---:|";
+constexpr const char *kCountsHeader =
+    " cases | passed | warning | failed | crash | timeout | mistrusted | not supported |";
+constexpr const char *kCountsRule = "---:|---:|---:|---:|---:|---:|---:|---:|";
 
 // The contract's headings one level down (its "#" title becomes "###"), so it nests under ours.
 std::string Nested(std::string_view markdown) {
@@ -62,8 +63,9 @@ std::string RenderMarkdownReport(const Results &results) {
     md += "# mc2conf conformance report\n\n";
     const bool pass = s.total.failures() == 0;
     md += std::string("**Verdict: ") + (pass ? "PASS" : "FAIL") + "** — " + std::to_string(s.total.cases) +
-          " cases: " + std::to_string(s.total.passed) + " passed, " + std::to_string(s.total.failed) + " failed, " +
-          std::to_string(s.total.crash) + " crashed, " + std::to_string(s.total.timeout) + " timed out, " +
+          " cases: " + std::to_string(s.total.passed) + " passed, " + std::to_string(s.total.warning) +
+          " warnings, " + std::to_string(s.total.failed) + " failed, " + std::to_string(s.total.crash) +
+          " crashed, " + std::to_string(s.total.timeout) + " timed out, " +
           std::to_string(s.total.mistrusted) + " mistrusted, " + std::to_string(s.total.not_supported) +
           " not supported.\n\n";
     md += "| run | |\n|---|---|\n";
@@ -85,8 +87,9 @@ std::string RenderMarkdownReport(const Results &results) {
           (info.supervised ? "supervised (one child process per case)" : "in-process") + ", " +
           FormatNumber(info.timeout_s) + " s per case |\n";
     md += "| suite | mc2conf " + MarkdownText(info.suite_version) + " |\n\n";
-    md += "Statuses follow benchdnn and the Khronos CTS: PASSED, MISTRUSTED (passed, but the data say little) and "
-          "NOT_SUPPORTED are not failures; FAILED, CRASH and TIMEOUT are.\n\n";
+    md += "Statuses follow benchdnn and the Khronos CTS: PASSED, MISTRUSTED (passed, but the data say little), "
+          "WARNING (met the documented behaviour but not one of this suite's hardening rules; FAILED under "
+          "`--strict`) and NOT_SUPPORTED are not failures; FAILED, CRASH and TIMEOUT are.\n\n";
 
     md += "## Summary\n\nCases expected to run (valid, edge and typical cases), per operator, platform, dtype "
           "combination and world size.\n\n";
@@ -111,6 +114,18 @@ std::string RenderMarkdownReport(const Results &results) {
     }
     md += "**Total:** " + std::to_string(s.total.cases) + " cases, " + std::to_string(s.total.failures()) +
           " failures.\n\n";
+
+    md += "## Warnings\n\nCases that met the documented behaviour but not a hardening rule of the catalogue.\n\n";
+    if (s.warnings.empty()) md += "None.\n\n";
+    for (size_t i = 0; i < s.warnings.size() && i < kMaxFailures; ++i) {
+        const CaseRecord &r = results.cases[s.warnings[i]];
+        md += "- " + MarkdownCode(ClassName(r)) + (r.rule_id.empty() ? "" : " " + MarkdownCode(r.rule_id)) + ": " +
+              MarkdownCode(r.result.reason) + "\n";
+    }
+    if (s.warnings.size() > kMaxFailures) {
+        md += "- " + std::to_string(s.warnings.size() - kMaxFailures) + " more in `results.json`.\n";
+    }
+    if (!s.warnings.empty()) md += "\n";
 
     md += "## Failures\n\n";
     if (s.failures.empty()) md += "None.\n\n";

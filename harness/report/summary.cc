@@ -53,6 +53,7 @@ void Counts::Add(Status status) {
         case Status::kTimeout: ++timeout; break;
         case Status::kMistrusted: ++mistrusted; break;
         case Status::kNotSupported: ++not_supported; break;
+        case Status::kWarning: ++warning; break;
     }
 }
 
@@ -72,6 +73,7 @@ Summary Summarize(const Results &results) {
         const Status status = r.result.status;
         s.total.Add(status);
         if (IsFailure(status)) s.failures.push_back(i);
+        if (status == Status::kWarning) s.warnings.push_back(i);
         if (r.kind == gates::KindName(gates::CaseKind::kInvalid)) {
             auto &f = families[Family(r.rule_id)];
             f.first.insert(r.rule_id);
@@ -132,16 +134,16 @@ Summary Summarize(const Results &results) {
 std::string RenderSummaryText(const Summary &s) {
     std::string out;
     char line[256];
-#define MC2_SUMMARY_HEAD "%-22s %-10s %-9s %5s %6s %6s %6s %5s %7s %10s %13s\n"
-#define MC2_SUMMARY_ROW "%-22s %-10s %-9s %5s %6d %6d %6d %5d %7d %10d %13d\n"
+#define MC2_SUMMARY_HEAD "%-22s %-10s %-9s %5s %6s %6s %7s %6s %5s %7s %10s %13s\n"
+#define MC2_SUMMARY_ROW "%-22s %-10s %-9s %5s %6d %6d %7d %6d %5d %7d %10d %13d\n"
     auto add_row = [&](const std::string &a, const std::string &b, const std::string &c, const std::string &d,
                        const Counts &n) {
         std::snprintf(line, sizeof line, MC2_SUMMARY_ROW, a.c_str(), b.c_str(), c.c_str(), d.c_str(), n.cases, n.passed,
-                      n.failed, n.crash, n.timeout, n.mistrusted, n.not_supported);
+                      n.warning, n.failed, n.crash, n.timeout, n.mistrusted, n.not_supported);
         out += line;
     };
-    std::snprintf(line, sizeof line, MC2_SUMMARY_HEAD, "op", "platform", "dtype", "world", "cases", "passed", "failed", "crash",
-                  "timeout", "mistrusted", "not supported");
+    std::snprintf(line, sizeof line, MC2_SUMMARY_HEAD, "op", "platform", "dtype", "world", "cases", "passed", "warning",
+                  "failed", "crash", "timeout", "mistrusted", "not supported");
     out += line;
     for (const GroupRow &g : s.groups) add_row(g.op, g.platform, g.dtype, "w" + std::to_string(g.world), g.counts);
     if (!s.families.empty()) {

@@ -22,6 +22,7 @@ struct Counts {
     int timeout = 0;
     int mistrusted = 0;
     int not_supported = 0;
+    int warning = 0;  // met the documents, not a hardening rule (passing; FAILED under --strict)
     void Add(Status status);
     int failures() const { return failed + crash + timeout; }
 };
@@ -69,6 +70,7 @@ struct Summary {
     Counts invalid_total;  // the families' cases
     Counts total;
     std::vector<size_t> failures;  // indexes into Results::cases, in run order
+    std::vector<size_t> warnings;  // WARNING cases, in run order
     std::vector<ErrorStats> errors;
 };
 

@@ -6,13 +6,14 @@
 
 namespace mc2::harness {
 namespace {
-constexpr std::array<std::pair<Status, const char *>, 6> kNames = {{
+constexpr std::array<std::pair<Status, const char *>, 7> kNames = {{
     {Status::kPassed, "PASSED"},
     {Status::kFailed, "FAILED"},
     {Status::kCrash, "CRASH"},
     {Status::kTimeout, "TIMEOUT"},
     {Status::kNotSupported, "NOT_SUPPORTED"},
     {Status::kMistrusted, "MISTRUSTED"},
+    {Status::kWarning, "WARNING"},
 }};
 }  // namespace
 
@@ -31,7 +32,8 @@ std::optional<Status> ParseStatus(std::string_view name) {
 }
 
 bool IsFailure(Status status) {
-    return status != Status::kPassed && status != Status::kMistrusted && status != Status::kNotSupported;
+    return status != Status::kPassed && status != Status::kMistrusted && status != Status::kNotSupported &&
+           status != Status::kWarning;
 }
 
 std::string ShellQuote(std::string_view text) {

@@ -9,8 +9,10 @@
 // synchronises the stream with a timeout. The rank schedule (harness/run/schedule.h) orders and
 // delays the calls.
 //
-// Judgement per rank against spec::Expect(case, rank): the phase statuses must match the
-// expected outcome; on any expected failure every output must be byte-identical to its poison;
+// Judgement per rank against spec::Expect(case, rank) at two levels (harness/run/verdict.h): an
+// answer the strict expectation admits passes, one only the vendor-level expectation admits is a
+// WARNING (a hardening rule not met), anything else FAILED. The phase statuses must match an
+// admitted outcome; on any expected failure every output must be byte-identical to its poison;
 // on success every output element must have been written, nothing outside the output's view
 // may change, every element must lie inside the oracle's interval (harness/compare.h) or be one
 // of the oracle's exact codes (data movement), and an output the binding declares replicated (an

@@ -17,7 +17,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "kernels/codecs.h"
@@ -373,6 +376,50 @@ void GemmAccumulatePacked(int64_t m, const GemmOperand &a, const GemmPackedB &b,
             Blocked<kMrBaseline, kNrBaseline>(MicroBaseline, m, b.n, b.k, a, nullptr, b.data, c, ldc);
             return;
     }
+}
+
+void GemmAccumulatePackedParallel(int threads, int64_t m, const GemmOperand &a, const GemmPackedB &b, float *c,
+                                  int64_t ldc) {
+    if (m <= 0 || b.n <= 0 || b.k <= 0) return;
+    // Pieces of whole A blocks (kMc rows), so no thread packs a partial block it need not.
+    const int64_t blocks = (m + kMc - 1) / kMc;
+    const int64_t parts = std::clamp<int64_t>(threads, 1, blocks);
+    if (parts == 1) {
+        GemmAccumulatePacked(m, a, b, c, ldc);
+        return;
+    }
+    const int64_t elementBytes = a.type == GemmElement::kFloat32 ? 4 : 2;
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    auto run = [&](int64_t part) {
+        const int64_t r0 = std::min(m, blocks * part / parts * kMc), r1 = std::min(m, blocks * (part + 1) / parts * kMc);
+        if (r1 <= r0) return;
+        GemmOperand piece = a;
+        piece.data = static_cast<const unsigned char *>(a.data) + r0 * a.rowStride * elementBytes;
+        try {
+            GemmAccumulatePacked(r1 - r0, piece, b, c + r0 * ldc, ldc);
+        } catch (...) {
+            const std::lock_guard<std::mutex> lock(errorMutex);
+            if (!error) error = std::current_exception();
+        }
+    };
+    std::vector<std::thread> pool;
+    pool.reserve(static_cast<size_t>(parts - 1));
+    for (int64_t part = 1; part < parts; ++part) pool.emplace_back(run, part);
+    run(0);
+    for (auto &t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+}
+
+void GemmAccumulateParallel(int threads, GemmIsa isa, int64_t m, int64_t n, int64_t k, const GemmOperand &a,
+                            const GemmOperand &b, float *c, int64_t ldc) {
+    if (m <= 0 || n <= 0 || k <= 0) return;
+    if (threads <= 1 || m <= kMc) {
+        GemmAccumulateWith(isa, m, n, k, a, b, c, ldc);
+        return;
+    }
+    std::vector<float> packed(GemmPackedBFloats(k, n));
+    GemmAccumulatePackedParallel(threads, m, a, GemmPackB(isa, k, n, b, packed.data()), c, ldc);
 }
 
 float LoadElement(const void *data, GemmElement type, int64_t index) {

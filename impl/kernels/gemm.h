@@ -60,6 +60,17 @@ GemmPackedB GemmPackB(GemmIsa isa, int64_t k, int64_t n, const GemmOperand &b, f
 // GemmAccumulate(m, b.n, b.k, a, <the matrix b was packed from>, c, ldc), same bits.
 void GemmAccumulatePacked(int64_t m, const GemmOperand &a, const GemmPackedB &b, float *c, int64_t ldc);
 
+// The two calls above split by rows over `threads` threads (the caller's thread is one of
+// them; threads ≤ 1 runs inline), for a caller that owns more than one core — at world 1 the
+// operator's single rank could. Same bits as the single-threaded calls: every C element is
+// computed by one thread with exactly the operations described at the top. The unpacked form
+// packs B once (GemmPackedBFloats(k, n) floats of heap) and shares it. Throws std::bad_alloc
+// (from any thread) when memory runs out.
+void GemmAccumulateParallel(int threads, GemmIsa isa, int64_t m, int64_t n, int64_t k, const GemmOperand &a,
+                            const GemmOperand &b, float *c, int64_t ldc);
+void GemmAccumulatePackedParallel(int threads, int64_t m, const GemmOperand &a, const GemmPackedB &b, float *c,
+                                  int64_t ldc);
+
 // Decodes one element of `type` at `data` (index in elements) to float: the decoding the GEMM
 // uses, exposed so operators can read bias / x3 with the same codec.
 float LoadElement(const void *data, GemmElement type, int64_t index);

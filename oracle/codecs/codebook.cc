@@ -2,12 +2,14 @@
 // (formats.md §2-§8) and encodes by searching the sorted values. Nothing here takes a float's
 // bits apart: decoding assembles values with std::ldexp from the code's fields, and encoding
 // compares the exact input against exact values and midpoints, so its correctness does not
-// depend on the shift-and-add tricks impl/ uses.
+// depend on the shift-and-add tricks impl/ uses. (The input's top bits only pick the stretch of
+// sorted values the search looks in; the comparisons that decide are the same.)
 #include "oracle/codecs/codebook.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -132,7 +134,37 @@ struct Codebook {
     uint32_t inf_code = 0;
     uint32_t sign_code = 0;  // the code of the sign alone (0 for E8M0)
     double threshold = 0.0;
+    // Where the search for a non-negative double a starts and ends: with i = a's bits >>
+    // kBucketShift (its exponent and top kBucketBits fraction bits), the first key ≥ a lies in
+    // keys[bucket[i] .. bucket[i + 1]] (bucket[j] = the first key ≥ the smallest double of
+    // bucket j), so the search compares a with a handful of keys instead of all of them — the
+    // same comparisons decide, only fewer are made.
+    std::vector<uint32_t> bucket;
 };
+
+constexpr int kBucketBits = 6;
+constexpr int kBucketShift = 52 - kBucketBits;
+constexpr uint64_t kBuckets = uint64_t{0x800} << kBucketBits;  // every non-negative double incl. +Inf
+
+double DoubleOfBits(uint64_t bits) {
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+// bucket[j] for j in [0, kBuckets) and the end bucket[kBuckets] = keys.size(), by one merge
+// walk over the sorted keys.
+std::vector<uint32_t> BuildBuckets(const std::vector<double> &keys) {
+    std::vector<uint32_t> bucket(kBuckets + 1);
+    size_t at = 0;
+    for (uint64_t j = 0; j < kBuckets; ++j) {
+        const double start = DoubleOfBits(j << kBucketShift);
+        while (at < keys.size() && keys[at] < start) ++at;
+        bucket[j] = static_cast<uint32_t>(at);
+    }
+    bucket[kBuckets] = static_cast<uint32_t>(keys.size());
+    return bucket;
+}
 
 Codebook Build(const Format &f) {
     Codebook b;
@@ -184,6 +216,7 @@ Codebook Build(const Format &f) {
     b.keys.push_back(next);
     b.key_code.push_back(b.max_code + 1);
     b.threshold = f.rounding == Rounding::kFloor ? next : (max + next) / 2.0;
+    b.bucket = BuildBuckets(b.keys);
     return b;
 }
 
@@ -215,7 +248,10 @@ ptrdiff_t Round(const Codebook &b, double a) {
         const auto it = std::upper_bound(k.begin(), k.end(), a);
         return (it - k.begin()) - 1;
     }
-    const auto it = std::lower_bound(k.begin(), k.end(), a);
+    uint64_t bits;
+    std::memcpy(&bits, &a, sizeof bits);
+    const uint64_t j = bits >> kBucketShift;
+    const auto it = std::lower_bound(k.begin() + b.bucket[j], k.begin() + b.bucket[j + 1], a);
     const ptrdiff_t hi = it - k.begin();
     if (hi == static_cast<ptrdiff_t>(k.size())) {
         return hi - 1;  // beyond the virtual entry: overflow as well

@@ -196,6 +196,50 @@ Case WithOptional(const Case &valid, const std::string &name) {
     return c ? *c : *NonEmpty(valid);
 }
 
+// Every rule's level (DESIGN.md "Verdicts: conformance and hardening") and why, appended to its
+// text. Documented: the document, the vendor's op_api order and unit test, the tiling code, the
+// mathematics of the gather. Hardening: the vendor does not check (what it does is undefined);
+// this suite demands a clean 161002 or 161001.
+void AssignLevels(std::vector<Rule> &t) {
+    struct Entry {
+        const char *prefix;  // a rule id, or an id prefix ending in '.'
+        Level level;
+        const char *why;
+    };
+    static const Entry kLevels[] = {
+        {"agm.null.", Level::kDocumented, "返回值 (x1, x2 or output null: 161001) and op_api step 1"},
+        {"agm.dtype.gather_out_eq_x1", Level::kHardening,
+         "the table gives gatherOut x1's dtype, but the op_api checks no dtype of gatherOut"},
+        {"agm.dtype.", Level::kDocumented, "the parameter table and op_api step 3"},
+        {"agm.attr.", Level::kDocumented, "the parameter table and op_api step 4"},
+        {"agm.shape.k_zero", Level::kDocumented, "约束说明 (k must not be empty) and op_api step 5"},
+        {"agm.empty.", Level::kDocumented, "op_api step 6 and the op_api unit test (x1 (0, 256): SUCCESS)"},
+        {"agm.shape.gather_out_rank", Level::kHardening, "the op_api reads gatherOut's dim 1 without a rank check"},
+        {"agm.shape.output_rank", Level::kHardening, "the op_api reads output's dim 1 without a rank check"},
+        {"agm.shape.negative", Level::kHardening, "no op_api check of strides"},
+        {"agm.shape.x2_strides", Level::kHardening,
+         "the table allows only a transposed non-contiguous x2, but the op_api has no check (ops.md §1.4)"},
+        {"agm.shape.bias", Level::kHardening, "the op_api never checks the bias shape (its unit test passes 32 for n = 16)"},
+        {"agm.shape.output_overlap", Level::kHardening, "the documents and the op_api say nothing of aliasing outputs"},
+        {"agm.shape.gather_out_overlap", Level::kHardening,
+         "the documents and the op_api say nothing of aliasing outputs"},
+        {"agm.shape.storage", Level::kHardening, "the op_api checks no storage size (ops.md §1.3)"},
+        {"agm.shape.", Level::kDocumented, "op_api step 7 and the op_api unit tests (k < 256: 161002)"},
+        {"agm.inner.", Level::kDocumented, "the generated inner layer's required attribute"},
+        {"agm.tiling.", Level::kDocumented, "the document's constraints and the vendor's tiling and infershape code"},
+        {"agm.runtime.", Level::kDocumented, "the document (group from HcclGetCommName)"},
+        {"agm.xrank.", Level::kDocumented, "the document's all-gather over the group; a collective needs every rank"},
+    };
+    for (Rule &r : t) {
+        for (const Entry &e : kLevels) {
+            if (r.id.rfind(e.prefix, 0) != 0) continue;
+            r.level = e.level;
+            r.text += std::string(" Level: ") + LevelName(e.level) + " (" + e.why + ").";
+            break;
+        }
+    }
+}
+
 std::vector<Rule> Build() {
     std::vector<Rule> t;
     const std::string dtype_cite = Doc("参数说明 (数据类型 column; 与x1的数据类型保持一致)") + "; " + kOpApi + " 3";
@@ -549,23 +593,6 @@ std::vector<Rule> Build() {
         [](const Case &c, int r) { return !ShortCut(c, r) && std::holds_alternative<harness::Null>(c.Get(r, "group")); },
         [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
 
-    // A group name that is no live communicator: the vendor resolves it in tiling (its rank
-    // size) or fails at execution; this suite's implementation refuses it at GetWorkspaceSize
-    // with 161002, before its tiling checks. Placed before the tiling rules and accepting an
-    // inner error, so that every one of those orders conforms whatever else the case breaks.
-    Add(
-        t, "agm.inner.unknown_group", Stage::kInnerNull, Layer::kRuntime,
-        Code{Outcome::kRuntimeError, 0, {161002}, true},
-        "group must name a live communicator (HcclGetCommName). A runtime error, 161002 from GetWorkspaceSize or "
-        "a tiling refusal (561xxx: the tiling layer asks the group for its rank size) all conform.",
-        Doc("参数说明 (group: 通过HcclGetCommName获取)") + "; " + Notes("§1 ambiguities (group name not checked), "
-                                                                         "§5.1 (tiling: GetRankSize(group))"),
-        [](const Case &c, int r) { return !ShortCut(c, r) && std::holds_alternative<std::string>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"no_such_group", "test_all_gather_group", ""};
-            return SetAll(valid, "group", ch.Pick(names));
-        });
-
     // ---------------------------------------------------------------- tiling (inner error class)
     auto tiling = [&t](std::string id, std::string text, std::string cite, Pred pred, Viol viol,
                        const std::vector<Platform> &platforms = kAllPlatforms) {
@@ -649,6 +676,21 @@ std::vector<Rule> Build() {
             });
     }
 
+    // ---------------------------------------------------------------- execution
+    Add(
+        t, "agm.runtime.unknown_group", Stage::kRuntime, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {161002}, true},
+        "group must name a live communicator (HcclGetCommName). The vendor resolves the name in tiling (its rank "
+        "size: a 561xxx) or fails at execution; an implementation may refuse it at GetWorkspaceSize with 161002, "
+        "wherever its own check order puts that.",
+        Doc("参数说明 (group: 通过HcclGetCommName获取)") + "; " +
+            Notes("§1 ambiguities (group name not checked), §5.1 (tiling: GetRankSize(group))"),
+        [](const Case &c, int r) { return !ShortCut(c, r) && std::holds_alternative<std::string>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"no_such_group", "test_all_gather_group", ""};
+            return SetAll(valid, "group", ch.Pick(names));
+        });
+    t.back().may_refuse_early = true;
+
     // ---------------------------------------------------------------- cross-rank
     Add(
         t, "agm.xrank.peer_failed", Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
@@ -713,6 +755,7 @@ std::vector<Rule> Build() {
             });
         },
         Scope::kCrossRank);
+    AssignLevels(t);
     return t;
 }
 

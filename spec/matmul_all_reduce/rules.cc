@@ -217,6 +217,58 @@ void AddDtypeEq(std::vector<Rule> &t, const std::string &id, const std::vector<s
         });
 }
 
+// Every rule's level (DESIGN.md "Verdicts: conformance and hardening") and why, appended to its
+// text. Documented: the documents, the vendor's op_api order and its unit tests (ops.md §2.1,
+// §8; hicann/ops-transformer mc2/matmul_all_reduce/tests/ut/op_api/*.csv), the mathematics.
+// Hardening: the vendor does not check, so what it does is undefined (a dereference, an
+// out-of-bounds access, a layout its kernel does not expect); this suite demands a clean 161002
+// or 161001. A rule missing here is a build-time bug (the catalogue test checks every text).
+void AssignLevels(std::vector<Rule> &t) {
+    struct Entry {
+        const char *prefix;  // a rule id, or an id prefix ending in '.'
+        Level level;
+        const char *why;
+    };
+    static const Entry kLevels[] = {
+        {"mar.null.reduce_op", Level::kHardening,
+         "V1/V2's op_api compares reduceOp with strcmp without a null check (ops.md §2.1 step 3, §8.3)"},
+        {"mar.null.", Level::kDocumented, "op_api step 1 and the op_api unit tests (null x1, x2, output: 161001)"},
+        {"mar.dtype.", Level::kDocumented, "op_api step 2 and the op_api unit tests (invalid_dtype_*)"},
+        {"mar.attr.reduce_op", Level::kDocumented, "op_api step 3 and the unit test invalid_reduce_op"},
+        {"mar.attr.stream_mode", Level::kDocumented, "op_api step 3 and the unit tests invalid_stream_mode_*"},
+        {"mar.attr.comm_turn_negative", Level::kDocumented,
+         "the documents allow commTurn 0 only; the vendor's tiling refuses other values"},
+        {"mar.format.x2_nz", Level::kDocumented, "op_api step 4 and the unit test invalid_x2_nz_format"},
+        {"mar.shape.negative", Level::kHardening,
+         "no op_api check; aclCreateTensor is documented to refuse negative dims, not negative strides"},
+        {"mar.shape.descriptor", Level::kDocumented,
+         "aclCreateTensor documents these limits; a runtime that refuses the descriptor answers for the operator"},
+        {"mar.shape.x1_contiguous", Level::kHardening,
+         "the table marks non-contiguous x1 unsupported, but the op_api has no check (ops.md §1.4)"},
+        {"mar.shape.x2_strides", Level::kHardening,
+         "the table allows only a last-two-axes transpose, but the op_api has no check (ops.md §1.4)"},
+        {"mar.shape.output_overlap", Level::kHardening, "the documents and the op_api say nothing of aliasing outputs"},
+        {"mar.shape.storage", Level::kHardening, "the op_api checks no storage size or data address (ops.md §1.3)"},
+        {"mar.shape.", Level::kDocumented, "op_api step 5 and the op_api unit tests (invalid_*_shape*)"},
+        {"mar.inner.", Level::kDocumented, "the generated inner layer; the newer unit tests expect 161001"},
+        {"mar.empty.", Level::kDocumented,
+         "the op_api unit tests empty_K / empty_M and the tiling code (ops.md §2.1)"},
+        {"mar.tiling.", Level::kDocumented, "the documents' constraints and the vendor's tiling code (ops.md §2.1)"},
+        {"mar.runtime.", Level::kDocumented,
+         "the documents (group from HcclGetCommName); the vendor finds an unknown name at execution"},
+        {"mar.xrank.", Level::kDocumented,
+         "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
+    };
+    for (Rule &r : t) {
+        for (const Entry &e : kLevels) {
+            if (r.id.rfind(e.prefix, 0) != 0) continue;
+            r.level = e.level;
+            r.text += std::string(" Level: ") + LevelName(e.level) + " (" + e.why + ").";
+            break;
+        }
+    }
+}
+
 std::vector<Rule> Build() {
     std::vector<Rule> t;
 
@@ -655,23 +707,6 @@ std::vector<Rule> Build() {
         [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
         [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
 
-    // An unknown group: the vendor fails at execution (or in tiling, which asks the group for its
-    // rank size); an implementation may refuse it at GetWorkspaceSize (this suite's does, before
-    // its tiling limits). Placed before the empty-tensor and tiling rules and accepting an inner
-    // error, so that each of those orders conforms whatever else the case breaks.
-    Add(
-        t, "mar.runtime.unknown_group", kBoth, Stage::kInnerNull, Layer::kRuntime,
-        Code{Outcome::kRuntimeError, 0, {161002}, true},
-        "group must name a live communicator (HcclGetCommName). A literal name is taken to name none: the vendor "
-        "does not check it in GetWorkspaceSize and fails at execution (or in tiling); an implementation may refuse "
-        "it early with 161002, or with a tiling error (561xxx).",
-        V1("参数说明 (group: 通过HcclGetCommName获取)") + "; " + Notes("§1 ambiguities (group name not checked)"),
-        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"no_such_group", "test_group", ""};
-            return SetAll(valid, "group", ch.Pick(names));
-        });
-
     // ---------------------------------------------------------------- empty tensors
     Add(
         t, "mar.empty.m_zero", kBoth, Stage::kEmpty, Layer::kTiling, Code{Outcome::kInnerError, 0, {161002}, false},
@@ -815,6 +850,23 @@ std::vector<Rule> Build() {
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
         [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
 
+    // ---------------------------------------------------------------- execution
+    Add(
+        t, "mar.runtime.unknown_group", kBoth, Stage::kRuntime, Layer::kRuntime,
+        Code{Outcome::kRuntimeError, 0, {161002}, false},
+        "group must name a live communicator (HcclGetCommName). A literal name is taken to name none: the vendor "
+        "does not check it in GetWorkspaceSize and fails at execution; an implementation may refuse it early "
+        "with 161002.",
+        V1("参数说明 (group: 通过HcclGetCommName获取)") + "; " + Notes("§1 ambiguities (group name not checked)"),
+        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"no_such_group", "test_group", ""};
+            return SetAll(valid, "group", ch.Pick(names));
+        });
+    // Where an implementation looks the name up is not documented: its 161002 is admitted beside
+    // whatever earlier or later rule the case breaks (issue 12 item 2; expectation.h).
+    t.back().may_refuse_early = true;
+
     // ---------------------------------------------------------------- cross-rank
     Add(
         t, "mar.xrank.peer_failed", kBoth, Stage::kCrossRank, Layer::kRuntime,
@@ -890,6 +942,7 @@ std::vector<Rule> Build() {
             });
         },
         Scope::kCrossRank);
+    AssignLevels(t);
     return t;
 }
 
@@ -939,6 +992,13 @@ OpFamily Family() {
         "dtype or commTurn, must fail with a runtime error in bounded time (the vendor would hang or fail HCCL; "
         "commTurn can differ only with this suite's extension, the vendor supports 0 alone).",
         "The V1-only original-shape rank check (561000) is not modelled: a Case has no separate original shape.",
+        "Levels: the hardening rules (a WARNING when broken, FAILED only under --strict) are a null reduceOp, "
+        "negative strides, x1 contiguity, x2 layouts other than a transpose, aliasing outputs and storage "
+        "coverage: the vendor's op_api checks none of them, so its behaviour there is undefined. Every other "
+        "rule is documented (FAILED when broken).",
+        "Several broken rules: the first in the check order decides; an unknown group (which the vendor finds "
+        "only at execution) may be refused early with 161002 whatever else is broken; a descriptor the runtime "
+        "may refuse (aclCreateTensor) also admits the answers for that tensor null.",
     };
     return f;
 }

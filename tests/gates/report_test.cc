@@ -245,7 +245,7 @@ TEST(Markdown, ReportSectionsAndEscaping) {
     EXPECT_NE(md.find("**Verdict: FAIL**"), std::string::npos);
     EXPECT_NE(md.find("## Summary"), std::string::npos);
     EXPECT_NE(md.find("### Invalid cases by rule family"), std::string::npos);
-    EXPECT_NE(md.find("| `mar.dtype` | 1 | 1 | 0 | 1 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| `mar.dtype` | 1 | 1 | 0 | 0 | 1 |"), std::string::npos) << md;
     EXPECT_NE(md.find("## Error statistics"), std::string::npos);
     EXPECT_NE(md.find("## Numerics contract"), std::string::npos);
     EXPECT_NE(md.find("### Numerics contract: MatmulAllReduce"), std::string::npos) << "contract.md embedded";
@@ -321,6 +321,43 @@ TEST(Summary, CountsGroupsAndFamilies) {
     const std::string table = RenderSummaryText(s);
     EXPECT_NE(table.find("total"), std::string::npos);
     EXPECT_NE(table.find("mar.dtype"), std::string::npos);
+}
+
+// A WARNING (a hardening rule not met, DESIGN.md "Verdicts") passes: counted in its own column,
+// listed in the reports, a passing JUnit test with a note, and kept through results.json.
+TEST(Reports, WarningIsAPassingStatusWithANote) {
+    Results res = Sample();
+    CaseRecord warned = Passing(kValid);
+    warned.kind = "invalid";
+    warned.rule_id = "mar.shape.storage";
+    warned.result.status = Status::kWarning;
+    warned.result.reason = "rank 0: [mar.shape.storage] hardening rule not met: expected 161002, got 0";
+    warned.result.ranks.clear();
+    res.cases.push_back(warned);
+    const Summary s = Summarize(res);
+    EXPECT_EQ(s.total.warning, 1);
+    EXPECT_EQ(s.total.failures(), 2);
+    ASSERT_EQ(s.warnings.size(), 1u);
+    EXPECT_EQ(s.warnings[0], res.cases.size() - 1);
+    EXPECT_NE(RenderSummaryText(s).find("warning"), std::string::npos);
+
+    const std::string xml = RenderJUnit(res);
+    size_t failures = 0;
+    for (size_t at = xml.find("<failure"); at != std::string::npos; at = xml.find("<failure", at + 1)) ++failures;
+    EXPECT_EQ(failures, 2u) << xml;
+    EXPECT_NE(xml.find("<system-out>WARNING: rank 0: [mar.shape.storage]"), std::string::npos) << xml;
+
+    const std::string md = RenderMarkdownReport(res);
+    EXPECT_NE(md.find("1 warnings"), std::string::npos);
+    const size_t section = md.find("## Warnings");
+    ASSERT_NE(section, std::string::npos);
+    EXPECT_NE(md.find("`mar.shape.storage`", section), std::string::npos) << md;
+    EXPECT_NE(RenderHtmlReport(res).find("id=\"warnings\""), std::string::npos);
+
+    std::string error;
+    const auto back = ResultsFromJson(ResultsToJson(res), &error);
+    ASSERT_TRUE(back) << error;
+    EXPECT_EQ(back->cases.back().result.status, Status::kWarning);
 }
 
 TEST(UlpHistogram, Bins) {

@@ -309,4 +309,15 @@ TEST(Sizes, ExtremeFillWithAHugeContractionLength) {
 }
 
 }  // namespace
+
+// Found by api_fuzzer: a zero dim after dims whose product overflows made the storage saturate
+// to 2^64 bytes instead of 0 (the harness then refused an empty tensor as too big).
+TEST(Storage, ZeroDimAfterHugeDimsIsEmpty) {
+    TensorSpec t;
+    t.dtype = ACL_FLOAT16;
+    t.shape = {26, std::numeric_limits<int64_t>::max(), 24, 0, 0};
+    EXPECT_EQ(StorageCapacity(t), 0);
+    EXPECT_EQ(StorageBytes(t), 0u);
+}
+
 }  // namespace mc2::harness

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "harness/case.h"
+#include "harness/fill/storage.h"
 #include "harness/supervise/supervise.h"
 
 namespace mc2::harness {
@@ -166,6 +167,25 @@ TEST(MatmulAllReduceE2E, RankWithARefusedDescriptorIsAPeerThatFailedEarly) {
     EXPECT_FALSE(r.ranks[1].prepare_called);
     EXPECT_LT(r.seconds, 10);
 }
+
+// A tensor beyond the harness's size limit (4·10^10 bytes here) on a call the spec refuses at the
+// first phase is judged on that phase over a small stand-in buffer (found by api_fuzzer: the
+// runner reported its own limit as FAILED for a conforming library); on a call the spec expects to
+// run it is still the harness's limit, and said so.
+TEST(MatmulAllReduceE2E, OversizedTensorOfARefusedCallIsJudgedOnTheFirstPhase) {
+    const std::string body =
+        " platform=atlas_a2 world=1 x1=float16[32,64] x2=float16[64,20] bias=- group=comm reduce_op=\"sum\" "
+        "comm_turn=0 output=float16[100000,200000] seed=1 dist=normal sched=0";
+    const CaseResult refused = InProcess().Run(Parse("matmul_all_reduce stream_mode=1" + body));
+    EXPECT_EQ(refused.status, Status::kPassed) << refused.Line();
+    ASSERT_EQ(refused.ranks.size(), 1u);
+    EXPECT_EQ(refused.ranks[0].prepare_status, 161002);
+    EXPECT_FALSE(refused.ranks[0].execute_called);
+    TensorSpec huge;
+    huge.shape = {100000, 200000};
+    EXPECT_GT(StorageBytes(huge), RunOptions{}.max_tensor_bytes);
+}
+
 
 }  // namespace
 }  // namespace mc2::harness

@@ -110,6 +110,13 @@ void CheckCase(std::mt19937 &rng, GemmElement type, int64_t m, int64_t n, int64_
         GemmAccumulatePacked(m - half, lower, pb, c.data() + half * n, n);
         ASSERT_EQ(std::memcmp(c.data(), want.data(), c.size() * sizeof(float)), 0)
             << "packed, isa " << static_cast<int>(isa) << " m=" << m << " n=" << n << " k=" << k;
+        // Split over threads (row pieces of whole A blocks; 3 threads leave uneven pieces).
+        for (int threads : {2, 3}) {
+            c = c0;
+            GemmAccumulateParallel(threads, isa, m, n, k, a.op, b.op, c.data(), n);
+            ASSERT_EQ(std::memcmp(c.data(), want.data(), c.size() * sizeof(float)), 0)
+                << "parallel " << threads << ", isa " << static_cast<int>(isa) << " m=" << m << " n=" << n;
+        }
     }
 }
 
@@ -128,6 +135,13 @@ TEST(GemmTest, MatchesPlainLoopBf16TransposedAndStrided) {
     CheckCase(rng, GemmElement::kBfloat16, 12, 1030, 17, false, 2);
     CheckCase(rng, GemmElement::kFloat16, 100, 64, 520, true, 3);
     CheckCase(rng, GemmElement::kFloat32, 19, 40, 70, false, 1);
+}
+
+TEST(GemmTest, ParallelSplitsManyBlocksBitForBit) {
+    // Enough rows for several A blocks per thread, with a ragged last block.
+    std::mt19937 rng(4);
+    CheckCase(rng, GemmElement::kFloat16, 300, 40, 33, false, 1);
+    CheckCase(rng, GemmElement::kBfloat16, 197, 19, 260, true, 1);
 }
 
 TEST(GemmTest, ZeroSizesLeaveCUnchanged) {

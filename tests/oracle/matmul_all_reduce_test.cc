@@ -267,8 +267,14 @@ double SimulateVendor(const RandomCase &c, int64_t i, int64_t j, std::mt19937_64
         z.push_back(y);
     }
     std::shuffle(z.begin(), z.end(), order);
-    double s = z[0];
-    for (size_t r = 1; r < z.size(); ++r) s = RoundT(c.t, s + z[r]);
+    // The first contribution starts the sum as it is; each later one is added in T. (Written
+    // without z[0]: gcc -O3 cannot see that z is never empty and warns of a null dereference.)
+    double s = 0.0;
+    bool first = true;
+    for (const double v : z) {
+        s = first ? v : RoundT(c.t, s + v);
+        first = false;
+    }
     return s;
 }
 

@@ -88,11 +88,15 @@ TEST(AllGatherMatmulCases, CheckOrder) {
                "agm.tiling.world_size_a2", Outcome::kInnerError);
     EXPECT_TRUE(ExpectSuccessEverywhere(C(Agm("output=float16[256,16] gather_out=float16[256,256]",
                                               "all_gather_matmul platform=ascend_950 world=16"))));
-    // An unknown group: 161002 or a runtime error (or a tiling refusal), whatever else breaks.
-    const Expectation unknown = Expect(C(Agm("group=\"nope\" gather_index=1")), 0);
-    EXPECT_EQ(unknown.rule_id, "agm.inner.unknown_group");
+    // An unknown group: a runtime error (or a tiling refusal); 161002 is admitted whatever else
+    // the case breaks.
+    const Expectation unknown = Expect(C(Agm("group=\"nope\"")), 0);
+    EXPECT_EQ(unknown.rule_id, "agm.runtime.unknown_group");
     EXPECT_EQ(unknown.outcome, Outcome::kRuntimeError);
-    EXPECT_TRUE(unknown.inner_error_accepted);
+    EXPECT_TRUE(unknown.AdmitsPrepareStatus(161002));
+    const Expectation both = Expect(C(Agm("group=\"nope\" gather_index=1")), 0);
+    EXPECT_EQ(both.rule_id, "agm.tiling.gather_index");
+    EXPECT_TRUE(both.AdmitsPrepareStatus(161002));
 }
 
 TEST(AllGatherMatmulCases, CrossRankConsequences) {

@@ -156,6 +156,31 @@ TEST(SpecCatalogue, RulesAreOrderedCitedAndRendered) {
     EXPECT_NE(md.find("### Decisions where the sources disagree (matmul_all_reduce)"), std::string::npos);
 }
 
+// Every rule says its level and why (DESIGN.md "Verdicts"); the hardening set is the reviewed
+// one (issue 13 item 1), so moving a rule between levels is a deliberate change here too.
+TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
+    const std::set<std::string> hardening = {"mar.null.reduce_op",      "mar.shape.negative",
+                                             "mar.shape.x1_contiguous", "mar.shape.x2_strides",
+                                             "mar.shape.output_overlap", "mar.shape.storage",
+                                             "agm.dtype.gather_out_eq_x1", "agm.shape.gather_out_rank",
+                                             "agm.shape.output_rank",  "agm.shape.negative",
+                                             "agm.shape.x2_strides",   "agm.shape.bias",
+                                             "agm.shape.output_overlap", "agm.shape.gather_out_overlap",
+                                             "agm.shape.storage"};
+    std::set<std::string> seen;
+    for (const OpFamily &f : AllFamilies()) {
+        for (const Rule &r : *f.rules) {
+            const std::string tag = std::string("Level: ") + LevelName(r.level) + " (";
+            EXPECT_NE(r.text.find(tag), std::string::npos) << r.id << ": " << r.text;
+            if (r.level == Level::kHardening) seen.insert(r.id);
+        }
+    }
+    EXPECT_EQ(seen, hardening);
+    const std::string md = RenderMarkdown();
+    EXPECT_NE(md.find("| level |"), std::string::npos);
+    EXPECT_NE(md.find("| hardening |"), std::string::npos);
+}
+
 TEST(SpecCatalogue, GenerateInvalidNamesTheRuleItBreaks) {
     std::set<std::string> seen;
     for (const auto &op : GeneratableOps()) {

@@ -20,6 +20,7 @@
 #include "harness/gates/gates.h"
 #include "harness/report/results.h"
 #include "harness/report/summary.h"
+#include "harness/run/verdict.h"
 #include "harness/supervise/supervise.h"
 #include "spec/expectation.h"
 #include "spec/generate.h"
@@ -50,6 +51,7 @@ struct RunOptions {
     uint64_t seed = gates::kDefaultSeed;
     bool list = false;
     bool verbose = false;
+    bool strict = false;  // a WARNING (a hardening rule not met) counts as FAILED
 };
 
 // Failure lines printed after the summary; the rest are in the reports.
@@ -149,7 +151,8 @@ int RunOne(const RunOptions &o) {
     const double timeout_s = o.timeout_s > 0 ? o.timeout_s : 60;
     const PoolOptions p = MakePoolOptions(o, timeout_s);
     const auto t0 = std::chrono::steady_clock::now();
-    const CaseResult r = RunOneCase(c, p);
+    CaseResult r = RunOneCase(c, p);
+    if (o.strict) harness::ApplyStrict(r);
     std::printf("%s\n", report::ResultLine(r, o.impls).c_str());
     if (o.verbose) PrintVerbose(r);
     if (!o.out.empty()) {
@@ -256,6 +259,7 @@ int RunGate(const RunOptions &o) {
         values, MakePoolOptions(o, timeout_s),
         [&](size_t index, CaseResult r) {
             ++done;
+            if (o.strict) harness::ApplyStrict(r);
             if (harness::IsFailure(r.status)) ++failures;
             results.cases[index].result = std::move(r);
         },
@@ -276,9 +280,10 @@ int RunGate(const RunOptions &o) {
         }
     }
     WriteAllReports(results, out_dir);
-    std::printf("\n%s gate: %d cases, %d passed, %d failed, %d crashed, %d timed out, %d mistrusted, %d not supported "
-                "in %s; reports in %s/\n",
-                o.gate.c_str(), summary.total.cases, summary.total.passed, summary.total.failed, summary.total.crash,
+    std::printf("\n%s gate: %d cases, %d passed, %d warnings, %d failed, %d crashed, %d timed out, %d mistrusted, %d "
+                "not supported in %s; reports in %s/\n",
+                o.gate.c_str(), summary.total.cases, summary.total.passed, summary.total.warning, summary.total.failed,
+                summary.total.crash,
                 summary.total.timeout, summary.total.mistrusted, summary.total.not_supported,
                 Progress::Clock(info.wall_seconds).c_str(), out_dir.c_str());
     return summary.total.failures() == 0 ? 0 : 1;
@@ -311,6 +316,8 @@ Command AddRunCommand(CLI::App &app) {
     sub->add_option("--limit", o->limit, "Run only the gate's first N cases");
     sub->add_option("--seed", o->seed, "Gate seed (default " + std::to_string(gates::kDefaultSeed) + ")");
     sub->add_flag("--list", o->list, "Print the gate's cases (kind, rule, descriptor) without running them");
+    sub->add_flag("--strict", o->strict,
+                  "Hardening rules decide too: a WARNING (documented behaviour met, a hardening rule not) is FAILED");
     sub->add_flag("-v,--verbose", o->verbose, "Single case: per-rank phases, statuses, messages and comparison");
     return Command{sub, [o] {
                        if (o->gate.empty() && o->descriptor.empty()) {

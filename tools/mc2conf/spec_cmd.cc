@@ -68,9 +68,9 @@ std::string PlainListing(const std::vector<std::string> &ops) {
         }
         out += op + " (" + (sig ? sig->api : "?") + "): " + std::to_string(rules.size()) + " rules\n";
         for (const spec::Rule *r : rules) {
-            char buf[160];
-            std::snprintf(buf, sizeof buf, "  %-30s %-10s %-28s %-9s ", r->id.c_str(), spec::StageName(r->stage),
-                          r->ExpectedText().c_str(), Platforms(*r).c_str());
+            char buf[192];
+            std::snprintf(buf, sizeof buf, "  %-30s %-10s %-10s %-28s %-9s ", r->id.c_str(), spec::StageName(r->stage),
+                          spec::LevelName(r->level), r->ExpectedText().c_str(), Platforms(*r).c_str());
             out += buf + r->text + "\n";
         }
     }

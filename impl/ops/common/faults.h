@@ -19,9 +19,26 @@ enum class Fault : int {
     kSkipReduceOpCheck = 2,         // reduceOp is not checked (accepts "max" and runs a sum)
     kDropBiasOnRank1 = 3,           // rank 1 silently ignores its bias
     kGatherOutOfRankOrder = 4,      // AllGatherMatmul stacks the blocks of ranks 0 and 1 swapped
+    // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
+    kModifyInput = 20,              // the first input's first byte is changed during the call
+    kWritePastOutput = 21,          // one element is stored just past the output's storage
+    kWritePastWorkspace = 22,       // one byte is stored just past workspaceSize
+    kLateOutputWrite = 23,          // an output element changes ~1 ms after the stream drained
+    kRank1OneUlpOff = 24,           // rank 1's output elements are all one ulp off the others'
 };
 
 inline constexpr Fault kFault = static_cast<Fault>(MC2IMPL_FAULT);
+
+// The vendor-faithful variant (tests/broken, a test artefact like the faults): the same library
+// with every check this suite demands beyond the documents left out, as the vendor's op_api
+// does (the hardening rules of spec/matmul_all_reduce/rules.cc): no null-reduceOp, contiguity,
+// layout, aliasing or storage check, no data-address check at GetWorkspaceSize, an unknown
+// group failing only at execution. The conformance gate must pass it with warnings only, and
+// `--strict` must fail it on exactly those rules.
+#ifndef MC2IMPL_VENDOR_FAITHFUL
+#define MC2IMPL_VENDOR_FAITHFUL 0
+#endif
+inline constexpr bool kVendorFaithful = MC2IMPL_VENDOR_FAITHFUL != 0;
 
 }  // namespace mc2::impl
 

@@ -19,6 +19,7 @@
 #include "ops/common/platform.h"
 #include "ops/common/tiling_checks.h"
 #include "ops/matmul_all_reduce/matmul_all_reduce.h"
+#include "runtime/runtime.h"
 
 namespace mc2::impl::ops {
 namespace {
@@ -35,8 +36,10 @@ constexpr uint64_t kWorkspaceAlign = 64;
 // among them: the vendor's op_api never looks at group, its generated inner layer refuses it
 // after every op_api check (CheckInnerNulls).
 bool CheckNulls(Checker &c, const MatmulAllReduceArgs &a) {
+    // The vendor-faithful variant leaves a null reduceOp to the attribute check (faults.h).
     c.NotNull(a.x1, "x1") && c.NotNull(a.x2, "x2") && c.NotNull(a.output, "output") &&
-        c.NotNull(a.reduceOp, "reduceOp") && c.NotNull(a.workspaceSize, "workspaceSize (output pointer)") &&
+        (kVendorFaithful || c.NotNull(a.reduceOp, "reduceOp")) &&
+        c.NotNull(a.workspaceSize, "workspaceSize (output pointer)") &&
         c.NotNull(a.executor, "executor (output pointer)");
     // Reading a destroyed descriptor would be a use after free: refuse it before any field.
     c.Live(a.x1, "x1") && c.Live(a.x2, "x2") && c.Live(a.bias, "bias") && c.Live(a.x3, "x3") &&
@@ -57,6 +60,11 @@ bool CheckDtypes(Checker &c, const MatmulAllReduceArgs &a) {
 
 // Step 3: attributes. reduceOp is compared exactly, as V1/V2's op_api does (strcmp).
 bool CheckAttributes(Checker &c, const MatmulAllReduceArgs &a) {
+    if (kVendorFaithful && a.reduceOp == nullptr) {
+        // The vendor's strcmp would dereference it (undefined behaviour); this variant refuses
+        // it as "not sum" instead of crashing the suite's own test run.
+        return c.Fail(ACLNN_ERR_PARAM_INVALID, "reduceOp is null; expected \"sum\"");
+    }
     if (kFault != Fault::kSkipReduceOpCheck && std::strcmp(a.reduceOp, "sum") != 0) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "reduceOp \"%.64s\" not supported; expected \"sum\"", a.reduceOp);
     }
@@ -109,6 +117,7 @@ bool CheckShapes(Checker &c, const MatmulAllReduceArgs &a) {
 bool CheckLayouts(Checker &c, const MatmulAllReduceArgs &a) {
     const NamedTensor all[] = {{a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.x3, "x3"}, {a.output, "output"}};
     if (!CheckAddressable(c, all)) return false;
+    if (kVendorFaithful) return true;  // the vendor's op_api checks none of the rest (faults.h)
     if (!IsContiguous(*a.x1)) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 must be contiguous; got shape %s with strides %s",
                       ShapeString(a.x1->viewShape).c_str(), ShapeString(a.x1->strides).c_str());
@@ -147,6 +156,29 @@ bool CheckTilingLimits(Checker &c, const hccl::Communicator &comm, int64_t m, in
 
 uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
+// The vendor-faithful variant (faults.h): a group naming no communicator passes
+// GetWorkspaceSize, as on the vendor stack, and its run fails at execution.
+class UnknownGroupRun final : public OpRun {
+public:
+    UnknownGroupRun(std::string api, std::string group) : api_(std::move(api)), group_(std::move(group)) {}
+    aclError Run(void *) override {
+        ReportError("%s: group \"%.128s\" names no live communicator", api_.c_str(), group_.c_str());
+        return ACLNN_ERR_INNER;
+    }
+
+private:
+    std::string api_, group_;
+};
+
+aclnnStatus PublishUnknownGroupRun(const char *api, const MatmulAllReduceArgs &a) {
+    auto executor = std::make_unique<aclOpExecutor>();
+    executor->api = api;
+    executor->run = std::make_unique<UnknownGroupRun>(api, a.group);
+    *a.workspaceSize = 0;
+    *a.executor = PublishExecutor(std::move(executor));
+    return ACLNN_SUCCESS;
+}
+
 }  // namespace
 
 aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a) {
@@ -155,8 +187,14 @@ aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a
         !CheckShapes(c, a) || !CheckLayouts(c, a) || !CheckInnerNulls(c, a)) {
         return c.status();
     }
-    auto comm = ResolveGroup(c, a.group);
-    if (comm == nullptr) return c.status();
+    std::shared_ptr<hccl::Communicator> comm;
+    if (kVendorFaithful) {
+        comm = hccl::FindCommunicatorShared(a.group, CurrentDeviceId());
+        if (comm == nullptr) return PublishUnknownGroupRun(api, a);
+    } else {
+        comm = ResolveGroup(c, a.group);
+        if (comm == nullptr) return c.status();
+    }
 
     MatmulAllReducePlan p;
     p.api = api;
@@ -179,9 +217,12 @@ aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a
     p.hasX3 = a.x3 != nullptr;
     if (p.hasBias) p.bias = Describe(*a.bias);
     if (p.hasX3) p.x3 = Describe(*a.x3);
-    if (!CheckDeviceMemory(c, p.x1, "x1") || !CheckDeviceMemory(c, p.x2, "x2") ||
-        !CheckDeviceMemory(c, p.output, "output") || (p.hasBias && !CheckDeviceMemory(c, p.bias, "bias")) ||
-        (p.hasX3 && !CheckDeviceMemory(c, p.x3, "x3"))) {
+    // The vendor-faithful variant checks no data address here; the run's own check
+    // (MemoryStillValid) then fails at execution.
+    if (!kVendorFaithful &&
+        (!CheckDeviceMemory(c, p.x1, "x1") || !CheckDeviceMemory(c, p.x2, "x2") ||
+         !CheckDeviceMemory(c, p.output, "output") || (p.hasBias && !CheckDeviceMemory(c, p.bias, "bias")) ||
+         (p.hasX3 && !CheckDeviceMemory(c, p.x3, "x3")))) {
         return c.status();
     }
 

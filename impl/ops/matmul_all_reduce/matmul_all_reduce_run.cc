@@ -26,6 +26,7 @@
 #include "kernels/gemm.h"
 #include "ops/common/comm_pipeline.h"
 #include "ops/common/faults.h"
+#include "ops/common/memory_faults.h"
 #include "ops/common/memory_checks.h"
 #include "ops/common/rank_failure.h"
 #include "ops/common/rank_handshake.h"
@@ -139,6 +140,7 @@ private:
         }
         if (!CheckGuards(workspace)) return Fail("the workspace guard bytes were overwritten (internal error)");
         WriteOutput(stage);
+        ApplyMemoryFaults(p_.x1, p_.output, 2, workspace, p_.workspaceBytes, p_.comm->Rank());
         return ACL_SUCCESS;
     }
 

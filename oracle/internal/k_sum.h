@@ -1,0 +1,96 @@
+// oracle/internal/k_sum.h — the k-sum of a matrix product, a (m×k) @ b (k×n) [+ bias (n)], per
+// output element: an enclosure [lo, hi] of its real value V = Σ_t a[i,t]·b[t,j] + bias[j], a
+// best estimate of V, and an upper bound of S = Σ_t |a[i,t]·b[t,j]| + |bias[j]|. Two modes share
+// one read interface: fast (two OpenBLAS dgemm calls, values and absolute values, with dgemm's
+// own rounding error bounded) and exact (a long accumulator per element, for the self-check).
+// Every fp16/bf16 operator oracle with a k-sum uses it (MatmulAllReduce per rank,
+// AllGatherMatmul on the gathered x1); what the accumulator of an implementation may add on top
+// is internal/accumulator.h.
+#ifndef MC2_ORACLE_INTERNAL_K_SUM_H_
+#define MC2_ORACLE_INTERNAL_K_SUM_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "oracle/internal/exact_sum.h"
+#include "oracle/internal/interval.h"
+#include "oracle/internal/memory.h"
+#include "oracle/reference.h"
+
+namespace mc2::oracle::internal {
+
+// One element's k-sum.
+struct KSumElement {
+    double lo;      // lo ≤ V
+    double hi;      // V ≤ hi
+    double approx;  // near V (the nearest double in exact mode)
+    double abs_up;  // S ≤ abs_up
+};
+
+// The k-sums of every element of one product. Products of fp16/bf16 (and fp32) values must be
+// exact in binary64 — true for every input format the fp16/bf16 operators take.
+class KSums {
+  public:
+    // Fast mode. Every product of two fp16/bf16 values is exact in binary64 (≤ 22 significant
+    // bits, exponents within [2^-266, 2^33]), so dgemm's only errors are its additions: each
+    // c_ij is a tree of at most k additions (FMA chains in the micro-kernel, block partials
+    // added into C, which beta = 0 zeroes; alpha = 1 is exact), giving
+    // |c̃ − c| ≤ γ_{k+1}(2^-53)·Σ|products| (one spare addition of margin). No partial sum can
+    // underflow (all are multiples of 2^-266) or overflow (≤ k·2^256). The |.| product gives
+    // S̃ ≥ (1 − γ)·S, so S ≤ S̃/(1 − γ_{k+1}) ≤ S̃·(1 + γ_{2k+2}). Elements with a non-finite
+    // input get meaningless values (callers route them to internal/special_values.h).
+    // `bias` (n values) may be null; it must outlive the KSums.
+    static KSums Fast(const Matrix &a, const Matrix &b, const std::vector<double> *bias);
+
+    // Exact mode: V and S summed exactly per element (m·n·k exact additions; slow). Elements
+    // with skip[e] != 0 (non-finite inputs, which the accumulator cannot take) are left at 0;
+    // `skip` may be null.
+    static KSums Exact(const Matrix &a, const Matrix &b, const std::vector<double> *bias,
+                       const std::vector<char> *skip);
+    // An exact-mode KSums to be filled element by element with SetExact (when the caller needs
+    // the exact accumulators themselves, e.g. to sum them across ranks).
+    static KSums ExactUnfilled(int64_t m, int64_t n, int64_t k, bool has_bias);
+    void SetExact(size_t e, const ExactSum &value, const ExactSum &magnitude);
+
+    int64_t rows() const { return rows_; }
+    int64_t cols() const { return cols_; }
+    int64_t k() const { return k_; }
+    bool has_bias() const { return has_bias_; }
+
+    // Element (i, j), e = i·cols + j.
+    [[gnu::always_inline]] KSumElement At(size_t e, int64_t j) const {
+        if (exact_) return KSumElement{lo_[e], hi_[e], approx_[e], abs_up_[e]};
+        const double c = c_[e];
+        const double s_up = k_ > 0 ? MulUp(cabs_[e], inflate_) : 0.0;
+        const double half = MulUp(g_, s_up);
+        if (bias_ == nullptr) {
+            // The bias-free case of the line below: adding an exact 0 rounds nowhere (x + 0
+            // only turns −0 into +0, as the directed additions do).
+            return KSumElement{AddDown(c, -half) + 0.0, AddUp(c, half) + 0.0, c + 0.0, s_up + 0.0};
+        }
+        const double bias = bias_[j];
+        return KSumElement{AddDown(AddDown(c, -half), bias), AddUp(AddUp(c, half), bias), c + bias,
+                           AddUp(s_up, std::fabs(bias))};
+    }
+
+  private:
+    int64_t rows_ = 0, cols_ = 0, k_ = 0;
+    bool has_bias_ = false;
+    bool exact_ = false;
+    // Fast mode: the two dgemm results (uninitialised storage: dgemm with beta = 0 writes every
+    // element, so no memset), dgemm's bound and the bias.
+    DoubleBuffer c_, cabs_;
+    double g_ = 0.0, inflate_ = 1.0;
+    const double *bias_ = nullptr;
+    // Exact mode: the enclosures themselves.
+    std::vector<double> lo_, hi_, approx_, abs_up_;
+};
+
+// Adds a[i,·]·b[·,j] (+ bias[j]) exactly to `value` and the magnitudes to `magnitude` (both
+// cleared first). Every input must be finite.
+void AccumulateExact(const Matrix &a, const Matrix &b, const std::vector<double> *bias, int64_t i,
+                     int64_t j, ExactSum &value, ExactSum &magnitude);
+
+}  // namespace mc2::oracle::internal
+
+#endif  // MC2_ORACLE_INTERNAL_K_SUM_H_

@@ -1,0 +1,102 @@
+// tests/spec/multi_rule_test.cc — expectations for cases that break several rules (issue 12
+// item 2) and the two profiles (expectation.h): the fuzzer findings that had a single expected
+// answer, may-refuse-early rules, descriptors the runtime may refuse, and the vendor profile's
+// undefined answers for the hardening rules.
+#include <gtest/gtest.h>
+
+#include "spec/catalogue.h"
+
+namespace mc2::spec {
+namespace {
+
+harness::Case C(const std::string &text) {
+    auto r = harness::ParseCase(text);
+    EXPECT_TRUE(r.value) << r.error << "\n  in: " << text;
+    return r.value.value_or(harness::Case{});
+}
+
+const std::string kV2 =
+    "matmul_all_reduce_v2 platform=atlas_a2 world=4 x1=float16[32,64] x2=float16[64,20] bias=float16[20] "
+    "x3=float16[32,20] group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[32,20] ";
+
+bool HasAlternative(const Expectation &e, const std::string &rule, int32_t status) {
+    for (const Answer &a : e.alternatives) {
+        if (a.rule_id == rule && a.outcome == Outcome::kStatus && a.status == status) return true;
+    }
+    return false;
+}
+
+// api_fuzzer -seed=7: an empty bias (tiling, inner error) with a group naming no communicator,
+// which an implementation may refuse early (161002 from GetWorkspaceSize).
+TEST(MultiRule, UnknownGroupMayRefuseEarlyBesideAnEmptyBias) {
+    const Expectation e =
+        Expect(C(kV2 + "x2=float16[32,0] bias=float16[0] x1=float16[32,32] x3=- output=float16[32,0] "
+                       "group=\"J\\x9D\\x89\\xCE[\\x1B\""),
+               0);
+    EXPECT_EQ(e.rule_id, "mar.tiling.empty_bias");
+    EXPECT_EQ(e.outcome, Outcome::kInnerError);
+    EXPECT_TRUE(HasAlternative(e, "mar.runtime.unknown_group", 161002));
+    EXPECT_TRUE(e.AdmitsPrepareStatus(161002));
+    EXPECT_TRUE(e.AdmitsPrepareStatus(561002));
+    EXPECT_FALSE(e.AdmitsPrepareStatus(161001));
+    // Earlier in the order too: a null x1 decides, the early refusal stays admitted.
+    const Expectation null_x1 = Expect(C(kV2 + "x1=- group=\"nosuch\""), 0);
+    EXPECT_EQ(null_x1.rule_id, "mar.null.x1");
+    EXPECT_TRUE(null_x1.AdmitsPrepareStatus(161001));
+    EXPECT_TRUE(null_x1.AdmitsPrepareStatus(161002));
+    // With a live group there is no such alternative.
+    const Expectation alone = Expect(C(kV2 + "x1=-"), 0);
+    EXPECT_TRUE(alone.alternatives.empty());
+    EXPECT_FALSE(alone.AdmitsPrepareStatus(161002));
+}
+
+// api_fuzzer seeds 11-16: streamMode 0 (161002) with a 9-dim output that aclCreateTensor refuses:
+// a caller passing the refusal's nullptr on gets the null-output answer (161001).
+TEST(MultiRule, RefusedDescriptorAdmitsTheNullTensorAnswer) {
+    const Expectation e = Expect(C(kV2 + "stream_mode=0 output=float16[28,26,23,3,36,40,9,2,4]"), 0);
+    EXPECT_EQ(e.rule_id, "mar.attr.stream_mode");
+    EXPECT_EQ(e.status, 161002);
+    EXPECT_TRUE(HasAlternative(e, "mar.null.output", 161001));
+    EXPECT_TRUE(e.AdmitsPrepareStatus(161001));
+    EXPECT_TRUE(e.AdmitsFailure());
+    // A refusable optional tensor: the null-bias case would succeed, which is no refusal and is
+    // not admitted; the descriptor rule's own 161002|161001 is.
+    const Expectation bias = Expect(C(kV2 + "bias=float16[1,1,1,1,1,1,1,1,20]"), 0);
+    EXPECT_EQ(bias.rule_id, "mar.shape.descriptor");
+    for (const Answer *a : bias.All()) EXPECT_NE(a->outcome, Outcome::kSuccess) << a->rule_id;
+    // Without a refusable descriptor, streamMode 0 admits 161002 only.
+    const Expectation plain = Expect(C(kV2 + "stream_mode=0"), 0);
+    EXPECT_TRUE(plain.alternatives.empty());
+    EXPECT_FALSE(plain.AdmitsPrepareStatus(161001));
+}
+
+// The vendor profile: a broken hardening rule is undefined behaviour (any answer); documented
+// rules before it still decide, and a peer's undefined call makes this rank's undefined too.
+TEST(MultiRule, VendorProfileTreatsHardeningRulesAsUndefined) {
+    const harness::Case storage = C(kV2 + "output=float16[32,20]st(639)");
+    const Expectation strict = Expect(storage, 0);
+    EXPECT_EQ(strict.rule_id, "mar.shape.storage");
+    EXPECT_EQ(strict.level, Level::kHardening);
+    EXPECT_EQ(strict.status, 161002);
+    const Expectation vendor = Expect(storage, 0, Profile::kVendor);
+    EXPECT_EQ(vendor.outcome, Outcome::kUndefined);
+    EXPECT_EQ(vendor.rule_id, "mar.shape.storage");
+    // A documented rule earlier in the order decides in both profiles.
+    const harness::Case both = C(kV2 + "output=float16[32,20]st(639) stream_mode=0");
+    EXPECT_EQ(Expect(both, 0, Profile::kVendor).rule_id, "mar.attr.stream_mode");
+    EXPECT_EQ(Expect(both, 0, Profile::kVendor).outcome, Outcome::kStatus);
+    // A null reduceOp comes first: undefined whatever follows.
+    EXPECT_EQ(Expect(C(kV2 + "reduce_op=null x1=float[32,64]"), 0, Profile::kVendor).outcome, Outcome::kUndefined);
+    EXPECT_EQ(Expect(C(kV2 + "reduce_op=null x1=float[32,64]"), 0).status, 161001);
+    // Rank 1's x1 is strided: rank 0 expects a runtime error (strict) or anything (vendor).
+    const harness::Case peer = C(kV2 + "x1@1=float16[32,64]s(70,1)");
+    EXPECT_EQ(Expect(peer, 0).rule_id, "mar.xrank.peer_failed");
+    EXPECT_EQ(Expect(peer, 0, Profile::kVendor).outcome, Outcome::kUndefined);
+    // Documented rules alone: both profiles agree.
+    const harness::Case documented = C(kV2 + "stream_mode@1=0");
+    EXPECT_EQ(Expect(documented, 0, Profile::kVendor).rule_id, "mar.xrank.peer_failed");
+    EXPECT_EQ(Expect(documented, 1, Profile::kVendor).rule_id, "mar.attr.stream_mode");
+}
+
+}  // namespace
+}  // namespace mc2::spec
