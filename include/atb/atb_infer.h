@@ -5,6 +5,8 @@
 #include "atb/context.h"
 #include "atb/infer_op_params.h"
 #include "atb/operation.h"
+#include "atb/svector.h"
 #include "atb/types.h"
+#include "atb/utils.h"
 
 #endif  // MC2_INCLUDE_ATB_ATB_INFER_H_

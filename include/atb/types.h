@@ -1,15 +1,14 @@
 // atb/types.h — ATB (Ascend Transformer Boost) value types: status codes, tensor
-// descriptors, the variant pack passed to Setup/Execute. Shaped like the public ATB headers;
+// descriptors, the variant pack passed to Setup/Execute. Shaped like the public ATB headers
+// (same members, order and layout, so objects cross a vendor library's boundary intact);
 // ErrorType values by enum position as documented (spec-notes/ops.md §7).
 #ifndef MC2_INCLUDE_ATB_TYPES_H_
 #define MC2_INCLUDE_ATB_TYPES_H_
 
-#include <cstddef>
 #include <cstdint>
-#include <initializer_list>
-#include <stdexcept>
 
 #include "acl/acl.h"
+#include "atb/svector.h"
 
 namespace atb {
 
@@ -34,50 +33,21 @@ enum ErrorType : int {
     ERROR_INVALID_TENSOR_NUM,
     ERROR_INVALID_TENSOR_DIM_NUM,
     ERROR_INVALID_SINGLE_OPERATION_PARAM,
+    ERROR_GRAPH_NODE_RESHAPE_FUNC_FAIL,
+    ERROR_INVALID_GRAPH_NODE_CHUNK,
+    ERROR_INVALID_CONTEXT_ADDR,
+    ERROR_INVALID_STREAM,
+    ERROR_INVALID_WORKSPACE_SIZE,
+    ERROR_INVALID_WORKSPACE_ADDR,
+    ERROR_INVALID_OPERATION_ADDR,
+    ERROR_HCCL_FAIL,
+    ERROR_OUT_OF_DEVICE_MEMORY,
+    ERROR_OUT_OF_HOST_MEMORY,
+    ERROR_COMM_EMPTY,
+    ERROR_COPY_HOST_MEMORY_FAIL,
 };
 
 constexpr uint32_t MAX_DIM = 8;
-constexpr std::size_t MAX_SVECTOR_SIZE = 64;
-
-// A small fixed-capacity vector, as ATB uses for tensor lists (no heap allocation).
-template <typename T>
-class SVector {
-public:
-    SVector() = default;
-    SVector(std::initializer_list<T> init) {
-        for (const T &v : init) push_back(v);
-    }
-    void push_back(const T &v) {
-        if (size_ >= MAX_SVECTOR_SIZE) throw std::out_of_range("atb::SVector capacity exceeded");
-        data_[size_++] = v;
-    }
-    void resize(std::size_t n) {
-        if (n > MAX_SVECTOR_SIZE) throw std::out_of_range("atb::SVector capacity exceeded");
-        for (std::size_t i = size_; i < n; ++i) data_[i] = T{};
-        size_ = n;
-    }
-    void clear() { size_ = 0; }
-    std::size_t size() const { return size_; }
-    bool empty() const { return size_ == 0; }
-    T &operator[](std::size_t i) { return data_[i]; }
-    const T &operator[](std::size_t i) const { return data_[i]; }
-    T &at(std::size_t i) {
-        if (i >= size_) throw std::out_of_range("atb::SVector index");
-        return data_[i];
-    }
-    const T &at(std::size_t i) const {
-        if (i >= size_) throw std::out_of_range("atb::SVector index");
-        return data_[i];
-    }
-    T *begin() { return data_; }
-    T *end() { return data_ + size_; }
-    const T *begin() const { return data_; }
-    const T *end() const { return data_ + size_; }
-
-private:
-    T data_[MAX_SVECTOR_SIZE]{};
-    std::size_t size_ = 0;
-};
 
 struct Dims {
     int64_t dims[MAX_DIM] = {0};

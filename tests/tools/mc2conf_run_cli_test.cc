@@ -67,7 +67,7 @@ TEST(Mc2confRun, GateListingIsDeterministic) {
     int lines = 0;
     for (char c : a.out) lines += c == '\n';
     EXPECT_EQ(lines, 20);
-    EXPECT_EQ(a.out.rfind("valid\t", 0), 0u) << a.out;  // valid cases first, operators by name
+    EXPECT_EQ(a.out.rfind("valid\t", 0), 0u) << a.out;  // the gate starts with valid cases
     const Result seeded = RunMc2conf("run --gate quick --list --limit 20 --seed 5");
     EXPECT_NE(seeded.out, a.out);
     const Result filtered = RunMc2conf("run --gate quick --list --platform ascend_950 --op matmul_all_reduce_v2");

@@ -1,0 +1,46 @@
+// spec/all_to_all_vv2/all_to_all_vv2.h — the ATB AllToAllVV2Operation family: rule table in
+// ATB's check order (CreateOperation, then Setup's framework and operation checks, then the
+// cross-rank consequences), the ini dtype rows, generators. The binding
+// (harness/ops/all_to_all_vv2.cc) registers Family().
+//
+// Codes are ATB ErrorTypes (include/atb/types.h): Prepare is CreateOperation + Setup, so a
+// refused call returns the first failing check's ErrorType from either.
+#ifndef MC2_SPEC_ALL_TO_ALL_VV2_ALL_TO_ALL_VV2_H_
+#define MC2_SPEC_ALL_TO_ALL_VV2_ALL_TO_ALL_VV2_H_
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "acl/acl_base.h"
+#include "spec/case_edit.h"
+#include "spec/catalogue.h"
+
+namespace mc2::spec::all_to_all_vv2 {
+
+inline constexpr const char *kOp = "all_to_all_vv2";
+
+// Input tensors in the order of the variant pack's inTensors, then the output.
+inline constexpr const char *kInputs[] = {"x", "send_counts", "sdispls", "recv_counts", "rdispls",
+                                          "tensor_for_infer_shape"};
+inline constexpr const char *kOutput = "output";
+
+OpFamily Family();
+
+// The dtypes of x (and output) in the ini rows ([AllToAllVV2Operation], ops.md §7).
+const std::vector<aclDataType> &XDtypes();
+
+const std::vector<Rule> &Rules();
+
+harness::Case GenerateValid(std::string_view op, harness::Platform platform, Choices &choices, const Limits &limits);
+
+// Consistent counts for `world` ranks: c[j][r] elements go from rank j to rank r. Writes every
+// rank's x, the four count tensors (values), tensor_for_infer_shape and output into per_rank;
+// send windows in a random order with gaps (or all at one offset: overlapping sends), receive
+// windows tiling the output in a random order.
+void WriteCounts(std::vector<ParamMap> &per_rank, const std::vector<std::vector<int64_t>> &c, aclDataType dtype,
+                 Choices &choices);
+
+}  // namespace mc2::spec::all_to_all_vv2
+
+#endif  // MC2_SPEC_ALL_TO_ALL_VV2_ALL_TO_ALL_VV2_H_

@@ -1,0 +1,514 @@
+// spec/all_to_all_vv2/rules.cc — the constraint catalogue of ATB AllToAllVV2Operation, one rule
+// per documented check, in ATB's order (spec-notes/ops.md §7): CreateOperation's parameter
+// checks; Setup's framework checks (tensor rank and size, the ini dtype rows); the operation's
+// SetupCheckImpl (count lengths, values, windows, output width); Execute; then what the other
+// ranks' calls cause. Codes are ATB ErrorTypes (include/atb/types.h, by enum position).
+//
+// Stages are labels in table order: CreateOperation's checks are kAttr, every Setup check kShape
+// (ATB checks the ini rows after the shapes, so the dtype rule sits in the shape stage).
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "spec/all_to_all_vv2/all_to_all_vv2.h"
+
+namespace mc2::spec::all_to_all_vv2 {
+namespace {
+
+using harness::Case;
+using harness::Platform;
+using harness::TensorSpec;
+using harness::Value;
+
+// ATB ErrorType values (include/atb/types.h).
+constexpr int32_t kInvalidParam = 1;
+constexpr int32_t kInvalidTensorDim = 8;
+constexpr int32_t kInvalidTensorSize = 9;
+constexpr int32_t kIniMatch = 13;
+
+constexpr int64_t kMaxTensorBytes = int64_t{256} << 30;
+constexpr size_t kMaxCommDomain = 128;
+const std::vector<Platform> kPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
+
+const std::string kSeed = "shared/seeds/003_9b9f510cedba1394.txt";
+std::string Notes(const std::string &what) { return "shared/spec-notes/ops.md §7 " + what; }
+
+using Pred = std::function<bool(const Case &, int)>;
+using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
+
+void Add(std::vector<Rule> &t, std::string id, Stage stage, Layer layer, Outcome outcome, int32_t status,
+         std::string text, std::string citation, Pred violated, Viol violate, Scope scope = Scope::kRank) {
+    Rule r;
+    r.id = std::move(id);
+    r.ops = {kOp};
+    r.platforms = kPlatforms;
+    r.stage = stage;
+    r.layer = layer;
+    r.scope = scope;
+    r.outcome = outcome;
+    r.status = status;
+    r.text = std::move(text);
+    r.citation = std::move(citation);
+    r.violated = std::move(violated);
+    r.violate = std::move(violate);
+    t.push_back(std::move(r));
+}
+
+// ---- reading one rank's arguments ----
+// The Param fields are C ints: a descriptor's int64 arrives truncated to 32 bits (C++20
+// conversion: modulo 2^32), so the predicates read what the operation sees.
+int64_t IntOr(const Case &c, int r, const char *name, int64_t fallback) {
+    if (const auto *i = std::get_if<int64_t>(&c.Get(r, name))) return static_cast<int32_t>(*i);
+    return fallback;
+}
+// The string a rank passes; nullopt for a null string.
+std::optional<std::string> Str(const Case &c, int r, const char *name) {
+    if (const auto *s = std::get_if<std::string>(&c.Get(r, name))) return *s;
+    return std::nullopt;
+}
+bool ExternalComm(const Case &c, int r) { return std::holds_alternative<harness::CommName>(c.Get(r, "hccl_comm")); }
+bool RankTableGiven(const Case &c, int r) {
+    const auto s = Str(c, r, "rank_table_file");
+    return s && !s->empty();
+}
+// CreateOperation skips the rank checks for an external communicator or an existing rank table.
+bool RankChecksApply(const Case &c, int r) { return !ExternalComm(c, r) && !RankTableGiven(c, r); }
+
+// Element size as ATB sizes tensors (0: a dtype ATB cannot size).
+int64_t ElementBytes(aclDataType d) {
+    switch (static_cast<int>(d)) {
+        case ACL_DT_UNDEFINED: case ACL_BOOL: case ACL_INT8: case ACL_UINT8: case ACL_HIFLOAT8:
+        case ACL_FLOAT8_E5M2: case ACL_FLOAT8_E4M3FN: case ACL_FLOAT8_E8M0: return 1;
+        case ACL_FLOAT16: case ACL_BF16: case ACL_INT16: case ACL_UINT16: return 2;
+        case ACL_FLOAT: case ACL_INT32: case ACL_UINT32: return 4;
+        case ACL_INT64: case ACL_UINT64: case ACL_DOUBLE: case ACL_COMPLEX64: return 8;
+        case ACL_COMPLEX128: return 16;
+        default: return 0;
+    }
+}
+
+// The tensors of the variant pack in order (inTensors, then outTensors); nullptr when absent.
+std::vector<const TensorSpec *> PackTensors(const Case &c, int r) {
+    std::vector<const TensorSpec *> out;
+    for (const char *name : kInputs) out.push_back(c.Tensor(r, name));
+    out.push_back(c.Tensor(r, kOutput));
+    return out;
+}
+
+// ATB's CheckTensorShape over the pack in order: 0 when every tensor passes, else the first
+// failure's code (rank → 8, byte size → 9). An absent tensor counts as 0 dims.
+int32_t FrameworkShapeCode(const Case &c, int r) {
+    for (const TensorSpec *t : PackTensors(c, r)) {
+        if (t == nullptr || t->shape.empty() || t->shape.size() > 8) return kInvalidTensorDim;
+        const int64_t numel = DimProduct(t->shape, 0, t->shape.size());
+        const int64_t es = ElementBytes(t->dtype);
+        if (numel <= 0 || es == 0 || numel > kMaxTensorBytes / es) return kInvalidTensorSize;
+    }
+    return 0;
+}
+
+bool IniMatches(const Case &c, int r) {
+    const auto pack = PackTensors(c, r);
+    for (const TensorSpec *t : pack) {
+        if (t == nullptr || t->format != ACL_FORMAT_ND) return false;
+    }
+    const aclDataType x = pack[0]->dtype;
+    if (std::find(XDtypes().begin(), XDtypes().end(), x) == XDtypes().end()) return false;
+    for (size_t i = 1; i <= 4; ++i) {
+        if (pack[i]->dtype != ACL_INT64) return false;
+    }
+    return pack[5]->dtype == ACL_INT8 && pack[6]->dtype == x;
+}
+
+// The first `n` values of a count tensor (what ATB reads from hostData); nullopt when the case
+// gives fewer explicit values.
+std::optional<std::vector<int64_t>> Values(const Case &c, int r, const char *name, int64_t n) {
+    const TensorSpec *t = c.Tensor(r, name);
+    if (t == nullptr || n < 0 || static_cast<int64_t>(t->values.size()) < n) return std::nullopt;
+    return std::vector<int64_t>(t->values.begin(), t->values.begin() + n);
+}
+
+struct Counts {
+    std::vector<int64_t> send, sdispls, recv, rdispls;
+};
+std::optional<Counts> ReadCounts(const Case &c, int r) {
+    const int64_t n = IntOr(c, r, "rank_size", 0);
+    auto s = Values(c, r, "send_counts", n), sd = Values(c, r, "sdispls", n);
+    auto rc = Values(c, r, "recv_counts", n), rd = Values(c, r, "rdispls", n);
+    if (!s || !sd || !rc || !rd) return std::nullopt;
+    return Counts{*s, *sd, *rc, *rd};
+}
+
+bool LengthsMatch(const Case &c, int r) {
+    const int64_t n = IntOr(c, r, "rank_size", 0);
+    for (const char *name : {"send_counts", "sdispls", "recv_counts", "rdispls"}) {
+        const TensorSpec *t = c.Tensor(r, name);
+        if (t == nullptr || t->shape.empty() || t->shape[0] != n) return false;
+    }
+    return true;
+}
+
+bool AnyNegative(const Counts &k) {
+    for (const auto *v : {&k.send, &k.sdispls, &k.recv, &k.rdispls}) {
+        for (int64_t x : *v) {
+            if (x < 0) return true;
+        }
+    }
+    return false;
+}
+
+// sum(recvCount), nullopt on int64 overflow (values non-negative).
+std::optional<int64_t> RecvSum(const Counts &k) {
+    int64_t sum = 0;
+    for (int64_t x : k.recv) {
+        if (sum > std::numeric_limits<int64_t>::max() - x) return std::nullopt;
+        sum += x;
+    }
+    return sum;
+}
+
+bool WindowOutside(const Case &c, int r, const Counts &k, int64_t sum) {
+    const TensorSpec *x = c.Tensor(r, "x");
+    const int64_t x_len = x ? DimProduct(x->shape, 0, x->shape.size()) : 0;
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    for (size_t j = 0; j < k.recv.size(); ++j) {
+        if (k.recv[j] > kMax - k.rdispls[j] || k.recv[j] + k.rdispls[j] > sum) return true;
+        if (k.send[j] > kMax - k.sdispls[j] || k.send[j] + k.sdispls[j] > x_len) return true;
+    }
+    return false;
+}
+
+// ---- editing ----
+std::optional<Case> EditRank(const Case &valid, int rank, const std::function<void(ParamMap &)> &edit) {
+    auto per = EffectiveParams(valid);
+    edit(per[static_cast<size_t>(rank)]);
+    Case out = valid;
+    AssignPerRank(out, per);
+    return out;
+}
+// Per-rank rules break every rank the same way: a single failing rank makes its peers wait for
+// HCCL's timeout, which is a2av.xrank.peer_failed's case, not theirs.
+std::optional<Case> EditAll(const Case &valid, const std::function<void(ParamMap &)> &edit) {
+    auto per = EffectiveParams(valid);
+    for (auto &p : per) edit(p);
+    Case out = valid;
+    AssignPerRank(out, per);
+    return out;
+}
+int Victim(const Case &c, Choices &ch) { return static_cast<int>(ch.Int(0, c.world - 1)); }
+std::vector<int64_t> &ValuesOf(ParamMap &p, const char *name) { return TensorIn(p, name)->values; }
+
+std::vector<Rule> Build() {
+    std::vector<Rule> t;
+    // ------------------------------------------------------------ CreateOperation (ParamCheck)
+    Add(t, "a2av.param.backend", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "backend must be \"hccl\" (ERROR_INVALID_PARAM from CreateOperation).",
+        kSeed + " (backend: 仅支持\"hccl\"); " + Notes("CreateOperation"),
+        [](const Case &c, int r) { return Str(c, r, "backend").value_or("") != "hccl"; },
+        [](const Case &v, Choices &ch) {
+            return EditAll(v, [&](ParamMap &p) { p["backend"] = std::string(ch.Bool() ? "lccl" : "HCCL"); });
+        });
+    Add(t, "a2av.param.rank_unspecified", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "rank -1 (unspecified) is refused when rankSize > 1.", Notes("CreateOperation"),
+        [](const Case &c, int r) { return IntOr(c, r, "rank", 0) == -1 && IntOr(c, r, "rank_size", 0) > 1; },
+        [](const Case &v, Choices & /*ch*/) -> std::optional<Case> {
+            // rankSize 2 at least, whatever the world: CreateOperation refuses before Setup reads
+            // the count lengths.
+            return EditAll(v, [](ParamMap &p) {
+                p["rank"] = int64_t{-1};
+                if (std::get<int64_t>(p["rank_size"]) < 2) p["rank_size"] = int64_t{2};
+            });
+        });
+    Add(t, "a2av.param.comm_mode", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "commMode must be COMM_MULTI_PROCESS (0) or COMM_MULTI_THREAD (1).",
+        kSeed + " (commMode); " + Notes("CreateOperation, DistributedInitCheck"),
+        [](const Case &c, int r) {
+            const int64_t m = IntOr(c, r, "comm_mode", 0);
+            return m != 0 && m != 1;
+        },
+        [](const Case &v, Choices &ch) {
+            return EditAll(v, [&](ParamMap &p) { p["comm_mode"] = ch.Bool() ? int64_t{-1} : int64_t{2}; });
+        });
+    Add(t, "a2av.param.comm_domain", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "commDomain has at most 128 characters.", Notes("CreateOperation, DistributedInitCheck"),
+        [](const Case &c, int r) { return Str(c, r, "comm_domain").value_or("").size() > kMaxCommDomain; },
+        [](const Case &v, Choices &ch) {
+            return EditAll(v, [&](ParamMap &p) {
+                p["comm_domain"] = std::string(static_cast<size_t>(ch.Int(129, 200)), 'd');
+            });
+        });
+    Add(t, "a2av.param.rank_table_file", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "A non-empty rankTableFile must name an existing path (an existing one skips the rank checks).",
+        kSeed + " (rankTableFile); " + Notes("CreateOperation, DistributedInitCheck"),
+        [](const Case &c, int r) {
+            const auto s = Str(c, r, "rank_table_file");
+            std::error_code ec;
+            return s && !s->empty() && !std::filesystem::exists(*s, ec);
+        },
+        [](const Case &v, Choices & /*ch*/) {
+            return EditAll(v, [](ParamMap &p) { p["rank_table_file"] = std::string("/nonexistent/mc2conf/ranktable.json"); });
+        });
+    Add(t, "a2av.param.rank_size", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "Without an external hcclComm (or a rank table) rankSize must be in [1, visible devices]; checked "
+        "here for rankSize <= 0 (\"不能为0\").",
+        kSeed + " (rankSize); " + Notes("CreateOperation, DistributedInitCheck"),
+        [](const Case &c, int r) { return RankChecksApply(c, r) && IntOr(c, r, "rank_size", 0) <= 0; },
+        [](const Case &v, Choices &ch) {
+            return EditAll(v, [&](ParamMap &p) {
+                p["hccl_comm"] = harness::Null{};
+                p["rank_size"] = -ch.Int(0, 3);
+                p["rank"] = int64_t{0};
+            });
+        });
+    Add(t, "a2av.param.rank", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "Without an external hcclComm (or a rank table) rank must be in [0, rankSize).",
+        Notes("CreateOperation, DistributedInitCheck"),
+        [](const Case &c, int r) {
+            const int64_t rank = IntOr(c, r, "rank", 0);
+            return RankChecksApply(c, r) && (rank < 0 || rank >= IntOr(c, r, "rank_size", 0));
+        },
+        [](const Case &v, Choices &ch) {
+            return EditAll(v, [&](ParamMap &p) {
+                p["hccl_comm"] = harness::Null{};
+                const int64_t size = std::get<int64_t>(p["rank_size"]);
+                p["rank"] = ch.Bool() ? -2 - ch.Int(0, 3) : size + ch.Int(0, 3);
+            });
+        });
+    Add(t, "a2av.param.rank_root", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "Without an external hcclComm (or a rank table) rankRoot must be in [0, rankSize).",
+        Notes("CreateOperation, DistributedInitCheck"),
+        [](const Case &c, int r) {
+            const int64_t root = IntOr(c, r, "rank_root", 0);
+            return RankChecksApply(c, r) && (root < 0 || root >= IntOr(c, r, "rank_size", 0));
+        },
+        [](const Case &v, Choices &ch) {
+            return EditAll(v, [&](ParamMap &p) {
+                p["hccl_comm"] = harness::Null{};
+                const int64_t size = std::get<int64_t>(p["rank_size"]);
+                p["rank_root"] = ch.Bool() ? -1 - ch.Int(0, 3) : size + ch.Int(0, 3);
+            });
+        });
+
+    // ------------------------------------------------------------ Setup: framework checks
+    Add(t, "a2av.shape.tensor_rank", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidTensorDim,
+        "Every tensor of the variant pack has 1 to 8 dims (ATB's CheckTensorShape, inputs then the output; "
+        "the first failing tensor decides between this and a2av.shape.tensor_size).",
+        Notes("Setup / InferShape (b)"),
+        [](const Case &c, int r) { return FrameworkShapeCode(c, r) == kInvalidTensorDim; },
+        [](const Case &v, Choices &ch) {
+            const char *name = ch.Bool() ? "x" : ch.Pick(std::vector<const char *>{"send_counts", "output"});
+            return EditAll(v, [&](ParamMap &p) {
+                TensorSpec *t = TensorIn(p, name);
+                std::vector<int64_t> shape(9, 1);
+                shape.back() = DimProduct(t->shape, 0, t->shape.size());
+                t->shape = shape;
+            });
+        });
+    Add(t, "a2av.shape.tensor_size", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidTensorSize,
+        "Every tensor's byte size is > 0 and <= 256 GiB (an empty dim, a negative dim or a huge shape fails).",
+        Notes("Setup / InferShape (b)"),
+        [](const Case &c, int r) { return FrameworkShapeCode(c, r) == kInvalidTensorSize; },
+        [](const Case &v, Choices &ch) {
+            return EditAll(v, [&](ParamMap &p) {
+                TensorSpec *t = TensorIn(p, ch.Bool() ? "x" : "tensor_for_infer_shape");
+                t->shape.back() = 0;
+            });
+        });
+    Add(t, "a2av.dtype.ini", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kIniMatch,
+        "(dtype, format) of every tensor matches an ini row: x and output one of float16, float, int8, int32, "
+        "int16, int64, bf16 and equal; the four count tensors int64; tensorForInferShape int8; all ND.",
+        Notes("Setup / InferShape (c); inputs/outputs (ini [AllToAllVV2Operation])"),
+        [](const Case &c, int r) { return !IniMatches(c, r); },
+        [](const Case &v, Choices &ch) {
+            const int mode = static_cast<int>(ch.Int(0, 3));
+            return EditAll(v, [&](ParamMap &p) {
+                switch (mode) {
+                    case 0: TensorIn(p, "x")->dtype = TensorIn(p, "output")->dtype = ACL_UINT8; break;
+                    case 1: TensorIn(p, "output")->dtype = TensorIn(p, "x")->dtype == ACL_FLOAT ? ACL_INT32 : ACL_FLOAT; break;
+                    case 2: TensorIn(p, "tensor_for_infer_shape")->dtype = ACL_UINT8; break;
+                    default: TensorIn(p, "x")->format = ACL_FORMAT_NCHW; break;
+                }
+            });
+        });
+
+    // ------------------------------------------------------------ Setup: SetupCheckImpl
+    Add(t, "a2av.counts.length", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "sendCount, sdispls, recvCount and rdispls have dims[0] == rankSize.", Notes("SetupCheckImpl"),
+        [](const Case &c, int r) { return !LengthsMatch(c, r); },
+        [](const Case &v, Choices &ch) {
+            return EditAll(v, [&](ParamMap &p) {
+                TensorSpec *t = TensorIn(p, ch.Pick(std::vector<const char *>{"send_counts", "sdispls", "recv_counts",
+                                                                            "rdispls"}));
+                t->shape[0] += 1;
+                t->values.push_back(0);
+            });
+        });
+    Add(t, "a2av.counts.negative", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "Every count and displacement is >= 0.", Notes("SetupCheckImpl"),
+        [](const Case &c, int r) {
+            const auto k = ReadCounts(c, r);
+            return k && AnyNegative(*k);
+        },
+        [](const Case &v, Choices &ch) {
+            return EditAll(v, [&](ParamMap &p) {
+                auto &vals = ValuesOf(p, ch.Pick(std::vector<const char *>{"send_counts", "sdispls", "recv_counts",
+                                                                          "rdispls"}));
+                vals[static_cast<size_t>(ch.Int(0, static_cast<int64_t>(vals.size()) - 1))] = -ch.Int(1, 4);
+            });
+        });
+    Add(t, "a2av.counts.recv_sum", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "sum(recvCount) does not overflow int64 and is > 0.", Notes("SetupCheckImpl"),
+        [](const Case &c, int r) {
+            const auto k = ReadCounts(c, r);
+            if (!k || AnyNegative(*k)) return false;
+            const auto sum = RecvSum(*k);
+            return !sum || *sum <= 0;
+        },
+        [](const Case &v, Choices &ch) {
+            // Overflow needs two ranks' counts; otherwise (or by choice) every count is 0.
+            const bool overflow = v.world >= 2 && ch.Bool();
+            return EditAll(v, [&](ParamMap &p) {
+                for (auto &x : ValuesOf(p, "recv_counts")) x = overflow ? std::numeric_limits<int64_t>::max() : 0;
+                if (!overflow) {
+                    for (auto &x : ValuesOf(p, "send_counts")) x = 0;
+                }
+            });
+        });
+    Add(t, "a2av.counts.window", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+        "Every window lies inside its tensor: recvCount[j] + rdispls[j] <= sum(recvCount) and sendCount[j] + "
+        "sdispls[j] <= numel(x), each sum without int64 overflow.",
+        Notes("SetupCheckImpl"),
+        [](const Case &c, int r) {
+            const auto k = ReadCounts(c, r);
+            if (!k || AnyNegative(*k)) return false;
+            const auto sum = RecvSum(*k);
+            return sum && *sum > 0 && WindowOutside(c, r, *k, *sum);
+        },
+        [](const Case &v, Choices &ch) {
+            const bool recv_side = ch.Bool();
+            return EditAll(v, [&](ParamMap &p) {
+                auto &d = ValuesOf(p, recv_side ? "rdispls" : "sdispls");
+                const size_t j = static_cast<size_t>(ch.Int(0, static_cast<int64_t>(d.size()) - 1));
+                const TensorSpec *x = TensorIn(p, "x");
+                d[j] = recv_side ? TensorIn(p, kOutput)->shape.back() + ch.Int(0, 2)
+                                 : DimProduct(x->shape, 0, x->shape.size()) + ch.Int(0, 2);
+                if (!recv_side && ValuesOf(p, "send_counts")[j] == 0) ValuesOf(p, "send_counts")[j] = 1;
+                if (recv_side && ValuesOf(p, "recv_counts")[j] == 0) d[j] += 1;
+            });
+        });
+    Add(t, "a2av.shape.output_width", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidTensorDim,
+        "output.dims[1] equals sum(recvCount) (a 1-D output has no dims[1]: refused too, a hardening of ATB "
+        "reading dims[1] whatever the rank).",
+        kSeed + " (output [1, recvCountsSum]); " + Notes("SetupCheckImpl"),
+        [](const Case &c, int r) {
+            const auto k = ReadCounts(c, r);
+            if (!k) return false;
+            const auto sum = RecvSum(*k);
+            const TensorSpec *out = c.Tensor(r, kOutput);
+            return sum && out != nullptr && (out->shape.size() < 2 || out->shape[1] != *sum);
+        },
+        [](const Case &v, Choices &ch) {
+            return EditAll(v, [&](ParamMap &p) { TensorIn(p, kOutput)->shape[1] += ch.Int(1, 3); });
+        });
+
+    // ------------------------------------------------------------ cross-rank
+    Add(t, "a2av.xrank.peer_failed", Stage::kCrossRank, Layer::kRuntime, Outcome::kRuntimeError, 0,
+        "When another rank's call fails (its own rule), a rank whose own arguments pass cannot complete the "
+        "all-to-all: it must fail with a runtime error within bounded time (HCCL's timeout), never hang, and "
+        "write nothing.",
+        "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("Execute"),
+        [](const Case &c, int r) {
+            for (int q = 0; q < c.world; ++q) {
+                if (q != r && OwnExpectation(c, q).outcome != Outcome::kSuccess) return true;
+            }
+            return false;
+        },
+        [](const Case &v, Choices &ch) -> std::optional<Case> {
+            if (v.world < 2) return std::nullopt;
+            return EditRank(v, Victim(v, ch), [&](ParamMap &p) {
+                if (ch.Bool()) {
+                    p["backend"] = std::string("lccl");
+                } else {
+                    TensorIn(p, kOutput)->shape[1] += 1;
+                }
+            });
+        },
+        Scope::kCrossRank);
+    Add(t, "a2av.xrank.counts", Stage::kCrossRank, Layer::kRuntime, Outcome::kRuntimeError, 0,
+        "Ranks must agree: recvCount_r[j] == sendCount_j[r]. ATB does not check it; every rank must fail with a "
+        "runtime error within bounded time and write nothing outside (the emulated HCCL compares the block "
+        "sizes before moving anything).",
+        Notes("Semantics (consistency required but not checked)") + "; shared/DESIGN.md (ABI fidelity)",
+        // HCCL compares every pair before moving anything: one disagreement anywhere fails every rank.
+        [](const Case &c, int /*r*/) {
+            std::vector<Counts> all;
+            for (int q = 0; q < c.world; ++q) {
+                auto k = ReadCounts(c, q);
+                if (!k || k->send.size() != static_cast<size_t>(c.world)) return true;
+                all.push_back(std::move(*k));
+            }
+            for (size_t i = 0; i < all.size(); ++i) {
+                for (size_t j = 0; j < all.size(); ++j) {
+                    if (all[i].send[j] != all[j].recv[i]) return true;
+                }
+            }
+            return false;
+        },
+        [](const Case &v, Choices &ch) -> std::optional<Case> {
+            if (v.world < 2) return std::nullopt;
+            // Rank `a` sends one element more to rank `b`, which does not expect it: both shapes
+            // stay valid on their own (a's x grows by one element).
+            const int a = Victim(v, ch);
+            const int b = (a + 1 + static_cast<int>(ch.Int(0, v.world - 2))) % v.world;
+            return EditRank(v, a, [&](ParamMap &p) {
+                TensorSpec *x = TensorIn(p, "x");
+                const int64_t len = DimProduct(x->shape, 0, x->shape.size());
+                x->shape = {len + 1};
+                ValuesOf(p, "send_counts")[static_cast<size_t>(b)] += 1;
+                ValuesOf(p, "sdispls")[static_cast<size_t>(b)] = 0;
+            });
+        },
+        Scope::kCrossRank);
+    return t;
+}
+
+}  // namespace
+
+const std::vector<Rule> &Rules() {
+    static const std::vector<Rule> table = Build();
+    return table;
+}
+
+OpFamily Family() {
+    OpFamily f;
+    f.name = kOp;
+    f.ops = {kOp};
+    f.rules = &Rules();
+    f.generate_valid = &GenerateValid;
+    // No typical shapes: the gpt3 gate's typical cases are seed 000's MatmulAllReduce shapes.
+    f.generate_typical = nullptr;
+    f.decisions = {
+        "Products: the ATB document lists Atlas A2 and Atlas inference products; the harness has no inference "
+        "platform yet, and the Ascend 950 profile uses the A2 rows (the document has no 950 row).",
+        "rsv (reserved bytes) is not a descriptor parameter: always zero here; the implementation's unit test "
+        "covers a non-zero rsv.",
+        "CreateOperation: ATB folds every ParamCheck failure into ERROR_INVALID_PARAM, including a failing "
+        "aclrtGetDeviceCount (ops.md §7 names ERROR_RT_FAIL; the code returns ERROR_INVALID_PARAM).",
+        "bf16 on the inference product (ERROR_INVALID_TENSOR_DTYPE) is unreachable for this operation: its "
+        "310P ini rows hold float16 and int8 only, so the ini check refuses bf16 first.",
+        "Valid cases pass the rank's communicator (COMM_MULTI_THREAD + hcclComm); ATB-created communicators "
+        "(hcclComm null) appear only in CreateOperation failures, because a valid one joins its peers inside "
+        "Setup, which a sequential rank schedule would deadlock until the connect timeout.",
+        "Count tensors must carry explicit values (v(...)): ATB reads them on the host; a case without them is "
+        "judged by no count rule.",
+    };
+    return f;
+}
+
+}  // namespace mc2::spec::all_to_all_vv2
