@@ -162,7 +162,7 @@ void AddEdges(std::vector<GateCase> &out, std::string_view op, Platform platform
                           const TensorSpec *x1 = c.Tensor(0, "x1");
                           return x1 != nullptr && x1->shape.size() == 3;
                       }),
-            "", "3-D x1", true);
+            "", "3-D x1", false);  // not every operator has one (AllGatherMatmul's x1 is 2-D only)
     }
     if (HasParam(op, "x2")) {
         add(DrawWhere(op, platform, ch, limits, n,

@@ -60,9 +60,9 @@ TEST(SpecCatalogue, ValidCasesSucceedEverywhereAndCoverTheTables) {
                 ASSERT_TRUE(parsed.value) << parsed.error;
                 ASSERT_EQ(*parsed.value, c) << c.ToString();
                 ASSERT_LE(c.world, 8);
-                // The geometry and option checks below are the MatmulAllReduce family's; other
-                // families check their own tables in their tests.
-                if (op.rfind("matmul_all_reduce", 0) != 0) continue;
+                // The geometry and option checks below are the matmul families' (MatmulAllReduce,
+                // AllGatherMatmul); other families check their own tables in their tests.
+                if (op.rfind("matmul_all_reduce", 0) != 0 && op != "all_gather_matmul") continue;
                 for (int r = 0; r < c.world; ++r) {
                     const auto *x1 = c.Tensor(r, "x1");
                     const auto *x2 = c.Tensor(r, "x2");
@@ -77,9 +77,28 @@ TEST(SpecCatalogue, ValidCasesSucceedEverywhereAndCoverTheTables) {
                     options.insert(x2->IsContiguous() ? "x2:plain" : "x2:transposed");
                     options.insert(c.Tensor(r, "bias") ? "bias:yes" : "bias:no");
                     if (op == "matmul_all_reduce_v2") options.insert(c.Tensor(r, "x3") ? "x3:yes" : "x3:no");
+                    if (op == "all_gather_matmul") {
+                        const auto *g = c.Tensor(r, "gather_out");
+                        options.insert(!g ? "gather_out:null" : g->NumElements() == 0 ? "gather_out:empty"
+                                                                                        : "gather_out:full");
+                        options.insert(x1->shape[0] == 0 ? "m:0" : "m:positive");
+                        options.insert(x2->shape[1] == 0 ? "n:0" : "n:positive");
+                    }
                 }
                 options.insert(std::get<int64_t>(c.Get(0, "comm_turn")) > 0 ? "comm_turn:positive" : "comm_turn:0");
                 options.insert(c.overrides.empty() ? "ranks:same" : "ranks:vary");
+            }
+            if (op == "all_gather_matmul") {
+                // Both dtypes × world sizes {2, 4, 8} (the default cap); the documented empty cases
+                // and every gatherOut form; commTurn is 0 only and x1 2-D only.
+                EXPECT_EQ(dtype_world.size(), 2u * 3u) << op;
+                for (const char *o : {"x2:plain", "x2:transposed", "bias:yes", "bias:no", "gather_out:full",
+                                      "gather_out:empty", "gather_out:null", "m:0", "m:positive", "n:0",
+                                      "n:positive", "ranks:same", "ranks:vary"}) {
+                    EXPECT_TRUE(options.count(o)) << op << " never generated " << o;
+                }
+                EXPECT_FALSE(options.count("comm_turn:positive")) << op;
+                continue;
             }
             if (op.rfind("matmul_all_reduce", 0) != 0) continue;
             // Both dtype rows × world sizes {1, 2, 4, 8} (the default cap) on either platform.
@@ -154,6 +173,11 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
     const std::set<std::string> hardening = {"mar.null.reduce_op",      "mar.shape.negative",
                                              "mar.shape.x1_contiguous", "mar.shape.x2_strides",
                                              "mar.shape.output_overlap", "mar.shape.storage",
+                                             "agm.dtype.gather_out_eq_x1", "agm.shape.gather_out_rank",
+                                             "agm.shape.output_rank",  "agm.shape.negative",
+                                             "agm.shape.x2_strides",   "agm.shape.bias",
+                                             "agm.shape.output_overlap", "agm.shape.gather_out_overlap",
+                                             "agm.shape.storage",
                                              "a2av.xrank.counts"};
     std::set<std::string> seen;
     for (const OpFamily &f : AllFamilies()) {

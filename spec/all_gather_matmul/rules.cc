@@ -1,0 +1,791 @@
+// spec/all_gather_matmul/rules.cc — the constraint catalogue of aclnnAllGatherMatmul, one rule
+// per documented constraint, in the vendor's check order (ops.md §5.1): null → dtype →
+// streamMode → k != 0 → the empty-x1 short-cut (SUCCESS, nothing after it is checked) → shape
+// → this suite's layout hardening → generated inner layer (null group) → tiling → execution →
+// cross-rank consequences.
+#include <algorithm>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "spec/all_gather_matmul/all_gather_matmul.h"
+
+namespace mc2::spec::all_gather_matmul {
+namespace {
+
+using harness::Case;
+using harness::Platform;
+using harness::TensorSpec;
+using harness::Value;
+
+const std::vector<std::string> kOps = {kOp};
+const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
+
+// ---- citations ----
+std::string Doc(const std::string &section) {
+    return "hicann/ops-transformer mc2/all_gather_matmul/docs/aclnnAllGatherMatmul.md, " + section;
+}
+std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
+const std::string kOpApi = Notes("§5.1 op_api checks");
+
+// ---- expected codes ----
+struct Code {
+    Outcome outcome;
+    int32_t status;
+    std::vector<int32_t> also_accepted;
+    bool inner_error_accepted;
+};
+const Code kNullptr{Outcome::kStatus, 161001, {}, false};
+const Code kInvalid{Outcome::kStatus, 161002, {}, false};
+const Code kInner{Outcome::kInnerError, 0, {}, false};
+const Code kInvalidOrRefusedTensor{Outcome::kStatus, 161002, {161001}, false};
+const Code kShortCut{Outcome::kSuccess, 0, {}, false};
+
+using Pred = std::function<bool(const Case &, int)>;
+using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
+
+void Add(std::vector<Rule> &table, std::string id, Stage stage, Layer layer, const Code &code, std::string text,
+         std::string citation, Pred violated, Viol violate, Scope scope = Scope::kRank,
+         const std::vector<Platform> &platforms = kAllPlatforms) {
+    Rule r;
+    r.id = std::move(id);
+    r.ops = kOps;
+    r.platforms = platforms;
+    r.stage = stage;
+    r.layer = layer;
+    r.scope = scope;
+    r.outcome = code.outcome;
+    r.status = code.status;
+    r.also_accepted = code.also_accepted;
+    r.inner_error_accepted = code.inner_error_accepted;
+    r.text = std::move(text);
+    r.citation = std::move(citation);
+    r.violated = std::move(violated);
+    r.violate = std::move(violate);
+    table.push_back(std::move(r));
+}
+
+const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
+
+int64_t IntOr(const Case &c, int rank, const char *name, int64_t fallback) {
+    const Value &v = c.Get(rank, name);
+    if (const auto *i = std::get_if<int64_t>(&v)) return *i;
+    return fallback;
+}
+
+bool Contains(const std::vector<aclDataType> &list, aclDataType d) {
+    return std::find(list.begin(), list.end(), d) != list.end();
+}
+
+// The vendor's empty-x1 short-cut (ops.md §5.1 step 6): x1 has a dim 1 that is not 0 and is
+// empty. Every rule after it is guarded by !ShortCut: the call returns SUCCESS before them.
+bool ShortCut(const Case &c, int r) {
+    const TensorSpec *x1 = T(c, r, "x1");
+    return x1 && x1->shape.size() >= 2 && x1->shape[1] != 0 && x1->NumElements() == 0;
+}
+
+// gatherOut is produced when present and not empty (the vendor's IsGatherOut).
+const TensorSpec *Produced(const Case &c, int r) {
+    const TensorSpec *g = T(c, r, "gather_out");
+    return g && g->NumElements() != 0 ? g : nullptr;
+}
+
+bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides) {
+    if (DimProduct(shape, 0, shape.size()) == 0) return true;
+    int64_t expected = 1;
+    for (size_t i = shape.size(); i-- > 0;) {
+        if (shape[i] != 1 && strides[i] != expected) return false;
+        expected *= shape[i];
+    }
+    return true;
+}
+bool Dense(const TensorSpec &t) { return t.strides.empty() || Dense(t.shape, t.Strides()); }
+bool TransposedDense(const TensorSpec &t) {
+    if (t.shape.size() != 2) return false;
+    const auto s = t.Strides();
+    return Dense({t.shape[1], t.shape[0]}, {s[1], s[0]});
+}
+// ops.md §1.4 IsTransposeLastTwoDims on a 2-D view.
+bool VendorTransposed(const TensorSpec &t) {
+    if (t.shape.size() != 2 || (t.shape[0] == 1 && t.shape[1] == 1)) return false;
+    const auto s = t.Strides();
+    return s[0] == 1 && s[1] == t.shape[0];
+}
+
+bool Aliases(const TensorSpec &t) {
+    if (t.NumElements() == 0) return false;
+    const std::vector<int64_t> s = t.Strides();
+    std::vector<std::pair<int64_t, int64_t>> dims;
+    for (size_t i = 0; i < t.shape.size() && i < s.size(); ++i) {
+        if (s[i] < 0) return false;
+        if (t.shape[i] > 1) dims.emplace_back(s[i], t.shape[i]);
+    }
+    std::sort(dims.begin(), dims.end());
+    int64_t reach = 0;
+    for (const auto &[stride, size] : dims) {
+        if (stride <= reach) return true;
+        int64_t step = 0;
+        if (__builtin_mul_overflow(stride, size - 1, &step) || __builtin_add_overflow(reach, step, &reach)) {
+            reach = std::numeric_limits<int64_t>::max();
+        }
+    }
+    return false;
+}
+
+// ---- editing ----
+std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
+    std::vector<ParamMap> per = EffectiveParams(valid);
+    bool any = false;
+    for (int r = 0; r < static_cast<int>(per.size()); ++r) any = edit(r, per[static_cast<size_t>(r)]) || any;
+    if (!any) return std::nullopt;
+    Case out = valid;
+    AssignPerRank(out, per);
+    return out;
+}
+
+std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int, Geometry &)> &edit) {
+    return EditRanks(valid, [&](int r, ParamMap &p) {
+        auto g = ReadGeometry(p, valid.world);
+        if (!g || !edit(r, *g)) return false;
+        WriteGeometry(p, *g);
+        return true;
+    });
+}
+
+// A valid case whose x1 is not empty (rules after the short-cut need one), or nullopt.
+std::optional<Case> NonEmpty(const Case &valid) {
+    auto c = EditGeometry(valid, [](int, Geometry &g) {
+        if (g.m > 0) return false;
+        g.m = 1;
+        return true;
+    });
+    return c ? c : std::optional<Case>(valid);
+}
+
+std::optional<Case> SetAll(const Case &valid, const char *name, Value v) {
+    auto c = NonEmpty(valid);
+    if (!c) return std::nullopt;
+    c->Set(name, std::move(v));
+    return c;
+}
+
+// Editing one tensor of every rank of a non-empty valid case.
+std::optional<Case> EditTensor(const Case &valid, const std::string &name,
+                               const std::function<bool(TensorSpec &)> &edit) {
+    auto c = NonEmpty(valid);
+    if (!c) return std::nullopt;
+    return EditRanks(*c, [&](int, ParamMap &p) {
+        TensorSpec *x = TensorIn(p, name);
+        return x && edit(*x);
+    });
+}
+
+// The valid case with bias (or a full gatherOut) present on every rank.
+Case WithOptional(const Case &valid, const std::string &name) {
+    auto c = EditGeometry(*NonEmpty(valid), [&](int, Geometry &g) {
+        if (name == "bias") {
+            if (g.n == 0) g.n = 1;
+            g.bias = true;
+        } else if (name == "gather_out") {
+            g.gather = GatherOut::kFull;
+        } else {
+            return false;
+        }
+        return true;
+    });
+    return c ? *c : *NonEmpty(valid);
+}
+
+// Every rule's level (DESIGN.md "Verdicts: conformance and hardening") and why, appended to its
+// text. Documented: the document, the vendor's op_api order and unit test, the tiling code, the
+// mathematics of the gather. Hardening: the vendor does not check (what it does is undefined);
+// this suite demands a clean 161002 or 161001.
+void AssignLevels(std::vector<Rule> &t) {
+    struct Entry {
+        const char *prefix;  // a rule id, or an id prefix ending in '.'
+        Level level;
+        const char *why;
+    };
+    static const Entry kLevels[] = {
+        {"agm.null.", Level::kDocumented, "返回值 (x1, x2 or output null: 161001) and op_api step 1"},
+        {"agm.dtype.gather_out_eq_x1", Level::kHardening,
+         "the table gives gatherOut x1's dtype, but the op_api checks no dtype of gatherOut"},
+        {"agm.dtype.", Level::kDocumented, "the parameter table and op_api step 3"},
+        {"agm.attr.", Level::kDocumented, "the parameter table and op_api step 4"},
+        {"agm.shape.k_zero", Level::kDocumented, "约束说明 (k must not be empty) and op_api step 5"},
+        {"agm.empty.", Level::kDocumented, "op_api step 6 and the op_api unit test (x1 (0, 256): SUCCESS)"},
+        {"agm.shape.gather_out_rank", Level::kHardening, "the op_api reads gatherOut's dim 1 without a rank check"},
+        {"agm.shape.output_rank", Level::kHardening, "the op_api reads output's dim 1 without a rank check"},
+        {"agm.shape.negative", Level::kHardening, "no op_api check of strides"},
+        {"agm.shape.x2_strides", Level::kHardening,
+         "the table allows only a transposed non-contiguous x2, but the op_api has no check (ops.md §1.4)"},
+        {"agm.shape.bias", Level::kHardening, "the op_api never checks the bias shape (its unit test passes 32 for n = 16)"},
+        {"agm.shape.output_overlap", Level::kHardening, "the documents and the op_api say nothing of aliasing outputs"},
+        {"agm.shape.gather_out_overlap", Level::kHardening,
+         "the documents and the op_api say nothing of aliasing outputs"},
+        {"agm.shape.storage", Level::kHardening, "the op_api checks no storage size (ops.md §1.3)"},
+        {"agm.shape.", Level::kDocumented, "op_api step 7 and the op_api unit tests (k < 256: 161002)"},
+        {"agm.inner.", Level::kDocumented, "the generated inner layer's required attribute"},
+        {"agm.tiling.", Level::kDocumented, "the document's constraints and the vendor's tiling and infershape code"},
+        {"agm.runtime.", Level::kDocumented, "the document (group from HcclGetCommName)"},
+        {"agm.xrank.", Level::kDocumented, "the document's all-gather over the group; a collective needs every rank"},
+    };
+    for (Rule &r : t) {
+        for (const Entry &e : kLevels) {
+            if (r.id.rfind(e.prefix, 0) != 0) continue;
+            r.level = e.level;
+            r.text += std::string(" Level: ") + LevelName(e.level) + " (" + e.why + ").";
+            break;
+        }
+    }
+}
+
+std::vector<Rule> Build() {
+    std::vector<Rule> t;
+    const std::string dtype_cite = Doc("参数说明 (数据类型 column; 与x1的数据类型保持一致)") + "; " + kOpApi + " 3";
+
+    // ---------------------------------------------------------------- null (161001)
+    for (const char *name : {"x1", "x2", "output"}) {
+        Add(
+            t, std::string("agm.null.") + name, Stage::kNull, Layer::kOpApi, kNullptr,
+            std::string(name) + " must not be a null pointer (gatherOut and bias may be).",
+            Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR: x1、x2或output是空指针)") + "; " + kOpApi + " 1",
+            [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
+            [name](const Case &valid, Choices &) {
+                Case out = valid;
+                out.Set(name, harness::Null{});
+                return std::optional<Case>(out);
+            });
+    }
+
+    // ---------------------------------------------------------------- dtype (161002)
+    for (const char *name : {"x1", "x2", "output", "bias"}) {
+        Add(
+            t, std::string("agm.dtype.") + name, Stage::kDtype, Layer::kOpApi, kInvalid,
+            std::string(name) + (std::string(name) == "bias" ? " (when present)" : "") +
+                " dtype must be FLOAT16 or BFLOAT16.",
+            dtype_cite,
+            [name](const Case &c, int r) {
+                const TensorSpec *x = T(c, r, name);
+                return x && !Contains(Dtypes(c.platform), x->dtype);
+            },
+            [name](const Case &valid, Choices &ch) {
+                const aclDataType bad = ch.Pick(ForeignDtypes());
+                return EditRanks(WithOptional(valid, name), [&](int, ParamMap &p) {
+                    TensorSpec *x = TensorIn(p, name);
+                    if (!x) return false;
+                    x->dtype = bad;
+                    return true;
+                });
+            });
+    }
+    for (const char *name : {"x2", "output", "bias", "gather_out"}) {
+        const bool gather = std::string(name) == "gather_out";
+        Add(
+            t, std::string("agm.dtype.") + name + "_eq_x1", Stage::kDtype, Layer::kOpApi, kInvalid,
+            gather ? "A produced gatherOut (present, not empty) must have x1's dtype. Hardening: the parameter "
+                     "table says so but the op_api does not check it; the kernel copies x1's codes into it."
+                   : std::string(name) + " must have x1's dtype.",
+            dtype_cite,
+            [name, gather](const Case &c, int r) {
+                const TensorSpec *x = gather ? Produced(c, r) : T(c, r, name);
+                const TensorSpec *x1 = T(c, r, "x1");
+                return x && x1 && x->dtype != x1->dtype;
+            },
+            [name](const Case &valid, Choices &) {
+                return EditRanks(WithOptional(valid, name), [&](int, ParamMap &p) {
+                    TensorSpec *x = TensorIn(p, name);
+                    if (!x || x->NumElements() == 0) return false;
+                    x->dtype = OtherHalf(x->dtype);
+                    return true;
+                });
+            });
+    }
+
+    // ---------------------------------------------------------------- attributes (161002)
+    Add(
+        t, "agm.attr.stream_mode", Stage::kAttr, Layer::kOpApi, kInvalid, "streamMode must be 1 (ACL_STOP_ON_FAILURE).",
+        Doc("参数说明 (streamMode: 当前只支持枚举值1)") + "; " + kOpApi + " 4",
+        [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
+        [](const Case &valid, Choices &ch) {
+            Case out = valid;
+            out.Set("stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
+            return std::optional<Case>(out);
+        });
+
+    // ---------------------------------------------------------------- k, then the empty short-cut
+    Add(
+        t, "agm.shape.k_zero", Stage::kShape, Layer::kOpApi, kInvalid,
+        "x1's k (dim 1) must not be 0 (m and n may be); checked before the empty-x1 short-cut. An x1 of rank < 2, "
+        "which has no dim 1, is refused here too (hardening: the vendor reads a dimension it does not have).",
+        Doc("约束说明 (k不可为空); 返回值 (x1是空tensor)") + "; " + kOpApi + " 5",
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && (x1->shape.size() < 2 || x1->shape[1] == 0);
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool m_too = ch.Bool();
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.k = 0;
+                if (m_too) g.m = 0;
+                g.transposed = false;
+                return true;
+            });
+        });
+    Add(
+        t, "agm.empty.m_zero", Stage::kShape, Layer::kOpApi, kShortCut,
+        "An empty x1 (m == 0) returns SUCCESS with workspace size 0 before any shape, group or tiling check, and "
+        "its execute phase returns SUCCESS at once (no collective: nothing is written).",
+        Doc("约束说明 (m为空，k不为空...)") + "; " + kOpApi + " 6; " + Notes("§1.2 item 4, §8.3"),
+        ShortCut,
+        [](const Case &valid, Choices &) {
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.m = 0;
+                return true;
+            });
+        });
+
+    // ---------------------------------------------------------------- shape (161002)
+    auto shape = [&t](std::string id, std::string text, std::string cite, Pred pred, Viol viol,
+                      const Code &code = kInvalid) {
+        Add(t, std::move(id), Stage::kShape, Layer::kOpApi, code, std::move(text), std::move(cite),
+            [pred](const Case &c, int r) { return !ShortCut(c, r) && pred(c, r); }, std::move(viol));
+    };
+    shape(
+        "agm.shape.x1_rank", "x1 must be 2-D (m, k).", Doc("参数说明 (x1 维度: 2)") + "; " + kOpApi + " 7",
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && x1->shape.size() != 2;
+        },
+        [](const Case &valid, Choices &) {
+            return EditTensor(valid, "x1", [](TensorSpec &x1) {
+                x1.shape.insert(x1.shape.begin(), 1);
+                x1.strides.clear();
+                return true;
+            });
+        });
+    shape(
+        "agm.shape.x2_rank", "x2 must be 2-D (k, n).", Doc("参数说明 (x2 维度: 2)") + "; " + kOpApi + " 7",
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && x2->shape.size() != 2;
+        },
+        [](const Case &valid, Choices &) {
+            return EditTensor(valid, "x2", [](TensorSpec &x2) {
+                x2.shape.insert(x2.shape.begin(), 1);
+                x2.strides.clear();
+                return true;
+            });
+        });
+    shape(
+        "agm.shape.x1_transposed", "x1 must not be a transposed view (IsTransposeLastTwoDims).",
+        Doc("参数说明 (x1: 仅支持不转置场景)") + "; " + kOpApi + " 7; " + Notes("§1.4"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && VendorTransposed(*x1);
+        },
+        [](const Case &valid, Choices &) {
+            return EditTensor(valid, "x1", [](TensorSpec &x1) {
+                if (x1.shape.size() != 2 || x1.shape[0] < 2) return false;
+                x1.strides = {1, x1.shape[0]};
+                return true;
+            });
+        });
+    shape(
+        "agm.shape.k", "x1's dim 1 must equal x2's dim 0 (k).", Doc("约束说明 (k轴相等)") + "; " + kOpApi + " 7",
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x1 && x2 && x1->shape.size() == 2 && x2->shape.size() == 2 && x1->shape[1] != x2->shape[0];
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 16);
+            return EditTensor(valid, "x2", [&](TensorSpec &x2) {
+                if (x2.shape.size() != 2) return false;
+                x2.shape[0] += delta;
+                x2.strides.clear();
+                return true;
+            });
+        });
+    shape(
+        "agm.shape.gather_out_rank", "A produced gatherOut must be 2-D (hardening: the op_api reads its dim 1).",
+        Doc("参数说明 (gatherOut 维度: 2)"),
+        [](const Case &c, int r) {
+            const TensorSpec *g = Produced(c, r);
+            return g && g->shape.size() != 2;
+        },
+        [](const Case &valid, Choices &) {
+            return EditTensor(WithOptional(valid, "gather_out"), "gather_out", [](TensorSpec &g) {
+                g.shape = {g.NumElements()};
+                g.strides.clear();
+                return true;
+            });
+        });
+    shape(
+        "agm.shape.gather_out_k", "A produced gatherOut's dim 1 must equal k.",
+        Doc("参数说明 (gatherOut)") + "; " + kOpApi + " 7",
+        [](const Case &c, int r) {
+            const TensorSpec *g = Produced(c, r);
+            const TensorSpec *x1 = T(c, r, "x1");
+            return g && x1 && g->shape.size() == 2 && x1->shape.size() == 2 && g->shape[1] != x1->shape[1];
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 16);
+            return EditTensor(WithOptional(valid, "gather_out"), "gather_out", [&](TensorSpec &g) {
+                if (g.shape.size() != 2) return false;
+                g.shape[1] += delta;
+                g.strides.clear();
+                return true;
+            });
+        });
+    shape(
+        "agm.shape.k_range", "k must be in [256, 65535).", Doc("约束说明 (k轴取值范围为[256, 65535))") + "; " + kOpApi + " 7",
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && x1->shape.size() == 2 && (x1->shape[1] < kMinK || x1->shape[1] >= kMaxKExclusive);
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t k = ch.Bool() ? ch.Int(1, kMinK - 1) : kMaxKExclusive + ch.Int(0, 2);
+            return EditGeometry(*NonEmpty(valid), [&](int, Geometry &g) {
+                g.k = k;
+                g.m = std::min<int64_t>(g.m, 2);  // keep the big-k variant small
+                g.n = std::min<int64_t>(g.n, 2);
+                return true;
+            });
+        });
+    shape(
+        "agm.shape.output_rank", "output must be 2-D (hardening: the op_api reads its dim 1).",
+        Doc("参数说明 (output 维度: 2)"),
+        [](const Case &c, int r) {
+            const TensorSpec *out = T(c, r, "output");
+            return out && out->shape.size() != 2;
+        },
+        [](const Case &valid, Choices &) {
+            return EditTensor(valid, "output", [](TensorSpec &out) {
+                out.shape.insert(out.shape.begin(), 1);
+                out.strides.clear();
+                return true;
+            });
+        });
+    shape(
+        "agm.shape.output_n", "output's dim 1 must equal x2's dim 1 (n).", Doc("约束说明 (输出为2维...)") + "; " + kOpApi + " 7",
+        [](const Case &c, int r) {
+            const TensorSpec *out = T(c, r, "output");
+            const TensorSpec *x2 = T(c, r, "x2");
+            return out && x2 && out->shape.size() == 2 && x2->shape.size() == 2 && out->shape[1] != x2->shape[1];
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 8);
+            return EditTensor(valid, "output", [&](TensorSpec &out) {
+                if (out.shape.size() != 2) return false;
+                out.shape[1] += delta;
+                out.strides.clear();
+                return true;
+            });
+        });
+
+    // ---------------------------------------------------------------- layout hardening (161002)
+    shape(
+        "agm.shape.negative", "No stride of x1, x2, bias or output may be negative (hardening).", Notes("§1.3"),
+        [](const Case &c, int r) {
+            for (const char *name : {"x1", "x2", "bias", "output"}) {
+                const TensorSpec *x = T(c, r, name);
+                if (!x) continue;
+                for (int64_t d : x->shape) if (d < 0) return true;
+                for (int64_t s : x->strides) if (s < 0) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &) {
+            return EditTensor(valid, "x1", [](TensorSpec &x1) {
+                if (x1.shape.size() != 2 || x1.shape[0] < 2) return false;
+                x1.strides = {-x1.shape[1], 1};
+                x1.offset = (x1.shape[0] - 1) * x1.shape[1];
+                x1.storage_shape = {x1.shape[0] * x1.shape[1]};
+                return true;
+            });
+        },
+        kInvalidOrRefusedTensor);
+    shape(
+        "agm.shape.x2_strides",
+        "x2 must be contiguous or the transpose of a contiguous (n, k) matrix (hardening: the table allows only "
+        "that non-contiguous layout).",
+        Doc("参数说明 (x2: 支持通过转置构造非连续Tensor)") + "; " + Notes("§1.4"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && x2->shape.size() == 2 && !Dense(*x2) && !TransposedDense(*x2);
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t pad = ch.Int(1, 8);
+            return EditTensor(valid, "x2", [&](TensorSpec &x2) {
+                if (x2.shape.size() != 2 || x2.NumElements() == 0 || x2.shape[0] < 2) return false;
+                x2.strides = {x2.shape[1] + pad, 1};
+                x2.storage_shape.clear();
+                return true;
+            });
+        });
+    shape(
+        "agm.shape.bias",
+        "A bias must be 1-D with at least n elements; the first n are added (hardening: the vendor never checks "
+        "its shape, and its unit test passes a bias of 32 for n = 16).",
+        Doc("参数说明 (bias: 当前版本仅支持一维输入)") + "; " + Notes("§5.1 UT, §8.2"),
+        [](const Case &c, int r) {
+            const TensorSpec *bias = T(c, r, "bias");
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (!bias || !x2 || x2->shape.size() != 2) return false;
+            return bias->shape.size() != 1 || bias->shape[0] < x2->shape[1];
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool two_d = ch.Bool();
+            return EditTensor(WithOptional(valid, "bias"), "bias", [&](TensorSpec &bias) {
+                if (bias.shape.size() != 1 || bias.shape[0] < 1) return false;
+                bias.shape = two_d ? std::vector<int64_t>{1, bias.shape[0]} : std::vector<int64_t>{bias.shape[0] - 1};
+                bias.strides.clear();
+                return true;
+            });
+        });
+    for (const char *name : {"output", "gather_out"}) {
+        shape(
+            std::string("agm.shape.") + name + "_overlap",
+            std::string(name) + " must not alias itself (hardening; strided outputs are allowed).",
+            Doc("参数说明 (非连续Tensor: √)"),
+            [name](const Case &c, int r) {
+                const TensorSpec *x = std::string(name) == "output" ? T(c, r, name) : Produced(c, r);
+                return x && Aliases(*x);
+            },
+            [name](const Case &valid, Choices &) {
+                return EditTensor(WithOptional(valid, name), name, [](TensorSpec &x) {
+                    if (x.shape.size() != 2 || x.shape[0] < 2 || x.NumElements() == 0) return false;
+                    x.strides = {0, 1};
+                    x.storage_shape.clear();
+                    return true;
+                });
+            });
+    }
+    shape(
+        "agm.shape.storage",
+        "Every present tensor's storage must cover the elements its view reaches (hardening).",
+        Notes("§1.3; harness/case.h StorageElementsNeeded"),
+        [](const Case &c, int r) {
+            for (const char *name : {"x1", "x2", "bias", "output"}) {
+                const TensorSpec *x = T(c, r, name);
+                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
+            }
+            const TensorSpec *g = Produced(c, r);
+            return g && StorageElements(*g) < g->StorageElementsNeeded();
+        },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"x1", "x2", "output"};
+            const std::string name = ch.Pick(names);
+            return EditTensor(valid, name, [](TensorSpec &x) {
+                const int64_t needed = x.StorageElementsNeeded();
+                if (needed < 1) return false;
+                x.storage_shape = {needed - 1};
+                return true;
+            });
+        });
+
+    // ---------------------------------------------------------------- generated inner layer
+    Add(
+        t, "agm.inner.group_null", Stage::kInnerNull, Layer::kTiling, kNullptr,
+        "group must not be a null pointer: the generated inner layer's required attribute (161001).",
+        Notes("§1.2 item 2, §8.3"),
+        [](const Case &c, int r) { return !ShortCut(c, r) && std::holds_alternative<harness::Null>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+
+    // ---------------------------------------------------------------- tiling (inner error class)
+    auto tiling = [&t](std::string id, std::string text, std::string cite, Pred pred, Viol viol,
+                       const std::vector<Platform> &platforms = kAllPlatforms) {
+        Add(t, std::move(id), Stage::kTiling, Layer::kTiling, kInner, std::move(text), std::move(cite),
+            [pred](const Case &c, int r) { return !ShortCut(c, r) && pred(c, r); }, std::move(viol), Scope::kRank,
+            platforms);
+    };
+    const std::string tiling_cite = Notes("§5.1 Tiling checks (all_gather_matmul_tiling.cpp, CommonParamCheck)");
+    tiling(
+        "agm.tiling.format", "x1 and x2 must be ND, and output's format must equal x1's.",
+        Doc("参数说明 (数据格式: ND)") + "; " + tiling_cite,
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            const TensorSpec *x2 = T(c, r, "x2");
+            const TensorSpec *out = T(c, r, "output");
+            return x1 && x2 && out &&
+                   (x1->format != ACL_FORMAT_ND || x2->format != ACL_FORMAT_ND || out->format != x1->format);
+        },
+        [](const Case &valid, Choices &ch) {
+            const std::string name = ch.Bool() ? "x1" : "output";
+            return EditTensor(valid, name, [](TensorSpec &x) {
+                x.format = ACL_FORMAT_NCHW;
+                return true;
+            });
+        });
+    tiling(
+        "agm.tiling.gather_index", "gatherIndex must be 0 (gather x1).",
+        Doc("参数说明 (gatherIndex: 当前版本仅支持输入0)") + "; " + tiling_cite,
+        [](const Case &c, int r) { return IntOr(c, r, "gather_index", 0) != 0; },
+        [](const Case &valid, Choices &ch) { return SetAll(valid, "gather_index", ch.Pick(std::vector<int64_t>{1, -1, 2})); });
+    tiling(
+        "agm.tiling.comm_turn", "commTurn must be 0.", Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + tiling_cite,
+        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) != 0; },
+        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Pick(std::vector<int64_t>{8, 1, -1})); });
+    for (Platform p : kAllPlatforms) {
+        const bool a2 = p == Platform::kAtlasA2;
+        tiling(
+            a2 ? "agm.tiling.world_size_a2" : "agm.tiling.world_size_950",
+            a2 ? "Atlas A2: the world size must be 2, 4 or 8."
+               : "Ascend 950: the world size must be 2, 4, 8, 16 or 32 (the A3 list; the document has no 950 row).",
+            Doc("约束说明 (A2: 支持2、4、8卡; A3: 支持2、4、8、16、32卡)") + "; " + tiling_cite,
+            [p](const Case &c, int) {
+                const auto &ok = WorldSizes(p);
+                return std::find(ok.begin(), ok.end(), c.world) == ok.end();
+            },
+            [](const Case &valid, Choices &ch) -> std::optional<Case> {
+                auto c = NonEmpty(valid);
+                if (!c) return std::nullopt;
+                // Sizes on neither platform's list, within the gates' world caps.
+                const int world = static_cast<int>(ch.Pick(std::vector<int64_t>{1, 3, 6, 12}));
+                auto resized = EditGeometry(*c, [&](int, Geometry &g) {
+                    g.world = world;  // output and gatherOut rows follow the new world
+                    return true;
+                });
+                if (!resized) return std::nullopt;
+                ResizeWorld(*resized, world);
+                return resized;
+            },
+            {p});
+    }
+    for (const char *name : {"output", "gather_out"}) {
+        tiling(
+            std::string("agm.tiling.") + name + "_rows",
+            std::string(name) + " (when produced) must have m · world size rows (every rank's x1 stacked).",
+            Doc("约束说明 (输出为2维，其shape为(m*rank_size, n))") + "; " + Notes("§5.1 infershape"),
+            [name](const Case &c, int r) {
+                const TensorSpec *x = std::string(name) == "output" ? T(c, r, name) : Produced(c, r);
+                const TensorSpec *x1 = T(c, r, "x1");
+                if (!x || !x1 || x->shape.size() != 2 || x1->shape.size() != 2) return false;
+                int64_t rows = 0;
+                return __builtin_mul_overflow(x1->shape[0], int64_t{c.world}, &rows) || x->shape[0] != rows;
+            },
+            [name](const Case &valid, Choices &ch) {
+                const int64_t delta = ch.Int(1, 4);
+                return EditTensor(WithOptional(valid, name), name, [&](TensorSpec &x) {
+                    if (x.shape.size() != 2) return false;
+                    x.shape[0] = ch.Bool() && x.shape[0] > delta ? x.shape[0] - delta : x.shape[0] + delta;
+                    x.strides.clear();
+                    return true;
+                });
+            });
+    }
+
+    // ---------------------------------------------------------------- execution
+    Add(
+        t, "agm.runtime.unknown_group", Stage::kRuntime, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {161002}, true},
+        "group must name a live communicator (HcclGetCommName). The vendor resolves the name in tiling (its rank "
+        "size: a 561xxx) or fails at execution; an implementation may refuse it at GetWorkspaceSize with 161002, "
+        "wherever its own check order puts that.",
+        Doc("参数说明 (group: 通过HcclGetCommName获取)") + "; " +
+            Notes("§1 ambiguities (group name not checked), §5.1 (tiling: GetRankSize(group))"),
+        [](const Case &c, int r) { return !ShortCut(c, r) && std::holds_alternative<std::string>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"no_such_group", "test_all_gather_group", ""};
+            return SetAll(valid, "group", ch.Pick(names));
+        });
+    t.back().may_refuse_early = true;
+
+    // ---------------------------------------------------------------- cross-rank
+    Add(
+        t, "agm.xrank.peer_failed", Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        "When another rank's call fails or takes the empty short-cut (it never joins the gather), a rank whose own "
+        "call passes must fail with a runtime error within bounded time, never hang.",
+        "shared/DESIGN.md (ABI fidelity: no rank hangs)",
+        [](const Case &c, int r) {
+            if (ShortCut(c, r)) return false;
+            for (int q = 0; q < c.world; ++q) {
+                if (q == r) continue;
+                const Expectation e = OwnExpectation(c, q);
+                if (e.outcome != Outcome::kSuccess || ShortCut(c, q)) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            auto c = NonEmpty(valid);
+            if (!c || c->world < 2) return std::nullopt;
+            const int r = static_cast<int>(ch.Int(0, c->world - 1));
+            switch (ch.Int(0, 2)) {
+                case 0: c->SetForRank(r, "stream_mode", int64_t{0}); break;
+                case 1: c->SetForRank(r, "comm_turn", int64_t{8}); break;
+                default: c->SetForRank(r, "x1", harness::Null{}); break;
+            }
+            return c;
+        },
+        Scope::kCrossRank);
+    Add(
+        t, "agm.xrank.mismatch", Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        "All ranks must agree on the gathered blocks (m, k, dtype) and on n; ranks that disagree must all fail "
+        "with a runtime error within bounded time, writing nothing (x2's layout, bias and gatherOut may differ).",
+        Doc("计算公式 (allgather over the group)") + "; shared/DESIGN.md (ABI fidelity)",
+        [](const Case &c, int r) {
+            if (ShortCut(c, r)) return false;
+            auto key = [&](int q) {
+                const TensorSpec *x1 = T(c, q, "x1");
+                const TensorSpec *x2 = T(c, q, "x2");
+                if (!x1 || !x2 || x1->shape.size() != 2 || x2->shape.size() != 2) return std::vector<int64_t>{};
+                return std::vector<int64_t>{x1->shape[0], x1->shape[1], x2->shape[1], x1->dtype};
+            };
+            const auto mine = key(r);
+            for (int q = 0; q < c.world; ++q) {
+                if (q != r && key(q) != mine) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            auto c = NonEmpty(valid);
+            if (!c || c->world < 2) return std::nullopt;
+            const int victim = static_cast<int>(ch.Int(0, c->world - 1));
+            const int mode = static_cast<int>(ch.Int(0, 2));
+            return EditGeometry(*c, [&](int r, Geometry &g) {
+                if (r != victim) return false;
+                if (mode == 0) {
+                    g.m += 1;
+                } else if (mode == 1) {
+                    g.n += 1;
+                } else {
+                    g.dtype = OtherHalf(g.dtype);
+                }
+                return true;
+            });
+        },
+        Scope::kCrossRank);
+    AssignLevels(t);
+    return t;
+}
+
+}  // namespace
+
+const std::vector<Rule> &Rules() {
+    static const std::vector<Rule> table = Build();
+    return table;
+}
+
+OpFamily Family() {
+    OpFamily f;
+    f.name = "all_gather_matmul";
+    f.ops = {kOp};
+    f.rules = &Rules();
+    f.generate_valid = &GenerateValid;
+    f.generate_typical = nullptr;
+    f.decisions = {
+        "m == 0: the op_api returns SUCCESS with workspace 0 before every shape, group and tiling check; its "
+        "execute phase returns SUCCESS at once (`agm.empty.m_zero`). k == 0 is refused before it.",
+        "bias: documented as unsupported when non-zero, only warned about by the op_api; it is accepted and "
+        "added (results \"not guaranteed\" by the document). Its shape is unchecked by the vendor (the unit test "
+        "passes 32 for n = 16); this suite requires 1-D with at least n elements (hardening).",
+        "gatherOut: null or empty (shape (0)) means no gather output; when produced it must be 2-D (m·R, k) with "
+        "x1's dtype (dtype and rank are hardening, the rows a tiling/infershape rule).",
+        "Unknown group: the vendor fails at execution; 161002 from GetWorkspaceSize is accepted.",
+        "Ascend 950: the document has no row; the A3 world sizes {2,4,8,16,32} are used.",
+        "Cross-rank: a rank taking the empty short-cut never joins the gather, so its peers fail (bounded).",
+    };
+    return f;
+}
+
+}  // namespace mc2::spec::all_gather_matmul
