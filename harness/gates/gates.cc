@@ -70,8 +70,16 @@ void AddValid(std::vector<GateCase> &out, std::string_view op, Platform platform
         auto &bucket = buckets[{c.world, DtypeLabel(c)}];
         if (static_cast<int>(bucket.size()) < cfg.cases_per_combination) bucket.push_back(std::move(c));
     }
-    for (auto &[key, cases] : buckets) {
-        for (Case &c : cases) out.push_back({std::move(c), CaseKind::kValid, "", ""});
+    // One case of every (world, dtype) bucket in turn, so a prefix of the gate reaches every world
+    // size (a fault that needs two ranks shows in the first cases, not after all world-1 ones).
+    for (size_t i = 0;; ++i) {
+        bool any = false;
+        for (auto &[key, cases] : buckets) {
+            if (i >= cases.size()) continue;
+            out.push_back({std::move(cases[i]), CaseKind::kValid, "", ""});
+            any = true;
+        }
+        if (!any) break;
     }
 }
 

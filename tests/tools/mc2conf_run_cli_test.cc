@@ -133,7 +133,7 @@ TEST(Mc2confRun, BrokenImplementationsFailTheRun) {
     EXPECT_NE(crash.out.find("__REPRO: mc2conf run --impl '" FAKE_SEGV_PATH "' 'matmul_all_reduce"), std::string::npos)
         << crash.out;
     const std::string dir = TempDir("garbage");
-    const Result gate = RunMc2conf("run --gate quick --limit 3 --impl '" FAKE_GARBAGE_PATH "' --out '" + dir + "'");
+    const Result gate = RunMc2conf("run --gate quick --op matmul_all_reduce --limit 3 --impl '" FAKE_GARBAGE_PATH "' --out '" + dir + "'");
     EXPECT_EQ(gate.exit_code, 1) << gate.out << gate.err;
     EXPECT_NE(gate.out.find("Failures (3):"), std::string::npos) << gate.out;
     EXPECT_NE(ReadFile(dir + "/junit.xml").find("failures=\"3\""), std::string::npos);

@@ -69,7 +69,8 @@ bool Alive(pid_t pid) {
 TEST(Mc2confStop, SigtermKillsTheCasesAndWritesAnIncompleteResult) {
     const std::string dir = ::testing::TempDir() + "mc2conf_stop_test." + std::to_string(getpid());
     std::filesystem::remove_all(dir);
-    std::vector<std::string> args = {MC2CONF_PATH, "run", "--gate", "quick", "--limit", "6", "--jobs", "2",
+    // MatmulAllReduce only: the fake libraries implement no other operator.
+    std::vector<std::string> args = {MC2CONF_PATH, "run", "--gate", "quick", "--op", "matmul_all_reduce", "--limit", "6", "--jobs", "2",
                                      "--timeout", "120", "--impl", FAKE_HANG_PATH, "--out", dir};
     std::vector<char *> argv;
     for (std::string &a : args) argv.push_back(a.data());
@@ -128,7 +129,8 @@ TEST(Mc2confStop, SigtermKillsTheCasesAndWritesAnIncompleteResult) {
 
 void ExpectStartupError(const std::string &impl, const std::string &fragment) {
     const auto t0 = std::chrono::steady_clock::now();
-    const Result r = RunMc2conf("run --gate quick --limit 4 --impl '" + impl + "' --out '" + ::testing::TempDir() +
+    const Result r = RunMc2conf("run --gate quick --op matmul_all_reduce --limit 4 --impl '" + impl + "' --out '" +
+                                ::testing::TempDir() +
                                 "mc2conf_stop_test.startup'");
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
     EXPECT_EQ(r.out, "");
