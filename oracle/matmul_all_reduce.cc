@@ -90,7 +90,7 @@ std::vector<char> SpecialElements(const std::vector<MatmulAllReduceRank> &ranks,
     Interval y = internal::RoundInterval(acc, t, c.partial_rounded_to_output, c);
     if (x3 != nullptr) {
         y = internal::Shift(y, *x3);
-        y = internal::RoundInterval(y, internal::MathOf(ACL_FLOAT), c.x3_sum_rounded_to_fp32, c);
+        y = internal::RoundInterval(y, internal::kFp32Math, c.x3_sum_rounded_to_fp32, c);
         y = internal::RoundInterval(y, t, c.x3_sum_rounded_to_output, c);
     }
     return y;
@@ -123,37 +123,141 @@ struct Pipeline {
     Bounds &b;
 };
 
-// Rows [row_begin, row_end) of the output. Compiled twice on x86-64, for the baseline ISA and
-// with FMA (picked at load time): the outward-rounded products (internal/interval.h MulUp) need
-// an exact fma, a library call without the instruction. Every operation is the same IEEE
-// operation in both (the oracle is built with -ffp-contract=off), so the bounds are too.
+// The per-element pass works on blocks of up to kBlock consecutive elements of a row, stage by
+// stage over arrays (each stage a loop without branches the compiler cannot turn into selects,
+// so it vectorises), folding the ranks into the reduction one at a time. Every element goes
+// through the same IEEE operations in the same order as the scalar chain (RankContribution,
+// RankReduction::ReduceAndCast), so the bounds do not depend on the vector width.
+constexpr int64_t kBlock = 128;
+
+// One rank's k-sums of the block.
+struct KBlock {
+    double lo[kBlock], hi[kBlock], approx[kBlock], abs_up[kBlock];
+};
+
+// The reduction's running state of the block (internal::ReductionState, one array per field),
+// and the running best estimate and scale.
+struct FoldBlock {
+    double slo[kBlock], shi[kBlock], alo[kBlock], ahi[kBlock], pos[kBlock], neg[kBlock];
+    bool nan[kBlock], neg_inf[kBlock], pos_inf[kBlock];
+    double approx[kBlock], scale[kBlock];
+};
+
+// What the block's outputs are written to.
+struct Out {
+    double *__restrict lo;
+    double *__restrict hi;
+    double *__restrict exact;
+    double *__restrict scale;
+};
+
+// Rank contribution z of each element of the block (x3: the block's x3 values or null, decided
+// per rank outside the loop), then either the world-1 cast and store or the fold into `fold`.
+// kFirst: rank 0 (its approx and scale start the running ones as the scalar chain does).
+enum class Stage { kWorld1, kFirst, kNext };
+template <bool kHasX3, Stage kStage>
+[[gnu::always_inline]] inline void RankStage(const KBlock &v, const double *__restrict x3, int64_t len,
+                                             const AccumulatorBound &acc_ref, const DtypeMath &t_ref,
+                                             const Contract &c_ref, const internal::RankReduction &red_ref,
+                                             FoldBlock &f, const Out &out) {
+    // Local copies: stores into the outputs cannot alias them.
+    const AccumulatorBound acc = acc_ref;
+    const DtypeMath t = t_ref;
+    const Contract c = c_ref;
+    const internal::RankReduction red = red_ref;
+    // (The arrays are distinct: the block's own, x3 and the outputs.)
+#pragma clang loop vectorize(assume_safety)
+    for (int64_t l = 0; l < len; ++l) {
+        const internal::KSumElement e{v.lo[l], v.hi[l], v.approx[l], v.abs_up[l]};
+        const Interval z = RankContribution(acc.Enclose(e), kHasX3 ? &x3[l] : nullptr, t, c);
+        const double approx_r = e.approx + (kHasX3 ? x3[l] : 0.0);
+        // (AddUp(s, 0) is s + 0: the directed additions only where something is added.)
+        const double rank_scale = kHasX3 ? internal::AddUp(e.abs_up, std::fabs(x3[l])) : e.abs_up + 0.0;
+        if constexpr (kStage == Stage::kWorld1) {
+            const Interval r = red.CastWorld1(z);
+            out.lo[l] = r.nan ? -internal::kInf : r.lo;
+            out.hi[l] = r.nan ? internal::kInf : r.hi;
+            out.exact[l] = 0.0 + approx_r;
+            out.scale[l] = 0.0 + rank_scale;
+        } else {
+            internal::ReductionState s;
+            if constexpr (kStage == Stage::kNext) {
+                s = internal::ReductionState{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l], f.neg[l],
+                                             f.nan[l],  f.neg_inf[l], f.pos_inf[l]};
+            }
+            internal::RankReduction::Fold(s, z);
+            f.slo[l] = s.slo, f.shi[l] = s.shi, f.alo[l] = s.alo, f.ahi[l] = s.ahi;
+            f.pos[l] = s.pos, f.neg[l] = s.neg;
+            f.nan[l] = s.nan, f.neg_inf[l] = s.any_neg_inf, f.pos_inf[l] = s.any_pos_inf;
+            if constexpr (kStage == Stage::kFirst) {
+                f.approx[l] = 0.0 + approx_r;
+                f.scale[l] = 0.0 + rank_scale;
+            } else {
+                f.approx[l] = f.approx[l] + approx_r;
+                f.scale[l] = internal::AddUp(f.scale[l], rank_scale);
+            }
+        }
+    }
+}
+
+// The reduction's end for the block (world ≥ 2).
+[[gnu::always_inline]] inline void FinishStage(const FoldBlock &f, int64_t len, const internal::RankReduction &red_ref,
+                                               const Out &out) {
+    const internal::RankReduction red = red_ref;
+#pragma clang loop vectorize(assume_safety)
+    for (int64_t l = 0; l < len; ++l) {
+        const internal::ReductionState s{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l],
+                                         f.neg[l], f.nan[l], f.neg_inf[l], f.pos_inf[l]};
+        const Interval r = red.Finish(s);
+        out.lo[l] = r.nan ? -internal::kInf : r.lo;
+        out.hi[l] = r.nan ? internal::kInf : r.hi;
+        out.exact[l] = f.approx[l];
+        out.scale[l] = f.scale[l];
+    }
+}
+
+template <Stage kStage>
+[[gnu::always_inline]] inline void RankStageFor(const Pipeline &p, size_t r, const KBlock &v, size_t e, int64_t len,
+                                                FoldBlock &f, const Out &out) {
+    const auto &x3 = p.ranks[r].x3;
+    if (x3)
+        RankStage<true, kStage>(v, x3->v.data() + e, len, p.acc[r], p.t, p.c, p.reduction, f, out);
+    else
+        RankStage<false, kStage>(v, nullptr, len, p.acc[r], p.t, p.c, p.reduction, f, out);
+}
+
+// Rows [row_begin, row_end) of the output. Compiled for AVX-512, for FMA (AVX) and for the
+// baseline ISA on x86-64 (picked at load time): the outward-rounded products
+// (internal/interval.h MulUp) need an exact fma, a library call without the instruction, and
+// the stage loops vectorise to the widest registers there are. Every operation is the same
+// IEEE operation in every clone (the oracle is built with -ffp-contract=off), so the bounds
+// are too.
 #if defined(__x86_64__)
-__attribute__((target_clones("fma", "default")))
+__attribute__((target_clones("avx512f", "fma", "default")))
 #endif
 void AssembleRows(const Pipeline &p, int64_t row_begin, int64_t row_end) {
     const size_t world = p.ranks.size();
-    std::vector<Interval> z(world);
+    KBlock v;
+    FoldBlock f;
     for (int64_t i = row_begin; i < row_end; ++i)
-        for (int64_t j = 0; j < p.d.n; ++j) {
+        for (int64_t j = 0; j < p.d.n; j += kBlock) {
+            const int64_t len = std::min(kBlock, p.d.n - j);
             const size_t e = static_cast<size_t>(i * p.d.n + j);
-            if (p.special[e]) {
-                SpecialElement(p.ranks, p.d, i, j, p.t, p.b);
-                continue;
-            }
-            double approx = 0.0, scale = 0.0;
+            const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
             for (size_t r = 0; r < world; ++r) {
-                const auto &rk = p.ranks[r];
-                const internal::KSumElement v = p.sums[r].At(e, j);
-                const double *x3 = rk.x3 ? &rk.x3->v[e] : nullptr;
-                z[r] = RankContribution(p.acc[r].Enclose(v), x3, p.t, p.c);
-                approx += v.approx + (x3 ? *x3 : 0.0);
-                // (AddUp(s, 0) is s + 0: the directed additions only where something is added.)
-                const double rank_scale = x3 ? internal::AddUp(v.abs_up, std::fabs(*x3)) : v.abs_up + 0.0;
-                scale = r == 0 ? 0.0 + rank_scale : internal::AddUp(scale, rank_scale);
+                p.sums[r].LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
+                if (world == 1)
+                    RankStageFor<Stage::kWorld1>(p, r, v, e, len, f, out);
+                else if (r == 0)
+                    RankStageFor<Stage::kFirst>(p, r, v, e, len, f, out);
+                else
+                    RankStageFor<Stage::kNext>(p, r, v, e, len, f, out);
             }
-            internal::StoreInterval(p.reduction.ReduceAndCast(z), e, p.b);
-            p.b.exact[e] = approx;
-            p.b.scale[e] = scale;
+            if (world > 1) FinishStage(f, len, p.reduction, out);
+            // Elements reached by NaN / Inf inputs: their values above are meaningless (and
+            // harmless: nothing traps); the IEEE class rules overwrite them.
+            for (int64_t l = 0; l < len; ++l)
+                if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
         }
 }
 

@@ -31,6 +31,10 @@ struct DtypeMath {
 // than ACL_FLOAT16, ACL_BF16, ACL_FLOAT.
 const DtypeMath &MathOf(aclDataType dtype);
 
+// fp32's facts as a constant (for per-element loops, where MathOf would be a call): max =
+// (2 − 2^-23)·2^127.
+inline constexpr DtypeMath kFp32Math{ACL_FLOAT, 0x1.FFFFFEp127, 0x1p-24, 0x1p-126, 23, -126};
+
 // 2^e as a double, for e within binary64's normal exponent range.
 [[gnu::always_inline]] inline double Pow2(int e) {
     const uint64_t bits = static_cast<uint64_t>(e + 1023) << 52;
