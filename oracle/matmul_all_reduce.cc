@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "oracle/internal/accumulator.h"
 #include "oracle/internal/exact_sum.h"
@@ -72,9 +73,20 @@ Dims Validate(const std::vector<MatmulAllReduceRank> &ranks) {
 
 const std::vector<double> *BiasOf(const MatmulAllReduceRank &rk) { return rk.bias ? &*rk.bias : nullptr; }
 
+bool AnyNonFinite(const std::vector<double> &v) {
+    bool any = false;
+    for (const double x : v) any |= !std::isfinite(x);
+    return any;
+}
+
 // Elements reached by a NaN or Inf input on some rank; they follow IEEE class rules instead
-// of the interval pipeline.
+// of the interval pipeline. Empty (no m·n flags to write) when every input is finite.
 std::vector<char> SpecialElements(const std::vector<MatmulAllReduceRank> &ranks, Dims d) {
+    bool any = false;
+    for (const auto &rk : ranks)
+        any = any || AnyNonFinite(rk.x1.v) || AnyNonFinite(rk.x2.v) || (rk.bias && AnyNonFinite(*rk.bias)) ||
+              (rk.x3 && AnyNonFinite(rk.x3->v));
+    if (!any) return {};
     std::vector<char> special(static_cast<size_t>(d.m * d.n), 0);
     for (const auto &rk : ranks) {
         internal::MarkNonFinite(rk.x1, rk.x2, BiasOf(rk), special);
@@ -119,7 +131,7 @@ struct Pipeline {
     const std::vector<KSums> &sums;
     const std::vector<AccumulatorBound> &acc;
     const internal::RankReduction &reduction;
-    const std::vector<char> &special;
+    const std::vector<char> &special;  // empty: no element is special
     Bounds &b;
 };
 
@@ -256,16 +268,17 @@ void AssembleRows(const Pipeline &p, int64_t row_begin, int64_t row_end) {
             if (world > 1) FinishStage(f, len, p.reduction, out);
             // Elements reached by NaN / Inf inputs: their values above are meaningless (and
             // harmless: nothing traps); the IEEE class rules overwrite them.
-            for (int64_t l = 0; l < len; ++l)
-                if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
+            if (!p.special.empty())
+                for (int64_t l = 0; l < len; ++l)
+                    if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
         }
 }
 
 // One pass over the elements, split over the cores by rows.
+// b: ShapedBounds; its values may be the k-sums' storage (each element is read before written).
 Bounds Assemble(const std::vector<MatmulAllReduceRank> &ranks, Dims d, aclDataType out, const Contract &c,
-                const std::vector<KSums> &sums, const std::vector<char> &special) {
+                const std::vector<KSums> &sums, const std::vector<char> &special, Bounds b) {
     const DtypeMath &t = internal::MathOf(out);
-    Bounds b = internal::ShapedBounds(d.m, d.n, out);
     std::vector<AccumulatorBound> acc;
     for (const KSums &s : sums) acc.emplace_back(s, c);
     const internal::RankReduction reduction(static_cast<int64_t>(ranks.size()), t, c);
@@ -283,10 +296,23 @@ Bounds MatmulAllReduceBounds(const std::vector<MatmulAllReduceRank> &ranks, aclD
     const Dims d = Validate(ranks);
     internal::MathOf(out);  // rejects an unsupported dtype before any work
     const std::vector<char> special = SpecialElements(ranks, d);
+    // The bounds' four m×n vectors double as the k-sums' storage, so that fewer fresh m×n
+    // buffers are touched per call: rank 0's dgemm results go into exact and scale (the pass
+    // reads each element before writing it), and every rank's |x1| and |x2| copies into lo and
+    // hi while they are big enough (they are free again once that rank's dgemm returns).
+    Bounds b = internal::ShapedBounds(d.m, d.n, out);
+    const size_t size = static_cast<size_t>(d.m * d.n);
     std::vector<KSums> sums;
     sums.reserve(ranks.size());
-    for (const auto &rk : ranks) sums.push_back(KSums::Fast(rk.x1, rk.x2, BiasOf(rk)));
-    return Assemble(ranks, d, out, contract, sums, special);
+    for (size_t r = 0; r < ranks.size(); ++r) {
+        const auto &rk = ranks[r];
+        KSums::Storage storage;
+        if (r == 0) storage.c = b.exact.data(), storage.cabs = b.scale.data();
+        if (rk.x1.v.size() <= size) storage.abs_a = b.lo.data();
+        if (rk.x2.v.size() <= size) storage.abs_b = b.hi.data();
+        sums.push_back(KSums::Fast(rk.x1, rk.x2, BiasOf(rk), storage));
+    }
+    return Assemble(ranks, d, out, contract, sums, special, std::move(b));
 }
 
 Bounds MatmulAllReduceBoundsExact(const std::vector<MatmulAllReduceRank> &ranks, aclDataType out,
@@ -303,7 +329,7 @@ Bounds MatmulAllReduceBoundsExact(const std::vector<MatmulAllReduceRank> &ranks,
     for (int64_t i = 0; i < d.m; ++i)
         for (int64_t j = 0; j < d.n; ++j) {
             const size_t e = static_cast<size_t>(i * d.n + j);
-            if (special[e]) continue;
+            if (!special.empty() && special[e]) continue;
             total.Clear();
             for (size_t r = 0; r < ranks.size(); ++r) {
                 const auto &rk = ranks[r];
@@ -314,9 +340,9 @@ Bounds MatmulAllReduceBoundsExact(const std::vector<MatmulAllReduceRank> &ranks,
             }
             exact[e] = total.Get().value;
         }
-    Bounds b = Assemble(ranks, d, out, contract, sums, special);
+    Bounds b = Assemble(ranks, d, out, contract, sums, special, internal::ShapedBounds(d.m, d.n, out));
     for (size_t e = 0; e < size; ++e)
-        if (!special[e]) b.exact[e] = exact[e];
+        if (special.empty() || !special[e]) b.exact[e] = exact[e];
     return b;
 }
 

@@ -43,6 +43,18 @@ class KSums {
     // input get meaningless values (callers route them to internal/special_values.h).
     // `bias` (n values) may be null; it must outlive the KSums.
     static KSums Fast(const Matrix &a, const Matrix &b, const std::vector<double> *bias);
+    // The same with storage the caller provides (each may be null: then allocated here). c and
+    // cabs (m·n doubles each) receive the two dgemm results and must outlive the KSums — an
+    // element may be overwritten once the caller has read it (At / LoadRow), e.g. by the
+    // bounds written in place. abs_a (m·k) and abs_b (k·n) are scratch for |a| and |b|, free
+    // again when Fast returns.
+    struct Storage {
+        double *c = nullptr;
+        double *cabs = nullptr;
+        double *abs_a = nullptr;
+        double *abs_b = nullptr;
+    };
+    static KSums Fast(const Matrix &a, const Matrix &b, const std::vector<double> *bias, const Storage &storage);
 
     // Exact mode: V and S summed exactly per element (m·n·k exact additions; slow). Elements
     // with skip[e] != 0 (non-finite inputs, which the accumulator cannot take) are left at 0;
@@ -62,8 +74,8 @@ class KSums {
     // Element (i, j), e = i·cols + j.
     [[gnu::always_inline]] KSumElement At(size_t e, int64_t j) const {
         if (exact_) return KSumElement{lo_[e], hi_[e], approx_[e], abs_up_[e]};
-        if (bias_ == nullptr) return FastElement(constants(), c_[e], cabs_[e]);
-        return FastElement(constants(), c_[e], cabs_[e], bias_[j]);
+        if (bias_ == nullptr) return FastElement(constants(), c_view_[e], cabs_view_[e]);
+        return FastElement(constants(), c_view_[e], cabs_view_[e], bias_[j]);
     }
 
     // Elements e … e + len − 1 of one row, whose first column is j, into four arrays: the same
@@ -82,8 +94,8 @@ class KSums {
         }
         // (Copies: the stores below cannot alias them.)
         const FastConstants f = constants();
-        const double *__restrict c = c_.get() + e;
-        const double *__restrict cabs = cabs_.get() + e;
+        const double *__restrict c = c_view_ + e;
+        const double *__restrict cabs = cabs_view_ + e;
         if (bias_ == nullptr) {
             for (int64_t l = 0; l < len; ++l) {
                 const KSumElement v = FastElement(f, c[l], cabs[l]);
@@ -104,7 +116,8 @@ class KSums {
     bool exact_ = false;
     // Fast mode: the two dgemm results (uninitialised storage: dgemm with beta = 0 writes every
     // element, so no memset), dgemm's bound and the bias.
-    DoubleBuffer c_, cabs_;
+    DoubleBuffer c_, cabs_;  // owned storage, when the caller gave none
+    double *c_view_ = nullptr, *cabs_view_ = nullptr;
     double g_ = 0.0, inflate_ = 1.0;
     const double *bias_ = nullptr;
     // Fast mode's element from dgemm's c and Σ|.| (and the bias).
