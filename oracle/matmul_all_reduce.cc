@@ -167,16 +167,26 @@ struct Out {
 // per rank outside the loop), then either the world-1 cast and store or the fold into `fold`.
 // kFirst: rank 0 (its approx and scale start the running ones as the scalar chain does).
 enum class Stage { kWorld1, kFirst, kNext };
-template <bool kHasX3, Stage kStage>
+//
+// Compiled per output dtype kT and subnormal-flush setting kFlush (the caller dispatches on
+// them): the loop's copies of T's facts and of the contract then hold constants the compiler
+// folds, instead of computing both sides of every dtype and flush test as selects.
+template <aclDataType kT, bool kFlush>
+[[gnu::always_inline]] inline void Specialise(DtypeMath &t, Contract &c) {
+    t = kT == ACL_FLOAT16 ? internal::kFp16Math : kT == ACL_BF16 ? internal::kBf16Math : internal::kFp32Math;
+    c.subnormal_flush_allowed = kFlush;  // (equal to the caller's: it dispatched on it)
+}
+
+template <aclDataType kT, bool kFlush, bool kHasX3, Stage kStage>
 [[gnu::always_inline]] inline void RankStage(const KBlock &v, const double *__restrict x3, int64_t len,
                                              const AccumulatorBound &acc_ref, const DtypeMath &t_ref,
-                                             const Contract &c_ref, const internal::RankReduction &red_ref,
+                                             const Contract &c_ref,
                                              FoldBlock &f, const Out &out) {
     // Local copies: stores into the outputs cannot alias them.
     const AccumulatorBound acc = acc_ref;
-    const DtypeMath t = t_ref;
-    const Contract c = c_ref;
-    const internal::RankReduction red = red_ref;
+    DtypeMath t = t_ref;
+    Contract c = c_ref;
+    Specialise<kT, kFlush>(t, c);
     // (The arrays are distinct: the block's own, x3 and the outputs.)
 #pragma clang loop vectorize(assume_safety)
     for (int64_t l = 0; l < len; ++l) {
@@ -186,7 +196,7 @@ template <bool kHasX3, Stage kStage>
         // (AddUp(s, 0) is s + 0: the directed additions only where something is added.)
         const double rank_scale = kHasX3 ? internal::AddUp(e.abs_up, std::fabs(x3[l])) : e.abs_up + 0.0;
         if constexpr (kStage == Stage::kWorld1) {
-            const Interval r = red.CastWorld1(z);
+            const Interval r = internal::RankReduction::CastWorld1(z, t, c);
             out.lo[l] = r.nan ? -internal::kInf : r.lo;
             out.hi[l] = r.nan ? internal::kInf : r.hi;
             out.exact[l] = 0.0 + approx_r;
@@ -213,14 +223,19 @@ template <bool kHasX3, Stage kStage>
 }
 
 // The reduction's end for the block (world ≥ 2).
-[[gnu::always_inline]] inline void FinishStage(const FoldBlock &f, int64_t len, const internal::RankReduction &red_ref,
+template <aclDataType kT, bool kFlush>
+[[gnu::always_inline]] inline void FinishStage(const FoldBlock &f, int64_t len, const DtypeMath &t_ref,
+                                               const Contract &c_ref, const internal::RankReduction &red_ref,
                                                const Out &out) {
+    DtypeMath t = t_ref;
+    Contract c = c_ref;
+    Specialise<kT, kFlush>(t, c);
     const internal::RankReduction red = red_ref;
 #pragma clang loop vectorize(assume_safety)
     for (int64_t l = 0; l < len; ++l) {
         const internal::ReductionState s{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l],
                                          f.neg[l], f.nan[l], f.neg_inf[l], f.pos_inf[l]};
-        const Interval r = red.Finish(s);
+        const Interval r = red.Finish(s, t, c);
         out.lo[l] = r.nan ? -internal::kInf : r.lo;
         out.hi[l] = r.nan ? internal::kInf : r.hi;
         out.exact[l] = f.approx[l];
@@ -228,14 +243,43 @@ template <bool kHasX3, Stage kStage>
     }
 }
 
-template <Stage kStage>
+template <aclDataType kT, bool kFlush, Stage kStage>
 [[gnu::always_inline]] inline void RankStageFor(const Pipeline &p, size_t r, const KBlock &v, size_t e, int64_t len,
                                                 FoldBlock &f, const Out &out) {
     const auto &x3 = p.ranks[r].x3;
     if (x3)
-        RankStage<true, kStage>(v, x3->v.data() + e, len, p.acc[r], p.t, p.c, p.reduction, f, out);
+        RankStage<kT, kFlush, true, kStage>(v, x3->v.data() + e, len, p.acc[r], p.t, p.c, f, out);
     else
-        RankStage<false, kStage>(v, nullptr, len, p.acc[r], p.t, p.c, p.reduction, f, out);
+        RankStage<kT, kFlush, false, kStage>(v, nullptr, len, p.acc[r], p.t, p.c, f, out);
+}
+
+// Rows [row_begin, row_end) of the output, for output dtype kT and flush setting kFlush.
+template <aclDataType kT, bool kFlush>
+[[gnu::always_inline]] inline void AssembleRowsAs(const Pipeline &p, int64_t row_begin, int64_t row_end) {
+    const size_t world = p.ranks.size();
+    KBlock v;
+    FoldBlock f;
+    for (int64_t i = row_begin; i < row_end; ++i)
+        for (int64_t j = 0; j < p.d.n; j += kBlock) {
+            const int64_t len = std::min(kBlock, p.d.n - j);
+            const size_t e = static_cast<size_t>(i * p.d.n + j);
+            const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
+            for (size_t r = 0; r < world; ++r) {
+                p.sums[r].LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
+                if (world == 1)
+                    RankStageFor<kT, kFlush, Stage::kWorld1>(p, r, v, e, len, f, out);
+                else if (r == 0)
+                    RankStageFor<kT, kFlush, Stage::kFirst>(p, r, v, e, len, f, out);
+                else
+                    RankStageFor<kT, kFlush, Stage::kNext>(p, r, v, e, len, f, out);
+            }
+            if (world > 1) FinishStage<kT, kFlush>(f, len, p.t, p.c, p.reduction, out);
+            // Elements reached by NaN / Inf inputs: their values above are meaningless (and
+            // harmless: nothing traps); the IEEE class rules overwrite them.
+            if (!p.special.empty())
+                for (int64_t l = 0; l < len; ++l)
+                    if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
+        }
 }
 
 // Rows [row_begin, row_end) of the output. Compiled for AVX-512, for FMA (AVX) and for the
@@ -248,30 +292,18 @@ template <Stage kStage>
 __attribute__((target_clones("avx512f", "fma", "default")))
 #endif
 void AssembleRows(const Pipeline &p, int64_t row_begin, int64_t row_end) {
-    const size_t world = p.ranks.size();
-    KBlock v;
-    FoldBlock f;
-    for (int64_t i = row_begin; i < row_end; ++i)
-        for (int64_t j = 0; j < p.d.n; j += kBlock) {
-            const int64_t len = std::min(kBlock, p.d.n - j);
-            const size_t e = static_cast<size_t>(i * p.d.n + j);
-            const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
-            for (size_t r = 0; r < world; ++r) {
-                p.sums[r].LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
-                if (world == 1)
-                    RankStageFor<Stage::kWorld1>(p, r, v, e, len, f, out);
-                else if (r == 0)
-                    RankStageFor<Stage::kFirst>(p, r, v, e, len, f, out);
-                else
-                    RankStageFor<Stage::kNext>(p, r, v, e, len, f, out);
-            }
-            if (world > 1) FinishStage(f, len, p.reduction, out);
-            // Elements reached by NaN / Inf inputs: their values above are meaningless (and
-            // harmless: nothing traps); the IEEE class rules overwrite them.
-            if (!p.special.empty())
-                for (int64_t l = 0; l < len; ++l)
-                    if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
-        }
+    const bool flush = p.c.subnormal_flush_allowed;
+    switch (p.t.dtype) {
+        case ACL_FLOAT16:
+            return flush ? AssembleRowsAs<ACL_FLOAT16, true>(p, row_begin, row_end)
+                         : AssembleRowsAs<ACL_FLOAT16, false>(p, row_begin, row_end);
+        case ACL_BF16:
+            return flush ? AssembleRowsAs<ACL_BF16, true>(p, row_begin, row_end)
+                         : AssembleRowsAs<ACL_BF16, false>(p, row_begin, row_end);
+        default:  // ACL_FLOAT (MathOf admits nothing else)
+            return flush ? AssembleRowsAs<ACL_FLOAT, true>(p, row_begin, row_end)
+                         : AssembleRowsAs<ACL_FLOAT, false>(p, row_begin, row_end);
+    }
 }
 
 // One pass over the elements, split over the cores by rows.

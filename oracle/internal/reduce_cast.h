@@ -58,8 +58,11 @@ class RankReduction {
     }
 
     // The world-1 result of ReduceAndCast.
-    [[gnu::always_inline]] Interval CastWorld1(const Interval &z) const {
-        return CastToOutput(Interval{z.lo + 0.0, z.hi + 0.0, z.nan}, t_, c_);
+    [[gnu::always_inline]] Interval CastWorld1(const Interval &z) const { return CastWorld1(z, t_, c_); }
+    // The same with T and the contract given by the caller (equal to the constructor's: a
+    // per-element loop passes copies the compiler knows, see oracle/matmul_all_reduce.cc).
+    [[gnu::always_inline]] static Interval CastWorld1(const Interval &z, const DtypeMath &t, const Contract &c) {
+        return CastToOutput(Interval{z.lo + 0.0, z.hi + 0.0, z.nan}, t, c);
     }
 
     // Adds one rank's contribution to s (ranks in order 0, 1, …, world − 1).
@@ -76,21 +79,22 @@ class RankReduction {
     }
 
     // The reduced and cast interval once every rank is folded into s (world ≥ 2).
-    [[gnu::always_inline]] Interval Finish(const ReductionState &s) const {
+    [[gnu::always_inline]] Interval Finish(const ReductionState &s) const { return Finish(s, t_, c_); }
+    [[gnu::always_inline]] Interval Finish(const ReductionState &s, const DtypeMath &t, const Contract &c) const {
         const bool nan = s.nan || (world_ >= 2 && s.any_neg_inf && s.any_pos_inf);
         Interval f{s.slo, s.shi, nan};
         if (world_ >= 2 && g_ > 0.0) {
             if (std::isfinite(s.slo)) f.lo = AddDown(s.slo, -MulUp(g_, s.alo));
             if (std::isfinite(s.shi)) f.hi = AddUp(s.shi, MulUp(g_, s.ahi));
             // Flushed subnormal partial sums lose < min_normal each (R − 1 additions).
-            if (c_.subnormal_flush_allowed) f = Widen(f, flush_widening_);
+            if (c.subnormal_flush_allowed) f = Widen(f, flush_widening_);
         }
         bool pos_overflow = false, neg_overflow = false;
-        if (world_ >= 2 && c_.reduction != ReductionPrecision::kExact) {
+        if (world_ >= 2 && c.reduction != ReductionPrecision::kExact) {
             pos_overflow = AddUp(s.pos, MulUp(g_, s.ahi)) > red_max_;
             neg_overflow = AddDown(s.neg, -MulUp(g_, s.alo)) < -red_max_;
         }
-        f = CastToOutput(f, t_, c_);
+        f = CastToOutput(f, t, c);
         if (pos_overflow) f.hi = kInf;
         if (neg_overflow) f.lo = -kInf;
         if (pos_overflow && neg_overflow) f.nan = true;
