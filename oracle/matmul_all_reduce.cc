@@ -168,16 +168,38 @@ struct Out {
 // kFirst: rank 0 (its approx and scale start the running ones as the scalar chain does).
 enum class Stage { kWorld1, kFirst, kNext };
 //
-// Compiled per output dtype kT and subnormal-flush setting kFlush (the caller dispatches on
-// them): the loop's copies of T's facts and of the contract then hold constants the compiler
-// folds, instead of computing both sides of every dtype and flush test as selects.
-template <aclDataType kT, bool kFlush>
+// Compiled per output dtype kT and contract shape kShape (the caller dispatches on them): the
+// loop's copies of T's facts and of the contract then hold constants the compiler folds,
+// instead of computing both sides of every dtype, allowance and range test as selects.
+enum class Shape {
+    kVendor,   // as Contract{} where it steers selects: no flush, saturation, roundings
+               // "either", reduction in T or wider
+    kNoFlush,  // any other contract without subnormal flush
+    kFlush,    // any contract with subnormal flush
+};
+Shape ShapeOf(const Contract &c) {
+    if (c.subnormal_flush_allowed) return Shape::kFlush;
+    const bool vendor = c.overflow_saturation_allowed && c.partial_rounded_to_output == Allowance::kEither &&
+                        c.x3_sum_rounded_to_fp32 == Allowance::kEither &&
+                        c.x3_sum_rounded_to_output == Allowance::kEither &&
+                        c.reduction == ReductionPrecision::kOutputOrWider;
+    return vendor ? Shape::kVendor : Shape::kNoFlush;
+}
+// (Every assignment below stores the value the field already has: the caller dispatched on it.)
+template <aclDataType kT, Shape kShape>
 [[gnu::always_inline]] inline void Specialise(DtypeMath &t, Contract &c) {
     t = kT == ACL_FLOAT16 ? internal::kFp16Math : kT == ACL_BF16 ? internal::kBf16Math : internal::kFp32Math;
-    c.subnormal_flush_allowed = kFlush;  // (equal to the caller's: it dispatched on it)
+    c.subnormal_flush_allowed = kShape == Shape::kFlush;
+    if constexpr (kShape == Shape::kVendor) {
+        c.overflow_saturation_allowed = true;
+        c.partial_rounded_to_output = Allowance::kEither;
+        c.x3_sum_rounded_to_fp32 = Allowance::kEither;
+        c.x3_sum_rounded_to_output = Allowance::kEither;
+        c.reduction = ReductionPrecision::kOutputOrWider;
+    }
 }
 
-template <aclDataType kT, bool kFlush, bool kHasX3, Stage kStage>
+template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage>
 [[gnu::always_inline]] inline void RankStage(const KBlock &v, const double *__restrict x3, int64_t len,
                                              const AccumulatorBound &acc_ref, const DtypeMath &t_ref,
                                              const Contract &c_ref,
@@ -186,7 +208,7 @@ template <aclDataType kT, bool kFlush, bool kHasX3, Stage kStage>
     const AccumulatorBound acc = acc_ref;
     DtypeMath t = t_ref;
     Contract c = c_ref;
-    Specialise<kT, kFlush>(t, c);
+    Specialise<kT, kShape>(t, c);
     // (The arrays are distinct: the block's own, x3 and the outputs.)
 #pragma clang loop vectorize(assume_safety)
     for (int64_t l = 0; l < len; ++l) {
@@ -223,13 +245,13 @@ template <aclDataType kT, bool kFlush, bool kHasX3, Stage kStage>
 }
 
 // The reduction's end for the block (world ≥ 2).
-template <aclDataType kT, bool kFlush>
+template <aclDataType kT, Shape kShape>
 [[gnu::always_inline]] inline void FinishStage(const FoldBlock &f, int64_t len, const DtypeMath &t_ref,
                                                const Contract &c_ref, const internal::RankReduction &red_ref,
                                                const Out &out) {
     DtypeMath t = t_ref;
     Contract c = c_ref;
-    Specialise<kT, kFlush>(t, c);
+    Specialise<kT, kShape>(t, c);
     const internal::RankReduction red = red_ref;
 #pragma clang loop vectorize(assume_safety)
     for (int64_t l = 0; l < len; ++l) {
@@ -243,18 +265,18 @@ template <aclDataType kT, bool kFlush>
     }
 }
 
-template <aclDataType kT, bool kFlush, Stage kStage>
+template <aclDataType kT, Shape kShape, Stage kStage>
 [[gnu::always_inline]] inline void RankStageFor(const Pipeline &p, size_t r, const KBlock &v, size_t e, int64_t len,
                                                 FoldBlock &f, const Out &out) {
     const auto &x3 = p.ranks[r].x3;
     if (x3)
-        RankStage<kT, kFlush, true, kStage>(v, x3->v.data() + e, len, p.acc[r], p.t, p.c, f, out);
+        RankStage<kT, kShape, true, kStage>(v, x3->v.data() + e, len, p.acc[r], p.t, p.c, f, out);
     else
-        RankStage<kT, kFlush, false, kStage>(v, nullptr, len, p.acc[r], p.t, p.c, f, out);
+        RankStage<kT, kShape, false, kStage>(v, nullptr, len, p.acc[r], p.t, p.c, f, out);
 }
 
-// Rows [row_begin, row_end) of the output, for output dtype kT and flush setting kFlush.
-template <aclDataType kT, bool kFlush>
+// Rows [row_begin, row_end) of the output, for output dtype kT and contract shape kShape.
+template <aclDataType kT, Shape kShape>
 [[gnu::always_inline]] inline void AssembleRowsAs(const Pipeline &p, int64_t row_begin, int64_t row_end) {
     const size_t world = p.ranks.size();
     KBlock v;
@@ -267,19 +289,28 @@ template <aclDataType kT, bool kFlush>
             for (size_t r = 0; r < world; ++r) {
                 p.sums[r].LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
                 if (world == 1)
-                    RankStageFor<kT, kFlush, Stage::kWorld1>(p, r, v, e, len, f, out);
+                    RankStageFor<kT, kShape, Stage::kWorld1>(p, r, v, e, len, f, out);
                 else if (r == 0)
-                    RankStageFor<kT, kFlush, Stage::kFirst>(p, r, v, e, len, f, out);
+                    RankStageFor<kT, kShape, Stage::kFirst>(p, r, v, e, len, f, out);
                 else
-                    RankStageFor<kT, kFlush, Stage::kNext>(p, r, v, e, len, f, out);
+                    RankStageFor<kT, kShape, Stage::kNext>(p, r, v, e, len, f, out);
             }
-            if (world > 1) FinishStage<kT, kFlush>(f, len, p.t, p.c, p.reduction, out);
+            if (world > 1) FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
             // Elements reached by NaN / Inf inputs: their values above are meaningless (and
             // harmless: nothing traps); the IEEE class rules overwrite them.
             if (!p.special.empty())
                 for (int64_t l = 0; l < len; ++l)
                     if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
         }
+}
+
+template <aclDataType kT>
+[[gnu::always_inline]] inline void AssembleRowsFor(const Pipeline &p, int64_t row_begin, int64_t row_end) {
+    switch (ShapeOf(p.c)) {
+        case Shape::kVendor: return AssembleRowsAs<kT, Shape::kVendor>(p, row_begin, row_end);
+        case Shape::kNoFlush: return AssembleRowsAs<kT, Shape::kNoFlush>(p, row_begin, row_end);
+        case Shape::kFlush: return AssembleRowsAs<kT, Shape::kFlush>(p, row_begin, row_end);
+    }
 }
 
 // Rows [row_begin, row_end) of the output. Compiled for AVX-512, for FMA (AVX) and for the
@@ -292,17 +323,10 @@ template <aclDataType kT, bool kFlush>
 __attribute__((target_clones("avx512f", "fma", "default")))
 #endif
 void AssembleRows(const Pipeline &p, int64_t row_begin, int64_t row_end) {
-    const bool flush = p.c.subnormal_flush_allowed;
     switch (p.t.dtype) {
-        case ACL_FLOAT16:
-            return flush ? AssembleRowsAs<ACL_FLOAT16, true>(p, row_begin, row_end)
-                         : AssembleRowsAs<ACL_FLOAT16, false>(p, row_begin, row_end);
-        case ACL_BF16:
-            return flush ? AssembleRowsAs<ACL_BF16, true>(p, row_begin, row_end)
-                         : AssembleRowsAs<ACL_BF16, false>(p, row_begin, row_end);
-        default:  // ACL_FLOAT (MathOf admits nothing else)
-            return flush ? AssembleRowsAs<ACL_FLOAT, true>(p, row_begin, row_end)
-                         : AssembleRowsAs<ACL_FLOAT, false>(p, row_begin, row_end);
+        case ACL_FLOAT16: return AssembleRowsFor<ACL_FLOAT16>(p, row_begin, row_end);
+        case ACL_BF16: return AssembleRowsFor<ACL_BF16>(p, row_begin, row_end);
+        default: return AssembleRowsFor<ACL_FLOAT>(p, row_begin, row_end);  // MathOf admits nothing else
     }
 }
 
