@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "oracle/internal/accumulator.h"
 #include "oracle/internal/exact_sum.h"
@@ -35,6 +36,16 @@ using internal::AccumulatorBound;
 using internal::DtypeMath;
 using internal::Interval;
 using internal::KSums;
+
+// The stage loops' arrays are distinct (the block's own, x3, the outputs): vectorise without
+// run-time overlap checks. Where the compiler still cannot (sanitizer builds instrument every
+// access), the scalar loop computes the same bits, so that is not an error.
+#if defined(__clang__)
+#define MC2_DISTINCT_ARRAYS _Pragma("clang loop vectorize(assume_safety)")
+#pragma clang diagnostic ignored "-Wpass-failed"
+#else
+#define MC2_DISTINCT_ARRAYS _Pragma("GCC ivdep")
+#endif
 
 // Elements per thread below which the O(m·n) pass is not split.
 constexpr int64_t kMinElementsPerThread = 1 << 14;
@@ -72,9 +83,20 @@ Dims Validate(const std::vector<MatmulAllReduceRank> &ranks) {
 
 const std::vector<double> *BiasOf(const MatmulAllReduceRank &rk) { return rk.bias ? &*rk.bias : nullptr; }
 
+bool AnyNonFinite(const std::vector<double> &v) {
+    bool any = false;
+    for (const double x : v) any |= !std::isfinite(x);
+    return any;
+}
+
 // Elements reached by a NaN or Inf input on some rank; they follow IEEE class rules instead
-// of the interval pipeline.
+// of the interval pipeline. Empty (no m·n flags to write) when every input is finite.
 std::vector<char> SpecialElements(const std::vector<MatmulAllReduceRank> &ranks, Dims d) {
+    bool any = false;
+    for (const auto &rk : ranks)
+        any = any || AnyNonFinite(rk.x1.v) || AnyNonFinite(rk.x2.v) || (rk.bias && AnyNonFinite(*rk.bias)) ||
+              (rk.x3 && AnyNonFinite(rk.x3->v));
+    if (!any) return {};
     std::vector<char> special(static_cast<size_t>(d.m * d.n), 0);
     for (const auto &rk : ranks) {
         internal::MarkNonFinite(rk.x1, rk.x2, BiasOf(rk), special);
@@ -90,7 +112,7 @@ std::vector<char> SpecialElements(const std::vector<MatmulAllReduceRank> &ranks,
     Interval y = internal::RoundInterval(acc, t, c.partial_rounded_to_output, c);
     if (x3 != nullptr) {
         y = internal::Shift(y, *x3);
-        y = internal::RoundInterval(y, internal::MathOf(ACL_FLOAT), c.x3_sum_rounded_to_fp32, c);
+        y = internal::RoundInterval(y, internal::kFp32Math, c.x3_sum_rounded_to_fp32, c);
         y = internal::RoundInterval(y, t, c.x3_sum_rounded_to_output, c);
     }
     return y;
@@ -119,49 +141,210 @@ struct Pipeline {
     const std::vector<KSums> &sums;
     const std::vector<AccumulatorBound> &acc;
     const internal::RankReduction &reduction;
-    const std::vector<char> &special;
+    const std::vector<char> &special;  // empty: no element is special
     Bounds &b;
 };
 
-// Rows [row_begin, row_end) of the output. Compiled twice on x86-64, for the baseline ISA and
-// with FMA (picked at load time): the outward-rounded products (internal/interval.h MulUp) need
-// an exact fma, a library call without the instruction. Every operation is the same IEEE
-// operation in both (the oracle is built with -ffp-contract=off), so the bounds are too.
-#if defined(__x86_64__)
-__attribute__((target_clones("fma", "default")))
-#endif
-void AssembleRows(const Pipeline &p, int64_t row_begin, int64_t row_end) {
+// The per-element pass works on blocks of up to kBlock consecutive elements of a row, stage by
+// stage over arrays (each stage a loop without branches the compiler cannot turn into selects,
+// so it vectorises), folding the ranks into the reduction one at a time. Every element goes
+// through the same IEEE operations in the same order as the scalar chain (RankContribution,
+// RankReduction::ReduceAndCast), so the bounds do not depend on the vector width.
+constexpr int64_t kBlock = 128;
+
+// One rank's k-sums of the block.
+struct KBlock {
+    double lo[kBlock], hi[kBlock], approx[kBlock], abs_up[kBlock];
+};
+
+// The reduction's running state of the block (internal::ReductionState, one array per field),
+// and the running best estimate and scale.
+struct FoldBlock {
+    double slo[kBlock], shi[kBlock], alo[kBlock], ahi[kBlock], pos[kBlock], neg[kBlock];
+    bool nan[kBlock], neg_inf[kBlock], pos_inf[kBlock];
+    double approx[kBlock], scale[kBlock];
+};
+
+// What the block's outputs are written to.
+struct Out {
+    double *__restrict lo;
+    double *__restrict hi;
+    double *__restrict exact;
+    double *__restrict scale;
+};
+
+// Rank contribution z of each element of the block (x3: the block's x3 values or null, decided
+// per rank outside the loop), then either the world-1 cast and store or the fold into `fold`.
+// kFirst: rank 0 (its approx and scale start the running ones as the scalar chain does).
+enum class Stage { kWorld1, kFirst, kNext };
+//
+// Compiled per output dtype kT and contract shape kShape (the caller dispatches on them): the
+// loop's copies of T's facts and of the contract then hold constants the compiler folds,
+// instead of computing both sides of every dtype, allowance and range test as selects.
+enum class Shape {
+    kVendor,   // as Contract{} where it steers selects: no flush, saturation, roundings
+               // "either", reduction in T or wider
+    kNoFlush,  // any other contract without subnormal flush
+    kFlush,    // any contract with subnormal flush
+};
+Shape ShapeOf(const Contract &c) {
+    if (c.subnormal_flush_allowed) return Shape::kFlush;
+    const bool vendor = c.overflow_saturation_allowed && c.partial_rounded_to_output == Allowance::kEither &&
+                        c.x3_sum_rounded_to_fp32 == Allowance::kEither &&
+                        c.x3_sum_rounded_to_output == Allowance::kEither &&
+                        c.reduction == ReductionPrecision::kOutputOrWider;
+    return vendor ? Shape::kVendor : Shape::kNoFlush;
+}
+// (Every assignment below stores the value the field already has: the caller dispatched on it.)
+template <aclDataType kT, Shape kShape>
+[[gnu::always_inline]] inline void Specialise(DtypeMath &t, Contract &c) {
+    t = kT == ACL_FLOAT16 ? internal::kFp16Math : kT == ACL_BF16 ? internal::kBf16Math : internal::kFp32Math;
+    c.subnormal_flush_allowed = kShape == Shape::kFlush;
+    if constexpr (kShape == Shape::kVendor) {
+        c.overflow_saturation_allowed = true;
+        c.partial_rounded_to_output = Allowance::kEither;
+        c.x3_sum_rounded_to_fp32 = Allowance::kEither;
+        c.x3_sum_rounded_to_output = Allowance::kEither;
+        c.reduction = ReductionPrecision::kOutputOrWider;
+    }
+}
+
+template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage>
+[[gnu::always_inline]] inline void RankStage(const KBlock &v, const double *__restrict x3, int64_t len,
+                                             const AccumulatorBound &acc_ref, const DtypeMath &t_ref,
+                                             const Contract &c_ref,
+                                             FoldBlock &f, const Out &out) {
+    // Local copies: stores into the outputs cannot alias them.
+    const AccumulatorBound acc = acc_ref;
+    DtypeMath t = t_ref;
+    Contract c = c_ref;
+    Specialise<kT, kShape>(t, c);
+    // (The arrays are distinct: the block's own, x3 and the outputs.)
+    MC2_DISTINCT_ARRAYS
+    for (int64_t l = 0; l < len; ++l) {
+        const internal::KSumElement e{v.lo[l], v.hi[l], v.approx[l], v.abs_up[l]};
+        const Interval z = RankContribution(acc.Enclose(e), kHasX3 ? &x3[l] : nullptr, t, c);
+        const double approx_r = e.approx + (kHasX3 ? x3[l] : 0.0);
+        // (AddUp(s, 0) is s + 0: the directed additions only where something is added.)
+        const double rank_scale = kHasX3 ? internal::AddUp(e.abs_up, std::fabs(x3[l])) : e.abs_up + 0.0;
+        if constexpr (kStage == Stage::kWorld1) {
+            const Interval r = internal::RankReduction::CastWorld1(z, t, c);
+            out.lo[l] = r.nan ? -internal::kInf : r.lo;
+            out.hi[l] = r.nan ? internal::kInf : r.hi;
+            out.exact[l] = 0.0 + approx_r;
+            out.scale[l] = 0.0 + rank_scale;
+        } else {
+            internal::ReductionState s;
+            if constexpr (kStage == Stage::kNext) {
+                s = internal::ReductionState{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l], f.neg[l],
+                                             f.nan[l],  f.neg_inf[l], f.pos_inf[l]};
+            }
+            internal::RankReduction::Fold(s, z);
+            f.slo[l] = s.slo, f.shi[l] = s.shi, f.alo[l] = s.alo, f.ahi[l] = s.ahi;
+            f.pos[l] = s.pos, f.neg[l] = s.neg;
+            f.nan[l] = s.nan, f.neg_inf[l] = s.any_neg_inf, f.pos_inf[l] = s.any_pos_inf;
+            if constexpr (kStage == Stage::kFirst) {
+                f.approx[l] = 0.0 + approx_r;
+                f.scale[l] = 0.0 + rank_scale;
+            } else {
+                f.approx[l] = f.approx[l] + approx_r;
+                f.scale[l] = internal::AddUp(f.scale[l], rank_scale);
+            }
+        }
+    }
+}
+
+// The reduction's end for the block (world ≥ 2).
+template <aclDataType kT, Shape kShape>
+[[gnu::always_inline]] inline void FinishStage(const FoldBlock &f, int64_t len, const DtypeMath &t_ref,
+                                               const Contract &c_ref, const internal::RankReduction &red_ref,
+                                               const Out &out) {
+    DtypeMath t = t_ref;
+    Contract c = c_ref;
+    Specialise<kT, kShape>(t, c);
+    const internal::RankReduction red = red_ref;
+    MC2_DISTINCT_ARRAYS
+    for (int64_t l = 0; l < len; ++l) {
+        const internal::ReductionState s{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l],
+                                         f.neg[l], f.nan[l], f.neg_inf[l], f.pos_inf[l]};
+        const Interval r = red.Finish(s, t, c);
+        out.lo[l] = r.nan ? -internal::kInf : r.lo;
+        out.hi[l] = r.nan ? internal::kInf : r.hi;
+        out.exact[l] = f.approx[l];
+        out.scale[l] = f.scale[l];
+    }
+}
+
+template <aclDataType kT, Shape kShape, Stage kStage>
+[[gnu::always_inline]] inline void RankStageFor(const Pipeline &p, size_t r, const KBlock &v, size_t e, int64_t len,
+                                                FoldBlock &f, const Out &out) {
+    const auto &x3 = p.ranks[r].x3;
+    if (x3)
+        RankStage<kT, kShape, true, kStage>(v, x3->v.data() + e, len, p.acc[r], p.t, p.c, f, out);
+    else
+        RankStage<kT, kShape, false, kStage>(v, nullptr, len, p.acc[r], p.t, p.c, f, out);
+}
+
+// Rows [row_begin, row_end) of the output, for output dtype kT and contract shape kShape.
+template <aclDataType kT, Shape kShape>
+[[gnu::always_inline]] inline void AssembleRowsAs(const Pipeline &p, int64_t row_begin, int64_t row_end) {
     const size_t world = p.ranks.size();
-    std::vector<Interval> z(world);
+    KBlock v;
+    FoldBlock f;
     for (int64_t i = row_begin; i < row_end; ++i)
-        for (int64_t j = 0; j < p.d.n; ++j) {
+        for (int64_t j = 0; j < p.d.n; j += kBlock) {
+            const int64_t len = std::min(kBlock, p.d.n - j);
             const size_t e = static_cast<size_t>(i * p.d.n + j);
-            if (p.special[e]) {
-                SpecialElement(p.ranks, p.d, i, j, p.t, p.b);
-                continue;
-            }
-            double approx = 0.0, scale = 0.0;
+            const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
             for (size_t r = 0; r < world; ++r) {
-                const auto &rk = p.ranks[r];
-                const internal::KSumElement v = p.sums[r].At(e, j);
-                const double *x3 = rk.x3 ? &rk.x3->v[e] : nullptr;
-                z[r] = RankContribution(p.acc[r].Enclose(v), x3, p.t, p.c);
-                approx += v.approx + (x3 ? *x3 : 0.0);
-                // (AddUp(s, 0) is s + 0: the directed additions only where something is added.)
-                const double rank_scale = x3 ? internal::AddUp(v.abs_up, std::fabs(*x3)) : v.abs_up + 0.0;
-                scale = r == 0 ? 0.0 + rank_scale : internal::AddUp(scale, rank_scale);
+                p.sums[r].LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
+                if (world == 1)
+                    RankStageFor<kT, kShape, Stage::kWorld1>(p, r, v, e, len, f, out);
+                else if (r == 0)
+                    RankStageFor<kT, kShape, Stage::kFirst>(p, r, v, e, len, f, out);
+                else
+                    RankStageFor<kT, kShape, Stage::kNext>(p, r, v, e, len, f, out);
             }
-            internal::StoreInterval(p.reduction.ReduceAndCast(z), e, p.b);
-            p.b.exact[e] = approx;
-            p.b.scale[e] = scale;
+            if (world > 1) FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
+            // Elements reached by NaN / Inf inputs: their values above are meaningless (and
+            // harmless: nothing traps); the IEEE class rules overwrite them.
+            if (!p.special.empty())
+                for (int64_t l = 0; l < len; ++l)
+                    if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
         }
 }
 
+template <aclDataType kT>
+[[gnu::always_inline]] inline void AssembleRowsFor(const Pipeline &p, int64_t row_begin, int64_t row_end) {
+    switch (ShapeOf(p.c)) {
+        case Shape::kVendor: return AssembleRowsAs<kT, Shape::kVendor>(p, row_begin, row_end);
+        case Shape::kNoFlush: return AssembleRowsAs<kT, Shape::kNoFlush>(p, row_begin, row_end);
+        case Shape::kFlush: return AssembleRowsAs<kT, Shape::kFlush>(p, row_begin, row_end);
+    }
+}
+
+// Rows [row_begin, row_end) of the output. Compiled for AVX-512, for FMA (AVX) and for the
+// baseline ISA on x86-64 (picked at load time): the outward-rounded products
+// (internal/interval.h MulUp) need an exact fma, a library call without the instruction, and
+// the stage loops vectorise to the widest registers there are. Every operation is the same
+// IEEE operation in every clone (the oracle is built with -ffp-contract=off), so the bounds
+// are too.
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "fma", "default")))
+#endif
+void AssembleRows(const Pipeline &p, int64_t row_begin, int64_t row_end) {
+    switch (p.t.dtype) {
+        case ACL_FLOAT16: return AssembleRowsFor<ACL_FLOAT16>(p, row_begin, row_end);
+        case ACL_BF16: return AssembleRowsFor<ACL_BF16>(p, row_begin, row_end);
+        default: return AssembleRowsFor<ACL_FLOAT>(p, row_begin, row_end);  // MathOf admits nothing else
+    }
+}
+
 // One pass over the elements, split over the cores by rows.
+// b: ShapedBounds; its values may be the k-sums' storage (each element is read before written).
 Bounds Assemble(const std::vector<MatmulAllReduceRank> &ranks, Dims d, aclDataType out, const Contract &c,
-                const std::vector<KSums> &sums, const std::vector<char> &special) {
+                const std::vector<KSums> &sums, const std::vector<char> &special, Bounds b) {
     const DtypeMath &t = internal::MathOf(out);
-    Bounds b = internal::ShapedBounds(d.m, d.n, out);
     std::vector<AccumulatorBound> acc;
     for (const KSums &s : sums) acc.emplace_back(s, c);
     const internal::RankReduction reduction(static_cast<int64_t>(ranks.size()), t, c);
@@ -179,10 +362,23 @@ Bounds MatmulAllReduceBounds(const std::vector<MatmulAllReduceRank> &ranks, aclD
     const Dims d = Validate(ranks);
     internal::MathOf(out);  // rejects an unsupported dtype before any work
     const std::vector<char> special = SpecialElements(ranks, d);
+    // The bounds' four m×n vectors double as the k-sums' storage, so that fewer fresh m×n
+    // buffers are touched per call: rank 0's dgemm results go into exact and scale (the pass
+    // reads each element before writing it), and every rank's |x1| and |x2| copies into lo and
+    // hi while they are big enough (they are free again once that rank's dgemm returns).
+    Bounds b = internal::ShapedBounds(d.m, d.n, out);
+    const size_t size = static_cast<size_t>(d.m * d.n);
     std::vector<KSums> sums;
     sums.reserve(ranks.size());
-    for (const auto &rk : ranks) sums.push_back(KSums::Fast(rk.x1, rk.x2, BiasOf(rk)));
-    return Assemble(ranks, d, out, contract, sums, special);
+    for (size_t r = 0; r < ranks.size(); ++r) {
+        const auto &rk = ranks[r];
+        KSums::Storage storage;
+        if (r == 0) storage.c = b.exact.data(), storage.cabs = b.scale.data();
+        if (rk.x1.v.size() <= size) storage.abs_a = b.lo.data();
+        if (rk.x2.v.size() <= size) storage.abs_b = b.hi.data();
+        sums.push_back(KSums::Fast(rk.x1, rk.x2, BiasOf(rk), storage));
+    }
+    return Assemble(ranks, d, out, contract, sums, special, std::move(b));
 }
 
 Bounds MatmulAllReduceBoundsExact(const std::vector<MatmulAllReduceRank> &ranks, aclDataType out,
@@ -199,7 +395,7 @@ Bounds MatmulAllReduceBoundsExact(const std::vector<MatmulAllReduceRank> &ranks,
     for (int64_t i = 0; i < d.m; ++i)
         for (int64_t j = 0; j < d.n; ++j) {
             const size_t e = static_cast<size_t>(i * d.n + j);
-            if (special[e]) continue;
+            if (!special.empty() && special[e]) continue;
             total.Clear();
             for (size_t r = 0; r < ranks.size(); ++r) {
                 const auto &rk = ranks[r];
@@ -210,9 +406,9 @@ Bounds MatmulAllReduceBoundsExact(const std::vector<MatmulAllReduceRank> &ranks,
             }
             exact[e] = total.Get().value;
         }
-    Bounds b = Assemble(ranks, d, out, contract, sums, special);
+    Bounds b = Assemble(ranks, d, out, contract, sums, special, internal::ShapedBounds(d.m, d.n, out));
     for (size_t e = 0; e < size; ++e)
-        if (!special[e]) b.exact[e] = exact[e];
+        if (special.empty() || !special[e]) b.exact[e] = exact[e];
     return b;
 }
 

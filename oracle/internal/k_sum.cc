@@ -18,6 +18,10 @@ constexpr double kU64 = 0x1p-53;
 }  // namespace
 
 KSums KSums::Fast(const Matrix &a, const Matrix &b, const std::vector<double> *bias) {
+    return Fast(a, b, bias, Storage{});
+}
+
+KSums KSums::Fast(const Matrix &a, const Matrix &b, const std::vector<double> *bias, const Storage &storage) {
     KSums s;
     s.rows_ = a.rows;
     s.cols_ = b.cols;
@@ -25,25 +29,31 @@ KSums KSums::Fast(const Matrix &a, const Matrix &b, const std::vector<double> *b
     s.has_bias_ = bias != nullptr;
     s.bias_ = bias != nullptr ? bias->data() : nullptr;
     const size_t size = static_cast<size_t>(s.rows_ * s.cols_);
-    s.c_ = AllocateDoubles(size);
-    s.cabs_ = AllocateDoubles(size);
+    if (storage.c == nullptr) s.c_ = AllocateDoubles(size);
+    if (storage.cabs == nullptr) s.cabs_ = AllocateDoubles(size);
+    s.c_view_ = storage.c != nullptr ? storage.c : s.c_.get();
+    s.cabs_view_ = storage.cabs != nullptr ? storage.cabs : s.cabs_.get();
     if (s.k_ > 0 && size > 0) {
-        DoubleBuffer a1 = AllocateDoubles(a.v.size()), a2 = AllocateDoubles(b.v.size());
+        DoubleBuffer a1, a2;
+        if (storage.abs_a == nullptr) a1 = AllocateDoubles(a.v.size());
+        if (storage.abs_b == nullptr) a2 = AllocateDoubles(b.v.size());
+        double *const abs_a = storage.abs_a != nullptr ? storage.abs_a : a1.get();
+        double *const abs_b = storage.abs_b != nullptr ? storage.abs_b : a2.get();
         auto absolute = [](const std::vector<double> &from, double *to) {
             ParallelFor(static_cast<int64_t>(from.size()), int64_t{1} << 16, [&](int64_t begin, int64_t end) {
                 for (int64_t q = begin; q < end; ++q) to[q] = std::fabs(from[static_cast<size_t>(q)]);
             });
         };
-        absolute(a.v, a1.get());
-        absolute(b.v, a2.get());
+        absolute(a.v, abs_a);
+        absolute(b.v, abs_b);
         const auto m = static_cast<blasint>(s.rows_), n = static_cast<blasint>(s.cols_),
                    k = static_cast<blasint>(s.k_);
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a.v.data(), k, b.v.data(), n,
-                    0.0, s.c_.get(), n);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a1.get(), k, a2.get(), n, 0.0,
-                    s.cabs_.get(), n);
+                    0.0, s.c_view_, n);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, abs_a, k, abs_b, n, 0.0,
+                    s.cabs_view_, n);
     } else {
-        for (size_t e = 0; e < size; ++e) s.c_[e] = s.cabs_[e] = 0.0;
+        for (size_t e = 0; e < size; ++e) s.c_view_[e] = s.cabs_view_[e] = 0.0;
     }
     s.g_ = GammaUp(s.k_ + 1, kU64);
     s.inflate_ = Up(1.0 + GammaUp(2 * s.k_ + 2, kU64));

@@ -9,6 +9,8 @@
 #ifndef MC2_ORACLE_INTERNAL_K_SUM_H_
 #define MC2_ORACLE_INTERNAL_K_SUM_H_
 
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -41,6 +43,18 @@ class KSums {
     // input get meaningless values (callers route them to internal/special_values.h).
     // `bias` (n values) may be null; it must outlive the KSums.
     static KSums Fast(const Matrix &a, const Matrix &b, const std::vector<double> *bias);
+    // The same with storage the caller provides (each may be null: then allocated here). c and
+    // cabs (m·n doubles each) receive the two dgemm results and must outlive the KSums — an
+    // element may be overwritten once the caller has read it (At / LoadRow), e.g. by the
+    // bounds written in place. abs_a (m·k) and abs_b (k·n) are scratch for |a| and |b|, free
+    // again when Fast returns.
+    struct Storage {
+        double *c = nullptr;
+        double *cabs = nullptr;
+        double *abs_a = nullptr;
+        double *abs_b = nullptr;
+    };
+    static KSums Fast(const Matrix &a, const Matrix &b, const std::vector<double> *bias, const Storage &storage);
 
     // Exact mode: V and S summed exactly per element (m·n·k exact additions; slow). Elements
     // with skip[e] != 0 (non-finite inputs, which the accumulator cannot take) are left at 0;
@@ -60,17 +74,40 @@ class KSums {
     // Element (i, j), e = i·cols + j.
     [[gnu::always_inline]] KSumElement At(size_t e, int64_t j) const {
         if (exact_) return KSumElement{lo_[e], hi_[e], approx_[e], abs_up_[e]};
-        const double c = c_[e];
-        const double s_up = k_ > 0 ? MulUp(cabs_[e], inflate_) : 0.0;
-        const double half = MulUp(g_, s_up);
-        if (bias_ == nullptr) {
-            // The bias-free case of the line below: adding an exact 0 rounds nowhere (x + 0
-            // only turns −0 into +0, as the directed additions do).
-            return KSumElement{AddDown(c, -half) + 0.0, AddUp(c, half) + 0.0, c + 0.0, s_up + 0.0};
+        if (bias_ == nullptr) return FastElement(constants(), c_view_[e], cabs_view_[e]);
+        return FastElement(constants(), c_view_[e], cabs_view_[e], bias_[j]);
+    }
+
+    // Elements e … e + len − 1 of one row, whose first column is j, into four arrays: the same
+    // values as At, in loops without a branch on the mode (so they vectorise).
+    [[gnu::always_inline]] void LoadRow(size_t e, int64_t j, int64_t len, double *__restrict lo,
+                                        double *__restrict hi, double *__restrict approx,
+                                        double *__restrict abs_up) const {
+        if (exact_) {
+            for (int64_t l = 0; l < len; ++l) {
+                lo[l] = lo_[e + l];
+                hi[l] = hi_[e + l];
+                approx[l] = approx_[e + l];
+                abs_up[l] = abs_up_[e + l];
+            }
+            return;
         }
-        const double bias = bias_[j];
-        return KSumElement{AddDown(AddDown(c, -half), bias), AddUp(AddUp(c, half), bias), c + bias,
-                           AddUp(s_up, std::fabs(bias))};
+        // (Copies: the stores below cannot alias them.)
+        const FastConstants f = constants();
+        const double *__restrict c = c_view_ + e;
+        const double *__restrict cabs = cabs_view_ + e;
+        if (bias_ == nullptr) {
+            for (int64_t l = 0; l < len; ++l) {
+                const KSumElement v = FastElement(f, c[l], cabs[l]);
+                lo[l] = v.lo, hi[l] = v.hi, approx[l] = v.approx, abs_up[l] = v.abs_up;
+            }
+        } else {
+            const double *__restrict bias = bias_ + j;
+            for (int64_t l = 0; l < len; ++l) {
+                const KSumElement v = FastElement(f, c[l], cabs[l], bias[l]);
+                lo[l] = v.lo, hi[l] = v.hi, approx[l] = v.approx, abs_up[l] = v.abs_up;
+            }
+        }
     }
 
   private:
@@ -79,9 +116,31 @@ class KSums {
     bool exact_ = false;
     // Fast mode: the two dgemm results (uninitialised storage: dgemm with beta = 0 writes every
     // element, so no memset), dgemm's bound and the bias.
-    DoubleBuffer c_, cabs_;
+    DoubleBuffer c_, cabs_;  // owned storage, when the caller gave none
+    double *c_view_ = nullptr, *cabs_view_ = nullptr;
     double g_ = 0.0, inflate_ = 1.0;
     const double *bias_ = nullptr;
+    // Fast mode's element from dgemm's c and Σ|.| (and the bias).
+    struct FastConstants {
+        bool k_positive;
+        double g, inflate;
+    };
+    [[gnu::always_inline]] FastConstants constants() const { return FastConstants{k_ > 0, g_, inflate_}; }
+    [[gnu::always_inline]] static KSumElement FastElement(const FastConstants &f, double c, double cabs) {
+        const double s_up = f.k_positive ? MulUp(cabs, f.inflate) : 0.0;
+        const double half = MulUp(f.g, s_up);
+        // The bias-free case of the one below: adding an exact 0 rounds nowhere (x + 0 only
+        // turns −0 into +0, as the directed additions do).
+        return KSumElement{AddDown(c, -half) + 0.0, AddUp(c, half) + 0.0, c + 0.0, s_up + 0.0};
+    }
+    [[gnu::always_inline]] static KSumElement FastElement(const FastConstants &f, double c, double cabs,
+                                                          double bias) {
+        const double s_up = f.k_positive ? MulUp(cabs, f.inflate) : 0.0;
+        const double half = MulUp(f.g, s_up);
+        return KSumElement{AddDown(AddDown(c, -half), bias), AddUp(AddUp(c, half), bias), c + bias,
+                           AddUp(s_up, std::fabs(bias))};
+    }
+
     // Exact mode: the enclosures themselves.
     std::vector<double> lo_, hi_, approx_, abs_up_;
 };

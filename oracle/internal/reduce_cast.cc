@@ -28,40 +28,7 @@ RankReduction::RankReduction(int64_t world, const DtypeMath &t, const Contract &
         case ReductionPrecision::kExact: break;
     }
     g_ = GammaUp(world - 1, u);
-}
-
-Interval RankReduction::ReduceAndCastRanks(std::span<const Interval> z) const {
-    bool nan = false, any_neg_inf = false, any_pos_inf = false;
-    double slo = 0.0, shi = 0.0, alo = 0.0, ahi = 0.0, pos = 0.0, neg = 0.0;
-    for (const Interval &iv : z) {
-        nan = nan || iv.nan;
-        any_neg_inf = any_neg_inf || iv.lo == -kInf;
-        any_pos_inf = any_pos_inf || iv.hi == kInf;
-        slo = AddDown(slo, iv.lo);
-        shi = AddUp(shi, iv.hi);
-        alo = AddUp(alo, std::fabs(iv.lo));
-        ahi = AddUp(ahi, std::fabs(iv.hi));
-        pos = AddUp(pos, std::max(iv.hi, 0.0));
-        neg = AddDown(neg, std::min(iv.lo, 0.0));
-    }
-    if (world_ >= 2 && any_neg_inf && any_pos_inf) nan = true;
-    Interval f{slo, shi, nan};
-    if (world_ >= 2 && g_ > 0.0) {
-        if (std::isfinite(slo)) f.lo = AddDown(slo, -MulUp(g_, alo));
-        if (std::isfinite(shi)) f.hi = AddUp(shi, MulUp(g_, ahi));
-        // Flushed subnormal partial sums lose < min_normal each (R − 1 additions).
-        if (c_.subnormal_flush_allowed) f = Widen(f, Up(static_cast<double>(world_ - 1) * red_min_normal_));
-    }
-    bool pos_overflow = false, neg_overflow = false;
-    if (world_ >= 2 && c_.reduction != ReductionPrecision::kExact) {
-        pos_overflow = AddUp(pos, MulUp(g_, ahi)) > red_max_;
-        neg_overflow = AddDown(neg, -MulUp(g_, alo)) < -red_max_;
-    }
-    f = CastToOutput(f, t_, c_);
-    if (pos_overflow) f.hi = kInf;
-    if (neg_overflow) f.lo = -kInf;
-    if (pos_overflow && neg_overflow) f.nan = true;
-    return f;
+    flush_widening_ = Up(static_cast<double>(world - 1) * red_min_normal_);
 }
 
 Bounds ShapedBounds(int64_t rows, int64_t cols, aclDataType dtype) {

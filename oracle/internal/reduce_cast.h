@@ -5,6 +5,8 @@
 #ifndef MC2_ORACLE_INTERNAL_REDUCE_CAST_H_
 #define MC2_ORACLE_INTERNAL_REDUCE_CAST_H_
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -22,6 +24,15 @@ namespace mc2::oracle::internal {
     return RoundInterval(iv, t, Allowance::kYes, c);
 }
 
+// The running state of the all-reduce below, folded one rank at a time (in rank order), so a
+// caller may keep it per element instead of every rank's contribution at once.
+struct ReductionState {
+    double slo = 0.0, shi = 0.0;  // Σ lo_r rounded down, Σ hi_r rounded up
+    double alo = 0.0, ahi = 0.0;  // Σ|lo_r|, Σ|hi_r| rounded up
+    double pos = 0.0, neg = 0.0;  // Σ max(hi_r, 0) up, Σ min(lo_r, 0) down
+    bool nan = false, any_neg_inf = false, any_pos_inf = false;
+};
+
 // The all-reduce of R rank contributions followed by the final cast to T.
 //
 // Every floating-point addition rounds monotonically, so for any fixed reduction tree the
@@ -30,6 +41,9 @@ namespace mc2::oracle::internal {
 // §4.2: R−1 additions on any path). The same argument bounds every partial sum over a subset
 // of ranks by Σ max(hi_r, 0) + γ·Σ|hi_r| (from above) — if that reaches beyond the reduction
 // format's max, an intermediate +Inf is possible (similarly −Inf; both → NaN possible).
+//
+// Holds copies of T's facts and of the contract (no references), so per-element loops can keep
+// them in registers: a store into the bounds cannot alias them.
 class RankReduction {
   public:
     RankReduction(int64_t world, const DtypeMath &t, const Contract &c);
@@ -37,18 +51,66 @@ class RankReduction {
     [[gnu::always_inline]] Interval ReduceAndCast(std::span<const Interval> z) const {
         // One rank: no addition happens; 0 + x keeps x except that −0 becomes +0, as the
         // general path's running sum from 0 does.
-        if (world_ == 1) return CastToOutput(Interval{z[0].lo + 0.0, z[0].hi + 0.0, z[0].nan}, t_, c_);
-        return ReduceAndCastRanks(z);
+        if (world_ == 1) return CastWorld1(z[0]);
+        ReductionState s;
+        for (const Interval &iv : z) Fold(s, iv);
+        return Finish(s);
     }
 
+    // The world-1 result of ReduceAndCast.
+    [[gnu::always_inline]] Interval CastWorld1(const Interval &z) const { return CastWorld1(z, t_, c_); }
+    // The same with T and the contract given by the caller (equal to the constructor's: a
+    // per-element loop passes copies the compiler knows, see oracle/matmul_all_reduce.cc).
+    [[gnu::always_inline]] static Interval CastWorld1(const Interval &z, const DtypeMath &t, const Contract &c) {
+        return CastToOutput(Interval{z.lo + 0.0, z.hi + 0.0, z.nan}, t, c);
+    }
+
+    // Adds one rank's contribution to s (ranks in order 0, 1, …, world − 1).
+    [[gnu::always_inline]] static void Fold(ReductionState &s, const Interval &iv) {
+        s.nan = s.nan || iv.nan;
+        s.any_neg_inf = s.any_neg_inf || iv.lo == -kInf;
+        s.any_pos_inf = s.any_pos_inf || iv.hi == kInf;
+        s.slo = AddDown(s.slo, iv.lo);
+        s.shi = AddUp(s.shi, iv.hi);
+        s.alo = AddUp(s.alo, std::fabs(iv.lo));
+        s.ahi = AddUp(s.ahi, std::fabs(iv.hi));
+        s.pos = AddUp(s.pos, std::max(iv.hi, 0.0));
+        s.neg = AddDown(s.neg, std::min(iv.lo, 0.0));
+    }
+
+    // The reduced and cast interval once every rank is folded into s (world ≥ 2).
+    [[gnu::always_inline]] Interval Finish(const ReductionState &s) const { return Finish(s, t_, c_); }
+    [[gnu::always_inline]] Interval Finish(const ReductionState &s, const DtypeMath &t, const Contract &c) const {
+        const bool nan = s.nan || (world_ >= 2 && s.any_neg_inf && s.any_pos_inf);
+        Interval f{s.slo, s.shi, nan};
+        if (world_ >= 2 && g_ > 0.0) {
+            if (std::isfinite(s.slo)) f.lo = AddDown(s.slo, -MulUp(g_, s.alo));
+            if (std::isfinite(s.shi)) f.hi = AddUp(s.shi, MulUp(g_, s.ahi));
+            // Flushed subnormal partial sums lose < min_normal each (R − 1 additions).
+            if (c.subnormal_flush_allowed) f = Widen(f, flush_widening_);
+        }
+        bool pos_overflow = false, neg_overflow = false;
+        if (world_ >= 2 && c.reduction != ReductionPrecision::kExact) {
+            pos_overflow = AddUp(s.pos, MulUp(g_, s.ahi)) > red_max_;
+            neg_overflow = AddDown(s.neg, -MulUp(g_, s.alo)) < -red_max_;
+        }
+        f = CastToOutput(f, t, c);
+        if (pos_overflow) f.hi = kInf;
+        if (neg_overflow) f.lo = -kInf;
+        if (pos_overflow && neg_overflow) f.nan = true;
+        return f;
+    }
+
+    int64_t world() const { return world_; }
+
   private:
-    Interval ReduceAndCastRanks(std::span<const Interval> z) const;
     int64_t world_;
-    const DtypeMath &t_;
-    const Contract &c_;
+    DtypeMath t_;
+    Contract c_;
     double g_ = 0.0;
     double red_max_ = kInf;
     double red_min_normal_ = 0.0;
+    double flush_widening_ = 0.0;  // Up((R − 1)·min_normal of the reduction format)
 };
 
 // Writes an element's admitted set into b.lo / b.hi at e: when NaN is admitted the whole

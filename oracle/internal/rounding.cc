@@ -7,16 +7,6 @@
 #include "oracle/codecs/codebook.h"
 
 namespace mc2::oracle::internal {
-namespace {
-
-// Values from the formats' definitions: fp16 max = (2 − 2^-10)·2^15, bf16 max =
-// (2 − 2^-7)·2^127, fp32 max = (2 − 2^-23)·2^127.
-constexpr DtypeMath kFp16Math{ACL_FLOAT16, 65504.0, 0x1p-11, 0x1p-14, 10, -14};
-constexpr DtypeMath kBf16Math{ACL_BF16, 0x1.FEp127, 0x1p-8, 0x1p-126, 7, -126};
-constexpr DtypeMath kFp32Math{ACL_FLOAT, 0x1.FFFFFEp127, 0x1p-24, 0x1p-126, 23, -126};
-
-}  // namespace
-
 const DtypeMath &MathOf(aclDataType dtype) {
     switch (dtype) {
         case ACL_FLOAT16: return kFp16Math;

@@ -31,6 +31,13 @@ struct DtypeMath {
 // than ACL_FLOAT16, ACL_BF16, ACL_FLOAT.
 const DtypeMath &MathOf(aclDataType dtype);
 
+// The same facts as constants (MathOf returns these), for per-element loops compiled per dtype:
+// values from the formats' definitions, fp16 max = (2 − 2^-10)·2^15, bf16 max = (2 − 2^-7)·2^127,
+// fp32 max = (2 − 2^-23)·2^127.
+inline constexpr DtypeMath kFp16Math{ACL_FLOAT16, 65504.0, 0x1p-11, 0x1p-14, 10, -14};
+inline constexpr DtypeMath kBf16Math{ACL_BF16, 0x1.FEp127, 0x1p-8, 0x1p-126, 7, -126};
+inline constexpr DtypeMath kFp32Math{ACL_FLOAT, 0x1.FFFFFEp127, 0x1p-24, 0x1p-126, 23, -126};
+
 // 2^e as a double, for e within binary64's normal exponent range.
 [[gnu::always_inline]] inline double Pow2(int e) {
     const uint64_t bits = static_cast<uint64_t>(e + 1023) << 52;
