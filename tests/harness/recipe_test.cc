@@ -102,8 +102,9 @@ TEST(Recipe, EveryBindingIsComplete) {
         EXPECT_TRUE(static_cast<bool>(b->api.bind));
         EXPECT_NE(b->contraction, nullptr);
         EXPECT_NE(b->role, nullptr);
+        const OpSignature signature = b->Signature();
         for (const OutputDecl &o : b->outputs) {
-            const ParamDecl *p = b->Signature().Find(o.name);
+            const ParamDecl *p = signature.Find(o.name);
             ASSERT_NE(p, nullptr) << "output " << o.name << " is not a parameter";
             EXPECT_EQ(p->kind, ParamKind::kTensor);
             if (o.kind == OutputKind::kInterval) EXPECT_NE(b->bounds, nullptr) << o.name;
