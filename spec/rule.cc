@@ -60,4 +60,15 @@ std::string Rule::ExpectedText() const {
     return s;
 }
 
+void AssignLevels(std::vector<Rule> &rules, const std::vector<LevelEntry> &table) {
+    for (Rule &r : rules) {
+        for (const LevelEntry &e : table) {
+            if (r.id.rfind(e.prefix, 0) != 0) continue;
+            r.level = e.level;
+            r.text += std::string(" Level: ") + LevelName(e.level) + " (" + e.why + ").";
+            break;
+        }
+    }
+}
+
 }  // namespace mc2::spec

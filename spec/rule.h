@@ -79,6 +79,18 @@ struct Rule {
     std::string ExpectedText() const;
 };
 
+// One row of an operator's level table: rules whose id starts with `prefix` get `level`, and
+// " Level: <level> (<why>)." is appended to their text. The first matching row wins, so specific
+// ids come before the prefixes that cover them.
+struct LevelEntry {
+    const char *prefix;
+    Level level;
+    const char *why;
+};
+// Applies `table` to every rule of `rules` (a rule no row matches keeps its level and text: the
+// catalogue test fails on a text without a level).
+void AssignLevels(std::vector<Rule> &rules, const std::vector<LevelEntry> &table);
+
 }  // namespace mc2::spec
 
 #endif  // MC2_SPEC_RULE_H_

@@ -200,13 +200,8 @@ Case WithOptional(const Case &valid, const std::string &name) {
 // text. Documented: the document, the vendor's op_api order and unit test, the tiling code, the
 // mathematics of the gather. Hardening: the vendor does not check (what it does is undefined);
 // this suite demands a clean 161002 or 161001.
-void AssignLevels(std::vector<Rule> &t) {
-    struct Entry {
-        const char *prefix;  // a rule id, or an id prefix ending in '.'
-        Level level;
-        const char *why;
-    };
-    static const Entry kLevels[] = {
+const std::vector<LevelEntry> &Levels() {
+    static const std::vector<LevelEntry> kLevels = {
         {"agm.null.", Level::kDocumented, "返回值 (x1, x2 or output null: 161001) and op_api step 1"},
         {"agm.dtype.gather_out_eq_x1", Level::kHardening,
          "the table gives gatherOut x1's dtype, but the op_api checks no dtype of gatherOut"},
@@ -230,14 +225,7 @@ void AssignLevels(std::vector<Rule> &t) {
         {"agm.runtime.", Level::kDocumented, "the document (group from HcclGetCommName)"},
         {"agm.xrank.", Level::kDocumented, "the document's all-gather over the group; a collective needs every rank"},
     };
-    for (Rule &r : t) {
-        for (const Entry &e : kLevels) {
-            if (r.id.rfind(e.prefix, 0) != 0) continue;
-            r.level = e.level;
-            r.text += std::string(" Level: ") + LevelName(e.level) + " (" + e.why + ").";
-            break;
-        }
-    }
+    return kLevels;
 }
 
 std::vector<Rule> Build() {
@@ -755,7 +743,7 @@ std::vector<Rule> Build() {
             });
         },
         Scope::kCrossRank);
-    AssignLevels(t);
+    AssignLevels(t, Levels());
     return t;
 }
 

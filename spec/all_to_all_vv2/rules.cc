@@ -210,13 +210,8 @@ std::vector<int64_t> &ValuesOf(ParamMap &p, const char *name) { return TensorIn(
 // does with disagreeing counts is the documents' undefined behaviour, and this suite's demand of
 // a clean runtime error on every rank is hardening (a vendor that moves garbage instead gets a
 // WARNING; no crash, no hang and no write outside the output hold at every level).
-void AssignLevels(std::vector<Rule> &t) {
-    struct Entry {
-        const char *prefix;
-        Level level;
-        const char *why;
-    };
-    static const Entry kLevels[] = {
+const std::vector<LevelEntry> &Levels() {
+    static const std::vector<LevelEntry> kLevels = {
         {"a2av.xrank.counts", Level::kHardening,
          "ATB requires recvCount_r[j] == sendCount_j[r] but checks nothing (ops.md §7)"},
         {"a2av.param.", Level::kDocumented, "ATB's CreateOperation parameter checks (ops.md §7)"},
@@ -226,14 +221,7 @@ void AssignLevels(std::vector<Rule> &t) {
         {"a2av.counts.", Level::kDocumented, "the operation's SetupCheckImpl (ops.md §7)"},
         {"a2av.xrank.", Level::kDocumented, "HCCL's all-to-all fails a collective whose peers do not join"},
     };
-    for (Rule &r : t) {
-        for (const Entry &e : kLevels) {
-            if (r.id.rfind(e.prefix, 0) != 0) continue;
-            r.level = e.level;
-            r.text += std::string(" Level: ") + LevelName(e.level) + " (" + e.why + ").";
-            break;
-        }
-    }
+    return kLevels;
 }
 
 std::vector<Rule> Build() {
@@ -507,7 +495,7 @@ std::vector<Rule> Build() {
             });
         },
         Scope::kCrossRank);
-    AssignLevels(t);
+    AssignLevels(t, Levels());
     return t;
 }
 

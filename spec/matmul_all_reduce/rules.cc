@@ -223,13 +223,8 @@ void AddDtypeEq(std::vector<Rule> &t, const std::string &id, const std::vector<s
 // Hardening: the vendor does not check, so what it does is undefined (a dereference, an
 // out-of-bounds access, a layout its kernel does not expect); this suite demands a clean 161002
 // or 161001. A rule missing here is a build-time bug (the catalogue test checks every text).
-void AssignLevels(std::vector<Rule> &t) {
-    struct Entry {
-        const char *prefix;  // a rule id, or an id prefix ending in '.'
-        Level level;
-        const char *why;
-    };
-    static const Entry kLevels[] = {
+const std::vector<LevelEntry> &Levels() {
+    static const std::vector<LevelEntry> kLevels = {
         {"mar.null.reduce_op", Level::kHardening,
          "V1/V2's op_api compares reduceOp with strcmp without a null check (ops.md §2.1 step 3, §8.3)"},
         {"mar.null.", Level::kDocumented, "op_api step 1 and the op_api unit tests (null x1, x2, output: 161001)"},
@@ -259,14 +254,7 @@ void AssignLevels(std::vector<Rule> &t) {
         {"mar.xrank.", Level::kDocumented,
          "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
     };
-    for (Rule &r : t) {
-        for (const Entry &e : kLevels) {
-            if (r.id.rfind(e.prefix, 0) != 0) continue;
-            r.level = e.level;
-            r.text += std::string(" Level: ") + LevelName(e.level) + " (" + e.why + ").";
-            break;
-        }
-    }
+    return kLevels;
 }
 
 std::vector<Rule> Build() {
@@ -942,7 +930,7 @@ std::vector<Rule> Build() {
             });
         },
         Scope::kCrossRank);
-    AssignLevels(t);
+    AssignLevels(t, Levels());
     return t;
 }
 

@@ -27,8 +27,16 @@
 #include "acl/acl.h"
 #include "aclnnop/aclnn_all_gather_matmul.h"
 #include "hccl/hccl.h"
+#include "tests/common/abi_world.h"
 
 namespace {
+
+using mc2::testing::Contiguous;
+using mc2::testing::Dense;
+using mc2::testing::DevTensor;
+using mc2::testing::Numel;
+using mc2::testing::TakeErrors;
+using mc2::testing::World;
 
 using Shape = std::vector<int64_t>;
 using Codes = std::vector<uint16_t>;
@@ -36,20 +44,7 @@ using Codes = std::vector<uint16_t>;
 constexpr const char *kApi = "aclnnAllGatherMatmul";
 constexpr uint16_t kSentinel = 0x5A5A;
 
-class AclEnvironment : public ::testing::Environment {
-public:
-    void SetUp() override {
-        setenv("MC2_HCCL_TIMEOUT_MS", "10000", 1);  // a bug must fail in seconds
-        ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);
-    }
-    void TearDown() override { aclFinalize(); }
-};
-const auto *const kEnv = ::testing::AddGlobalTestEnvironment(new AclEnvironment);
 
-std::string TakeErrors() {
-    const char *m = aclGetRecentErrMsg();
-    return m ? m : "";
-}
 
 // The test's own decoding of fp16 / bf16 codes (independent of impl/kernels/codecs).
 double Decode(uint16_t code, aclDataType type) {
@@ -93,99 +88,10 @@ Codes RandomCodes(int64_t count, aclDataType type, std::mt19937 &rng) {
     return v;
 }
 
-// n ranks on devices 0..n-1, each with a context and a stream, created the CANN-example way.
-struct World {
-    explicit World(uint32_t size) : n(size), comms(size), contexts(size), streams(size), groups(size) {
-        std::vector<int32_t> devices(n);
-        for (uint32_t r = 0; r < n; ++r) {
-            devices[r] = static_cast<int32_t>(r);
-            EXPECT_EQ(aclrtSetDevice(devices[r]), ACL_SUCCESS);
-        }
-        EXPECT_EQ(HcclCommInitAll(n, devices.data(), comms.data()), HCCL_SUCCESS) << TakeErrors();
-        for (uint32_t r = 0; r < n; ++r) {
-            EXPECT_EQ(aclrtCreateContext(&contexts[r], devices[r]), ACL_SUCCESS);
-            EXPECT_EQ(aclrtSetCurrentContext(contexts[r]), ACL_SUCCESS);
-            EXPECT_EQ(aclrtCreateStream(&streams[r]), ACL_SUCCESS) << TakeErrors();
-            char name[128] = {};
-            EXPECT_EQ(HcclGetCommName(comms[r], name), HCCL_SUCCESS);
-            groups[r] = name;
-        }
-    }
-    ~World() {
-        for (uint32_t r = 0; r < n; ++r) {
-            aclrtSetCurrentContext(contexts[r]);
-            aclrtDestroyStream(streams[r]);
-            HcclCommDestroy(comms[r]);
-            aclrtDestroyContext(contexts[r]);
-        }
-        for (uint32_t r = 0; r < n; ++r) aclrtResetDevice(static_cast<int32_t>(r));
-        TakeErrors();
-    }
-    // fn(rank) on one thread per rank, with the rank's context current.
-    void Run(const std::function<void(uint32_t)> &fn) {
-        std::vector<std::thread> threads;
-        for (uint32_t r = 0; r < n; ++r) {
-            threads.emplace_back([&, r] {
-                ASSERT_EQ(aclrtSetCurrentContext(contexts[r]), ACL_SUCCESS);
-                fn(r);
-            });
-        }
-        for (auto &t : threads) t.join();
-    }
-    uint32_t n;
-    std::vector<HcclComm> comms;
-    std::vector<aclrtContext> contexts;
-    std::vector<aclrtStream> streams;
-    std::vector<std::string> groups;
-};
 
-// A device tensor of 16-bit elements over `storage` (host copy), viewed with shape/strides.
-struct DevTensor {
-    DevTensor(const Codes &storage, const Shape &shape, const Shape &strides, aclDataType type,
-              aclFormat format = ACL_FORMAT_ND, Shape storageShape = {}, int64_t offset = 0) {
-        bytes = storage.size() * 2;
-        if (bytes > 0) {
-            EXPECT_EQ(aclrtMalloc(&dev, bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-            EXPECT_EQ(aclrtMemcpy(dev, bytes, storage.data(), bytes, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
-        }
-        if (storageShape.empty()) storageShape = {static_cast<int64_t>(storage.size())};
-        t = aclCreateTensor(shape.data(), shape.size(), type, strides.data(), offset, format, storageShape.data(),
-                            storageShape.size(), dev);
-        EXPECT_NE(t, nullptr) << TakeErrors();
-    }
-    ~DevTensor() {
-        if (t != nullptr) aclDestroyTensor(t);
-        if (dev != nullptr) aclrtFree(dev);
-    }
-    DevTensor(const DevTensor &) = delete;
-    DevTensor &operator=(const DevTensor &) = delete;
-    Codes Read() const {
-        Codes host(bytes / 2);
-        if (bytes > 0) {
-            EXPECT_EQ(aclrtMemcpy(host.data(), bytes, dev, bytes, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
-        }
-        return host;
-    }
-    void *dev = nullptr;
-    size_t bytes = 0;
-    aclTensor *t = nullptr;
-};
 
-Shape Contiguous(const Shape &shape) {
-    Shape s(shape.size(), 1);
-    for (size_t d = shape.size(); d-- > 1;) s[d - 1] = s[d] * shape[d];
-    return s;
-}
 
-int64_t Numel(const Shape &shape) {
-    int64_t n = 1;
-    for (int64_t d : shape) n *= d;
-    return n;
-}
 
-std::unique_ptr<DevTensor> Dense(const Codes &data, const Shape &shape, aclDataType type) {
-    return std::make_unique<DevTensor>(data, shape, Contiguous(shape), type);
-}
 
 std::unique_ptr<DevTensor> Filled(const Shape &shape, aclDataType type, uint16_t code = kSentinel) {
     return Dense(Codes(static_cast<size_t>(Numel(shape)), code), shape, type);
