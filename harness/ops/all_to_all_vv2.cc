@@ -103,11 +103,11 @@ public:
         p.rank = static_cast<int>(args_.I("rank"));
         p.rankSize = static_cast<int>(args_.I("rank_size"));
         p.rankRoot = static_cast<int>(args_.I("rank_root"));
-        p.backend = String("backend");
+        p.backend = args_.Text("backend");
         p.hcclComm = args_.Comm("hccl_comm");
         p.commMode = static_cast<atb::infer::CommMode>(args_.I("comm_mode"));
-        p.rankTableFile = String("rank_table_file");
-        p.commDomain = String("comm_domain");
+        p.rankTableFile = args_.Text("rank_table_file");
+        p.commDomain = args_.Text("comm_domain");
         if (int32_t st = create_op_(p, &op_); st != 0) return st;
         for (size_t i = 0; i < 6; ++i) {
             atb::Tensor t = ToAtb(args_.B(kTensors[i]), /*with_host=*/i >= 1);
@@ -172,11 +172,6 @@ private:
     }
 
     // A null string has no ATB counterpart (the fields are std::string): empty.
-    std::string String(const char *name) const {
-        const char *s = args_.S(name);
-        return s != nullptr ? s : "";
-    }
-
     const CallArgs &args_;
     const RuntimeFns &rt_;
     std::vector<std::vector<uint8_t>> staged_host_;  // contiguous copies of non-plain views

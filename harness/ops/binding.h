@@ -52,6 +52,9 @@ struct CallArgs {
     // nullptr for a null string, the communicator's name for `comm`, else the raw text (which
     // may contain anything a fuzzer put there).
     const char *S(const std::string &name) const;
+    // The whole text for a C++ std::string parameter (ATB's Param fields), embedded NULs
+    // included, so the library sees exactly what the spec judges; "" for a null string.
+    std::string Text(const std::string &name) const;
     int64_t I(const std::string &name) const;  // 0 when absent
     double D(const std::string &name) const;   // 0 when absent
     HcclComm Comm(const std::string &name) const;  // `comm` → the communicator, null → nullptr

@@ -98,6 +98,13 @@ const char *CallArgs::S(const std::string &name) const {
     return nullptr;
 }
 
+std::string CallArgs::Text(const std::string &name) const {
+    const Value &v = c->Get(rank, name);
+    if (std::holds_alternative<CommName>(v)) return comm_name;
+    if (const auto *s = std::get_if<std::string>(&v)) return *s;
+    return std::string();
+}
+
 int64_t CallArgs::I(const std::string &name) const {
     const Value &v = c->Get(rank, name);
     if (const auto *i = std::get_if<int64_t>(&v)) return *i;
