@@ -164,34 +164,48 @@ Expectation OwnExpectation(const harness::Case &c, int rank) {
     return Walk(c, rank, Scope::kRank, Expectation{}, Profile::kStrict);
 }
 
+// The names of rank `who`'s tensors whose descriptors the runtime may refuse.
+std::vector<std::string> RefusableTensors(const std::vector<ParamMap> &params, int who) {
+    std::vector<std::string> out;
+    if (who < 0 || static_cast<size_t>(who) >= params.size()) return out;
+    for (const auto &[name, value] : params[static_cast<size_t>(who)]) {
+        const auto *t = std::get_if<harness::TensorSpec>(&value);
+        if (t != nullptr && RuntimeMayRefuseDescriptor(*t)) out.push_back(name);
+    }
+    return out;
+}
+
 Expectation Expect(const harness::Case &c, int rank, Profile profile) {
     Expectation e = ExpectOne(c, rank, profile);
     if (!FindFamily(c.op) || e.outcome == Outcome::kUndefined) return e;
     // A descriptor the runtime may refuse reaches the operator as a null tensor (a caller that
-    // passes aclCreateTensor's nullptr on): the answers for every such subset of this rank's
-    // tensors set to null are admitted too, whatever rule decides the case as written.
-    std::vector<std::string> refusable;
+    // passes aclCreateTensor's nullptr on) — or, where the caller gives up, no call at all. The
+    // answers for every subset of such tensors set to null are admitted too, whatever rule
+    // decides the case as written: this rank's own tensors (what its call then sees), and each
+    // peer's (a peer refused that way never joins the collective, so this rank's cross-rank
+    // rules then admit their runtime error).
     const std::vector<ParamMap> params = EffectiveParams(c);
     if (rank < 0 || static_cast<size_t>(rank) >= params.size()) return e;
-    for (const auto &[name, value] : params[static_cast<size_t>(rank)]) {
-        const auto *t = std::get_if<harness::TensorSpec>(&value);
-        if (t != nullptr && RuntimeMayRefuseDescriptor(*t)) refusable.push_back(name);
-    }
-    if (refusable.empty() || refusable.size() > kMaxRefusableTensors) return e;
-    for (uint32_t mask = 1; mask < (1u << refusable.size()); ++mask) {
-        harness::Case nulled = c;
-        for (size_t i = 0; i < refusable.size(); ++i) {
-            if ((mask & (1u << i)) != 0) nulled.SetForRank(rank, refusable[i], harness::Null{});
-        }
-        nulled.Normalize();
-        const Expectation variant = ExpectOne(nulled, rank, profile);
-        for (const Answer *a : variant.All()) {
-            // Only refusals: a success would be the success of another case (one without the
-            // tensor), and the call as written has a tensor the runtime refused.
-            if (a->outcome == Outcome::kSuccess) continue;
-            Answer copy = *a;
-            copy.reason = "with the refused descriptor(s) null: " + copy.reason;
-            AddAlternative(e, copy);
+    for (int who = 0; who < c.world; ++who) {
+        const std::vector<std::string> refusable = RefusableTensors(params, who);
+        if (refusable.empty() || refusable.size() > kMaxRefusableTensors) continue;
+        for (uint32_t mask = 1; mask < (1u << refusable.size()); ++mask) {
+            harness::Case nulled = c;
+            for (size_t i = 0; i < refusable.size(); ++i) {
+                if ((mask & (1u << i)) != 0) nulled.SetForRank(who, refusable[i], harness::Null{});
+            }
+            nulled.Normalize();
+            const Expectation variant = ExpectOne(nulled, rank, profile);
+            for (const Answer *a : variant.All()) {
+                // Only refusals: a success would be the success of another case (one without
+                // the tensor), and the call as written has a tensor the runtime refused.
+                if (a->outcome == Outcome::kSuccess) continue;
+                Answer copy = *a;
+                copy.reason = (who == rank ? std::string("with the refused descriptor(s) null: ")
+                                           : "with rank " + std::to_string(who) + "'s refused descriptor(s) null: ") +
+                              copy.reason;
+                AddAlternative(e, copy);
+            }
         }
     }
     return e;

@@ -459,5 +459,30 @@ TEST(DocumentedCases, FuzzerFindings) {
     EXPECT_TRUE(ExpectSuccessEverywhere(C(V1("x1=float16[1,32] output=float16[1,16]s(0,1)"))));  // size-1 dim
 }
 
+// A peer's descriptor the runtime may refuse (aclCreateTensor) can keep that peer out of the
+// collective: the other ranks then admit the peer-failure runtime error besides success, and
+// nothing else changes (api_fuzzer seed 43: AllGatherMatmul rank 3's x2 at offset -2^31).
+TEST(DocumentedCases, PeerDescriptorTheRuntimeMayRefuse) {
+    // AllGatherMatmul has no rule of its own on these descriptors: as written every rank's call
+    // is valid, and only the runtime's refusal of rank 1's tensor can make rank 0 fail.
+    const std::string base = "all_gather_matmul platform=atlas_a2 world=2 x1=float16[4,256] x2=float16[256,32] "
+                             "bias=- group=comm gather_index=0 comm_turn=0 stream_mode=1 output=float16[8,32] "
+                             "gather_out=float16[0] ";
+    const Expectation clean = Expect(C(base), 0);
+    EXPECT_EQ(clean.outcome, Outcome::kSuccess);
+    EXPECT_TRUE(clean.alternatives.empty());
+    for (const std::string &extra : {std::string("x2@1=float16[256,32]o(-2147483648)"), std::string("x1@1=float16[4,256]o(-1)")}) {
+        const Expectation e = Expect(C(base + extra), 0);
+        EXPECT_EQ(e.outcome, Outcome::kSuccess) << extra;  // as written, rank 0's call is valid
+        bool peer_failure = false;
+        for (const Answer *a : e.All()) {
+            peer_failure = peer_failure || (a->outcome == Outcome::kRuntimeError && a->rule_id == "agm.xrank.peer_failed");
+        }
+        EXPECT_TRUE(peer_failure) << extra;
+        EXPECT_FALSE(e.AdmitsPrepareStatus(161001)) << extra;  // rank 0 itself may not refuse
+        EXPECT_FALSE(e.AdmitsPrepareStatus(161002)) << extra;
+    }
+}
+
 }  // namespace
 }  // namespace mc2::spec
