@@ -24,12 +24,13 @@ if(MC2_SANITIZE)
   # dlopen failure) would keep __asan_report_* / __tsan_* undefined. -shared-libsan links every
   # target against the runtime's shared library instead (gcc's default), so --no-undefined keeps
   # its meaning; the rpath lets the executables find that library without LD_LIBRARY_PATH.
-  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-    if("thread" IN_LIST MC2_SANITIZE)
-      set(_mc2_rt libclang_rt.tsan-x86_64.so)
-    else()
-      set(_mc2_rt libclang_rt.asan-x86_64.so)
-    endif()
+  #
+  # Not for ThreadSanitizer: clang 14's shared TSan runtime segfaults before main() on this
+  # platform (even a two-line program), so TSan executables keep the static runtime, which
+  # exports its symbols to the libraries they load, and shared libraries are linked without
+  # --no-undefined instead (MC2_SHLIB_NO_UNDEFINED, as libmc2impl_fuzz.so is).
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang" AND NOT "thread" IN_LIST MC2_SANITIZE)
+    set(_mc2_rt libclang_rt.asan-x86_64.so)
     execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=${_mc2_rt}
                     OUTPUT_VARIABLE _mc2_rt_path OUTPUT_STRIP_TRAILING_WHITESPACE)
     if(NOT EXISTS "${_mc2_rt_path}")
@@ -39,6 +40,14 @@ if(MC2_SANITIZE)
     get_filename_component(_mc2_rt_dir "${_mc2_rt_path}" DIRECTORY)
     add_link_options(-shared-libsan -Wl,-rpath,${_mc2_rt_dir})
   endif()
+endif()
+
+# The link flag that makes an unresolved symbol in a shared library a build error (see above
+# for the one build that cannot use it).
+if("thread" IN_LIST MC2_SANITIZE)
+  set(MC2_SHLIB_NO_UNDEFINED "")
+else()
+  set(MC2_SHLIB_NO_UNDEFINED -Wl,--no-undefined)
 endif()
 
 function(mc2_target_defaults target)

@@ -328,8 +328,14 @@ template <aclDataType kT>
 // (internal/interval.h MulUp) need an exact fma, a library call without the instruction, and
 // the stage loops vectorise to the widest registers there are. Every operation is the same
 // IEEE operation in every clone (the oracle is built with -ffp-contract=off), so the bounds
-// are too.
-#if defined(__x86_64__)
+// are too. Not under ThreadSanitizer: the clones' load-time resolver is instrumented and runs
+// during relocation, before the TSan runtime is initialised (a segfault before main()).
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MC2_ORACLE_NO_CLONES 1
+#endif
+#endif
+#if defined(__x86_64__) && !defined(MC2_ORACLE_NO_CLONES)
 __attribute__((target_clones("avx512f", "fma", "default")))
 #endif
 void AssembleRows(const Pipeline &p, int64_t row_begin, int64_t row_end) {
