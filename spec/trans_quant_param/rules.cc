@@ -146,12 +146,13 @@ Case WithOffset(const Case &valid) {
     return c ? *c : valid;
 }
 
-// The valid case with a 1-D scale of at least 2 elements on every rank.
+// The valid case with a 1-D scale of at least 2 elements on every rank, and an offset of the
+// same length where one was (or `offset` asks for one).
 Case WithVectorScale(const Case &valid, bool offset) {
     auto c = EditLayouts(valid, [&](int, Layout &l) {
-        const int64_t n = std::max<int64_t>(l.scale.back(), 2);
+        const int64_t n = std::max<int64_t>({l.scale.back(), l.offset ? l.offset->back() : 1, 2});
         l.scale = {n};
-        if (offset) l.offset = std::vector<int64_t>{n};
+        if (offset || l.offset) l.offset = std::vector<int64_t>{n};
         return true;
     });
     return c ? *c : valid;
@@ -306,7 +307,8 @@ std::vector<Rule> Build() {
         });
     Add(
         t, "tqp.shape.lengths", Stage::kShape, kInvalid,
-        "With a 1-D offset, scale's dim 0 and offset's dim 0 must be equal when both are greater than 1.",
+        "With a 1-D offset, scale's dim 0 (g of a 2-D scale, as the op_api reads it) and offset's dim 0 must be equal "
+        "when both are greater than 1.",
         Doc("约束说明 (当输入scale的shape为1维…shape大小为scale与offset单维shape大小的最大值)") + "; " + kOpApi + " 4",
         [](const Case &c, int r) {
             const TensorSpec *s = T(c, r, "scale");
@@ -403,10 +405,12 @@ std::vector<Rule> Build() {
         [](const Case &valid, Choices &ch) -> std::optional<Case> {
             if (valid.platform != Platform::kAscend950) return std::nullopt;  // (g, n) is refused before on A2
             const int64_t g = ch.Int(2, 4);
+            const int64_t form = ch.Int(0, 2);
             return EditLayouts(valid, [&](int, Layout &l) {
                 const int64_t n = l.scale.back();
                 l.scale = {g, n};
-                l.offset = std::vector<int64_t>{n};
+                // Not an (n) offset: the op_api compares a 1-D offset's length with scale dim 0 (g).
+                l.offset = form == 0 ? std::vector<int64_t>{1, n} : std::vector<int64_t>{form == 1 ? 1 : g};
                 return true;
             });
         });
@@ -414,7 +418,8 @@ std::vector<Rule> Build() {
     hard(
         "tqp.shape.offset_fits",
         "An offset's element count must be 1 or the scale's last dim (any count with a 1-D scale of 1) (hardening: "
-        "the op_api compares only two 1-D lengths, so a (1, m) offset or a 2-D scale escapes it).",
+        "the op_api compares only a 1-D offset's length with scale dim 0, so a (1, m) offset or a (1, n) scale escapes "
+        "it).",
         Doc("约束说明 (t = 1或n)"),
         [](const Case &c, int r) {
             const TensorSpec *s = T(c, r, "scale");
