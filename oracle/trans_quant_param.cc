@@ -61,7 +61,7 @@ double Fp19RoundHalfEven(double x) {
 uint32_t TransQuantScaleCode(uint32_t scale, int64_t round_mode) {
     const uint32_t exponent = ExponentField(scale);
     if (exponent == 255) return scale - scale % kDropped;  // Inf / NaN: the code passes, 13 bits fewer
-    const double x = Fp32CodeValue(scale);
+    const double x = Uint64ScaleCodeValue(scale);
     if (round_mode == 1) {
         if (exponent == 0) return CodeOf(std::copysign(0.0, x));  // zeros and subnormals flush
         return CodeOf(Fp19RoundHalfEven(x));
@@ -78,7 +78,7 @@ std::optional<int> TransQuantOffset(double offset) {
 uint64_t TransQuantParamWord(uint32_t scale, std::optional<uint32_t> offset, int64_t round_mode) {
     uint64_t word = TransQuantScaleCode(scale, round_mode) + kFlag;
     if (offset) {
-        const int v = TransQuantOffset(Fp32CodeValue(*offset)).value_or(0);
+        const int v = TransQuantOffset(Uint64ScaleCodeValue(*offset)).value_or(0);
         word += static_cast<uint64_t>((v + 512) % 512) * kOffsetUnit;
     }
     return word;

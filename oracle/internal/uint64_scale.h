@@ -26,7 +26,7 @@ inline uint32_t Uint64ScaleFp19Code(uint64_t word) {
 }
 
 // The value of an fp32 code, assembled from its fields (NaN codes give a quiet NaN).
-inline double Fp32CodeValue(uint32_t code) {
+inline double Uint64ScaleCodeValue(uint32_t code) {
     const bool negative = code / (uint32_t{1} << 31) == 1;
     const uint32_t exponent = (code / (uint32_t{1} << 23)) % 256;
     const uint32_t mantissa = code % (uint32_t{1} << 23);
@@ -42,7 +42,7 @@ inline double Fp32CodeValue(uint32_t code) {
 }
 
 // scale_eff: the scale a quantised matmul multiplies the int32 accumulator by.
-inline double Uint64ScaleEffective(uint64_t word) { return Fp32CodeValue(Uint64ScaleFp19Code(word)); }
+inline double Uint64ScaleEffective(uint64_t word) { return Uint64ScaleCodeValue(Uint64ScaleFp19Code(word)); }
 
 // The offset field (bits 37..45, 9-bit two's complement), in [-256, 255].
 inline int Uint64ScaleOffset(uint64_t word) {

@@ -52,7 +52,9 @@ struct Dev {
     Dev &operator=(const Dev &) = delete;
     std::vector<T> Read() const {
         std::vector<T> host(bytes / sizeof(T));
-        if (bytes > 0) EXPECT_EQ(aclrtMemcpy(host.data(), bytes, dev, bytes, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+        if (bytes > 0) {
+            EXPECT_EQ(aclrtMemcpy(host.data(), bytes, dev, bytes, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+        }
         return host;
     }
     void *dev = nullptr;
@@ -101,7 +103,9 @@ protected:
                                    ? aclnnTransQuantParamV2GetWorkspaceSize(scale, offset, out, &ws, &executor_)
                                    : aclnnTransQuantParamV3GetWorkspaceSize(scale, offset, roundMode, out, &ws, &executor_);
         if (message) *message = TakeErrors();
-        if (st == ACLNN_SUCCESS) EXPECT_EQ(ws, 0u);
+        if (st == ACLNN_SUCCESS) {
+            EXPECT_EQ(ws, 0u);
+        }
         v3_ = roundMode >= 0;
         return st;
     }
@@ -257,7 +261,9 @@ TEST_F(TransQuantParamTest, ShapesOnBothSidesOfEachBoundary) {
             EXPECT_EQ(st, ok ? ACLNN_SUCCESS : ACLNN_ERR_PARAM_INVALID)
                 << platform << " scale " << ::testing::PrintToString(c.scale) << " offset "
                 << ::testing::PrintToString(c.offset) << " out " << ::testing::PrintToString(c.out) << ": " << m;
-            if (!ok) EXPECT_FALSE(m.empty());
+            if (!ok) {
+                EXPECT_FALSE(m.empty());
+            }
             if (ok) {
                 ASSERT_EQ(aclnnTransQuantParamV3(nullptr, 0, executor_, world_.streams[0]), ACLNN_SUCCESS);
                 ASSERT_EQ(aclrtSynchronizeStream(world_.streams[0]), ACL_SUCCESS);
