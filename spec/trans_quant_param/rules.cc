@@ -335,8 +335,9 @@ std::vector<Rule> Build() {
         Doc("参数说明 (roundMode: 仅支持0、1); 返回值 (roundMode的值不在支持的范围内)") + "; " + kOpApi + " 4",
         [](const Case &c, int r) {
             if (!IsV3(c)) return false;
+            // A missing or non-integer value reaches the library as 0 (harness CallArgs::I).
             const auto *v = std::get_if<int64_t>(&c.Get(r, "round_mode"));
-            return v == nullptr || (*v != 0 && *v != 1);
+            return v != nullptr && *v != 0 && *v != 1;
         },
         [](const Case &valid, Choices &ch) {
             Case out = valid;
