@@ -23,6 +23,7 @@
 #include "aclnnop/aclnn_quant_matmul_all_reduce_v4.h"
 #include "aclnnop/aclnn_trans_matmul_weight.h"
 #include "aclnnop/aclnn_trans_quant_param_v2.h"
+#include "aclnnop/aclnn_trans_quant_param_v3.h"
 #include "aclnnop/aclnn_weight_quant_matmul_all_reduce.h"
 #include "aclnnop/aclnn_weight_quant_matmul_all_reduce_add_rms_norm.h"
 #include "atb/atb_infer.h"

@@ -178,7 +178,11 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
                                              "agm.shape.x2_strides",   "agm.shape.bias",
                                              "agm.shape.output_overlap", "agm.shape.gather_out_overlap",
                                              "agm.shape.storage",
-                                             "a2av.xrank.counts"};
+                                             "a2av.xrank.counts",
+                                             "tqp.shape.negative",     "tqp.shape.contiguous",
+                                             "tqp.shape.offset_groups", "tqp.shape.offset_fits",
+                                             "tqp.shape.out",          "tqp.shape.out_overlap",
+                                             "tqp.shape.storage"};
     std::set<std::string> seen;
     for (const OpFamily &f : AllFamilies()) {
         for (const Rule &r : *f.rules) {

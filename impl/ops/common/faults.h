@@ -20,6 +20,7 @@ enum class Fault : int {
     kDropBiasOnRank1 = 3,           // rank 1 silently ignores its bias
     kGatherOutOfRankOrder = 4,      // AllGatherMatmul stacks the blocks of ranks 0 and 1 swapped
     kA2avSkipNegativeCheck = 5,     // AllToAllVV2 accepts negative counts and displacements
+    kTqpFullMantissa = 60,          // TransQuantParamV2/V3 keep all 23 mantissa bits of the scale
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage
