@@ -138,12 +138,22 @@ void Case::SetForRank(int rank, const std::string &name, Value value) { override
 void Case::Normalize() {
     // Every parameter of the signature is present: an absent tensor or string is null, an
     // absent number is 0 (numbers have no null in the ABI).
+    // A null number (a fuzzer's edit) is that 0 too: it is what the call passes (CallArgs::I),
+    // and the descriptor grammar has no null number to print it as.
     if (const OpSignature *sig = FindSignature(op)) {
         for (const auto &p : sig->params) {
+            const bool numeric = p.kind == ParamKind::kInt || p.kind == ParamKind::kDouble;
+            const Value zero = p.kind == ParamKind::kInt ? Value(int64_t{0}) : Value(0.0);
             switch (p.kind) {
                 case ParamKind::kInt: params.try_emplace(p.name, int64_t{0}); break;
                 case ParamKind::kDouble: params.try_emplace(p.name, 0.0); break;
                 default: params.try_emplace(p.name, Null{}); break;
+            }
+            if (!numeric) continue;
+            if (std::holds_alternative<Null>(params[p.name])) params[p.name] = zero;
+            for (auto &[rank, m] : overrides) {
+                auto it = m.find(p.name);
+                if (it != m.end() && std::holds_alternative<Null>(it->second)) it->second = zero;
             }
         }
     }

@@ -189,5 +189,24 @@ RC_GTEST_PROP(CaseDescriptorProperty, ParseOfToStringIsIdentity, ()) {
     if (!has_nan) RC_ASSERT(*parsed.value == c);
 }
 
+// Numbers have no null in the ABI: a null one (a fuzzer's edit) is the 0 the call passes, and
+// prints as 0 — a reproducer line must parse back (the printer once wrote round_mode=null).
+TEST(CaseDescriptor, NullNumberNormalisesToZero) {
+    auto parsed = ParseCase("trans_quant_param_v3 platform=atlas_a2 world=2 scale=float[4] offset=- out=uint64[4] "
+                            "round_mode=1 seed=1 dist=normal sched=0");
+    ASSERT_TRUE(parsed.value.has_value()) << parsed.error;
+    Case c = *parsed.value;
+    c.Set("round_mode", Null{});
+    c.SetForRank(1, "round_mode", Null{});
+    c.Normalize();
+    EXPECT_EQ(c.Get(0, "round_mode"), Value(int64_t{0}));
+    EXPECT_EQ(c.Get(1, "round_mode"), Value(int64_t{0}));
+    const std::string text = c.ToString();
+    EXPECT_EQ(text.find("null"), std::string::npos) << text;
+    auto again = ParseCase(text);
+    ASSERT_TRUE(again.value.has_value()) << again.error << " in " << text;
+    EXPECT_EQ(*again.value, c);
+}
+
 }  // namespace
 }  // namespace mc2::harness
