@@ -33,7 +33,7 @@ struct Weight {
            Shape strides = {}, Shape storage = {}, aclFormat format = ACL_FORMAT_ND, int64_t offset = 0)
         : type(type), eb(Bytes(type)) {
         if (strides.empty()) strides = Contiguous(shape);
-        if (storage.empty()) storage = {Numel(shape) + offset};
+        if (storage.empty()) storage = {alloc};  // the declared storage is the whole allocation
         std::vector<uint8_t> host(static_cast<size_t>(alloc * eb), 0xEE);  // not zero: padding must be written
         // Row-major logical index → storage element through the strides.
         for (size_t e = 0; e < logical.size(); ++e) {
@@ -170,7 +170,7 @@ TEST_F(TransMatmulWeightTest, BatchAndTransposedViews) {
     // A transposed view (k, n) over (n, k) storage: the NZ layout is of the matrix the view shows.
     const Shape view{20, 33};
     const std::vector<uint64_t> b = Iota(Numel(view), 0x7F);
-    Weight t(ACL_INT8, view, b, static_cast<int64_t>(SizeV2(view, ACL_INT8)), {1, 20}, {33, 20});
+    Weight t(ACL_INT8, view, b, static_cast<int64_t>(SizeV2(view, ACL_INT8)), {1, 20});
     ASSERT_EQ(Trans(t.t), ACLNN_SUCCESS) << TakeErrors();
     EXPECT_EQ(t.Codes(), NzFromLogical(b, view, ACL_INT8));
 }
@@ -253,6 +253,10 @@ TEST_F(TransMatmulWeightTest, ChecksInTheVendorOrder) {
     // Hardening: memory that cannot hold the padded weight, a view offset.
     Weight small(ACL_FLOAT16, {17, 17}, Iota(289, 0x3BFF), 289);  // NZ needs 1024 elements
     EXPECT_EQ(Refused(small.t), ACLNN_ERR_PARAM_INVALID);
+    EXPECT_NE(last_error_.find("needs 1024"), std::string::npos) << last_error_;
+    // A storage shape that claims more than the allocation holds.
+    Weight lying(ACL_FLOAT16, {17, 17}, Iota(289, 0x3BFF), 289, {}, {1024});
+    EXPECT_EQ(Refused(lying.t), ACLNN_ERR_PARAM_INVALID);
     EXPECT_NE(last_error_.find("cannot hold the NZ weight"), std::string::npos) << last_error_;
     aclFormat format = ACL_FORMAT_UNDEFINED;
     ASSERT_EQ(aclGetFormat(small.t, &format), ACLNN_SUCCESS);

@@ -2,7 +2,7 @@
 // against answers derived by hand from the documents' description (16 × C0 tiles, C0 = 16 for
 // 2-byte and 32 for 1-byte types, tiles down a column of tiles first, row-major inside a tile,
 // zero padding), the documents' own size examples, sizes at every tile boundary, and the round
-// trip logical → NZ → logical.
+// trip logical → NZ → logical; and oracle/trans_matmul_weight.h (the NZ bytes, then the tail).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "oracle/internal/nz_layout.h"
+#include "oracle/trans_matmul_weight.h"
 
 namespace mc2::oracle::internal {
 namespace {
@@ -127,3 +128,27 @@ TEST(NzLayout, RoundTripAndEveryElementPlacedOnce) {
 
 }  // namespace
 }  // namespace mc2::oracle::internal
+
+namespace mc2::oracle {
+namespace {
+
+TEST(TransMatmulWeightOracle, NzThenTheUntouchedTail) {
+    // 2×3 int8 in a 600-byte storage: bytes 0..511 become the one 16×32 tile (rows at 0 and 32,
+    // zero padding), bytes 512..599 keep what they held.
+    const std::vector<uint64_t> before(600, 0xEE);
+    const std::vector<uint64_t> after = TransMatmulWeightStorage({1, 2, 3, 4, 5, 6}, {2, 3}, ACL_INT8, before);
+    std::vector<uint64_t> expected(600, 0);
+    expected[0] = 1, expected[1] = 2, expected[2] = 3, expected[32] = 4, expected[33] = 5, expected[34] = 6;
+    for (size_t i = 512; i < 600; ++i) expected[i] = 0xEE;
+    EXPECT_EQ(after, expected);
+}
+
+TEST(TransMatmulWeightOracle, EmptyConvertsNothingAndShortStorageThrows) {
+    const std::vector<uint64_t> before(16, 0xEE);
+    EXPECT_EQ(TransMatmulWeightStorage({}, {16, 0}, ACL_FLOAT16, before), before);
+    EXPECT_THROW(TransMatmulWeightStorage(std::vector<uint64_t>(6, 1), {2, 3}, ACL_INT8, before), std::invalid_argument);
+    EXPECT_THROW(TransMatmulWeightStorage({1, 2}, {2}, ACL_INT8, before), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace mc2::oracle

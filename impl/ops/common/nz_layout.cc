@@ -21,8 +21,8 @@ bool NzPlan::Make(const std::vector<int64_t> &logicalShape, int elementBytes) {
     }
     h = logicalShape[logicalShape.size() - 2];
     w = logicalShape.back();
-    h1 = (h + kNzH0 - 1) / kNzH0;
-    w1 = (w + c0 - 1) / c0;
+    h1 = h / kNzH0 + (h % kNzH0 != 0 ? 1 : 0);  // no h + 15: h may be near INT64_MAX
+    w1 = w / c0 + (w % c0 != 0 ? 1 : 0);
     int64_t n = 0;
     return Mul(w1, h1, &n) && Mul(n, kNzH0 * c0, &n) && Mul(n, batch, &n);
 }

@@ -2,6 +2,7 @@
 // and aclnnCalculateMatmulWeightSize / V2 in the vendor's order, the NZ plan, and the descriptor
 // update (see trans_matmul_weight.h for the facts and decisions).
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -122,14 +123,19 @@ aclnnStatus TransMatmulWeightPrepare(const char *api, aclTensor *w, uint64_t *wo
         return c.status();
     }
     TransMatmulWeightPlan p;
-    p.weight = Describe(*w);
     p.elementBytes = static_cast<int>(DataTypeBits(w->dataType) / 8);
-    if (!CheckDeviceMemory(c, p.weight, "mmWeightRef")) return c.status();
-    if (!p.nz.Make(w->viewShape, p.elementBytes)) {
-        c.Fail(ACLNN_ERR_PARAM_INVALID, "mmWeightRef shape %s: the NZ size is past INT64_MAX",
-               ShapeString(w->viewShape).c_str());
+    const bool fits = p.nz.Make(w->viewShape, p.elementBytes);
+    if (!fits || StorageElements(*w) < p.nz.Elements()) {
+        c.Fail(ACLNN_ERR_PARAM_INVALID,
+               "mmWeightRef storage shape %s holds %lld elements; the NZ weight of shape %s needs %s "
+               "(aclnnCalculateMatmulWeightSizeV2)",
+               ShapeString(w->storageShape).c_str(), static_cast<long long>(StorageElements(*w)),
+               ShapeString(w->viewShape).c_str(),
+               fits ? std::to_string(p.nz.Elements()).c_str() : "more than INT64_MAX");
         return c.status();
     }
+    p.weight = Describe(*w);
+    if (!CheckDeviceMemory(c, p.weight, "mmWeightRef")) return c.status();
     const uint64_t nzBytes = static_cast<uint64_t>(p.nz.Elements()) * static_cast<uint64_t>(p.elementBytes);
     if (!IsDeviceMemory(w->data, nzBytes)) {
         c.Fail(ACLNN_ERR_PARAM_INVALID,
