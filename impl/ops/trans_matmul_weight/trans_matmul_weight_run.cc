@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "ops/common/faults.h"
 #include "ops/common/memory_checks.h"
 #include "ops/trans_matmul_weight/trans_matmul_weight.h"
 #include "runtime/runtime.h"
@@ -39,9 +40,9 @@ public:
         for (int64_t s = 0; s < total; ++s) {
             int64_t b = 0, row = 0, col = 0;
             uint8_t *dst = data + static_cast<size_t>(s) * eb;
-            if (p_.nz.At(s, &b, &row, &col)) {
+            if (Source(s, &b, &row, &col)) {
                 std::memcpy(dst, stage + static_cast<size_t>((b * p_.nz.h + row) * cols + col) * eb, eb);
-            } else {
+            } else if (kFault != Fault::kNzPaddingNotZeroed) {
                 std::memset(dst, 0, eb);
             }
         }
@@ -49,6 +50,18 @@ public:
     }
 
 private:
+    // The logical element storage index `s` receives (NzPlan::At); false for padding.
+    bool Source(int64_t s, int64_t *b, int64_t *row, int64_t *col) const {
+        if (kFault != Fault::kNzTilesTransposed) return p_.nz.At(s, b, row, col);
+        // Fault: the tiles in row-of-tiles order (b, H1, W1, 16, C0).
+        const NzPlan &z = p_.nz;
+        const int64_t inCol = s % z.c0, inRow = s / z.c0 % kNzH0, tile = s / (z.c0 * kNzH0);
+        *b = tile / (z.w1 * z.h1);
+        *row = tile % (z.w1 * z.h1) / z.w1 * kNzH0 + inRow;
+        *col = tile % z.w1 * z.c0 + inCol;
+        return *row < z.h && *col < z.w;
+    }
+
     TransMatmulWeightPlan p_;
 };
 
