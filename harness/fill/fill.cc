@@ -320,7 +320,7 @@ std::vector<uint8_t> FillCodes(const TensorSpec &t, uint64_t seed, int rank, std
     const int bits = StorageBits(t.dtype);
     const int64_t capacity = StorageCapacity(t);
     std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
-    const uint64_t canary = CanaryFor(t.dtype);
+    const uint64_t canary = GapCode(t);
     for (int64_t i = 0; i < capacity; ++i) StoreCode(bytes.data(), bits, i, canary);
     Rng rng(MixSeed(MixSeed(seed, HashName(name), 0xDA7A), static_cast<uint64_t>(rank) + 1));
     for (int64_t where : ViewIndices(t)) {

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "harness/fill/element.h"
+#include "oracle/internal/nz_layout.h"
 
 namespace mc2::harness {
 namespace {
@@ -30,11 +31,28 @@ int64_t StorageCapacity(const TensorSpec &t) {
 
 size_t StorageBytes(const TensorSpec &t) { return BytesFor(StorageBits(t.dtype), StorageCapacity(t)); }
 
+bool HoldsNzWeight(const TensorSpec &t) {
+    if (t.format != ACL_FORMAT_FRACTAL_NZ || t.offset != 0) return false;
+    const oracle::internal::NzGeometry g = oracle::internal::NzGeometry::Of(t.shape, t.dtype);
+    return g.valid && t.StorageShape() == g.StorageShape();
+}
+
+uint64_t GapCode(const TensorSpec &t) { return HoldsNzWeight(t) ? 0 : CanaryFor(t.dtype); }
+
 std::vector<int64_t> ViewIndices(const TensorSpec &t) {
     const int64_t n = t.NumElements();
     std::vector<int64_t> out;
     if (n <= 0) return out;
     out.reserve(static_cast<size_t>(n));
+    if (HoldsNzWeight(t)) {
+        const oracle::internal::NzGeometry g = oracle::internal::NzGeometry::Of(t.shape, t.dtype);
+        for (int64_t b = 0; b < g.batch; ++b) {
+            for (int64_t h = 0; h < g.rows; ++h) {
+                for (int64_t w = 0; w < g.cols; ++w) out.push_back(g.Offset(b, h, w));
+            }
+        }
+        return out;
+    }
     const std::vector<int64_t> strides = t.Strides();
     const int64_t capacity = StorageCapacity(t);
     const size_t rank = t.shape.size();
@@ -62,7 +80,7 @@ std::vector<uint8_t> EncodeStorage(const TensorSpec &t, std::span<const double> 
     const int bits = StorageBits(t.dtype);
     const int64_t capacity = StorageCapacity(t);
     std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
-    const uint64_t canary = CanaryFor(t.dtype);
+    const uint64_t canary = GapCode(t);
     for (int64_t i = 0; i < capacity; ++i) StoreCode(bytes.data(), bits, i, canary);
     const std::vector<int64_t> where = ViewIndices(t);
     for (size_t e = 0; e < where.size() && e < logical.size(); ++e) {
@@ -75,7 +93,7 @@ std::vector<uint8_t> EncodeExplicit(const TensorSpec &t) {
     const int bits = StorageBits(t.dtype);
     const int64_t capacity = StorageCapacity(t);
     std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
-    const uint64_t canary = CanaryFor(t.dtype);
+    const uint64_t canary = GapCode(t);
     for (int64_t i = 0; i < capacity; ++i) StoreCode(bytes.data(), bits, i, canary);
     const std::vector<int64_t> where = ViewIndices(t);
     // Two's complement: the low `bits` bits of the value are its code (StoreCode keeps those).
@@ -107,6 +125,16 @@ std::vector<uint64_t> ViewCodes(const TensorSpec &t, std::span<const uint8_t> by
     for (size_t e = 0; e < where.size(); ++e) {
         if (where[e] >= 0 && where[e] < available) codes[e] = LoadCode(bytes.data(), bits, where[e]);
     }
+    return codes;
+}
+
+std::vector<uint64_t> StorageCodes(const TensorSpec &t, std::span<const uint8_t> bytes) {
+    const int bits = StorageBits(t.dtype);
+    const int64_t capacity = StorageCapacity(t);
+    std::vector<uint64_t> codes;
+    if (capacity <= 0 || BytesFor(bits, capacity) > bytes.size()) return codes;
+    codes.reserve(static_cast<size_t>(capacity));
+    for (int64_t i = 0; i < capacity; ++i) codes.push_back(LoadCode(bytes.data(), bits, i));
     return codes;
 }
 

@@ -105,9 +105,21 @@ struct OutputDecl {
     // Every rank receives the same value (the result of an all-reduce or all-gather): the oracle
     // is asked once, and the ranks' bytes must be identical to each other.
     bool replicated = false;
+    // The output is an input updated in place (aclnnTransMatmulWeight's mmWeightRef, the
+    // Inplace…AddRmsNorm variants): its storage is filled like an input's (fill role, seed), the
+    // oracle sees those original contents among the inputs (RankInputs / RankRawInputs), and it
+    // is read back and judged like an output instead of being required unchanged. Storage the
+    // view does not reach must keep its original bytes (an ordinary output's must keep the
+    // poison).
+    bool in_place = false;
+    // kExact only: the oracle answers for every element of the storage the harness allocated
+    // (harness/fill/storage.h StorageCodes, StorageCapacity elements), not for the view: for an
+    // operator that rewrites the storage in another layout (ND → FRACTAL_NZ, padding included).
+    bool whole_storage = false;
 };
 
-// The oracle's bit-exact answer for an exact output of one rank: per view element (row-major),
+// The oracle's bit-exact answer for an exact output of one rank: per view element (row-major;
+// per storage element for a whole_storage output),
 // the element codes a conforming implementation may leave there; an empty list = unconstrained
 // (nothing is defined to land there: the element is not checked, not even for being written).
 struct ExactCodes {

@@ -35,7 +35,8 @@ struct HostTensor {
     std::string name;
     TensorSpec spec;
     bool output = false;
-    std::vector<uint8_t> bytes;  // inputs: encoded data; outputs: the poison
+    bool in_place = false;       // an output updated in place (OutputDecl::in_place): filled as an input
+    std::vector<uint8_t> bytes;  // inputs and in-place outputs: encoded data; outputs: the poison
     // Beyond the harness's size limit on a rank the spec expects to be refused by the first
     // phase: a small stand-in buffer (kProbeBytes) under the full descriptor, and the rank's
     // call is never executed (FirstPhaseOnly).
@@ -355,17 +356,18 @@ std::string FirstViewDifference(const TensorSpec &spec, const std::vector<uint8_
 
 // Bit-exact judgement of a data-movement output against the oracle's allowed codes.
 OutputCheck CheckExact(const std::string &name, const ExactCodes &exact, const TensorSpec &spec,
-                       const std::vector<uint8_t> &bytes) {
+                       const std::vector<uint8_t> &bytes, bool whole_storage) {
     OutputCheck check;
     check.name = name;
-    const std::vector<uint64_t> got = ViewCodes(spec, bytes);
+    const std::vector<uint64_t> got = whole_storage ? StorageCodes(spec, bytes) : ViewCodes(spec, bytes);
+    const char *unit = whole_storage ? "storage elements" : "elements";
     check.elements = static_cast<int64_t>(got.size());
     int64_t bad = 0;
     std::string first;
     if (exact.allowed.size() != got.size()) {
         check.pass = false;
-        check.summary = "oracle answered for " + std::to_string(exact.allowed.size()) + " elements, the view has " +
-                        std::to_string(got.size());
+        check.summary = "oracle answered for " + std::to_string(exact.allowed.size()) + " " + unit + ", the " +
+                        (whole_storage ? "storage" : "view") + " has " + std::to_string(got.size());
         return check;
     }
     for (size_t e = 0; e < got.size(); ++e) {
@@ -373,7 +375,8 @@ OutputCheck CheckExact(const std::string &name, const ExactCodes &exact, const T
         if (ok.empty() || std::find(ok.begin(), ok.end(), got[e]) != ok.end()) continue;
         if (bad++ == 0) {
             char buf[128];
-            std::snprintf(buf, sizeof buf, "element %zu is 0x%llx, expected 0x%llx%s", e,
+            std::snprintf(buf, sizeof buf, "%s %zu is 0x%llx, expected 0x%llx%s",
+                          whole_storage ? "storage element" : "element", e,
                           static_cast<unsigned long long>(got[e]), static_cast<unsigned long long>(ok.front()),
                           ok.size() > 1 ? " (or another allowed code)" : "");
             first = buf;
@@ -382,20 +385,22 @@ OutputCheck CheckExact(const std::string &name, const ExactCodes &exact, const T
     check.outside = bad;
     check.pass = bad == 0;
     check.vendor_pass = check.pass;
-    check.summary = check.pass ? "bit-exact (" + std::to_string(got.size()) + " elements)"
-                               : std::to_string(bad) + " of " + std::to_string(got.size()) +
-                                     " elements differ from the exact data movement; first: " + first;
+    check.summary = check.pass ? "bit-exact (" + std::to_string(got.size()) + " " + unit + ")"
+                               : std::to_string(bad) + " of " + std::to_string(got.size()) + " " + unit +
+                                     " differ from the exact data movement; first: " + first;
     return check;
 }
 
 // Checks of a successful rank's output that need no oracle: every view element written, and
 // nothing outside the view changed. Empty = fine.
 // `must_write` (empty = every element) says which view elements the operator defines.
+// An in-place output starts as its input data, so "written" cannot be told from the bytes; the
+// storage outside its view must keep the original bytes instead of the poison.
 std::string WriteChecks(const HostTensor &h, const std::vector<uint8_t> &got, const std::vector<bool> &must_write) {
     const int bits = StorageBits(h.spec.dtype);
     const Poison poison = PoisonFor(h.spec.dtype);
     const std::vector<int64_t> where = ViewIndices(h.spec);
-    if (poison.impossible) {
+    if (poison.impossible && !h.in_place) {
         for (size_t e = 0; e < where.size(); ++e) {
             if (!must_write.empty() && (e >= must_write.size() || !must_write[e])) continue;
             if (where[e] >= 0 && LoadCode(got.data(), bits, where[e]) == poison.code) {
@@ -408,7 +413,9 @@ std::string WriteChecks(const HostTensor &h, const std::vector<uint8_t> &got, co
         if (i >= 0) in_view[static_cast<size_t>(i)] = true;
     }
     for (size_t i = 0; i < in_view.size(); ++i) {
-        if (!in_view[i] && LoadCode(got.data(), bits, static_cast<int64_t>(i)) != poison.code) {
+        const auto at = static_cast<int64_t>(i);
+        const uint64_t before = h.in_place ? LoadCode(h.bytes.data(), bits, at) : poison.code;
+        if (!in_view[i] && LoadCode(got.data(), bits, at) != before) {
             return h.name + " storage element " + std::to_string(i) + " outside the view was written";
         }
     }
@@ -428,7 +435,7 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
             inputs.resize(world);
             for (size_t r = 0; r < world; ++r) {
                 for (const HostTensor &h : sh.host[r]) {
-                    if (!h.output) inputs[r][h.name] = DecodeStorage(h.spec, h.bytes);
+                    if (!h.output || h.in_place) inputs[r][h.name] = DecodeStorage(h.spec, h.bytes);
                 }
             }
         }
@@ -439,7 +446,7 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
             raw.resize(world);
             for (size_t r = 0; r < world; ++r) {
                 for (const HostTensor &h : sh.host[r]) {
-                    if (!h.output) raw[r][h.name] = RawTensor{h.spec, h.bytes};
+                    if (!h.output || h.in_place) raw[r][h.name] = RawTensor{h.spec, h.bytes};
                 }
             }
         }
@@ -476,7 +483,7 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
                     continue;
                 }
             }
-            if (h->spec.NumElements() == 0) {
+            if (h->spec.NumElements() == 0 && !out.whole_storage) {
                 // No element to judge: only the storage discipline applies. The oracle is not
                 // asked, since it may need inputs another rank refused to supply (a rank whose
                 // call failed early passes no x1, yet an empty output elsewhere is still valid).
@@ -514,7 +521,8 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
             }
             const std::vector<bool> must_write =
                 out.kind == OutputKind::kExact && exact ? WrittenMask(*exact) : std::vector<bool>{};
-            if (std::string w = WriteChecks(*h, it->second, must_write); !w.empty()) {
+            // A whole-storage answer covers every element the view checks would look at.
+            if (std::string w = out.whole_storage ? "" : WriteChecks(*h, it->second, must_write); !w.empty()) {
                 if (rep.verdict.empty()) rep.verdict = who + w;
                 continue;
             }
@@ -523,7 +531,7 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
                 continue;
             }
             if (out.kind == OutputKind::kExact) {
-                const OutputCheck check = CheckExact(out.name, *exact, h->spec, it->second);
+                const OutputCheck check = CheckExact(out.name, *exact, h->spec, it->second, out.whole_storage);
                 rep.checks.push_back(check);
                 if (!check.pass && rep.verdict.empty()) rep.verdict = who + out.name + ": " + check.summary;
                 continue;
@@ -725,7 +733,8 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
                 h.name = p.name;
                 h.spec = *t;
                 h.output = binding->IsOutput(p.name);
-                if (h.output) {
+                h.in_place = h.output && binding->Output(p.name)->in_place;
+                if (h.output && !h.in_place) {
                     h.bytes = PoisonStorage(*t);
                 } else if (!t->values.empty()) {
                     h.bytes = EncodeExplicit(*t);

@@ -1,7 +1,8 @@
 // tests/harness/fill_test.cc — the data fillers: every distribution yields representable,
 // finite, not-all-zero values; the exact distribution's results do not depend on summation
 // order; ties land on rounding midpoints; extremes stay finite; storage encode/decode round
-// trips through strides, offsets, transposes and packed formats.
+// trips through strides, offsets, transposes and packed formats, and through the FRACTAL_NZ
+// layout of an NZ-format weight.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -320,4 +321,65 @@ TEST(Storage, ZeroDimAfterHugeDimsIsEmpty) {
     EXPECT_EQ(StorageBytes(t), 0u);
 }
 
+namespace {
+
+TEST(Storage, NzWeightIsLaidOutInTilesWithZeroPadding) {
+    // int8 (2, 3) declared FRACTAL_NZ with its NZ storage (1, 1, 16, 32): the logical rows land at
+    // bytes 0..2 and 32..34 (one tile row of 32 further), every other byte is padding = 0.
+    TensorSpec t = Tensor(ACL_INT8, {2, 3});
+    t.format = ACL_FORMAT_FRACTAL_NZ;
+    t.storage_shape = {1, 1, 16, 32};
+    ASSERT_TRUE(HoldsNzWeight(t));
+    const std::vector<double> logical = {1, 2, 3, -4, -5, -6};
+    const std::vector<uint8_t> bytes = EncodeStorage(t, logical);
+    std::vector<uint8_t> expected(512, 0);
+    expected[0] = 1, expected[1] = 2, expected[2] = 3;
+    expected[32] = 0xFC, expected[33] = 0xFB, expected[34] = 0xFA;  // -4, -5, -6
+    EXPECT_EQ(bytes, expected);
+    EXPECT_EQ(DecodeStorage(t, bytes).v, logical);
+    EXPECT_EQ(ViewIndices(t), (std::vector<int64_t>{0, 1, 2, 32, 33, 34}));
+    // FillCodes leaves the padding zero too.
+    const std::vector<uint8_t> codes = FillCodes(t, 3, 0, "x2");
+    for (size_t i = 0; i < 512; ++i) {
+        if (i > 2 && (i < 32 || i > 34)) ASSERT_EQ(codes[i], 0) << i;
+    }
+}
+
+TEST(Storage, NzRoundTripAtTileEdgesAndOnlyForTheExactNzStorage) {
+    // 17×33 fp16: 3 column tiles × 2 row tiles of 16×16; (16, 16) is tile 1·2 + 1 = 3, first slot.
+    TensorSpec t = Tensor(ACL_FLOAT16, {17, 33});
+    t.format = ACL_FORMAT_FRACTAL_NZ;
+    t.storage_shape = {3, 2, 16, 16};
+    ASSERT_TRUE(HoldsNzWeight(t));
+    EXPECT_EQ(ViewIndices(t)[16 * 33 + 16], 3 * 256);
+    std::vector<double> v(17 * 33);
+    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>(i % 50) - 25;
+    EXPECT_EQ(DecodeStorage(t, EncodeStorage(t, v)).v, v);
+    // Not an NZ weight: another storage shape, an offset, or format ND keep the strided addressing.
+    TensorSpec other = t;
+    other.storage_shape = {3 * 2 * 16 * 16};
+    EXPECT_FALSE(HoldsNzWeight(other));
+    other = t;
+    other.format = ACL_FORMAT_ND;
+    EXPECT_FALSE(HoldsNzWeight(other));
+    other = t;
+    other.offset = 1;
+    EXPECT_FALSE(HoldsNzWeight(other));
+    other = t;
+    other.dtype = ACL_INT8;  // int8 tiles are 32 wide: (2, 2, 16, 32), not (3, 2, 16, 16)
+    EXPECT_FALSE(HoldsNzWeight(other));
+}
+
+TEST(Storage, StorageCodesCoverTheWholeCapacity) {
+    TensorSpec t = Tensor(ACL_FLOAT16, {2, 2}, {1, 2});
+    t.storage_shape = {10};
+    const std::vector<uint8_t> bytes = EncodeStorage(t, std::vector<double>{1, 2, 3, 4});
+    const std::vector<uint64_t> codes = StorageCodes(t, bytes);
+    ASSERT_EQ(codes.size(), 10u);
+    EXPECT_EQ(codes[0], 0x3C00u);  // 1.0 at storage 0
+    EXPECT_EQ(codes[2], 0x4000u);  // 2.0: view (0, 1) at stride 2
+    EXPECT_EQ(codes[9], CanaryFor(ACL_FLOAT16));
+}
+
+}  // namespace
 }  // namespace mc2::harness

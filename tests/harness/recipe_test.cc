@@ -28,7 +28,6 @@ const std::map<std::string, std::string> &Pending() {
         {"aclnnQuantMatmulAllReduce", "issue 8"},
         {"aclnnQuantMatmulAllReduceV2", "issue 8"},
         {"aclnnQuantMatmulAllReduceV3", "issue 8"},
-        {"aclnnTransMatmulWeight", "issue 8 (weight preparation)"},
         {"aclnnQuantMatmulAllReduceV4", "issue 9"},
         {"aclnnMatmulAllReduceAddRmsNorm", "issue 10"},
         {"aclnnQuantMatmulAllReduceAddRmsNorm", "issue 10"},

@@ -21,6 +21,8 @@ enum class Fault : int {
     kGatherOutOfRankOrder = 4,      // AllGatherMatmul stacks the blocks of ranks 0 and 1 swapped
     kA2avSkipNegativeCheck = 5,     // AllToAllVV2 accepts negative counts and displacements
     kTqpFullMantissa = 60,          // TransQuantParamV2/V3 keep all 23 mantissa bits of the scale
+    kNzTilesTransposed = 40,        // TransMatmulWeight stores the tiles row of tiles first (not column)
+    kNzPaddingNotZeroed = 41,       // TransMatmulWeight leaves the NZ padding as it found it
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage
