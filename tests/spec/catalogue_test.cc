@@ -178,7 +178,12 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
                                              "agm.shape.x2_strides",   "agm.shape.bias",
                                              "agm.shape.output_overlap", "agm.shape.gather_out_overlap",
                                              "agm.shape.storage",
-                                             "a2av.xrank.counts"};
+                                             "a2av.xrank.counts",
+                                             "wqmar.null.reduce_op",   "wqmar.dtype.x2_fp8_950",
+                                             "wqmar.shape.negative",   "wqmar.shape.scale_follows_x2",
+                                             "wqmar.shape.x1_contiguous", "wqmar.shape.x2_strides",
+                                             "wqmar.shape.scale_strides", "wqmar.shape.output_overlap",
+                                             "wqmar.shape.storage"};
     std::set<std::string> seen;
     for (const OpFamily &f : AllFamilies()) {
         for (const Rule &r : *f.rules) {

@@ -20,6 +20,8 @@ enum class Fault : int {
     kDropBiasOnRank1 = 3,           // rank 1 silently ignores its bias
     kGatherOutOfRankOrder = 4,      // AllGatherMatmul stacks the blocks of ranks 0 and 1 swapped
     kA2avSkipNegativeCheck = 5,     // AllToAllVV2 accepts negative counts and displacements
+    kWqGroupRowOffByOne = 40,       // WeightQuantMatmulAllReduce reads per-group scale row ⌊t/G⌋ + 1
+    kWqInt4NibbleSwapped = 41,      // WeightQuantMatmulAllReduce reads INT4 high nibble first
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage
