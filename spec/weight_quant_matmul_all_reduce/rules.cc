@@ -727,21 +727,17 @@ void AddShapeRules(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             const int64_t pad = ch.Int(1, 4);
             return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *s = TensorIn(p, "antiquant_scale");
-                const TensorSpec *x2 = TensorIn(p, "x2");
-                if (!s || !x2 || s->NumElements() < 2) return false;
-                // Against a plain x2 a padded 2-D per-group scale breaks scale_follows_x2 first.
-                if (s->shape.size() == 2 && s->shape[0] > 1 && s->shape[1] > 1 && !VendorTransposed(*x2)) return false;
-                std::vector<int64_t> st = harness::ContiguousStrides(s->shape);
-                for (size_t i = 0; i < s->shape.size(); ++i) {
-                    if (s->shape[i] >= 2) {
-                        st[i] += pad;
-                        break;
-                    }
+                // A per-channel (n) scale with n ≥ 2, its one stride padded (a padded 2-D
+                // per-group scale against a plain x2 would break scale_follows_x2 first).
+                auto g = ReadGeometry(p);
+                if (!g || g->k == 0) return false;
+                g->mode = ScaleMode::kChannel;
+                g->group_size = 0;
+                if (g->n < 2) g->n = 2;
+                WriteGeometry(p, *g);
+                for (const char *name : {"antiquant_scale", "antiquant_offset"}) {
+                    if (TensorSpec *s = TensorIn(p, name)) s->strides = {1 + pad};
                 }
-                s->strides = st;
-                s->storage_shape.clear();
-                if (TensorSpec *o = TensorIn(p, "antiquant_offset")) *o = *s;
                 return true;
             });
         });
