@@ -1058,7 +1058,8 @@ OpFamily Family() {
         "k == 0: supported (output = allreduce(bias + x3)); antiquantGroupSize and the scale/offset shapes are "
         "not checked then, except that tiling refuses a positive group size.",
         "INT4: two values per byte, element 0 in the low nibble (formats.md §9); the contiguous dim must be even.",
-        "Ascend 950: the same INT8/INT4 model as Atlas A2; its 8-bit float weights are not modelled "
+        "Ascend 950: the same INT8/INT4 model as Atlas A2, whose valid cases it draws with INT8 weights only "
+        "(a smoke: the operator is documented for Atlas A2); its 8-bit float weights are not modelled "
         "(`wqmar.dtype.x2_fp8_950`, hardening).",
         "TODO(TransMatmulWeight): FRACTAL_NZ x2 is documented as supported and short-circuits the op_api's shape "
         "checks; no NZ case is generated yet and an NZ label is read as ND.",
