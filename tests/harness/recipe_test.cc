@@ -24,7 +24,6 @@ namespace {
 // API name -> why it is not registered yet (the issue that brings it).
 const std::map<std::string, std::string> &Pending() {
     static const std::map<std::string, std::string> pending = {
-        {"aclnnWeightQuantMatmulAllReduce", "issue 8 (quantised MatmulAllReduce)"},
         {"aclnnQuantMatmulAllReduce", "issue 8"},
         {"aclnnQuantMatmulAllReduceV2", "issue 8"},
         {"aclnnQuantMatmulAllReduceV3", "issue 8"},

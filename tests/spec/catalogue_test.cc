@@ -185,7 +185,12 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
                                              "tqp.shape.storage",
                                              "tmw.dtype.undocumented", "tmw.shape.empty",
                                              "tmw.shape.strides",      "tmw.shape.storage",
-                                             "tmw.shape.offset",       "tmw.shape.nz_storage"};
+                                             "tmw.shape.offset",       "tmw.shape.nz_storage",
+                                             "wqmar.null.reduce_op",   "wqmar.dtype.x2_fp8_950",
+                                             "wqmar.shape.negative",   "wqmar.shape.scale_follows_x2",
+                                             "wqmar.shape.x1_contiguous", "wqmar.shape.x2_strides",
+                                             "wqmar.shape.scale_strides", "wqmar.shape.output_overlap",
+                                             "wqmar.shape.storage"};
     std::set<std::string> seen;
     for (const OpFamily &f : AllFamilies()) {
         for (const Rule &r : *f.rules) {

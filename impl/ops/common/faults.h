@@ -23,6 +23,8 @@ enum class Fault : int {
     kTqpFullMantissa = 60,          // TransQuantParamV2/V3 keep all 23 mantissa bits of the scale
     kNzTilesTransposed = 40,        // TransMatmulWeight stores the tiles row of tiles first (not column)
     kNzPaddingNotZeroed = 41,       // TransMatmulWeight leaves the NZ padding as it found it
+    kWqGroupRowOffByOne = 50,       // WeightQuantMatmulAllReduce reads per-group scale row ⌊t/G⌋ + 1
+    kWqInt4NibbleSwapped = 51,      // WeightQuantMatmulAllReduce reads INT4 high nibble first
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

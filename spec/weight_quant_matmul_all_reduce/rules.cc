@@ -1,0 +1,1074 @@
+// spec/weight_quant_matmul_all_reduce/rules.cc — the constraint catalogue of
+// aclnnWeightQuantMatmulAllReduce (A16W8 / A16W4), one rule per documented constraint, in the
+// vendor's check order (ops.md §2.2): null → dtype → attributes (reduceOp, streamMode,
+// antiquantGroupSize) → shape (x1, x2, k, output, bias, x3, then, unless k == 0, the scale and
+// offset shapes) → this suite's layout hardening → generated inner layer (null group) → empty
+// output → tiling → execution → cross-rank consequences.
+//
+// Two op_api versions differ here (ops.md §8.1): the newer one (Y) refuses an empty output with
+// 161002 where the older (H) leaves it to tiling, and requires a 2-D scale to follow x2's
+// transposition. Both readings are accepted where the documents allow both (rule texts).
+#include <algorithm>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "spec/weight_quant_matmul_all_reduce/weight_quant_matmul_all_reduce.h"
+
+namespace mc2::spec::weight_quant_matmul_all_reduce {
+namespace {
+
+using harness::Case;
+using harness::Platform;
+using harness::TensorSpec;
+using harness::Value;
+
+const std::vector<std::string> kOps = {kOp};
+const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
+constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
+constexpr size_t kMaxTensorDims = 8;  // aclCreateTensor's limit on view and storage dims
+// Every tensor parameter, for the rules that look at all of them.
+const char *const kTensors[] = {"x1", "x2", "bias", "antiquant_scale", "antiquant_offset", "x3", "output"};
+
+// ---- citations ----
+std::string Doc(const std::string &section) {
+    return "hicann/ops-transformer mc2/matmul_all_reduce/docs/aclnnWeightQuantMatmulAllReduce.md, " + section;
+}
+std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
+
+// ---- expected codes ----
+struct Code {
+    Outcome outcome;
+    int32_t status;
+    std::vector<int32_t> also_accepted;
+    bool inner_error_accepted;
+};
+const Code kNullptr{Outcome::kStatus, 161001, {}, false};
+const Code kInvalid{Outcome::kStatus, 161002, {}, false};
+const Code kInner{Outcome::kInnerError, 0, {}, false};
+const Code kInvalidOrRefusedTensor{Outcome::kStatus, 161002, {161001}, false};
+
+using Pred = std::function<bool(const Case &, int)>;
+using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
+
+void Add(std::vector<Rule> &table, std::string id, Stage stage, Layer layer, const Code &code, std::string text,
+         std::string citation, Pred violated, Viol violate, Scope scope = Scope::kRank,
+         const std::vector<Platform> &platforms = kAllPlatforms) {
+    Rule r;
+    r.id = std::move(id);
+    r.ops = kOps;
+    r.platforms = platforms;
+    r.stage = stage;
+    r.layer = layer;
+    r.scope = scope;
+    r.outcome = code.outcome;
+    r.status = code.status;
+    r.also_accepted = code.also_accepted;
+    r.inner_error_accepted = code.inner_error_accepted;
+    r.text = std::move(text);
+    r.citation = std::move(citation);
+    r.violated = std::move(violated);
+    r.violate = std::move(violate);
+    table.push_back(std::move(r));
+}
+
+// ---- reading one rank's arguments ----
+const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
+
+int64_t IntOr(const Case &c, int rank, const char *name, int64_t fallback) {
+    const Value &v = c.Get(rank, name);
+    if (const auto *i = std::get_if<int64_t>(&v)) return *i;
+    return fallback;
+}
+
+bool Contains(const std::vector<aclDataType> &list, aclDataType d) {
+    return std::find(list.begin(), list.end(), d) != list.end();
+}
+
+// k as the op_api reads it (x1's last view dim); -1 when x1 is absent or has no dims.
+int64_t K(const Case &c, int r) {
+    const TensorSpec *x1 = T(c, r, "x1");
+    return x1 && !x1->shape.empty() ? x1->shape.back() : -1;
+}
+
+// Dense row-major layout, ignoring the strides of dims of size 1; an empty tensor is dense.
+bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides) {
+    if (DimProduct(shape, 0, shape.size()) == 0) return true;
+    int64_t expected = 1;
+    for (size_t i = shape.size(); i-- > 0;) {
+        if (shape[i] != 1 && strides[i] != expected) return false;
+        expected *= shape[i];
+    }
+    return true;
+}
+bool Dense(const TensorSpec &t) { return t.strides.empty() || Dense(t.shape, t.Strides()); }
+// The last two axes of a dense matrix swapped (ops.md §1.4).
+bool TransposedDense(const TensorSpec &t) {
+    if (t.shape.size() != 2) return false;
+    const auto s = t.Strides();
+    return Dense({t.shape[1], t.shape[0]}, {s[1], s[0]});
+}
+// The vendor's IsTransposeLastTwoDims for a 2-D view: strides (1, rows), not both dims 1.
+bool VendorTransposed(const TensorSpec &t) {
+    if (t.shape.size() != 2 || (t.shape[0] == 1 && t.shape[1] == 1)) return false;
+    const auto s = t.Strides();
+    return s[0] == 1 && s[1] == t.shape[0];
+}
+
+// Two view indices may address one element (sufficient test, as mar.shape.output_overlap).
+bool OutputAliases(const TensorSpec &t) {
+    if (t.NumElements() == 0) return false;
+    const std::vector<int64_t> s = t.Strides();
+    std::vector<std::pair<int64_t, int64_t>> dims;
+    for (size_t i = 0; i < t.shape.size() && i < s.size(); ++i) {
+        if (s[i] < 0) return false;
+        if (t.shape[i] > 1) dims.emplace_back(s[i], t.shape[i]);
+    }
+    std::sort(dims.begin(), dims.end());
+    int64_t reach = 0;
+    for (const auto &[stride, size] : dims) {
+        if (stride <= reach) return true;
+        int64_t step = 0;
+        if (__builtin_mul_overflow(stride, size - 1, &step) || __builtin_add_overflow(reach, step, &reach)) {
+            reach = std::numeric_limits<int64_t>::max();
+        }
+    }
+    return false;
+}
+
+// The shapes antiquantScale may have for k (!= 0), n and G (ops.md §2.2 step 4).
+bool ScaleShapeOk(const std::vector<int64_t> &shape, int64_t k, int64_t n, int64_t group_size) {
+    if (group_size > 0) return shape == std::vector<int64_t>{GroupRows(k, group_size), n};
+    return shape == std::vector<int64_t>{1} || shape == std::vector<int64_t>{n} || shape == std::vector<int64_t>{1, n};
+}
+
+// ---- editing ----
+std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
+    std::vector<ParamMap> per = EffectiveParams(valid);
+    bool any = false;
+    for (int r = 0; r < static_cast<int>(per.size()); ++r) any = edit(r, per[static_cast<size_t>(r)]) || any;
+    if (!any) return std::nullopt;
+    Case out = valid;
+    AssignPerRank(out, per);
+    return out;
+}
+
+std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int, Geometry &)> &edit) {
+    return EditRanks(valid, [&](int r, ParamMap &p) {
+        auto g = ReadGeometry(p);
+        if (!g || !edit(r, *g)) return false;
+        WriteGeometry(p, *g);
+        return true;
+    });
+}
+
+std::optional<Case> SetAll(const Case &valid, const char *name, Value v) {
+    Case out = valid;
+    out.Set(name, std::move(v));
+    return out;
+}
+
+// The valid case with the optional tensor `name` present on every rank.
+Case WithOptional(const Case &valid, const std::string &name) {
+    auto c = EditGeometry(valid, [&](int, Geometry &g) {
+        if (name == "bias") g.bias = true;
+        if (name == "x3") g.x3 = true;
+        if (name == "antiquant_offset") g.offset = true;
+        return true;
+    });
+    return c ? *c : valid;
+}
+
+// Sets the dtype of tensor `name` (made present first) on every rank.
+std::optional<Case> SetDtype(const Case &valid, const std::string &name, const std::function<aclDataType(aclDataType)> &to) {
+    return EditRanks(WithOptional(valid, name), [&](int, ParamMap &p) {
+        TensorSpec *x = TensorIn(p, name);
+        if (!x) return false;
+        x->dtype = to(x->dtype);
+        return true;
+    });
+}
+
+// `name` (when present) must have a dtype of `allowed`.
+void AddDtypeList(std::vector<Rule> &t, const std::string &id, const char *name, std::vector<aclDataType> allowed,
+                  const std::string &text, const std::string &cite) {
+    Add(
+        t, id, Stage::kDtype, Layer::kOpApi, kInvalid, text, cite,
+        [name, allowed](const Case &c, int r) {
+            const TensorSpec *x = T(c, r, name);
+            return x && !Contains(allowed, x->dtype);
+        },
+        [name](const Case &valid, Choices &ch) {
+            const aclDataType bad = ch.Pick(ForeignDtypes());
+            return SetDtype(valid, name, [bad](aclDataType) { return bad; });
+        });
+}
+
+// `name` (when present) must have `other`'s dtype.
+void AddDtypeEq(std::vector<Rule> &t, const std::string &id, const char *name, const char *other,
+                const std::string &text, const std::string &cite) {
+    Add(
+        t, id, Stage::kDtype, Layer::kOpApi, kInvalid, text, cite,
+        [name, other](const Case &c, int r) {
+            const TensorSpec *x = T(c, r, name);
+            const TensorSpec *o = T(c, r, other);
+            return x && o && x->dtype != o->dtype;
+        },
+        [name](const Case &valid, Choices &) { return SetDtype(valid, name, OtherHalf); });
+}
+
+const std::vector<LevelEntry> &Levels() {
+    static const std::vector<LevelEntry> kLevels = {
+        {"wqmar.null.reduce_op", Level::kHardening,
+         "the op_api compares reduceOp with strcmp without a null check (ops.md §8.3)"},
+        {"wqmar.null.", Level::kDocumented, "返回值 and op_api step 1 (x1, x2, antiquantScale, output null: 161001)"},
+        {"wqmar.dtype.x2_fp8_950", Level::kHardening,
+         "the Ascend 950 op_api accepts 8-bit float weights, which this suite does not model: it cannot judge "
+         "their results"},
+        {"wqmar.dtype.", Level::kDocumented, "the parameter table, op_api step 2 and the unit tests (invalid dtypes)"},
+        {"wqmar.attr.", Level::kDocumented, "the parameter table, op_api step 3 and the unit tests"},
+        {"wqmar.shape.negative", Level::kHardening,
+         "no op_api check; aclCreateTensor is documented to refuse negative dims, not negative strides"},
+        {"wqmar.shape.descriptor", Level::kDocumented,
+         "aclCreateTensor documents these limits; a runtime that refuses the descriptor answers for the operator"},
+        {"wqmar.shape.scale_follows_x2", Level::kHardening,
+         "only the newer op_api (Y) checks it, the documented older one (H) computes such a case"},
+        {"wqmar.shape.x1_contiguous", Level::kHardening,
+         "the table marks non-contiguous x1 unsupported, but the op_api has no check (ops.md §1.4)"},
+        {"wqmar.shape.x2_strides", Level::kHardening,
+         "the table allows only a last-two-axes transpose, but the op_api has no check (ops.md §1.4)"},
+        {"wqmar.shape.scale_strides", Level::kHardening,
+         "the documents describe no other scale layout, and the older op_api checks none"},
+        {"wqmar.shape.output_overlap", Level::kHardening, "the documents and the op_api say nothing of aliasing outputs"},
+        {"wqmar.shape.storage", Level::kHardening, "the op_api checks no storage size (ops.md §1.3)"},
+        {"wqmar.shape.", Level::kDocumented, "the 约束说明, op_api step 4 and the unit tests (invalid shapes)"},
+        {"wqmar.inner.", Level::kDocumented, "the generated inner layer; the newer unit tests expect 161001"},
+        {"wqmar.empty.", Level::kDocumented, "the documents' m, n ≥ 1, the unit tests (M = 0, k = 0) and tiling"},
+        {"wqmar.tiling.", Level::kDocumented, "the documents' constraints and the vendor's tiling code (ops.md §2.2)"},
+        {"wqmar.runtime.", Level::kDocumented,
+         "the documents (group from HcclGetCommName); the vendor finds an unknown name at execution"},
+        {"wqmar.xrank.", Level::kDocumented,
+         "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
+    };
+    return kLevels;
+}
+
+void AddNullRules(std::vector<Rule> &t) {
+    for (const char *name : {"x1", "x2", "antiquant_scale", "output"}) {
+        Add(
+            t, std::string("wqmar.null.") + name, Stage::kNull, Layer::kOpApi, kNullptr,
+            std::string(name) + " must not be a null pointer.",
+            Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.2 op_api step 1"),
+            [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
+            [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
+    }
+    Add(
+        t, "wqmar.null.reduce_op", Stage::kNull, Layer::kOpApi, kNullptr,
+        "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour); this suite "
+        "requires a clean 161001 before anything else is checked.",
+        Notes("§8.3 (reduceOp comparison)"),
+        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "reduce_op")); },
+        [](const Case &valid, Choices &) { return SetAll(valid, "reduce_op", harness::Null{}); });
+}
+
+void AddDtypeRules(std::vector<Rule> &t) {
+    const std::string cite = Doc("参数说明 (数据类型 column)") + "; " + Notes("§2.2 op_api step 2");
+    const std::vector<aclDataType> half = ActivationDtypes();
+    AddDtypeList(t, "wqmar.dtype.x1", "x1", half, "x1 dtype must be FLOAT16 or BFLOAT16.", cite);
+    // x2: INT8/INT4; the Ascend 950 op_api also takes 8-bit float weights (next rule).
+    Add(
+        t, "wqmar.dtype.x2", Stage::kDtype, Layer::kOpApi, kInvalid,
+        "x2 dtype must be INT8 or INT4 (Ascend 950 also: FLOAT8_E4M3FN, HIFLOAT8 and, in the older op_api, "
+        "FLOAT8_E5M2).",
+        cite + "; " + Notes("§1.5 rows 4, 5, 7, 8; §8.1"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (!x2) return false;
+            return !Contains(WeightDtypes(), x2->dtype) &&
+                   !(c.platform == Platform::kAscend950 && Contains(Fp8WeightDtypes(), x2->dtype));
+        },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<aclDataType> bad = {ACL_FLOAT16, ACL_BF16, ACL_FLOAT, ACL_INT32, ACL_INT16};
+            const aclDataType d = ch.Pick(bad);
+            return SetDtype(valid, "x2", [d](aclDataType) { return d; });
+        });
+    Add(
+        t, "wqmar.dtype.x2_fp8_950", Stage::kDtype, Layer::kOpApi, kInvalid,
+        "Ascend 950: an 8-bit float x2 (FLOAT8_E4M3FN, FLOAT8_E5M2, HIFLOAT8) is accepted by the vendor's op_api "
+        "(E5M2 by the older version only), but its dequantisation is not modelled by this suite, whose "
+        "implementation refuses it with 161002.",
+        Notes("§2.2 step 2 (910_95 x2 list), §8.1 (WeightQuant x2 on 950)"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && Contains(Fp8WeightDtypes(), x2->dtype);
+        },
+        [](const Case &valid, Choices &ch) {
+            const aclDataType d = ch.Pick(Fp8WeightDtypes());
+            return SetDtype(valid, "x2", [d](aclDataType) { return d; });
+        },
+        Scope::kRank, {Platform::kAscend950});
+    AddDtypeList(t, "wqmar.dtype.antiquant_scale", "antiquant_scale", half,
+                 "antiquantScale dtype must be FLOAT16 or BFLOAT16.", cite);
+    AddDtypeList(t, "wqmar.dtype.output", "output", half, "output dtype must be FLOAT16 or BFLOAT16.", cite);
+    AddDtypeEq(t, "wqmar.dtype.scale_eq_x1", "antiquant_scale", "x1", "antiquantScale must have x1's dtype.", cite);
+    AddDtypeEq(t, "wqmar.dtype.output_eq_x1", "output", "x1", "output must have x1's dtype.", cite);
+    Add(
+        t, "wqmar.dtype.bias_eq_x1", Stage::kDtype, Layer::kOpApi, kInvalid,
+        "bias (when present) must have x1's dtype (Atlas A2; on Ascend 950 with INT8/INT4 weights as well).", cite,
+        [](const Case &c, int r) {
+            const TensorSpec *b = T(c, r, "bias");
+            const TensorSpec *x1 = T(c, r, "x1");
+            return b && x1 && b->dtype != x1->dtype;
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool other = ch.Bool();
+            const aclDataType bad = ch.Pick(ForeignDtypes());
+            return SetDtype(valid, "bias", [&](aclDataType d) { return other ? OtherHalf(d) : bad; });
+        });
+    AddDtypeList(t, "wqmar.dtype.antiquant_offset", "antiquant_offset", half,
+                 "antiquantOffset (when present) dtype must be FLOAT16 or BFLOAT16.", cite);
+    AddDtypeEq(t, "wqmar.dtype.offset_eq_scale", "antiquant_offset", "antiquant_scale",
+               "antiquantOffset (when present) must have antiquantScale's dtype.", cite);
+    AddDtypeList(t, "wqmar.dtype.x3", "x3", half, "x3 (when present) dtype must be FLOAT16 or BFLOAT16.", cite);
+    AddDtypeEq(t, "wqmar.dtype.x3_eq_x1", "x3", "x1", "x3 (when present) must have x1's dtype.", cite);
+}
+
+void AddAttrRules(std::vector<Rule> &t) {
+    Add(
+        t, "wqmar.attr.reduce_op", Stage::kAttr, Layer::kOpApi, kInvalid,
+        "reduceOp must be exactly \"sum\" (exact comparison: \"sumX\" and \"SUM\" are refused too).",
+        Doc("参数说明 (reduceOp)") + "; " + Notes("§2.2 op_api step 3, §8.3"),
+        [](const Case &c, int r) {
+            const Value &v = c.Get(r, "reduce_op");
+            if (std::holds_alternative<harness::Null>(v)) return false;  // wqmar.null.reduce_op
+            const auto *s = std::get_if<std::string>(&v);
+            return !s || *s != "sum";
+        },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> bad = {"max", "min", "prod", "SUM", "sumX", ""};
+            return SetAll(valid, "reduce_op", ch.Pick(bad));
+        });
+    Add(
+        t, "wqmar.attr.stream_mode", Stage::kAttr, Layer::kOpApi, kInvalid, "streamMode must be 1.",
+        Doc("参数说明 (streamMode)") + "; " + Notes("§2.2 op_api step 3"),
+        [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
+        [](const Case &valid, Choices &ch) {
+            return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, -1, 2}));
+        });
+    Add(
+        t, "wqmar.attr.comm_turn_negative", Stage::kAttr, Layer::kOpApi, Code{Outcome::kStatus, 161002, {}, true},
+        "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses any other "
+        "value (inner error); this suite's implementation refuses a negative count as an invalid attribute "
+        "(161002). Either answer conforms.",
+        Doc("参数说明 (commTurn)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)"),
+        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
+        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
+    Add(
+        t, "wqmar.attr.group_size", Stage::kAttr, Layer::kOpApi, kInvalid,
+        "antiquantGroupSize must be 0 or a multiple of 32 in [32, min(k - 1, INT32_MAX)]; not checked when k == 0.",
+        Doc("参数说明 (antiquantGroupSize)") + "; " + Notes("§2.2 op_api step 3, §8.3"),
+        [](const Case &c, int r) {
+            const int64_t k = K(c, r);
+            const int64_t g = IntOr(c, r, "antiquant_group_size", 0);
+            if (k == 0 || g == 0) return false;
+            return g % 32 != 0 || g < 32 || g > std::min(k - 1, kInt32Max);
+        },
+        [](const Case &valid, Choices &ch) {
+            const int mode = static_cast<int>(ch.Int(0, 3));
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                const TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x1 || x1->shape.empty() || x1->shape.back() == 0) return false;
+                const int64_t k = x1->shape.back();
+                const int64_t beyond = (k + 31) / 32 * 32 + 32;  // a multiple of 32 above k - 1
+                p["antiquant_group_size"] = mode == 0 ? int64_t{16} : mode == 1 ? int64_t{48} : mode == 2 ? int64_t{-32} : beyond;
+                return true;
+            });
+        });
+}
+
+// A rank-editing violation of one tensor's shape.
+std::optional<Case> EditTensor(const Case &valid, const std::string &name, const std::function<bool(TensorSpec &)> &f) {
+    return EditRanks(valid, [&](int, ParamMap &p) {
+        TensorSpec *x = TensorIn(p, name);
+        if (!x || !f(*x)) return false;
+        x->strides.clear();
+        x->storage_shape.clear();
+        return true;
+    });
+}
+
+void AddShapeRules(std::vector<Rule> &t) {
+    const std::string cite = Doc("约束说明") + "; " + Notes("§2.2 op_api step 4");
+    Add(
+        t, "wqmar.shape.negative", Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
+        "No dim or stride of a present tensor may be negative (suite requirement). A runtime whose "
+        "aclCreateTensor refuses such a descriptor hands the operator a null tensor, so 161001 is accepted too.",
+        Notes("§1.3 (view shapes)"),
+        [](const Case &c, int r) {
+            for (const char *name : kTensors) {
+                const TensorSpec *x = T(c, r, name);
+                if (!x) continue;
+                for (int64_t d : x->shape) if (d < 0) return true;
+                for (int64_t s : x->strides) if (s < 0) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            const std::string name = ch.Bool() ? "x1" : "output";
+            const int64_t d = -ch.Int(1, 4);
+            return EditTensor(valid, name, [&](TensorSpec &x) {
+                if (x.shape.empty()) return false;
+                x.shape[0] = d;
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.descriptor", Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
+        "A present tensor must have a descriptor the runtime can build: at most 8 view and 8 storage dims, a "
+        "non-negative offset and non-negative storage dims (aclCreateTensor refuses the rest; an implementation "
+        "whose aclCreateTensor builds one must refuse it in the operator).",
+        "include/aclnn/acl_meta.h (aclCreateTensor); " + Notes("§1.3"),
+        [](const Case &c, int r) {
+            for (const char *name : kTensors) {
+                const TensorSpec *x = T(c, r, name);
+                if (!x) continue;
+                if (x->offset < 0 || x->shape.size() > kMaxTensorDims) return true;
+                const std::vector<int64_t> storage = x->StorageShape();
+                if (storage.size() > kMaxTensorDims) return true;
+                for (int64_t d : storage) if (d < 0) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"x1", "x2", "output", "antiquant_scale", "bias"};
+            const std::string name = ch.Pick(names);
+            const int mode = static_cast<int>(ch.Int(0, 2));
+            const int64_t amount = ch.Int(1, 8);
+            return EditRanks(WithOptional(valid, name), [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, name);
+                if (!x) return false;
+                const int64_t needed = std::max<int64_t>(x->StorageElementsNeeded(), 1);
+                if (mode == 0) {
+                    x->offset = -amount;
+                } else if (mode == 1) {
+                    x->storage_shape = {-amount, needed};
+                } else {
+                    x->storage_shape = std::vector<int64_t>(kMaxTensorDims, 1);
+                    x->storage_shape.push_back(needed);
+                }
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.x1_rank", Stage::kShape, Layer::kOpApi, kInvalid, "x1 must be 2-D (m, k) or 3-D (b, s, k).",
+        cite,
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && (x1->shape.size() < 2 || x1->shape.size() > 3);
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool one_d = ch.Bool();
+            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
+                if (x1.shape.empty()) return false;
+                if (one_d) {
+                    x1.shape = {x1.shape.back()};
+                } else {
+                    while (x1.shape.size() < 4) x1.shape.insert(x1.shape.begin(), 1);
+                }
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.x2_rank", Stage::kShape, Layer::kOpApi, kInvalid, "x2 (ND) must be 2-D (k, n).", cite,
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && x2->shape.size() != 2;
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool three = ch.Bool();
+            return EditTensor(valid, "x2", [&](TensorSpec &x2) {
+                if (x2.shape.size() != 2) return false;
+                x2.shape = three ? std::vector<int64_t>{1, x2.shape[0], x2.shape[1]}
+                                 : std::vector<int64_t>{x2.shape[0] * x2.shape[1]};
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.k", Stage::kShape, Layer::kOpApi, kInvalid,
+        "The last dim of x1 must equal x2's first dim (k), compared on view shapes.", cite,
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x1 && x2 && !x1->shape.empty() && !x2->shape.empty() && x1->shape.back() != x2->shape[0];
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 16);
+            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
+                if (x1.shape.empty()) return false;
+                x1.shape.back() += delta;
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.output", Stage::kShape, Layer::kOpApi, kInvalid,
+        "output must be x1's shape with the last dim replaced by n.", cite,
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            const TensorSpec *x2 = T(c, r, "x2");
+            const TensorSpec *out = T(c, r, "output");
+            if (!x1 || !x2 || !out || x1->shape.empty() || x2->shape.size() < 2) return false;
+            std::vector<int64_t> want(x1->shape.begin(), x1->shape.end() - 1);
+            want.push_back(x2->shape[1]);
+            return out->shape != want;
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool last = ch.Bool();
+            const int64_t delta = ch.Int(1, 8);
+            return EditTensor(valid, "output", [&](TensorSpec &out) {
+                if (out.shape.empty()) return false;
+                (last ? out.shape.back() : out.shape.front()) += delta;
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.bias", Stage::kShape, Layer::kOpApi, kInvalid, "bias (when present) must be 1-D (n).", cite,
+        [](const Case &c, int r) {
+            const TensorSpec *bias = T(c, r, "bias");
+            const TensorSpec *x2 = T(c, r, "x2");
+            return bias && x2 && x2->shape.size() >= 2 && bias->shape != std::vector<int64_t>{x2->shape[1]};
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool longer = ch.Bool();
+            return EditTensor(WithOptional(valid, "bias"), "bias", [&](TensorSpec &b) {
+                b.shape = longer ? std::vector<int64_t>{b.shape[0] + ch.Int(1, 8)} : std::vector<int64_t>{1, b.shape[0]};
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.x3", Stage::kShape, Layer::kOpApi, kInvalid, "x3 (when present) must have output's shape.",
+        cite,
+        [](const Case &c, int r) {
+            const TensorSpec *x3 = T(c, r, "x3");
+            const TensorSpec *out = T(c, r, "output");
+            return x3 && out && x3->shape != out->shape;
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 8);
+            return EditTensor(WithOptional(valid, "x3"), "x3", [&](TensorSpec &x3) {
+                x3.shape.back() += delta;
+                return true;
+            });
+        });
+    // From here on the op_api stops when k == 0 (ops.md §2.2 step 4).
+    Add(
+        t, "wqmar.shape.scale_rank", Stage::kShape, Layer::kOpApi, kInvalid,
+        "antiquantScale must be 1-D or 2-D (not checked when k == 0).", cite,
+        [](const Case &c, int r) {
+            const TensorSpec *s = T(c, r, "antiquant_scale");
+            return K(c, r) != 0 && s && (s->shape.empty() || s->shape.size() > 2);
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool scalar = ch.Bool();
+            return EditTensor(valid, "antiquant_scale", [&](TensorSpec &s) {
+                s.shape = scalar ? std::vector<int64_t>{} : std::vector<int64_t>{1, 1, DimProduct(s.shape, 0, s.shape.size())};
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.scale_shape", Stage::kShape, Layer::kOpApi, kInvalid,
+        "antiquantScale must be (1), (n) or (1, n) when antiquantGroupSize is 0 (per tensor / per channel), and "
+        "exactly (ceil(k / G), n) for G > 0 (per group); not checked when k == 0.",
+        Doc("参数说明 (antiquantScale)") + "; " + Notes("§2.2 (scale shapes), op_api step 4"),
+        [](const Case &c, int r) {
+            const TensorSpec *s = T(c, r, "antiquant_scale");
+            const TensorSpec *x2 = T(c, r, "x2");
+            const int64_t k = K(c, r);
+            if (k == 0 || !s || !x2 || x2->shape.size() != 2 || s->shape.empty() || s->shape.size() > 2) return false;
+            return !ScaleShapeOk(s->shape, k, x2->shape[1], IntOr(c, r, "antiquant_group_size", 0));
+        },
+        [](const Case &valid, Choices &ch) {
+            const int mode = static_cast<int>(ch.Int(0, 2));
+            const int64_t delta = ch.Int(1, 4);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                auto g = ReadGeometry(p);
+                if (!g || g->k == 0) return false;
+                TensorSpec *s = TensorIn(p, "antiquant_scale");
+                if (g->mode == ScaleMode::kGroup) {
+                    s->shape = mode == 0 ? std::vector<int64_t>{s->shape[0] + delta, g->n}
+                               : mode == 1 ? std::vector<int64_t>{g->n}
+                                           : std::vector<int64_t>{s->shape[0], g->n + delta};
+                } else {
+                    s->shape = mode == 0 ? std::vector<int64_t>{g->n + delta}
+                               : mode == 1 ? std::vector<int64_t>{delta + 1, g->n}
+                                           : std::vector<int64_t>{1, g->n + delta};
+                }
+                s->strides.clear();
+                if (TensorSpec *o = TensorIn(p, "antiquant_offset")) *o = *s;
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.offset_shape", Stage::kShape, Layer::kOpApi, kInvalid,
+        "antiquantOffset (when present) must have antiquantScale's shape; not checked when k == 0.", cite,
+        [](const Case &c, int r) {
+            const TensorSpec *o = T(c, r, "antiquant_offset");
+            const TensorSpec *s = T(c, r, "antiquant_scale");
+            return K(c, r) != 0 && o && s && o->shape != s->shape;
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 4);
+            return EditTensor(WithOptional(valid, "antiquant_offset"), "antiquant_offset", [&](TensorSpec &o) {
+                if (o.shape.empty()) return false;
+                o.shape.back() += delta;
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.scale_follows_x2", Stage::kShape, Layer::kOpApi, kInvalid,
+        "A 2-D antiquantScale or antiquantOffset with both dims ≠ 1 must be transposed (non-contiguous) exactly "
+        "when x2 is: checked by the newer op_api (Y, 161002), not by the older (H), which computes the case. "
+        "This suite requires 161002; a library answering as H gets a warning, never FAILED.",
+        Notes("§2.2 step 5 [Y only], §8.1 (WeightQuant scale/offset contiguity)"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (K(c, r) == 0 || !x2 || x2->shape.size() != 2) return false;
+            const bool x2t = VendorTransposed(*x2);
+            for (const char *name : {"antiquant_scale", "antiquant_offset"}) {
+                const TensorSpec *s = T(c, r, name);
+                if (!s || s->shape.size() != 2 || s->shape[0] <= 1 || s->shape[1] <= 1) continue;
+                if (x2t == Dense(*s)) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &) {
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                auto g = ReadGeometry(p);
+                if (!g) return false;
+                // A per-group scale of at least 2 x 2, then laid out against x2's transposition.
+                g->k = std::max<int64_t>(g->k + g->k % 2, 66);
+                g->n = std::max<int64_t>(g->n + g->n % 2, 2);
+                g->mode = ScaleMode::kGroup;
+                g->group_size = 32;
+                WriteGeometry(p, *g);
+                TensorSpec *s = TensorIn(p, "antiquant_scale");
+                s->strides = g->transposed ? std::vector<int64_t>{} : std::vector<int64_t>{1, s->shape[0]};
+                if (TensorSpec *o = TensorIn(p, "antiquant_offset")) *o = *s;
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.x1_contiguous", Stage::kShape, Layer::kOpApi, kInvalid,
+        "x1 must be contiguous (strides of size-1 dims are ignored): the table marks it non-contiguous ×, the "
+        "op_api has no check; this suite requires 161002.",
+        Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && !Dense(*x1);
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t pad = ch.Int(1, 8);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x1 || x1->NumElements() == 0 || x1->shape.size() < 2) return false;
+                std::vector<int64_t> s = harness::ContiguousStrides(x1->shape);
+                for (size_t i = 0; i + 1 < x1->shape.size(); ++i) {
+                    if (x1->shape[i] >= 2) {
+                        s[i] += pad;
+                        x1->strides = s;
+                        return true;
+                    }
+                }
+                return false;
+            });
+        });
+    Add(
+        t, "wqmar.shape.x2_strides", Stage::kShape, Layer::kOpApi, kInvalid,
+        "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix; other layouts are refused "
+        "(suite requirement; the documents allow only the last-two-axes transpose).",
+        Doc("参数说明 (x2 非连续Tensor)") + "; " + Notes("§1.4"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && x2->shape.size() == 2 && !Dense(*x2) && !TransposedDense(*x2);
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t pad = 2 * ch.Int(1, 4);  // even: INT4 rows stay byte-aligned
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x2 = TensorIn(p, "x2");
+                if (!x2 || x2->shape.size() != 2 || x2->NumElements() == 0) return false;
+                const int64_t k = x2->shape[0], n = x2->shape[1];
+                if (k >= 2) {
+                    x2->strides = {n + pad, 1};
+                    // Not a transpose any more: a 2-D scale must then be contiguous
+                    // (wqmar.shape.scale_follows_x2 comes first).
+                    for (const char *name : {"antiquant_scale", "antiquant_offset"}) {
+                        if (TensorSpec *s = TensorIn(p, name)) s->strides.clear();
+                    }
+                } else if (n >= 2) {
+                    x2->strides = {1, k + pad};
+                } else {
+                    return false;
+                }
+                x2->storage_shape.clear();
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.scale_strides", Stage::kShape, Layer::kOpApi, kInvalid,
+        "antiquantScale and antiquantOffset must each be contiguous or, when 2-D, the transpose of a contiguous "
+        "matrix; other layouts are refused (suite requirement).",
+        Doc("参数说明 (antiquantScale)") + "; " + Notes("§1.4, §2.2 step 5"),
+        [](const Case &c, int r) {
+            for (const char *name : {"antiquant_scale", "antiquant_offset"}) {
+                const TensorSpec *s = T(c, r, name);
+                if (s && !Dense(*s) && !TransposedDense(*s)) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t pad = ch.Int(1, 4);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                // A per-channel (n) scale with n ≥ 2, its one stride padded (a padded 2-D
+                // per-group scale against a plain x2 would break scale_follows_x2 first).
+                auto g = ReadGeometry(p);
+                if (!g || g->k == 0) return false;
+                g->mode = ScaleMode::kChannel;
+                g->group_size = 0;
+                if (g->n < 2) g->n = 2;
+                WriteGeometry(p, *g);
+                for (const char *name : {"antiquant_scale", "antiquant_offset"}) {
+                    if (TensorSpec *s = TensorIn(p, name)) s->strides = {1 + pad};
+                }
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.shape.output_overlap", Stage::kShape, Layer::kOpApi, kInvalid,
+        "output must not alias itself (a zero stride, overlapping rows; suite requirement).",
+        Doc("参数说明 (output)") + "; " + Notes("§2.1"),
+        [](const Case &c, int r) {
+            const TensorSpec *out = T(c, r, "output");
+            return out && OutputAliases(*out);
+        },
+        [](const Case &valid, Choices &) {
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *out = TensorIn(p, "output");
+                if (!out || out->NumElements() == 0) return false;
+                std::vector<int64_t> s = harness::ContiguousStrides(out->shape);
+                for (size_t i = 0; i < out->shape.size(); ++i) {
+                    if (out->shape[i] >= 2) {
+                        s[i] = 0;
+                        out->strides = s;
+                        out->storage_shape.clear();
+                        return true;
+                    }
+                }
+                return false;
+            });
+        });
+    Add(
+        t, "wqmar.shape.storage", Stage::kShape, Layer::kOpApi, kInvalid,
+        "Every present tensor's storage must cover the elements its view reaches (suite requirement: the vendor "
+        "would read or write out of bounds).",
+        Notes("§1.3; harness/case.h StorageElementsNeeded"),
+        [](const Case &c, int r) {
+            for (const char *name : kTensors) {
+                const TensorSpec *x = T(c, r, name);
+                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"x1", "output", "antiquant_scale"};
+            const std::string name = ch.Pick(names);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, name);
+                if (!x) return false;
+                const int64_t needed = x->StorageElementsNeeded();
+                if (needed < 1) return false;
+                x->storage_shape = {needed - 1};
+                return true;
+            });
+        });
+}
+
+void AddLaterRules(std::vector<Rule> &t) {
+    Add(
+        t, "wqmar.inner.group_null", Stage::kInnerNull, Layer::kTiling, kNullptr,
+        "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
+        "which returns 161001.",
+        Notes("§1.2 item 2, §2.2 (Y UT: group null → 161001)"),
+        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+
+    Add(
+        t, "wqmar.empty.output", Stage::kEmpty, Layer::kOpApi, Code{Outcome::kStatus, 161002, {}, true},
+        "An empty output (m == 0 or n == 0) is refused: the newer op_api with 161002 (its unit test M = 0), the "
+        "older one in tiling (inner error); both are accepted.",
+        Doc("约束说明 (m, n ≥ 1)") + "; " + Notes("§2.2 (Y UT: x1 (0, 64) → 161002; tiling: empty output), §8.1"),
+        [](const Case &c, int r) {
+            const TensorSpec *out = T(c, r, "output");
+            return out && out->NumElements() == 0;
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool m_zero = ch.Bool();
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                if (m_zero) {
+                    g.lead.front() = 0;
+                } else {
+                    g.n = 0;
+                    if (g.mode == ScaleMode::kTensor) g.mode = ScaleMode::kChannel;
+                }
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.empty.k_zero", Stage::kEmpty, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, false},
+        "k == 0 with m, n > 0 is supported: output = allreduce(broadcast(bias) + x3), zeros without them; "
+        "antiquantGroupSize and the scale and offset shapes are then not checked by the op_api.",
+        Notes("§2.2 (Y UT: x1 (32, 0) → SUCCESS; op_api skips), §2.1 (empty-k kernel)"),
+        [](const Case &c, int r) {
+            const TensorSpec *out = T(c, r, "output");
+            return K(c, r) == 0 && out && out->NumElements() > 0;
+        },
+        [](const Case &valid, Choices &) {
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.k = 0;
+                g.transposed = false;
+                if (g.weight == ACL_INT4 && g.n % 2 != 0) g.weight = ACL_INT8;
+                if (g.mode == ScaleMode::kGroup) g.mode = ScaleMode::kChannel;
+                g.group_size = 0;
+                return true;
+            });
+        });
+
+    Add(
+        t, "wqmar.tiling.world_size_a2", Stage::kTiling, Layer::kTiling, kInner,
+        "Atlas A2: the world size must be 1, 2, 4 or 8.", Doc("约束说明") + "; " + Notes("§2.1 (tiling: rank size)"),
+        [](const Case &c, int) {
+            const auto &ok = WorldSizes(Platform::kAtlasA2);
+            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
+        },
+        [](const Case &valid, Choices &ch) {
+            Case out = valid;
+            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
+            return std::optional<Case>(out);
+        },
+        Scope::kRank, {Platform::kAtlasA2});
+    Add(
+        t, "wqmar.tiling.world_size_950", Stage::kTiling, Layer::kTiling, kInner,
+        "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64.", Notes("§2.1 (rank sizes on Ascend 950), §8.1"),
+        [](const Case &c, int) {
+            const auto &ok = WorldSizes(Platform::kAscend950);
+            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
+        },
+        [](const Case &valid, Choices &ch) {
+            Case out = valid;
+            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
+            return std::optional<Case>(out);
+        },
+        Scope::kRank, {Platform::kAscend950});
+    Add(
+        t, "wqmar.tiling.k_n_limit", Stage::kTiling, Layer::kTiling, kInner,
+        "k and n must each be at most 65535. (m ≤ INT32_MAX is documented too but not generated: a non-empty "
+        "output that large cannot be allocated.)",
+        Doc("约束说明 (k, n ∈ [1, 65535])") + "; " + Notes("§2.2 (tiling: k ≤ 65535, n ≤ 65535)"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && x2->shape.size() == 2 && (K(c, r) > kMaxKN || x2->shape[1] > kMaxKN);
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool big_k = ch.Bool();
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.lead = {1};
+                g.mode = ScaleMode::kTensor;
+                g.group_size = 0;
+                g.x3 = false;
+                g.bias = false;
+                if (big_k) {
+                    g.k = kMaxKN + 1;
+                    g.n = 2;
+                } else {
+                    g.k = 2;
+                    g.n = kMaxKN + 1;
+                }
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.tiling.int4_even", Stage::kTiling, Layer::kTiling, kInner,
+        "INT4 x2: the contiguous dim (n for a plain x2, k for a transposed one) must be even: two values share a "
+        "byte, element 0 in the low nibble.",
+        Notes("§2.2 (tiling: int4 inner dim even)") + "; shared/spec-notes/formats.md §9 (INT4 packing)",
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (!x2 || x2->dtype != ACL_INT4 || x2->shape.size() != 2) return false;
+            return (VendorTransposed(*x2) ? x2->shape[0] : x2->shape[1]) % 2 != 0;
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool transposed = ch.Bool();
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.weight = ACL_INT4;
+                g.transposed = transposed && g.k > 1;
+                int64_t &inner = g.transposed ? g.k : g.n;
+                if (inner % 2 == 0) inner += 1;
+                if (g.mode == ScaleMode::kGroup && g.group_size > g.k - 1) g.mode = ScaleMode::kChannel;
+                if (g.mode != ScaleMode::kGroup) g.group_size = 0;
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.tiling.k_zero_group", Stage::kTiling, Layer::kTiling, kInner,
+        "k == 0 with antiquantGroupSize > 0: the op_api skips the group check, tiling refuses per-group "
+        "dequantisation with k < 33.",
+        Notes("§2.2 (tiling: per-group requires k ≥ 33), §8.3"),
+        [](const Case &c, int r) { return K(c, r) == 0 && IntOr(c, r, "antiquant_group_size", 0) > 0; },
+        [](const Case &valid, Choices &ch) {
+            const int64_t group = 32 * ch.Int(1, 4);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                auto g = ReadGeometry(p);
+                if (!g) return false;
+                g->k = 0;
+                g->transposed = false;
+                if (g->weight == ACL_INT4 && g->n % 2 != 0) g->weight = ACL_INT8;
+                g->mode = ScaleMode::kChannel2d;
+                WriteGeometry(p, *g);
+                p["antiquant_group_size"] = group;
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.tiling.comm_turn_positive", Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, true},
+        "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
+        "implementation splits the communication into commTurn pieces. Success is expected; a tiling refusal "
+        "(561xxx, nothing written) conforms too.",
+        Doc("参数说明 (commTurn: 仅支持0)") + "; " + Notes("§2.1"),
+        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
+        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
+
+    Add(
+        t, "wqmar.runtime.unknown_group", Stage::kRuntime, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {161002}, false},
+        "group must name a live communicator (HcclGetCommName): the vendor fails at execution; an implementation "
+        "may refuse it early with 161002.",
+        Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)"),
+        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &ch) {
+            static const std::vector<std::string> names = {"no_such_group", "test_group", ""};
+            return SetAll(valid, "group", ch.Pick(names));
+        });
+    t.back().may_refuse_early = true;
+
+    Add(
+        t, "wqmar.xrank.peer_failed", Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        "When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
+        "fail with a runtime error within bounded time, never hang.",
+        "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4"),
+        [](const Case &c, int r) {
+            for (int q = 0; q < c.world; ++q) {
+                if (q != r && OwnExpectation(c, q).outcome != Outcome::kSuccess) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            if (valid.world < 2) return std::nullopt;
+            Case out = valid;
+            const int r = static_cast<int>(ch.Int(0, valid.world - 1));
+            switch (ch.Int(0, 2)) {
+                case 0: out.SetForRank(r, "reduce_op", std::string("max")); break;
+                case 1: out.SetForRank(r, "antiquant_scale", harness::Null{}); break;
+                default: out.SetForRank(r, "stream_mode", int64_t{0}); break;
+            }
+            return out;
+        },
+        Scope::kCrossRank);
+    Add(
+        t, "wqmar.xrank.mismatch", Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        "All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn (k, the weight, its "
+        "scales, bias and x3 may differ per rank); ranks that disagree must all fail with a runtime error within "
+        "bounded time.",
+        Doc("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)",
+        [](const Case &c, int r) {
+            auto key = [&](int q) {
+                const TensorSpec *out = T(c, q, "output");
+                return out ? std::vector<int64_t>{out->shape.empty() ? 1 : DimProduct(out->shape, 0, out->shape.size() - 1),
+                                                  out->shape.empty() ? 1 : out->shape.back(), out->dtype,
+                                                  IntOr(c, q, "comm_turn", 0)}
+                           : std::vector<int64_t>{};
+            };
+            const auto mine = key(r);
+            for (int q = 0; q < c.world; ++q) {
+                if (q != r && key(q) != mine) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            if (valid.world < 2) return std::nullopt;
+            const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
+            const int mode = static_cast<int>(ch.Int(0, 2));
+            if (mode == 2) {
+                return EditRanks(valid, [&](int r, ParamMap &p) {
+                    if (r != victim) return false;
+                    const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
+                    p["comm_turn"] = (turn ? *turn : 0) + ch.Int(1, 4);
+                    return true;
+                });
+            }
+            return EditGeometry(valid, [&](int r, Geometry &g) {
+                if (r != victim) return false;
+                if (mode == 0) {
+                    g.lead.front() += 1;
+                } else {
+                    g.dtype = OtherHalf(g.dtype);
+                }
+                return true;
+            });
+        },
+        Scope::kCrossRank);
+}
+
+std::vector<Rule> Build() {
+    std::vector<Rule> t;
+    AddNullRules(t);
+    AddDtypeRules(t);
+    AddAttrRules(t);
+    AddShapeRules(t);
+    AddLaterRules(t);
+    AssignLevels(t, Levels());
+    return t;
+}
+
+}  // namespace
+
+const std::vector<Rule> &Rules() {
+    static const std::vector<Rule> table = Build();
+    return table;
+}
+
+OpFamily Family() {
+    OpFamily f;
+    f.name = kOp;
+    f.ops = {kOp};
+    f.rules = &Rules();
+    f.generate_valid = &GenerateValid;
+    f.generate_typical = nullptr;
+    f.decisions = {
+        "Empty output (m == 0 or n == 0): the newer op_api refuses it with 161002, the older one in tiling; both "
+        "are accepted (`wqmar.empty.output`).",
+        "A 2-D scale/offset whose layout does not follow x2's transposition: only the newer op_api refuses it; "
+        "this suite requires 161002 at hardening level, so the older behaviour is a warning, never FAILED.",
+        "k == 0: supported (output = allreduce(bias + x3)); antiquantGroupSize and the scale/offset shapes are "
+        "not checked then, except that tiling refuses a positive group size.",
+        "INT4: two values per byte, element 0 in the low nibble (formats.md §9); the contiguous dim must be even.",
+        "Ascend 950: the same INT8/INT4 model as Atlas A2, whose valid cases it draws with INT8 weights only "
+        "(a smoke: the operator is documented for Atlas A2); its 8-bit float weights are not modelled "
+        "(`wqmar.dtype.x2_fp8_950`, hardening).",
+        "TODO(TransMatmulWeight): FRACTAL_NZ x2 is documented as supported and short-circuits the op_api's shape "
+        "checks; no NZ case is generated yet and an NZ label is read as ND.",
+        "m ≤ INT32_MAX is documented but not generated (the output could not be allocated).",
+        "reduceOp null: the vendor dereferences it; this suite requires 161001 at the null stage.",
+        "Levels: the hardening rules are a null reduceOp, 8-bit float weights on Ascend 950, the Y-only scale "
+        "layout, negative strides, x1/x2/scale layouts and storage coverage, aliasing outputs.",
+    };
+    return f;
+}
+
+}  // namespace mc2::spec::weight_quant_matmul_all_reduce
