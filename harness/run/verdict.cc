@@ -29,7 +29,11 @@ std::string DescribeAnswer(const spec::Answer &a, const ApiBinding &api) {
             out += " from " + api.prepare_phase;
             break;
         }
-        case spec::Outcome::kInnerError: out = "an inner error (561xxx)"; break;
+        case spec::Outcome::kInnerError: {
+            out = "an inner error (561xxx)";
+            for (int32_t code : a.also_accepted) out += " or " + std::to_string(code) + " from " + api.prepare_phase;
+            break;
+        }
         case spec::Outcome::kRuntimeError:
             out = "a runtime error from the " + api.execute_phase + " phase or sync";
             break;
@@ -58,7 +62,10 @@ bool StatusesAdmitted(const spec::Answer &a, const RankReport &r, bool *defined_
         case spec::Outcome::kStatus:
             return r.prepare_status != 0 &&
                    (r.prepare_status == a.status || Contains(a.also_accepted, r.prepare_status));
-        case spec::Outcome::kInnerError: return any_inner;
+        case spec::Outcome::kInnerError:
+            // A refusal in the first phase with one of the rule's documented op_api codes is
+            // admitted too (e.g. an empty output: 161002 in newer op_api, 561xxx in older).
+            return any_inner || (r.prepare_status != 0 && Contains(a.also_accepted, r.prepare_status));
         case spec::Outcome::kRuntimeError:
             if (r.prepare_status != 0) return Contains(a.also_accepted, r.prepare_status);
             return r.execute_status != 0 || r.sync_status != 0;
