@@ -25,9 +25,6 @@ namespace {
 const std::map<std::string, std::string> &Pending() {
     static const std::map<std::string, std::string> pending = {
         {"aclnnWeightQuantMatmulAllReduce", "issue 8 (quantised MatmulAllReduce)"},
-        {"aclnnQuantMatmulAllReduce", "issue 8"},
-        {"aclnnQuantMatmulAllReduceV2", "issue 8"},
-        {"aclnnQuantMatmulAllReduceV3", "issue 8"},
         {"aclnnTransMatmulWeight", "issue 8 (weight preparation)"},
         {"aclnnTransQuantParamV2", "issue 8 (scale packing)"},
         {"aclnnQuantMatmulAllReduceV4", "issue 9"},

@@ -20,6 +20,9 @@ enum class Fault : int {
     kDropBiasOnRank1 = 3,           // rank 1 silently ignores its bias
     kGatherOutOfRankOrder = 4,      // AllGatherMatmul stacks the blocks of ranks 0 and 1 swapped
     kA2avSkipNegativeCheck = 5,     // AllToAllVV2 accepts negative counts and displacements
+    // QuantMatmulAllReduce (40-49): the UINT64/INT64 dequant scale used with all 32 bits (the fixpipe
+    // truncates it to fp19, ops.md §3).
+    kQmarFp19NotTruncated = 40,
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage
