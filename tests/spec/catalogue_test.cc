@@ -178,7 +178,11 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
                                              "agm.shape.x2_strides",   "agm.shape.bias",
                                              "agm.shape.output_overlap", "agm.shape.gather_out_overlap",
                                              "agm.shape.storage",
-                                             "a2av.xrank.counts"};
+                                             "a2av.xrank.counts",
+                                             "qmar.null.reduce_op",    "qmar.format.x2_nz",
+                                             "qmar.shape.negative",    "qmar.shape.x1_contiguous",
+                                             "qmar.shape.x2_strides",  "qmar.shape.output_overlap",
+                                             "qmar.shape.storage"};
     std::set<std::string> seen;
     for (const OpFamily &f : AllFamilies()) {
         for (const Rule &r : *f.rules) {
