@@ -129,7 +129,8 @@ Bounds QuantMatmulAllReduceBounds(const std::vector<QuantMatmulAllReduceRank> &r
             static_cast<int64_t>(rk.x2.v.size()) != rk.x1.cols * n)
             Bad("matrix storage does not match its shape" + at);
         if (rk.bias && static_cast<int64_t>(rk.bias->size()) != n) Bad("bias is not [n]" + at);
-        if (rk.dequant.size() != 1 && static_cast<int64_t>(rk.dequant.size()) != n) Bad("dequant is not (1) or (n)" + at);
+        if (rk.dequant.size() != 1 && static_cast<int64_t>(rk.dequant.size()) != n)
+            Bad("dequant is not (1) or (n)" + at);
         if (rk.pertoken && static_cast<int64_t>(rk.pertoken->size()) != m) Bad("pertoken is not (m)" + at);
         if (rk.x3 && (rk.x3->rows != m || rk.x3->cols != n)) Bad("x3 is not [m, n]" + at);
     }

@@ -89,8 +89,8 @@ OpBinding V1() {
 OpBinding V2() {
     return Common(spec::quant_matmul_all_reduce::kV2,
                   AclnnApi<decltype(&aclnnQuantMatmulAllReduceV2GetWorkspaceSize)>(
-                      "aclnnQuantMatmulAllReduceV2", {"x1", "x2", "bias", "x3", "dequant_scale", "pertoken_scale", "group",
-                                                      "reduce_op", "comm_turn", "stream_mode", "output"}));
+                      "aclnnQuantMatmulAllReduceV2", {"x1", "x2", "bias", "x3", "dequant_scale", "pertoken_scale",
+                                                      "group", "reduce_op", "comm_turn", "stream_mode", "output"}));
 }
 
 OpBinding V3() {

@@ -12,9 +12,9 @@ namespace mc2::spec::quant_matmul_all_reduce {
 
 std::vector<DtypeRow> DtypeTable(std::string_view op) {
     std::vector<DtypeRow> rows = {
-        {ACL_UINT64, ACL_FLOAT16, Pertoken::kNever},   // row 3
-        {ACL_INT64, ACL_FLOAT16, Pertoken::kNever},    // row 9
-        {ACL_BF16, ACL_BF16, Pertoken::kOptional},     // row 6 (pertoken fp32 allowed, §2.3 Gaps)
+        {ACL_UINT64, ACL_FLOAT16, Pertoken::kNever},  // row 3
+        {ACL_INT64, ACL_FLOAT16, Pertoken::kNever},   // row 9
+        {ACL_BF16, ACL_BF16, Pertoken::kOptional},    // row 6 (pertoken fp32 allowed, §2.3 Gaps)
     };
     if (op != kV1) rows.push_back({ACL_FLOAT, ACL_FLOAT16, Pertoken::kAlways});  // row 10
     return rows;

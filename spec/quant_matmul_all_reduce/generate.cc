@@ -130,7 +130,7 @@ std::optional<Geometry> ReadGeometry(const ParamMap &params) {
     g.comm_scales = TensorIn(params, "comm_quant_scale_1") != nullptr;
     g.dequant = scale->dtype;
     g.output = out->dtype;
-    g.scale_shape = scale->shape.size() == 2 ? ScaleShape::kRowChannel
+    g.scale_shape = scale->shape.size() == 2                    ? ScaleShape::kRowChannel
                     : (scale->shape == std::vector<int64_t>{1}) ? ScaleShape::kTensor
                                                                 : ScaleShape::kChannel;
     g.codes = scale->values;
@@ -195,8 +195,8 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
     AssignPerRank(c, per);
 
     c.seed = static_cast<uint64_t>(ch.Int(1, std::numeric_limits<int32_t>::max()));
-    static const std::vector<harness::Dist> dists = {harness::Dist::kNormal, harness::Dist::kUniform,
-                                                     harness::Dist::kCancel, harness::Dist::kTies,
+    static const std::vector<harness::Dist> dists = {harness::Dist::kNormal,  harness::Dist::kUniform,
+                                                     harness::Dist::kCancel,  harness::Dist::kTies,
                                                      harness::Dist::kExtreme, harness::Dist::kExact};
     c.dist = ch.Pick(dists);
     c.schedule = ch.Int(0, 3) == 0 ? static_cast<uint64_t>(ch.Int(1, 1 << 30)) : 0;

@@ -59,7 +59,7 @@ struct Geometry {
     bool bias = false;
     bool x3 = false;
     bool pertoken = false;
-    bool comm_scales = false;   // V3 commQuantScale1/2, both (n)
+    bool comm_scales = false;  // V3 commQuantScale1/2, both (n)
     aclDataType dequant = ACL_UINT64;
     aclDataType output = ACL_FLOAT16;
     ScaleShape scale_shape = ScaleShape::kTensor;

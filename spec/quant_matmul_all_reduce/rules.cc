@@ -135,7 +135,7 @@ int64_t N(const Case &c, int r) {
 
 // The tensors a rank may pass, for the layout rules.
 std::vector<const char *> TensorNames() {
-    return {"x1", "x2", "bias", "x3", "dequant_scale", "pertoken_scale", "comm_quant_scale_1", "comm_quant_scale_2",
+    return {"x1",    "x2", "bias", "x3", "dequant_scale", "pertoken_scale", "comm_quant_scale_1", "comm_quant_scale_2",
             "output"};
 }
 
@@ -241,7 +241,8 @@ const std::vector<LevelEntry> &Levels() {
          "the table marks non-contiguous x1 unsupported, but the op_api has no check (ops.md §1.4)"},
         {"qmar.shape.x2_strides", Level::kHardening,
          "the table allows only a last-two-axes transpose, but the op_api has no check (ops.md §1.4)"},
-        {"qmar.shape.output_overlap", Level::kHardening, "the documents and the op_api say nothing of aliasing outputs"},
+        {"qmar.shape.output_overlap", Level::kHardening,
+         "the documents and the op_api say nothing of aliasing outputs"},
         {"qmar.shape.storage", Level::kHardening, "the op_api checks no storage size or data address (ops.md §1.3)"},
         {"qmar.shape.", Level::kDocumented, "op_api step 4 (ops.md §2.3, §2.4) and the unit-test CSVs"},
         {"qmar.inner.", Level::kDocumented, "the generated inner layer; the newer unit tests expect 161001"},
@@ -438,8 +439,10 @@ void AddLayoutRulesFirst(std::vector<Rule> &t) {
             for (const char *name : TensorNames()) {
                 const TensorSpec *x = T(c, r, name);
                 if (!x) continue;
-                for (int64_t d : x->shape) if (d < 0) return true;
-                for (int64_t s : x->strides) if (s < 0) return true;
+                for (int64_t d : x->shape)
+                    if (d < 0) return true;
+                for (int64_t s : x->strides)
+                    if (s < 0) return true;
             }
             return false;
         },
@@ -468,7 +471,8 @@ void AddLayoutRulesFirst(std::vector<Rule> &t) {
                 if (x->offset < 0 || x->shape.size() > kMaxTensorDims) return true;
                 const std::vector<int64_t> storage = x->StorageShape();
                 if (storage.size() > kMaxTensorDims) return true;
-                for (int64_t d : storage) if (d < 0) return true;
+                for (int64_t d : storage)
+                    if (d < 0) return true;
             }
             return false;
         },
@@ -496,8 +500,8 @@ void AddLayoutRulesFirst(std::vector<Rule> &t) {
 void AddShapeRules(std::vector<Rule> &t) {
     const std::string cite = Notes("§2.3 op_api step 4");
     Add(
-        t, "qmar.shape.x1_rank", kAll, Stage::kShape, Layer::kOpApi, kInvalid, "x1 must be 2-D (m, k) or 3-D (b, s, k).",
-        V1("约束说明 (x1为二维或三维)") + "; " + cite,
+        t, "qmar.shape.x1_rank", kAll, Stage::kShape, Layer::kOpApi, kInvalid,
+        "x1 must be 2-D (m, k) or 3-D (b, s, k).", V1("约束说明 (x1为二维或三维)") + "; " + cite,
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
             return x1 && (x1->shape.size() < 2 || x1->shape.size() > 3);
@@ -603,7 +607,7 @@ void AddShapeRules(std::vector<Rule> &t) {
                 const int64_t n = x2->shape[1];
                 TensorSpec bias;
                 bias.dtype = ACL_INT32;
-                bias.shape = mode == 0 ? std::vector<int64_t>{n + delta}
+                bias.shape = mode == 0   ? std::vector<int64_t>{n + delta}
                              : mode == 1 ? std::vector<int64_t>{}
                                          : std::vector<int64_t>{1, n};
                 p["bias"] = bias;
@@ -651,7 +655,7 @@ void AddShapeRules(std::vector<Rule> &t) {
                 const TensorSpec *x2 = TensorIn(p, "x2");
                 if (!s || !x2 || x2->shape.size() != 2) return false;
                 const int64_t n = x2->shape[1];
-                s->shape = mode == 0 ? std::vector<int64_t>{n + 1 + delta}
+                s->shape = mode == 0   ? std::vector<int64_t>{n + 1 + delta}
                            : mode == 1 ? std::vector<int64_t>{n, 1 + delta}
                                        : std::vector<int64_t>{1, 1, n};
                 s->strides.clear();
@@ -662,7 +666,8 @@ void AddShapeRules(std::vector<Rule> &t) {
     Add(
         t, "qmar.shape.pertoken", kPertokenOps, Stage::kShape, Layer::kOpApi, kInvalid,
         "pertokenScale (when present) must be 1-D (m), m = b·s.",
-        V2("参数说明 (pertokenScaleOptional: shape为(m))") + "; " + Notes("§2.3 op_api step 4, §2.4 (CSV: (16) vs m=32)"),
+        V2("参数说明 (pertokenScaleOptional: shape为(m))") + "; " +
+            Notes("§2.3 op_api step 4, §2.4 (CSV: (16) vs m=32)"),
         [](const Case &c, int r) {
             const TensorSpec *p = T(c, r, "pertoken_scale");
             const TensorSpec *x1 = T(c, r, "x1");
@@ -703,7 +708,8 @@ void AddShapeRules(std::vector<Rule> &t) {
         });
     Add(
         t, "qmar.shape.comm_scales_rank", kOnlyV3, Stage::kShape, Layer::kOpApi, kInvalid,
-        "Both comm scales must be 1-D or 2-D, of the same rank.", V3("参数说明 (shape为(n)或(1,n))") + "; " + Notes("§2.4"),
+        "Both comm scales must be 1-D or 2-D, of the same rank.",
+        V3("参数说明 (shape为(n)或(1,n))") + "; " + Notes("§2.4"),
         [](const Case &c, int r) {
             if (!BothCommScales(c, r)) return false;
             const size_t r1 = T(c, r, "comm_quant_scale_1")->shape.size();
@@ -1032,8 +1038,7 @@ void AddTilingRules(std::vector<Rule> &t) {
         "implementation does not implement it yet and refuses it with an inner (tiling) error, which is "
         "tolerated; the oracle does not model it yet either (a library that succeeds is reported as not "
         "judged).",
-        V3("计算公式 (case 3)") + "; " + Notes("§4.1"),
-        [](const Case &c, int r) { return BothCommScales(c, r); },
+        V3("计算公式 (case 3)") + "; " + Notes("§4.1"), [](const Case &c, int r) { return BothCommScales(c, r); },
         [](const Case &valid, Choices &) {
             return EditGeometry(valid, [](int, Geometry &g) {
                 g.comm_scales = true;
@@ -1064,7 +1069,8 @@ void AddRuntimeRules(std::vector<Rule> &t) {
         });
     t.back().may_refuse_early = true;
     Add(
-        t, "qmar.xrank.peer_failed", kAll, Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        t, "qmar.xrank.peer_failed", kAll, Stage::kCrossRank, Layer::kRuntime,
+        Code{Outcome::kRuntimeError, 0, {}, false},
         "When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
         "fail with a runtime error within bounded time, never hang.",
         "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4"),
@@ -1095,7 +1101,8 @@ void AddRuntimeRules(std::vector<Rule> &t) {
         [](const Case &c, int r) {
             auto key = [&](int q) {
                 const TensorSpec *out = T(c, q, "output");
-                return out ? std::vector<int64_t>{out->shape.empty() ? 1 : DimProduct(out->shape, 0, out->shape.size() - 1),
+                return out ? std::vector<int64_t>{out->shape.empty() ? 1
+                                                                     : DimProduct(out->shape, 0, out->shape.size() - 1),
                                                   out->shape.empty() ? 1 : out->shape.back(), out->dtype,
                                                   IntOr(c, q, "comm_turn", 0)}
                            : std::vector<int64_t>{};

@@ -90,7 +90,7 @@ aclnnStatus CallV1(World &w, aclTensor *x1, aclTensor *x2, aclTensor *bias, aclT
     uint64_t ws = 0;
     aclOpExecutor *exec = nullptr;
     const aclnnStatus s = aclnnQuantMatmulAllReduceGetWorkspaceSize(x1, x2, bias, x3, scale, w.groups[0].c_str(),
-                                                                      reduceOp, 0, streamMode, out, &ws, &exec);
+                                                                    reduceOp, 0, streamMode, out, &ws, &exec);
     if (msg != nullptr) *msg = TakeErrors();
     if (s != ACLNN_SUCCESS) return s;
     void *workspace = nullptr;
@@ -112,17 +112,20 @@ TEST(QuantMatmulAllReduce, Uint64PerChannelWithBiasAndX3MatchesTheModel) {
     const std::vector<uint32_t> bits = {0x3C23D70Au, 0xBB83126Fu, 0x3A03126Fu, 0x3D4CCCCDu};
     std::vector<uint64_t> codes;
     for (uint32_t v : bits) codes.push_back(Pack(v));
-    std::vector<uint16_t> x3 = {0x3C00, 0xBC00, 0x0000, 0x4000, 0x3800, 0x0001, 0x7BFF, 0xFBFF, 0x1234, 0x8000, 0x3555, 0x4248};
+    std::vector<uint16_t> x3 = {0x3C00, 0xBC00, 0x0000, 0x4000, 0x3800, 0x0001,
+                                0x7BFF, 0xFBFF, 0x1234, 0x8000, 0x3555, 0x4248};
     for (uint16_t &h : x3) h &= 0x3FFF;  // moderate values: no overflow in the model
     Tensor x1(ACL_INT8, {m, k}, Bytes(a)), x2(ACL_INT8, {k, n}, Bytes(b)), bt(ACL_INT32, {n}, Bytes(bias)),
         st(ACL_UINT64, {n}, Bytes(codes)), x3t(ACL_FLOAT16, {m, n}, Bytes(x3));
     auto out = Make(ACL_FLOAT16, {m, n});
-    w.Run([&](uint32_t) { EXPECT_EQ(CallV1(w, x1.t, x2.t, bt.t, x3t.t, st.t, out->t), ACLNN_SUCCESS) << TakeErrors(); });
+    w.Run(
+        [&](uint32_t) { EXPECT_EQ(CallV1(w, x1.t, x2.t, bt.t, x3t.t, st.t, out->t), ACLNN_SUCCESS) << TakeErrors(); });
     const std::vector<uint8_t> got = out->Read();
     for (int64_t i = 0; i < m; ++i) {
         for (int64_t j = 0; j < n; ++j) {
             int64_t acc = bias[static_cast<size_t>(j)];
-            for (int64_t t = 0; t < k; ++t) acc += a[static_cast<size_t>(i * k + t)] * b[static_cast<size_t>(t * n + j)];
+            for (int64_t t = 0; t < k; ++t)
+                acc += a[static_cast<size_t>(i * k + t)] * b[static_cast<size_t>(t * n + j)];
             const double s = static_cast<double>(std::bit_cast<float>(bits[static_cast<size_t>(j)] & 0xFFFFE000u));
             const double y = Half(static_cast<double>(acc) * s);
             const double want = Half(y + HalfValue(x3[static_cast<size_t>(i * n + j)]));
@@ -142,7 +145,8 @@ TEST(QuantMatmulAllReduce, AllReduceOfTwoRanksWithTransposedX2) {
     for (int r = 0; r < 2; ++r) {
         x1s.push_back(std::make_unique<Tensor>(ACL_INT8, Shape{m, k}, Bytes(a)));
         x2s.push_back(std::make_unique<Tensor>(ACL_INT8, Shape{k, n}, Bytes(bT), Shape{1, k}));
-        scales.push_back(std::make_unique<Tensor>(ACL_UINT64, Shape{1}, Bytes(std::vector<uint64_t>{Pack(0x3F000000u)})));
+        scales.push_back(
+            std::make_unique<Tensor>(ACL_UINT64, Shape{1}, Bytes(std::vector<uint64_t>{Pack(0x3F000000u)})));
         outs.push_back(Make(ACL_FLOAT16, {m, n}));
     }
     w.Run([&](uint32_t r) {
@@ -167,6 +171,56 @@ TEST(QuantMatmulAllReduce, AllReduceOfTwoRanksWithTransposedX2) {
             uint16_t h = 0;
             std::memcpy(&h, got.data() + e * 2, 2);
             EXPECT_EQ(HalfValue(h), want[e]) << "rank " << r << " element " << e;
+        }
+    }
+}
+
+double Bf16Value(uint16_t b) { return static_cast<double>(std::bit_cast<float>(static_cast<uint32_t>(b) << 16)); }
+double Bf16(double x) { return RoundBits(x, 7, -126); }
+
+TEST(QuantMatmulAllReduce, V2Bf16ScaleWithPertokenMatchesTheModel) {
+    World w(1);
+    const int64_t m = 4, k = 7, n = 3;
+    std::vector<int8_t> a, b;
+    for (int i = 0; i < m * k; ++i) a.push_back(static_cast<int8_t>((i * 29) % 255 - 127));
+    for (int i = 0; i < k * n; ++i) b.push_back(static_cast<int8_t>((i * 71) % 253 - 126));
+    const std::vector<uint16_t> scale = {0x3C23, 0xBB80, 0x3E4D};  // bf16 codes
+    const std::vector<float> pertoken = {0.5f, -1.25f, 3.0e-3f, 7.75f};
+    const std::vector<uint16_t> x3 = {0x3F80, 0xC000, 0x0000, 0x4120, 0x3E80, 0xBF00,
+                                      0x4300, 0x3C00, 0xC2C8, 0x3F81, 0x4049, 0xBD4D};
+    Tensor x1(ACL_INT8, {m, k}, Bytes(a)), x2(ACL_INT8, {k, n}, Bytes(b)), st(ACL_BF16, {1, n}, Bytes(scale)),
+        pt(ACL_FLOAT, {m}, Bytes(pertoken)), x3t(ACL_BF16, {m, n}, Bytes(x3));
+    auto out = Make(ACL_BF16, {m, n});
+    w.Run([&](uint32_t) {
+        uint64_t ws = 0;
+        aclOpExecutor *exec = nullptr;
+        ASSERT_EQ(aclnnQuantMatmulAllReduceV2GetWorkspaceSize(x1.t, x2.t, nullptr, x3t.t, st.t, pt.t,
+                                                              w.groups[0].c_str(), "sum", 0, 1, out->t, &ws, &exec),
+                  ACLNN_SUCCESS)
+            << TakeErrors();
+        void *workspace = nullptr;
+        ASSERT_EQ(aclrtMalloc(&workspace, ws, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        EXPECT_EQ(aclnnQuantMatmulAllReduceV2(workspace, ws, exec, w.streams[0]), ACLNN_SUCCESS);
+        EXPECT_EQ(aclrtSynchronizeStream(w.streams[0]), ACL_SUCCESS) << TakeErrors();
+        aclrtFree(workspace);
+    });
+    const std::vector<uint8_t> got = out->Read();
+    for (int64_t i = 0; i < m; ++i) {
+        for (int64_t j = 0; j < n; ++j) {
+            int64_t acc = 0;
+            for (int64_t t = 0; t < k; ++t)
+                acc += a[static_cast<size_t>(i * k + t)] * b[static_cast<size_t>(t * n + j)];
+            // fp32: (acc · scale) · pertoken (the kernel's order), each product rounded; then bf16.
+            const double p1 = static_cast<double>(
+                static_cast<float>(static_cast<double>(acc) * Bf16Value(scale[static_cast<size_t>(j)])));
+            const double p2 =
+                static_cast<double>(static_cast<float>(p1 * static_cast<double>(pertoken[static_cast<size_t>(i)])));
+            const double y = Bf16(p2);
+            const double want =
+                Bf16(static_cast<double>(static_cast<float>(y + Bf16Value(x3[static_cast<size_t>(i * n + j)]))));
+            uint16_t h = 0;
+            std::memcpy(&h, got.data() + (i * n + j) * 2, 2);
+            EXPECT_EQ(Bf16Value(h), want) << i << "," << j << " acc " << acc;
         }
     }
 }
@@ -196,9 +250,9 @@ struct V3Call {
         uint64_t ws = 0;
         aclOpExecutor *exec = nullptr;
         const aclnnStatus s = aclnnQuantMatmulAllReduceV3GetWorkspaceSize(
-            nullX1 ? nullptr : x1t->t, x2t->t, bt->t, withX3 ? x3t->t : nullptr, nullScale ? nullptr : st->t, noPertoken ? nullptr : pt->t,
-            withComm ? c1->t : nullptr, withComm ? c2->t : nullptr, nullGroup ? nullptr : w.groups[0].c_str(), reduceOp,
-            0, streamMode, ot->t, &ws, &exec);
+            nullX1 ? nullptr : x1t->t, x2t->t, bt->t, withX3 ? x3t->t : nullptr, nullScale ? nullptr : st->t,
+            noPertoken ? nullptr : pt->t, withComm ? c1->t : nullptr, withComm ? c2->t : nullptr,
+            nullGroup ? nullptr : w.groups[0].c_str(), reduceOp, 0, streamMode, ot->t, &ws, &exec);
         *msg = TakeErrors();
         if (s == ACLNN_SUCCESS) {  // not executed: release the executor through a no-op run
             void *workspace = nullptr;
@@ -226,10 +280,22 @@ TEST(QuantMatmulAllReduce, V3UnitTestCallsGiveTheirCodes) {
         {"reduceOp max", ACLNN_ERR_PARAM_INVALID, [](V3Call &c) { c.reduceOp = "max"; }},
         {"streamMode 0", ACLNN_ERR_PARAM_INVALID, [](V3Call &c) { c.streamMode = 0; }},
         {"streamMode -1", ACLNN_ERR_PARAM_INVALID, [](V3Call &c) { c.streamMode = -1; }},
-        {"x1 4-D", ACLNN_ERR_PARAM_INVALID, [](V3Call &c) { c.x1Shape = {1, 1, c.m, c.k}; }},
-        {"x2 3-D", ACLNN_ERR_PARAM_INVALID, [](V3Call &c) { c.x2Shape = {1, c.k, c.n}; }},
-        {"k mismatch", ACLNN_ERR_PARAM_INVALID, [](V3Call &c) { c.x1Shape = {c.m, c.k + 1}; }},
-        {"output mismatch", ACLNN_ERR_PARAM_INVALID, [](V3Call &c) { c.outShape = {c.m, c.n + 1}; }},
+        {"x1 4-D", ACLNN_ERR_PARAM_INVALID,
+         [](V3Call &c) {
+             c.x1Shape = {1, 1, c.m, c.k};
+         }},
+        {"x2 3-D", ACLNN_ERR_PARAM_INVALID,
+         [](V3Call &c) {
+             c.x2Shape = {1, c.k, c.n};
+         }},
+        {"k mismatch", ACLNN_ERR_PARAM_INVALID,
+         [](V3Call &c) {
+             c.x1Shape = {c.m, c.k + 1};
+         }},
+        {"output mismatch", ACLNN_ERR_PARAM_INVALID,
+         [](V3Call &c) {
+             c.outShape = {c.m, c.n + 1};
+         }},
         {"bias (64) vs n 128", ACLNN_ERR_PARAM_INVALID, [](V3Call &c) { c.biasShape = {64}; }},
         {"pertoken (16) vs m 32", ACLNN_ERR_PARAM_INVALID, [](V3Call &c) { c.pertokenShape = {16}; }},
         {"comm scales (64) vs n 128", ACLNN_ERR_PARAM_INVALID,

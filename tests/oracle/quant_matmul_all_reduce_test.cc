@@ -37,14 +37,15 @@ int64_t Code(uint32_t fp32_bits) { return static_cast<int64_t>((uint64_t{1} << 4
 QuantMatmulAllReduceRank TwoByTwo() {
     QuantMatmulAllReduceRank r;
     r.x1 = Matrix{2, 2, {1, 2, 3, 4}};
-    r.x2 = Matrix{2, 2, {5, 6, 7, 8}};  // x1 @ x2 = [[19, 22], [43, 50]]
+    r.x2 = Matrix{2, 2, {5, 6, 7, 8}};    // x1 @ x2 = [[19, 22], [43, 50]]
     r.bias = std::vector<double>{1, -1};  // acc = [[20, 21], [44, 49]]
     return r;
 }
 
 TEST(QuantMatmulAllReduceOracle, Fp19TruncationOfTheCode) {
     EXPECT_EQ(Fp19ScaleOfCode(static_cast<uint64_t>(Code(0x3F001FFFu))), 0.5);
-    EXPECT_EQ(Fp19ScaleOfCode(static_cast<uint64_t>(Code(0x3DCCCCCDu))), static_cast<double>(std::bit_cast<float>(0x3DCCC000u)));
+    EXPECT_EQ(Fp19ScaleOfCode(static_cast<uint64_t>(Code(0x3DCCCCCDu))),
+              static_cast<double>(std::bit_cast<float>(0x3DCCC000u)));
     // Bits above 31 (the flag, an offset) do not change the scale.
     EXPECT_EQ(Fp19ScaleOfCode((uint64_t{0x1FF} << 37) | 0x3F800000u), 1.0);
 }

@@ -21,7 +21,8 @@ constexpr const char *kV2 = "aclnnQuantMatmulAllReduceV2";
 constexpr const char *kV3 = "aclnnQuantMatmulAllReduceV3";
 
 aclnnStatus Prepare(const char *func, const char *api, const QuantMatmulAllReduceArgs &a) {
-    return AbiCall<aclnnStatus>(func, ACLNN_ERR_INNER, ACLNN_ERR_INNER, [&] { return QuantMatmulAllReducePrepare(api, a); });
+    return AbiCall<aclnnStatus>(func, ACLNN_ERR_INNER, ACLNN_ERR_INNER,
+                                [&] { return QuantMatmulAllReducePrepare(api, a); });
 }
 
 }  // namespace
