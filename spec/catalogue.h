@@ -27,6 +27,12 @@ struct OpFamily {
     std::optional<harness::Case> (*generate_typical)(std::string_view op, harness::Platform, Choices &) = nullptr;
     // Where the sources disagree and what the catalogue decided (one Markdown line each).
     std::vector<std::string> decisions;
+    // Gate sizing (harness/gates): the platforms the gates draw this family's cases for (empty =
+    // every platform) and the valid cases per (dtype combination, world) bucket (0 = the gate's
+    // own count). A family with many dtype combinations keeps the quick gate within its budget
+    // with these; property tests and fuzzers are not affected.
+    std::vector<harness::Platform> gate_platforms;
+    int gate_valid_per_combination = 0;
 };
 
 // Registers a family (static initialisation only; a second registration of the same name is

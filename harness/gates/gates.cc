@@ -65,10 +65,14 @@ void AddValid(std::vector<GateCase> &out, std::string_view op, Platform platform
               uint64_t seed) {
     spec::SeededChoices ch(SectionSeed(seed, op, platform, "valid"));
     std::map<std::pair<int, std::string>, std::vector<Case>> buckets;  // (world, dtype) -> cases
+    const spec::OpFamily *family = spec::FindFamily(op);
+    const int per_bucket = family != nullptr && family->gate_valid_per_combination > 0
+                               ? std::min(family->gate_valid_per_combination, cfg.cases_per_combination)
+                               : cfg.cases_per_combination;
     for (int draw = 0; draw < cfg.valid_draws; ++draw) {
         Case c = spec::GenerateValid(op, platform, ch, cfg.valid_limits);
         auto &bucket = buckets[{c.world, DtypeLabel(c)}];
-        if (static_cast<int>(bucket.size()) < cfg.cases_per_combination) bucket.push_back(std::move(c));
+        if (static_cast<int>(bucket.size()) < per_bucket) bucket.push_back(std::move(c));
     }
     // One case of every (world, dtype) bucket in turn, so a prefix of the gate reaches every world
     // size (a fault that needs two ranks shows in the first cases, not after all world-1 ones).
@@ -281,6 +285,12 @@ std::vector<GateCase> BuildGate(Gate gate, uint64_t seed, const GateFilter &filt
             lists.emplace_back();
             std::vector<GateCase> &out = lists.back();
             if (std::find(filter.platforms.begin(), filter.platforms.end(), platform) == filter.platforms.end()) {
+                continue;
+            }
+            if (const spec::OpFamily *family = spec::FindFamily(op);
+                family != nullptr && !family->gate_platforms.empty() &&
+                std::find(family->gate_platforms.begin(), family->gate_platforms.end(), platform) ==
+                    family->gate_platforms.end()) {
                 continue;
             }
             if (gate == Gate::kGpt3) {

@@ -24,9 +24,6 @@ namespace {
 // API name -> why it is not registered yet (the issue that brings it).
 const std::map<std::string, std::string> &Pending() {
     static const std::map<std::string, std::string> pending = {
-        {"aclnnQuantMatmulAllReduce", "issue 8"},
-        {"aclnnQuantMatmulAllReduceV2", "issue 8"},
-        {"aclnnQuantMatmulAllReduceV3", "issue 8"},
         {"aclnnQuantMatmulAllReduceV4", "issue 9"},
         {"aclnnMatmulAllReduceAddRmsNorm", "issue 10"},
         {"aclnnQuantMatmulAllReduceAddRmsNorm", "issue 10"},

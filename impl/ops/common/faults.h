@@ -25,6 +25,9 @@ enum class Fault : int {
     kNzPaddingNotZeroed = 41,       // TransMatmulWeight leaves the NZ padding as it found it
     kWqGroupRowOffByOne = 50,       // WeightQuantMatmulAllReduce reads per-group scale row ⌊t/G⌋ + 1
     kWqInt4NibbleSwapped = 51,      // WeightQuantMatmulAllReduce reads INT4 high nibble first
+    // QuantMatmulAllReduce (70-79): the UINT64/INT64 dequant scale used with all 32 bits (the fixpipe
+    // truncates it to fp19, ops.md §3).
+    kQmarFp19NotTruncated = 70,
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

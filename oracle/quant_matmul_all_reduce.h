@@ -1,0 +1,56 @@
+// oracle/quant_matmul_all_reduce.h — acceptance intervals for aclnnQuantMatmulAllReduce V1–V3
+// (int8 × int8, no comm scales): output = allreduce_r( dequant_r(x1_r @ x2_r + bias_r) + x3_r ).
+// Everything before the all-reduce is modelled bit for bit (the documented kernel order, ops.md
+// §2.7, §3); the all-reduce in the output dtype uses the interval model of
+// oracle/internal/reduce_cast.h. The per-path rounding is written in oracle/contract.md.
+#ifndef MC2_ORACLE_QUANT_MATMUL_ALL_REDUCE_H_
+#define MC2_ORACLE_QUANT_MATMUL_ALL_REDUCE_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "acl/acl_base.h"
+#include "oracle/contract.h"
+#include "oracle/reference.h"
+
+namespace mc2::oracle {
+
+// One rank's inputs, decoded: x1 (m×k) and x2 (k×n) int8 values, bias (n) int32 values,
+// dequant scale (1 or n values) of dtype `dequant_dtype` — for UINT64/INT64 the packed codes
+// (TransQuantParamV2 layout) as exact integers, for FLOAT/BF16 the scale values —, pertoken
+// (m) fp32 values, x3 (m×n) values of the output dtype.
+struct QuantMatmulAllReduceRank {
+    Matrix x1;
+    Matrix x2;
+    std::optional<std::vector<double>> bias;
+    std::vector<double> dequant;
+    aclDataType dequant_dtype = ACL_UINT64;
+    std::optional<std::vector<double>> pertoken;
+    std::optional<Matrix> x3;
+};
+
+// The fp32 scale the A2 fixpipe applies for a packed UINT64/INT64 dequant code (ops.md §3):
+// bits 0–31 with the low 13 mantissa bits cleared (fp19: 1 + 8 + 10 bits), read as an fp32.
+// (A local helper until oracle/internal/uint64_scale.h lands; the lead unifies them.)
+double Fp19ScaleOfCode(uint64_t code);
+
+// Per-element steps of one rank, exposed for tests: the set of values rank r contributes to
+// the all-reduce for element (i, j) (a point or the hull of the admitted orderings).
+struct QuantRankValue {
+    double lo = 0, hi = 0;
+    bool nan = false;
+    double exact = 0;  // the unrounded real value, for error statistics
+    double scale = 0;  // its magnitude
+};
+QuantRankValue QuantRankContribution(const QuantMatmulAllReduceRank &rank, int64_t i, int64_t j, aclDataType out,
+                                     const Contract &contract = Contract{});
+
+// Throws std::invalid_argument when shapes disagree, `out` is not FLOAT16/BF16, or a code is
+// not an exactly decoded integer.
+Bounds QuantMatmulAllReduceBounds(const std::vector<QuantMatmulAllReduceRank> &ranks, aclDataType out,
+                                  const Contract &contract = Contract{});
+
+}  // namespace mc2::oracle
+
+#endif  // MC2_ORACLE_QUANT_MATMUL_ALL_REDUCE_H_
