@@ -86,7 +86,8 @@ install(FILES ${PROJECT_BINARY_DIR}/mc2confConfig.cmake ${PROJECT_BINARY_DIR}/mc
 
 # ---- documentation ----
 install(FILES ${PROJECT_SOURCE_DIR}/docs/mc2conf.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-install(FILES ${PROJECT_SOURCE_DIR}/docs/install.md ${PROJECT_SOURCE_DIR}/oracle/contract.md
+install(FILES ${PROJECT_SOURCE_DIR}/docs/install.md ${PROJECT_SOURCE_DIR}/docs/case-bundles.md
+              ${PROJECT_SOURCE_DIR}/oracle/contract.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # ---- packages: cpack in the build directory writes a .deb and a .tar.gz ----

@@ -10,7 +10,9 @@
 
 #include "tools/mc2conf/command.h"
 #include "tools/mc2conf/convert_cmd.h"
+#include "tools/mc2conf/export_cmd.h"
 #include "tools/mc2conf/install_paths.h"
+#include "tools/mc2conf/judge_cmd.h"
 #include "tools/mc2conf/report_cmd.h"
 #include "tools/mc2conf/run_cmd.h"
 #include "tools/mc2conf/spec_cmd.h"
@@ -55,6 +57,9 @@ int main(int argc, char **argv) {
     commands.push_back(mc2::tools::AddRunCommand(app));
     commands.push_back(mc2::tools::AddReportCommand(app));
     commands.push_back(mc2::tools::AddSpecCommand(app));
+    commands.push_back(mc2::tools::AddExportCommand(app));
+    commands.push_back(mc2::tools::AddJudgeCommand(app));
+    commands.push_back(mc2::tools::AddAdaptBuiltinCommand(app));
 
     try {
         app.parse(argc, argv);
@@ -68,7 +73,7 @@ int main(int argc, char **argv) {
         PrintVersion();
         return 0;
     }
-    if (app.get_subcommands().empty()) return Fail("a command is required (convert, run, report, spec); see --help");
+    if (app.get_subcommands().empty()) return Fail("a command is required (run, report, spec, convert, export, judge); see --help");
     try {
         for (const mc2::tools::Command &c : commands) {
             if (c.app->parsed()) {
