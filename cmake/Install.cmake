@@ -96,7 +96,8 @@ set(CPACK_PACKAGE_VENDOR "mc2conf")
 set(CPACK_PACKAGE_CONTACT "mc2conf maintainers <mc2conf@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Conformance suite and fuzzer for Ascend MC2 fused compute+communication operators")
 set(CPACK_GENERATOR "DEB;TGZ")
-set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+# No CPACK_PACKAGING_INSTALL_PREFIX: the .deb installs under /usr (its default), the .tar.gz
+# holds the prefix tree itself (bin/, lib/, ...) to unpack anywhere.
 set(CPACK_STRIP_FILES OFF)  # keep the debug information of RelWithDebInfo for crash reports
 # The runtime libraries (OpenBLAS, libstdc++, ...) from the binaries' own links.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
