@@ -12,6 +12,7 @@
 #include <mutex>
 #include <numeric>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "harness/fill/element.h"
@@ -656,6 +657,18 @@ std::string SizeLimitProblem(const TensorSpec &t, size_t limit) {
     return "";
 }
 
+// What a tensor's storage holds before the call: an output its poison, an input its explicit
+// values or the seeded fill (the same bytes for RunCase and PrepareTensors).
+std::vector<uint8_t> InitialBytes(const Case &c, const OpBinding &binding, int rank, const std::string &name,
+                                  const TensorSpec &t, bool output) {
+    if (output) return PoisonStorage(t);
+    if (!t.values.empty()) return EncodeExplicit(t);
+    if (binding.role(name) == Role::kData) return FillCodes(t, c.seed, rank, name);
+    const std::vector<double> values =
+        FillValues(t, binding.role(name), binding.contraction(c, rank), c.dist, c.seed, rank, name);
+    return EncodeStorage(t, values);
+}
+
 CaseResult Finish(CaseResult res, Status status, std::string reason, Clock::time_point t0) {
     res.status = status;
     res.reason = std::move(reason);
@@ -734,17 +747,8 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
                 h.spec = *t;
                 h.output = binding->IsOutput(p.name);
                 h.in_place = h.output && binding->Output(p.name)->in_place;
-                if (h.output && !h.in_place) {
-                    h.bytes = PoisonStorage(*t);
-                } else if (!t->values.empty()) {
-                    h.bytes = EncodeExplicit(*t);
-                } else if (binding->role(p.name) == Role::kData) {
-                    h.bytes = FillCodes(*t, c.seed, rank, p.name);
-                } else {
-                    const std::vector<double> values = FillValues(*t, binding->role(p.name), binding->contraction(c, rank),
-                                                                  c.dist, c.seed, rank, p.name);
-                    h.bytes = EncodeStorage(*t, values);
-                }
+                // An in-place tensor (OutputDecl::in_place) starts as an input: filled, not poisoned.
+                h.bytes = InitialBytes(c, *binding, rank, p.name, *t, h.output && !h.in_place);
                 sh.host[r].push_back(std::move(h));
             }
         }
@@ -805,6 +809,86 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
         for (int r = 0; r < c.world; ++r) (void)rt.aclrtResetDevice(r);
         (void)rt.aclGetRecentErrMsg();
     }
+    try {
+        Judge(c, *binding, sh, options, res);
+    } catch (const std::exception &e) {
+        return Finish(std::move(res), Status::kFailed, std::string("harness: judging: ") + e.what(), t0);
+    }
+    if (!options.keep_outputs) {
+        for (RankReport &rep : res.ranks) rep.outputs.clear();
+    }
+    res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return res;
+}
+
+// --- recorded answers (run_case.h: PrepareTensors, JudgeRecorded) ---
+
+std::vector<std::vector<PreparedTensor>> PrepareTensors(const Case &c, const RunOptions &options) {
+    const OpBinding *binding = FindBinding(c.op);
+    if (binding == nullptr) throw std::runtime_error("no ABI binding for operator '" + c.op + "'");
+    if (c.world < 1 || c.world > 1024) throw std::runtime_error("world size " + std::to_string(c.world) + " out of range");
+    const OpSignature sig = binding->Signature();
+    std::vector<std::vector<PreparedTensor>> ranks(static_cast<size_t>(c.world));
+    for (int rank = 0; rank < c.world; ++rank) {
+        for (const ParamDecl &p : sig.params) {
+            if (p.kind != ParamKind::kTensor) continue;
+            const TensorSpec *t = c.Tensor(rank, p.name);
+            if (t == nullptr) continue;
+            if (const std::string why = SizeLimitProblem(*t, options.max_tensor_bytes); !why.empty()) {
+                throw std::runtime_error("harness limit: rank " + std::to_string(rank) + " tensor " + p.name + " " + why);
+            }
+            PreparedTensor h;
+            h.name = p.name;
+            h.spec = *t;
+            h.output = binding->IsOutput(p.name);
+            h.in_place = h.output && binding->Output(p.name)->in_place;
+            h.bytes = InitialBytes(c, *binding, rank, p.name, *t, h.output && !h.in_place);
+            ranks[static_cast<size_t>(rank)].push_back(std::move(h));
+        }
+    }
+    return ranks;
+}
+
+CaseResult JudgeRecorded(const Case &c, const std::vector<std::vector<PreparedTensor>> &tensors,
+                         std::vector<RankReport> ranks, const RunOptions &options) {
+    const Clock::time_point t0 = Clock::now();
+    CaseResult res;
+    res.descriptor = c.ToString();
+    res.schedule = MakeSchedule(c.schedule, c.world).Describe();
+    const OpBinding *binding = FindBinding(c.op);
+    if (binding == nullptr) {
+        return Finish(std::move(res), Status::kFailed, "harness: no ABI binding for operator '" + c.op + "'", t0);
+    }
+    if (tensors.size() != static_cast<size_t>(c.world) || ranks.size() != tensors.size()) {
+        return Finish(std::move(res), Status::kFailed, "harness: recorded answers for the wrong number of ranks", t0);
+    }
+    Shared sh;
+    sh.c = &c;
+    sh.binding = binding;
+    sh.options = &options;
+    sh.host.resize(tensors.size());
+    for (size_t r = 0; r < tensors.size(); ++r) {
+        RankReport &rep = ranks[r];
+        rep.rank = static_cast<int>(r);
+        rep.outputs_untouched = true;
+        for (const PreparedTensor &t : tensors[r]) {
+            HostTensor h;
+            h.name = t.name;
+            h.spec = t.spec;
+            h.output = t.output;
+            h.in_place = t.in_place;
+            h.bytes = t.bytes;
+            sh.host[r].push_back(std::move(h));
+            if (!t.output) continue;
+            auto it = rep.outputs.find(t.name);
+            if (it == rep.outputs.end()) {
+                rep.outputs[t.name] = t.bytes;  // never written: its poison
+            } else if (it->second != t.bytes) {
+                rep.outputs_untouched = false;
+            }
+        }
+    }
+    res.ranks = std::move(ranks);
     try {
         Judge(c, *binding, sh, options, res);
     } catch (const std::exception &e) {

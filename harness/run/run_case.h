@@ -28,6 +28,9 @@
 #define MC2_HARNESS_RUN_RUN_CASE_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "harness/abi/abi_table.h"
 #include "harness/case.h"
@@ -69,6 +72,31 @@ struct RunOptions {
 // and ignores it. A supervised child (harness/supervise) has it set before the library is even
 // loaded. Callers must not run two cases of different platforms in one process at once.
 CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options = {});
+
+// ---- answers recorded elsewhere (mc2conf export / judge: an adapter that is not a C library
+// runs the case from the exported tensors and writes back its statuses and outputs) ----
+
+// One tensor of one rank as RunCase prepares it: an input's encoded storage, an output's poison.
+struct PreparedTensor {
+    std::string name;
+    TensorSpec spec;
+    bool output = false;
+    bool in_place = false;       // an output updated in place: its bytes are the input's data
+    std::vector<uint8_t> bytes;  // the whole storage (StorageBytes(spec))
+};
+
+// Every rank's tensors (null ones left out), in signature order, byte for byte what RunCase
+// uploads. Throws std::runtime_error for an unknown operator or a tensor beyond
+// options.max_tensor_bytes.
+std::vector<std::vector<PreparedTensor>> PrepareTensors(const Case &c, const RunOptions &options = {});
+
+// Judges recorded answers exactly as RunCase judges its own: `ranks[r]` holds rank r's phases
+// and statuses (prepare/execute/sync _called and _status, descriptor_refused, messages) and its
+// output storage in RankReport::outputs (an output left out counts as never written).
+// `tensors` is PrepareTensors(c). What only a live run can see (guard bytes, changed inputs,
+// late writes) is not judged.
+CaseResult JudgeRecorded(const Case &c, const std::vector<std::vector<PreparedTensor>> &tensors,
+                         std::vector<RankReport> ranks, const RunOptions &options = {});
 
 // The variable above, and setting it (setenv, overwriting) to a platform's name.
 inline constexpr const char *kPlatformVariable = "MC2_PLATFORM";

@@ -10,6 +10,9 @@
 
 #include "tools/mc2conf/command.h"
 #include "tools/mc2conf/convert_cmd.h"
+#include "tools/mc2conf/export_cmd.h"
+#include "tools/mc2conf/install_paths.h"
+#include "tools/mc2conf/judge_cmd.h"
 #include "tools/mc2conf/report_cmd.h"
 #include "tools/mc2conf/run_cmd.h"
 #include "tools/mc2conf/spec_cmd.h"
@@ -28,16 +31,35 @@ int Fail(const std::string &message) {
     return mc2::tools::kUsageExit;
 }
 
+// `--version`: the suite's version and the files a run uses when --impl is not given, so a
+// vendor (and tests/install) can see that an installed mc2conf uses its own prefix's files.
+void PrintVersion() {
+    std::printf("mc2conf %s\ndefault implementation: %s\ncase child: %s\n", MC2_VERSION,
+                mc2::tools::DefaultImpl().c_str(), mc2::tools::CaseChild().c_str());
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
-    CLI::App app{"mc2conf: conformance suite for Ascend MC2 operators", "mc2conf"};
-    app.require_subcommand(1);
+    mc2::tools::UseInstalledCaseChild();  // before any thread: it may set an environment variable
+    CLI::App app{"mc2conf: conformance suite for Ascend MC2 operators.\n"
+                 "Runs conformance gates against any library exporting the CANN-shaped ABI (--impl), "
+                 "each case in its own process, judged by an independent oracle.\n"
+                 "Exit status: 0 no case failed, 1 a case failed, 2 bad arguments.\n"
+                 "Example: mc2conf run --gate quick --impl libascendcl.so --impl libopapi.so --impl libhccl.so\n"
+                 "`mc2conf <command> --help` describes each command; `man mc2conf` has the whole manual.",
+                 "mc2conf"};
+    bool version = false;
+    app.add_flag("--version", version, "Print the version, the default implementation and the case child, and exit");
+    app.require_subcommand(0, 1);
     std::vector<mc2::tools::Command> commands;
     commands.push_back(mc2::tools::AddConvertCommand(app));
     commands.push_back(mc2::tools::AddRunCommand(app));
     commands.push_back(mc2::tools::AddReportCommand(app));
     commands.push_back(mc2::tools::AddSpecCommand(app));
+    commands.push_back(mc2::tools::AddExportCommand(app));
+    commands.push_back(mc2::tools::AddJudgeCommand(app));
+    commands.push_back(mc2::tools::AddAdaptBuiltinCommand(app));
 
     try {
         app.parse(argc, argv);
@@ -47,6 +69,11 @@ int main(int argc, char **argv) {
         }
         return Fail(e.what());
     }
+    if (version) {
+        PrintVersion();
+        return 0;
+    }
+    if (app.get_subcommands().empty()) return Fail("a command is required (run, report, spec, convert, export, judge); see --help");
     try {
         for (const mc2::tools::Command &c : commands) {
             if (c.app->parsed()) {

@@ -25,6 +25,7 @@
 #include "spec/expectation.h"
 #include "spec/generate.h"
 #include "tools/mc2conf/case_pool.h"
+#include "tools/mc2conf/install_paths.h"
 #include "tools/mc2conf/journal.h"
 #include "tools/mc2conf/output_files.h"
 #include "tools/mc2conf/preflight.h"
@@ -81,22 +82,24 @@ std::string OpList() {
     return list;
 }
 
+std::vector<std::string> ResolvedImpls(const std::vector<std::string> &impls) {
+    return impls.empty() ? std::vector<std::string>{DefaultImpl()} : impls;
+}
+
 // What the supervisor and the runner get from the options (timeouts scale with --timeout: a
 // stream that has not drained in three quarters of the case's time is a hang, and the
 // supervisor's clock stays the outer bound).
 PoolOptions MakePoolOptions(const RunOptions &o, double timeout_s) {
     PoolOptions p;
     p.jobs = o.no_supervise ? 1 : o.jobs;
-    p.supervise.impl_paths = o.impls;
+    // Resolved here, not in the child: a child in libexec/ cannot guess the default library.
+    p.supervise.impl_paths = ResolvedImpls(o.impls);
     p.supervise.timeout_s = timeout_s;
     p.supervise.in_process = o.no_supervise;
     p.run.sync_timeout_ms = static_cast<int>(std::clamp(timeout_s * 750.0, 1000.0, 2e9));
     return p;
 }
 
-std::vector<std::string> ResolvedImpls(const std::vector<std::string> &impls) {
-    return impls.empty() ? std::vector<std::string>{harness::DefaultImplPath()} : impls;
-}
 
 void CheckCommon(const RunOptions &o) {
     if (o.jobs < 1) throw UsageError("run: --jobs must be at least 1");
@@ -347,7 +350,7 @@ Command AddRunCommand(CLI::App &app) {
     sub->add_option("--gate", o->gate, "Run a gate: quick, full or gpt3");
     sub->add_option("--impl", o->impls,
                     "Implementation library (repeatable; a symbol comes from the first library that exports it; "
-                    "default: the built libmc2impl.so)")
+                    "default: the libmc2impl.so installed or built with mc2conf, see --version)")
         // One library per --impl, so that `--impl a.so '<descriptor>'` leaves the descriptor alone.
         ->expected(1)
         ->allow_extra_args(false)
