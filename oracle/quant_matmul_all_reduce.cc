@@ -23,6 +23,7 @@
 
 #include "oracle/internal/interval.h"
 #include "oracle/internal/reduce_cast.h"
+#include "oracle/internal/uint64_scale.h"
 #include "oracle/internal/rounding.h"
 
 namespace mc2::oracle {
@@ -63,10 +64,9 @@ Interval Hull(const Interval &a, const Interval &b) {
 
 }  // namespace
 
-double Fp19ScaleOfCode(uint64_t code) {
-    const auto low = static_cast<uint32_t>(code & 0xFFFFE000u);
-    return static_cast<double>(std::bit_cast<float>(low));
-}
+// The UINT64 word's scale as the fixpipe uses it (oracle/internal/uint64_scale.h, shared with
+// TransQuantParam's oracle).
+double Fp19ScaleOfCode(uint64_t code) { return Uint64ScaleEffective(code); }
 
 QuantRankValue QuantRankContribution(const QuantMatmulAllReduceRank &rk, int64_t i, int64_t j, aclDataType out,
                                      const Contract &c) {
