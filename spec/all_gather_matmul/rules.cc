@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spec/all_gather_matmul/all_gather_matmul.h"
+#include "spec/tensor_layout.h"
 
 namespace mc2::spec::all_gather_matmul {
 namespace {
@@ -67,15 +68,7 @@ void Add(std::vector<Rule> &table, std::string id, Stage stage, Layer layer, con
 
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
-int64_t IntOr(const Case &c, int rank, const char *name, int64_t fallback) {
-    const Value &v = c.Get(rank, name);
-    if (const auto *i = std::get_if<int64_t>(&v)) return *i;
-    return fallback;
-}
 
-bool Contains(const std::vector<aclDataType> &list, aclDataType d) {
-    return std::find(list.begin(), list.end(), d) != list.end();
-}
 
 // The vendor's empty-x1 short-cut (ops.md §5.1 step 6): x1 has a dim 1 that is not 0 and is
 // empty. Every rule after it is guarded by !ShortCut: the call returns SUCCESS before them.
@@ -90,47 +83,7 @@ const TensorSpec *Produced(const Case &c, int r) {
     return g && g->NumElements() != 0 ? g : nullptr;
 }
 
-bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides) {
-    if (DimProduct(shape, 0, shape.size()) == 0) return true;
-    int64_t expected = 1;
-    for (size_t i = shape.size(); i-- > 0;) {
-        if (shape[i] != 1 && strides[i] != expected) return false;
-        expected *= shape[i];
-    }
-    return true;
-}
-bool Dense(const TensorSpec &t) { return t.strides.empty() || Dense(t.shape, t.Strides()); }
-bool TransposedDense(const TensorSpec &t) {
-    if (t.shape.size() != 2) return false;
-    const auto s = t.Strides();
-    return Dense({t.shape[1], t.shape[0]}, {s[1], s[0]});
-}
-// ops.md §1.4 IsTransposeLastTwoDims on a 2-D view.
-bool VendorTransposed(const TensorSpec &t) {
-    if (t.shape.size() != 2 || (t.shape[0] == 1 && t.shape[1] == 1)) return false;
-    const auto s = t.Strides();
-    return s[0] == 1 && s[1] == t.shape[0];
-}
 
-bool Aliases(const TensorSpec &t) {
-    if (t.NumElements() == 0) return false;
-    const std::vector<int64_t> s = t.Strides();
-    std::vector<std::pair<int64_t, int64_t>> dims;
-    for (size_t i = 0; i < t.shape.size() && i < s.size(); ++i) {
-        if (s[i] < 0) return false;
-        if (t.shape[i] > 1) dims.emplace_back(s[i], t.shape[i]);
-    }
-    std::sort(dims.begin(), dims.end());
-    int64_t reach = 0;
-    for (const auto &[stride, size] : dims) {
-        if (stride <= reach) return true;
-        int64_t step = 0;
-        if (__builtin_mul_overflow(stride, size - 1, &step) || __builtin_add_overflow(reach, step, &reach)) {
-            reach = std::numeric_limits<int64_t>::max();
-        }
-    }
-    return false;
-}
 
 // ---- editing ----
 std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
@@ -539,7 +492,7 @@ std::vector<Rule> Build() {
             Doc("参数说明 (非连续Tensor: √)"),
             [name](const Case &c, int r) {
                 const TensorSpec *x = std::string(name) == "output" ? T(c, r, name) : Produced(c, r);
-                return x && Aliases(*x);
+                return x && ViewAliases(*x);
             },
             [name](const Case &valid, Choices &) {
                 return EditTensor(WithOptional(valid, name), name, [](TensorSpec &x) {

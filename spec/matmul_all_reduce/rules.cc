@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "spec/matmul_all_reduce/matmul_all_reduce.h"
+#include "spec/tensor_layout.h"
 
 namespace mc2::spec::matmul_all_reduce {
 namespace {
@@ -74,59 +75,9 @@ void Add(std::vector<Rule> &table, std::string id, const std::vector<std::string
 // ---- reading one rank's arguments ----
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
-int64_t IntOr(const Case &c, int rank, const char *name, int64_t fallback) {
-    const Value &v = c.Get(rank, name);
-    if (const auto *i = std::get_if<int64_t>(&v)) return *i;
-    return fallback;
-}
 
-bool Contains(const std::vector<aclDataType> &list, aclDataType d) {
-    return std::find(list.begin(), list.end(), d) != list.end();
-}
 
-// Dense row-major layout, ignoring the strides of dims of size 1 (they address nothing); an
-// empty tensor is trivially dense.
-bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides) {
-    if (DimProduct(shape, 0, shape.size()) == 0) return true;
-    int64_t expected = 1;
-    for (size_t i = shape.size(); i-- > 0;) {
-        if (shape[i] != 1 && strides[i] != expected) return false;
-        expected *= shape[i];
-    }
-    return true;
-}
-bool Dense(const TensorSpec &t) { return t.strides.empty() || Dense(t.shape, t.Strides()); }
-// The pattern the vendor detects as a transposed x2 (ops.md §1.4): the last two axes swapped.
-bool TransposedDense(const TensorSpec &t) {
-    if (t.shape.size() != 2) return false;
-    const auto s = t.Strides();
-    return Dense({t.shape[1], t.shape[0]}, {s[1], s[0]});
-}
 
-// True when two view indices may address the same element, by the usual sufficient test: with
-// the dims of size > 1 sorted by stride, each stride must exceed the furthest offset the
-// smaller ones reach (a zero stride, rows that overlap, interleaved dims). Empty views alias
-// nothing. Saturating, because fuzzers hand it absurd strides; negative strides are another
-// rule's (mar.shape.negative).
-bool OutputAliases(const TensorSpec &t) {
-    if (t.NumElements() == 0) return false;
-    const std::vector<int64_t> s = t.Strides();
-    std::vector<std::pair<int64_t, int64_t>> dims;  // (stride, size) of dims with size > 1
-    for (size_t i = 0; i < t.shape.size() && i < s.size(); ++i) {
-        if (s[i] < 0) return false;
-        if (t.shape[i] > 1) dims.emplace_back(s[i], t.shape[i]);
-    }
-    std::sort(dims.begin(), dims.end());
-    int64_t reach = 0;
-    for (const auto &[stride, size] : dims) {
-        if (stride <= reach) return true;
-        int64_t step = 0;
-        if (__builtin_mul_overflow(stride, size - 1, &step) || __builtin_add_overflow(reach, step, &reach)) {
-            reach = std::numeric_limits<int64_t>::max();
-        }
-    }
-    return false;
-}
 
 std::vector<int64_t> Lead(const TensorSpec &x1) {
     return x1.shape.empty() ? std::vector<int64_t>{} : std::vector<int64_t>(x1.shape.begin(), x1.shape.end() - 1);
@@ -634,7 +585,7 @@ std::vector<Rule> Build() {
         V1("参数说明 (output 非连续Tensor: √)") + "; " + Notes("§2.1 (parameter tables: output non-contiguous √)"),
         [](const Case &c, int r) {
             const TensorSpec *out = T(c, r, "output");
-            return out && OutputAliases(*out);
+            return out && ViewAliases(*out);
         },
         [](const Case &valid, Choices &ch) {
             const bool zero = ch.Bool();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spec/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
+#include "spec/tensor_layout.h"
 
 namespace mc2::spec::quant_matmul_all_reduce {
 namespace {
@@ -69,59 +70,9 @@ void Add(std::vector<Rule> &table, std::string id, const std::vector<std::string
 // ---- reading one rank's arguments ----
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
-int64_t IntOr(const Case &c, int rank, const char *name, int64_t fallback) {
-    const Value &v = c.Get(rank, name);
-    if (const auto *i = std::get_if<int64_t>(&v)) return *i;
-    return fallback;
-}
 
-bool Contains(const std::vector<aclDataType> &list, aclDataType d) {
-    return std::find(list.begin(), list.end(), d) != list.end();
-}
 
-bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides) {
-    if (DimProduct(shape, 0, shape.size()) == 0) return true;
-    int64_t expected = 1;
-    for (size_t i = shape.size(); i-- > 0;) {
-        if (shape[i] != 1 && strides[i] != expected) return false;
-        expected *= shape[i];
-    }
-    return true;
-}
-bool Dense(const TensorSpec &t) { return t.strides.empty() || Dense(t.shape, t.Strides()); }
-bool TransposedDense(const TensorSpec &t) {
-    if (t.shape.size() != 2) return false;
-    const auto s = t.Strides();
-    return Dense({t.shape[1], t.shape[0]}, {s[1], s[0]});
-}
-// Whether x2 is read as transposed by the vendor (ops.md §1.4 IsTransposeLastTwoDims):
-// stride[-2] == 1, stride[-1] == shape[-2], and not both of the last two dims 1.
-bool X2Transposed(const TensorSpec &x2) {
-    if (x2.shape.size() != 2 || (x2.shape[0] == 1 && x2.shape[1] == 1)) return false;
-    const auto s = x2.Strides();
-    return s[0] == 1 && s[1] == x2.shape[0];
-}
 
-// Same sufficient aliasing test as MatmulAllReduce's (spec/matmul_all_reduce/rules.cc).
-bool OutputAliases(const TensorSpec &t) {
-    if (t.NumElements() == 0) return false;
-    const std::vector<int64_t> s = t.Strides();
-    std::vector<std::pair<int64_t, int64_t>> dims;
-    for (size_t i = 0; i < t.shape.size() && i < s.size(); ++i) {
-        if (s[i] < 0) return false;
-        if (t.shape[i] > 1) dims.emplace_back(s[i], t.shape[i]);
-    }
-    std::sort(dims.begin(), dims.end());
-    int64_t reach = 0;
-    for (const auto &[stride, size] : dims) {
-        if (stride <= reach) return true;
-        int64_t step = 0;
-        if (__builtin_mul_overflow(stride, size - 1, &step) || __builtin_add_overflow(reach, step, &reach)) {
-            reach = std::numeric_limits<int64_t>::max();
-        }
-    }
-    return false;
-}
 
 std::vector<int64_t> Lead(const TensorSpec &x1) {
     return x1.shape.empty() ? std::vector<int64_t>{} : std::vector<int64_t>(x1.shape.begin(), x1.shape.end() - 1);
@@ -812,7 +763,7 @@ void AddLayoutRulesLast(std::vector<Rule> &t) {
         V1("参数说明 (output 非连续Tensor: √)") + "; " + Notes("§2.1"),
         [](const Case &c, int r) {
             const TensorSpec *out = T(c, r, "output");
-            return out && OutputAliases(*out);
+            return out && ViewAliases(*out);
         },
         [](const Case &valid, Choices &) {
             return EditRanks(valid, [&](int, ParamMap &p) {
@@ -985,7 +936,7 @@ void AddTilingRules(std::vector<Rule> &t) {
         V1("约束说明 (x2最后一维 ≤ 65535)") + "; " + Notes("§2.3, §8.3 (A2 quant tiling x2 dim check)"),
         [](const Case &c, int r) {
             const TensorSpec *x2 = T(c, r, "x2");
-            return x2 && x2->shape.size() == 2 && !X2Transposed(*x2) && x2->shape[1] > kUint16Max;
+            return x2 && x2->shape.size() == 2 && !VendorTransposed(*x2) && x2->shape[1] > kUint16Max;
         },
         [](const Case &valid, Choices &ch) {
             const int64_t n = kUint16Max + ch.Int(1, 64);

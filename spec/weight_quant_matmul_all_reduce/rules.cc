@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "spec/weight_quant_matmul_all_reduce/weight_quant_matmul_all_reduce.h"
+#include "spec/tensor_layout.h"
 
 namespace mc2::spec::weight_quant_matmul_all_reduce {
 namespace {
@@ -75,15 +76,7 @@ void Add(std::vector<Rule> &table, std::string id, Stage stage, Layer layer, con
 // ---- reading one rank's arguments ----
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
-int64_t IntOr(const Case &c, int rank, const char *name, int64_t fallback) {
-    const Value &v = c.Get(rank, name);
-    if (const auto *i = std::get_if<int64_t>(&v)) return *i;
-    return fallback;
-}
 
-bool Contains(const std::vector<aclDataType> &list, aclDataType d) {
-    return std::find(list.begin(), list.end(), d) != list.end();
-}
 
 // k as the op_api reads it (x1's last view dim); -1 when x1 is absent or has no dims.
 int64_t K(const Case &c, int r) {
@@ -91,50 +84,7 @@ int64_t K(const Case &c, int r) {
     return x1 && !x1->shape.empty() ? x1->shape.back() : -1;
 }
 
-// Dense row-major layout, ignoring the strides of dims of size 1; an empty tensor is dense.
-bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides) {
-    if (DimProduct(shape, 0, shape.size()) == 0) return true;
-    int64_t expected = 1;
-    for (size_t i = shape.size(); i-- > 0;) {
-        if (shape[i] != 1 && strides[i] != expected) return false;
-        expected *= shape[i];
-    }
-    return true;
-}
-bool Dense(const TensorSpec &t) { return t.strides.empty() || Dense(t.shape, t.Strides()); }
-// The last two axes of a dense matrix swapped (ops.md §1.4).
-bool TransposedDense(const TensorSpec &t) {
-    if (t.shape.size() != 2) return false;
-    const auto s = t.Strides();
-    return Dense({t.shape[1], t.shape[0]}, {s[1], s[0]});
-}
-// The vendor's IsTransposeLastTwoDims for a 2-D view: strides (1, rows), not both dims 1.
-bool VendorTransposed(const TensorSpec &t) {
-    if (t.shape.size() != 2 || (t.shape[0] == 1 && t.shape[1] == 1)) return false;
-    const auto s = t.Strides();
-    return s[0] == 1 && s[1] == t.shape[0];
-}
 
-// Two view indices may address one element (sufficient test, as mar.shape.output_overlap).
-bool OutputAliases(const TensorSpec &t) {
-    if (t.NumElements() == 0) return false;
-    const std::vector<int64_t> s = t.Strides();
-    std::vector<std::pair<int64_t, int64_t>> dims;
-    for (size_t i = 0; i < t.shape.size() && i < s.size(); ++i) {
-        if (s[i] < 0) return false;
-        if (t.shape[i] > 1) dims.emplace_back(s[i], t.shape[i]);
-    }
-    std::sort(dims.begin(), dims.end());
-    int64_t reach = 0;
-    for (const auto &[stride, size] : dims) {
-        if (stride <= reach) return true;
-        int64_t step = 0;
-        if (__builtin_mul_overflow(stride, size - 1, &step) || __builtin_add_overflow(reach, step, &reach)) {
-            reach = std::numeric_limits<int64_t>::max();
-        }
-    }
-    return false;
-}
 
 // The shapes antiquantScale may have for k (!= 0), n and G (ops.md §2.2 step 4).
 bool ScaleShapeOk(const std::vector<int64_t> &shape, int64_t k, int64_t n, int64_t group_size) {
@@ -747,7 +697,7 @@ void AddShapeRules(std::vector<Rule> &t) {
         Doc("参数说明 (output)") + "; " + Notes("§2.1"),
         [](const Case &c, int r) {
             const TensorSpec *out = T(c, r, "output");
-            return out && OutputAliases(*out);
+            return out && ViewAliases(*out);
         },
         [](const Case &valid, Choices &) {
             return EditRanks(valid, [&](int, ParamMap &p) {

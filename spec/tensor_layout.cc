@@ -1,0 +1,65 @@
+// spec/tensor_layout.cc — shared descriptor predicates of the rule tables (tensor_layout.h).
+#include "spec/tensor_layout.h"
+
+#include "spec/case_edit.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+namespace mc2::spec {
+
+bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides) {
+    if (DimProduct(shape, 0, shape.size()) == 0) return true;
+    int64_t expected = 1;
+    for (size_t i = shape.size(); i-- > 0;) {
+        if (shape[i] != 1 && strides[i] != expected) return false;
+        expected *= shape[i];
+    }
+    return true;
+}
+
+bool Dense(const harness::TensorSpec &t) { return t.strides.empty() || Dense(t.shape, t.Strides()); }
+
+bool TransposedDense(const harness::TensorSpec &t) {
+    if (t.shape.size() != 2) return false;
+    const auto s = t.Strides();
+    return Dense({t.shape[1], t.shape[0]}, {s[1], s[0]});
+}
+
+bool VendorTransposed(const harness::TensorSpec &t) {
+    if (t.shape.size() != 2 || (t.shape[0] == 1 && t.shape[1] == 1)) return false;
+    const auto s = t.Strides();
+    return s[0] == 1 && s[1] == t.shape[0];
+}
+
+bool ViewAliases(const harness::TensorSpec &t) {
+    if (t.NumElements() == 0) return false;
+    const std::vector<int64_t> s = t.Strides();
+    std::vector<std::pair<int64_t, int64_t>> dims;
+    for (size_t i = 0; i < t.shape.size() && i < s.size(); ++i) {
+        if (s[i] < 0) return false;
+        if (t.shape[i] > 1) dims.emplace_back(s[i], t.shape[i]);
+    }
+    std::sort(dims.begin(), dims.end());
+    int64_t reach = 0;
+    for (const auto &[stride, size] : dims) {
+        if (stride <= reach) return true;
+        int64_t step = 0;
+        if (__builtin_mul_overflow(stride, size - 1, &step) || __builtin_add_overflow(reach, step, &reach)) {
+            reach = std::numeric_limits<int64_t>::max();
+        }
+    }
+    return false;
+}
+
+int64_t IntOr(const harness::Case &c, int rank, const char *name, int64_t fallback) {
+    if (const auto *i = std::get_if<int64_t>(&c.Get(rank, name))) return *i;
+    return fallback;
+}
+
+bool Contains(const std::vector<aclDataType> &list, aclDataType d) {
+    return std::find(list.begin(), list.end(), d) != list.end();
+}
+
+}  // namespace mc2::spec

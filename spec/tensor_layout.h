@@ -1,0 +1,35 @@
+// spec/tensor_layout.h — what the rule predicates of every family ask of a tensor descriptor
+// and of a rank's arguments: dense and transposed layouts as the vendor's op_api classifies
+// them (spec-notes/ops.md §1.4), the sufficient self-aliasing test behind the *.output_overlap
+// rules, and small argument readers. One copy for every family, so two families cannot judge
+// the same layout differently.
+#ifndef MC2_SPEC_TENSOR_LAYOUT_H_
+#define MC2_SPEC_TENSOR_LAYOUT_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "acl/acl_base.h"
+#include "harness/case.h"
+
+namespace mc2::spec {
+
+// Row-major dense: each dim of size > 1 has the stride of the dims after it (an empty view is
+// dense).
+bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides);
+bool Dense(const harness::TensorSpec &t);  // its view; no explicit strides = dense
+// A 2-D view that is the transpose of a dense matrix (column-major).
+bool TransposedDense(const harness::TensorSpec &t);
+// The vendor's IsTransposeLastTwoDims on a 2-D view: strides (1, rows), not both dims 1.
+bool VendorTransposed(const harness::TensorSpec &t);
+// Two view indices may address one element (a sufficient test: dims sorted by stride, each
+// stride beyond the reach of the smaller ones; negative strides are other rules' business).
+bool ViewAliases(const harness::TensorSpec &t);
+
+// Rank `rank`'s integer argument `name`, or `fallback` when it is not an integer.
+int64_t IntOr(const harness::Case &c, int rank, const char *name, int64_t fallback);
+bool Contains(const std::vector<aclDataType> &list, aclDataType d);
+
+}  // namespace mc2::spec
+
+#endif  // MC2_SPEC_TENSOR_LAYOUT_H_
