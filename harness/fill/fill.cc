@@ -151,6 +151,8 @@ void FillIntegers(std::vector<double> &v, const TensorSpec &t, Role role, const 
         }
         case Role::kOther:
         case Role::kData:
+        case Role::kQuantScaleIn:
+        case Role::kQuantScaleOut:
             for (double &x : v) x = Typical(t.dtype, rng, false);
             break;
     }
@@ -240,6 +242,8 @@ void FillCancel(std::vector<double> &v, const TensorSpec &t, Role role, int rank
         }
         case Role::kOther:
         case Role::kData:
+        case Role::kQuantScaleIn:
+        case Role::kQuantScaleOut:
             for (double &x : v) x = Typical(t.dtype, rng, false);
             break;
     }
@@ -279,6 +283,20 @@ void FillExtreme(std::vector<double> &v, const TensorSpec &t, Role role, const C
     const double budget = Info(c.out_dtype).max_finite / (4 * terms);
     const double limit = (role == Role::kLhs || role == Role::kRhs) ? std::sqrt(budget) : budget;
     for (double &x : v) x = (role == Role::kOther || role == Role::kData) ? Typical(t.dtype, rng, false) : ExtremeMagnitude(t.dtype, limit, rng);
+}
+
+// kQuantScaleIn/Out (fill.h): one rank's |result| is estimated from the dtypes and k alone
+// (typical operands, TypicalScale each, over k products add up like a random walk: sqrt(k)), so
+// the scales are the same on every rank; the actual result also carries dequant scales of about
+// unit size. Y / s then spreads over +-32 * [0.5, 4) typical, the tails saturating at +-127.
+void FillQuantScale(std::vector<double> &v, const TensorSpec &t, Role role, const ContractionSpec &c, Rng &rng) {
+    const double k = static_cast<double>(std::max<int64_t>(c.shared_k > 0 ? c.shared_k : c.k, 1));
+    double base = TypicalScale(c.lhs_dtype) * TypicalScale(c.rhs_dtype) * std::sqrt(k) / 32;
+    if (role == Role::kQuantScaleOut) base *= std::sqrt(static_cast<double>(std::max(c.world, 1)));
+    for (double &x : v) {
+        x = RoundTo(t.dtype, base * std::exp2(rng.Uniform(-2.0, 1.0)));
+        if (!(x > 0)) x = Info(t.dtype).min_positive;
+    }
 }
 
 }  // namespace
@@ -339,6 +357,11 @@ std::vector<double> FillValues(const TensorSpec &t, Role role, const Contraction
     const FormatInfo info = Info(t.dtype);
     if (!info.numeric) {
         for (double &x : v) x = static_cast<double>(rng.Next() & 0xFF);
+        return v;
+    }
+    if (role == Role::kQuantScaleIn || role == Role::kQuantScaleOut) {
+        Rng shared(MixSeed(tensor_seed, 0x5CA1E));  // no rank: identical on every rank
+        FillQuantScale(v, t, role, c, shared);
         return v;
     }
     switch (dist) {

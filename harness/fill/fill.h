@@ -38,6 +38,13 @@ enum class Role {
     kOther,   // anything else (scales, gamma): typical values of its dtype
     kData,    // moved, not computed (all-to-all, gather payloads): every bit pattern of the dtype,
               // NaN payloads and subnormals included (FillCodes), so any conversion shows
+    // Quantisation scales of an int8 exchange of the contraction's result, which the documents
+    // require to be identical on every rank (QuantMatmulAllReduceV3's commQuantScale1/2): seeded
+    // without the rank (the same values everywhere, whatever the distribution), positive, per
+    // element a random factor in [2^-2, 2) of a rank-independent estimate, so that the quantised
+    // values spread over the int8 range and some saturate (FillQuantScale in fill.cc).
+    kQuantScaleIn,   // the result is divided by it before the exchange: ~ |result| / 32
+    kQuantScaleOut,  // the sum of the world's int8 values is divided by it: ~ kQuantScaleIn * sqrt(world)
 };
 
 struct ContractionSpec {
@@ -47,6 +54,9 @@ struct ContractionSpec {
     int64_t k = 1;     // products per output element on one rank
     int world = 1;     // ranks whose results are summed
     int addends = 0;   // addend tensors per rank
+    // k as every rank sees it (rank 0's), for the rank-identical fills (kQuantScaleIn/Out) when
+    // k may differ between ranks; 0 = use k.
+    int64_t shared_k = 0;
 };
 
 // Logical values (row-major over the view shape) of input `name` of rank `rank`.
