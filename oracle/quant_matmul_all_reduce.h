@@ -1,9 +1,10 @@
 // oracle/quant_matmul_all_reduce.h — acceptance intervals for aclnnQuantMatmulAllReduce V1–V3
-// (int8 × int8; V3's int8 low-bit communication with both comm scales included): output = allreduce_r( dequant_r(x1_r @ x2_r + bias_r) + x3_r ).
+// (int8 × int8): output = allreduce_r( dequant_r(x1_r @ x2_r + bias_r) + x3_r ).
 // Everything before the all-reduce is modelled bit for bit (the documented kernel order, ops.md
 // §2.7, §3); the all-reduce in the output dtype uses the interval model of
-// oracle/internal/reduce_cast.h, the int8 communication (§4.1) is element-wise and bit-exact
-// (up to the enumerated readings of its UNVERIFIED fp16 steps). The per-path rounding is written in oracle/contract.md.
+// oracle/internal/reduce_cast.h; V3's int8 low-bit communication (both comm scales, §4.1) is
+// element-wise and bit-exact up to the enumerated readings of its UNVERIFIED fp16 steps
+// (oracle/quant_comm_int8.cc). The per-path rounding is written in oracle/contract.md.
 #ifndef MC2_ORACLE_QUANT_MATMUL_ALL_REDUCE_H_
 #define MC2_ORACLE_QUANT_MATMUL_ALL_REDUCE_H_
 

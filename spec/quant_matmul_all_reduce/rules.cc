@@ -1033,11 +1033,16 @@ void AddTilingRules(std::vector<Rule> &t) {
             });
         });
     Add(
-        t, "qmar.tiling.comm_quant", kOnlyV3, Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, true},
-        "Both comm scales present (int8 low-bit communication, ops.md §4.1) is documented; this suite's "
-        "implementation does not implement it yet and refuses it with an inner (tiling) error, which is "
-        "tolerated; the oracle does not model it yet either (a library that succeeds is reported as not "
-        "judged).",
+        t, "qmar.tiling.comm_quant", kOnlyV3, Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, false},
+        "Both comm scales present: int8 low-bit communication (ops.md §4.1: quantise with commQuantScale1, "
+        "AllToAll, exact int8 sum, requantise with s1/s2, AllGather, dequantise with commQuantScale2). "
+        "Documented, so success is required; the output is judged bit-exactly (oracle/contract.md). The "
+        "documents require both scales identical on every rank: the harness fills them so (seeded without "
+        "the rank); a descriptor cannot express rank-dependent float values, so no case breaks that, and the "
+        "documents give no answer for scales that differ — undefined (the built-in library refuses them at "
+        "execution with a runtime error on every rank, the oracle refuses to judge them). The documents' "
+        "\"only BFLOAT16 output with x3\" is not enforced by the vendor's op_api or tiling (ops.md §8.2) and "
+        "fp16 has its own kernel: both output dtypes are accepted.",
         V3("计算公式 (case 3)") + "; " + Notes("§4.1"), [](const Case &c, int r) { return BothCommScales(c, r); },
         [](const Case &valid, Choices &) {
             return EditGeometry(valid, [](int, Geometry &g) {
@@ -1186,8 +1191,10 @@ OpFamily Family() {
         "output and no pertoken, world size) are inner errors (any 561xxx), as for MatmulAllReduce.",
         "x2 FRACTAL_NZ: documented, not modelled yet (TODO): refused by this suite's implementation, a hardening "
         "rule so that a vendor accepting it is not failed. No NZ case is generated.",
-        "Low-bit communication (V3 with both comm scales): documented; not implemented or modelled yet "
-        "(`qmar.tiling.comm_quant`: success expected, inner refusal tolerated).",
+        "Low-bit communication (V3 with both comm scales, ops.md §4.1): documented, success required, judged "
+        "bit-exactly up to the readings of the UNVERIFIED fp16 Div/Mul (`qmar.tiling.comm_quant`); the comm "
+        "scales are identical on every rank by construction (fill roles kQuantScaleIn/Out); differing scales "
+        "are undefined (no documented answer, not expressible in a descriptor). 3 of 4 valid V3 cases use it.",
         "Ascend 950: the A2 dtype lists and MatmulAllReduce's 950 world sizes (UNVERIFIED: the public 950 rows "
         "are stripped).",
         "torch_npu front-end checks (ops.md §2.6) are not a rule family yet.",
