@@ -285,16 +285,38 @@ void FillExtreme(std::vector<double> &v, const TensorSpec &t, Role role, const C
     for (double &x : v) x = (role == Role::kOther || role == Role::kData) ? Typical(t.dtype, rng, false) : ExtremeMagnitude(t.dtype, limit, rng);
 }
 
-// kQuantScaleIn/Out (fill.h): one rank's |result| is estimated from the dtypes and k alone
-// (typical operands, TypicalScale each, over k products add up like a random walk: sqrt(k)), so
-// the scales are the same on every rank; the actual result also carries dequant scales of about
-// unit size. Y / s then spreads over +-32 * [0.5, 4) typical, the tails saturating at +-127.
-void FillQuantScale(std::vector<double> &v, const TensorSpec &t, Role role, const ContractionSpec &c, Rng &rng) {
-    const double k = static_cast<double>(std::max<int64_t>(c.shared_k > 0 ? c.shared_k : c.k, 1));
-    double base = TypicalScale(c.lhs_dtype) * TypicalScale(c.rhs_dtype) * std::sqrt(k) / 32;
-    if (role == Role::kQuantScaleOut) base *= std::sqrt(static_cast<double>(std::max(c.world, 1)));
-    for (double &x : v) {
-        x = RoundTo(t.dtype, base * std::exp2(rng.Uniform(-2.0, 1.0)));
+// kQuantScaleIn/Out (fill.h): one rank's |result| is estimated from what every rank shares:
+// typical operands of the distribution over k products add up like a random walk (sqrt(k)),
+// times the post-contraction scales. In and Out draw the same per-element factors from `shared`
+// (seeded without the rank and the name), Out one more factor from its own `own` stream, so the
+// requantisation ratio In/Out stays near 1/sqrt(world) and the reduced sums keep their size.
+void FillQuantScale(std::vector<double> &v, const TensorSpec &t, Role role, const ContractionSpec &c, Dist dist,
+                    Rng &shared, Rng &own) {
+    const int64_t k = std::max<int64_t>(c.shared_k > 0 ? c.shared_k : c.k, 1);
+    double lhs = TypicalScale(c.lhs_dtype), rhs = TypicalScale(c.rhs_dtype), terms = static_cast<double>(k);
+    if (dist == Dist::kUniform) {
+        lhs /= std::sqrt(3.0);
+        rhs /= std::sqrt(3.0);
+    } else if (dist == Dist::kExact || dist == Dist::kTies) {
+        ContractionSpec one = c;
+        one.k = k;
+        one.addends = 0;  // each rank's own: the scales must not depend on it
+        const ExactPlan plan = PlanExact(one, ExactBudget(c.out_dtype));
+        lhs = plan.lhs / 2;
+        rhs = plan.rhs / 2;
+        terms = static_cast<double>(std::min(plan.per_row, k));
+    } else if (dist == Dist::kCancel) {
+        terms = std::max(1.0, terms / 64);  // pairs nearly cancel
+    }
+    const double base = lhs * rhs * std::sqrt(terms) / 32;
+    for (size_t e = 0; e < v.size(); ++e) {
+        const double post = c.post_scale.empty() ? 1.0 : c.post_scale[e % c.post_scale.size()];
+        double s = std::max(base * post, 0x1p-20) * std::exp2(shared.Uniform(-4.0, 1.0));
+        if (role == Role::kQuantScaleOut) {
+            s *= std::sqrt(static_cast<double>(std::max(c.world, 1))) * std::exp2(own.Uniform(-1.0, 1.0));
+        }
+        double &x = v[e];
+        x = RoundTo(t.dtype, s);
         if (!(x > 0)) x = Info(t.dtype).min_positive;
     }
 }
@@ -360,8 +382,10 @@ std::vector<double> FillValues(const TensorSpec &t, Role role, const Contraction
         return v;
     }
     if (role == Role::kQuantScaleIn || role == Role::kQuantScaleOut) {
-        Rng shared(MixSeed(tensor_seed, 0x5CA1E));  // no rank: identical on every rank
-        FillQuantScale(v, t, role, c, shared);
+        // No rank in either seed: identical on every rank.
+        Rng shared(MixSeed(seed, 0x5CA1E, static_cast<uint64_t>(dist)));
+        Rng own(MixSeed(tensor_seed, 0x5CA1E));
+        FillQuantScale(v, t, role, c, dist, shared, own);
         return v;
     }
     switch (dist) {
