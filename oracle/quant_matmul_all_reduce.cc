@@ -64,6 +64,50 @@ Interval Hull(const Interval &a, const Interval &b) {
 
 }  // namespace
 
+// V3 with both comm scales (ops.md §4.1): every rank's contribution is a point or the hull of
+// the admitted dequant orders; the int8 communication is monotone in each contribution (every
+// step is a rounding, a saturation or a sum, and all ranks share the scales' signs), so its
+// image of the hulls lies between the images of the all-lower and all-upper ends. Each
+// admissible reading of the UNVERIFIED fp16 steps is evaluated; the element's interval is the
+// hull of those values — width 0 wherever the readings agree.
+namespace {
+Bounds CommInt8Bounds(const std::vector<QuantMatmulAllReduceRank> &ranks, aclDataType out, const Contract &contract) {
+    const int64_t m = ranks[0].x1.rows, n = ranks[0].x2.cols;
+    const std::vector<CommInt8Reading> readings = CommInt8Readings(out);
+    Bounds b = internal::ShapedBounds(m, n, out);
+    std::vector<double> lo(ranks.size()), hi(ranks.size());
+    for (int64_t i = 0; i < m; ++i) {
+        for (int64_t j = 0; j < n; ++j) {
+            const size_t e = static_cast<size_t>(i * n + j);
+            const auto uj = static_cast<size_t>(j);
+            const double s1 = (*ranks[0].comm_scale1)[uj], s2 = (*ranks[0].comm_scale2)[uj];
+            bool nan = false;
+            for (size_t r = 0; r < ranks.size(); ++r) {
+                const QuantRankValue v = QuantRankContribution(ranks[r], i, j, out, contract);
+                lo[r] = v.lo;
+                hi[r] = v.hi;
+                nan = nan || v.nan;
+            }
+            Interval f{kInf, -kInf, nan};
+            double primary = 0;
+            for (size_t k = 0; k < readings.size() && !f.nan; ++k) {
+                for (const std::vector<double> *ends : {&lo, &hi}) {
+                    const double v = CommInt8Element(*ends, s1, s2, out, readings[k]);
+                    if (std::isnan(v)) f.nan = true;
+                    f.lo = std::min(f.lo, v);
+                    f.hi = std::max(f.hi, v);
+                    if (k == 0 && ends == &lo) primary = v;
+                }
+            }
+            internal::StoreInterval(f.nan ? internal::Everything() : f, e, b);
+            b.exact[e] = primary;  // the assumed reading's value: the defined result, not the real one
+            b.scale[e] = std::fabs(primary);
+        }
+    }
+    return b;
+}
+}  // namespace
+
 // The UINT64 word's scale as the fixpipe uses it (oracle/internal/uint64_scale.h, shared with
 // TransQuantParam's oracle).
 double Fp19ScaleOfCode(uint64_t code) { return Uint64ScaleEffective(code); }
@@ -133,7 +177,16 @@ Bounds QuantMatmulAllReduceBounds(const std::vector<QuantMatmulAllReduceRank> &r
             Bad("dequant is not (1) or (n)" + at);
         if (rk.pertoken && static_cast<int64_t>(rk.pertoken->size()) != m) Bad("pertoken is not (m)" + at);
         if (rk.x3 && (rk.x3->rows != m || rk.x3->cols != n)) Bad("x3 is not [m, n]" + at);
+        if (rk.comm_scale1.has_value() != ranks[0].comm_scale1.has_value() ||
+            rk.comm_scale2.has_value() != ranks[0].comm_scale1.has_value())
+            Bad("comm scales must be both present or both absent, on every rank" + at);
+        if (rk.comm_scale1 && (static_cast<int64_t>(rk.comm_scale1->size()) != n ||
+                               static_cast<int64_t>(rk.comm_scale2->size()) != n))
+            Bad("comm scales are not [n]" + at);
+        if (rk.comm_scale1 && (*rk.comm_scale1 != *ranks[0].comm_scale1 || *rk.comm_scale2 != *ranks[0].comm_scale2))
+            Bad("comm scales differ between ranks (the documents require them identical; undefined)" + at);
     }
+    if (ranks[0].comm_scale1) return CommInt8Bounds(ranks, out, contract);
     const DtypeMath &t = internal::MathOf(out);
     const internal::RankReduction reduction(static_cast<int64_t>(ranks.size()), t, contract);
     Bounds b = internal::ShapedBounds(m, n, out);

@@ -151,6 +151,8 @@ void FillIntegers(std::vector<double> &v, const TensorSpec &t, Role role, const 
         }
         case Role::kOther:
         case Role::kData:
+        case Role::kQuantScaleIn:
+        case Role::kQuantScaleOut:
             for (double &x : v) x = Typical(t.dtype, rng, false);
             break;
     }
@@ -240,6 +242,8 @@ void FillCancel(std::vector<double> &v, const TensorSpec &t, Role role, int rank
         }
         case Role::kOther:
         case Role::kData:
+        case Role::kQuantScaleIn:
+        case Role::kQuantScaleOut:
             for (double &x : v) x = Typical(t.dtype, rng, false);
             break;
     }
@@ -279,6 +283,42 @@ void FillExtreme(std::vector<double> &v, const TensorSpec &t, Role role, const C
     const double budget = Info(c.out_dtype).max_finite / (4 * terms);
     const double limit = (role == Role::kLhs || role == Role::kRhs) ? std::sqrt(budget) : budget;
     for (double &x : v) x = (role == Role::kOther || role == Role::kData) ? Typical(t.dtype, rng, false) : ExtremeMagnitude(t.dtype, limit, rng);
+}
+
+// kQuantScaleIn/Out (fill.h): one rank's |result| is estimated from what every rank shares:
+// typical operands of the distribution over k products add up like a random walk (sqrt(k)),
+// times the post-contraction scales. In and Out draw the same per-element factors from `shared`
+// (seeded without the rank and the name), Out one more factor from its own `own` stream, so the
+// requantisation ratio In/Out stays near 1/sqrt(world) and the reduced sums keep their size.
+void FillQuantScale(std::vector<double> &v, const TensorSpec &t, Role role, const ContractionSpec &c, Dist dist,
+                    Rng &shared, Rng &own) {
+    const int64_t k = std::max<int64_t>(c.shared_k > 0 ? c.shared_k : c.k, 1);
+    double lhs = TypicalScale(c.lhs_dtype), rhs = TypicalScale(c.rhs_dtype), terms = static_cast<double>(k);
+    if (dist == Dist::kUniform) {
+        lhs /= std::sqrt(3.0);
+        rhs /= std::sqrt(3.0);
+    } else if (dist == Dist::kExact || dist == Dist::kTies) {
+        ContractionSpec one = c;
+        one.k = k;
+        one.addends = 0;  // each rank's own: the scales must not depend on it
+        const ExactPlan plan = PlanExact(one, ExactBudget(c.out_dtype));
+        lhs = plan.lhs / 2;
+        rhs = plan.rhs / 2;
+        terms = static_cast<double>(std::min(plan.per_row, k));
+    } else if (dist == Dist::kCancel) {
+        terms = std::max(1.0, terms / 64);  // pairs nearly cancel
+    }
+    const double base = lhs * rhs * std::sqrt(terms) / 32;
+    for (size_t e = 0; e < v.size(); ++e) {
+        const double post = c.post_scale.empty() ? 1.0 : c.post_scale[e % c.post_scale.size()];
+        double s = std::max(base * post, 0x1p-20) * std::exp2(shared.Uniform(-4.0, 1.0));
+        if (role == Role::kQuantScaleOut) {
+            s *= std::sqrt(static_cast<double>(std::max(c.world, 1))) * std::exp2(own.Uniform(-1.0, 1.0));
+        }
+        double &x = v[e];
+        x = RoundTo(t.dtype, s);
+        if (!(x > 0)) x = Info(t.dtype).min_positive;
+    }
 }
 
 }  // namespace
@@ -339,6 +379,13 @@ std::vector<double> FillValues(const TensorSpec &t, Role role, const Contraction
     const FormatInfo info = Info(t.dtype);
     if (!info.numeric) {
         for (double &x : v) x = static_cast<double>(rng.Next() & 0xFF);
+        return v;
+    }
+    if (role == Role::kQuantScaleIn || role == Role::kQuantScaleOut) {
+        // No rank in either seed: identical on every rank.
+        Rng shared(MixSeed(seed, 0x5CA1E, static_cast<uint64_t>(dist)));
+        Rng own(MixSeed(tensor_seed, 0x5CA1E));
+        FillQuantScale(v, t, role, c, dist, shared, own);
         return v;
     }
     switch (dist) {

@@ -38,6 +38,14 @@ enum class Role {
     kOther,   // anything else (scales, gamma): typical values of its dtype
     kData,    // moved, not computed (all-to-all, gather payloads): every bit pattern of the dtype,
               // NaN payloads and subnormals included (FillCodes), so any conversion shows
+    // Quantisation scales of an int8 exchange of the contraction's result, which the documents
+    // require to be identical on every rank (QuantMatmulAllReduceV3's commQuantScale1/2): seeded
+    // without the rank (the same values everywhere), positive, per element a random factor in
+    // [2^-4, 2) of a rank-independent estimate of |result| / 32 (dtypes, k, distribution,
+    // post_scale), so that the quantised values spread over the int8 range, some saturate and few
+    // are zero whatever the result's actual size (FillQuantScale in fill.cc).
+    kQuantScaleIn,   // the result is divided by it before the exchange
+    kQuantScaleOut,  // the sum of the world's int8 values: element e is In's e times sqrt(world)·[0.5, 2)
 };
 
 struct ContractionSpec {
@@ -47,6 +55,12 @@ struct ContractionSpec {
     int64_t k = 1;     // products per output element on one rank
     int world = 1;     // ranks whose results are summed
     int addends = 0;   // addend tensors per rank
+    // k as every rank sees it (rank 0's), for the rank-identical fills (kQuantScaleIn/Out) when
+    // k may differ between ranks; 0 = use k.
+    int64_t shared_k = 0;
+    // Typical |factor| applied to the contraction's result after it (dequant scales), per output
+    // column (one value: every column), the same on every rank, for kQuantScaleIn/Out.
+    std::vector<double> post_scale = {1.0};
 };
 
 // Logical values (row-major over the view shape) of input `name` of rank `rank`.

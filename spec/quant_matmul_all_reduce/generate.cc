@@ -1,7 +1,8 @@
 // spec/quant_matmul_all_reduce/generate.cc — valid-case generators of the family: every dtype
 // row × the platform's world sizes × 2-D/3-D x1 × plain or transposed x2 × per-tensor or
 // per-channel dequant scale × with/without bias, x3 (and pertoken where the row allows it),
-// with per-rank variation of what may differ between ranks (k, bias, x3, layout, the scales).
+// (V3: with or without both comm scales), with per-rank variation of what may differ between
+// ranks (k, bias, x3, layout, the dequant scales; never the comm scales, documented identical).
 // x2 is always ND: FRACTAL_NZ x2 is left to the NZ work (TODO in rules.cc, qmar.format.x2_nz).
 #include <algorithm>
 #include <bit>
@@ -166,6 +167,10 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
     base.pertoken = row.pertoken == Pertoken::kAlways || (row.pertoken == Pertoken::kOptional && ch.Bool());
     base.scale_shape = static_cast<ScaleShape>(ch.Int(0, 2));
     const int64_t comm_turn = ch.Int(0, 3) == 0 ? ch.Int(1, 4) : 0;
+    // V3: the int8 low-bit communication (both comm scales, ops.md §4.1) in 3 of 4 cases — the
+    // gate keeps one case per (world, dtype) bucket, and the plain all-reduce is V2's path too.
+    // The scales' values come from the fill (kQuantScaleIn/Out), identical on every rank.
+    if (op == kV3) base.comm_scales = ch.Int(0, 3) != 0;
     const bool vary = world > 1 && ch.Int(0, 3) == 0;
 
     std::vector<ParamMap> per(static_cast<size_t>(world));

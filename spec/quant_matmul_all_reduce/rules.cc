@@ -645,7 +645,9 @@ void AddShapeRules(std::vector<Rule> &t) {
             return (T(c, r, "comm_quant_scale_1") == nullptr) != (T(c, r, "comm_quant_scale_2") == nullptr);
         },
         [](const Case &valid, Choices &ch) {
-            const char *name = ch.Bool() ? "comm_quant_scale_1" : "comm_quant_scale_2";
+            const bool first = ch.Bool();
+            const char *name = first ? "comm_quant_scale_1" : "comm_quant_scale_2";
+            const char *other = first ? "comm_quant_scale_2" : "comm_quant_scale_1";
             return EditRanks(valid, [&](int, ParamMap &p) {
                 const TensorSpec *out = TensorIn(p, "output");
                 const TensorSpec *x2 = TensorIn(p, "x2");
@@ -654,6 +656,7 @@ void AddShapeRules(std::vector<Rule> &t) {
                 s.dtype = out->dtype;
                 s.shape = {x2->shape[1]};
                 p[name] = s;
+                p[other] = harness::Null{};  // a valid V3 case may carry both
                 return true;
             });
         });
@@ -983,19 +986,8 @@ void AddTilingRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "qmar.tiling.comm_quant", kOnlyV3, Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, true},
-        "Both comm scales present (int8 low-bit communication, ops.md §4.1) is documented; this suite's "
-        "implementation does not implement it yet and refuses it with an inner (tiling) error, which is "
-        "tolerated; the oracle does not model it yet either (a library that succeeds is reported as not "
-        "judged).",
-        V3("计算公式 (case 3)") + "; " + Notes("§4.1"), [](const Case &c, int r) { return BothCommScales(c, r); },
-        [](const Case &valid, Choices &) {
-            return EditGeometry(valid, [](int, Geometry &g) {
-                g.comm_scales = true;
-                return true;
-            });
-        });
+    // Both comm scales (int8 low-bit communication, ops.md §4.1) are a valid configuration, not a
+    // rule: the valid generator uses them (see the family's decisions).
     Add(
         t, "qmar.tiling.comm_turn_positive", kAll, Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, true},
         "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
@@ -1137,8 +1129,16 @@ OpFamily Family() {
         "output and no pertoken, world size) are inner errors (any 561xxx), as for MatmulAllReduce.",
         "x2 FRACTAL_NZ: documented, not modelled yet (TODO): refused by this suite's implementation, a hardening "
         "rule so that a vendor accepting it is not failed. No NZ case is generated.",
-        "Low-bit communication (V3 with both comm scales): documented; not implemented or modelled yet "
-        "(`qmar.tiling.comm_quant`: success expected, inner refusal tolerated).",
+        "Low-bit communication (V3 with both comm scales, ops.md §4.1: quantise with commQuantScale1, AllToAll, "
+        "exact int8 sum, requantise with s1/s2, AllGather, dequantise with commQuantScale2): documented, a valid "
+        "configuration (3 of 4 valid V3 cases), judged bit-exactly up to the readings of the UNVERIFIED fp16 "
+        "Div/Mul (oracle/contract.md). The documents require both scales identical on every rank: the fill makes "
+        "them so (roles kQuantScaleIn/Out, seeded without the rank); a descriptor cannot express rank-dependent "
+        "float values, so no case breaks that, and the documents give no answer for scales that differ: "
+        "undefined, not a rule (the built-in library refuses them at execution with a runtime error on every "
+        "rank, the oracle refuses to judge them). The documents' \"only BFLOAT16 output with x3\" is enforced "
+        "by neither the vendor's op_api nor its tiling (ops.md §8.2) and fp16 has its own kernel: both output "
+        "dtypes, with or without x3, are valid.",
         "Ascend 950: the A2 dtype lists and MatmulAllReduce's 950 world sizes (UNVERIFIED: the public 950 rows "
         "are stripped).",
         "torch_npu front-end checks (ops.md §2.6) are not a rule family yet.",

@@ -182,6 +182,38 @@ TEST(Fill, CancellationLeavesSmallResults) {
     EXPECT_LT(worst, 0.05);  // at least 20x cancellation everywhere
 }
 
+// The int8 exchange's scales (QuantMatmulAllReduceV3's comm scales) must be identical on every
+// rank whatever differs between the ranks' contractions (k, addends), positive and
+// representable, and Out's element e near In's e times sqrt(world) (within the [0.5, 2) factor).
+TEST(Fill, QuantScalesAreIdenticalOnEveryRankAndPositive) {
+    for (Dist dist : kAllDists) {
+        for (aclDataType dt : {ACL_FLOAT16, ACL_BF16}) {
+            const TensorSpec t = Tensor(dt, {64});
+            ContractionSpec c0{dt, ACL_INT8, ACL_INT8, 48, 4, 0};
+            c0.shared_k = 48;
+            c0.post_scale = {0.25, 1.0};
+            ContractionSpec c1 = c0;
+            c1.k = 7;  // rank 1's own k and addends
+            c1.addends = 2;
+            const auto in0 = FillValues(t, Role::kQuantScaleIn, c0, dist, 9, 0, "comm_quant_scale_1");
+            const auto in1 = FillValues(t, Role::kQuantScaleIn, c1, dist, 9, 1, "comm_quant_scale_1");
+            const auto out0 = FillValues(t, Role::kQuantScaleOut, c0, dist, 9, 0, "comm_quant_scale_2");
+            const auto out3 = FillValues(t, Role::kQuantScaleOut, c1, dist, 9, 3, "comm_quant_scale_2");
+            EXPECT_EQ(in0, in1);
+            EXPECT_EQ(out0, out3);
+            for (size_t e = 0; e < in0.size(); ++e) {
+                ASSERT_GT(in0[e], 0);
+                ASSERT_EQ(RoundTo(dt, in0[e]), in0[e]);
+                const double ratio = out0[e] / (in0[e] * 2);  // sqrt(world 4) = 2
+                EXPECT_GE(ratio, 0.49);
+                EXPECT_LE(ratio, 2.02);
+            }
+            // A different seed draws different scales.
+            EXPECT_NE(in0, FillValues(t, Role::kQuantScaleIn, c0, dist, 10, 0, "comm_quant_scale_1"));
+        }
+    }
+}
+
 TEST(Storage, RoundTripsThroughStridesOffsetsAndPackedFormats) {
     std::vector<TensorSpec> layouts = {
         Tensor(ACL_FLOAT16, {5, 7}),

@@ -225,6 +225,77 @@ TEST(QuantMatmulAllReduce, V2Bf16ScaleWithPertokenMatchesTheModel) {
     }
 }
 
+// V3 with both comm scales: the int8 low-bit communication (ops.md §4.1) on two ranks, m = 3
+// (padded to 4 rows, one 2-row block per rank), computed by hand below. `s1Rank1` replaces rank
+// 1's commQuantScale1 codes (the documents require identical scales on every rank).
+void RunV3Comm(World &w, const std::vector<uint16_t> &s1Rank1, std::vector<std::vector<uint8_t>> *outputs,
+               std::vector<aclnnStatus> *statuses) {
+    const int64_t m = 3, k = 1, n = 2;
+    const std::vector<std::vector<int8_t>> a = {{3, 5, -7}, {1, 2, 9}};
+    const std::vector<int8_t> b = {1, 2};
+    const std::vector<std::vector<uint16_t>> s1 = {{0x3F00, 0x4000}, s1Rank1};  // bf16 0.5, 2
+    const std::vector<uint16_t> s2 = {0x3F80, 0x4080};                          // bf16 1, 4
+    std::vector<std::unique_ptr<Tensor>> x1s, x2s, scales, c1s, c2s, outs;
+    for (int r = 0; r < 2; ++r) {
+        x1s.push_back(std::make_unique<Tensor>(ACL_INT8, Shape{m, k}, Bytes(a[static_cast<size_t>(r)])));
+        x2s.push_back(std::make_unique<Tensor>(ACL_INT8, Shape{k, n}, Bytes(b)));
+        scales.push_back(std::make_unique<Tensor>(ACL_BF16, Shape{1}, Bytes(std::vector<uint16_t>{0x3F00})));  // 0.5
+        // (1, n) both: the op_api requires the two comm scales to have the same rank.
+        c1s.push_back(std::make_unique<Tensor>(ACL_BF16, Shape{1, n}, Bytes(s1[static_cast<size_t>(r)])));
+        c2s.push_back(std::make_unique<Tensor>(ACL_BF16, Shape{1, n}, Bytes(s2)));
+        outs.push_back(Make(ACL_BF16, {m, n}));
+    }
+    statuses->assign(2, ACLNN_SUCCESS);
+    w.Run([&](uint32_t r) {
+        uint64_t ws = 0;
+        aclOpExecutor *exec = nullptr;
+        ASSERT_EQ(aclnnQuantMatmulAllReduceV3GetWorkspaceSize(x1s[r]->t, x2s[r]->t, nullptr, nullptr, scales[r]->t,
+                                                              nullptr, c1s[r]->t, c2s[r]->t, w.groups[r].c_str(), "sum",
+                                                              0, 1, outs[r]->t, &ws, &exec),
+                  ACLNN_SUCCESS)
+            << TakeErrors();
+        void *workspace = nullptr;
+        ASSERT_EQ(aclrtMalloc(&workspace, ws, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        aclnnStatus st = aclnnQuantMatmulAllReduceV3(workspace, ws, exec, w.streams[r]);
+        const aclError sync = aclrtSynchronizeStream(w.streams[r]);
+        if (st == ACLNN_SUCCESS) st = static_cast<aclnnStatus>(sync);
+        (*statuses)[r] = st;
+        TakeErrors();
+        aclrtFree(workspace);
+    });
+    outputs->clear();
+    for (int r = 0; r < 2; ++r) outputs->push_back(outs[static_cast<size_t>(r)]->Read());
+}
+
+TEST(QuantMatmulAllReduce, V3Int8CommunicationOfTwoRanksByHand) {
+    World w(2);
+    std::vector<std::vector<uint8_t>> outs;
+    std::vector<aclnnStatus> statuses;
+    RunV3Comm(w, {0x3F00, 0x4000}, &outs, &statuses);
+    // y = bf16(x1 · x2 · 0.5): rank 0 [[1.5, 3], [2.5, 5], [-3.5, -7]], rank 1 [[0.5, 1], [1, 2], [4.5, 9]].
+    // q = rint(y / s1), s1 = (0.5, 2), ties to even: rank 0 [[3, 2], [5, 2], [-7, -4]],
+    // rank 1 [[1, 0], [2, 1], [9, 4]]; sums [[4, 2], [7, 3], [2, 0]]; ratio s1/s2 = (0.5, 0.5):
+    // q2 = rint(sum · 0.5) = [[2, 1], [4, 2], [1, 0]] (3.5 -> 4, 1.5 -> 2); · s2 = (1, 4).
+    // (Ties away from zero would give column 1 = (8, 8, 4); no quantisation (2, 3.5, 1 | 4, 7, 2).)
+    const double want[] = {2, 4, 4, 8, 1, 0};
+    for (int r = 0; r < 2; ++r) {
+        ASSERT_EQ(statuses[static_cast<size_t>(r)], ACLNN_SUCCESS) << "rank " << r;
+        for (int e = 0; e < 6; ++e) {
+            uint16_t h = 0;
+            std::memcpy(&h, outs[static_cast<size_t>(r)].data() + e * 2, 2);
+            EXPECT_EQ(Bf16Value(h), want[e]) << "rank " << r << " element " << e;
+        }
+    }
+}
+
+TEST(QuantMatmulAllReduce, V3CommScalesThatDifferBetweenRanksFailEveryRank) {
+    World w(2);
+    std::vector<std::vector<uint8_t>> outs;
+    std::vector<aclnnStatus> statuses;
+    RunV3Comm(w, {0x3F00, 0x3F80}, &outs, &statuses);  // rank 1's second s1 is 1, not 2
+    for (int r = 0; r < 2; ++r) EXPECT_NE(statuses[static_cast<size_t>(r)], ACLNN_SUCCESS) << "rank " << r;
+}
+
 // The V3 unit-test CSV's failures (ops.md §2.4), each from a valid call with one change.
 struct V3Call {
     int64_t m = 32, k = 64, n = 128;

@@ -28,6 +28,8 @@ enum class Fault : int {
     // QuantMatmulAllReduce (70-79): the UINT64/INT64 dequant scale used with all 32 bits (the fixpipe
     // truncates it to fp19, ops.md §3).
     kQmarFp19NotTruncated = 70,
+    kQmarCommRoundHalfAway = 71,  // V3's int8 comm quantises with round-half-away instead of RINT
+    kQmarCommBlocksReversed = 72, // V3's int8 comm AllToAll sends row block R-1-q to rank q
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

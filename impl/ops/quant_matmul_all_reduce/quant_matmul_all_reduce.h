@@ -17,8 +17,9 @@
 //    with ACLNN_ERR_INNER_TILING_ERROR 561002 (world size, m <= INT32_MAX, empty output, k == 0,
 //    k and x2's last dim <= 65535, FLOAT32 dequant with fp16 output needs pertoken, comm scale 1
 //    holds n elements) -> device memory (161002). First failure wins.
-//  * Both comm scales (int8 low-bit communication, ops.md §4.1) are refused with 561002: not
-//    implemented yet.
+//  * Both comm scales: int8 low-bit communication (ops.md §4.1, quant_matmul_all_reduce_comm_int8.cc)
+//    replaces each piece's all-reduce; the scales must be identical on every rank (documented),
+//    which the run's handshake checks (a runtime error on every rank otherwise).
 //  * commTurn as in MatmulAllReduce: > 0 all-reduces the rows in that many pieces, 0 in one.
 //  * An INT64 dequantScale is read as UINT64; the caller's descriptor is not rewritten (the
 //    vendor rewrites its dtype, ops.md §8.3: a side effect not reproduced).
@@ -28,6 +29,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "aclnn/acl_meta.h"
 #include "hccl/communicator.h"
@@ -70,8 +72,15 @@ struct QuantMatmulAllReducePlan {
     int64_t scaleCount = 1;    // 1 (per tensor) or n (per channel)
     int64_t commTurn = 0;      // as the caller gave it; every rank must agree
     int64_t rowsPerPiece = 0;  // rows all-reduced together
-    // Workspace: [staging: m x n output codes][int32 accumulator row: n].
+    // Both comm scales: int8 communication (comm_int8.cc); commPadRows = rowsPerPiece rounded
+    // up to a multiple of the world size.
+    bool hasCommScales = false;
+    TensorDesc commScale1, commScale2;
+    int64_t commPadRows = 0;
+    // Workspace: [staging: m x n output codes][int32 accumulator row: n]
+    //            [int8 comm: send, receive, gather buffers, commPadRows x n each].
     uint64_t accOffset = 0;
+    uint64_t commOffset = 0;
     uint64_t workspaceBytes = 0;
     std::shared_ptr<hccl::Communicator> comm;
 };
@@ -79,6 +88,17 @@ struct QuantMatmulAllReducePlan {
 aclnnStatus QuantMatmulAllReducePrepare(const char *api, const QuantMatmulAllReduceArgs &args);
 
 std::unique_ptr<OpRun> MakeQuantMatmulAllReduceRun(QuantMatmulAllReducePlan plan);
+
+// The int8 communication's per-channel scales as fp32: s1, s2 and the ratio s1/s2 (one fp32 Div).
+struct CommInt8Scales {
+    std::vector<float> s1, s2, ratio;
+};
+CommInt8Scales LoadCommInt8Scales(const QuantMatmulAllReducePlan &p);
+// Replaces the all-reduce of `rows` rows of output codes `rowsT` (this rank's partial results, T
+// codes, row-major n wide) by the int8 communication of ops.md §4.1; `buffers` is the plan's
+// int8 workspace (3 · commPadRows · n bytes).
+hccl::Status CommInt8Piece(const QuantMatmulAllReducePlan &p, const CommInt8Scales &s, uint16_t *rowsT, int64_t rows,
+                           int8_t *buffers);
 
 }  // namespace mc2::impl::ops
 

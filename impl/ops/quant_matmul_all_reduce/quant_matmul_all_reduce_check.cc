@@ -206,7 +206,6 @@ bool CheckTilingLimits(Checker &c, const hccl::Communicator &comm, const Args &a
             return c.Fail(tiling, "commQuantScale1 holds %lld elements; expected n = %lld",
                           static_cast<long long>(count), static_cast<long long>(n));
         }
-        return c.Fail(tiling, "int8 low-bit communication (commQuantScale1/2) is not implemented");
     }
     return true;
 }
@@ -254,13 +253,29 @@ aclnnStatus QuantMatmulAllReducePrepare(const char *api, const QuantMatmulAllRed
         (p.hasPertoken && !CheckDeviceMemory(c, p.pertokenScale, "pertokenScale"))) {
         return c.status();
     }
+    p.hasCommScales = BothCommScales(a);
+    if (p.hasCommScales) {
+        p.commScale1 = Describe(*a.commQuantScale1);
+        p.commScale2 = Describe(*a.commQuantScale2);
+        if (!CheckDeviceMemory(c, p.commScale1, "commQuantScale1") ||
+            !CheckDeviceMemory(c, p.commScale2, "commQuantScale2")) {
+            return c.status();
+        }
+    }
+    p.comm = std::move(comm);
     const int64_t pieces = a.commTurn == 0 ? 1 : std::min(a.commTurn, p.m);
     p.commTurn = a.commTurn;
     p.rowsPerPiece = (p.m + pieces - 1) / pieces;
     const uint64_t stageBytes = static_cast<uint64_t>(p.m) * static_cast<uint64_t>(p.n) * 2;
     p.accOffset = AlignUp(stageBytes, kWorkspaceAlign);
+    p.commOffset = AlignUp(p.accOffset + static_cast<uint64_t>(p.n) * 4, kWorkspaceAlign);
     p.workspaceBytes = p.accOffset + static_cast<uint64_t>(p.n) * 4;
-    p.comm = std::move(comm);
+    if (p.hasCommScales) {
+        // Each piece is padded to a multiple of the world size (ops.md §4.1 step 3).
+        const int64_t world = static_cast<int64_t>(p.comm->Size());
+        p.commPadRows = (p.rowsPerPiece + world - 1) / world * world;
+        p.workspaceBytes = p.commOffset + 3 * static_cast<uint64_t>(p.commPadRows) * static_cast<uint64_t>(p.n);
+    }
 
     auto executor = std::make_unique<aclOpExecutor>();
     executor->api = api;

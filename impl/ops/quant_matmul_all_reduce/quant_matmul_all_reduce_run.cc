@@ -8,7 +8,8 @@
 //     fp16 through a round-to-odd fp32, which makes the two roundings one);
 //   FLOAT/BF16 scale: y = round_T(float(acc) · scale [· pertoken]) in fp32, RINT;
 //   x3: y = round_T(float(y) + float(x3));
-//   then AllReduce(sum) of y in T, piece by piece when commTurn > 0.
+//   then AllReduce(sum) of y in T, piece by piece when commTurn > 0; with both comm scales (V3)
+//   the int8 low-bit communication of quant_matmul_all_reduce_comm_int8.cc instead, per piece.
 // The output tensor is written only after every all-reduce succeeded.
 #include <algorithm>
 #include <bit>
@@ -68,8 +69,24 @@ private:
                                 {"n", p_.n},
                                 {"dtype", static_cast<int64_t>(p_.outType)},
                                 {"commTurn", p_.commTurn},
-                                {"rows per piece", p_.rowsPerPiece}},
+                                {"rows per piece", p_.rowsPerPiece},
+                                {"int8 communication", p_.hasCommScales ? 1 : 0},
+                                {"comm scales (hash)", CommScalesHash()}},
                                "the all-reduce", why);
+    }
+
+    // The documents require identical comm scales on every rank (aclnnQuantMatmulAllReduceV3.md,
+    // ops.md §2.4): their codes are compared through a hash in the handshake.
+    int64_t CommScalesHash() const {
+        if (!p_.hasCommScales) return 0;
+        uint64_t h = 0xCBF29CE484222325ull;  // FNV-1a over the codes of both scales
+        for (const TensorDesc *t : {&p_.commScale1, &p_.commScale2}) {
+            for (int64_t j = 0; j < p_.n; ++j) {
+                const uint16_t code = LoadCode16(*t, t->offset + j * t->ColStride());
+                h = (h ^ code) * 0x100000001B3ull;
+            }
+        }
+        return static_cast<int64_t>(h >> 1);
     }
 
     bool MemoryStillValid(void *workspace, std::string *why) const {
@@ -79,7 +96,9 @@ private:
                                  {&p_.dequantScale, "dequantScale"},
                                  {p_.hasBias ? &p_.bias : nullptr, "bias"},
                                  {p_.hasX3 ? &p_.x3 : nullptr, "x3"},
-                                 {p_.hasPertoken ? &p_.pertokenScale : nullptr, "pertokenScale"}};
+                                 {p_.hasPertoken ? &p_.pertokenScale : nullptr, "pertokenScale"},
+                                 {p_.hasCommScales ? &p_.commScale1 : nullptr, "commQuantScale1"},
+                                 {p_.hasCommScales ? &p_.commScale2 : nullptr, "commQuantScale2"}};
         return StillDeviceMemory(all, workspace, p_.workspaceBytes, why);
     }
 
@@ -122,13 +141,18 @@ private:
         for (int64_t i = 0; i < p_.m; ++i) ComputeRow(i, scale, acc, stage + i * p_.n);
 
         const HcclDataType type = IsHalf() ? HCCL_DATA_TYPE_FP16 : HCCL_DATA_TYPE_BFP16;
+        const CommInt8Scales commScales = p_.hasCommScales ? LoadCommInt8Scales(p_) : CommInt8Scales{};
+        auto *commBuffers = reinterpret_cast<int8_t *>(wsBytes + p_.commOffset);
         for (int64_t r0 = 0; r0 < p_.m; r0 += p_.rowsPerPiece) {
             const int64_t rows = std::min(p_.rowsPerPiece, p_.m - r0);
             uint16_t *at = stage + r0 * p_.n;
             const hccl::Status s =
-                p_.comm->AllReduce(at, at, static_cast<uint64_t>(rows * p_.n), type, HCCL_REDUCE_SUM);
+                p_.hasCommScales
+                    ? CommInt8Piece(p_, commScales, at, rows, commBuffers)
+                    : p_.comm->AllReduce(at, at, static_cast<uint64_t>(rows * p_.n), type, HCCL_REDUCE_SUM);
             if (!s.ok()) {
-                return Fail("all-reduce of rows [" + std::to_string(r0) + ", " + std::to_string(r0 + rows) +
+                const char *what = p_.hasCommScales ? "int8 communication" : "all-reduce";
+                return Fail(std::string(what) + " of rows [" + std::to_string(r0) + ", " + std::to_string(r0 + rows) +
                             ") failed: " + hccl::ResultName(s.code) + ": " + s.message);
             }
         }
