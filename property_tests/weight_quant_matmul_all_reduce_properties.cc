@@ -79,6 +79,7 @@ MC2_PROPERTY(WeightQuantMatmulAllReduceProperty, PerTensorEqualsEqualPerChannel,
     const Case tensor = DrawOneRank(ch, [](wq::Geometry &g) {
         g.mode = wq::ScaleMode::kTensor;
         g.group_size = 0;
+        g.nz = false;  // an NZ weight takes per-channel scales only
     });
     const bool two_d = ch.Bool();
     Case channel = tensor;
@@ -111,6 +112,7 @@ MC2_PROPERTY(WeightQuantMatmulAllReduceProperty, UnitScaleEqualsMatmulAllReduce,
         g.mode = wq::ScaleMode::kTensor;
         g.group_size = 0;
         g.offset = false;
+        g.nz = false;  // an NZ weight takes per-channel scales only
     });
     Values values = ValuesOf(InputsOf(q, 0));
     values["antiquant_scale"] = {1.0};
