@@ -2,8 +2,9 @@
 // aclnnWeightQuantMatmulAllReduce (A16W8 / A16W4), one rule per documented constraint, in the
 // vendor's check order (ops.md §2.2): null → dtype → attributes (reduceOp, streamMode,
 // antiquantGroupSize) → shape (x1, x2, k, output, bias, x3, then, unless k == 0, the scale and
-// offset shapes) → this suite's layout hardening → generated inner layer (null group) → empty
-// output → tiling → execution → cross-rank consequences.
+// offset shapes; an NZ x2 stops after x1's rank) → this suite's layout hardening → generated
+// inner layer (null group) → empty output → tiling (first what an NZ x2 skipped: wqmar.nz.*) →
+// execution → cross-rank consequences.
 //
 // Two op_api versions differ here (ops.md §8.1): the newer one (Y) refuses an empty output with
 // 161002 where the older (H) leaves it to tiling, and requires a 2-D scale to follow x2's

@@ -10,7 +10,8 @@
 //    out-pointers) -> live handles -> dtype -> attributes (reduceOp exactly "sum", streamMode 1,
 //    commTurn >= 0, antiquantGroupSize unless k == 0) -> shape (x1, x2, k, output, bias, x3;
 //    unless k == 0 the scale and offset shapes and the newer op_api's rule that a 2-D scale
-//    follows x2's transposition) -> layout hardening -> null group (161001) -> empty output
+//    follows x2's transposition; an NZ x2 stops after x1's rank) -> layout hardening -> null
+//    group (161001) -> an NZ x2's tiling refusals (561002, below) -> empty output
 //    (161002, the newer op_api's answer) -> group resolution (161002) -> tiling limits (561002:
 //    world size, k and n <= 65535, INT4's contiguous dim even, k == 0 with a group size) ->
 //    device memory (161002).
