@@ -4,6 +4,9 @@
 // generic_properties.cc.
 //   PerTensorScaleEqualsEqualPerChannel  a dequant scale (1) and the same value repeated as (n)
 //                                        or (1, n) give the same bits
+//   NzWeightEqualsNd                     the same INT8 weight in FRACTAL_NZ (format fractal_nz,
+//                                        its NZ storage) and in ND give the same bits: the layout
+//                                        moves bytes, it computes nothing
 // The relation is bit-exact at world 1, where the contract pins every step before the
 // all-reduce (oracle/contract.md "Quantised"); the same inputs are fed to both calls.
 #include <sstream>
@@ -59,6 +62,45 @@ MC2_PROPERTY(QuantMatmulAllReduceProperty, PerTensorScaleEqualsEqualPerChannel, 
         std::ostringstream ss;
         ss << "per-tensor: " << a.prepare_status << "/" << a.execute_status << " " << a.error
            << "; per-channel: " << b.prepare_status << "/" << b.execute_status << " " << b.error;
+        RC_FAIL(ss.str());
+    }
+    RC_ASSERT(a.codes == b.codes);
+}
+
+// The case with every rank's x2 in FRACTAL_NZ (nz) or ND, not transposed.
+Case WithNz(const Case &c, bool nz) {
+    std::vector<spec::ParamMap> per = spec::EffectiveParams(c);
+    for (spec::ParamMap &p : per) {
+        auto g = qmar::ReadGeometry(p);
+        if (!g) continue;
+        g->nz = nz;
+        g->transposed = false;
+        qmar::WriteGeometry(p, *g, c.op);
+    }
+    Case out = c;
+    spec::AssignPerRank(out, per);
+    out.Normalize();
+    return out;
+}
+
+MC2_PROPERTY(QuantMatmulAllReduceProperty, NzWeightEqualsNd, 40) {
+    spec::RcChoices ch;
+    const std::string op = ch.Pick(std::vector<std::string>{qmar::kV1, qmar::kV2, qmar::kV3});
+    spec::Limits limits = PropertyLimits();
+    limits.max_world = 1;
+    const Case drawn = spec::GenerateValid(op, ProfilePlatform(), ch, limits);
+    const Case nd = WithNz(drawn, false);
+    const Case nz = WithNz(drawn, true);
+    RC_LOG() << Repro(nd) << "\n" << Repro(nz) << "\n";
+    std::map<std::string, std::vector<double>> values;
+    for (auto &[name, m] : InputsOf(nd, 0)) values[name] = m.v;
+    RC_TAG(op);
+    const DirectResult a = RunOneRank(nd, values);
+    const DirectResult b = RunOneRank(nz, values);
+    if (!a.ok || !b.ok) {
+        std::ostringstream ss;
+        ss << "ND: " << a.prepare_status << "/" << a.execute_status << " " << a.error << "; NZ: " << b.prepare_status
+           << "/" << b.execute_status << " " << b.error;
         RC_FAIL(ss.str());
     }
     RC_ASSERT(a.codes == b.codes);

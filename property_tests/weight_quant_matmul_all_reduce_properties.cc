@@ -10,8 +10,12 @@
 //                                   themselves: the output lies in MatmulAllReduceV2's interval for
 //                                   x2 = those integers as T values (exact in fp16 and bf16), and
 //                                   on exact data is bit-identical to MatmulAllReduceV2's output
-// Both run one rank with explicit values (RunOneRank): the second case's data cannot be
+//   NzWeightEqualsNd                the same INT8 weight in FRACTAL_NZ (format fractal_nz, its
+//                                   NZ storage) and in ND, per-channel scales, give the same
+//                                   bits: the layout moves bytes, it computes nothing
+// All run one rank with explicit values (RunOneRank): the second case's data cannot be
 // described by a seed.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -75,6 +79,7 @@ MC2_PROPERTY(WeightQuantMatmulAllReduceProperty, PerTensorEqualsEqualPerChannel,
     const Case tensor = DrawOneRank(ch, [](wq::Geometry &g) {
         g.mode = wq::ScaleMode::kTensor;
         g.group_size = 0;
+        g.nz = false;  // an NZ weight takes per-channel scales only
     });
     const bool two_d = ch.Bool();
     Case channel = tensor;
@@ -107,6 +112,7 @@ MC2_PROPERTY(WeightQuantMatmulAllReduceProperty, UnitScaleEqualsMatmulAllReduce,
         g.mode = wq::ScaleMode::kTensor;
         g.group_size = 0;
         g.offset = false;
+        g.nz = false;  // an NZ weight takes per-channel scales only
     });
     Values values = ValuesOf(InputsOf(q, 0));
     values["antiquant_scale"] = {1.0};
@@ -156,6 +162,33 @@ MC2_PROPERTY(WeightQuantMatmulAllReduceProperty, UnitScaleEqualsMatmulAllReduce,
     if (!cmp.pass) RC_FAIL("outside MatmulAllReduceV2's interval: " + cmp.summary);
     RC_TAG(q.dist == Dist::kExact ? "exact: bitwise" : "interval");
     if (q.dist == Dist::kExact) RC_ASSERT(rq.codes == rm.codes);
+}
+
+MC2_PROPERTY(WeightQuantMatmulAllReduceProperty, NzWeightEqualsNd, 40) {
+    spec::RcChoices ch;
+    // An NZ weight supports per-channel antiquant only (wqmar.nz.per_channel): n >= 2.
+    const Case nd = DrawOneRank(ch, [](wq::Geometry &g) {
+        g.weight = ACL_INT8;
+        g.transposed = false;
+        g.nz = false;
+        g.n = std::max<int64_t>(g.n, 2);
+        if (g.mode == wq::ScaleMode::kTensor || g.mode == wq::ScaleMode::kGroup) g.mode = wq::ScaleMode::kChannel;
+        g.group_size = 0;
+    });
+    Case nz = nd;
+    {
+        std::vector<spec::ParamMap> per = spec::EffectiveParams(nd);
+        auto g = wq::ReadGeometry(per[0]);
+        RC_ASSERT(g.has_value());
+        g->nz = true;
+        wq::WriteGeometry(per[0], *g);
+        spec::AssignPerRank(nz, per);
+        nz.Normalize();
+    }
+    const Values values = ValuesOf(InputsOf(nd, 0));
+    const DirectResult a = RunOk(nd, values, "ND");
+    const DirectResult b = RunOk(nz, values, "NZ");
+    RC_ASSERT(a.codes == b.codes);
 }
 
 }  // namespace

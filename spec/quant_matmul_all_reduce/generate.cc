@@ -3,7 +3,7 @@
 // per-channel dequant scale × with/without bias, x3 (and pertoken where the row allows it),
 // (V3: with or without both comm scales), with per-rank variation of what may differ between
 // ranks (k, bias, x3, layout, the dequant scales; never the comm scales, documented identical).
-// x2 is always ND: FRACTAL_NZ x2 is left to the NZ work (TODO in rules.cc, qmar.format.x2_nz).
+// On Atlas A2 about a quarter of the cases take x2 in FRACTAL_NZ (INT8, ops.md §1.5 rows 13-16).
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -82,11 +82,21 @@ void FixDequantValues(ParamMap &params) {
     for (int64_t i = 0; i < n; ++i) s->values[static_cast<size_t>(i)] = codes[static_cast<size_t>(i) % codes.size()];
 }
 
+std::vector<int64_t> NzStorageShape(int64_t k, int64_t n) {
+    constexpr int64_t kRows = 16, kCols = 32;
+    return {(n + kCols - 1) / kCols, (k + kRows - 1) / kRows, kRows, kCols};
+}
+
 void WriteGeometry(ParamMap &params, const Geometry &g, std::string_view op) {
     std::vector<int64_t> x1_shape = g.lead;
     x1_shape.push_back(g.k);
     TensorSpec x2 = Tensor(ACL_INT8, {g.k, g.n});
-    if (g.transposed) x2.strides = {1, g.k};  // the (n, k) matrix seen as (k, n)
+    if (g.nz) {
+        x2.format = ACL_FORMAT_FRACTAL_NZ;
+        x2.storage_shape = NzStorageShape(g.k, g.n);
+    } else if (g.transposed) {
+        x2.strides = {1, g.k};  // the (n, k) matrix seen as (k, n)
+    }
     std::vector<int64_t> out_shape = g.lead;
     out_shape.push_back(g.n);
     params["x1"] = Tensor(ACL_INT8, x1_shape);
@@ -124,7 +134,8 @@ std::optional<Geometry> ReadGeometry(const ParamMap &params) {
     g.lead.assign(x1->shape.begin(), x1->shape.end() - 1);
     g.k = x1->shape.back();
     g.n = x2->shape[1];
-    g.transposed = !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
+    g.nz = x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
+    g.transposed = !g.nz && !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
     g.bias = TensorIn(params, "bias") != nullptr;
     g.x3 = TensorIn(params, "x3") != nullptr;
     g.pertoken = TensorIn(params, "pertoken_scale") != nullptr;
@@ -166,6 +177,9 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
     base.x3 = ch.Bool();
     base.pertoken = row.pertoken == Pertoken::kAlways || (row.pertoken == Pertoken::kOptional && ch.Bool());
     base.scale_shape = static_cast<ScaleShape>(ch.Int(0, 2));
+    // A FRACTAL_NZ weight (the whole case: every rank), Atlas A2 only.
+    base.nz = platform == Platform::kAtlasA2 && ch.Int(0, 3) == 0;
+    if (base.nz) base.transposed = false;
     const int64_t comm_turn = ch.Int(0, 3) == 0 ? ch.Int(1, 4) : 0;
     // V3: the int8 low-bit communication (both comm scales, ops.md §4.1) in 3 of 4 cases — the
     // gate keeps one case per (world, dtype) bucket, and the plain all-reduce is V2's path too.
@@ -179,7 +193,7 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
         if (vary && r > 0) {
             // The all-reduced buffer (m × n, output dtype) must agree; the rest is each rank's own.
             g.k = Dim(ch, std::min(limits.max_k, kUint16Max));
-            g.transposed = ch.Bool();
+            g.transposed = !g.nz && ch.Bool();
             g.bias = ch.Bool();
             g.x3 = ch.Bool();
             g.scale_shape = static_cast<ScaleShape>(ch.Int(0, 2));

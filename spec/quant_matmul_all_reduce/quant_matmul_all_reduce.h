@@ -66,7 +66,12 @@ struct Geometry {
     // uint64/int64 dequant: the packed codes (TransQuantParamV2 layout, ops.md §3), one per
     // scale element; WriteGeometry cycles them when the element count changes.
     std::vector<int64_t> codes;
+    // x2 in FRACTAL_NZ (ops.md §1.4, §1.5 rows 13-16): format fractal_nz, storage
+    // NzStorageShape(k, n), no strides (the storage places the elements). `transposed` is false.
+    bool nz = false;
 };
+// The FRACTAL_NZ storage of a (k, n) INT8 weight: (ceil(n / 32), ceil(k / 16), 16, 32).
+std::vector<int64_t> NzStorageShape(int64_t k, int64_t n);
 void WriteGeometry(ParamMap &params, const Geometry &g, std::string_view op);
 std::optional<Geometry> ReadGeometry(const ParamMap &params);
 // A packed uint64 dequant code for an fp32 scale: bits(scale) in the low 32 bits with bit 46

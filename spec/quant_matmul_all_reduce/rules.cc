@@ -90,6 +90,20 @@ std::vector<const char *> TensorNames() {
             "output"};
 }
 
+// A weight-NZ x2 as the vendor detects it: format FRACTAL_NZ and a 4-D storage (ops.md §1.4).
+bool Nz(const Case &c, int r) {
+    const TensorSpec *x2 = T(c, r, "x2");
+    return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
+}
+
+// The op_api rules an NZ x2 skips (ops.md §2.3 step 4: everything after x1's rank; V3 is taken
+// to do the same).
+const std::vector<std::string> kSkippedByNz = {
+    "qmar.shape.x2_rank",  "qmar.shape.k",        "qmar.shape.output",
+    "qmar.shape.bias",     "qmar.shape.x3",       "qmar.shape.dequant",
+    "qmar.shape.pertoken", "qmar.shape.comm_scales_pair", "qmar.shape.comm_scales_rank",
+    "qmar.shape.comm_scale2"};
+
 // ---- editing ----
 std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
     std::vector<ParamMap> per = EffectiveParams(valid);
@@ -130,6 +144,30 @@ Case WithOptional(const Case &valid, const std::string &name) {
         return true;
     });
     return c ? *c : valid;
+}
+
+// The case with every NZ x2 described as ND (what the other rules' violations start from).
+Case ToNd(const Case &valid) {
+    auto c = EditRanks(valid, [](int, ParamMap &p) {
+        TensorSpec *x2 = TensorIn(p, "x2");
+        if (!x2 || x2->format != ACL_FORMAT_FRACTAL_NZ) return false;
+        x2->format = ACL_FORMAT_ND;
+        x2->storage_shape.clear();
+        x2->strides.clear();
+        return true;
+    });
+    return c ? *c : valid;
+}
+
+// The valid case with an NZ x2 on every rank.
+std::optional<Case> MakeNz(const Case &valid) {
+    return EditGeometry(valid, [](int, Geometry &g) {
+        g.nz = true;
+        g.transposed = false;
+        g.k = std::max<int64_t>(g.k, 1);
+        g.n = std::max<int64_t>(g.n, 1);
+        return true;
+    });
 }
 
 // The valid case moved to a dtype row: (dequant, output, pertoken). Keeps the geometry.
@@ -182,8 +220,9 @@ const std::vector<LevelEntry> &Levels() {
         {"qmar.attr.stream_mode", Level::kDocumented, "op_api step 3 and the unit tests (streamMode 0, -1)"},
         {"qmar.attr.comm_turn_negative", Level::kDocumented,
          "the documents allow commTurn 0 only; the vendor's tiling refuses other values"},
-        {"qmar.format.x2_nz", Level::kHardening,
-         "the vendor accepts a weight-NZ x2 (ops.md §1.4); this suite does not model the NZ layout yet (TODO)"},
+        {"qmar.nz.storage", Level::kHardening,
+         "the documents say an NZ x2 comes from aclnnTransMatmulWeight; what another storage does is not documented"},
+        {"qmar.nz.", Level::kDocumented, "the registered NZ combinations (ops.md §1.5) and the op_api's NZ short-cut"},
         {"qmar.shape.negative", Level::kHardening,
          "no op_api check; aclCreateTensor is documented to refuse negative dims, not negative strides"},
         {"qmar.shape.descriptor", Level::kDocumented,
@@ -349,34 +388,6 @@ void AddAttrRules(std::vector<Rule> &t) {
         V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)"),
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
         [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
-}
-
-void AddFormatRules(std::vector<Rule> &t) {
-    // TODO(issue 8, NZ): the vendor accepts a weight-NZ x2 (FRACTAL_NZ, 4-D storage, made by
-    // aclnnTransMatmulWeight) and then skips the remaining op_api shape checks (ops.md §1.4,
-    // §2.3 step 4). Once the NZ layout is modelled (spec-notes/formats.md), this becomes a
-    // success path with its own generator and the oracle reads x2 through the NZ codec.
-    Add(
-        t, "qmar.format.x2_nz", kAll, Stage::kFormat, Layer::kOpApi, kInvalid,
-        "A weight-NZ x2 (FRACTAL_NZ with a 4-D storage shape) is documented as supported, but this suite does not "
-        "model the NZ layout yet (TODO): its implementation refuses it with 161002, and a library that accepts it "
-        "is not judged (hardening: the vendor profile admits any answer). Other format labels are read as ND.",
-        V1("参数说明 (x2: ND / FRACTAL_NZ)") + "; " + Notes("§1.4, §2.3 op_api step 4"),
-        [](const Case &c, int r) {
-            const TensorSpec *x2 = T(c, r, "x2");
-            return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
-        },
-        [](const Case &valid, Choices &) {
-            return EditRanks(valid, [](int, ParamMap &p) {
-                TensorSpec *x2 = TensorIn(p, "x2");
-                if (!x2 || x2->shape.size() != 2) return false;
-                const int64_t k = std::max<int64_t>(x2->shape[0], 1), n = std::max<int64_t>(x2->shape[1], 1);
-                x2->format = ACL_FORMAT_FRACTAL_NZ;
-                x2->strides.clear();
-                x2->storage_shape = {(n + 31) / 32, (k + 15) / 16, 16, 32};
-                return true;
-            });
-        });
 }
 
 void AddLayoutRulesFirst(std::vector<Rule> &t) {
@@ -824,6 +835,78 @@ Geometry Cheap(Geometry g) {
     return g;
 }
 
+// A FRACTAL_NZ x2 passes the op_api's shape stage unchecked (ops.md §1.4, §8.3); what a later
+// layer refuses instead. Decision: inner errors (561xxx), the answer of a call the op_api let
+// through; a library answering 161002 is FAILED on qmar.nz.shapes, warned on qmar.nz.storage.
+void AddNzRules(std::vector<Rule> &t) {
+    const std::string cite = V1("参数说明 (x2: ND / FRACTAL_NZ)") + "; " +
+                             Notes("§1.4 (weight-NZ), §1.5 rows 13-16, §2.3 op_api steps 4 and 6, §8.3");
+    struct Skipped {
+        std::vector<std::string> ops;
+        std::function<bool(const Case &, int)> violated;
+    };
+    std::vector<Skipped> skipped;
+    for (const Rule &rule : t) {
+        if (std::find(kSkippedByNz.begin(), kSkippedByNz.end(), rule.id) != kSkippedByNz.end()) {
+            skipped.push_back({rule.ops, rule.violated});
+        }
+    }
+    Add(
+        t, "qmar.nz.shapes", kAll, Stage::kTiling, Layer::kTiling, kInner,
+        "With a FRACTAL_NZ x2 the op_api stops after x1's rank, so x2's 2-D view (k, n), k matching x1, the "
+        "output, bias, x3, dequantScale, pertokenScale and comm-scale shapes (the qmar.shape rules it skipped) "
+        "are refused later, in tiling: an inner error, not 161002 (this suite's reading of the op_api's skip).",
+        cite,
+        [skipped](const Case &c, int r) {
+            if (!Nz(c, r)) return false;
+            return std::any_of(skipped.begin(), skipped.end(), [&](const Skipped &s) {
+                return std::find(s.ops.begin(), s.ops.end(), c.op) != s.ops.end() && s.violated(c, r);
+            });
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            auto nz = MakeNz(valid);
+            if (!nz) return std::nullopt;
+            const int mode = static_cast<int>(ch.Int(0, 2));
+            const int64_t delta = ch.Int(1, 8);
+            const char *name = mode == 0 ? "x1" : mode == 1 ? "output" : "bias";
+            return EditRanks(mode == 2 ? WithOptional(*nz, "bias") : *nz, [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, name);
+                if (!x || x->shape.empty()) return false;
+                x->shape.back() += delta;  // k for x1, n for output and bias
+                return true;
+            });
+        });
+    Add(
+        t, "qmar.nz.storage", kAll, Stage::kTiling, Layer::kTiling, kInner,
+        "A FRACTAL_NZ x2 must hold exactly the NZ storage of its (k, n) view, (ceil(n/32), ceil(k/16), 16, 32), "
+        "with k, n ≥ 1, plain strides and offset 0 (the storage, not the strides, places the elements); anything "
+        "else is refused as an inner error (suite requirement: the vendor's answer is not documented).",
+        cite + "; oracle/internal/nz_layout.h",
+        [](const Case &c, int r) {
+            if (!Nz(c, r)) return false;
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (x2->shape.size() != 2 || x2->shape[0] < 1 || x2->shape[1] < 1) return true;
+            return x2->offset != 0 || x2->Strides() != harness::ContiguousStrides(x2->shape) ||
+                   x2->StorageShape() != NzStorageShape(x2->shape[0], x2->shape[1]);
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            auto nz = MakeNz(valid);
+            if (!nz) return std::nullopt;
+            const bool swap = ch.Bool();
+            return EditRanks(*nz, [&](int, ParamMap &p) {
+                TensorSpec *x2 = TensorIn(p, "x2");
+                if (!x2 || x2->storage_shape.size() != 4) return false;
+                std::vector<int64_t> &st = x2->storage_shape;
+                if (swap && st[0] != st[1]) {
+                    std::swap(st[0], st[1]);  // tiles row of tiles first
+                } else {
+                    st[1] += 1;  // one row of tiles too many
+                }
+                return true;
+            });
+        });
+}
+
 void AddTilingRules(std::vector<Rule> &t) {
     Add(
         t, "qmar.inner.group_null", kAll, Stage::kInnerNull, Layer::kTiling, kNullptr,
@@ -832,6 +915,7 @@ void AddTilingRules(std::vector<Rule> &t) {
         Notes("§1.2 item 2, §2.4 (V3 CSV: group null → 161001)"),
         [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
         [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+    AddNzRules(t);
     Add(
         t, "qmar.tiling.world_size_a2", kAll, Stage::kTiling, Layer::kTiling, kInner,
         "Atlas A2: the world size must be 1, 2, 4 or 8.", V1("约束说明 (支持1、2、4、8卡)") + "; " + Notes("§2.3"),
@@ -1087,12 +1171,21 @@ std::vector<Rule> Build() {
     AddNullRules(t);
     AddDtypeRules(t);
     AddAttrRules(t);
-    AddFormatRules(t);
     AddLayoutRulesFirst(t);
     AddShapeRules(t);
     AddLayoutRulesLast(t);
     AddTilingRules(t);
     AddRuntimeRules(t);
+    // An NZ x2 skips the op_api's remaining shape rules (qmar.nz.shapes repeats them), and every
+    // other rule's violation starts from the valid case with its weights in ND.
+    for (Rule &rule : t) {
+        if (std::find(kSkippedByNz.begin(), kSkippedByNz.end(), rule.id) != kSkippedByNz.end()) {
+            rule.violated = [f = rule.violated](const Case &c, int r) { return !Nz(c, r) && f(c, r); };
+        }
+        if (rule.id.rfind("qmar.nz.", 0) != 0) {
+            rule.violate = [f = rule.violate](const Case &valid, Choices &ch) { return f(ToNd(valid), ch); };
+        }
+    }
     AssignLevels(t, Levels());
     return t;
 }
@@ -1127,8 +1220,10 @@ OpFamily Family() {
         "this suite does not judge); INT64 and UINT64 codes are read alike.",
         "Tiling-layer limits (k ≤ 65535, x2's last dim ≤ 65535, m ≤ INT32_MAX, k == 0, fp32 dequant with fp16 "
         "output and no pertoken, world size) are inner errors (any 561xxx), as for MatmulAllReduce.",
-        "x2 FRACTAL_NZ: documented, not modelled yet (TODO): refused by this suite's implementation, a hardening "
-        "rule so that a vendor accepting it is not failed. No NZ case is generated.",
+        "x2 FRACTAL_NZ (INT8; about a quarter of the Atlas A2 valid cases): the op_api skips its shape checks "
+        "after x1's rank, so a k mismatch (or any skipped shape rule) with an NZ x2 is expected as an inner error "
+        "from tiling, not 161002 (`qmar.nz.shapes`); an NZ storage other than exactly the NZ storage of (k, n) is "
+        "refused (`qmar.nz.storage`, hardening).",
         "Low-bit communication (V3 with both comm scales, ops.md §4.1: quantise with commQuantScale1, AllToAll, "
         "exact int8 sum, requantise with s1/s2, AllGather, dequantise with commQuantScale2): documented, a valid "
         "configuration (3 of 4 valid V3 cases), judged bit-exactly up to the readings of the UNVERIFIED fp16 "

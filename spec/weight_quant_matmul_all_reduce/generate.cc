@@ -1,7 +1,8 @@
 // spec/weight_quant_matmul_all_reduce/generate.cc — valid-case generators of the family: every
 // (x1, x2) dtype row (Ascend 950: INT8 weights only, see WeightsFor) × the platform's world sizes × 2-D/3-D x1 × plain or transposed x2 × every
 // scale mode (per tensor, per channel (n) or (1, n), per group with G a multiple of 32 below k)
-// × with/without offset, bias, x3 × per-rank variation of what may differ between ranks.
+// × with/without offset, bias, x3 × per-rank variation of what may differ between ranks; on Atlas
+// A2 about a quarter of the INT8 weights (n >= 2) in FRACTAL_NZ with per-channel scales.
 #include <algorithm>
 #include <limits>
 
@@ -62,6 +63,11 @@ aclDataType WeightsFor(Platform platform, Choices &ch) {
 
 }  // namespace
 
+std::vector<int64_t> NzStorageShape(int64_t k, int64_t n) {
+    constexpr int64_t kRows = 16, kCols = 32;
+    return {(n + kCols - 1) / kCols, (k + kRows - 1) / kRows, kRows, kCols};
+}
+
 int64_t GroupRows(int64_t k, int64_t group_size) { return group_size > 0 && k > 0 ? (k - 1) / group_size + 1 : 0; }
 
 void WriteGeometry(ParamMap &params, const Geometry &g) {
@@ -73,7 +79,12 @@ void WriteGeometry(ParamMap &params, const Geometry &g) {
     x2.dtype = g.weight;
     x2.shape = {g.k, g.n};
     // The transposed weight: the (n, k) matrix stored contiguously, seen as (k, n) through strides.
-    if (g.transposed) x2.strides = {1, g.k};
+    if (g.nz) {
+        x2.format = ACL_FORMAT_FRACTAL_NZ;
+        x2.storage_shape = NzStorageShape(g.k, g.n);
+    } else if (g.transposed) {
+        x2.strides = {1, g.k};
+    }
     TensorSpec out;
     out.dtype = g.dtype;
     out.shape = g.lead;
@@ -117,7 +128,8 @@ std::optional<Geometry> ReadGeometry(const ParamMap &params) {
     g.lead.assign(x1->shape.begin(), x1->shape.end() - 1);
     g.k = x1->shape.back();
     g.n = x2->shape[1];
-    g.transposed = !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
+    g.nz = x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
+    g.transposed = !g.nz && !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
     g.bias = TensorIn(params, "bias") != nullptr;
     g.x3 = TensorIn(params, "x3") != nullptr;
     g.offset = TensorIn(params, "antiquant_offset") != nullptr;
@@ -166,6 +178,14 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
     base.offset = ch.Bool();
     PickScale(ch, base);
     MakeInt4Even(base);
+    // Some INT8 weights in FRACTAL_NZ (ops.md §1.5 rows 11-12), Atlas A2 only: per-channel
+    // antiquant (tiling, §2.2) with n >= 2 (one scale element would mean per tensor).
+    if (platform == Platform::kAtlasA2 && base.weight == ACL_INT8 && base.n >= 2 && ch.Int(0, 3) == 0) {
+        base.nz = true;
+        base.transposed = false;
+        if (base.mode == ScaleMode::kTensor || base.mode == ScaleMode::kGroup) base.mode = ScaleMode::kChannel;
+        base.group_size = 0;
+    }
     const int64_t comm_turn = ch.Int(0, 3) == 0 ? ch.Int(1, 4) : 0;
     // What may differ between ranks: k (and with it the scale's rows), the scale mode, offset,
     // bias, x3, x2's layout and dtype; the all-reduced buffer (m × n of one dtype) must agree.
@@ -184,6 +204,12 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
             PickScale(ch, g);
             if (g.weight == ACL_INT4 && g.n % 2 != 0) g.transposed = true;  // n is common: make k the inner dim
             MakeInt4Even(g);
+            if (g.nz && g.weight != ACL_INT8) g.nz = false;  // INT4 has no NZ form
+            if (g.nz) {
+                g.transposed = false;
+                if (g.mode == ScaleMode::kTensor || g.mode == ScaleMode::kGroup) g.mode = ScaleMode::kChannel2d;
+                g.group_size = 0;
+            }
         }
         ParamMap &p = per[static_cast<size_t>(r)];
         p = Attributes(comm_turn);

@@ -2,8 +2,9 @@
 // aclnnWeightQuantMatmulAllReduce (A16W8 / A16W4), one rule per documented constraint, in the
 // vendor's check order (ops.md §2.2): null → dtype → attributes (reduceOp, streamMode,
 // antiquantGroupSize) → shape (x1, x2, k, output, bias, x3, then, unless k == 0, the scale and
-// offset shapes) → this suite's layout hardening → generated inner layer (null group) → empty
-// output → tiling → execution → cross-rank consequences.
+// offset shapes; an NZ x2 stops after x1's rank) → this suite's layout hardening → generated
+// inner layer (null group) → empty output → tiling (first what an NZ x2 skipped: wqmar.nz.*) →
+// execution → cross-rank consequences.
 //
 // Two op_api versions differ here (ops.md §8.1): the newer one (Y) refuses an empty output with
 // 161002 where the older (H) leaves it to tiling, and requires a 2-D scale to follow x2's
@@ -92,6 +93,18 @@ bool ScaleShapeOk(const std::vector<int64_t> &shape, int64_t k, int64_t n, int64
     return shape == std::vector<int64_t>{1} || shape == std::vector<int64_t>{n} || shape == std::vector<int64_t>{1, n};
 }
 
+// A weight-NZ x2 as the vendor detects it: format FRACTAL_NZ and a 4-D storage (ops.md §1.4).
+bool Nz(const Case &c, int r) {
+    const TensorSpec *x2 = T(c, r, "x2");
+    return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
+}
+
+// The op_api rules an NZ x2 skips (ops.md §2.2 step 4: everything after x1's rank).
+const std::vector<std::string> kSkippedByNz = {
+    "wqmar.shape.x2_rank",     "wqmar.shape.k",          "wqmar.shape.output",
+    "wqmar.shape.bias",        "wqmar.shape.x3",         "wqmar.shape.scale_rank",
+    "wqmar.shape.scale_shape", "wqmar.shape.offset_shape", "wqmar.shape.scale_follows_x2"};
+
 // ---- editing ----
 std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
     std::vector<ParamMap> per = EffectiveParams(valid);
@@ -127,6 +140,35 @@ Case WithOptional(const Case &valid, const std::string &name) {
         return true;
     });
     return c ? *c : valid;
+}
+
+// The case with every NZ x2 described as ND instead (what the other rules' violations start from:
+// each breaks its own rule on an ND weight).
+Case ToNd(const Case &valid) {
+    auto c = EditRanks(valid, [](int, ParamMap &p) {
+        TensorSpec *x2 = TensorIn(p, "x2");
+        if (!x2 || x2->format != ACL_FORMAT_FRACTAL_NZ) return false;
+        x2->format = ACL_FORMAT_ND;
+        x2->storage_shape.clear();
+        x2->strides.clear();
+        return true;
+    });
+    return c ? *c : valid;
+}
+
+// The valid case with an INT8 NZ x2 and per-channel scales on every rank (n >= 2).
+std::optional<Case> MakeNz(const Case &valid, const std::function<void(Geometry &)> &more = nullptr) {
+    return EditGeometry(valid, [&](int, Geometry &g) {
+        g.weight = ACL_INT8;
+        g.nz = true;
+        g.transposed = false;
+        g.k = std::max<int64_t>(g.k, 1);
+        g.n = std::max<int64_t>(g.n, 2);
+        if (g.mode == ScaleMode::kTensor || g.mode == ScaleMode::kGroup) g.mode = ScaleMode::kChannel;
+        g.group_size = 0;
+        if (more) more(g);
+        return true;
+    });
 }
 
 // Sets the dtype of tensor `name` (made present first) on every rank.
@@ -194,6 +236,10 @@ const std::vector<LevelEntry> &Levels() {
         {"wqmar.shape.", Level::kDocumented, "the 约束说明, op_api step 4 and the unit tests (invalid shapes)"},
         {"wqmar.inner.", Level::kDocumented, "the generated inner layer; the newer unit tests expect 161001"},
         {"wqmar.empty.", Level::kDocumented, "the documents' m, n ≥ 1, the unit tests (M = 0, k = 0) and tiling"},
+        {"wqmar.nz.storage", Level::kHardening,
+         "the documents say an NZ x2 comes from aclnnTransMatmulWeight; what another storage does is not documented"},
+        {"wqmar.nz.", Level::kDocumented,
+         "the registered NZ combinations (ops.md §1.5), the op_api's NZ short-cut and the tiling checks (§2.2)"},
         {"wqmar.tiling.", Level::kDocumented, "the documents' constraints and the vendor's tiling code (ops.md §2.2)"},
         {"wqmar.runtime.", Level::kDocumented,
          "the documents (group from HcclGetCommName); the vendor finds an unknown name at execution"},
@@ -741,6 +787,106 @@ void AddShapeRules(std::vector<Rule> &t) {
         });
 }
 
+// A FRACTAL_NZ x2 passes the op_api's shape stage unchecked (ops.md §1.4, §8.3); what a later
+// layer refuses instead. Decision: these are inner errors (561xxx), the documented answer of a
+// call the op_api let through; a library refusing them with 161002 is FAILED on the documented
+// ones (the op_api passes them) and warned on the storage rule.
+void AddNzRules(std::vector<Rule> &t) {
+    const std::string cite = Notes("§1.4 (weight-NZ), §1.5 rows 11-12, §2.2 op_api step 4 and tiling, §8.3");
+    Add(
+        t, "wqmar.nz.int4", Stage::kTiling, Layer::kTiling, kInner,
+        "An INT4 x2 has no FRACTAL_NZ form: no registered combination pairs INT4 with NZ (the op_api passes it, "
+        "the generated inner layer refuses it).",
+        Notes("§1.5 rows 11-16 (no int4 + NZ)") + "; " + cite,
+        [](const Case &c, int r) { return Nz(c, r) && T(c, r, "x2")->dtype == ACL_INT4; },
+        [](const Case &valid, Choices &) {
+            return MakeNz(valid, [](Geometry &g) {
+                g.weight = ACL_INT4;
+                g.n += g.n % 2;  // INT4's contiguous dim stays even
+            });
+        });
+    // The op_api rules the NZ x2 skipped, repeated in tiling (their own predicates).
+    std::vector<std::function<bool(const Case &, int)>> skipped;
+    for (const Rule &rule : t) {
+        if (std::find(kSkippedByNz.begin(), kSkippedByNz.end(), rule.id) != kSkippedByNz.end()) {
+            skipped.push_back(rule.violated);
+        }
+    }
+    Add(
+        t, "wqmar.nz.shapes", Stage::kTiling, Layer::kTiling, kInner,
+        "With a FRACTAL_NZ x2 the op_api stops after x1's rank, so x2's 2-D view (k, n), k matching x1, the "
+        "output, bias, x3, scale and offset shapes (the wqmar.shape rules it skipped) are refused later, in "
+        "tiling: an inner error, not 161002 (this suite's reading; the op_api code and §8.3 show the skip).",
+        cite,
+        [skipped](const Case &c, int r) {
+            if (!Nz(c, r)) return false;
+            return std::any_of(skipped.begin(), skipped.end(), [&](const auto &f) { return f(c, r); });
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            auto nz = MakeNz(valid);
+            if (!nz) return std::nullopt;
+            const int mode = static_cast<int>(ch.Int(0, 2));
+            const int64_t delta = ch.Int(1, 8);
+            const char *name = mode == 0 ? "x1" : mode == 1 ? "output" : "bias";
+            return EditTensor(mode == 2 ? WithOptional(*nz, "bias") : *nz, name, [&](TensorSpec &x) {
+                if (x.shape.empty()) return false;
+                x.shape.back() += delta;  // k for x1, n for output and bias
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.nz.storage", Stage::kTiling, Layer::kTiling, kInner,
+        "A FRACTAL_NZ x2 must hold exactly the NZ storage of its (k, n) view, (ceil(n/32), ceil(k/16), 16, 32) "
+        "for INT8, with k, n ≥ 1, plain strides and offset 0 (the storage, not the strides, places the "
+        "elements); anything else is refused as an inner error (suite requirement: the vendor's answer is not "
+        "documented).",
+        cite + "; oracle/internal/nz_layout.h",
+        [](const Case &c, int r) {
+            if (!Nz(c, r)) return false;
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (x2->shape.size() != 2 || x2->shape[0] < 1 || x2->shape[1] < 1) return true;
+            return x2->offset != 0 || x2->Strides() != harness::ContiguousStrides(x2->shape) ||
+                   x2->StorageShape() != NzStorageShape(x2->shape[0], x2->shape[1]);
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            auto nz = MakeNz(valid);
+            if (!nz) return std::nullopt;
+            const bool swap = ch.Bool();
+            return EditRanks(*nz, [&](int, ParamMap &p) {
+                TensorSpec *x2 = TensorIn(p, "x2");
+                if (!x2 || x2->storage_shape.size() != 4) return false;
+                std::vector<int64_t> &st = x2->storage_shape;
+                if (swap && st[0] != st[1]) {
+                    std::swap(st[0], st[1]);  // tiles row of tiles first
+                } else {
+                    st[1] += 1;  // one row of tiles too many
+                }
+                return true;
+            });
+        });
+    Add(
+        t, "wqmar.nz.per_channel", Stage::kTiling, Layer::kTiling, kInner,
+        "A FRACTAL_NZ x2 supports per-channel antiquant only: a single scale element (per tensor) or "
+        "antiquantGroupSize > 0 (per group) is refused in tiling.",
+        Notes("§2.2 (tiling: NZ weight only per-channel; numel(scale) == 1 → per tensor)"),
+        [](const Case &c, int r) {
+            const TensorSpec *s = T(c, r, "antiquant_scale");
+            return Nz(c, r) && s && (IntOr(c, r, "antiquant_group_size", 0) > 0 || s->NumElements() == 1);
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool group = ch.Bool();
+            return MakeNz(valid, [&](Geometry &g) {
+                if (group) {
+                    g.k = std::max<int64_t>(g.k, 64);
+                    g.mode = ScaleMode::kGroup;
+                    g.group_size = 32;
+                } else {
+                    g.mode = ScaleMode::kTensor;
+                }
+            });
+        });
+}
+
 void AddLaterRules(std::vector<Rule> &t) {
     Add(
         t, "wqmar.inner.group_null", Stage::kInnerNull, Layer::kTiling, kNullptr,
@@ -791,6 +937,7 @@ void AddLaterRules(std::vector<Rule> &t) {
             });
         });
 
+    AddNzRules(t);
     Add(
         t, "wqmar.tiling.world_size_a2", Stage::kTiling, Layer::kTiling, kInner,
         "Atlas A2: the world size must be 1, 2, 4 or 8.", Doc("约束说明") + "; " + Notes("§2.1 (tiling: rank size)"),
@@ -982,6 +1129,16 @@ std::vector<Rule> Build() {
     AddAttrRules(t);
     AddShapeRules(t);
     AddLaterRules(t);
+    // An NZ x2 skips the op_api's remaining shape rules (wqmar.nz.shapes repeats them), and every
+    // other rule's violation starts from the valid case with its weights in ND.
+    for (Rule &rule : t) {
+        if (std::find(kSkippedByNz.begin(), kSkippedByNz.end(), rule.id) != kSkippedByNz.end()) {
+            rule.violated = [f = rule.violated](const Case &c, int r) { return !Nz(c, r) && f(c, r); };
+        }
+        if (rule.id.rfind("wqmar.nz.", 0) != 0) {
+            rule.violate = [f = rule.violate](const Case &valid, Choices &ch) { return f(ToNd(valid), ch); };
+        }
+    }
     AssignLevels(t, Levels());
     return t;
 }
@@ -1011,8 +1168,11 @@ OpFamily Family() {
         "Ascend 950: the same INT8/INT4 model as Atlas A2, whose valid cases it draws with INT8 weights only "
         "(a smoke: the operator is documented for Atlas A2); its 8-bit float weights are not modelled "
         "(`wqmar.dtype.x2_fp8_950`, hardening).",
-        "TODO(TransMatmulWeight): FRACTAL_NZ x2 is documented as supported and short-circuits the op_api's shape "
-        "checks; no NZ case is generated yet and an NZ label is read as ND.",
+        "FRACTAL_NZ x2 (INT8, Atlas A2: about a quarter of the INT8 valid cases, per-channel scales): the op_api "
+        "skips its shape checks after x1's rank, so a k mismatch (or any skipped shape rule) with an NZ x2 is "
+        "expected as an inner error from tiling, not 161002 (`wqmar.nz.shapes`); INT4 + NZ and NZ with per-tensor "
+        "or per-group antiquant are inner errors too; an NZ storage other than exactly the NZ storage of (k, n) "
+        "is refused (hardening).",
         "m ≤ INT32_MAX is documented but not generated (the output could not be allocated).",
         "reduceOp null: the vendor dereferences it; this suite requires 161001 at the null stage.",
         "Levels: the hardening rules are a null reduceOp, 8-bit float weights on Ascend 950, the Y-only scale "

@@ -2,11 +2,9 @@
 // aclnnWeightQuantMatmulAllReduce family (A16W8 / A16W4 "pseudo-quant" MatmulAllReduce): rule
 // table, dtype and platform tables, generators. The binding (harness/ops/) registers Family().
 //
-// TODO(TransMatmulWeight, issue 8): x2 in FRACTAL_NZ (4-D storage, from aclnnTransMatmulWeight)
-// is documented as supported, and the vendor's op_api then skips every shape check after x1's
-// rank (ops.md §1.4, §2.2 step 4, §8.3). The layout is being built elsewhere; until it lands this
-// family generates ND x2 only and has no NZ rule: any format label on x2 is read as ND, as the
-// MatmulAllReduce family does for labels it does not check.
+// x2 may be a FRACTAL_NZ weight (format FRACTAL_NZ, 4-D storage, as aclnnTransMatmulWeight
+// makes it: ops.md §1.4, §1.5 rows 11-12): the op_api then skips every shape check after x1's
+// rank (§2.2 step 4, §8.3); the rules wqmar.nz.* say what a later layer refuses instead.
 #ifndef MC2_SPEC_WEIGHT_QUANT_MATMUL_ALL_REDUCE_WEIGHT_QUANT_MATMUL_ALL_REDUCE_H_
 #define MC2_SPEC_WEIGHT_QUANT_MATMUL_ALL_REDUCE_WEIGHT_QUANT_MATMUL_ALL_REDUCE_H_
 
@@ -70,7 +68,13 @@ struct Geometry {
     int64_t group_size = 0;  // G, for kGroup
     aclDataType dtype = ACL_FLOAT16;
     aclDataType weight = ACL_INT8;
+    // x2 in FRACTAL_NZ: format fractal_nz, storage NzStorageShape(k, n), no strides (the
+    // storage places the elements; harness/fill/storage.h). `transposed` is then false.
+    bool nz = false;
 };
+// The FRACTAL_NZ storage of a (k, n) one-byte weight: (ceil(n / 32), ceil(k / 16), 16, 32)
+// (ops.md §1.4, formats.md; the INT8 fractal is 16 rows of 32 bytes).
+std::vector<int64_t> NzStorageShape(int64_t k, int64_t n);
 // Rows of a per-group scale: ceil(k / G) (the op_api's (k - 1) / G + 1).
 int64_t GroupRows(int64_t k, int64_t group_size);
 void WriteGeometry(ParamMap &params, const Geometry &g);

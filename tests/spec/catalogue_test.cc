@@ -190,8 +190,8 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
                                              "wqmar.shape.negative",   "wqmar.shape.scale_follows_x2",
                                              "wqmar.shape.x1_contiguous", "wqmar.shape.x2_strides",
                                              "wqmar.shape.scale_strides", "wqmar.shape.output_overlap",
-                                             "wqmar.shape.storage",
-                                             "qmar.null.reduce_op",    "qmar.format.x2_nz",
+                                             "wqmar.shape.storage",     "wqmar.nz.storage",
+                                             "qmar.null.reduce_op",    "qmar.nz.storage",
                                              "qmar.shape.negative",    "qmar.shape.x1_contiguous",
                                              "qmar.shape.x2_strides",  "qmar.shape.output_overlap",
                                              "qmar.shape.storage"};

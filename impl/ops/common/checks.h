@@ -71,6 +71,12 @@ public:
     // 161002 unless the view shape equals `expected` ("`name` shape [..] must equal [..] (why)").
     bool ShapeIs(const aclTensor &t, const char *name, const std::vector<int64_t> &expected, const char *why);
 
+    // Changes the code of a recorded failure (its message stays): a check the op_api skipped
+    // that a later layer repeats with its own code (an NZ weight's shapes, refused in tiling).
+    void Reclassify(aclnnStatus code) {
+        if (!ok()) status_ = code;
+    }
+
 private:
     const char *api_;
     aclnnStatus status_ = ACLNN_SUCCESS;

@@ -25,11 +25,13 @@ enum class Fault : int {
     kNzPaddingNotZeroed = 41,       // TransMatmulWeight leaves the NZ padding as it found it
     kWqGroupRowOffByOne = 50,       // WeightQuantMatmulAllReduce reads per-group scale row ⌊t/G⌋ + 1
     kWqInt4NibbleSwapped = 51,      // WeightQuantMatmulAllReduce reads INT4 high nibble first
+    kWqNzReadAsNd = 52,             // WeightQuantMatmulAllReduce reads a FRACTAL_NZ x2 as ND
     // QuantMatmulAllReduce (70-79): the UINT64/INT64 dequant scale used with all 32 bits (the fixpipe
     // truncates it to fp19, ops.md §3).
     kQmarFp19NotTruncated = 70,
-    kQmarCommRoundHalfAway = 71,  // V3's int8 comm quantises with round-half-away instead of RINT
-    kQmarCommBlocksReversed = 72, // V3's int8 comm AllToAll sends row block R-1-q to rank q
+    kQmarCommRoundHalfAway = 71,    // V3's int8 comm quantises with round-half-away instead of RINT
+    kQmarCommBlocksReversed = 72,   // V3's int8 comm AllToAll sends row block R-1-q to rank q
+    kQmarNzTilesTransposed = 73,    // QuantMatmulAllReduce reads a FRACTAL_NZ x2 row of tiles first
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

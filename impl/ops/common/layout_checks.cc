@@ -67,4 +67,28 @@ bool CheckDisjoint(Checker &c, const aclTensor &a, const char *aName, const aclT
                   reinterpret_cast<void *>(bFirst), reinterpret_cast<void *>(bEnd));
 }
 
+bool CheckNzWeightStorage(Checker &c, const aclTensor &x2, const char *name, NzPlan *plan) {
+    const auto tiling = ACLNN_ERR_INNER_TILING_ERROR;
+    if (!c.ok()) return false;
+    if (x2.viewShape.size() != 2 || x2.viewShape[0] < 1 || x2.viewShape[1] < 1) {
+        return c.Fail(tiling, "%s: a FRACTAL_NZ weight needs a 2-D view (k, n) with k, n >= 1; got %s", name,
+                      ShapeString(x2.viewShape).c_str());
+    }
+    const int bits = DataTypeBits(x2.dataType);
+    if (bits != 8 || !plan->Make(x2.viewShape, 1)) {
+        return c.Fail(tiling, "%s: no FRACTAL_NZ layout for dtype %s", name, DataTypeName(x2.dataType).c_str());
+    }
+    const std::vector<int64_t> want = plan->StorageShape();
+    const std::vector<int64_t> plain = {x2.viewShape[1], 1};
+    if (x2.storageShape != want || x2.offset != 0 || x2.strides != plain) {
+        return c.Fail(tiling,
+                      "%s: a FRACTAL_NZ weight of view %s needs storage shape %s, plain strides and offset 0; got "
+                      "storage %s, strides %s, offset %lld",
+                      name, ShapeString(x2.viewShape).c_str(), ShapeString(want).c_str(),
+                      ShapeString(x2.storageShape).c_str(), ShapeString(x2.strides).c_str(),
+                      static_cast<long long>(x2.offset));
+    }
+    return true;
+}
+
 }  // namespace mc2::impl::ops

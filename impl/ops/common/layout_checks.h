@@ -7,6 +7,7 @@
 #include <span>
 
 #include "ops/common/checks.h"
+#include "ops/common/nz_layout.h"
 #include "runtime/tensor.h"
 
 namespace mc2::impl::ops {
@@ -31,6 +32,12 @@ bool CheckNoSelfOverlap(Checker &c, const aclTensor &t, const char *name);
 // 161002 when the bytes two outputs can write intersect (one output would overwrite the
 // other). Empty views never overlap. Both tensors are addressable (checked before).
 bool CheckDisjoint(Checker &c, const aclTensor &a, const char *aName, const aclTensor &b, const char *bName);
+
+// For a weight-NZ x2 (IsWeightNz) of a 1-byte dtype, refused with 561002 (the tiling layer: the
+// op_api skips an NZ weight's shape checks, ops.md §1.4) unless its storage shape is exactly the
+// NZ storage of its 2-D view (k, n) with k, n >= 1 (nz_layout.h) and the view is plain (default
+// strides, offset 0: the storage, not the strides, places the elements). Fills `plan`.
+bool CheckNzWeightStorage(Checker &c, const aclTensor &x2, const char *name, NzPlan *plan);
 
 }  // namespace mc2::impl::ops
 

@@ -10,8 +10,9 @@
 // Decisions (each also stated where it is implemented):
 //  * Check order (ops.md §2.3): null (161001: x1, x2, output, dequantScale, then reduceOp and
 //    the out-pointers) -> dtype -> attributes (reduceOp exactly "sum", streamMode 1,
-//    commTurn >= 0) -> format (a weight-NZ x2 is refused: the NZ layout is not implemented
-//    yet) -> shape (V3: the comm-scale sizes are read from commQuantScale2 only, as the vendor
+//    commTurn >= 0) -> shape (a weight-NZ x2 stops them after x1's rank, as the vendor's op_api
+//    does; the skipped checks and the NZ storage are refused with 561002 before tiling's
+//    limits, and the weight is read through ops/common/nz_layout.h) (V3: the comm-scale sizes are read from commQuantScale2 only, as the vendor
 //    does) -> layout (x1 contiguous, x2 plain or transposed, output without self-overlap, views
 //    inside storage) -> null group (161001) -> group resolution (161002) -> tiling-layer limits
 //    with ACLNN_ERR_INNER_TILING_ERROR 561002 (world size, m <= INT32_MAX, empty output, k == 0,
@@ -34,6 +35,7 @@
 #include "aclnn/acl_meta.h"
 #include "hccl/communicator.h"
 #include "ops/common/executor.h"
+#include "ops/common/nz_layout.h"
 #include "ops/common/tensor_desc.h"
 
 namespace mc2::impl::ops {
@@ -66,6 +68,8 @@ struct QuantMatmulAllReducePlan {
     aclDataType outType = ACL_FLOAT16;
     aclDataType scaleType = ACL_UINT64;
     TensorDesc x1, x2, output, dequantScale;
+    bool x2Nz = false;  // x2 in FRACTAL_NZ: element (q, j) at x2Layout.Index(0, q, j)
+    NzPlan x2Layout;
     bool hasBias = false, hasX3 = false, hasPertoken = false;
     TensorDesc bias, x3, pertokenScale;
     int64_t m = 0, k = 0, n = 0;

@@ -94,22 +94,16 @@ bool CheckAttributes(Checker &c, const Args &a) {
     return true;
 }
 
-// Step 4: the documents allow a FRACTAL_NZ weight; this implementation reads ND only.
-bool CheckFormats(Checker &c, const Args &a, const char *api) {
-    if (IsWeightNz(*a.x2)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID,
-                      "x2 is a FRACTAL_NZ weight (storage shape %s); this implementation of %s reads ND x2 only",
-                      ShapeString(a.x2->storageShape).c_str(), api);
-    }
-    return true;
-}
-
 bool IsVector(const aclTensor &t, int64_t len) { return t.viewShape == std::vector<int64_t>{len}; }
 bool IsRowVector(const aclTensor &t, int64_t len) { return t.viewShape == std::vector<int64_t>{1, len}; }
 
-// Step 5: shapes on view shapes (ops.md §2.3 step 4, §2.4).
-bool CheckShapes(Checker &c, const Args &a) {
-    if (!c.RankIn(*a.x1, "x1", 2, 3) || !c.RankIn(*a.x2, "x2", 2, 2)) return false;
+// Step 4: shapes on view shapes (ops.md §2.3 step 4, §2.4). A weight-NZ x2 (format FRACTAL_NZ,
+// 4-D storage) ends the op_api's shape checks after x1's rank (ops.md §1.4, §8.3; V3 is taken to
+// do the same): CheckNzWeight repeats the rest in tiling, with `full`.
+bool CheckShapes(Checker &c, const Args &a, bool full = false) {
+    if (!c.RankIn(*a.x1, "x1", 2, 3)) return false;
+    if (IsWeightNz(*a.x2) && !full) return true;
+    if (!c.RankIn(*a.x2, "x2", 2, 2)) return false;
     const int64_t k = a.x1->viewShape.back();
     if (k != a.x2->viewShape[0]) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 last dim (k = %lld) must equal x2 dim 0 (%lld)",
@@ -180,6 +174,16 @@ bool CheckLayouts(Checker &c, const Args &a) {
     return CheckNoSelfOverlap(c, *a.output, "output") && CheckWithinStorage(c, all);
 }
 
+// A weight-NZ x2 (ops.md §1.5 rows 13-16, INT8), refused with 561002 where the op_api let it
+// through: the shape checks the op_api skipped, then exactly the NZ storage of its (k, n) view.
+bool CheckNzWeight(Checker &c, const Args &a, NzPlan *plan) {
+    if (!CheckShapes(c, a, /*full=*/true)) {
+        c.Reclassify(ACLNN_ERR_INNER_TILING_ERROR);
+        return false;
+    }
+    return CheckNzWeightStorage(c, *a.x2, "x2", plan);
+}
+
 // The tiling-layer limits (ops.md §2.3 "Tiling"), refused with 561002.
 bool CheckTilingLimits(Checker &c, const hccl::Communicator &comm, const Args &a, int64_t m, int64_t k, int64_t n) {
     if (!CheckWorldSize(c, comm, MatmulAllReduceWorldSizes)) return false;
@@ -216,10 +220,13 @@ uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
 aclnnStatus QuantMatmulAllReducePrepare(const char *api, const QuantMatmulAllReduceArgs &a) {
     Checker c(api);
-    if (!CheckNulls(c, a) || !CheckDtypes(c, a) || !CheckAttributes(c, a) || !CheckFormats(c, a, api) ||
-        !CheckShapes(c, a) || !CheckLayouts(c, a) || !c.NotNull(a.group, "group")) {
+    if (!CheckNulls(c, a) || !CheckDtypes(c, a) || !CheckAttributes(c, a) || !CheckShapes(c, a) ||
+        !CheckLayouts(c, a) || !c.NotNull(a.group, "group")) {
         return c.status();
     }
+    const bool x2Nz = IsWeightNz(*a.x2);
+    NzPlan x2Layout;
+    if (x2Nz && !CheckNzWeight(c, a, &x2Layout)) return c.status();
     std::shared_ptr<hccl::Communicator> comm = ResolveGroup(c, a.group);
     if (comm == nullptr) return c.status();
 
@@ -238,6 +245,10 @@ aclnnStatus QuantMatmulAllReducePrepare(const char *api, const QuantMatmulAllRed
 
     p.x1 = Describe(*a.x1);
     p.x2 = Describe(*a.x2);
+    p.x2Nz = x2Nz;
+    p.x2Layout = x2Layout;
+    // An NZ weight is read over its whole storage, not the view's span.
+    if (p.x2Nz) p.x2.spanBytes = static_cast<uint64_t>(x2Layout.Elements());
     p.output = Describe(*a.output);
     p.dequantScale = Describe(*a.dequantScale);
     p.scaleCount = a.dequantScale->viewShape.back() == p.n ? p.n : 1;

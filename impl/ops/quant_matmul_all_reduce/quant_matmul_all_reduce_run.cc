@@ -162,6 +162,16 @@ private:
         return ACL_SUCCESS;
     }
 
+    // Storage element of weight (q, j) in an NZ x2 (the broken copy swaps the two tile indices).
+    int64_t NzIndex(int64_t q, int64_t j) const {
+        const NzPlan &z = p_.x2Layout;
+        if (kFault == Fault::kQmarNzTilesTransposed) {
+            const int64_t tile = (q / kNzH0) * z.w1 + j / z.c0;  // row of tiles first
+            return (tile * kNzH0 + q % kNzH0) * z.c0 + j % z.c0;
+        }
+        return z.Index(0, q, j);
+    }
+
     // Output row i (before the all-reduce) into `out`; `acc` is n int32 of workspace.
     void ComputeRow(int64_t i, const std::vector<float> &scale, int32_t *acc, uint16_t *out) const {
         const int64_t n = p_.n;
@@ -174,7 +184,7 @@ private:
             if (a == 0) continue;
             const int64_t bRow = p_.x2.offset + q * p_.x2.strides[0];
             for (int64_t j = 0; j < n; ++j) {
-                const int32_t b = LoadInt8(p_.x2, bRow + j * p_.x2.strides[1]);
+                const int32_t b = LoadInt8(p_.x2, p_.x2Nz ? NzIndex(q, j) : bRow + j * p_.x2.strides[1]);
                 // Unsigned arithmetic wraps like the int32 accumulator instead of overflowing.
                 acc[j] = static_cast<int32_t>(static_cast<uint32_t>(acc[j]) + static_cast<uint32_t>(a * b));
             }

@@ -103,9 +103,13 @@ bool ScaleShapeOk(const std::vector<int64_t> &s, int64_t k, int64_t n, int64_t g
     return s == std::vector<int64_t>{1} || s == std::vector<int64_t>{n} || s == std::vector<int64_t>{1, n};
 }
 
-// Step 4: shapes on view shapes; the op_api stops before the scale checks when k == 0.
-bool CheckShapes(Checker &c, const Args &a) {
-    if (!c.RankIn(*a.x1, "x1", 2, 3) || !c.RankIn(*a.x2, "x2", 2, 2)) return false;
+// Step 4: shapes on view shapes; the op_api stops before the scale checks when k == 0, and
+// right after x1's rank for a weight-NZ x2 (ops.md §1.4, §8.3: CheckNzWeight repeats the rest
+// in tiling) unless `full`.
+bool CheckShapes(Checker &c, const Args &a, bool full = false) {
+    if (!c.RankIn(*a.x1, "x1", 2, 3)) return false;
+    if (IsWeightNz(*a.x2) && !full) return true;
+    if (!c.RankIn(*a.x2, "x2", 2, 2)) return false;
     const int64_t k = a.x1->viewShape.back();
     if (k != a.x2->viewShape[0]) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 last dim (k = %lld) must equal x2 dim 0 (%lld)",
@@ -166,6 +170,30 @@ bool CheckLayouts(Checker &c, const Args &a) {
     return CheckNoSelfOverlap(c, *a.output, "output") && CheckWithinStorage(c, all);
 }
 
+// A weight-NZ x2, refused with 561002 where the op_api let it through (ops.md §1.5 rows 11-16,
+// §2.2 tiling): INT8 only (no INT4 + NZ combination is registered), the shape checks the op_api
+// skipped, exactly the NZ storage of its (k, n) view, and per-channel antiquant only (one scale
+// element means per tensor, a group size per group). Fills `plan`.
+bool CheckNzWeight(Checker &c, const Args &a, NzPlan *plan) {
+    const auto tiling = ACLNN_ERR_INNER_TILING_ERROR;
+    if (a.x2->dataType != ACL_INT8) {
+        return c.Fail(tiling, "x2 dtype %s has no FRACTAL_NZ form here (INT8 only)",
+                      DataTypeName(a.x2->dataType).c_str());
+    }
+    if (!CheckShapes(c, a, /*full=*/true)) {
+        c.Reclassify(tiling);
+        return false;
+    }
+    if (!CheckNzWeightStorage(c, *a.x2, "x2", plan)) return false;
+    int64_t scaleCount = 1;
+    for (int64_t d : a.antiquantScale->viewShape) scaleCount *= d;
+    if (a.antiquantGroupSize > 0 || scaleCount == 1) {
+        return c.Fail(tiling, "a FRACTAL_NZ x2 supports per-channel antiquant only (antiquantGroupSize %lld, %lld scale "
+                      "elements)", static_cast<long long>(a.antiquantGroupSize), static_cast<long long>(scaleCount));
+    }
+    return true;
+}
+
 // The tiling-layer limits (ops.md §2.2 "Tiling checks"), refused with 561002.
 bool CheckTilingLimits(Checker &c, const hccl::Communicator &comm, const Args &a, int64_t m, int64_t k, int64_t n) {
     if (!CheckWorldSize(c, comm, MatmulAllReduceWorldSizes)) return false;
@@ -199,6 +227,8 @@ aclnnStatus WeightQuantMatmulAllReducePrepare(const char *api, const Args &a) {
         return c.status();
     }
     WeightQuantMatmulAllReducePlan p;
+    p.x2Nz = IsWeightNz(*a.x2);
+    if (p.x2Nz && !CheckNzWeight(c, a, &p.x2Layout)) return c.status();
     p.k = a.x1->viewShape.back();
     p.n = a.x2->viewShape[1];
     p.m = 1;
@@ -221,6 +251,8 @@ aclnnStatus WeightQuantMatmulAllReducePrepare(const char *api, const Args &a) {
     p.weightType = static_cast<aclDataType>(a.x2->dataType);
     p.x1 = Describe(*a.x1);
     p.x2 = Describe(*a.x2);
+    // An NZ weight is read over its whole storage, not the view's span.
+    if (p.x2Nz) p.x2.spanBytes = static_cast<uint64_t>(p.x2Layout.Elements());
     p.scale = Describe(*a.antiquantScale);
     p.output = Describe(*a.output);
     p.hasOffset = a.antiquantOffset != nullptr;

@@ -75,6 +75,7 @@ private:
     // The stored weight value at (q, j) of the logical (k, n) view.
     float Weight(int64_t q, int64_t j) const {
         int64_t index = p_.x2.offset + q * p_.x2.strides[0] + j * p_.x2.strides[1];
+        if (p_.x2Nz && kFault != Fault::kWqNzReadAsNd) index = p_.x2Layout.Index(0, q, j);
         if (p_.weightType == ACL_INT4) {
             // Element 0 of a byte sits in its low nibble (formats.md §9).
             if (kFault == Fault::kWqInt4NibbleSwapped) index ^= 1;
