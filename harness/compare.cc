@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace mc2::harness {
 namespace {
@@ -58,6 +59,17 @@ double Quantile(std::vector<double> &v, double q) {
     return v[i];
 }
 
+// "<name> k/n, ..." with "(all)" on the readings the result matches everywhere.
+std::string ReadingsText(const std::vector<CompareReport::ReadingMatch> &readings, int64_t elements) {
+    std::string text;
+    for (const CompareReport::ReadingMatch &m : readings) {
+        if (!text.empty()) text += ", ";
+        text += "[" + m.name + "] " + std::to_string(m.consistent) + "/" + std::to_string(elements);
+        if (m.consistent == elements) text += " (all)";
+    }
+    return text;
+}
+
 }  // namespace
 
 CompareReport Compare(const oracle::Bounds &bounds, const std::vector<double> &got,
@@ -67,10 +79,15 @@ CompareReport Compare(const oracle::Bounds &bounds, const std::vector<double> &g
         throw std::invalid_argument("Compare: bounds and result sizes differ");
     if (opt.probable && (opt.probable->lo.size() != n || opt.probable->hi.size() != n))
         throw std::invalid_argument("Compare: probable bounds and result sizes differ");
+    for (const oracle::Bounds::Reading &reading : bounds.readings) {
+        if (reading.lo.size() != n || reading.hi.size() != n)
+            throw std::invalid_argument("Compare: reading '" + reading.name + "' and result sizes differ");
+    }
     const DtypeFacts facts = FactsOf(bounds.dtype);
 
     CompareReport r;
     r.elements = static_cast<int64_t>(n);
+    for (const oracle::Bounds::Reading &reading : bounds.readings) r.readings.push_back({reading.name, 0});
     std::vector<double> ulps;
     ulps.reserve(n);
     int64_t zeros = 0, vendor_fail = 0, eligible = 0, improbable = 0;
@@ -80,6 +97,10 @@ CompareReport Compare(const oracle::Bounds &bounds, const std::vector<double> &g
         const double lo = bounds.lo[e], hi = bounds.hi[e], ex = bounds.exact[e], v = got[e];
         const bool inside = Inside(lo, hi, v);
         if (!inside) ++r.outside;
+        if (lo == hi && std::isfinite(lo)) ++r.exact_checked;
+        for (size_t k = 0; k < bounds.readings.size(); ++k) {
+            if (Inside(bounds.readings[k].lo[e], bounds.readings[k].hi[e], v)) ++r.readings[k].consistent;
+        }
         if (v == 0.0) ++zeros;
         const double ratio = Ratio(lo, hi, ex, v);
         r.ratio_max = std::max(r.ratio_max, ratio);
@@ -142,6 +163,8 @@ CompareReport Compare(const oracle::Bounds &bounds, const std::vector<double> &g
                   facts.name, static_cast<long long>(r.elements),
                   static_cast<long long>(r.outside));
     r.summary = buf;
+    std::snprintf(buf, sizeof buf, ", %lld exact-checked", static_cast<long long>(r.exact_checked));
+    r.summary += buf;
     if (r.worst_index >= 0) {
         const int64_t cols = bounds.cols > 0 ? bounds.cols : 1;
         std::snprintf(buf, sizeof buf, "; worst [%lld,%lld] got %.9g in [%.9g, %.9g] exact %.9g",
@@ -157,6 +180,7 @@ CompareReport Compare(const oracle::Bounds &bounds, const std::vector<double> &g
                   r.vendor_pass ? "pass" : "fail", r.vendor_fail_share, r.zero_share);
     r.summary += buf;
     r.summary += "; precision " + r.precision_note;
+    if (!r.readings.empty()) r.summary += "; readings " + ReadingsText(r.readings, r.elements);
     return r;
 }
 

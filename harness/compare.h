@@ -82,6 +82,17 @@ struct CompareReport {
     bool precision_suspect = false;
     std::string precision_note;
     double zero_share = 0;
+    // Elements whose interval is a single value (lo == hi, finite): judged by equality, not by
+    // an interval. The rest are interval-checked.
+    int64_t exact_checked = 0;
+    // Per reading of Bounds::readings (when the oracle admits several): how many elements lie
+    // inside that reading's own interval. A reading with consistent == elements is one the
+    // result matches in full.
+    struct ReadingMatch {
+        std::string name;
+        int64_t consistent = 0;
+    };
+    std::vector<ReadingMatch> readings;
     std::string summary;  // one line
 };
 

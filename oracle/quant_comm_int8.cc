@@ -59,6 +59,12 @@ std::vector<CommInt8Reading> CommInt8Readings(aclDataType out) {
             {Fp16DivReading::kReciprocalThenMultiply, Fp16MulReading::kTruncate}};
 }
 
+std::string CommInt8ReadingName(CommInt8Reading reading) {
+    const char *div = reading.div == Fp16DivReading::kRoundNearest ? "y/s1 rounded to fp16" : "y times fp16(1/s1)";
+    const char *mul = reading.mul == Fp16MulReading::kRoundNearest ? "dequant Mul rounded to nearest" : "dequant Mul truncated";
+    return std::string(div) + ", " + mul;
+}
+
 double CommInt8Element(const std::vector<double> &y, double s1, double s2, aclDataType out, CommInt8Reading reading) {
     if (out != ACL_FLOAT16 && out != ACL_BF16) throw std::invalid_argument("CommInt8Element: output must be fp16/bf16");
     double sum = 0;

@@ -75,6 +75,11 @@ Bounds CommInt8Bounds(const std::vector<QuantMatmulAllReduceRank> &ranks, aclDat
     const int64_t m = ranks[0].x1.rows, n = ranks[0].x2.cols;
     const std::vector<CommInt8Reading> readings = CommInt8Readings(out);
     Bounds b = internal::ShapedBounds(m, n, out);
+    if (readings.size() > 1) {
+        for (const CommInt8Reading &r : readings) {
+            b.readings.push_back({CommInt8ReadingName(r), std::vector<double>(b.lo.size()), std::vector<double>(b.lo.size())});
+        }
+    }
     std::vector<double> lo(ranks.size()), hi(ranks.size());
     for (int64_t i = 0; i < m; ++i) {
         for (int64_t j = 0; j < n; ++j) {
@@ -91,12 +96,26 @@ Bounds CommInt8Bounds(const std::vector<QuantMatmulAllReduceRank> &ranks, aclDat
             Interval f{kInf, -kInf, nan};
             double primary = 0;
             for (size_t k = 0; k < readings.size() && !f.nan; ++k) {
+                Interval g{kInf, -kInf, false};  // this reading's own image of the hulls
                 for (const std::vector<double> *ends : {&lo, &hi}) {
                     const double v = CommInt8Element(*ends, s1, s2, out, readings[k]);
-                    if (std::isnan(v)) f.nan = true;
-                    f.lo = std::min(f.lo, v);
-                    f.hi = std::max(f.hi, v);
+                    if (std::isnan(v)) g.nan = true;
+                    g.lo = std::min(g.lo, v);
+                    g.hi = std::max(g.hi, v);
                     if (k == 0 && ends == &lo) primary = v;
+                }
+                f.nan = f.nan || g.nan;
+                f.lo = std::min(f.lo, g.lo);
+                f.hi = std::max(f.hi, g.hi);
+                if (!b.readings.empty()) {
+                    b.readings[k].lo[e] = g.nan ? -kInf : g.lo;
+                    b.readings[k].hi[e] = g.nan ? kInf : g.hi;
+                }
+            }
+            if (f.nan) {
+                for (Bounds::Reading &r : b.readings) {
+                    r.lo[e] = -kInf;
+                    r.hi[e] = kInf;
                 }
             }
             internal::StoreInterval(f.nan ? internal::Everything() : f, e, b);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "acl/acl_base.h"
@@ -64,6 +65,8 @@ struct CommInt8Reading {
 };
 // The admissible readings for output dtype `out`, the assumed one (round to nearest even) first.
 std::vector<CommInt8Reading> CommInt8Readings(aclDataType out);
+// The reading in words, as the reports print it ("fp16 Div rounds to nearest, fp16 Mul truncates").
+std::string CommInt8ReadingName(CommInt8Reading reading);
 // One output element of the int8 communication (oracle/quant_comm_int8.cc) from every rank's
 // partial result y_r (values of `out`) and the channel's scales (values of `out`) under
 // `reading`; NaN where the documents define nothing (a NaN quotient).

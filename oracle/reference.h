@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "acl/acl_base.h"
@@ -32,6 +33,15 @@ struct Bounds {
     std::vector<double> hi;      // largest admissible returned value
     std::vector<double> exact;   // exact result (best estimate, error far below one output ulp)
     std::vector<double> scale;   // Σ|terms| per element: the magnitude the error bound scales with
+    // Where the documents leave a step UNVERIFIED and the oracle admits several readings of it,
+    // [lo, hi] above is the union over them; each reading's own interval is kept here, the
+    // documented (assumed) reading first, so that the comparison can say which readings the
+    // implementation's result is consistent with. Empty when there is one reading.
+    struct Reading {
+        std::string name;            // e.g. "fp16 Div = 1/s then Mul, fp16 Mul rounds to nearest"
+        std::vector<double> lo, hi;  // per element, as lo/hi above
+    };
+    std::vector<Reading> readings;
 };
 
 }  // namespace mc2::oracle

@@ -50,7 +50,17 @@ void CheckParams(const WeightQuantMatmulAllReduceRank &r, size_t index) {
     }
 }
 
-// Runs `bounds` (fast or exact MatmulAllReduce) once per admitted reading and joins the results.
+const char *ReadingName(Antiquant reading) {
+    switch (reading) {
+        case Antiquant::kInT: return "antiquant add and mul rounded to T";
+        case Antiquant::kFp32ThenT: return "antiquant in fp32, weight rounded to T";
+        case Antiquant::kFp32Kept: return "antiquant in fp32, weight kept in fp32";
+    }
+    return "?";
+}
+
+// Runs `bounds` (fast or exact MatmulAllReduce) once per admitted reading and joins the results;
+// each reading's own interval is kept in Bounds::readings.
 template <typename BoundsFn>
 Bounds Union(const std::vector<WeightQuantMatmulAllReduceRank> &ranks, aclDataType out, const Contract &contract,
              BoundsFn bounds) {
@@ -58,6 +68,7 @@ Bounds Union(const std::vector<WeightQuantMatmulAllReduceRank> &ranks, aclDataTy
     for (size_t r = 0; r < ranks.size(); ++r) CheckParams(ranks[r], r);
     const std::vector<Antiquant> readings = AdmittedReadings(out);
     Bounds joined;
+    std::vector<Bounds::Reading> readings_seen;
     bool first = true;
     for (const Antiquant reading : readings) {
         std::vector<MatmulAllReduceRank> plain;
@@ -76,6 +87,7 @@ Bounds Union(const std::vector<WeightQuantMatmulAllReduceRank> &ranks, aclDataTy
             }
         }
         Bounds b = bounds(plain, out, c);
+        readings_seen.push_back({ReadingName(reading), b.lo, b.hi});
         if (first) {
             joined = std::move(b);  // the documented reading comes first: its exact value stays
             first = false;
@@ -87,6 +99,7 @@ Bounds Union(const std::vector<WeightQuantMatmulAllReduceRank> &ranks, aclDataTy
             joined.scale[e] = std::max(joined.scale[e], b.scale[e]);
         }
     }
+    if (readings_seen.size() > 1) joined.readings = std::move(readings_seen);
     return joined;
 }
 

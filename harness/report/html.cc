@@ -363,13 +363,16 @@ std::string RenderHtmlReport(const Results &results) {
              RatioSvg(e, results) + "</div>\n";
     }
     if (!s.errors.empty()) {
-        h += "<table>\n<tr><th>operator</th><th>dtype</th><th>cases</th><th>checks</th><th>elements</th><th>ulp "
+        h += "<table>\n<tr><th>operator</th><th>dtype</th><th>cases</th><th>checks</th><th>elements</th><th>exact-checked</th><th>ulp "
              "median</th><th>ulp p99 (max)</th><th>ulp max</th><th>observed/bound max</th><th>vendor "
              "criterion</th></tr>\n";
         for (const ErrorStats &e : s.errors) {
             h += "<tr><td>" + E(e.op) + "</td><td>" + E(e.dtype) + "</td><td class=\"n\">" + std::to_string(e.cases) +
                  "</td><td class=\"n\">" + std::to_string(e.checks) + "</td><td class=\"n\">" +
-                 std::to_string(e.elements) + "</td><td class=\"n\">" + E(FormatNumber(e.ulp_median)) +
+                 std::to_string(e.elements) + "</td><td class=\"n\">" +
+                 E(FormatPercent(e.elements ? static_cast<double>(e.exact_checked) / static_cast<double>(e.elements)
+                                            : 0.0)) +
+                 "</td><td class=\"n\">" + E(FormatNumber(e.ulp_median)) +
                  "</td><td class=\"n\">" + E(FormatNumber(e.ulp_p99)) + "</td><td class=\"n\">" +
                  E(FormatNumber(e.ulp_max)) + "</td><td class=\"n\">" + E(FormatNumber(e.ratio_max)) + "</td><td>" +
                  std::to_string(e.vendor_passed) + "/" + std::to_string(e.checks) + " pass (worst failing share " +

@@ -95,6 +95,14 @@ Summary Summarize(const Results &results) {
                 any = true;
                 ++e.checks;
                 e.elements += c.elements;
+                e.exact_checked += c.exact_checked;
+                for (const OutputCheck::Reading &rd : c.readings) {
+                    auto row = std::find_if(e.readings.begin(), e.readings.end(),
+                                            [&](const ErrorStats::ReadingRow &x) { return x.name == rd.name; });
+                    if (row == e.readings.end()) row = e.readings.insert(e.readings.end(), {rd.name, 0, 0});
+                    ++row->checks;
+                    if (rd.consistent == c.elements) ++row->consistent_in_full;
+                }
                 e.ulp_p99 = std::max(e.ulp_p99, c.ulp_p99);
                 e.ulp_max = std::max(e.ulp_max, c.ulp_max);
                 if (std::isfinite(c.ratio_max)) e.ratio_max = std::max(e.ratio_max, c.ratio_max);

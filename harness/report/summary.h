@@ -53,6 +53,7 @@ struct ErrorStats {
     int cases = 0;
     int64_t checks = 0;            // rank × output comparisons
     int64_t elements = 0;
+    int64_t exact_checked = 0;     // elements judged by equality (a one-value interval or code)
     double ulp_median = 0;         // median of the checks' medians
     double ulp_p99 = 0;            // largest p99 of any check
     double ulp_max = 0;
@@ -61,6 +62,14 @@ struct ErrorStats {
     double vendor_fail_share_max = 0;
     std::vector<int64_t> histogram;  // summed ulp histograms (harness/report/ulp_histogram.h bins)
     std::vector<RatioPoint> points;
+    // Readings of UNVERIFIED steps (oracle::Bounds::readings), in the oracle's order: per reading,
+    // the checks that had readings and those whose every element was consistent with it.
+    struct ReadingRow {
+        std::string name;
+        int64_t checks = 0;
+        int64_t consistent_in_full = 0;
+    };
+    std::vector<ReadingRow> readings;
 };
 
 struct Summary {

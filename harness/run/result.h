@@ -48,6 +48,15 @@ struct OutputCheck {
     std::vector<int64_t> ulp_histogram;
     bool vendor_pass = false;
     double vendor_fail_share = 0;
+    // Elements judged by equality (their interval is one value); the rest by interval.
+    int64_t exact_checked = 0;
+    // When the oracle admits several readings of an UNVERIFIED step: per reading, how many
+    // elements are consistent with it (oracle::Bounds::readings); empty otherwise.
+    struct Reading {
+        std::string name;
+        int64_t consistent = 0;
+    };
+    std::vector<Reading> readings;
 };
 
 struct RankReport {

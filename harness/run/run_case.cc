@@ -373,6 +373,7 @@ OutputCheck CheckExact(const std::string &name, const ExactCodes &exact, const T
     }
     for (size_t e = 0; e < got.size(); ++e) {
         const auto &ok = exact.allowed[e];
+        if (ok.size() == 1) ++check.exact_checked;  // one admitted code: equality
         if (ok.empty() || std::find(ok.begin(), ok.end(), got[e]) != ok.end()) continue;
         if (bad++ == 0) {
             char buf[128];
@@ -556,6 +557,8 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
             check.ulp_histogram = report::UlpHistogram(bounds->dtype, bounds->exact, got.v);
             check.vendor_pass = report.vendor_pass;
             check.vendor_fail_share = report.vendor_fail_share;
+            check.exact_checked = report.exact_checked;
+            for (const CompareReport::ReadingMatch &m : report.readings) check.readings.push_back({m.name, m.consistent});
             rep.checks.push_back(check);
             if (!report.pass && rep.verdict.empty()) rep.verdict = who + out.name + ": " + report.summary;
         }

@@ -9,6 +9,8 @@ namespace {
 using nlohmann::json;
 
 json CheckToJson(const OutputCheck &c) {
+    json readings = json::array();
+    for (const OutputCheck::Reading &r : c.readings) readings.push_back({{"name", r.name}, {"consistent", r.consistent}});
     return {{"name", c.name},
             {"pass", c.pass},
             {"mistrusted", c.mistrusted},
@@ -22,7 +24,9 @@ json CheckToJson(const OutputCheck &c) {
             {"ulp_max", c.ulp_max},
             {"ulp_histogram", c.ulp_histogram},
             {"vendor_pass", c.vendor_pass},
-            {"vendor_fail_share", c.vendor_fail_share}};
+            {"vendor_fail_share", c.vendor_fail_share},
+            {"exact_checked", c.exact_checked},
+            {"readings", readings}};
 }
 
 json RankToJson(const RankReport &r) {
@@ -111,6 +115,12 @@ std::optional<CaseResult> ResultFromJson(const std::string &text) {
                 if (jc.contains("ulp_histogram")) c.ulp_histogram = jc.at("ulp_histogram").get<std::vector<int64_t>>();
                 c.vendor_pass = jc.value("vendor_pass", false);
                 c.vendor_fail_share = number("vendor_fail_share");
+                c.exact_checked = jc.value("exact_checked", int64_t{0});
+                if (jc.contains("readings") && jc.at("readings").is_array()) {
+                    for (const json &jrd : jc.at("readings")) {
+                        c.readings.push_back({jrd.at("name").get<std::string>(), jrd.at("consistent").get<int64_t>()});
+                    }
+                }
                 r.checks.push_back(std::move(c));
             }
             out.ranks.push_back(std::move(r));

@@ -236,5 +236,52 @@ TEST(Compare, NanAndInfByClass) {
     EXPECT_THROW(Compare(b, {1.0}), std::invalid_argument);
 }
 
+// Elements whose acceptance set is one value are counted as judged by equality; an interval of
+// any width, or one with an infinite end, is not.
+TEST(Compare, CountsExactCheckedElements) {
+    Bounds b;
+    b.rows = 1;
+    b.cols = 4;
+    b.dtype = ACL_BF16;
+    b.lo = {1, 2, -kInf, 0};
+    b.hi = {1, 2.0078125, kInf, 0};
+    b.exact = {1, 2, 0, 0};
+    b.scale = {1, 2, 0, 0};
+    const CompareReport r = Compare(b, {1, 2, 5, 0});
+    EXPECT_TRUE(r.pass);
+    EXPECT_EQ(r.exact_checked, 2);
+    EXPECT_NE(r.summary.find("2 exact-checked"), std::string::npos) << r.summary;
+}
+
+// With several readings the comparison says which ones the result is consistent with: a result
+// from reading B (one element differs from A's only value) matches B in full and A on all but one
+// element; a result with one value outside both readings (and A's value elsewhere) matches neither
+// in full, and fails.
+TEST(Compare, SaysWhichReadingTheResultMatches) {
+    Bounds b;
+    b.rows = 1;
+    b.cols = 3;
+    b.dtype = ACL_FLOAT16;
+    b.readings = {{"A", {1, 2, 3}, {1, 2, 3}}, {"B", {1, 2, 3.001953125}, {1, 2, 3.001953125}}};
+    b.lo = {1, 2, 3};
+    b.hi = {1, 2, 3.001953125};
+    b.exact = {1, 2, 3};
+    b.scale = {1, 2, 3};
+    const CompareReport from_b = Compare(b, {1, 2, 3.001953125});
+    EXPECT_TRUE(from_b.pass);
+    ASSERT_EQ(from_b.readings.size(), 2u);
+    EXPECT_EQ(from_b.readings[0].name, "A");
+    EXPECT_EQ(from_b.readings[0].consistent, 2);
+    EXPECT_EQ(from_b.readings[1].consistent, 3);
+    EXPECT_NE(from_b.summary.find("[B] 3/3 (all)"), std::string::npos) << from_b.summary;
+    EXPECT_EQ(from_b.summary.find("[A] 2/3 (all)"), std::string::npos) << from_b.summary;
+    const CompareReport neither = Compare(b, {1, 2.001953125, 3});
+    EXPECT_FALSE(neither.pass);
+    EXPECT_EQ(neither.readings[0].consistent, 2);  // elements 0 and 2
+    EXPECT_EQ(neither.readings[1].consistent, 1);  // element 0 only
+    b.readings[1].hi.pop_back();
+    EXPECT_THROW(Compare(b, {1, 2, 3}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace mc2::harness

@@ -238,6 +238,8 @@ TEST(ResultJson, RoundTrips) {
     check.mistrusted = true;
     check.ratio_max = 0.5;
     check.summary = "ok";
+    check.exact_checked = 7;
+    check.readings = {{"round to nearest", 9}, {"truncate", 8}};
     rank.checks.push_back(check);
     r.ranks.push_back(rank);
     const auto back = ResultFromJson(ResultToJson(r));
@@ -247,6 +249,10 @@ TEST(ResultJson, RoundTrips) {
     ASSERT_EQ(back->ranks.size(), 1u);
     EXPECT_EQ(back->ranks[0].prepare_status, 161002);
     EXPECT_EQ(back->ranks[0].checks[0].ratio_max, 0.5);
+    EXPECT_EQ(back->ranks[0].checks[0].exact_checked, 7);
+    ASSERT_EQ(back->ranks[0].checks[0].readings.size(), 2u);
+    EXPECT_EQ(back->ranks[0].checks[0].readings[1].name, "truncate");
+    EXPECT_EQ(back->ranks[0].checks[0].readings[1].consistent, 8);
     EXPECT_EQ(back->ranks[0].descriptor_refused, "x3: too many dims");
     EXPECT_EQ(back->Repro(), "mc2conf run 'matmul_all_reduce world=2 reduce_op=\"it'\\''s\"'");
     EXPECT_FALSE(ResultFromJson("{\"status\":\"PASSED\""));

@@ -149,5 +149,44 @@ TEST(QuantCommInt8Oracle, ShareOfExactElements) {
     }
 }
 
+// fp16 keeps each reading's own interval (the union is the element's interval, each reading inside
+// it, the assumed reading first, every reading's value the model's own); bf16 has one reading and
+// lists none.
+TEST(QuantCommInt8Oracle, KeepsEachReadingsOwnInterval) {
+    EXPECT_TRUE(QuantMatmulAllReduceBounds(RandomRanks(2, ACL_BF16, 4, 4, 8), ACL_BF16).readings.empty());
+    // Pertoken 1 makes both product orders one value: each reading is one value per element.
+    const auto ranks = RandomRanks(2, ACL_FLOAT16, 8, 8, 8);
+    const Bounds b = QuantMatmulAllReduceBounds(ranks, ACL_FLOAT16);
+    const std::vector<CommInt8Reading> readings = CommInt8Readings(ACL_FLOAT16);
+    ASSERT_EQ(b.readings.size(), readings.size());
+    EXPECT_EQ(b.readings[0].name, CommInt8ReadingName(kAssumed));
+    size_t differing = 0;
+    for (int64_t i = 0; i < 8; ++i) {
+        for (int64_t j = 0; j < 8; ++j) {
+            const size_t e = static_cast<size_t>(i * 8 + j);
+            std::vector<double> y;
+            for (const auto &r : ranks) {
+                const QuantRankValue v = QuantRankContribution(r, i, j, ACL_FLOAT16);
+                ASSERT_EQ(v.lo, v.hi);
+                y.push_back(v.lo);
+            }
+            double lo = b.hi[e], hi = b.lo[e];
+            for (size_t k = 0; k < readings.size(); ++k) {
+                const double want = CommInt8Element(y, (*ranks[0].comm_scale1)[static_cast<size_t>(j)],
+                                                    (*ranks[0].comm_scale2)[static_cast<size_t>(j)], ACL_FLOAT16,
+                                                    readings[k]);
+                EXPECT_EQ(b.readings[k].lo[e], want);
+                EXPECT_EQ(b.readings[k].hi[e], want);
+                lo = std::min(lo, want);
+                hi = std::max(hi, want);
+            }
+            EXPECT_EQ(b.lo[e], lo);
+            EXPECT_EQ(b.hi[e], hi);
+            differing += lo != hi;
+        }
+    }
+    EXPECT_GT(differing, 0u) << "no element tells the readings apart: the test proves nothing";
+}
+
 }  // namespace
 }  // namespace mc2::oracle

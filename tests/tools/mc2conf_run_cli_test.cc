@@ -98,6 +98,24 @@ TEST(Mc2confRun, SmallGateWritesEveryReportAndReportRerendersThem) {
     EXPECT_NE(table.out.find("total"), std::string::npos);
 }
 
+// -v says, per output, how many elements were judged by equality and, where the oracle admits
+// several readings of an UNVERIFIED step (QuantMatmulAllReduceV3's fp16 int8 communication), which
+// readings the result is consistent with: the built-in library computes the assumed reading (round
+// to nearest everywhere, listed first), so it matches that one in full.
+TEST(Mc2confRun, VerboseSaysWhichReadingMatched) {
+    const Result v = RunMc2conf(
+        "run -v 'quant_matmul_all_reduce_v3 platform=atlas_a2 world=2 x1=int8[16,64] x2=int8[64,32] bias=- x3=- "
+        "dequant_scale=float[32] pertoken_scale=float[16] comm_quant_scale_1=float16[32] comm_quant_scale_2=float16[32] "
+        "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,32] seed=5 dist=normal sched=0'");
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    EXPECT_NE(v.out.find("exact-checked)"), std::string::npos) << v.out;
+    EXPECT_NE(v.out.find("reading [y/s1 rounded to fp16, dequant Mul rounded to nearest]: 512 of 512 elements "
+                         "consistent (all)"),
+              std::string::npos)
+        << v.out;
+    EXPECT_NE(v.out.find("reading [y times fp16(1/s1), dequant Mul truncated]: "), std::string::npos) << v.out;
+}
+
 TEST(Mc2confRun, SingleCase) {
     const Result r = RunMc2conf("run " + kValid);
     EXPECT_EQ(r.exit_code, 0) << r.err;

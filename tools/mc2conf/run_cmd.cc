@@ -147,10 +147,16 @@ void PrintVerbose(const CaseResult &r) {
             std::printf("    %s: %s%s%s — %s\n", c.name.c_str(), c.pass ? "pass" : "FAIL",
                         c.mistrusted ? ", mistrusted" : "", c.precision_suspect ? ", precision suspect" : "",
                         c.summary.c_str());
-            std::printf("      %lld elements, %lld outside; ulps median %.3g p99 %.3g max %.3g; observed/bound %.3g; "
-                        "vendor criterion %s (failing share %.3g)\n",
-                        static_cast<long long>(c.elements), static_cast<long long>(c.outside), c.ulp_median, c.ulp_p99,
+            std::printf("      %lld elements (%lld exact-checked), %lld outside; ulps median %.3g p99 %.3g max %.3g; "
+                        "observed/bound %.3g; vendor criterion %s (failing share %.3g)\n",
+                        static_cast<long long>(c.elements), static_cast<long long>(c.exact_checked),
+                        static_cast<long long>(c.outside), c.ulp_median, c.ulp_p99,
                         c.ulp_max, c.ratio_max, c.vendor_pass ? "pass" : "fail", c.vendor_fail_share);
+            for (const harness::OutputCheck::Reading &rd : c.readings) {
+                std::printf("      reading [%s]: %lld of %lld elements consistent%s\n", rd.name.c_str(),
+                            static_cast<long long>(rd.consistent), static_cast<long long>(c.elements),
+                            rd.consistent == c.elements ? " (all)" : "");
+            }
         }
         std::printf("    verdict: %s\n", rank.verdict.empty() ? "conforms" : rank.verdict.c_str());
     }
