@@ -28,6 +28,10 @@ enum class Fault : int {
     // QuantMatmulAllReduce (70-79): the UINT64/INT64 dequant scale used with all 32 bits (the fixpipe
     // truncates it to fp19, ops.md §3).
     kQmarFp19NotTruncated = 70,
+    // MatmulAllReduceAddRmsNorm (80-89), the kernel order of ops.md §6.1 broken:
+    kArnEpsAfterSqrt = 80,        // rstd = 1 / (sqrt(mean) + ε) instead of 1 / sqrt(mean + ε)
+    kArnGammaBeforeRound = 81,    // y·rstd·γ rounded once (not round_T(y·rstd) first)
+    kArnInplaceFreshBuffer = 82,  // the in-place variant writes y elsewhere; residual unchanged
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage
