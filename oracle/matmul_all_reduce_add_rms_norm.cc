@@ -197,4 +197,10 @@ AddRmsNormBounds MatmulAllReduceAddRmsNormBoundsExact(const AddRmsNormInputs &in
     return Propagate(in, MatmulAllReduceBoundsExact(in.ranks, out, contract), out, contract);
 }
 
+AddRmsNormBounds AddRmsNormFromMatmulBounds(const AddRmsNormInputs &in, const Bounds &mm, aclDataType out,
+                                            const Contract &contract) {
+    CheckDtype(out);
+    return Propagate(in, mm, out, contract);
+}
+
 }  // namespace mc2::oracle

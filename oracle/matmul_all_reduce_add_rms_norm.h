@@ -42,6 +42,12 @@ AddRmsNormBounds MatmulAllReduceAddRmsNormBounds(const AddRmsNormInputs &in, acl
 AddRmsNormBounds MatmulAllReduceAddRmsNormBoundsExact(const AddRmsNormInputs &in, aclDataType out,
                                                       const Contract &contract = Contract{});
 
+// The same from mm's bounds computed by the caller (MatmulAllReduceBounds of in.ranks, which
+// this does not read): lets a caller that needs every rank's y and normOut compute the shared
+// all-reduce once.
+AddRmsNormBounds AddRmsNormFromMatmulBounds(const AddRmsNormInputs &in, const Bounds &mm, aclDataType out,
+                                            const Contract &contract = Contract{});
+
 }  // namespace mc2::oracle
 
 #endif  // MC2_ORACLE_MATMUL_ALL_REDUCE_ADD_RMS_NORM_H_
