@@ -194,6 +194,10 @@ const std::vector<LevelEntry> &Levels() {
          "the table marks non-contiguous gamma unsupported, but nothing checks it"},
         {"arn.shape.x2_strides", Level::kHardening,
          "the table allows only a last-two-axes transpose, but nothing checks it (ops.md §1.4)"},
+        {"arn.shape.negative", Level::kHardening,
+         "no op_api check; aclCreateTensor is documented to refuse negative dims, not negative strides"},
+        {"arn.shape.output_overlap", Level::kHardening, "the documents and the op_api say nothing of aliasing outputs"},
+        {"arn.shape.storage", Level::kHardening, "the op_api checks no storage size or data address (ops.md §1.3)"},
         {"arn.format.x2_nz", Level::kHardening,
          "the table lists ND only; where the vendor refuses an NZ x2 for this family is not in the sources"},
         {"arn.shape.", Level::kDocumented, "返回值 table (161002: x1, x2, residual shapes) and ArnCheckShape"},
@@ -257,6 +261,33 @@ std::vector<Rule> Build() {
             const int64_t delta = ch.Int(1, 8);
             return EditTensor(valid, "residual", [&](TensorSpec &res) {
                 res.shape.back() += delta;
+                return true;
+            });
+        });
+
+    Add("arn.shape.negative", kBoth, Stage::kShape, Layer::kOpApi, Code{Outcome::kStatus, 161002, {161001}, false},
+        "No dim or stride of a present tensor may be negative (suite requirement; the vendor's behaviour is "
+        "unspecified). A runtime whose aclCreateTensor refuses such a descriptor hands the operator a null tensor, "
+        "so 161001 is accepted too.",
+        Notes("§1.3 (view shapes)"),
+        [](const Case &c, int r) {
+            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out"}) {
+                const TensorSpec *x = T(c, r, name);
+                if (!x) continue;
+                for (int64_t d : x->shape) if (d < 0) return true;
+                for (int64_t st : x->strides) if (st < 0) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            const std::string name = ch.Bool() ? "x1" : "residual";
+            const int64_t d = -ch.Int(1, 4);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, name);
+                if (!x || x->shape.empty()) return false;
+                x->shape[0] = d;
+                x->strides.clear();
+                x->storage_shape.clear();
                 return true;
             });
         });
@@ -504,6 +535,63 @@ std::vector<Rule> Build() {
                 if (!x2 || x2->shape.size() != 2 || x2->shape[1] < 2) return false;
                 x2->strides = {2 * x2->shape[1], 2};
                 x2->storage_shape.clear();
+                return true;
+            });
+        });
+    AddAfter(
+        "arn.shape.output_overlap", kBoth, Stage::kTiling, Layer::kOpApi, kInvalid,
+        "y and normOut must not alias themselves (a zero stride, overlapping rows; the test of "
+        "spec/tensor_layout.h ViewAliases). The table allows strided outputs, not aliasing ones: results would "
+        "be undefined; this suite requires 161002.",
+        Doc("参数说明 (y, normOut 非连续Tensor: √)"),
+        [](const Case &c, int r) {
+            for (const char *name : {"y", "norm_out"}) {
+                const TensorSpec *o = T(c, r, name);
+                if (o && ViewAliases(*o)) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            const std::string name = InPlace(valid) || ch.Bool() ? "norm_out" : "y";
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *o = TensorIn(p, name);
+                if (!o || o->NumElements() == 0) return false;
+                size_t big = o->shape.size();
+                for (size_t i = 0; i < o->shape.size(); ++i) {
+                    if (o->shape[i] >= 2) {
+                        big = i;
+                        break;
+                    }
+                }
+                if (big == o->shape.size()) return false;
+                std::vector<int64_t> strides = harness::ContiguousStrides(o->shape);
+                strides[big] = 0;  // every index of that dim writes one element
+                o->strides = strides;
+                o->storage_shape.clear();
+                return true;
+            });
+        });
+    AddAfter(
+        "arn.shape.storage", kBoth, Stage::kTiling, Layer::kOpApi, kInvalid,
+        "Every present tensor's storage must cover the elements its view reaches (offset + 1 + Σ (shape[i]-1)·"
+        "|stride[i]|). The vendor does not check (it would read or write out of bounds); this suite requires "
+        "161002.",
+        Notes("§1.3; harness/case.h StorageElementsNeeded"),
+        [](const Case &c, int r) {
+            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out"}) {
+                const TensorSpec *x = T(c, r, name);
+                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            const std::string name = ch.Pick(std::vector<std::string>{"x1", "x2", "residual", "norm_out"});
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, name);
+                if (!x) return false;
+                const int64_t needed = x->StorageElementsNeeded();
+                if (needed < 1) return false;
+                x->storage_shape = {needed - 1};
                 return true;
             });
         });

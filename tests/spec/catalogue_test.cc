@@ -197,7 +197,9 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
                                              "qmar.shape.storage",
                                              "arn.null.reduce_op",     "arn.format.x2_nz",
                                              "arn.shape.x1_contiguous", "arn.shape.residual_contiguous",
-                                             "arn.shape.gamma_contiguous", "arn.shape.x2_strides"};
+                                             "arn.shape.gamma_contiguous", "arn.shape.x2_strides",
+                                             "arn.shape.output_overlap", "arn.shape.storage",
+                                             "arn.shape.negative"};
     std::set<std::string> seen;
     for (const OpFamily &f : AllFamilies()) {
         for (const Rule &r : *f.rules) {

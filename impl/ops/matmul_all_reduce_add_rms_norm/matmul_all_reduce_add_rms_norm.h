@@ -11,7 +11,7 @@
 //  * Check order, the vendor's (ops.md §6.1): null x1, x2, residual, gamma (161001; also a null
 //    reduceOp, which the vendor's tiling would dereference, and the out-pointers) -> live handles
 //    -> ArnCheckShape (161002: x1, x2, residual rank >= 1, x1's last dim == x2's first, residual's
-//    last == x2's last) -> the empty-tensor short-cut (any of x1, x2, residual, gamma empty: k == 0
+//    last == x2's last; then this suite's: no negative stride) -> the empty-tensor short-cut (any of x1, x2, residual, gamma empty: k == 0
 //    is 161002, anything else SUCCESS with workspace 0 and nothing run, before streamMode) ->
 //    streamMode 1 (161002) -> the generated layer's required pointers (group, y, normOut: 161001)
 //    -> the tiling layer, refused here with ACLNN_ERR_INNER_TILING_ERROR 561002 (epsilon in (0, 1),

@@ -65,6 +65,19 @@ bool CheckArnShape(Checker &c, const ArnArgs &a) {
                       static_cast<long long>(a.residual->viewShape.back()),
                       static_cast<long long>(a.x2->viewShape.back()));
     }
+    // This suite's demand, before anything reads a stride (aclCreateTensor refuses negative dims).
+    const std::pair<const aclTensor *, const char *> all[] = {{a.x1, "x1"},         {a.x2, "x2"}, {a.bias, "bias"},
+                                                              {a.residual, "residual"}, {a.gamma, "gamma"},
+                                                              {a.y, "y"},           {a.normOut, "normOut"}};
+    for (const auto &[t, name] : all) {
+        if (t == nullptr) continue;
+        for (int64_t s : t->strides) {
+            if (s < 0) {
+                return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s has a negative stride (strides %s)", name,
+                              ShapeString(t->strides).c_str());
+            }
+        }
+    }
     return true;
 }
 
