@@ -90,7 +90,7 @@ CompareReport Compare(const oracle::Bounds &bounds, const std::vector<double> &g
     for (const oracle::Bounds::Reading &reading : bounds.readings) r.readings.push_back({reading.name, 0});
     std::vector<double> ulps;
     ulps.reserve(n);
-    int64_t zeros = 0, vendor_fail = 0, eligible = 0, improbable = 0;
+    int64_t zeros = 0, vendor_fail = 0, eligible = 0, improbable = 0, unbounded = 0;
     double worst_key = -1.0;
     bool worst_outside = false;
     for (size_t e = 0; e < n; ++e) {
@@ -102,6 +102,7 @@ CompareReport Compare(const oracle::Bounds &bounds, const std::vector<double> &g
             if (Inside(bounds.readings[k].lo[e], bounds.readings[k].hi[e], v)) ++r.readings[k].consistent;
         }
         if (v == 0.0) ++zeros;
+        if (lo == -std::numeric_limits<double>::infinity() && hi == std::numeric_limits<double>::infinity()) ++unbounded;
         const double ratio = Ratio(lo, hi, ex, v);
         r.ratio_max = std::max(r.ratio_max, ratio);
         // The worst element: an outside one before any inside one, then the largest ratio.
@@ -134,7 +135,8 @@ CompareReport Compare(const oracle::Bounds &bounds, const std::vector<double> &g
     r.ulp_p99 = Quantile(ulps, 0.99);
     r.ulp_median = Quantile(ulps, 0.5);
     r.zero_share = n ? static_cast<double>(zeros) / static_cast<double>(n) : 0.0;
-    r.mistrusted = n == 0 || r.zero_share > opt.mistrust_zero_share;
+    r.mistrusted = n == 0 || r.zero_share > opt.mistrust_zero_share ||
+                   (n != 0 && static_cast<double>(unbounded) / static_cast<double>(n) > opt.mistrust_unbounded_share);
     r.vendor_fail_share = n ? static_cast<double>(vendor_fail) / static_cast<double>(n) : 0.0;
     r.vendor_pass = r.vendor_fail_share <= opt.vendor_max_fail_share;
 

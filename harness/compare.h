@@ -32,6 +32,10 @@ inline constexpr double kStatisticalLambda = 8.0;
 
 struct CompareOptions {
     double mistrust_zero_share = 0.5;  // more outputs exactly zero than this → MISTRUSTED
+    // More elements whose interval admits anything (lo = −Inf and hi = +Inf) than this share →
+    // MISTRUSTED: the oracle could not bound them (e.g. an RMS-norm row whose scale is unbounded).
+    // Above 1 (the default) it never triggers; an output opts in (OutputDecl).
+    double mistrust_unbounded_share = 2.0;
 
     // Statistical precision check. `probable` are the oracle's bounds for the same call at the
     // statistical level (the same Contract with acc_probabilistic_lambda = kStatisticalLambda):

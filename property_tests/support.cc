@@ -147,7 +147,8 @@ harness::RankInputs InputsOf(const harness::Case &c, int rank) {
     return in;
 }
 
-DirectResult RunOneRank(const harness::Case &c, const std::map<std::string, std::vector<double>> &values) {
+DirectResult RunOneRank(const harness::Case &c, const std::map<std::string, std::vector<double>> &values,
+                        const std::string &output) {
     DirectResult res;
     const harness::AbiTable *abi = Impl();
     const harness::OpBinding *b = harness::FindBinding(c.op);
@@ -188,7 +189,7 @@ DirectResult RunOneRank(const harness::Case &c, const std::map<std::string, std:
     args.comm_name = name;
     args.comm = comm;
     args.stream = stream;
-    const std::string &out_name = b->outputs.front().name;
+    const std::string &out_name = output.empty() ? b->outputs.front().name : output;
     for (const harness::ParamDecl &p : sig->params) {
         if (!ready) break;
         if (p.kind != harness::ParamKind::kTensor) continue;

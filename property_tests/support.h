@@ -108,7 +108,10 @@ struct DirectResult {
     oracle::Matrix output;      // the binding's first output, decoded
     std::vector<uint64_t> codes;  // its raw element codes
 };
-DirectResult RunOneRank(const harness::Case &c, const std::map<std::string, std::vector<double>> &values);
+// `output` picks the output read back (default: the binding's first); the others, if any, are
+// treated as inputs and need values too (their contents are overwritten by the call).
+DirectResult RunOneRank(const harness::Case &c, const std::map<std::string, std::vector<double>> &values,
+                        const std::string &output = "");
 
 }  // namespace mc2::properties
 

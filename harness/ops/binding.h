@@ -116,6 +116,9 @@ struct OutputDecl {
     // (harness/fill/storage.h StorageCodes, StorageCapacity elements), not for the view: for an
     // operator that rewrites the storage in another layout (ND → FRACTAL_NZ, padding included).
     bool whole_storage = false;
+    // kInterval only: the comparator's MISTRUSTED threshold on elements the oracle left
+    // unbounded (CompareOptions::mistrust_unbounded_share); above 1 never.
+    double mistrust_unbounded_share = 2.0;
 };
 
 // The oracle's bit-exact answer for an exact output of one rank: per view element (row-major;

@@ -540,6 +540,8 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
             }
             CompareOptions compare_options = options.compare;
             if (compare_options.probable == nullptr) compare_options.probable = &*probable;
+            compare_options.mistrust_unbounded_share =
+                std::min(compare_options.mistrust_unbounded_share, out.mistrust_unbounded_share);
             const oracle::Matrix got = DecodeStorage(h->spec, it->second);
             const CompareReport report = Compare(*bounds, got.v, compare_options);
             OutputCheck check;

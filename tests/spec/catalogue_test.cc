@@ -194,7 +194,12 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
                                              "qmar.null.reduce_op",    "qmar.nz.storage",
                                              "qmar.shape.negative",    "qmar.shape.x1_contiguous",
                                              "qmar.shape.x2_strides",  "qmar.shape.output_overlap",
-                                             "qmar.shape.storage"};
+                                             "qmar.shape.storage",
+                                             "arn.null.reduce_op",     "arn.format.x2_nz",
+                                             "arn.shape.x1_contiguous", "arn.shape.residual_contiguous",
+                                             "arn.shape.gamma_contiguous", "arn.shape.x2_strides",
+                                             "arn.shape.output_overlap", "arn.shape.storage",
+                                             "arn.shape.negative"};
     std::set<std::string> seen;
     for (const OpFamily &f : AllFamilies()) {
         for (const Rule &r : *f.rules) {

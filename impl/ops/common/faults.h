@@ -32,6 +32,10 @@ enum class Fault : int {
     kQmarCommRoundHalfAway = 71,    // V3's int8 comm quantises with round-half-away instead of RINT
     kQmarCommBlocksReversed = 72,   // V3's int8 comm AllToAll sends row block R-1-q to rank q
     kQmarNzTilesTransposed = 73,    // QuantMatmulAllReduce reads a FRACTAL_NZ x2 row of tiles first
+    // MatmulAllReduceAddRmsNorm (80-89), the kernel order of ops.md §6.1 broken:
+    kArnEpsAfterSqrt = 80,          // rstd = 1 / (sqrt(mean) + ε) instead of 1 / sqrt(mean + ε)
+    kArnGammaBeforeRound = 81,      // y·rstd·γ rounded once (not round_T(y·rstd) first)
+    kArnInplaceFreshBuffer = 82,    // the in-place variant writes y elsewhere; residual unchanged
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

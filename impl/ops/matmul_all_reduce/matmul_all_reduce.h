@@ -82,6 +82,11 @@ struct MatmulAllReducePlan {
 // The body of aclnnMatmulAllReduce[V2]GetWorkspaceSize (`api` names it in messages).
 aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &args);
 
+// Fills the piece split and the workspace layout of a plan whose m, k and n are set (m > 0),
+// for `commTurn` as the caller gave it (0 = chosen here). Shared with the *AddRmsNorm family,
+// whose matmul + all-reduce is this run.
+void PlanMatmulAllReducePieces(MatmulAllReducePlan &p, int64_t commTurn);
+
 // The execute-phase run of a plan (matmul_all_reduce_run.cc).
 std::unique_ptr<OpRun> MakeMatmulAllReduceRun(MatmulAllReducePlan plan);
 

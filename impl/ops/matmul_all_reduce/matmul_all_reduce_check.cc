@@ -181,6 +181,23 @@ aclnnStatus PublishUnknownGroupRun(const char *api, const MatmulAllReduceArgs &a
 
 }  // namespace
 
+void PlanMatmulAllReducePieces(MatmulAllReducePlan &p, int64_t commTurn) {
+    int64_t pieces = commTurn;
+    if (pieces == 0) {
+        const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.k) * static_cast<double>(p.n);
+        pieces = std::max<int64_t>(kMinDefaultPieces, static_cast<int64_t>(std::ceil(flops / kPieceFlops)));
+    }
+    pieces = std::min(pieces, p.m);
+    p.commTurn = commTurn;
+    p.rowsPerPiece = (p.m + pieces - 1) / pieces;
+    p.chunkRows = std::min(p.rowsPerPiece, kMaxChunkRows);
+    const uint64_t stageBytes = static_cast<uint64_t>(p.m) * static_cast<uint64_t>(p.n) * 2;
+    p.accOffset = AlignUp(stageBytes, kWorkspaceAlign);
+    const uint64_t accBytes = static_cast<uint64_t>(p.chunkRows) * static_cast<uint64_t>(p.n) * 4;
+    p.packedBOffset = AlignUp(p.accOffset + accBytes, kWorkspaceAlign);
+    p.workspaceBytes = p.packedBOffset + kernels::GemmPackedBFloats(p.k, p.n) * 4;
+}
+
 aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a) {
     Checker c(api);
     if (!CheckNulls(c, a) || !CheckDtypes(c, a) || !CheckAttributes(c, a) || !CheckFormats(c, a, api) ||
@@ -226,20 +243,7 @@ aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a
         return c.status();
     }
 
-    int64_t pieces = a.commTurn;
-    if (pieces == 0) {
-        const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.k) * static_cast<double>(p.n);
-        pieces = std::max<int64_t>(kMinDefaultPieces, static_cast<int64_t>(std::ceil(flops / kPieceFlops)));
-    }
-    pieces = std::min(pieces, p.m);
-    p.commTurn = a.commTurn;
-    p.rowsPerPiece = (p.m + pieces - 1) / pieces;
-    p.chunkRows = std::min(p.rowsPerPiece, kMaxChunkRows);
-    const uint64_t stageBytes = static_cast<uint64_t>(p.m) * static_cast<uint64_t>(p.n) * 2;
-    p.accOffset = AlignUp(stageBytes, kWorkspaceAlign);
-    const uint64_t accBytes = static_cast<uint64_t>(p.chunkRows) * static_cast<uint64_t>(p.n) * 4;
-    p.packedBOffset = AlignUp(p.accOffset + accBytes, kWorkspaceAlign);
-    p.workspaceBytes = p.packedBOffset + kernels::GemmPackedBFloats(p.k, p.n) * 4;
+    PlanMatmulAllReducePieces(p, a.commTurn);
     p.comm = std::move(comm);
 
     auto executor = std::make_unique<aclOpExecutor>();

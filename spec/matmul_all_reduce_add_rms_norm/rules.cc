@@ -1,0 +1,763 @@
+// spec/matmul_all_reduce_add_rms_norm/rules.cc — the constraint catalogue of
+// aclnnMatmulAllReduceAddRmsNorm and aclnnInplaceMatmulAllReduceAddRmsNorm, one rule per
+// documented constraint, in the vendor's check order (ops.md §6.1): null → ArnCheckShape →
+// the empty-tensor short-cut (SUCCESS, nothing after it is checked) → streamMode → the generated
+// inner layer's required pointers → tiling (epsilon, reduceOp, dtypes, ranks and shapes, world
+// size) → this suite's layout demands → commTurn → execution → cross-rank consequences.
+//
+// The vendor's op_api checks no dtype, epsilon, reduceOp, rank-3 or gamma rule: those are
+// tiling-layer refusals (an inner error, 561xxx), not 161002 as for MatmulAllReduce. Stage labels
+// keep the table's order; the text of each rule says where the vendor checks it.
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "spec/matmul_all_reduce/matmul_all_reduce.h"
+#include "spec/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
+#include "spec/tensor_layout.h"
+
+namespace mc2::spec::matmul_all_reduce_add_rms_norm {
+namespace {
+
+using harness::Case;
+using harness::Platform;
+using harness::TensorSpec;
+using harness::Value;
+
+const std::vector<std::string> kBoth = {kArn, kInplace};
+const std::vector<std::string> kOutOfPlace = {kArn};
+const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
+
+std::string Doc(const std::string &section) {
+    return "hicann/ops-transformer mc2/matmul_all_reduce_add_rms_norm/docs/aclnnMatmulAllReduceAddRmsNorm.md, " +
+           section;
+}
+std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
+const std::string kTilingCite = Notes("§6.1 (tiling checks: common_add_rms_norm_tiling.cpp)");
+
+struct Code {
+    Outcome outcome;
+    int32_t status;
+    std::vector<int32_t> also_accepted;
+    bool inner_error_accepted;
+};
+const Code kNullptr{Outcome::kStatus, 161001, {}, false};
+const Code kInvalid{Outcome::kStatus, 161002, {}, false};
+const Code kInner{Outcome::kInnerError, 0, {}, false};
+// The generated inner layer's required pointers: 161001 (as MatmulAllReduce's null group) or
+// any inner error.
+const Code kInnerNull{Outcome::kStatus, 161001, {}, true};
+const Code kShortCut{Outcome::kSuccess, 0, {}, false};
+
+using Pred = std::function<bool(const Case &, int)>;
+using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
+
+const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
+
+// ops.md §6.1 step 4: an empty x1, x2, residual or gamma. With k != 0 the call returns SUCCESS
+// (workspace 0, nothing written, no collective) before streamMode and everything after it.
+bool AnyEmpty(const Case &c, int r) {
+    for (const char *name : {"x1", "x2", "residual", "gamma"}) {
+        const TensorSpec *t = T(c, r, name);
+        if (t && t->NumElements() == 0) return true;
+    }
+    return false;
+}
+bool KZero(const Case &c, int r) {
+    const TensorSpec *x1 = T(c, r, "x1");
+    return x1 && !x1->shape.empty() && x1->shape.back() == 0;
+}
+bool ShortCut(const Case &c, int r) { return AnyEmpty(c, r) && !KZero(c, r); }
+
+std::vector<Rule> *g_table = nullptr;  // the table Build() fills (Add's target)
+
+void Add(std::string id, const std::vector<std::string> &ops, Stage stage, Layer layer, const Code &code,
+         std::string text, std::string citation, Pred violated, Viol violate, Scope scope = Scope::kRank,
+         const std::vector<Platform> &platforms = kAllPlatforms) {
+    Rule r;
+    r.id = std::move(id);
+    r.ops = ops;
+    r.platforms = platforms;
+    r.stage = stage;
+    r.layer = layer;
+    r.scope = scope;
+    r.outcome = code.outcome;
+    r.status = code.status;
+    r.also_accepted = code.also_accepted;
+    r.inner_error_accepted = code.inner_error_accepted;
+    r.text = std::move(text);
+    r.citation = std::move(citation);
+    r.violated = std::move(violated);
+    r.violate = std::move(violate);
+    g_table->push_back(std::move(r));
+}
+// A rule checked after the short-cut: never violated by a rank that takes it.
+void AddAfter(std::string id, const std::vector<std::string> &ops, Stage stage, Layer layer, const Code &code,
+              std::string text, std::string citation, Pred violated, Viol violate,
+              const std::vector<Platform> &platforms = kAllPlatforms) {
+    Add(std::move(id), ops, stage, layer, code, std::move(text), std::move(citation),
+        [violated](const Case &c, int r) { return !ShortCut(c, r) && violated(c, r); }, std::move(violate),
+        Scope::kRank, platforms);
+}
+
+// ---- editing ----
+bool InPlace(const Case &c) { return c.op == kInplace; }
+
+std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
+    std::vector<ParamMap> per = EffectiveParams(valid);
+    bool any = false;
+    for (int r = 0; r < static_cast<int>(per.size()); ++r) any = edit(r, per[static_cast<size_t>(r)]) || any;
+    if (!any) return std::nullopt;
+    Case out = valid;
+    AssignPerRank(out, per);
+    return out;
+}
+std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int, Geometry &)> &edit) {
+    const bool in_place = InPlace(valid);
+    return EditRanks(valid, [&](int r, ParamMap &p) {
+        auto g = ReadGeometry(p);
+        if (!g || !edit(r, *g)) return false;
+        WriteGeometry(p, *g, in_place);
+        return true;
+    });
+}
+std::optional<Case> SetAll(const Case &valid, const char *name, Value v) {
+    Case out = valid;
+    out.Set(name, std::move(v));
+    return out;
+}
+// Edits tensor `name` of every rank (after adding a bias where `name` is the bias).
+std::optional<Case> EditTensor(const Case &valid, const std::string &name, const std::function<bool(TensorSpec &)> &edit) {
+    Case base = valid;
+    if (name == "bias") {
+        if (auto c = EditGeometry(valid, [](int, Geometry &g) { return g.bias = true; })) base = *c;
+    }
+    return EditRanks(base, [&](int, ParamMap &p) {
+        TensorSpec *t = TensorIn(p, name);
+        if (!t || !edit(*t)) return false;
+        t->strides.clear();
+        t->storage_shape.clear();
+        return true;
+    });
+}
+
+// b·s of a tensor whose last dim is n or k: the product of its leading dims.
+int64_t BS(const TensorSpec &t) { return t.shape.size() < 2 ? 1 : DimProduct(t.shape, 0, t.shape.size() - 1); }
+
+// A tiling rule: `name`'s dtype must equal `ref`'s.
+void AddDtypeEq(const std::string &id, const std::vector<std::string> &ops, const char *name, const char *ref,
+                const std::string &text) {
+    AddAfter(
+        id, ops, Stage::kTiling, Layer::kTiling, kInner, text, Doc("约束说明 (数据类型要一致)") + "; " + kTilingCite,
+        [name, ref](const Case &c, int r) {
+            const TensorSpec *t = T(c, r, name);
+            const TensorSpec *x = T(c, r, ref);
+            return t && x && t->dtype != x->dtype;
+        },
+        [name](const Case &valid, Choices &) {
+            return EditTensor(valid, name, [](TensorSpec &t) {
+                t.dtype = matmul_all_reduce::OtherHalf(t.dtype);
+                return true;
+            });
+        });
+}
+
+// A tiling rule on a tensor's rank.
+void AddRank(const std::string &id, const std::vector<std::string> &ops, const char *name, size_t lo, size_t hi,
+             const std::string &text, const std::string &cite, std::function<void(TensorSpec &)> bend) {
+    AddAfter(
+        id, ops, Stage::kTiling, Layer::kTiling, kInner, text, cite,
+        [name, lo, hi](const Case &c, int r) {
+            const TensorSpec *t = T(c, r, name);
+            return t && (t->shape.size() < lo || t->shape.size() > hi);
+        },
+        [name, bend](const Case &valid, Choices &) {
+            return EditTensor(valid, name, [&](TensorSpec &t) {
+                bend(t);
+                return true;
+            });
+        });
+}
+
+const std::vector<LevelEntry> &Levels() {
+    static const std::vector<LevelEntry> kLevels = {
+        {"arn.null.reduce_op", Level::kHardening,
+         "the vendor's op_api never looks at reduceOp and its tiling compares it without a null check"},
+        {"arn.null.", Level::kDocumented, "返回值 table (161001: x1, x2, residual or gamma null) and op_api step 1"},
+        {"arn.shape.x1_contiguous", Level::kHardening,
+         "the table marks non-contiguous x1 unsupported, but nothing checks it (ops.md §1.4)"},
+        {"arn.shape.residual_contiguous", Level::kHardening,
+         "the table marks non-contiguous residual unsupported, but nothing checks it"},
+        {"arn.shape.gamma_contiguous", Level::kHardening,
+         "the table marks non-contiguous gamma unsupported, but nothing checks it"},
+        {"arn.shape.x2_strides", Level::kHardening,
+         "the table allows only a last-two-axes transpose, but nothing checks it (ops.md §1.4)"},
+        {"arn.shape.negative", Level::kHardening,
+         "no op_api check; aclCreateTensor is documented to refuse negative dims, not negative strides"},
+        {"arn.shape.output_overlap", Level::kHardening, "the documents and the op_api say nothing of aliasing outputs"},
+        {"arn.shape.storage", Level::kHardening, "the op_api checks no storage size or data address (ops.md §1.3)"},
+        {"arn.format.x2_nz", Level::kHardening,
+         "the table lists ND only; where the vendor refuses an NZ x2 for this family is not in the sources"},
+        {"arn.shape.", Level::kDocumented, "返回值 table (161002: x1, x2, residual shapes) and ArnCheckShape"},
+        {"arn.empty.", Level::kDocumented, "约束说明 (empty b*s or n supported, k not) and op_api step 4"},
+        {"arn.attr.stream_mode", Level::kDocumented, "返回值 table (161002: streamMode) and op_api step 5"},
+        {"arn.attr.comm_turn_negative", Level::kDocumented,
+         "the documents allow commTurn 0 only; the vendor's tiling refuses other values"},
+        {"arn.inner.", Level::kDocumented, "the generated inner layer's required parameters"},
+        {"arn.tiling.", Level::kDocumented, "the documents' constraints and the vendor's tiling (ops.md §6.1)"},
+        {"arn.runtime.", Level::kDocumented, "the documents (group from HcclGetCommName); found at execution"},
+        {"arn.xrank.", Level::kDocumented,
+         "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
+    };
+    return kLevels;
+}
+
+std::vector<Rule> Build() {
+    std::vector<Rule> t;
+    g_table = &t;
+
+    // ---------------------------------------------------------------- null (161001)
+    for (const char *name : {"x1", "x2", "residual", "gamma"}) {
+        Add(std::string("arn.null.") + name, kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
+            std::string(name) + " must not be a null pointer (y and normOut are not checked here).",
+            Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§6.1 op_api step 1"),
+            [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
+            [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
+    }
+    Add("arn.null.reduce_op", kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
+        "reduceOp must not be a null pointer: the vendor's tiling would compare it without a null check; this suite "
+        "requires a clean 161001 before anything else is checked.",
+        Notes("§6.1 (no reduceOp check in op_api), §8.3 (reduceOp comparison)"),
+        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "reduce_op")); },
+        [](const Case &valid, Choices &) { return SetAll(valid, "reduce_op", harness::Null{}); });
+
+    // ---------------------------------------------------------------- ArnCheckShape (161002)
+    Add("arn.shape.k", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "x1's last dim must equal x2's first (k), on view shapes.",
+        Doc("约束说明 (k轴相等); 返回值 (x1、x2、residual的shape不符合约束要求)") + "; " + Notes("§6.1 op_api step 2"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x1 && x2 && !x1->shape.empty() && !x2->shape.empty() && x1->shape.back() != x2->shape.front();
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 16);
+            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
+                x1.shape.back() += delta;
+                return true;
+            });
+        });
+    Add("arn.shape.residual_n", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "residual's last dim must equal x2's last dim (n), on view shapes.",
+        Doc("约束说明 (residual (b, s, n))") + "; " + Notes("§6.1 op_api step 2"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            const TensorSpec *res = T(c, r, "residual");
+            return x2 && res && !x2->shape.empty() && !res->shape.empty() && res->shape.back() != x2->shape.back();
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 8);
+            return EditTensor(valid, "residual", [&](TensorSpec &res) {
+                res.shape.back() += delta;
+                return true;
+            });
+        });
+
+    Add("arn.shape.negative", kBoth, Stage::kShape, Layer::kOpApi, Code{Outcome::kStatus, 161002, {161001}, false},
+        "No dim or stride of a present tensor may be negative (suite requirement; the vendor's behaviour is "
+        "unspecified). A runtime whose aclCreateTensor refuses such a descriptor hands the operator a null tensor, "
+        "so 161001 is accepted too.",
+        Notes("§1.3 (view shapes)"),
+        [](const Case &c, int r) {
+            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out"}) {
+                const TensorSpec *x = T(c, r, name);
+                if (!x) continue;
+                for (int64_t d : x->shape) if (d < 0) return true;
+                for (int64_t st : x->strides) if (st < 0) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            const std::string name = ch.Bool() ? "x1" : "residual";
+            const int64_t d = -ch.Int(1, 4);
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, name);
+                if (!x || x->shape.empty()) return false;
+                x->shape[0] = d;
+                x->strides.clear();
+                x->storage_shape.clear();
+                return true;
+            });
+        });
+
+    // ---------------------------------------------------------------- empty tensors
+    Add("arn.empty.k_zero", kBoth, Stage::kEmpty, Layer::kOpApi, kInvalid,
+        "An empty input with k == 0 (x1's last dim) is refused with 161002 (empty b·s or n are supported).",
+        Doc("约束说明 (不支持k为0的空tensor); 返回值 (k值为0)") + "; " + Notes("§6.1 op_api step 4"),
+        [](const Case &c, int r) { return AnyEmpty(c, r) && KZero(c, r); },
+        [](const Case &valid, Choices &) {
+            return EditGeometry(valid, [](int, Geometry &g) {
+                g.k = 0;
+                g.transposed = false;
+                return true;
+            });
+        });
+    Add("arn.empty.short_cut", kBoth, Stage::kEmpty, Layer::kOpApi, kShortCut,
+        "An empty x1, x2, residual or gamma (b·s == 0 or n == 0, k != 0) returns SUCCESS with workspace 0 before "
+        "streamMode, the group and every tiling check; the execute phase returns SUCCESS at once and writes nothing.",
+        Doc("约束说明 (支持(b*s)、n为0的空tensor)") + "; " + Notes("§6.1 op_api step 4, §8.3 (streamMode after the short-cut)"),
+        ShortCut,
+        [](const Case &valid, Choices &ch) {
+            const int mode = static_cast<int>(ch.Int(0, 2));
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                if (mode == 0) g.b = 0;
+                else if (mode == 1) g.s = 0;
+                else g.n = 0;
+                g.transposed = false;
+                return true;
+            });
+        });
+    Add("arn.attr.stream_mode", kBoth, Stage::kEmpty, Layer::kOpApi, kInvalid,
+        "streamMode must be 1, checked after the empty short-cut (an empty call with streamMode 0 succeeds).",
+        Doc("参数说明 (streamMode: 当前只支持枚举值1); 返回值") + "; " + Notes("§6.1 op_api step 5"),
+        [](const Case &c, int r) { return !ShortCut(c, r) && IntOr(c, r, "stream_mode", 0) != 1; },
+        [](const Case &valid, Choices &ch) {
+            return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
+        });
+
+    // ---------------------------------------------------------------- generated inner layer
+    const std::string inner_cite = Notes("§1.2 item 2, §6.1 (y and normOut not null-checked in op_api)");
+    AddAfter("arn.inner.group_null", kBoth, Stage::kTiling, Layer::kTiling, kInnerNull,
+             "group must not be a null pointer: refused by the generated inner layer (161001, or an inner error).",
+             inner_cite, [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
+             [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+    AddAfter("arn.inner.y_null", kOutOfPlace, Stage::kTiling, Layer::kTiling, kInnerNull,
+             "y must not be a null pointer: the op_api does not check it, the generated inner layer refuses it "
+             "(161001, or an inner error).",
+             inner_cite, [](const Case &c, int r) { return T(c, r, "y") == nullptr; },
+             [](const Case &valid, Choices &) { return SetAll(valid, "y", harness::Null{}); });
+    AddAfter("arn.inner.norm_out_null", kBoth, Stage::kTiling, Layer::kTiling, kInnerNull,
+             "normOut must not be a null pointer: the op_api does not check it, the generated inner layer refuses "
+             "it (161001, or an inner error).",
+             inner_cite, [](const Case &c, int r) { return T(c, r, "norm_out") == nullptr; },
+             [](const Case &valid, Choices &) { return SetAll(valid, "norm_out", harness::Null{}); });
+
+    // ---------------------------------------------------------------- tiling (inner error class)
+    AddAfter(
+        "arn.tiling.epsilon", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "epsilon must lie in (0, 1) (open at both ends); the op_api does not check it, tiling refuses it.",
+        Doc("参数说明 (epsilon取值满足取值范围(0,1))") + "; " + kTilingCite,
+        [](const Case &c, int r) {
+            const auto *e = std::get_if<double>(&c.Get(r, "epsilon"));
+            return !e || !(*e > 0.0 && *e < 1.0);
+        },
+        [](const Case &valid, Choices &ch) {
+            return SetAll(valid, "epsilon", ch.Pick(std::vector<double>{0.0, -1e-6, 1.0, 1.5, -0.5, 1e6}));
+        });
+    AddAfter(
+        "arn.tiling.reduce_op", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "reduceOp must start with \"sum\": the op_api does not check it, the shared tiling compares three "
+        "characters (so \"sumX\" passes, unlike MatmulAllReduce's op_api).",
+        Doc("参数说明 (reduceOp: 当前仅支持输入\"sum\")") + "; " + Notes("§6.1, §8.3 (strncmp in tiling)"),
+        [](const Case &c, int r) {
+            const auto *s = std::get_if<std::string>(&c.Get(r, "reduce_op"));
+            return s && s->compare(0, 3, "sum") != 0;
+        },
+        [](const Case &valid, Choices &ch) {
+            return SetAll(valid, "reduce_op", ch.Pick(std::vector<std::string>{"max", "min", "prod", "SUM", ""}));
+        });
+    AddAfter(
+        "arn.tiling.dtype_x1", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "x1 dtype must be FLOAT16 or BFLOAT16 (refused by the registered dtype combinations / tiling, not op_api).",
+        Doc("参数说明 (数据类型 column)") + "; " + Notes("§6.1 (no dtype checks in op_api)"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && x1->dtype != ACL_FLOAT16 && x1->dtype != ACL_BF16;
+        },
+        [](const Case &valid, Choices &ch) {
+            const aclDataType bad = ch.Pick(matmul_all_reduce::ForeignDtypes());
+            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
+                x1.dtype = bad;
+                return true;
+            });
+        });
+    AddDtypeEq("arn.tiling.dtype_x2", kBoth, "x2", "x1", "x2 must have x1's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_bias", kBoth, "bias", "x1", "bias (when present) must have x1's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_residual", kBoth, "residual", "x1", "residual must have x1's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_gamma", kBoth, "gamma", "residual", "gamma must have residual's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_y", kOutOfPlace, "y", "residual", "y must have residual's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_norm_out", kBoth, "norm_out", "residual", "normOut must have residual's dtype (tiling).");
+    const std::string shape_cite = Doc("约束说明") + "; " + kTilingCite;
+    AddRank("arn.tiling.x1_rank", kBoth, "x1", 2, 3, "x1 must be 2-D (m, k) or 3-D (b, s, k).", shape_cite,
+            [](TensorSpec &x) {
+                while (x.shape.size() < 4) x.shape.insert(x.shape.begin(), 1);
+            });
+    AddRank("arn.tiling.x2_rank", kBoth, "x2", 2, 2, "x2 must be 2-D (k, n).", shape_cite,
+            [](TensorSpec &x) { x.shape.insert(x.shape.begin() + 1, 1); });
+    AddRank("arn.tiling.residual_rank", kBoth, "residual", 3, 3, "residual must be 3-D (b, s, n).", shape_cite,
+            [](TensorSpec &x) { x.shape = {x.shape[0] * x.shape[1], x.shape[2]}; });
+    AddRank("arn.tiling.gamma_rank", kBoth, "gamma", 1, 1, "gamma must be 1-D (n).", shape_cite,
+            [](TensorSpec &x) { x.shape.insert(x.shape.begin(), 1); });
+    AddRank("arn.tiling.y_rank", kOutOfPlace, "y", 3, 3,
+            "y must be 3-D (b, s, n) like residual. The parameter table says 2 dims; the constraints and the "
+            "tiling say 3 (residual's shape): the tiling decides what the vendor accepts, so 3 wins.",
+            Doc("参数说明 (y 维度: 2) vs 约束说明 (shape同residual (b, s, n))") + "; " + Notes("§6.1, §8.2"),
+            [](TensorSpec &x) { x.shape = {x.shape[0] * x.shape[1], x.shape[2]}; });
+    AddRank("arn.tiling.norm_out_rank", kBoth, "norm_out", 3, 3,
+            "normOut must be 3-D (b, s, n) like residual (the table's 2 dims lose against the constraints and the "
+            "tiling, as for y).",
+            Doc("参数说明 (normOut 维度: 2) vs 约束说明") + "; " + Notes("§6.1, §8.2"),
+            [](TensorSpec &x) { x.shape = {x.shape[0] * x.shape[1], x.shape[2]}; });
+    AddAfter(
+        "arn.tiling.gamma_n", kBoth, Stage::kTiling, Layer::kTiling, kInner, "gamma must be (n): residual's last dim.",
+        shape_cite,
+        [](const Case &c, int r) {
+            const TensorSpec *g = T(c, r, "gamma");
+            const TensorSpec *res = T(c, r, "residual");
+            return g && res && g->shape.size() == 1 && !res->shape.empty() && g->shape[0] != res->shape.back();
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 8);
+            return EditTensor(valid, "gamma", [&](TensorSpec &g) {
+                g.shape[0] += delta;
+                return true;
+            });
+        });
+    for (const char *name : {"y", "norm_out"}) {
+        AddAfter(
+            std::string("arn.tiling.") + name + "_shape", std::string(name) == "y" ? kOutOfPlace : kBoth,
+            Stage::kTiling, Layer::kTiling, kInner,
+            std::string(name == std::string("y") ? "y" : "normOut") + " must have residual's shape (b, s, n).",
+            shape_cite,
+            [name](const Case &c, int r) {
+                const TensorSpec *o = T(c, r, name);
+                const TensorSpec *res = T(c, r, "residual");
+                return o && res && o->shape.size() == 3 && o->shape != res->shape;
+            },
+            [name](const Case &valid, Choices &ch) {
+                const int64_t delta = ch.Int(1, 4);
+                const bool first = ch.Bool();
+                return EditTensor(valid, name, [&](TensorSpec &o) {
+                    (first ? o.shape[0] : o.shape[1]) += delta;
+                    return true;
+                });
+            });
+    }
+    AddAfter(
+        "arn.tiling.bs", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "x1's b·s (m for a 2-D x1) must equal residual's b·s.", Doc("约束说明 (residual的(b*s)等于x1的m)") + "; " + kTilingCite,
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            const TensorSpec *res = T(c, r, "residual");
+            return x1 && res && res->shape.size() == 3 && x1->shape.size() >= 2 &&
+                   BS(*x1) != res->shape[0] * res->shape[1];
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t delta = ch.Int(1, 8);
+            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
+                x1.shape[x1.shape.size() - 2] += delta;
+                return true;
+            });
+        });
+    AddAfter(
+        "arn.tiling.bias", kBoth, Stage::kTiling, Layer::kTiling, kInner, "A present bias must be 1-D (n).",
+        Doc("参数说明 (bias 维度: 1); 约束说明 (shape为(n))") + "; " + Notes("§6.1 (MatmulAllReduce's tiling checks)"),
+        [](const Case &c, int r) {
+            const TensorSpec *b = T(c, r, "bias");
+            const TensorSpec *x2 = T(c, r, "x2");
+            return b && x2 && x2->shape.size() == 2 && b->shape != std::vector<int64_t>{x2->shape[1]};
+        },
+        [](const Case &valid, Choices &ch) {
+            const bool two_d = ch.Bool();
+            const int64_t delta = ch.Int(1, 8);
+            return EditTensor(valid, "bias", [&](TensorSpec &b) {
+                if (two_d) b.shape.insert(b.shape.begin(), 1);
+                else b.shape[0] += delta;
+                return true;
+            });
+        });
+    // ---------------------------------------------------------------- this suite's layout demands
+    const Code kInvalidOrInner{Outcome::kStatus, 161002, {}, true};
+    AddAfter(
+        "arn.format.x2_nz", kBoth, Stage::kTiling, Layer::kOpApi, kInvalidOrInner,
+        "A weight-NZ x2 (FRACTAL_NZ with a 4-D storage) is refused (161002, or an inner error): the table lists ND.",
+        Doc("参数说明 (数据格式: ND)") + "; " + Notes("§1.4"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
+        },
+        [](const Case &valid, Choices &) {
+            return EditRanks(valid, [](int, ParamMap &p) {
+                TensorSpec *x2 = TensorIn(p, "x2");
+                if (!x2 || x2->shape.size() != 2) return false;
+                const int64_t k = std::max<int64_t>(x2->shape[0], 1), n = std::max<int64_t>(x2->shape[1], 1);
+                x2->format = ACL_FORMAT_FRACTAL_NZ;
+                x2->storage_shape = {(n + 15) / 16, (k + 15) / 16, 16, 16};
+                return true;
+            });
+        });
+    for (const char *name : {"x1", "residual", "gamma"}) {
+        AddAfter(
+            std::string("arn.shape.") + name + "_contiguous", kBoth, Stage::kTiling, Layer::kOpApi, kInvalid,
+            std::string(name) + " must be contiguous (the table marks non-contiguous unsupported; no vendor check: "
+                                "this suite requires 161002).",
+            Doc("参数说明 (非连续Tensor: ×)"),
+            [name](const Case &c, int r) {
+                const TensorSpec *x = T(c, r, name);
+                return x && !Dense(*x);
+            },
+            [name](const Case &valid, Choices &) {
+                return EditRanks(valid, [name](int, ParamMap &p) {
+                    TensorSpec *x = TensorIn(p, name);
+                    if (!x || x->shape.empty() || x->shape.back() < 2) return false;
+                    // Every other element of a twice-as-wide row.
+                    x->strides = harness::ContiguousStrides(x->shape);
+                    for (size_t d = 0; d + 1 < x->shape.size(); ++d) x->strides[d] *= 2;
+                    x->strides.back() = 2;
+                    x->storage_shape.clear();
+                    return true;
+                });
+            });
+    }
+    AddAfter(
+        "arn.shape.x2_strides", kBoth, Stage::kTiling, Layer::kOpApi, kInvalid,
+        "x2 must be contiguous or a transpose of its last two dims (no vendor check: this suite requires 161002).",
+        Doc("参数说明 (x2: 支持最后两轴转置情况下的非连续的tensor)") + "; " + Notes("§1.4"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            return x2 && x2->shape.size() == 2 && !Dense(*x2) && !TransposedDense(*x2);
+        },
+        [](const Case &valid, Choices &) {
+            return EditRanks(valid, [](int, ParamMap &p) {
+                TensorSpec *x2 = TensorIn(p, "x2");
+                if (!x2 || x2->shape.size() != 2 || x2->shape[1] < 2) return false;
+                x2->strides = {2 * x2->shape[1], 2};
+                x2->storage_shape.clear();
+                return true;
+            });
+        });
+    AddAfter(
+        "arn.shape.output_overlap", kBoth, Stage::kTiling, Layer::kOpApi, kInvalid,
+        "y and normOut must not alias themselves (a zero stride, overlapping rows; the test of "
+        "spec/tensor_layout.h ViewAliases). The table allows strided outputs, not aliasing ones: results would "
+        "be undefined; this suite requires 161002.",
+        Doc("参数说明 (y, normOut 非连续Tensor: √)"),
+        [](const Case &c, int r) {
+            for (const char *name : {"y", "norm_out"}) {
+                const TensorSpec *o = T(c, r, name);
+                if (o && ViewAliases(*o)) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            const std::string name = InPlace(valid) || ch.Bool() ? "norm_out" : "y";
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *o = TensorIn(p, name);
+                if (!o || o->NumElements() == 0) return false;
+                size_t big = o->shape.size();
+                for (size_t i = 0; i < o->shape.size(); ++i) {
+                    if (o->shape[i] >= 2) {
+                        big = i;
+                        break;
+                    }
+                }
+                if (big == o->shape.size()) return false;
+                std::vector<int64_t> strides = harness::ContiguousStrides(o->shape);
+                strides[big] = 0;  // every index of that dim writes one element
+                o->strides = strides;
+                o->storage_shape.clear();
+                return true;
+            });
+        });
+    AddAfter(
+        "arn.shape.storage", kBoth, Stage::kTiling, Layer::kOpApi, kInvalid,
+        "Every present tensor's storage must cover the elements its view reaches (offset + 1 + Σ (shape[i]-1)·"
+        "|stride[i]|). The vendor does not check (it would read or write out of bounds); this suite requires "
+        "161002.",
+        Notes("§1.3; harness/case.h StorageElementsNeeded"),
+        [](const Case &c, int r) {
+            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out"}) {
+                const TensorSpec *x = T(c, r, name);
+                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            const std::string name = ch.Pick(std::vector<std::string>{"x1", "x2", "residual", "norm_out"});
+            return EditRanks(valid, [&](int, ParamMap &p) {
+                TensorSpec *x = TensorIn(p, name);
+                if (!x) return false;
+                const int64_t needed = x->StorageElementsNeeded();
+                if (needed < 1) return false;
+                x->storage_shape = {needed - 1};
+                return true;
+            });
+        });
+    AddAfter(
+        "arn.attr.comm_turn_negative", kBoth, Stage::kTiling, Layer::kOpApi, Code{Outcome::kStatus, 161002, {}, true},
+        "commTurn must not be negative (documents: 0 only; the vendor's tiling refuses non-zero values; this suite's "
+        "implementation splits the communication and refuses a negative count with 161002). Either answer conforms.",
+        Doc("参数说明 (commTurn: 当前版本仅支持输入0)"),
+        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
+        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
+    AddAfter(
+        "arn.tiling.comm_turn_positive", kBoth, Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, true},
+        "commTurn > 0: documented as 0 only (the vendor's tiling refuses it); this suite's implementation splits the "
+        "communication. Success is expected; a tiling refusal (561xxx, nothing written) conforms too.",
+        Doc("参数说明 (commTurn)"), [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
+        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
+
+    AddAfter(
+        "arn.tiling.world_size_a2", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "Atlas A2: the world size must be 1, 2, 4 or 8.", Doc("约束说明 (支持1、2、4、8卡)") + "; " + kTilingCite,
+        [](const Case &c, int) {
+            const auto &ok = matmul_all_reduce::WorldSizes(Platform::kAtlasA2);
+            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
+        },
+        [](const Case &valid, Choices &ch) {
+            Case out = valid;
+            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
+            return std::optional<Case>(out);
+        },
+        {Platform::kAtlasA2});
+    AddAfter(
+        "arn.tiling.world_size_950", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64 (MatmulAllReduce's newer tiling; the family's "
+        "documents list Atlas A2 only).",
+        Notes("§2.1, §6.1 (all MatmulAllReduce tiling limits)"),
+        [](const Case &c, int) {
+            const auto &ok = matmul_all_reduce::WorldSizes(Platform::kAscend950);
+            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
+        },
+        [](const Case &valid, Choices &ch) {
+            Case out = valid;
+            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7, 12})));
+            return std::optional<Case>(out);
+        },
+        {Platform::kAscend950});
+
+    // ---------------------------------------------------------------- execution
+    AddAfter(
+        "arn.runtime.unknown_group", kBoth, Stage::kRuntime, Layer::kRuntime,
+        Code{Outcome::kRuntimeError, 0, {161002}, false},
+        "group must name a live communicator; a literal name names none: the vendor fails at execution, an "
+        "implementation may refuse it early with 161002.",
+        Doc("参数说明 (group: 通过HcclGetCommName获取)"),
+        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
+        [](const Case &valid, Choices &ch) {
+            return SetAll(valid, "group", ch.Pick(std::vector<std::string>{"no_such_group", "test_group", ""}));
+        });
+    t.back().may_refuse_early = true;
+
+    // ---------------------------------------------------------------- cross-rank
+    Add(
+        "arn.xrank.peer_failed", kBoth, Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        "When another rank's call fails or takes the empty short-cut (it never joins the all-reduce), a rank whose "
+        "own arguments pass must fail with a runtime error within bounded time, never hang.",
+        "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4"),
+        [](const Case &c, int r) {
+            if (ShortCut(c, r)) return false;
+            for (int q = 0; q < c.world; ++q) {
+                if (q != r && (OwnExpectation(c, q).outcome != Outcome::kSuccess || ShortCut(c, q))) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            if (valid.world < 2) return std::nullopt;
+            Case out = valid;
+            const int r = static_cast<int>(ch.Int(0, valid.world - 1));
+            switch (ch.Int(0, 3)) {
+                case 0: out.SetForRank(r, "epsilon", 2.0); break;
+                case 1: out.SetForRank(r, "stream_mode", int64_t{0}); break;
+                case 2: out.SetForRank(r, "group", harness::Null{}); break;
+                default: out.SetForRank(r, "x1", harness::Null{}); break;
+            }
+            return out;
+        },
+        Scope::kCrossRank);
+    Add(
+        "arn.xrank.mismatch", kBoth, Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        "All ranks must agree on the all-reduced buffer (b·s, n, dtype) and on commTurn (k, bias and x2's layout "
+        "may differ): ranks that disagree must all fail with a runtime error within bounded time.",
+        Doc("计算公式 (allReduce)") + "; shared/DESIGN.md (ABI fidelity)",
+        [](const Case &c, int r) {
+            if (ShortCut(c, r)) return false;
+            auto key = [&](int q) {
+                const TensorSpec *res = T(c, q, "residual");
+                return res && res->shape.size() == 3
+                           ? std::vector<int64_t>{res->shape[0] * res->shape[1], res->shape[2], res->dtype,
+                                                  IntOr(c, q, "comm_turn", 0)}
+                           : std::vector<int64_t>{};
+            };
+            const auto mine = key(r);
+            for (int q = 0; q < c.world; ++q) {
+                if (q != r && key(q) != mine) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            if (valid.world < 2) return std::nullopt;
+            const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
+            const int mode = static_cast<int>(ch.Int(0, 3));
+            const int64_t delta = ch.Int(1, 8);
+            if (mode == 3) {
+                return EditRanks(valid, [&](int r, ParamMap &p) {
+                    if (r != victim) return false;
+                    const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
+                    p["comm_turn"] = (turn ? *turn : 0) + delta;
+                    return true;
+                });
+            }
+            return EditGeometry(valid, [&](int r, Geometry &g) {
+                if (r != victim) return false;
+                if (mode == 0) g.n += delta;
+                else if (mode == 1) g.b += delta;
+                else g.dtype = matmul_all_reduce::OtherHalf(g.dtype);
+                return true;
+            });
+        },
+        Scope::kCrossRank);
+    AssignLevels(t, Levels());
+    g_table = nullptr;
+    return t;
+}
+
+}  // namespace
+
+const std::vector<Rule> &Rules() {
+    static const std::vector<Rule> table = Build();
+    return table;
+}
+
+OpFamily Family() {
+    OpFamily f;
+    f.name = "matmul_all_reduce_add_rms_norm";
+    f.ops = {kArn, kInplace};
+    f.rules = &Rules();
+    f.generate_valid = &GenerateValid;
+    f.decisions = {
+        "y / normOut rank: the parameter table says 2 dims, the constraints say (b, s, n) like residual and the "
+        "vendor's tiling requires rank 3 equal to residual's shape; the tiling decides what the vendor accepts, "
+        "so 3 wins (`arn.tiling.y_rank`, `arn.tiling.norm_out_rank`).",
+        "Empty tensors: the table says y and normOut do not support empty tensors, the constraints allow b·s or n "
+        "== 0; the op_api returns SUCCESS (workspace 0, nothing written) for any empty x1, x2, residual or gamma "
+        "with k != 0, before streamMode and every later check (`arn.empty.short_cut`); k == 0 is 161002.",
+        "Dtypes, epsilon, reduceOp, ranks 3/1 and gamma's length are not checked by the op_api: they are "
+        "tiling-layer refusals (inner error, 561xxx), not 161002.",
+        "reduceOp: the tiling compares three characters, so \"sumX\" is accepted (unlike MatmulAllReduce's op_api).",
+        "y and normOut null: not checked by the op_api; the generated inner layer's 161001 or an inner error.",
+        "The INT32_MAX limits on b·s, k, n are enforced by the implementation but not generated: an empty tensor "
+        "takes the short-cut, so a violation needs more than 2^31 real elements.",
+        "In place: y is residual's memory; the suite checks that residual's elements change into y and normOut "
+        "is written (OutputDecl::in_place).",
+        "Cross-rank: a peer that fails or takes the empty short-cut never joins the all-reduce: the others fail "
+        "in bounded time.",
+    };
+    f.gate_platforms = {Platform::kAtlasA2};
+    f.gate_valid_per_combination = 3;
+    return f;
+}
+
+}  // namespace mc2::spec::matmul_all_reduce_add_rms_norm
