@@ -32,12 +32,7 @@ const std::string kOpApi = Notes("§5.1 op_api checks");
 // ---- expected codes ----
 const Code kShortCut{Outcome::kSuccess, 0, {}, false};
 
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
-
-
 
 // The vendor's empty-x1 short-cut (ops.md §5.1 step 6): x1 has a dim 1 that is not 0 and is
 // empty. Every rule after it is guarded by !ShortCut: the call returns SUCCESS before them.
@@ -51,8 +46,6 @@ const TensorSpec *Produced(const Case &c, int r) {
     const TensorSpec *g = T(c, r, "gather_out");
     return g && g->NumElements() != 0 ? g : nullptr;
 }
-
-
 
 // ---- editing ----
 std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
@@ -256,7 +249,7 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- shape (161002)
-    auto shape = [&t](std::string id, std::string text, std::string cite, Pred pred, Viol viol,
+    auto shape = [&t](std::string id, std::string text, std::string cite, RulePredicate pred, RuleViolator viol,
                       const Code &code = kInvalid) {
         AddRule(
             t, std::move(id), {.ops = kOps, .stage = Stage::kShape}, code, std::move(text), std::move(cite),
@@ -507,7 +500,7 @@ std::vector<Rule> Build() {
         [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
 
     // ---------------------------------------------------------------- tiling (inner error class)
-    auto tiling = [&t](std::string id, std::string text, std::string cite, Pred pred, Viol viol,
+    auto tiling = [&t](std::string id, std::string text, std::string cite, RulePredicate pred, RuleViolator viol,
                        const std::vector<Platform> &platforms = kAllPlatforms) {
         AddRule(
             t, std::move(id), {.ops = kOps, .platforms = platforms, .stage = Stage::kTiling, .layer = Layer::kTiling},

@@ -38,9 +38,6 @@ constexpr size_t kMaxCommDomain = 128;
 const std::string kSeed = "shared/seeds/003_9b9f510cedba1394.txt";
 std::string Notes(const std::string &what) { return "shared/spec-notes/ops.md §7 " + what; }
 
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
 // ---- reading one rank's arguments ----
 // The Param fields are C ints: a descriptor's int64 arrives truncated to 32 bits (C++20
 // conversion: modulo 2^32), so the predicates read what the operation sees.

@@ -31,15 +31,8 @@ std::string V2(const std::string &section) { return kDocDir + "aclnnQuantMatmulA
 std::string V3(const std::string &section) { return kDocDir + "aclnnQuantMatmulAllReduceV3.md, " + section; }
 std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
 
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
 // ---- reading one rank's arguments ----
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
-
-
-
-
 
 std::vector<int64_t> Lead(const TensorSpec &x1) {
     return x1.shape.empty() ? std::vector<int64_t>{} : std::vector<int64_t>(x1.shape.begin(), x1.shape.end() - 1);

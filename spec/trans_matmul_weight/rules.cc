@@ -27,9 +27,6 @@ const std::string kDoc = "hicann/ops-math conversion/trans_data/docs/aclnnTransM
 const std::string kOpApi = "hicann/ops-math conversion/trans_data/op_api/aclnn_trans_matmul_weight.cpp";
 const std::string kUt = "hicann/ops-math conversion/trans_data/tests/ut/op_api/test_aclnn_trans_matmul_weight_l2.cpp";
 
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
 const TensorSpec *W(const Case &c, int rank) { return c.Tensor(rank, kWeight); }
 
 bool In(const std::vector<aclDataType> &list, aclDataType d) { return std::find(list.begin(), list.end(), d) != list.end(); }

@@ -27,9 +27,6 @@ std::string Doc(const std::string &section) {
 }
 const std::string kOpApi = "shared/spec-notes/ops.md §3 (op_api CheckParams)";
 
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
 bool RowOrVector(const std::vector<int64_t> &s) {
@@ -316,7 +313,7 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- hardening (161002)
-    auto hard = [&t](std::string id, std::string text, std::string cite, Pred pred, Viol viol,
+    auto hard = [&t](std::string id, std::string text, std::string cite, RulePredicate pred, RuleViolator viol,
                      const Code &code = kInvalid) {
         AddRule(t, std::move(id), {.ops = kBoth, .stage = Stage::kShape}, code, std::move(text), std::move(cite),
                 std::move(pred), std::move(viol));

@@ -39,21 +39,14 @@ std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md
 
 // ---- expected codes ----
 
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
 // ---- reading one rank's arguments ----
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
-
-
 
 // k as the op_api reads it (x1's last view dim); -1 when x1 is absent or has no dims.
 int64_t K(const Case &c, int r) {
     const TensorSpec *x1 = T(c, r, "x1");
     return x1 && !x1->shape.empty() ? x1->shape.back() : -1;
 }
-
-
 
 // The shapes antiquantScale may have for k (!= 0), n and G (ops.md §2.2 step 4).
 bool ScaleShapeOk(const std::vector<int64_t> &shape, int64_t k, int64_t n, int64_t group_size) {
