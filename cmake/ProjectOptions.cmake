@@ -73,6 +73,10 @@ function(mc2_add_unit_test name)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   mc2_target_defaults(${name})
+  # The slowest tests take smaller samples under sanitizers (tests/common/sanitized_build.h).
+  if(MC2_SANITIZE)
+    target_compile_definitions(${name} PRIVATE MC2_SANITIZED_BUILD=1)
+  endif()
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main Threads::Threads)
   gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
                        DISCOVERY_TIMEOUT 60)

@@ -2,6 +2,7 @@
 #include "spec/rule.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace mc2::spec {
 
@@ -58,6 +59,26 @@ std::string Rule::ExpectedText() const {
     if (inner_error_accepted) s += outcome == Outcome::kSuccess ? " (inner refusal tolerated)" : " | inner (561xxx)";
     if (may_refuse_early) s += " (may refuse early)";
     return s;
+}
+
+void AddRule(std::vector<Rule> &table, std::string id, const RuleOptions &options, const Code &code,
+             std::string text, std::string citation, RulePredicate violated, RuleViolator violate) {
+    Rule r;
+    r.id = std::move(id);
+    r.ops = options.ops;
+    r.platforms = options.platforms;
+    r.stage = options.stage;
+    r.layer = options.layer;
+    r.scope = options.scope;
+    r.outcome = code.outcome;
+    r.status = code.status;
+    r.also_accepted = code.also_accepted;
+    r.inner_error_accepted = code.inner_error_accepted;
+    r.text = std::move(text);
+    r.citation = std::move(citation);
+    r.violated = std::move(violated);
+    r.violate = std::move(violate);
+    table.push_back(std::move(r));
 }
 
 void AssignLevels(std::vector<Rule> &rules, const std::vector<LevelEntry> &table) {

@@ -79,6 +79,38 @@ struct Rule {
     std::string ExpectedText() const;
 };
 
+// What a call breaking a rule must return (the Rule fields of the same names).
+struct Code {
+    Outcome outcome = Outcome::kStatus;
+    int32_t status = 0;
+    std::vector<int32_t> also_accepted = {};
+    bool inner_error_accepted = false;
+};
+// The answers most op_api checks give (spec-notes/ops.md §1.2).
+inline const Code kNullptr{Outcome::kStatus, 161001, {}, false};
+inline const Code kInvalid{Outcome::kStatus, 161002, {}, false};
+inline const Code kInner{Outcome::kInnerError, 0, {}, false};
+// A descriptor the runtime may refuse to build: aclCreateTensor may return nullptr for it
+// (include/aclnn/acl_meta.h documents which), and the operator then sees a null tensor.
+inline const Code kInvalidOrRefusedTensor{Outcome::kStatus, 161002, {161001}, false};
+
+// Where a rule applies and where it sits in the check order; most rules of a family share all
+// but the stage, so call sites name only what differs from these defaults.
+struct RuleOptions {
+    std::vector<std::string> ops = {};
+    std::vector<harness::Platform> platforms = {harness::Platform::kAtlasA2, harness::Platform::kAscend950};
+    Stage stage = Stage::kShape;
+    Layer layer = Layer::kOpApi;
+    Scope scope = Scope::kRank;
+};
+
+using RulePredicate = std::function<bool(const harness::Case &, int rank)>;
+using RuleViolator = std::function<std::optional<harness::Case>(const harness::Case &valid, Choices &)>;
+
+// Appends one rule to a family's table (the one builder every spec/<op>/rules.cc uses).
+void AddRule(std::vector<Rule> &table, std::string id, const RuleOptions &options, const Code &code,
+             std::string text, std::string citation, RulePredicate violated, RuleViolator violate);
+
 // One row of an operator's level table: rules whose id starts with `prefix` get `level`, and
 // " Level: <level> (<why>)." is appended to their text. The first matching row wins, so specific
 // ids come before the prefixes that cover them.

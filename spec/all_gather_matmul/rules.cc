@@ -30,45 +30,9 @@ std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md
 const std::string kOpApi = Notes("§5.1 op_api checks");
 
 // ---- expected codes ----
-struct Code {
-    Outcome outcome;
-    int32_t status;
-    std::vector<int32_t> also_accepted;
-    bool inner_error_accepted;
-};
-const Code kNullptr{Outcome::kStatus, 161001, {}, false};
-const Code kInvalid{Outcome::kStatus, 161002, {}, false};
-const Code kInner{Outcome::kInnerError, 0, {}, false};
-const Code kInvalidOrRefusedTensor{Outcome::kStatus, 161002, {161001}, false};
 const Code kShortCut{Outcome::kSuccess, 0, {}, false};
 
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
-void Add(std::vector<Rule> &table, std::string id, Stage stage, Layer layer, const Code &code, std::string text,
-         std::string citation, Pred violated, Viol violate, Scope scope = Scope::kRank,
-         const std::vector<Platform> &platforms = kAllPlatforms) {
-    Rule r;
-    r.id = std::move(id);
-    r.ops = kOps;
-    r.platforms = platforms;
-    r.stage = stage;
-    r.layer = layer;
-    r.scope = scope;
-    r.outcome = code.outcome;
-    r.status = code.status;
-    r.also_accepted = code.also_accepted;
-    r.inner_error_accepted = code.inner_error_accepted;
-    r.text = std::move(text);
-    r.citation = std::move(citation);
-    r.violated = std::move(violated);
-    r.violate = std::move(violate);
-    table.push_back(std::move(r));
-}
-
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
-
-
 
 // The vendor's empty-x1 short-cut (ops.md §5.1 step 6): x1 has a dim 1 that is not 0 and is
 // empty. Every rule after it is guarded by !ShortCut: the call returns SUCCESS before them.
@@ -82,8 +46,6 @@ const TensorSpec *Produced(const Case &c, int r) {
     const TensorSpec *g = T(c, r, "gather_out");
     return g && g->NumElements() != 0 ? g : nullptr;
 }
-
-
 
 // ---- editing ----
 std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
@@ -187,8 +149,8 @@ std::vector<Rule> Build() {
 
     // ---------------------------------------------------------------- null (161001)
     for (const char *name : {"x1", "x2", "output"}) {
-        Add(
-            t, std::string("agm.null.") + name, Stage::kNull, Layer::kOpApi, kNullptr,
+        AddRule(
+            t, std::string("agm.null.") + name, {.ops = kOps, .stage = Stage::kNull}, kNullptr,
             std::string(name) + " must not be a null pointer (gatherOut and bias may be).",
             Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR: x1、x2或output是空指针)") + "; " + kOpApi + " 1",
             [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
@@ -201,8 +163,8 @@ std::vector<Rule> Build() {
 
     // ---------------------------------------------------------------- dtype (161002)
     for (const char *name : {"x1", "x2", "output", "bias"}) {
-        Add(
-            t, std::string("agm.dtype.") + name, Stage::kDtype, Layer::kOpApi, kInvalid,
+        AddRule(
+            t, std::string("agm.dtype.") + name, {.ops = kOps, .stage = Stage::kDtype}, kInvalid,
             std::string(name) + (std::string(name) == "bias" ? " (when present)" : "") +
                 " dtype must be FLOAT16 or BFLOAT16.",
             dtype_cite,
@@ -222,8 +184,8 @@ std::vector<Rule> Build() {
     }
     for (const char *name : {"x2", "output", "bias", "gather_out"}) {
         const bool gather = std::string(name) == "gather_out";
-        Add(
-            t, std::string("agm.dtype.") + name + "_eq_x1", Stage::kDtype, Layer::kOpApi, kInvalid,
+        AddRule(
+            t, std::string("agm.dtype.") + name + "_eq_x1", {.ops = kOps, .stage = Stage::kDtype}, kInvalid,
             gather ? "A produced gatherOut (present, not empty) must have x1's dtype. Hardening: the parameter "
                      "table says so but the op_api does not check it; the kernel copies x1's codes into it."
                    : std::string(name) + " must have x1's dtype.",
@@ -244,8 +206,9 @@ std::vector<Rule> Build() {
     }
 
     // ---------------------------------------------------------------- attributes (161002)
-    Add(
-        t, "agm.attr.stream_mode", Stage::kAttr, Layer::kOpApi, kInvalid, "streamMode must be 1 (ACL_STOP_ON_FAILURE).",
+    AddRule(
+        t, "agm.attr.stream_mode", {.ops = kOps, .stage = Stage::kAttr}, kInvalid,
+        "streamMode must be 1 (ACL_STOP_ON_FAILURE).",
         Doc("参数说明 (streamMode: 当前只支持枚举值1)") + "; " + kOpApi + " 4",
         [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
         [](const Case &valid, Choices &ch) {
@@ -255,8 +218,8 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- k, then the empty short-cut
-    Add(
-        t, "agm.shape.k_zero", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "agm.shape.k_zero", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "x1's k (dim 1) must not be 0 (m and n may be); checked before the empty-x1 short-cut. An x1 of rank < 2, "
         "which has no dim 1, is refused here too (hardening: the vendor reads a dimension it does not have).",
         Doc("约束说明 (k不可为空); 返回值 (x1是空tensor)") + "; " + kOpApi + " 5",
@@ -273,12 +236,11 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "agm.empty.m_zero", Stage::kShape, Layer::kOpApi, kShortCut,
+    AddRule(
+        t, "agm.empty.m_zero", {.ops = kOps, .stage = Stage::kShape}, kShortCut,
         "An empty x1 (m == 0) returns SUCCESS with workspace size 0 before any shape, group or tiling check, and "
         "its execute phase returns SUCCESS at once (no collective: nothing is written).",
-        Doc("约束说明 (m为空，k不为空...)") + "; " + kOpApi + " 6; " + Notes("§1.2 item 4, §8.3"),
-        ShortCut,
+        Doc("约束说明 (m为空，k不为空...)") + "; " + kOpApi + " 6; " + Notes("§1.2 item 4, §8.3"), ShortCut,
         [](const Case &valid, Choices &) {
             return EditGeometry(valid, [&](int, Geometry &g) {
                 g.m = 0;
@@ -287,9 +249,10 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- shape (161002)
-    auto shape = [&t](std::string id, std::string text, std::string cite, Pred pred, Viol viol,
+    auto shape = [&t](std::string id, std::string text, std::string cite, RulePredicate pred, RuleViolator viol,
                       const Code &code = kInvalid) {
-        Add(t, std::move(id), Stage::kShape, Layer::kOpApi, code, std::move(text), std::move(cite),
+        AddRule(
+            t, std::move(id), {.ops = kOps, .stage = Stage::kShape}, code, std::move(text), std::move(cite),
             [pred](const Case &c, int r) { return !ShortCut(c, r) && pred(c, r); }, std::move(viol));
     };
     shape(
@@ -527,19 +490,22 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- generated inner layer
-    Add(
-        t, "agm.inner.group_null", Stage::kInnerNull, Layer::kTiling, kNullptr,
+    AddRule(
+        t, "agm.inner.group_null", {.ops = kOps, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
         "group must not be a null pointer: the generated inner layer's required attribute (161001).",
         Notes("§1.2 item 2, §8.3"),
-        [](const Case &c, int r) { return !ShortCut(c, r) && std::holds_alternative<harness::Null>(c.Get(r, "group")); },
+        [](const Case &c, int r) {
+            return !ShortCut(c, r) && std::holds_alternative<harness::Null>(c.Get(r, "group"));
+        },
         [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
 
     // ---------------------------------------------------------------- tiling (inner error class)
-    auto tiling = [&t](std::string id, std::string text, std::string cite, Pred pred, Viol viol,
+    auto tiling = [&t](std::string id, std::string text, std::string cite, RulePredicate pred, RuleViolator viol,
                        const std::vector<Platform> &platforms = kAllPlatforms) {
-        Add(t, std::move(id), Stage::kTiling, Layer::kTiling, kInner, std::move(text), std::move(cite),
-            [pred](const Case &c, int r) { return !ShortCut(c, r) && pred(c, r); }, std::move(viol), Scope::kRank,
-            platforms);
+        AddRule(
+            t, std::move(id), {.ops = kOps, .platforms = platforms, .stage = Stage::kTiling, .layer = Layer::kTiling},
+            kInner, std::move(text), std::move(cite),
+            [pred](const Case &c, int r) { return !ShortCut(c, r) && pred(c, r); }, std::move(viol));
     };
     const std::string tiling_cite = Notes("§5.1 Tiling checks (all_gather_matmul_tiling.cpp, CommonParamCheck)");
     tiling(
@@ -618,8 +584,9 @@ std::vector<Rule> Build() {
     }
 
     // ---------------------------------------------------------------- execution
-    Add(
-        t, "agm.runtime.unknown_group", Stage::kRuntime, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {161002}, true},
+    AddRule(
+        t, "agm.runtime.unknown_group", {.ops = kOps, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
+        Code{Outcome::kRuntimeError, 0, {161002}, true},
         "group must name a live communicator (HcclGetCommName). The vendor resolves the name in tiling (its rank "
         "size: a 561xxx) or fails at execution; an implementation may refuse it at GetWorkspaceSize with 161002, "
         "wherever its own check order puts that.",
@@ -633,8 +600,10 @@ std::vector<Rule> Build() {
     t.back().may_refuse_early = true;
 
     // ---------------------------------------------------------------- cross-rank
-    Add(
-        t, "agm.xrank.peer_failed", Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+    AddRule(
+        t, "agm.xrank.peer_failed",
+        {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        Code{Outcome::kRuntimeError, 0, {}, false},
         "When another rank's call fails or takes the empty short-cut (it never joins the gather), a rank whose own "
         "call passes must fail with a runtime error within bounded time, never hang.",
         "shared/DESIGN.md (ABI fidelity: no rank hangs)",
@@ -652,15 +621,22 @@ std::vector<Rule> Build() {
             if (!c || c->world < 2) return std::nullopt;
             const int r = static_cast<int>(ch.Int(0, c->world - 1));
             switch (ch.Int(0, 2)) {
-                case 0: c->SetForRank(r, "stream_mode", int64_t{0}); break;
-                case 1: c->SetForRank(r, "comm_turn", int64_t{8}); break;
-                default: c->SetForRank(r, "x1", harness::Null{}); break;
+                case 0:
+                    c->SetForRank(r, "stream_mode", int64_t{0});
+                    break;
+                case 1:
+                    c->SetForRank(r, "comm_turn", int64_t{8});
+                    break;
+                default:
+                    c->SetForRank(r, "x1", harness::Null{});
+                    break;
             }
             return c;
-        },
-        Scope::kCrossRank);
-    Add(
-        t, "agm.xrank.mismatch", Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        });
+    AddRule(
+        t, "agm.xrank.mismatch",
+        {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        Code{Outcome::kRuntimeError, 0, {}, false},
         "All ranks must agree on the gathered blocks (m, k, dtype) and on n; ranks that disagree must all fail "
         "with a runtime error within bounded time, writing nothing (x2's layout, bias and gatherOut may differ).",
         Doc("计算公式 (allgather over the group)") + "; shared/DESIGN.md (ABI fidelity)",
@@ -694,8 +670,7 @@ std::vector<Rule> Build() {
                 }
                 return true;
             });
-        },
-        Scope::kCrossRank);
+        });
     AssignLevels(t, Levels());
     return t;
 }

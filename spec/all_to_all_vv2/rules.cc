@@ -34,31 +34,9 @@ constexpr int32_t kIniMatch = 13;
 
 constexpr int64_t kMaxTensorBytes = int64_t{256} << 30;
 constexpr size_t kMaxCommDomain = 128;
-const std::vector<Platform> kPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
 
 const std::string kSeed = "shared/seeds/003_9b9f510cedba1394.txt";
 std::string Notes(const std::string &what) { return "shared/spec-notes/ops.md §7 " + what; }
-
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
-void Add(std::vector<Rule> &t, std::string id, Stage stage, Layer layer, Outcome outcome, int32_t status,
-         std::string text, std::string citation, Pred violated, Viol violate, Scope scope = Scope::kRank) {
-    Rule r;
-    r.id = std::move(id);
-    r.ops = {kOp};
-    r.platforms = kPlatforms;
-    r.stage = stage;
-    r.layer = layer;
-    r.scope = scope;
-    r.outcome = outcome;
-    r.status = status;
-    r.text = std::move(text);
-    r.citation = std::move(citation);
-    r.violated = std::move(violated);
-    r.violate = std::move(violate);
-    t.push_back(std::move(r));
-}
 
 // ---- reading one rank's arguments ----
 // The Param fields are C ints: a descriptor's int64 arrives truncated to 32 bits (C++20
@@ -231,14 +209,16 @@ const std::vector<LevelEntry> &Levels() {
 std::vector<Rule> Build() {
     std::vector<Rule> t;
     // ------------------------------------------------------------ CreateOperation (ParamCheck)
-    Add(t, "a2av.param.backend", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.param.backend", {.ops = {kOp}, .stage = Stage::kAttr}, Code{Outcome::kStatus, kInvalidParam},
         "backend must be \"hccl\" (ERROR_INVALID_PARAM from CreateOperation).",
         kSeed + " (backend: 仅支持\"hccl\"); " + Notes("CreateOperation"),
         [](const Case &c, int r) { return Str(c, r, "backend").value_or("") != "hccl"; },
         [](const Case &v, Choices &ch) {
             return EditAll(v, [&](ParamMap &p) { p["backend"] = std::string(ch.Bool() ? "lccl" : "HCCL"); });
         });
-    Add(t, "a2av.param.rank_unspecified", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.param.rank_unspecified", {.ops = {kOp}, .stage = Stage::kAttr}, Code{Outcome::kStatus, kInvalidParam},
         "rank -1 (unspecified) is refused when rankSize > 1.", Notes("CreateOperation"),
         [](const Case &c, int r) { return IntOr(c, r, "rank", 0) == -1 && IntOr(c, r, "rank_size", 0) > 1; },
         [](const Case &v, Choices & /*ch*/) -> std::optional<Case> {
@@ -249,7 +229,8 @@ std::vector<Rule> Build() {
                 if (std::get<int64_t>(p["rank_size"]) < 2) p["rank_size"] = int64_t{2};
             });
         });
-    Add(t, "a2av.param.comm_mode", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.param.comm_mode", {.ops = {kOp}, .stage = Stage::kAttr}, Code{Outcome::kStatus, kInvalidParam},
         "commMode must be COMM_MULTI_PROCESS (0) or COMM_MULTI_THREAD (1).",
         kSeed + " (commMode); " + Notes("CreateOperation, DistributedInitCheck"),
         [](const Case &c, int r) {
@@ -259,7 +240,8 @@ std::vector<Rule> Build() {
         [](const Case &v, Choices &ch) {
             return EditAll(v, [&](ParamMap &p) { p["comm_mode"] = ch.Bool() ? int64_t{-1} : int64_t{2}; });
         });
-    Add(t, "a2av.param.comm_domain", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.param.comm_domain", {.ops = {kOp}, .stage = Stage::kAttr}, Code{Outcome::kStatus, kInvalidParam},
         "commDomain has at most 128 characters.", Notes("CreateOperation, DistributedInitCheck"),
         [](const Case &c, int r) { return Str(c, r, "comm_domain").value_or("").size() > kMaxCommDomain; },
         [](const Case &v, Choices &ch) {
@@ -267,7 +249,8 @@ std::vector<Rule> Build() {
                 p["comm_domain"] = std::string(static_cast<size_t>(ch.Int(129, 200)), 'd');
             });
         });
-    Add(t, "a2av.param.rank_table_file", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.param.rank_table_file", {.ops = {kOp}, .stage = Stage::kAttr}, Code{Outcome::kStatus, kInvalidParam},
         "A non-empty rankTableFile must name an existing path (an existing one skips the rank checks).",
         kSeed + " (rankTableFile); " + Notes("CreateOperation, DistributedInitCheck"),
         [](const Case &c, int r) {
@@ -278,7 +261,8 @@ std::vector<Rule> Build() {
         [](const Case &v, Choices & /*ch*/) {
             return EditAll(v, [](ParamMap &p) { p["rank_table_file"] = std::string("/nonexistent/mc2conf/ranktable.json"); });
         });
-    Add(t, "a2av.param.rank_size", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.param.rank_size", {.ops = {kOp}, .stage = Stage::kAttr}, Code{Outcome::kStatus, kInvalidParam},
         "Without an external hcclComm (or a rank table) rankSize must be in [1, visible devices]; checked "
         "here for rankSize <= 0 (\"不能为0\").",
         kSeed + " (rankSize); " + Notes("CreateOperation, DistributedInitCheck"),
@@ -290,7 +274,8 @@ std::vector<Rule> Build() {
                 p["rank"] = int64_t{0};
             });
         });
-    Add(t, "a2av.param.rank", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.param.rank", {.ops = {kOp}, .stage = Stage::kAttr}, Code{Outcome::kStatus, kInvalidParam},
         "Without an external hcclComm (or a rank table) rank must be in [0, rankSize).",
         Notes("CreateOperation, DistributedInitCheck"),
         [](const Case &c, int r) {
@@ -304,7 +289,8 @@ std::vector<Rule> Build() {
                 p["rank"] = ch.Bool() ? -2 - ch.Int(0, 3) : size + ch.Int(0, 3);
             });
         });
-    Add(t, "a2av.param.rank_root", Stage::kAttr, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.param.rank_root", {.ops = {kOp}, .stage = Stage::kAttr}, Code{Outcome::kStatus, kInvalidParam},
         "Without an external hcclComm (or a rank table) rankRoot must be in [0, rankSize).",
         Notes("CreateOperation, DistributedInitCheck"),
         [](const Case &c, int r) {
@@ -320,7 +306,8 @@ std::vector<Rule> Build() {
         });
 
     // ------------------------------------------------------------ Setup: framework checks
-    Add(t, "a2av.shape.tensor_rank", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidTensorDim,
+    AddRule(
+        t, "a2av.shape.tensor_rank", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kInvalidTensorDim},
         "Every tensor of the variant pack has 1 to 8 dims (ATB's CheckTensorShape, inputs then the output; "
         "the first failing tensor decides between this and a2av.shape.tensor_size).",
         Notes("Setup / InferShape (b)"),
@@ -334,7 +321,8 @@ std::vector<Rule> Build() {
                 t->shape = shape;
             });
         });
-    Add(t, "a2av.shape.tensor_size", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidTensorSize,
+    AddRule(
+        t, "a2av.shape.tensor_size", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kInvalidTensorSize},
         "Every tensor's byte size is > 0 and <= 256 GiB (an empty dim, a negative dim or a huge shape fails).",
         Notes("Setup / InferShape (b)"),
         [](const Case &c, int r) { return FrameworkShapeCode(c, r) == kInvalidTensorSize; },
@@ -344,7 +332,8 @@ std::vector<Rule> Build() {
                 t->shape.back() = 0;
             });
         });
-    Add(t, "a2av.dtype.ini", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kIniMatch,
+    AddRule(
+        t, "a2av.dtype.ini", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kIniMatch},
         "(dtype, format) of every tensor matches an ini row: x and output one of float16, float, int8, int32, "
         "int16, int64, bf16 and equal; the four count tensors int64; tensorForInferShape int8; all ND.",
         Notes("Setup / InferShape (c); inputs/outputs (ini [AllToAllVV2Operation])"),
@@ -362,7 +351,8 @@ std::vector<Rule> Build() {
         });
 
     // ------------------------------------------------------------ Setup: SetupCheckImpl
-    Add(t, "a2av.counts.length", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.counts.length", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kInvalidParam},
         "sendCount, sdispls, recvCount and rdispls have dims[0] == rankSize.", Notes("SetupCheckImpl"),
         [](const Case &c, int r) { return !LengthsMatch(c, r); },
         [](const Case &v, Choices &ch) {
@@ -373,7 +363,8 @@ std::vector<Rule> Build() {
                 t->values.push_back(0);
             });
         });
-    Add(t, "a2av.counts.negative", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.counts.negative", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kInvalidParam},
         "Every count and displacement is >= 0.", Notes("SetupCheckImpl"),
         [](const Case &c, int r) {
             const auto k = ReadCounts(c, r);
@@ -386,7 +377,8 @@ std::vector<Rule> Build() {
                 vals[static_cast<size_t>(ch.Int(0, static_cast<int64_t>(vals.size()) - 1))] = -ch.Int(1, 4);
             });
         });
-    Add(t, "a2av.counts.recv_sum", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.counts.recv_sum", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kInvalidParam},
         "sum(recvCount) does not overflow int64 and is > 0.", Notes("SetupCheckImpl"),
         [](const Case &c, int r) {
             const auto k = ReadCounts(c, r);
@@ -404,7 +396,8 @@ std::vector<Rule> Build() {
                 }
             });
         });
-    Add(t, "a2av.counts.window", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidParam,
+    AddRule(
+        t, "a2av.counts.window", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kInvalidParam},
         "Every window lies inside its tensor: recvCount[j] + rdispls[j] <= sum(recvCount) and sendCount[j] + "
         "sdispls[j] <= numel(x), each sum without int64 overflow.",
         Notes("SetupCheckImpl"),
@@ -426,7 +419,8 @@ std::vector<Rule> Build() {
                 if (recv_side && ValuesOf(p, "recv_counts")[j] == 0) d[j] += 1;
             });
         });
-    Add(t, "a2av.shape.output_width", Stage::kShape, Layer::kOpApi, Outcome::kStatus, kInvalidTensorDim,
+    AddRule(
+        t, "a2av.shape.output_width", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kInvalidTensorDim},
         "output.dims[1] equals sum(recvCount) (a 1-D output has no dims[1]: refused too, a hardening of ATB "
         "reading dims[1] whatever the rank).",
         kSeed + " (output [1, recvCountsSum]); " + Notes("SetupCheckImpl"),
@@ -442,7 +436,10 @@ std::vector<Rule> Build() {
         });
 
     // ------------------------------------------------------------ cross-rank
-    Add(t, "a2av.xrank.peer_failed", Stage::kCrossRank, Layer::kRuntime, Outcome::kRuntimeError, 0,
+    AddRule(
+        t, "a2av.xrank.peer_failed",
+        {.ops = {kOp}, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        Code{Outcome::kRuntimeError, 0},
         "When another rank's call fails (its own rule), a rank whose own arguments pass cannot complete the "
         "all-to-all: it must fail with a runtime error within bounded time (HCCL's timeout), never hang, and "
         "write nothing.",
@@ -462,9 +459,11 @@ std::vector<Rule> Build() {
                     TensorIn(p, kOutput)->shape[1] += 1;
                 }
             });
-        },
-        Scope::kCrossRank);
-    Add(t, "a2av.xrank.counts", Stage::kCrossRank, Layer::kRuntime, Outcome::kRuntimeError, 0,
+        });
+    AddRule(
+        t, "a2av.xrank.counts",
+        {.ops = {kOp}, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        Code{Outcome::kRuntimeError, 0},
         "Ranks must agree: recvCount_r[j] == sendCount_j[r]. ATB does not check it; every rank must fail with a "
         "runtime error within bounded time and write nothing outside (the emulated HCCL compares the block "
         "sizes before moving anything).",
@@ -497,8 +496,7 @@ std::vector<Rule> Build() {
                 ValuesOf(p, "send_counts")[static_cast<size_t>(b)] += 1;
                 ValuesOf(p, "sdispls")[static_cast<size_t>(b)] = 0;
             });
-        },
-        Scope::kCrossRank);
+        });
     AssignLevels(t, Levels());
     return t;
 }

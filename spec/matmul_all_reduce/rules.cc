@@ -24,7 +24,6 @@ using harness::Value;
 
 const std::vector<std::string> kBoth = {kV1, kV2};
 const std::vector<std::string> kOnlyV2 = {kV2};
-const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 constexpr size_t kMaxTensorDims = 8;  // aclCreateTensor's limit on view and storage dims
 
@@ -35,49 +34,9 @@ std::string V2(const std::string &section) { return kDocDir + "aclnnMatmulAllRed
 std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
 
 // ---- expected codes ----
-struct Code {
-    Outcome outcome;
-    int32_t status;
-    std::vector<int32_t> also_accepted;
-    bool inner_error_accepted;
-};
-const Code kNullptr{Outcome::kStatus, 161001, {}, false};
-const Code kInvalid{Outcome::kStatus, 161002, {}, false};
-const Code kInner{Outcome::kInnerError, 0, {}, false};
-// A descriptor the runtime may refuse to build: aclCreateTensor may return nullptr for it
-// (include/aclnn/acl_meta.h documents which), and the operator then sees a null tensor.
-const Code kInvalidOrRefusedTensor{Outcome::kStatus, 161002, {161001}, false};
-
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
-void Add(std::vector<Rule> &table, std::string id, const std::vector<std::string> &ops, Stage stage, Layer layer,
-         const Code &code, std::string text, std::string citation, Pred violated, Viol violate,
-         Scope scope = Scope::kRank, const std::vector<Platform> &platforms = kAllPlatforms) {
-    Rule r;
-    r.id = std::move(id);
-    r.ops = ops;
-    r.platforms = platforms;
-    r.stage = stage;
-    r.layer = layer;
-    r.scope = scope;
-    r.outcome = code.outcome;
-    r.status = code.status;
-    r.also_accepted = code.also_accepted;
-    r.inner_error_accepted = code.inner_error_accepted;
-    r.text = std::move(text);
-    r.citation = std::move(citation);
-    r.violated = std::move(violated);
-    r.violate = std::move(violate);
-    table.push_back(std::move(r));
-}
 
 // ---- reading one rank's arguments ----
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
-
-
-
-
 
 std::vector<int64_t> Lead(const TensorSpec &x1) {
     return x1.shape.empty() ? std::vector<int64_t>{} : std::vector<int64_t>(x1.shape.begin(), x1.shape.end() - 1);
@@ -129,8 +88,8 @@ Case WithOptional(const Case &valid, const std::string &name) {
 // A dtype rule on a tensor column: `name` must have a dtype of the table's column.
 void AddDtypeList(std::vector<Rule> &t, const std::string &id, const std::vector<std::string> &ops, const char *name,
                   aclDataType DtypeRow::*column, const std::string &text, const std::string &cite) {
-    Add(
-        t, id, ops, Stage::kDtype, Layer::kOpApi, kInvalid, text, cite,
+    AddRule(
+        t, id, {.ops = ops, .stage = Stage::kDtype}, kInvalid, text, cite,
         [name, column](const Case &c, int r) {
             const TensorSpec *x = T(c, r, name);
             return x && !Contains(Allowed(c.platform, column), x->dtype);
@@ -150,8 +109,8 @@ void AddDtypeList(std::vector<Rule> &t, const std::string &id, const std::vector
 // A dtype equality rule: `name`'s dtype must equal x1's.
 void AddDtypeEq(std::vector<Rule> &t, const std::string &id, const std::vector<std::string> &ops, const char *name,
                 const std::string &text, const std::string &cite) {
-    Add(
-        t, id, ops, Stage::kDtype, Layer::kOpApi, kInvalid, text, cite,
+    AddRule(
+        t, id, {.ops = ops, .stage = Stage::kDtype}, kInvalid, text, cite,
         [name](const Case &c, int r) {
             const TensorSpec *x = T(c, r, name);
             const TensorSpec *x1 = T(c, r, "x1");
@@ -213,15 +172,15 @@ std::vector<Rule> Build() {
 
     // ---------------------------------------------------------------- null (161001)
     for (const char *name : {"x1", "x2", "output"}) {
-        Add(
-            t, std::string("mar.null.") + name, kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
+        AddRule(
+            t, std::string("mar.null.") + name, {.ops = kBoth, .stage = Stage::kNull}, kNullptr,
             std::string(name) + " must not be a null pointer.",
             V1("返回值 (ACLNN_ERR_PARAM_NULLPTR: x1, x2 or output null)") + "; " + Notes("§2.1 op_api step 1"),
             [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
             [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
     }
-    Add(
-        t, "mar.null.reduce_op", kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
+    AddRule(
+        t, "mar.null.reduce_op", {.ops = kBoth, .stage = Stage::kNull}, kNullptr,
         "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour, a crash); this "
         "suite requires a clean 161001 before anything else is checked.",
         Notes("§2.1 op_api step 3, §8.3 (reduceOp comparison)"),
@@ -246,8 +205,8 @@ std::vector<Rule> Build() {
     AddDtypeEq(t, "mar.dtype.bias_eq_x1", kBoth, "bias", "bias (when present) must have x1's dtype.", same_cite);
 
     // ---------------------------------------------------------------- attributes (161002)
-    Add(
-        t, "mar.attr.reduce_op", kBoth, Stage::kAttr, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.attr.reduce_op", {.ops = kBoth, .stage = Stage::kAttr}, kInvalid,
         "reduceOp must be exactly \"sum\" (exact comparison: \"sumX\" and \"SUM\" are refused too).",
         V1("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.1 op_api step 3, §8.3"),
         [](const Case &c, int r) {
@@ -260,29 +219,27 @@ std::vector<Rule> Build() {
             static const std::vector<std::string> bad = {"max", "min", "prod", "SUM", "sumX", "sum ", ""};
             return SetAll(valid, "reduce_op", ch.Pick(bad));
         });
-    Add(
-        t, "mar.attr.stream_mode", kBoth, Stage::kAttr, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.attr.stream_mode", {.ops = kBoth, .stage = Stage::kAttr}, kInvalid,
         "streamMode must be 1 (ACL_STOP_ON_FAILURE).",
         V1("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.1 op_api step 3"),
         [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
         [](const Case &valid, Choices &ch) {
             return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
         });
-    Add(
-        t, "mar.attr.comm_turn_negative", kBoth, Stage::kAttr, Layer::kOpApi,
+    AddRule(
+        t, "mar.attr.comm_turn_negative", {.ops = kBoth, .stage = Stage::kAttr},
         Code{Outcome::kStatus, 161002, {}, true},
         "commTurn must not be negative. The documents allow only 0 and the vendor refuses every non-zero value in "
         "tiling (inner error); this suite's implementation splits the communication by commTurn and refuses a "
         "negative count as an invalid attribute (161002). Either answer conforms.",
         V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)"),
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
-        [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "comm_turn", -ch.Int(1, 16));
-        });
+        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
 
     // ---------------------------------------------------------------- format (161002)
-    Add(
-        t, "mar.format.x2_nz", kBoth, Stage::kFormat, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.format.x2_nz", {.ops = kBoth, .stage = Stage::kFormat}, kInvalid,
         "A weight-NZ x2 (format FRACTAL_NZ with a 4-D storage shape) is refused; it is the only format check. "
         "The tables list ND for every tensor, but the op_api checks nothing else: any other format label on any "
         "tensor (NCHW, NC, FRACTAL_NZ with another storage rank, ...) is accepted and the data are read as ND.",
@@ -305,8 +262,8 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- shape (161002)
-    Add(
-        t, "mar.shape.negative", kBoth, Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
+    AddRule(
+        t, "mar.shape.negative", {.ops = kBoth, .stage = Stage::kShape}, kInvalidOrRefusedTensor,
         "No dim or stride of a present tensor may be negative (suite requirement: the documents describe shapes "
         "as sizes; the vendor's behaviour is unspecified). An implementation whose aclCreateTensor refuses such a "
         "descriptor hands the operator a null tensor, so 161001 is accepted too.",
@@ -315,8 +272,10 @@ std::vector<Rule> Build() {
             for (const char *name : {"x1", "x2", "bias", "x3", "output"}) {
                 const TensorSpec *x = T(c, r, name);
                 if (!x) continue;
-                for (int64_t d : x->shape) if (d < 0) return true;
-                for (int64_t s : x->strides) if (s < 0) return true;
+                for (int64_t d : x->shape)
+                    if (d < 0) return true;
+                for (int64_t s : x->strides)
+                    if (s < 0) return true;
             }
             return false;
         },
@@ -332,8 +291,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.shape.descriptor", kBoth, Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
+    AddRule(
+        t, "mar.shape.descriptor", {.ops = kBoth, .stage = Stage::kShape}, kInvalidOrRefusedTensor,
         "A present tensor (bias and x3 included) must have a descriptor the runtime can build: at most 8 view and "
         "8 storage dims, a non-negative offset and non-negative storage dims (aclCreateTensor refuses the rest). "
         "Suite requirement: an implementation whose aclCreateTensor builds such a descriptor must refuse it in "
@@ -348,7 +307,8 @@ std::vector<Rule> Build() {
                 if (x->offset < 0 || x->shape.size() > kMaxTensorDims) return true;
                 const std::vector<int64_t> storage = x->StorageShape();
                 if (storage.size() > kMaxTensorDims) return true;
-                for (int64_t d : storage) if (d < 0) return true;
+                for (int64_t d : storage)
+                    if (d < 0) return true;
             }
             return false;
         },
@@ -378,8 +338,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.shape.x2_rank", kBoth, Stage::kShape, Layer::kOpApi, kInvalid, "x2 must be 2-D (k, n).",
+    AddRule(
+        t, "mar.shape.x2_rank", {.ops = kBoth, .stage = Stage::kShape}, kInvalid, "x2 must be 2-D (k, n).",
         V1("约束说明 (x2必须是二维)") + "; " + Notes("§2.1 op_api step 5"),
         [](const Case &c, int r) {
             const TensorSpec *x2 = T(c, r, "x2");
@@ -397,8 +357,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.shape.x1_rank", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.shape.x1_rank", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "x1 must be 2-D (m, k) or 3-D (b, s, k).",
         V1("约束说明 (输入x1可为二维或者三维)") + "; " + Notes("§2.1 op_api step 5"),
         [](const Case &c, int r) {
@@ -419,8 +379,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.shape.k", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.shape.k", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "The last dim of x1 must equal x2's first dim (k), compared on view shapes.",
         V1("约束说明 (k轴相等)") + "; " + Notes("§1.3, §2.1 op_api step 5"),
         [](const Case &c, int r) {
@@ -438,8 +398,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.shape.output", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.shape.output", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "output must be (b, s, n) for x1 (b, s, k) and (m, n) for x1 (m, k).",
         V1("约束说明 (输出output的shape)") + "; " + Notes("§2.1 op_api step 5"),
         [](const Case &c, int r) {
@@ -470,8 +430,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.shape.x3", kOnlyV2, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.shape.x3", {.ops = kOnlyV2, .stage = Stage::kShape}, kInvalid,
         "x3 (when present) must have output's shape. (The V2 parameter table gives x3 as 2-D, but output may be "
         "3-D and the op_api compares the two shapes; the shape equality is the rule.)",
         V2("参数说明 (x3: shape与MatMul计算后的shape一致)") + "; " + Notes("§2.1 op_api step 5"),
@@ -495,8 +455,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.shape.bias", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.shape.bias", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "bias (when present) must be 1-D (n). (The parameter table says rank 0-1; the constraints and the op_api "
         "require exactly (n), which is the rule.)",
         V1("约束说明 (bias若非空，其shape为(n))") + "; " + Notes("§2.1 op_api step 5, §8.2"),
@@ -523,8 +483,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.shape.x1_contiguous", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.shape.x1_contiguous", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "x1 must be contiguous (strides of size-1 dims are ignored). The parameter table marks x1 as "
         "non-contiguous ×; the vendor op_api has no explicit check, this suite requires 161002.",
         V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
@@ -548,8 +508,8 @@ std::vector<Rule> Build() {
                 return false;
             });
         });
-    Add(
-        t, "mar.shape.x2_strides", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.shape.x2_strides", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix (strides (1, k)); other "
         "non-contiguous layouts are refused (suite requirement; the documents allow only the last-two-axes "
         "transpose).",
@@ -575,8 +535,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.shape.output_overlap", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.shape.output_overlap", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "output must not alias itself. Suite requirement: the documents allow strided outputs but not aliasing "
         "ones; results would be undefined. A layout counts as aliasing unless, with its dims of size > 1 sorted "
         "by stride, each stride exceeds the furthest offset the smaller ones reach: a zero stride and overlapping "
@@ -610,8 +570,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.shape.storage", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "mar.shape.storage", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "Every present tensor's storage (the product of its storage shape; derived from shape and strides unless "
         "given, an offset needs an explicit storage shape) must cover the elements its view reaches "
         "(offset + 1 + Σ (shape[i]-1)·|stride[i]|). The vendor does not check (it would read or write out of "
@@ -638,8 +598,8 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- generated inner layer
-    Add(
-        t, "mar.inner.group_null", kBoth, Stage::kInnerNull, Layer::kTiling, kNullptr,
+    AddRule(
+        t, "mar.inner.group_null", {.ops = kBoth, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
         "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
         "which returns 161001.",
         Notes("§1.2 item 2, §8.3 (Y UT CSVs expect PARAM_NULLPTR)"),
@@ -647,8 +607,9 @@ std::vector<Rule> Build() {
         [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
 
     // ---------------------------------------------------------------- empty tensors
-    Add(
-        t, "mar.empty.m_zero", kBoth, Stage::kEmpty, Layer::kTiling, Code{Outcome::kInnerError, 0, {161002}, false},
+    AddRule(
+        t, "mar.empty.m_zero", {.ops = kBoth, .stage = Stage::kEmpty, .layer = Layer::kTiling},
+        Code{Outcome::kInnerError, 0, {161002}, false},
         "m (or b·s) == 0 is refused: tiling rejects an empty output (inner error); the older unit tests expect "
         "161002 from GetWorkspaceSize, so 161002 is accepted too.",
         Notes("§2.1 (UT: x1 (0,32) → 161002; tiling: output must not be empty), §8.1, §8.3"),
@@ -663,8 +624,9 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.empty.k_zero", kBoth, Stage::kEmpty, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, false},
+    AddRule(
+        t, "mar.empty.k_zero", {.ops = kBoth, .stage = Stage::kEmpty, .layer = Layer::kTiling},
+        Code{Outcome::kSuccess, 0, {}, false},
         "k == 0 with m, n > 0 is supported: output = allreduce(broadcast(bias) + x3), zeros without them.",
         Notes("§2.1 (UT: x1 (16,0), x2 (0,16) → SUCCESS; dedicated empty-k kernel)"),
         [](const Case &c, int r) {
@@ -682,8 +644,9 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- tiling (inner error class)
-    Add(
-        t, "mar.tiling.world_size_a2", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "mar.tiling.world_size_a2",
+        {.ops = kBoth, .platforms = {Platform::kAtlasA2}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "Atlas A2: the world size must be 1, 2, 4 or 8 (HCCS full mesh).",
         V1("约束说明 (支持1、2、4、8卡)") + "; " + Notes("§2.1 (tiling: rank size)"),
         [](const Case &c, int) {
@@ -694,10 +657,10 @@ std::vector<Rule> Build() {
             Case out = valid;
             ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7, 16})));
             return std::optional<Case>(out);
-        },
-        Scope::kRank, {Platform::kAtlasA2});
-    Add(
-        t, "mar.tiling.world_size_950", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        });
+    AddRule(
+        t, "mar.tiling.world_size_950",
+        {.ops = kBoth, .platforms = {Platform::kAscend950}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64.",
         Notes("§2.1 (rank size {1,2,4,8,16,32,64} on Ascend 950 per the newer tiling code Y), §8.1"),
         [](const Case &c, int) {
@@ -708,10 +671,9 @@ std::vector<Rule> Build() {
             Case out = valid;
             ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7, 12})));
             return std::optional<Case>(out);
-        },
-        Scope::kRank, {Platform::kAscend950});
-    Add(
-        t, "mar.tiling.dims_int32", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        });
+    AddRule(
+        t, "mar.tiling.dims_int32", {.ops = kBoth, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "b·s (m), k and n must each be at most 2147483647 (INT32_MAX).",
         V1("约束说明 (b*s、m、k、n的值均不得超过2147483647)") + "; " + Notes("§2.1 (tiling)"),
         [](const Case &c, int r) {
@@ -732,8 +694,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.tiling.empty_bias", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "mar.tiling.empty_bias", {.ops = kBoth, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "A present bias must not be empty (n == 0 with a bias).", Notes("§2.1 (tiling: bias, x3 must not be empty)"),
         [](const Case &c, int r) {
             const TensorSpec *bias = T(c, r, "bias");
@@ -747,8 +709,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.tiling.empty_x3", kOnlyV2, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "mar.tiling.empty_x3", {.ops = kOnlyV2, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "A present x3 must not be empty.", Notes("§2.1 (tiling: bias, x3 must not be empty)"),
         [](const Case &c, int r) {
             const TensorSpec *x3 = T(c, r, "x3");
@@ -763,8 +725,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.tiling.empty_output", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "mar.tiling.empty_output", {.ops = kBoth, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "output must not be empty (n == 0).", Notes("§2.1 (tiling: output must not be empty)"),
         [](const Case &c, int r) {
             const TensorSpec *out = T(c, r, "output");
@@ -779,8 +741,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "mar.tiling.comm_turn_positive", kBoth, Stage::kTiling, Layer::kTiling,
+    AddRule(
+        t, "mar.tiling.comm_turn_positive", {.ops = kBoth, .stage = Stage::kTiling, .layer = Layer::kTiling},
         Code{Outcome::kSuccess, 0, {}, true},
         "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
         "implementation splits the communication into commTurn pieces. Success is expected; a tiling refusal "
@@ -790,8 +752,8 @@ std::vector<Rule> Build() {
         [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
 
     // ---------------------------------------------------------------- execution
-    Add(
-        t, "mar.runtime.unknown_group", kBoth, Stage::kRuntime, Layer::kRuntime,
+    AddRule(
+        t, "mar.runtime.unknown_group", {.ops = kBoth, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
         Code{Outcome::kRuntimeError, 0, {161002}, false},
         "group must name a live communicator (HcclGetCommName). A literal name is taken to name none: the vendor "
         "does not check it in GetWorkspaceSize and fails at execution; an implementation may refuse it early "
@@ -807,8 +769,9 @@ std::vector<Rule> Build() {
     t.back().may_refuse_early = true;
 
     // ---------------------------------------------------------------- cross-rank
-    Add(
-        t, "mar.xrank.peer_failed", kBoth, Stage::kCrossRank, Layer::kRuntime,
+    AddRule(
+        t, "mar.xrank.peer_failed",
+        {.ops = kBoth, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
         Code{Outcome::kRuntimeError, 0, {}, false},
         "When another rank's call fails (its own rule), a rank whose own arguments pass cannot complete the "
         "all-reduce: it must fail with a runtime error within bounded time, never hang.",
@@ -824,16 +787,25 @@ std::vector<Rule> Build() {
             Case out = valid;
             const int r = static_cast<int>(ch.Int(0, valid.world - 1));
             switch (ch.Int(0, 3)) {
-                case 0: out.SetForRank(r, "reduce_op", std::string("max")); break;
-                case 1: out.SetForRank(r, "stream_mode", int64_t{0}); break;
-                case 2: out.SetForRank(r, "group", harness::Null{}); break;
-                default: out.SetForRank(r, "x1", harness::Null{}); break;
+                case 0:
+                    out.SetForRank(r, "reduce_op", std::string("max"));
+                    break;
+                case 1:
+                    out.SetForRank(r, "stream_mode", int64_t{0});
+                    break;
+                case 2:
+                    out.SetForRank(r, "group", harness::Null{});
+                    break;
+                default:
+                    out.SetForRank(r, "x1", harness::Null{});
+                    break;
             }
             return out;
-        },
-        Scope::kCrossRank);
-    Add(
-        t, "mar.xrank.mismatch", kBoth, Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        });
+    AddRule(
+        t, "mar.xrank.mismatch",
+        {.ops = kBoth, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        Code{Outcome::kRuntimeError, 0, {}, false},
         "All ranks must agree on the all-reduced buffer: m (b·s), n and the output dtype, and on commTurn (k, "
         "bias and x3 may differ per rank). Ranks that disagree must all fail with a runtime error within bounded "
         "time. commTurn: this suite's implementation all-reduces the rows piece by piece, so ranks cutting "
@@ -879,8 +851,7 @@ std::vector<Rule> Build() {
                 }
                 return true;
             });
-        },
-        Scope::kCrossRank);
+        });
     AssignLevels(t, Levels());
     return t;
 }

@@ -22,7 +22,6 @@ using harness::Value;
 const std::vector<std::string> kAll = {kV1, kV2, kV3};
 const std::vector<std::string> kPertokenOps = {kV2, kV3};
 const std::vector<std::string> kOnlyV3 = {kV3};
-const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 constexpr size_t kMaxTensorDims = 8;
 
@@ -32,47 +31,8 @@ std::string V2(const std::string &section) { return kDocDir + "aclnnQuantMatmulA
 std::string V3(const std::string &section) { return kDocDir + "aclnnQuantMatmulAllReduceV3.md, " + section; }
 std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
 
-struct Code {
-    Outcome outcome;
-    int32_t status;
-    std::vector<int32_t> also_accepted;
-    bool inner_error_accepted;
-};
-const Code kNullptr{Outcome::kStatus, 161001, {}, false};
-const Code kInvalid{Outcome::kStatus, 161002, {}, false};
-const Code kInner{Outcome::kInnerError, 0, {}, false};
-const Code kInvalidOrRefusedTensor{Outcome::kStatus, 161002, {161001}, false};
-
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
-void Add(std::vector<Rule> &table, std::string id, const std::vector<std::string> &ops, Stage stage, Layer layer,
-         const Code &code, std::string text, std::string citation, Pred violated, Viol violate,
-         Scope scope = Scope::kRank, const std::vector<Platform> &platforms = kAllPlatforms) {
-    Rule r;
-    r.id = std::move(id);
-    r.ops = ops;
-    r.platforms = platforms;
-    r.stage = stage;
-    r.layer = layer;
-    r.scope = scope;
-    r.outcome = code.outcome;
-    r.status = code.status;
-    r.also_accepted = code.also_accepted;
-    r.inner_error_accepted = code.inner_error_accepted;
-    r.text = std::move(text);
-    r.citation = std::move(citation);
-    r.violated = std::move(violated);
-    r.violate = std::move(violate);
-    table.push_back(std::move(r));
-}
-
 // ---- reading one rank's arguments ----
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
-
-
-
-
 
 std::vector<int64_t> Lead(const TensorSpec &x1) {
     return x1.shape.empty() ? std::vector<int64_t>{} : std::vector<int64_t>(x1.shape.begin(), x1.shape.end() - 1);
@@ -114,6 +74,17 @@ std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, P
     Case out = valid;
     AssignPerRank(out, per);
     return out;
+}
+
+// Applies `edit` to tensor `name` of every rank that passes one; nullopt when it changed no rank.
+// (Most violations bend one tensor: the shape of every such generator.)
+std::optional<Case> EditTensor(const std::optional<Case> &valid, const std::string &name,
+                               const std::function<bool(TensorSpec &)> &edit) {
+    if (!valid) return std::nullopt;
+    return EditRanks(*valid, [&](int, ParamMap &p) {
+        TensorSpec *x = TensorIn(p, name);
+        return x != nullptr && edit(*x);
+    });
 }
 
 std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int, Geometry &)> &edit) {
@@ -182,10 +153,8 @@ std::optional<Case> WithRow(const Case &valid, aclDataType dequant, aclDataType 
 
 // Sets tensor `name`'s dtype on every rank (after making it present).
 std::optional<Case> SetDtype(const Case &valid, const std::string &name, aclDataType dtype) {
-    return EditRanks(WithOptional(valid, name), [&](int, ParamMap &p) {
-        TensorSpec *x = TensorIn(p, name);
-        if (!x) return false;
-        x->dtype = dtype;
+    return EditTensor(WithOptional(valid, name), name, [&](TensorSpec &x) {
+        x.dtype = dtype;
         return true;
     });
 }
@@ -193,8 +162,8 @@ std::optional<Case> SetDtype(const Case &valid, const std::string &name, aclData
 // A dtype-list rule on one tensor.
 void AddDtypeList(std::vector<Rule> &t, const std::string &id, const std::vector<std::string> &ops, const char *name,
                   std::vector<aclDataType> allowed, const std::string &text, const std::string &cite) {
-    Add(
-        t, id, ops, Stage::kDtype, Layer::kOpApi, kInvalid, text, cite,
+    AddRule(
+        t, id, {.ops = ops, .stage = Stage::kDtype}, kInvalid, text, cite,
         [name, allowed](const Case &c, int r) {
             const TensorSpec *x = T(c, r, name);
             return x && !Contains(allowed, x->dtype);
@@ -248,15 +217,15 @@ const std::vector<LevelEntry> &Levels() {
 
 void AddNullRules(std::vector<Rule> &t) {
     for (const char *name : {"x1", "x2", "output", "dequant_scale"}) {
-        Add(
-            t, std::string("qmar.null.") + name, kAll, Stage::kNull, Layer::kOpApi, kNullptr,
+        AddRule(
+            t, std::string("qmar.null.") + name, {.ops = kAll, .stage = Stage::kNull}, kNullptr,
             std::string(name) + " must not be a null pointer (x1, x2, output first, then dequantScale).",
             V1("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.3 op_api step 1"),
             [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
             [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
     }
-    Add(
-        t, "qmar.null.reduce_op", kAll, Stage::kNull, Layer::kOpApi, kNullptr,
+    AddRule(
+        t, "qmar.null.reduce_op", {.ops = kAll, .stage = Stage::kNull}, kNullptr,
         "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour); this suite "
         "requires a clean 161001 before anything else is checked.",
         Notes("§8.3 (reduceOp comparison: only V4 returns 161001)"),
@@ -273,8 +242,8 @@ void AddDtypeRules(std::vector<Rule> &t) {
     AddDtypeList(t, "qmar.dtype.output", kAll, "output", OutputDtypes(), "output dtype must be FLOAT16 or BFLOAT16.",
                  cite);
     AddDtypeList(t, "qmar.dtype.bias", kAll, "bias", {ACL_INT32}, "bias (when present) dtype must be INT32.", cite);
-    Add(
-        t, "qmar.dtype.x3", kAll, Stage::kDtype, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.dtype.x3", {.ops = kAll, .stage = Stage::kDtype}, kInvalid,
         "x3 (when present) must be FLOAT16 or BFLOAT16 and equal to output's dtype.",
         V1("参数说明 (x3: 数据类型与output一致)") + "; " + Notes("§2.3 op_api step 2"),
         [](const Case &c, int r) {
@@ -287,8 +256,8 @@ void AddDtypeRules(std::vector<Rule> &t) {
             const aclDataType other = out && out->dtype == ACL_BF16 ? ACL_FLOAT16 : ACL_BF16;
             return SetDtype(valid, "x3", ch.Bool() ? other : ACL_FLOAT);
         });
-    Add(
-        t, "qmar.dtype.dequant_eq_output", kAll, Stage::kDtype, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.dtype.dequant_eq_output", {.ops = kAll, .stage = Stage::kDtype}, kInvalid,
         "When output or dequantScale is BFLOAT16, dequantScale must have output's dtype (bf16 output takes a "
         "bf16 dequant scale, a bf16 scale gives a bf16 output).",
         V1("参数说明 (dequantScale: 输出为BFLOAT16时为BFLOAT16)") + "; " + Notes("§2.3 op_api step 2"),
@@ -300,13 +269,16 @@ void AddDtypeRules(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             // bf16 output with a uint64/fp32 scale, or a bf16 scale with fp16 output.
             switch (ch.Int(0, 2)) {
-                case 0: return WithRow(valid, ACL_UINT64, ACL_BF16, false);
-                case 1: return WithRow(valid, ACL_FLOAT, ACL_BF16, false);
-                default: return WithRow(valid, ACL_BF16, ACL_FLOAT16, false);
+                case 0:
+                    return WithRow(valid, ACL_UINT64, ACL_BF16, false);
+                case 1:
+                    return WithRow(valid, ACL_FLOAT, ACL_BF16, false);
+                default:
+                    return WithRow(valid, ACL_BF16, ACL_FLOAT16, false);
             }
         });
-    Add(
-        t, "qmar.dtype.pertoken", kPertokenOps, Stage::kDtype, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.dtype.pertoken", {.ops = kPertokenOps, .stage = Stage::kDtype}, kInvalid,
         "pertokenScale (when present) must be FLOAT32.",
         V2("参数说明 (pertokenScaleOptional: FLOAT32)") + "; " + Notes("§2.3 op_api step 2"),
         [](const Case &c, int r) {
@@ -318,8 +290,8 @@ void AddDtypeRules(std::vector<Rule> &t) {
             if (!c) return c;
             return SetDtype(*c, "pertoken_scale", ch.Bool() ? ACL_BF16 : ACL_FLOAT16);
         });
-    Add(
-        t, "qmar.dtype.pertoken_fp16_output", kPertokenOps, Stage::kDtype, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.dtype.pertoken_fp16_output", {.ops = kPertokenOps, .stage = Stage::kDtype}, kInvalid,
         "With an fp16 output and a pertoken scale, dequantScale must be FLOAT32 (pertoken's dtype); the unit "
         "test passes INT64 there and expects 161002.",
         V2("参数说明 (dequantScale)") + "; " + Notes("§2.3 op_api step 2, §2.4 (V3 CSV: dequant INT64 + pertoken)"),
@@ -331,8 +303,8 @@ void AddDtypeRules(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             return WithRow(valid, ch.Bool() ? ACL_INT64 : ACL_UINT64, ACL_FLOAT16, true);
         });
-    Add(
-        t, "qmar.dtype.comm_scales", kOnlyV3, Stage::kDtype, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.dtype.comm_scales", {.ops = kOnlyV3, .stage = Stage::kDtype}, kInvalid,
         "When both comm scales are present each must be FLOAT16 or BFLOAT16 and equal to output's dtype.",
         V3("参数说明 (commQuantScale1/2: 与output一致)") + "; " + Notes("§2.4 (V3 CSV: scale1 bf16, fp16 output)"),
         [](const Case &c, int r) {
@@ -358,8 +330,8 @@ void AddDtypeRules(std::vector<Rule> &t) {
 }
 
 void AddAttrRules(std::vector<Rule> &t) {
-    Add(
-        t, "qmar.attr.reduce_op", kAll, Stage::kAttr, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.attr.reduce_op", {.ops = kAll, .stage = Stage::kAttr}, kInvalid,
         "reduceOp must be exactly \"sum\" (strcmp: \"sumX\" and \"SUM\" are refused too).",
         V1("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.3 op_api step 3, §8.3"),
         [](const Case &c, int r) {
@@ -372,16 +344,17 @@ void AddAttrRules(std::vector<Rule> &t) {
             static const std::vector<std::string> bad = {"max", "min", "prod", "SUM", "sumX", ""};
             return SetAll(valid, "reduce_op", ch.Pick(bad));
         });
-    Add(
-        t, "qmar.attr.stream_mode", kAll, Stage::kAttr, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.attr.stream_mode", {.ops = kAll, .stage = Stage::kAttr}, kInvalid,
         "streamMode must be 1 (ACL_STOP_ON_FAILURE).",
         V1("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.3 op_api step 3"),
         [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
         [](const Case &valid, Choices &ch) {
             return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1}));
         });
-    Add(
-        t, "qmar.attr.comm_turn_negative", kAll, Stage::kAttr, Layer::kOpApi, Code{Outcome::kStatus, 161002, {}, true},
+    AddRule(
+        t, "qmar.attr.comm_turn_negative", {.ops = kAll, .stage = Stage::kAttr},
+        Code{Outcome::kStatus, 161002, {}, true},
         "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses other values "
         "(inner error); this suite's implementation refuses a negative count as an invalid attribute (161002). "
         "Either answer conforms.",
@@ -391,8 +364,8 @@ void AddAttrRules(std::vector<Rule> &t) {
 }
 
 void AddLayoutRulesFirst(std::vector<Rule> &t) {
-    Add(
-        t, "qmar.shape.negative", kAll, Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
+    AddRule(
+        t, "qmar.shape.negative", {.ops = kAll, .stage = Stage::kShape}, kInvalidOrRefusedTensor,
         "No dim or stride of a present tensor may be negative (suite requirement; the vendor's behaviour is "
         "unspecified). An aclCreateTensor that refuses such a descriptor hands the operator a null tensor, so "
         "161001 is accepted too.",
@@ -411,17 +384,16 @@ void AddLayoutRulesFirst(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             const std::string name = ch.Bool() ? "x1" : "output";
             const int64_t d = -ch.Int(1, 4);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x = TensorIn(p, name);
-                if (!x || x->shape.empty()) return false;
-                x->shape[0] = d;
-                x->strides.clear();
-                x->storage_shape.clear();
+            return EditTensor(valid, name, [&](TensorSpec &x) {
+                if (x.shape.empty()) return false;
+                x.shape[0] = d;
+                x.strides.clear();
+                x.storage_shape.clear();
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.descriptor", kAll, Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
+    AddRule(
+        t, "qmar.shape.descriptor", {.ops = kAll, .stage = Stage::kShape}, kInvalidOrRefusedTensor,
         "A present tensor must have a descriptor the runtime can build: at most 8 view and 8 storage dims, a "
         "non-negative offset and non-negative storage dims (aclCreateTensor refuses the rest); an implementation "
         "whose aclCreateTensor builds one must refuse it in the operator.",
@@ -442,16 +414,14 @@ void AddLayoutRulesFirst(std::vector<Rule> &t) {
             const std::string name = ch.Pick(std::vector<std::string>{"x1", "x2", "output", "bias", "dequant_scale"});
             const int mode = static_cast<int>(ch.Int(0, 2));
             const int64_t amount = ch.Int(1, 8);
-            return EditRanks(WithOptional(valid, name), [&](int, ParamMap &p) {
-                TensorSpec *x = TensorIn(p, name);
-                if (!x) return false;
-                const int64_t needed = std::max<int64_t>(x->StorageElementsNeeded(), 1);
+            return EditTensor(WithOptional(valid, name), name, [&](TensorSpec &x) {
+                const int64_t needed = std::max<int64_t>(x.StorageElementsNeeded(), 1);
                 switch (mode) {
-                    case 0: x->offset = -amount; break;
-                    case 1: x->storage_shape = {-amount, needed}; break;
+                    case 0: x.offset = -amount; break;
+                    case 1: x.storage_shape = {-amount, needed}; break;
                     default:
-                        x->storage_shape = std::vector<int64_t>(kMaxTensorDims, 1);
-                        x->storage_shape.push_back(needed);
+                        x.storage_shape = std::vector<int64_t>(kMaxTensorDims, 1);
+                        x.storage_shape.push_back(needed);
                         break;
                 }
                 return true;
@@ -461,8 +431,8 @@ void AddLayoutRulesFirst(std::vector<Rule> &t) {
 
 void AddShapeRules(std::vector<Rule> &t) {
     const std::string cite = Notes("§2.3 op_api step 4");
-    Add(
-        t, "qmar.shape.x1_rank", kAll, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.x1_rank", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
         "x1 must be 2-D (m, k) or 3-D (b, s, k).", V1("约束说明 (x1为二维或三维)") + "; " + cite,
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
@@ -470,20 +440,19 @@ void AddShapeRules(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             const bool one_d = ch.Bool();
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x1 = TensorIn(p, "x1");
-                if (!x1 || x1->shape.empty()) return false;
+            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
+                if (x1.shape.empty()) return false;
                 if (one_d) {
-                    x1->shape = {x1->shape.back()};
+                    x1.shape = {x1.shape.back()};
                 } else {
-                    while (x1->shape.size() < 4) x1->shape.insert(x1->shape.begin(), 1);
+                    while (x1.shape.size() < 4) x1.shape.insert(x1.shape.begin(), 1);
                 }
-                x1->strides.clear();
+                x1.strides.clear();
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.x2_rank", kAll, Stage::kShape, Layer::kOpApi, kInvalid, "x2 (ND) must be 2-D (k, n).",
+    AddRule(
+        t, "qmar.shape.x2_rank", {.ops = kAll, .stage = Stage::kShape}, kInvalid, "x2 (ND) must be 2-D (k, n).",
         V1("约束说明 (x2为二维)") + "; " + cite,
         [](const Case &c, int r) {
             const TensorSpec *x2 = T(c, r, "x2");
@@ -491,18 +460,17 @@ void AddShapeRules(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             const bool three = ch.Bool();
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x2 = TensorIn(p, "x2");
-                if (!x2 || x2->shape.size() != 2) return false;
-                x2->shape = three ? std::vector<int64_t>{1, x2->shape[0], x2->shape[1]}
-                                  : std::vector<int64_t>{x2->shape[0] * x2->shape[1]};
-                x2->strides.clear();
-                x2->storage_shape.clear();
+            return EditTensor(valid, "x2", [&](TensorSpec &x2) {
+                if (x2.shape.size() != 2) return false;
+                x2.shape = three ? std::vector<int64_t>{1, x2.shape[0], x2.shape[1]}
+                                 : std::vector<int64_t>{x2.shape[0] * x2.shape[1]};
+                x2.strides.clear();
+                x2.storage_shape.clear();
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.k", kAll, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.k", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
         "The last dim of x1 must equal x2's first dim (k), compared on view shapes.",
         V1("约束说明 (k轴相等)") + "; " + cite,
         [](const Case &c, int r) {
@@ -512,16 +480,15 @@ void AddShapeRules(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             const int64_t delta = ch.Int(1, 16);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x1 = TensorIn(p, "x1");
-                if (!x1 || x1->shape.empty()) return false;
-                x1->shape.back() += delta;
-                x1->strides.clear();
+            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
+                if (x1.shape.empty()) return false;
+                x1.shape.back() += delta;
+                x1.strides.clear();
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.output", kAll, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.output", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
         "output must be x1's shape with the last dim replaced by n: (b, s, n) or (m, n).",
         V1("约束说明 (output的shape)") + "; " + cite,
         [](const Case &c, int r) {
@@ -536,24 +503,23 @@ void AddShapeRules(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             const int mode = static_cast<int>(ch.Int(0, 2));
             const int64_t delta = ch.Int(1, 8);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *out = TensorIn(p, "output");
-                if (!out || out->shape.empty()) return false;
+            return EditTensor(valid, "output", [&](TensorSpec &out) {
+                if (out.shape.empty()) return false;
                 if (mode == 0) {
-                    out->shape.back() += delta;
+                    out.shape.back() += delta;
                 } else if (mode == 1) {
-                    out->shape.front() += delta;
-                } else if (out->shape.size() == 2) {
-                    out->shape.insert(out->shape.begin(), 1);
+                    out.shape.front() += delta;
+                } else if (out.shape.size() == 2) {
+                    out.shape.insert(out.shape.begin(), 1);
                 } else {
-                    out->shape = {DimProduct(out->shape, 0, out->shape.size() - 1), out->shape.back()};
+                    out.shape = {DimProduct(out.shape, 0, out.shape.size() - 1), out.shape.back()};
                 }
-                out->strides.clear();
+                out.strides.clear();
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.bias", kAll, Stage::kShape, Layer::kOpApi, kInvalid, "bias (when present) must be 1-D (n).",
+    AddRule(
+        t, "qmar.shape.bias", {.ops = kAll, .stage = Stage::kShape}, kInvalid, "bias (when present) must be 1-D (n).",
         V1("约束说明 (bias: shape为(n))") + "; " + cite,
         [](const Case &c, int r) {
             const TensorSpec *bias = T(c, r, "bias");
@@ -576,9 +542,9 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.x3", kAll, Stage::kShape, Layer::kOpApi, kInvalid, "x3 (when present) must have output's shape.",
-        V1("参数说明 (x3: shape与output一致)") + "; " + cite,
+    AddRule(
+        t, "qmar.shape.x3", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
+        "x3 (when present) must have output's shape.", V1("参数说明 (x3: shape与output一致)") + "; " + cite,
         [](const Case &c, int r) {
             const TensorSpec *x3 = T(c, r, "x3");
             const TensorSpec *out = T(c, r, "output");
@@ -598,8 +564,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.dequant", kAll, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.dequant", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
         "dequantScale must be (1) (per tensor), (n) or (1, n) (per channel).",
         V1("参数说明 (dequantScale: shape为(1)或(n)或(1,n))") + "; " + cite,
         [](const Case &c, int r) {
@@ -625,8 +591,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.pertoken", kPertokenOps, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.pertoken", {.ops = kPertokenOps, .stage = Stage::kShape}, kInvalid,
         "pertokenScale (when present) must be 1-D (m), m = b·s.",
         V2("参数说明 (pertokenScaleOptional: shape为(m))") + "; " +
             Notes("§2.3 op_api step 4, §2.4 (CSV: (16) vs m=32)"),
@@ -639,17 +605,16 @@ void AddShapeRules(std::vector<Rule> &t) {
             const bool longer = ch.Bool();
             auto c = WithRow(valid, ACL_BF16, ACL_BF16, true);
             if (!c) return c;
-            return EditRanks(*c, [&](int, ParamMap &p) {
-                TensorSpec *pt = TensorIn(p, "pertoken_scale");
-                if (!pt || pt->shape.size() != 1) return false;
-                pt->shape = longer ? std::vector<int64_t>{pt->shape[0] + 3} : std::vector<int64_t>{1, pt->shape[0]};
+            return EditTensor(*c, "pertoken_scale", [&](TensorSpec &pt) {
+                if (pt.shape.size() != 1) return false;
+                pt.shape = longer ? std::vector<int64_t>{pt.shape[0] + 3} : std::vector<int64_t>{1, pt.shape[0]};
                 return true;
             });
         });
     // V3 (ops.md §2.4): both comm scales or neither; each 1-D or 2-D, equal ranks; then the
     // vendor's check reads both sizes from commQuantScale2 (§8.3): only scale2 is compared with n.
-    Add(
-        t, "qmar.shape.comm_scales_pair", kOnlyV3, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.comm_scales_pair", {.ops = kOnlyV3, .stage = Stage::kShape}, kInvalid,
         "commQuantScale1 and commQuantScale2 must be both present or both absent.",
         V3("参数说明 (commQuantScale1/2)") + "; " + Notes("§2.4"),
         [](const Case &c, int r) {
@@ -671,8 +636,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.comm_scales_rank", kOnlyV3, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.comm_scales_rank", {.ops = kOnlyV3, .stage = Stage::kShape}, kInvalid,
         "Both comm scales must be 1-D or 2-D, of the same rank.",
         V3("参数说明 (shape为(n)或(1,n))") + "; " + Notes("§2.4"),
         [](const Case &c, int r) {
@@ -685,15 +650,14 @@ void AddShapeRules(std::vector<Rule> &t) {
             const bool first = ch.Bool();
             const bool three = ch.Bool();
             auto c = WithOptional(valid, "comm_quant_scale_1");
-            return EditRanks(c, [&](int, ParamMap &p) {
-                TensorSpec *s = TensorIn(p, first ? "comm_quant_scale_1" : "comm_quant_scale_2");
-                if (!s || s->shape.size() != 1) return false;
-                s->shape = three ? std::vector<int64_t>{1, 1, s->shape[0]} : std::vector<int64_t>{1, s->shape[0]};
+            return EditTensor(c, first ? "comm_quant_scale_1" : "comm_quant_scale_2", [&](TensorSpec &s) {
+                if (s.shape.size() != 1) return false;
+                s.shape = three ? std::vector<int64_t>{1, 1, s.shape[0]} : std::vector<int64_t>{1, s.shape[0]};
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.comm_scale2", kOnlyV3, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.comm_scale2", {.ops = kOnlyV3, .stage = Stage::kShape}, kInvalid,
         "commQuantScale2 must be (n) (1-D) or (1, n) (2-D). The vendor's check reads both compared sizes from "
         "commQuantScale2, so commQuantScale1's sizes are not checked here (mirrored; see "
         "qmar.tiling.comm_scale1_numel).",
@@ -720,8 +684,8 @@ void AddShapeRules(std::vector<Rule> &t) {
 }
 
 void AddLayoutRulesLast(std::vector<Rule> &t) {
-    Add(
-        t, "qmar.shape.x1_contiguous", kAll, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.x1_contiguous", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
         "x1 must be contiguous (strides of size-1 dims are ignored); the table marks non-contiguous x1 "
         "unsupported without an op_api check, this suite requires 161002.",
         V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
@@ -731,22 +695,21 @@ void AddLayoutRulesLast(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             const int64_t pad = ch.Int(1, 8);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x1 = TensorIn(p, "x1");
-                if (!x1 || x1->NumElements() == 0 || x1->shape.size() < 2) return false;
-                std::vector<int64_t> s = harness::ContiguousStrides(x1->shape);
-                for (size_t i = 0; i + 1 < x1->shape.size(); ++i) {
-                    if (x1->shape[i] >= 2) {
+            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
+                if (x1.NumElements() == 0 || x1.shape.size() < 2) return false;
+                std::vector<int64_t> s = harness::ContiguousStrides(x1.shape);
+                for (size_t i = 0; i + 1 < x1.shape.size(); ++i) {
+                    if (x1.shape[i] >= 2) {
                         s[i] += pad;
-                        x1->strides = s;
+                        x1.strides = s;
                         return true;
                     }
                 }
                 return false;
             });
         });
-    Add(
-        t, "qmar.shape.x2_strides", kAll, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.x2_strides", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
         "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix (strides (1, k)).",
         V1("参数说明 (x2: 支持最后两轴转置情况下的非连续的tensor)") + "; " + Notes("§1.4"),
         [](const Case &c, int r) {
@@ -755,23 +718,22 @@ void AddLayoutRulesLast(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             const int64_t pad = ch.Int(1, 8);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x2 = TensorIn(p, "x2");
-                if (!x2 || x2->shape.size() != 2 || x2->NumElements() == 0) return false;
-                const int64_t k = x2->shape[0], n = x2->shape[1];
+            return EditTensor(valid, "x2", [&](TensorSpec &x2) {
+                if (x2.shape.size() != 2 || x2.NumElements() == 0) return false;
+                const int64_t k = x2.shape[0], n = x2.shape[1];
                 if (k >= 2) {
-                    x2->strides = {n + pad, 1};
+                    x2.strides = {n + pad, 1};
                 } else if (n >= 2) {
-                    x2->strides = {1, k + pad};
+                    x2.strides = {1, k + pad};
                 } else {
                     return false;
                 }
-                x2->storage_shape.clear();
+                x2.storage_shape.clear();
                 return true;
             });
         });
-    Add(
-        t, "qmar.shape.output_overlap", kAll, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.output_overlap", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
         "output must not alias itself (a zero stride, overlapping or interleaved rows; the same sufficient test "
         "as mar.shape.output_overlap).",
         V1("参数说明 (output 非连续Tensor: √)") + "; " + Notes("§2.1"),
@@ -780,23 +742,22 @@ void AddLayoutRulesLast(std::vector<Rule> &t) {
             return out && ViewAliases(*out);
         },
         [](const Case &valid, Choices &) {
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *out = TensorIn(p, "output");
-                if (!out || out->NumElements() == 0) return false;
-                std::vector<int64_t> s = harness::ContiguousStrides(out->shape);
-                for (size_t i = 0; i < out->shape.size(); ++i) {
-                    if (out->shape[i] >= 2) {
+            return EditTensor(valid, "output", [&](TensorSpec &out) {
+                if (out.NumElements() == 0) return false;
+                std::vector<int64_t> s = harness::ContiguousStrides(out.shape);
+                for (size_t i = 0; i < out.shape.size(); ++i) {
+                    if (out.shape[i] >= 2) {
                         s[i] = 0;
-                        out->strides = s;
-                        out->storage_shape.clear();
+                        out.strides = s;
+                        out.storage_shape.clear();
                         return true;
                     }
                 }
                 return false;
             });
         });
-    Add(
-        t, "qmar.shape.storage", kAll, Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "qmar.shape.storage", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
         "Every present tensor's storage must cover the elements its view reaches; the vendor does not check "
         "(out-of-bounds access), this suite requires 161002.",
         Notes("§1.3; harness/case.h StorageElementsNeeded"),
@@ -809,12 +770,10 @@ void AddLayoutRulesLast(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             const std::string name = ch.Pick(std::vector<std::string>{"x1", "x2", "output"});
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x = TensorIn(p, name);
-                if (!x) return false;
-                const int64_t needed = x->StorageElementsNeeded();
+            return EditTensor(valid, name, [&](TensorSpec &x) {
+                const int64_t needed = x.StorageElementsNeeded();
                 if (needed < 1) return false;
-                x->storage_shape = {needed - 1};
+                x.storage_shape = {needed - 1};
                 return true;
             });
         });
@@ -851,8 +810,8 @@ void AddNzRules(std::vector<Rule> &t) {
             skipped.push_back({rule.ops, rule.violated});
         }
     }
-    Add(
-        t, "qmar.nz.shapes", kAll, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "qmar.nz.shapes", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "With a FRACTAL_NZ x2 the op_api stops after x1's rank, so x2's 2-D view (k, n), k matching x1, the "
         "output, bias, x3, dequantScale, pertokenScale and comm-scale shapes (the qmar.shape rules it skipped) "
         "are refused later, in tiling: an inner error, not 161002 (this suite's reading of the op_api's skip).",
@@ -869,15 +828,14 @@ void AddNzRules(std::vector<Rule> &t) {
             const int mode = static_cast<int>(ch.Int(0, 2));
             const int64_t delta = ch.Int(1, 8);
             const char *name = mode == 0 ? "x1" : mode == 1 ? "output" : "bias";
-            return EditRanks(mode == 2 ? WithOptional(*nz, "bias") : *nz, [&](int, ParamMap &p) {
-                TensorSpec *x = TensorIn(p, name);
-                if (!x || x->shape.empty()) return false;
-                x->shape.back() += delta;  // k for x1, n for output and bias
+            return EditTensor(mode == 2 ? WithOptional(*nz, "bias") : *nz, name, [&](TensorSpec &x) {
+                if (x.shape.empty()) return false;
+                x.shape.back() += delta;  // k for x1, n for output and bias
                 return true;
             });
         });
-    Add(
-        t, "qmar.nz.storage", kAll, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "qmar.nz.storage", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "A FRACTAL_NZ x2 must hold exactly the NZ storage of its (k, n) view, (ceil(n/32), ceil(k/16), 16, 32), "
         "with k, n ≥ 1, plain strides and offset 0 (the storage, not the strides, places the elements); anything "
         "else is refused as an inner error (suite requirement: the vendor's answer is not documented).",
@@ -893,10 +851,9 @@ void AddNzRules(std::vector<Rule> &t) {
             auto nz = MakeNz(valid);
             if (!nz) return std::nullopt;
             const bool swap = ch.Bool();
-            return EditRanks(*nz, [&](int, ParamMap &p) {
-                TensorSpec *x2 = TensorIn(p, "x2");
-                if (!x2 || x2->storage_shape.size() != 4) return false;
-                std::vector<int64_t> &st = x2->storage_shape;
+            return EditTensor(*nz, "x2", [&](TensorSpec &x2) {
+                if (x2.storage_shape.size() != 4) return false;
+                std::vector<int64_t> &st = x2.storage_shape;
                 if (swap && st[0] != st[1]) {
                     std::swap(st[0], st[1]);  // tiles row of tiles first
                 } else {
@@ -908,16 +865,17 @@ void AddNzRules(std::vector<Rule> &t) {
 }
 
 void AddTilingRules(std::vector<Rule> &t) {
-    Add(
-        t, "qmar.inner.group_null", kAll, Stage::kInnerNull, Layer::kTiling, kNullptr,
+    AddRule(
+        t, "qmar.inner.group_null", {.ops = kAll, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
         "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
         "which returns 161001.",
         Notes("§1.2 item 2, §2.4 (V3 CSV: group null → 161001)"),
         [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
         [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
     AddNzRules(t);
-    Add(
-        t, "qmar.tiling.world_size_a2", kAll, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "qmar.tiling.world_size_a2",
+        {.ops = kAll, .platforms = {Platform::kAtlasA2}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "Atlas A2: the world size must be 1, 2, 4 or 8.", V1("约束说明 (支持1、2、4、8卡)") + "; " + Notes("§2.3"),
         [](const Case &c, int) {
             const auto &ok = WorldSizes(Platform::kAtlasA2);
@@ -927,10 +885,10 @@ void AddTilingRules(std::vector<Rule> &t) {
             Case out = valid;
             ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
             return std::optional<Case>(out);
-        },
-        Scope::kRank, {Platform::kAtlasA2});
-    Add(
-        t, "qmar.tiling.world_size_950", kAll, Stage::kTiling, Layer::kTiling, kInner,
+        });
+    AddRule(
+        t, "qmar.tiling.world_size_950",
+        {.ops = kAll, .platforms = {Platform::kAscend950}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64 (MatmulAllReduce's limits; UNVERIFIED for "
         "the quantised APIs, whose 950 rows are stripped from the public documents).",
         Notes("§2.1 (950 rank sizes), §8.1"),
@@ -942,10 +900,10 @@ void AddTilingRules(std::vector<Rule> &t) {
             Case out = valid;
             ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
             return std::optional<Case>(out);
-        },
-        Scope::kRank, {Platform::kAscend950});
-    Add(
-        t, "qmar.tiling.m_int32", kAll, Stage::kTiling, Layer::kTiling, Code{Outcome::kInnerError, 0, {161002}, false},
+        });
+    AddRule(
+        t, "qmar.tiling.m_int32", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling},
+        Code{Outcome::kInnerError, 0, {161002}, false},
         "m (b·s) must be at most 2147483647. (Generated with k = n = 0, so that nothing is allocated; the newer "
         "op_api's empty-output 161002 is accepted too.)",
         V1("约束说明 (m ≤ 2^31-1)") + "; " + Notes("§2.3 (tiling: m ≤ INT32_MAX)"),
@@ -963,8 +921,9 @@ void AddTilingRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "qmar.empty.output", kAll, Stage::kTiling, Layer::kTiling, Code{Outcome::kInnerError, 0, {161002}, false},
+    AddRule(
+        t, "qmar.empty.output", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling},
+        Code{Outcome::kInnerError, 0, {161002}, false},
         "output must not be empty (m == 0 or n == 0): the newer op_api refuses it with 161002, the older one "
         "leaves it to tiling (inner error); both are accepted.",
         Notes("§2.3 (tiling: empty output rejected; Y: output not empty), §8.1 (Empty output)"),
@@ -984,8 +943,8 @@ void AddTilingRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "qmar.tiling.k_zero", kAll, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "qmar.tiling.k_zero", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "k == 0 is refused by the tiling layer (x1 and x2 must not be empty).",
         V1("约束说明 (x1/x2不支持空tensor)") + "; " + Notes("§2.3 (tiling: k == 0 rejected)"),
         [](const Case &c, int r) {
@@ -999,9 +958,9 @@ void AddTilingRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "qmar.tiling.k_uint16", kAll, Stage::kTiling, Layer::kTiling, kInner, "k must be at most 65535.",
-        V1("约束说明 (x1最后一维 ≤ 65535)") + "; " + Notes("§2.3 (tiling: k ≤ UINT16_MAX)"),
+    AddRule(
+        t, "qmar.tiling.k_uint16", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
+        "k must be at most 65535.", V1("约束说明 (x1最后一维 ≤ 65535)") + "; " + Notes("§2.3 (tiling: k ≤ UINT16_MAX)"),
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
             return x1 && !x1->shape.empty() && x1->shape.back() > kUint16Max;
@@ -1016,8 +975,8 @@ void AddTilingRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "qmar.tiling.x2_last_dim", kAll, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "qmar.tiling.x2_last_dim", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "x2's last storage dim must be at most 65535: n when x2 is plain (k when transposed, already limited). "
         "The tiling code meant to limit x2's first dim to INT32_MAX too but tests the last dim twice (mirrored).",
         V1("约束说明 (x2最后一维 ≤ 65535)") + "; " + Notes("§2.3, §8.3 (A2 quant tiling x2 dim check)"),
@@ -1035,8 +994,8 @@ void AddTilingRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "qmar.tiling.dequant_fp16_output", kAll, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "qmar.tiling.dequant_fp16_output", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "fp16 output without pertoken needs a UINT64/INT64 dequantScale: an FLOAT32 scale passes the op_api but "
         "the tiling refuses it.",
         Notes("§2.3 (Gaps: fp16 output + fp32 dequant + no pertoken fails tiling), §8.2 (tiling message)"),
@@ -1045,8 +1004,8 @@ void AddTilingRules(std::vector<Rule> &t) {
             return s && OutputIsFp16(c, r) && T(c, r, "pertoken_scale") == nullptr && s->dtype == ACL_FLOAT;
         },
         [](const Case &valid, Choices &) { return WithRow(valid, ACL_FLOAT, ACL_FLOAT16, false); });
-    Add(
-        t, "qmar.tiling.comm_scale1_numel", kOnlyV3, Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "qmar.tiling.comm_scale1_numel", {.ops = kOnlyV3, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "commQuantScale1 must hold n elements: the op_api does not compare its sizes (§8.3), the tiling does.",
         Notes("§2.3 (tiling: comm scale shapes numel == n), §8.3 (V3 comm-scale shape bug)"),
         [](const Case &c, int r) {
@@ -1072,8 +1031,9 @@ void AddTilingRules(std::vector<Rule> &t) {
         });
     // Both comm scales (int8 low-bit communication, ops.md §4.1) are a valid configuration, not a
     // rule: the valid generator uses them (see the family's decisions).
-    Add(
-        t, "qmar.tiling.comm_turn_positive", kAll, Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, true},
+    AddRule(
+        t, "qmar.tiling.comm_turn_positive", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling},
+        Code{Outcome::kSuccess, 0, {}, true},
         "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
         "implementation splits the communication into commTurn pieces. Success expected, a tiling refusal "
         "tolerated.",
@@ -1083,8 +1043,8 @@ void AddTilingRules(std::vector<Rule> &t) {
 }
 
 void AddRuntimeRules(std::vector<Rule> &t) {
-    Add(
-        t, "qmar.runtime.unknown_group", kAll, Stage::kRuntime, Layer::kRuntime,
+    AddRule(
+        t, "qmar.runtime.unknown_group", {.ops = kAll, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
         Code{Outcome::kRuntimeError, 0, {161002}, false},
         "group must name a live communicator (HcclGetCommName). The vendor does not check it in GetWorkspaceSize "
         "and fails at execution; an implementation may refuse it early with 161002.",
@@ -1095,8 +1055,9 @@ void AddRuntimeRules(std::vector<Rule> &t) {
             return SetAll(valid, "group", ch.Pick(names));
         });
     t.back().may_refuse_early = true;
-    Add(
-        t, "qmar.xrank.peer_failed", kAll, Stage::kCrossRank, Layer::kRuntime,
+    AddRule(
+        t, "qmar.xrank.peer_failed",
+        {.ops = kAll, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
         Code{Outcome::kRuntimeError, 0, {}, false},
         "When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
         "fail with a runtime error within bounded time, never hang.",
@@ -1112,16 +1073,25 @@ void AddRuntimeRules(std::vector<Rule> &t) {
             Case out = valid;
             const int r = static_cast<int>(ch.Int(0, valid.world - 1));
             switch (ch.Int(0, 3)) {
-                case 0: out.SetForRank(r, "reduce_op", std::string("max")); break;
-                case 1: out.SetForRank(r, "stream_mode", int64_t{0}); break;
-                case 2: out.SetForRank(r, "group", harness::Null{}); break;
-                default: out.SetForRank(r, "dequant_scale", harness::Null{}); break;
+                case 0:
+                    out.SetForRank(r, "reduce_op", std::string("max"));
+                    break;
+                case 1:
+                    out.SetForRank(r, "stream_mode", int64_t{0});
+                    break;
+                case 2:
+                    out.SetForRank(r, "group", harness::Null{});
+                    break;
+                default:
+                    out.SetForRank(r, "dequant_scale", harness::Null{});
+                    break;
             }
             return out;
-        },
-        Scope::kCrossRank);
-    Add(
-        t, "qmar.xrank.mismatch", kAll, Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        });
+    AddRule(
+        t, "qmar.xrank.mismatch",
+        {.ops = kAll, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        Code{Outcome::kRuntimeError, 0, {}, false},
         "All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn; k, bias, x3 and the "
         "scales are each rank's own. Ranks that disagree must all fail with a runtime error within bounded time.",
         V1("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)",
@@ -1162,8 +1132,7 @@ void AddRuntimeRules(std::vector<Rule> &t) {
                 }
                 return true;
             });
-        },
-        Scope::kCrossRank);
+        });
 }
 
 std::vector<Rule> Build() {

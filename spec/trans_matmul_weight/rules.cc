@@ -21,43 +21,11 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 
-const std::vector<Platform> kPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
 constexpr size_t kMaxTensorDims = 8;  // aclCreateTensor's and the op_api's limit
 
 const std::string kDoc = "hicann/ops-math conversion/trans_data/docs/aclnnTransMatmulWeight.md";
 const std::string kOpApi = "hicann/ops-math conversion/trans_data/op_api/aclnn_trans_matmul_weight.cpp";
 const std::string kUt = "hicann/ops-math conversion/trans_data/tests/ut/op_api/test_aclnn_trans_matmul_weight_l2.cpp";
-
-struct Code {
-    int32_t status;
-    std::vector<int32_t> also_accepted;
-};
-const Code kNullptr{161001, {}};
-const Code kInvalid{161002, {}};
-// A descriptor the runtime may refuse to build (include/aclnn/acl_meta.h): the operator then sees
-// a null tensor.
-const Code kInvalidOrRefusedTensor{161002, {161001}};
-
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
-void Add(std::vector<Rule> &t, std::string id, Stage stage, const Code &code, std::string text, std::string citation,
-         Pred violated, Viol violate) {
-    Rule r;
-    r.id = std::move(id);
-    r.ops = {kOp};
-    r.platforms = kPlatforms;
-    r.stage = stage;
-    r.layer = Layer::kOpApi;
-    r.outcome = Outcome::kStatus;
-    r.status = code.status;
-    r.also_accepted = code.also_accepted;
-    r.text = std::move(text);
-    r.citation = std::move(citation);
-    r.violated = std::move(violated);
-    r.violate = std::move(violate);
-    t.push_back(std::move(r));
-}
 
 const TensorSpec *W(const Case &c, int rank) { return c.Tensor(rank, kWeight); }
 
@@ -79,7 +47,9 @@ std::optional<Case> EditWeight(const Case &valid, const std::function<bool(Tenso
 std::vector<Rule> Build() {
     std::vector<Rule> t;
 
-    Add(t, "tmw.null.weight", Stage::kNull, kNullptr, "mmWeightRef must not be a null pointer.",
+    AddRule(
+        t, "tmw.null.weight", {.ops = {kOp}, .stage = Stage::kNull}, kNullptr,
+        "mmWeightRef must not be a null pointer.",
         kDoc + " 返回值 (ACLNN_ERR_PARAM_NULLPTR); " + kUt + " (ascend910B2_test_nullptr)",
         [](const Case &c, int r) { return W(c, r) == nullptr; },
         [](const Case &valid, Choices &) {
@@ -88,7 +58,8 @@ std::vector<Rule> Build() {
             return std::optional<Case>(out);
         });
 
-    Add(t, "tmw.dtype.weight", Stage::kDtype, kInvalid,
+    AddRule(
+        t, "tmw.dtype.weight", {.ops = {kOp}, .stage = Stage::kDtype}, kInvalid,
         "mmWeightRef dtype must be FLOAT16, BFLOAT16 or INT8 (UINT8, FLOAT8_E4M3FN and HIFLOAT8: "
         "tmw.dtype.undocumented).",
         kDoc + " 参数说明 (数据类型: FLOAT16、BFLOAT16、INT8); " + kOpApi + " (CheckDtypeValid)",
@@ -105,7 +76,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(t, "tmw.dtype.undocumented", Stage::kDtype, kInvalid,
+    AddRule(
+        t, "tmw.dtype.undocumented", {.ops = {kOp}, .stage = Stage::kDtype}, kInvalid,
         "UINT8, FLOAT8_E4M3FN and HIFLOAT8 weights are refused: no document lists them, though the vendor's "
         "op_api accepts them on Atlas A2/A3 and Ascend 950 and converts them with 32-element tile rows.",
         kDoc + " 参数说明; " + kOpApi + " (ASCEND910B_DTYPE_DTYPE_SUPPORT_LIST)",
@@ -121,7 +93,9 @@ std::vector<Rule> Build() {
             });
         });
 
-    Add(t, "tmw.format.nd", Stage::kFormat, kInvalid, "mmWeightRef's format must be ND (a weight already in "
+    AddRule(
+        t, "tmw.format.nd", {.ops = {kOp}, .stage = Stage::kFormat}, kInvalid,
+        "mmWeightRef's format must be ND (a weight already in "
         "FRACTAL_NZ, or any other format, is refused).",
         kDoc + " 参数说明 (数据格式: ND), 返回值; " + kOpApi + " (CheckFormatValid); " + kUt +
             " (ascend910B2_invalid_format)",
@@ -139,7 +113,8 @@ std::vector<Rule> Build() {
             });
         });
 
-    Add(t, "tmw.shape.descriptor", Stage::kShape, kInvalidOrRefusedTensor,
+    AddRule(
+        t, "tmw.shape.descriptor", {.ops = {kOp}, .stage = Stage::kShape}, kInvalidOrRefusedTensor,
         "mmWeightRef must have at most 8 view and 8 storage dims, no negative view or storage dim and a "
         "non-negative offset (the op_api's OP_CHECK_MAX_DIM; aclCreateTensor refuses the rest, and then that "
         "refusal is the expected failure).",
@@ -177,7 +152,8 @@ std::vector<Rule> Build() {
             });
         });
 
-    Add(t, "tmw.shape.empty", Stage::kShape, kInvalid,
+    AddRule(
+        t, "tmw.shape.empty", {.ops = {kOp}, .stage = Stage::kShape}, kInvalid,
         "An empty mmWeightRef (a dim of 0) is refused. The document's return table lists it (不支持空Tensor输入); "
         "the vendor's op_api and its unit test ascend910B2_test_empty accept it with workspace 0 and do "
         "nothing, so that answer passes with a warning.",
@@ -195,7 +171,8 @@ std::vector<Rule> Build() {
             });
         });
 
-    Add(t, "tmw.shape.rank", Stage::kShape, kInvalid,
+    AddRule(
+        t, "tmw.shape.rank", {.ops = {kOp}, .stage = Stage::kShape}, kInvalid,
         "mmWeightRef must have 2 to 6 dims; FLOAT16/BFLOAT16 weights exactly 2 outside Atlas A2/A3 (INT8 2 to 6 "
         "everywhere). The document says 2-6 for every product; the op_api and its unit test "
         "ascend950_dim_larger_than_2 refuse a 3-D FLOAT16 weight on Ascend 950.",
@@ -220,7 +197,8 @@ std::vector<Rule> Build() {
             });
         });
 
-    Add(t, "tmw.shape.strides", Stage::kShape, kInvalid,
+    AddRule(
+        t, "tmw.shape.strides", {.ops = {kOp}, .stage = Stage::kShape}, kInvalid,
         "mmWeightRef's strides must not be negative. The vendor does not check (its Contiguous copy reads what "
         "the strides address); this suite requires 161002.",
         kDoc + " 参数说明 (非连续tensor √); include/aclnn/acl_meta.h (aclCreateTensor accepts negative strides)",
@@ -238,7 +216,8 @@ std::vector<Rule> Build() {
             });
         });
 
-    Add(t, "tmw.shape.storage", Stage::kShape, kInvalid,
+    AddRule(
+        t, "tmw.shape.storage", {.ops = {kOp}, .stage = Stage::kShape}, kInvalid,
         "mmWeightRef's storage (its storage shape's element count) must cover the elements its view reaches "
         "(offset + 1 + Σ (shape[i]-1)·stride[i]). The vendor does not check; this suite requires 161002.",
         "harness/case.h StorageElementsNeeded; " + kOpApi + " (no storage check)",
@@ -255,7 +234,8 @@ std::vector<Rule> Build() {
             });
         });
 
-    Add(t, "tmw.shape.offset", Stage::kShape, kInvalid,
+    AddRule(
+        t, "tmw.shape.offset", {.ops = {kOp}, .stage = Stage::kShape}, kInvalid,
         "mmWeightRef's view offset must be 0. Where the NZ weight starts when the view has an offset is not "
         "documented (the converted tensor describes a 4-D NZ storage); this suite requires 161002.",
         kDoc + " 参数说明 (使用说明: the tensor is refreshed as the NZ weight); " + kOpApi +
@@ -273,7 +253,8 @@ std::vector<Rule> Build() {
             });
         });
 
-    Add(t, "tmw.shape.nz_storage", Stage::kShape, kInvalid,
+    AddRule(
+        t, "tmw.shape.nz_storage", {.ops = {kOp}, .stage = Stage::kShape}, kInvalid,
         "mmWeightRef's storage must hold the NZ weight: at least aclnnCalculateMatmulWeightSizeV2(shape, dtype) "
         "elements (batch dims × Align(dim[-2], 16) × Align(dim[-1], 16 or 32)). The vendor writes that many "
         "regardless (its examples allocate that size); this suite requires 161002 when the declared storage "

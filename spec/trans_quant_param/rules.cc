@@ -20,45 +20,12 @@ using harness::Value;
 
 const std::vector<std::string> kBoth = {kOpV2, kOpV3};
 const std::vector<std::string> kV3Only = {kOpV3};
-const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
 
 // ---- citations ----
 std::string Doc(const std::string &section) {
     return "hicann/ops-nn quant/trans_quant_param_v2/docs/aclnnTransQuantParamV2.md and V3.md, " + section;
 }
 const std::string kOpApi = "shared/spec-notes/ops.md §3 (op_api CheckParams)";
-
-struct Code {
-    Outcome outcome;
-    int32_t status;
-    std::vector<int32_t> also_accepted;
-};
-const Code kNullptr{Outcome::kStatus, 161001, {}};
-const Code kInvalid{Outcome::kStatus, 161002, {}};
-// A negative stride the runtime's aclCreateTensor may refuse (the harness then passes null).
-const Code kInvalidOrRefusedTensor{Outcome::kStatus, 161002, {161001}};
-
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
-void Add(std::vector<Rule> &table, std::string id, Stage stage, const Code &code, std::string text,
-         std::string citation, Pred violated, Viol violate, const std::vector<std::string> &ops = kBoth) {
-    Rule r;
-    r.id = std::move(id);
-    r.ops = ops;
-    r.platforms = kAllPlatforms;
-    r.stage = stage;
-    r.layer = Layer::kOpApi;
-    r.scope = Scope::kRank;
-    r.outcome = code.outcome;
-    r.status = code.status;
-    r.also_accepted = code.also_accepted;
-    r.text = std::move(text);
-    r.citation = std::move(citation);
-    r.violated = std::move(violated);
-    r.violate = std::move(violate);
-    table.push_back(std::move(r));
-}
 
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
@@ -179,8 +146,8 @@ std::vector<Rule> Build() {
 
     // ---------------------------------------------------------------- null (161001)
     for (const char *name : {"scale", "out"}) {
-        Add(
-            t, std::string("tqp.null.") + name, Stage::kNull, kNullptr,
+        AddRule(
+            t, std::string("tqp.null.") + name, {.ops = kBoth, .stage = Stage::kNull}, kNullptr,
             std::string(name) + " must not be a null pointer (offset may be).",
             Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR: 传入的scale或out是空指针)") + "; " + kOpApi + " 1",
             [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
@@ -192,8 +159,8 @@ std::vector<Rule> Build() {
     }
 
     // ---------------------------------------------------------------- dtype (161002)
-    Add(
-        t, "tqp.dtype.scale", Stage::kDtype, kInvalid, "scale dtype must be FLOAT (fp32).",
+    AddRule(
+        t, "tqp.dtype.scale", {.ops = kBoth, .stage = Stage::kDtype}, kInvalid, "scale dtype must be FLOAT (fp32).",
         Doc("参数说明 (scale: FLOAT32)") + "; " + kOpApi + " 2",
         [](const Case &c, int r) {
             const TensorSpec *x = T(c, r, "scale");
@@ -207,9 +174,9 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "tqp.dtype.offset", Stage::kDtype, kInvalid, "offset (when present) dtype must be FLOAT (fp32).",
-        Doc("参数说明 (offset: FLOAT32)") + "; " + kOpApi + " 2",
+    AddRule(
+        t, "tqp.dtype.offset", {.ops = kBoth, .stage = Stage::kDtype}, kInvalid,
+        "offset (when present) dtype must be FLOAT (fp32).", Doc("参数说明 (offset: FLOAT32)") + "; " + kOpApi + " 2",
         [](const Case &c, int r) {
             const TensorSpec *x = T(c, r, "offset");
             return x && x->dtype != ACL_FLOAT;
@@ -221,8 +188,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "tqp.dtype.out", Stage::kDtype, kInvalid, "out dtype must be UINT64 or INT64.",
+    AddRule(
+        t, "tqp.dtype.out", {.ops = kBoth, .stage = Stage::kDtype}, kInvalid, "out dtype must be UINT64 or INT64.",
         Doc("参数说明 (out: UINT64、INT64)") + "; " + kOpApi + " 2",
         [](const Case &c, int r) {
             const TensorSpec *x = T(c, r, "out");
@@ -238,8 +205,8 @@ std::vector<Rule> Build() {
 
     // ---------------------------------------------------------------- format (161002)
     for (const char *name : {"scale", "out", "offset"}) {
-        Add(
-            t, std::string("tqp.format.") + name, Stage::kFormat, kInvalid,
+        AddRule(
+            t, std::string("tqp.format.") + name, {.ops = kBoth, .stage = Stage::kFormat}, kInvalid,
             std::string(name) + (std::string(name) == "offset" ? " (when present)" : "") + " format must be ND.",
             Doc("参数说明 (数据格式: ND)") + "; " + kOpApi + " 3",
             [name](const Case &c, int r) {
@@ -257,8 +224,8 @@ std::vector<Rule> Build() {
     }
 
     // ---------------------------------------------------------------- shape (161002, documented)
-    Add(
-        t, "tqp.shape.scale", Stage::kShape, kInvalid,
+    AddRule(
+        t, "tqp.shape.scale", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "scale must be 1-D (t) with t > 0 or 2-D (1, n) with n > 0; on Ascend 950 (\"regbase\") any 2-D (g, n) "
         "with g, n > 0.",
         Doc("参数说明 (scale: shape是1维（t,）或2维（1, n）; 不支持空Tensor)") + "; " + kOpApi + " 4",
@@ -282,8 +249,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "tqp.shape.offset_rank", Stage::kShape, kInvalid,
+    AddRule(
+        t, "tqp.shape.offset_rank", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "offset (when present) must be 1-D (t) with t > 0 or 2-D (1, n) with n > 0 (also on Ascend 950).",
         Doc("参数说明 (offset: shape是1维（t,）以及2维（1, n）; 不支持空Tensor)") + "; " + kOpApi + " 4",
         [](const Case &c, int r) {
@@ -305,8 +272,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "tqp.shape.lengths", Stage::kShape, kInvalid,
+    AddRule(
+        t, "tqp.shape.lengths", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "With a 1-D offset, scale's dim 0 (g of a 2-D scale, as the op_api reads it) and offset's dim 0 must be equal "
         "when both are greater than 1.",
         Doc("约束说明 (当输入scale的shape为1维…shape大小为scale与offset单维shape大小的最大值)") + "; " + kOpApi + " 4",
@@ -328,8 +295,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add(
-        t, "tqp.attr.round_mode", Stage::kShape, kInvalid,
+    AddRule(
+        t, "tqp.attr.round_mode", {.ops = kV3Only, .stage = Stage::kShape}, kInvalid,
         "roundMode must be 0 (truncate, as V2) or 1 (round to nearest, ties to even); the op_api checks it last, "
         "after the shapes.",
         Doc("参数说明 (roundMode: 仅支持0、1); 返回值 (roundMode的值不在支持的范围内)") + "; " + kOpApi + " 4",
@@ -343,13 +310,13 @@ std::vector<Rule> Build() {
             Case out = valid;
             out.Set("round_mode", ch.Pick(std::vector<int64_t>{2, -1, 3, std::numeric_limits<int64_t>::min()}));
             return std::optional<Case>(out);
-        },
-        kV3Only);
+        });
 
     // ---------------------------------------------------------------- hardening (161002)
-    auto hard = [&t](std::string id, std::string text, std::string cite, Pred pred, Viol viol,
+    auto hard = [&t](std::string id, std::string text, std::string cite, RulePredicate pred, RuleViolator viol,
                      const Code &code = kInvalid) {
-        Add(t, std::move(id), Stage::kShape, code, std::move(text), std::move(cite), std::move(pred), std::move(viol));
+        AddRule(t, std::move(id), {.ops = kBoth, .stage = Stage::kShape}, code, std::move(text), std::move(cite),
+                std::move(pred), std::move(viol));
     };
     hard(
         "tqp.shape.negative", "No stride of scale, offset or out may be negative (hardening).",

@@ -26,7 +26,6 @@ using harness::TensorSpec;
 using harness::Value;
 
 const std::vector<std::string> kOps = {kOp};
-const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 constexpr size_t kMaxTensorDims = 8;  // aclCreateTensor's limit on view and storage dims
 // Every tensor parameter, for the rules that look at all of them.
@@ -39,53 +38,15 @@ std::string Doc(const std::string &section) {
 std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
 
 // ---- expected codes ----
-struct Code {
-    Outcome outcome;
-    int32_t status;
-    std::vector<int32_t> also_accepted;
-    bool inner_error_accepted;
-};
-const Code kNullptr{Outcome::kStatus, 161001, {}, false};
-const Code kInvalid{Outcome::kStatus, 161002, {}, false};
-const Code kInner{Outcome::kInnerError, 0, {}, false};
-const Code kInvalidOrRefusedTensor{Outcome::kStatus, 161002, {161001}, false};
-
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
-
-void Add(std::vector<Rule> &table, std::string id, Stage stage, Layer layer, const Code &code, std::string text,
-         std::string citation, Pred violated, Viol violate, Scope scope = Scope::kRank,
-         const std::vector<Platform> &platforms = kAllPlatforms) {
-    Rule r;
-    r.id = std::move(id);
-    r.ops = kOps;
-    r.platforms = platforms;
-    r.stage = stage;
-    r.layer = layer;
-    r.scope = scope;
-    r.outcome = code.outcome;
-    r.status = code.status;
-    r.also_accepted = code.also_accepted;
-    r.inner_error_accepted = code.inner_error_accepted;
-    r.text = std::move(text);
-    r.citation = std::move(citation);
-    r.violated = std::move(violated);
-    r.violate = std::move(violate);
-    table.push_back(std::move(r));
-}
 
 // ---- reading one rank's arguments ----
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
-
-
 
 // k as the op_api reads it (x1's last view dim); -1 when x1 is absent or has no dims.
 int64_t K(const Case &c, int r) {
     const TensorSpec *x1 = T(c, r, "x1");
     return x1 && !x1->shape.empty() ? x1->shape.back() : -1;
 }
-
-
 
 // The shapes antiquantScale may have for k (!= 0), n and G (ops.md §2.2 step 4).
 bool ScaleShapeOk(const std::vector<int64_t> &shape, int64_t k, int64_t n, int64_t group_size) {
@@ -184,8 +145,8 @@ std::optional<Case> SetDtype(const Case &valid, const std::string &name, const s
 // `name` (when present) must have a dtype of `allowed`.
 void AddDtypeList(std::vector<Rule> &t, const std::string &id, const char *name, std::vector<aclDataType> allowed,
                   const std::string &text, const std::string &cite) {
-    Add(
-        t, id, Stage::kDtype, Layer::kOpApi, kInvalid, text, cite,
+    AddRule(
+        t, id, {.ops = kOps, .stage = Stage::kDtype}, kInvalid, text, cite,
         [name, allowed](const Case &c, int r) {
             const TensorSpec *x = T(c, r, name);
             return x && !Contains(allowed, x->dtype);
@@ -199,8 +160,8 @@ void AddDtypeList(std::vector<Rule> &t, const std::string &id, const char *name,
 // `name` (when present) must have `other`'s dtype.
 void AddDtypeEq(std::vector<Rule> &t, const std::string &id, const char *name, const char *other,
                 const std::string &text, const std::string &cite) {
-    Add(
-        t, id, Stage::kDtype, Layer::kOpApi, kInvalid, text, cite,
+    AddRule(
+        t, id, {.ops = kOps, .stage = Stage::kDtype}, kInvalid, text, cite,
         [name, other](const Case &c, int r) {
             const TensorSpec *x = T(c, r, name);
             const TensorSpec *o = T(c, r, other);
@@ -251,15 +212,15 @@ const std::vector<LevelEntry> &Levels() {
 
 void AddNullRules(std::vector<Rule> &t) {
     for (const char *name : {"x1", "x2", "antiquant_scale", "output"}) {
-        Add(
-            t, std::string("wqmar.null.") + name, Stage::kNull, Layer::kOpApi, kNullptr,
+        AddRule(
+            t, std::string("wqmar.null.") + name, {.ops = kOps, .stage = Stage::kNull}, kNullptr,
             std::string(name) + " must not be a null pointer.",
             Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.2 op_api step 1"),
             [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
             [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
     }
-    Add(
-        t, "wqmar.null.reduce_op", Stage::kNull, Layer::kOpApi, kNullptr,
+    AddRule(
+        t, "wqmar.null.reduce_op", {.ops = kOps, .stage = Stage::kNull}, kNullptr,
         "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour); this suite "
         "requires a clean 161001 before anything else is checked.",
         Notes("§8.3 (reduceOp comparison)"),
@@ -272,8 +233,8 @@ void AddDtypeRules(std::vector<Rule> &t) {
     const std::vector<aclDataType> half = ActivationDtypes();
     AddDtypeList(t, "wqmar.dtype.x1", "x1", half, "x1 dtype must be FLOAT16 or BFLOAT16.", cite);
     // x2: INT8/INT4; the Ascend 950 op_api also takes 8-bit float weights (next rule).
-    Add(
-        t, "wqmar.dtype.x2", Stage::kDtype, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.dtype.x2", {.ops = kOps, .stage = Stage::kDtype}, kInvalid,
         "x2 dtype must be INT8 or INT4 (Ascend 950 also: FLOAT8_E4M3FN, HIFLOAT8 and, in the older op_api, "
         "FLOAT8_E5M2).",
         cite + "; " + Notes("§1.5 rows 4, 5, 7, 8; §8.1"),
@@ -288,8 +249,9 @@ void AddDtypeRules(std::vector<Rule> &t) {
             const aclDataType d = ch.Pick(bad);
             return SetDtype(valid, "x2", [d](aclDataType) { return d; });
         });
-    Add(
-        t, "wqmar.dtype.x2_fp8_950", Stage::kDtype, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.dtype.x2_fp8_950", {.ops = kOps, .platforms = {Platform::kAscend950}, .stage = Stage::kDtype},
+        kInvalid,
         "Ascend 950: an 8-bit float x2 (FLOAT8_E4M3FN, FLOAT8_E5M2, HIFLOAT8) is accepted by the vendor's op_api "
         "(E5M2 by the older version only), but its dequantisation is not modelled by this suite, whose "
         "implementation refuses it with 161002.",
@@ -301,15 +263,14 @@ void AddDtypeRules(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             const aclDataType d = ch.Pick(Fp8WeightDtypes());
             return SetDtype(valid, "x2", [d](aclDataType) { return d; });
-        },
-        Scope::kRank, {Platform::kAscend950});
+        });
     AddDtypeList(t, "wqmar.dtype.antiquant_scale", "antiquant_scale", half,
                  "antiquantScale dtype must be FLOAT16 or BFLOAT16.", cite);
     AddDtypeList(t, "wqmar.dtype.output", "output", half, "output dtype must be FLOAT16 or BFLOAT16.", cite);
     AddDtypeEq(t, "wqmar.dtype.scale_eq_x1", "antiquant_scale", "x1", "antiquantScale must have x1's dtype.", cite);
     AddDtypeEq(t, "wqmar.dtype.output_eq_x1", "output", "x1", "output must have x1's dtype.", cite);
-    Add(
-        t, "wqmar.dtype.bias_eq_x1", Stage::kDtype, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.dtype.bias_eq_x1", {.ops = kOps, .stage = Stage::kDtype}, kInvalid,
         "bias (when present) must have x1's dtype (Atlas A2; on Ascend 950 with INT8/INT4 weights as well).", cite,
         [](const Case &c, int r) {
             const TensorSpec *b = T(c, r, "bias");
@@ -330,8 +291,8 @@ void AddDtypeRules(std::vector<Rule> &t) {
 }
 
 void AddAttrRules(std::vector<Rule> &t) {
-    Add(
-        t, "wqmar.attr.reduce_op", Stage::kAttr, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.attr.reduce_op", {.ops = kOps, .stage = Stage::kAttr}, kInvalid,
         "reduceOp must be exactly \"sum\" (exact comparison: \"sumX\" and \"SUM\" are refused too).",
         Doc("参数说明 (reduceOp)") + "; " + Notes("§2.2 op_api step 3, §8.3"),
         [](const Case &c, int r) {
@@ -344,23 +305,24 @@ void AddAttrRules(std::vector<Rule> &t) {
             static const std::vector<std::string> bad = {"max", "min", "prod", "SUM", "sumX", ""};
             return SetAll(valid, "reduce_op", ch.Pick(bad));
         });
-    Add(
-        t, "wqmar.attr.stream_mode", Stage::kAttr, Layer::kOpApi, kInvalid, "streamMode must be 1.",
+    AddRule(
+        t, "wqmar.attr.stream_mode", {.ops = kOps, .stage = Stage::kAttr}, kInvalid, "streamMode must be 1.",
         Doc("参数说明 (streamMode)") + "; " + Notes("§2.2 op_api step 3"),
         [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
         [](const Case &valid, Choices &ch) {
             return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, -1, 2}));
         });
-    Add(
-        t, "wqmar.attr.comm_turn_negative", Stage::kAttr, Layer::kOpApi, Code{Outcome::kStatus, 161002, {}, true},
+    AddRule(
+        t, "wqmar.attr.comm_turn_negative", {.ops = kOps, .stage = Stage::kAttr},
+        Code{Outcome::kStatus, 161002, {}, true},
         "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses any other "
         "value (inner error); this suite's implementation refuses a negative count as an invalid attribute "
         "(161002). Either answer conforms.",
         Doc("参数说明 (commTurn)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)"),
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
         [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
-    Add(
-        t, "wqmar.attr.group_size", Stage::kAttr, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.attr.group_size", {.ops = kOps, .stage = Stage::kAttr}, kInvalid,
         "antiquantGroupSize must be 0 or a multiple of 32 in [32, min(k - 1, INT32_MAX)]; not checked when k == 0.",
         Doc("参数说明 (antiquantGroupSize)") + "; " + Notes("§2.2 op_api step 3, §8.3"),
         [](const Case &c, int r) {
@@ -395,8 +357,8 @@ std::optional<Case> EditTensor(const Case &valid, const std::string &name, const
 
 void AddShapeRules(std::vector<Rule> &t) {
     const std::string cite = Doc("约束说明") + "; " + Notes("§2.2 op_api step 4");
-    Add(
-        t, "wqmar.shape.negative", Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
+    AddRule(
+        t, "wqmar.shape.negative", {.ops = kOps, .stage = Stage::kShape}, kInvalidOrRefusedTensor,
         "No dim or stride of a present tensor may be negative (suite requirement). A runtime whose "
         "aclCreateTensor refuses such a descriptor hands the operator a null tensor, so 161001 is accepted too.",
         Notes("§1.3 (view shapes)"),
@@ -404,8 +366,10 @@ void AddShapeRules(std::vector<Rule> &t) {
             for (const char *name : kTensors) {
                 const TensorSpec *x = T(c, r, name);
                 if (!x) continue;
-                for (int64_t d : x->shape) if (d < 0) return true;
-                for (int64_t s : x->strides) if (s < 0) return true;
+                for (int64_t d : x->shape)
+                    if (d < 0) return true;
+                for (int64_t s : x->strides)
+                    if (s < 0) return true;
             }
             return false;
         },
@@ -418,8 +382,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.descriptor", Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
+    AddRule(
+        t, "wqmar.shape.descriptor", {.ops = kOps, .stage = Stage::kShape}, kInvalidOrRefusedTensor,
         "A present tensor must have a descriptor the runtime can build: at most 8 view and 8 storage dims, a "
         "non-negative offset and non-negative storage dims (aclCreateTensor refuses the rest; an implementation "
         "whose aclCreateTensor builds one must refuse it in the operator).",
@@ -431,7 +395,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 if (x->offset < 0 || x->shape.size() > kMaxTensorDims) return true;
                 const std::vector<int64_t> storage = x->StorageShape();
                 if (storage.size() > kMaxTensorDims) return true;
-                for (int64_t d : storage) if (d < 0) return true;
+                for (int64_t d : storage)
+                    if (d < 0) return true;
             }
             return false;
         },
@@ -455,9 +420,9 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.x1_rank", Stage::kShape, Layer::kOpApi, kInvalid, "x1 must be 2-D (m, k) or 3-D (b, s, k).",
-        cite,
+    AddRule(
+        t, "wqmar.shape.x1_rank", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
+        "x1 must be 2-D (m, k) or 3-D (b, s, k).", cite,
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
             return x1 && (x1->shape.size() < 2 || x1->shape.size() > 3);
@@ -474,8 +439,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.x2_rank", Stage::kShape, Layer::kOpApi, kInvalid, "x2 (ND) must be 2-D (k, n).", cite,
+    AddRule(
+        t, "wqmar.shape.x2_rank", {.ops = kOps, .stage = Stage::kShape}, kInvalid, "x2 (ND) must be 2-D (k, n).", cite,
         [](const Case &c, int r) {
             const TensorSpec *x2 = T(c, r, "x2");
             return x2 && x2->shape.size() != 2;
@@ -489,8 +454,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.k", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.k", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "The last dim of x1 must equal x2's first dim (k), compared on view shapes.", cite,
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
@@ -505,8 +470,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.output", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.output", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "output must be x1's shape with the last dim replaced by n.", cite,
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
@@ -526,8 +491,9 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.bias", Stage::kShape, Layer::kOpApi, kInvalid, "bias (when present) must be 1-D (n).", cite,
+    AddRule(
+        t, "wqmar.shape.bias", {.ops = kOps, .stage = Stage::kShape}, kInvalid, "bias (when present) must be 1-D (n).",
+        cite,
         [](const Case &c, int r) {
             const TensorSpec *bias = T(c, r, "bias");
             const TensorSpec *x2 = T(c, r, "x2");
@@ -540,9 +506,9 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.x3", Stage::kShape, Layer::kOpApi, kInvalid, "x3 (when present) must have output's shape.",
-        cite,
+    AddRule(
+        t, "wqmar.shape.x3", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
+        "x3 (when present) must have output's shape.", cite,
         [](const Case &c, int r) {
             const TensorSpec *x3 = T(c, r, "x3");
             const TensorSpec *out = T(c, r, "output");
@@ -556,8 +522,8 @@ void AddShapeRules(std::vector<Rule> &t) {
             });
         });
     // From here on the op_api stops when k == 0 (ops.md §2.2 step 4).
-    Add(
-        t, "wqmar.shape.scale_rank", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.scale_rank", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "antiquantScale must be 1-D or 2-D (not checked when k == 0).", cite,
         [](const Case &c, int r) {
             const TensorSpec *s = T(c, r, "antiquant_scale");
@@ -570,8 +536,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.scale_shape", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.scale_shape", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "antiquantScale must be (1), (n) or (1, n) when antiquantGroupSize is 0 (per tensor / per channel), and "
         "exactly (ceil(k / G), n) for G > 0 (per group); not checked when k == 0.",
         Doc("参数说明 (antiquantScale)") + "; " + Notes("§2.2 (scale shapes), op_api step 4"),
@@ -603,8 +569,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.offset_shape", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.offset_shape", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "antiquantOffset (when present) must have antiquantScale's shape; not checked when k == 0.", cite,
         [](const Case &c, int r) {
             const TensorSpec *o = T(c, r, "antiquant_offset");
@@ -619,8 +585,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.scale_follows_x2", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.scale_follows_x2", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "A 2-D antiquantScale or antiquantOffset with both dims ≠ 1 must be transposed (non-contiguous) exactly "
         "when x2 is: checked by the newer op_api (Y, 161002), not by the older (H), which computes the case. "
         "This suite requires 161002; a library answering as H gets a warning, never FAILED.",
@@ -652,8 +618,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.x1_contiguous", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.x1_contiguous", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "x1 must be contiguous (strides of size-1 dims are ignored): the table marks it non-contiguous ×, the "
         "op_api has no check; this suite requires 161002.",
         Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
@@ -677,8 +643,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return false;
             });
         });
-    Add(
-        t, "wqmar.shape.x2_strides", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.x2_strides", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix; other layouts are refused "
         "(suite requirement; the documents allow only the last-two-axes transpose).",
         Doc("参数说明 (x2 非连续Tensor)") + "; " + Notes("§1.4"),
@@ -708,8 +674,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.scale_strides", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.scale_strides", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "antiquantScale and antiquantOffset must each be contiguous or, when 2-D, the transpose of a contiguous "
         "matrix; other layouts are refused (suite requirement).",
         Doc("参数说明 (antiquantScale)") + "; " + Notes("§1.4, §2.2 step 5"),
@@ -737,8 +703,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.shape.output_overlap", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.output_overlap", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "output must not alias itself (a zero stride, overlapping rows; suite requirement).",
         Doc("参数说明 (output)") + "; " + Notes("§2.1"),
         [](const Case &c, int r) {
@@ -761,8 +727,8 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return false;
             });
         });
-    Add(
-        t, "wqmar.shape.storage", Stage::kShape, Layer::kOpApi, kInvalid,
+    AddRule(
+        t, "wqmar.shape.storage", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "Every present tensor's storage must cover the elements its view reaches (suite requirement: the vendor "
         "would read or write out of bounds).",
         Notes("§1.3; harness/case.h StorageElementsNeeded"),
@@ -793,8 +759,8 @@ void AddShapeRules(std::vector<Rule> &t) {
 // ones (the op_api passes them) and warned on the storage rule.
 void AddNzRules(std::vector<Rule> &t) {
     const std::string cite = Notes("§1.4 (weight-NZ), §1.5 rows 11-12, §2.2 op_api step 4 and tiling, §8.3");
-    Add(
-        t, "wqmar.nz.int4", Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "wqmar.nz.int4", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "An INT4 x2 has no FRACTAL_NZ form: no registered combination pairs INT4 with NZ (the op_api passes it, "
         "the generated inner layer refuses it).",
         Notes("§1.5 rows 11-16 (no int4 + NZ)") + "; " + cite,
@@ -812,8 +778,8 @@ void AddNzRules(std::vector<Rule> &t) {
             skipped.push_back(rule.violated);
         }
     }
-    Add(
-        t, "wqmar.nz.shapes", Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "wqmar.nz.shapes", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "With a FRACTAL_NZ x2 the op_api stops after x1's rank, so x2's 2-D view (k, n), k matching x1, the "
         "output, bias, x3, scale and offset shapes (the wqmar.shape rules it skipped) are refused later, in "
         "tiling: an inner error, not 161002 (this suite's reading; the op_api code and §8.3 show the skip).",
@@ -834,8 +800,8 @@ void AddNzRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.nz.storage", Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "wqmar.nz.storage", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "A FRACTAL_NZ x2 must hold exactly the NZ storage of its (k, n) view, (ceil(n/32), ceil(k/16), 16, 32) "
         "for INT8, with k, n ≥ 1, plain strides and offset 0 (the storage, not the strides, places the "
         "elements); anything else is refused as an inner error (suite requirement: the vendor's answer is not "
@@ -864,8 +830,8 @@ void AddNzRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.nz.per_channel", Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "wqmar.nz.per_channel", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "A FRACTAL_NZ x2 supports per-channel antiquant only: a single scale element (per tensor) or "
         "antiquantGroupSize > 0 (per group) is refused in tiling.",
         Notes("§2.2 (tiling: NZ weight only per-channel; numel(scale) == 1 → per tensor)"),
@@ -888,16 +854,16 @@ void AddNzRules(std::vector<Rule> &t) {
 }
 
 void AddLaterRules(std::vector<Rule> &t) {
-    Add(
-        t, "wqmar.inner.group_null", Stage::kInnerNull, Layer::kTiling, kNullptr,
+    AddRule(
+        t, "wqmar.inner.group_null", {.ops = kOps, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
         "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
         "which returns 161001.",
         Notes("§1.2 item 2, §2.2 (Y UT: group null → 161001)"),
         [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
         [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
 
-    Add(
-        t, "wqmar.empty.output", Stage::kEmpty, Layer::kOpApi, Code{Outcome::kStatus, 161002, {}, true},
+    AddRule(
+        t, "wqmar.empty.output", {.ops = kOps, .stage = Stage::kEmpty}, Code{Outcome::kStatus, 161002, {}, true},
         "An empty output (m == 0 or n == 0) is refused: the newer op_api with 161002 (its unit test M = 0), the "
         "older one in tiling (inner error); both are accepted.",
         Doc("约束说明 (m, n ≥ 1)") + "; " + Notes("§2.2 (Y UT: x1 (0, 64) → 161002; tiling: empty output), §8.1"),
@@ -917,8 +883,9 @@ void AddLaterRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.empty.k_zero", Stage::kEmpty, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, false},
+    AddRule(
+        t, "wqmar.empty.k_zero", {.ops = kOps, .stage = Stage::kEmpty, .layer = Layer::kTiling},
+        Code{Outcome::kSuccess, 0, {}, false},
         "k == 0 with m, n > 0 is supported: output = allreduce(broadcast(bias) + x3), zeros without them; "
         "antiquantGroupSize and the scale and offset shapes are then not checked by the op_api.",
         Notes("§2.2 (Y UT: x1 (32, 0) → SUCCESS; op_api skips), §2.1 (empty-k kernel)"),
@@ -938,8 +905,9 @@ void AddLaterRules(std::vector<Rule> &t) {
         });
 
     AddNzRules(t);
-    Add(
-        t, "wqmar.tiling.world_size_a2", Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "wqmar.tiling.world_size_a2",
+        {.ops = kOps, .platforms = {Platform::kAtlasA2}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "Atlas A2: the world size must be 1, 2, 4 or 8.", Doc("约束说明") + "; " + Notes("§2.1 (tiling: rank size)"),
         [](const Case &c, int) {
             const auto &ok = WorldSizes(Platform::kAtlasA2);
@@ -949,10 +917,10 @@ void AddLaterRules(std::vector<Rule> &t) {
             Case out = valid;
             ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
             return std::optional<Case>(out);
-        },
-        Scope::kRank, {Platform::kAtlasA2});
-    Add(
-        t, "wqmar.tiling.world_size_950", Stage::kTiling, Layer::kTiling, kInner,
+        });
+    AddRule(
+        t, "wqmar.tiling.world_size_950",
+        {.ops = kOps, .platforms = {Platform::kAscend950}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64.", Notes("§2.1 (rank sizes on Ascend 950), §8.1"),
         [](const Case &c, int) {
             const auto &ok = WorldSizes(Platform::kAscend950);
@@ -962,10 +930,9 @@ void AddLaterRules(std::vector<Rule> &t) {
             Case out = valid;
             ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
             return std::optional<Case>(out);
-        },
-        Scope::kRank, {Platform::kAscend950});
-    Add(
-        t, "wqmar.tiling.k_n_limit", Stage::kTiling, Layer::kTiling, kInner,
+        });
+    AddRule(
+        t, "wqmar.tiling.k_n_limit", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "k and n must each be at most 65535. (m ≤ INT32_MAX is documented too but not generated: a non-empty "
         "output that large cannot be allocated.)",
         Doc("约束说明 (k, n ∈ [1, 65535])") + "; " + Notes("§2.2 (tiling: k ≤ 65535, n ≤ 65535)"),
@@ -991,8 +958,8 @@ void AddLaterRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.tiling.int4_even", Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "wqmar.tiling.int4_even", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "INT4 x2: the contiguous dim (n for a plain x2, k for a transposed one) must be even: two values share a "
         "byte, element 0 in the low nibble.",
         Notes("§2.2 (tiling: int4 inner dim even)") + "; shared/spec-notes/formats.md §9 (INT4 packing)",
@@ -1013,8 +980,8 @@ void AddLaterRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.tiling.k_zero_group", Stage::kTiling, Layer::kTiling, kInner,
+    AddRule(
+        t, "wqmar.tiling.k_zero_group", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "k == 0 with antiquantGroupSize > 0: the op_api skips the group check, tiling refuses per-group "
         "dequantisation with k < 33.",
         Notes("§2.2 (tiling: per-group requires k ≥ 33), §8.3"),
@@ -1033,8 +1000,9 @@ void AddLaterRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    Add(
-        t, "wqmar.tiling.comm_turn_positive", Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, true},
+    AddRule(
+        t, "wqmar.tiling.comm_turn_positive", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling},
+        Code{Outcome::kSuccess, 0, {}, true},
         "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
         "implementation splits the communication into commTurn pieces. Success is expected; a tiling refusal "
         "(561xxx, nothing written) conforms too.",
@@ -1042,8 +1010,9 @@ void AddLaterRules(std::vector<Rule> &t) {
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
         [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
 
-    Add(
-        t, "wqmar.runtime.unknown_group", Stage::kRuntime, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {161002}, false},
+    AddRule(
+        t, "wqmar.runtime.unknown_group", {.ops = kOps, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
+        Code{Outcome::kRuntimeError, 0, {161002}, false},
         "group must name a live communicator (HcclGetCommName): the vendor fails at execution; an implementation "
         "may refuse it early with 161002.",
         Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)"),
@@ -1054,8 +1023,10 @@ void AddLaterRules(std::vector<Rule> &t) {
         });
     t.back().may_refuse_early = true;
 
-    Add(
-        t, "wqmar.xrank.peer_failed", Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+    AddRule(
+        t, "wqmar.xrank.peer_failed",
+        {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        Code{Outcome::kRuntimeError, 0, {}, false},
         "When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
         "fail with a runtime error within bounded time, never hang.",
         "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4"),
@@ -1070,15 +1041,22 @@ void AddLaterRules(std::vector<Rule> &t) {
             Case out = valid;
             const int r = static_cast<int>(ch.Int(0, valid.world - 1));
             switch (ch.Int(0, 2)) {
-                case 0: out.SetForRank(r, "reduce_op", std::string("max")); break;
-                case 1: out.SetForRank(r, "antiquant_scale", harness::Null{}); break;
-                default: out.SetForRank(r, "stream_mode", int64_t{0}); break;
+                case 0:
+                    out.SetForRank(r, "reduce_op", std::string("max"));
+                    break;
+                case 1:
+                    out.SetForRank(r, "antiquant_scale", harness::Null{});
+                    break;
+                default:
+                    out.SetForRank(r, "stream_mode", int64_t{0});
+                    break;
             }
             return out;
-        },
-        Scope::kCrossRank);
-    Add(
-        t, "wqmar.xrank.mismatch", Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
+        });
+    AddRule(
+        t, "wqmar.xrank.mismatch",
+        {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        Code{Outcome::kRuntimeError, 0, {}, false},
         "All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn (k, the weight, its "
         "scales, bias and x3 may differ per rank); ranks that disagree must all fail with a runtime error within "
         "bounded time.",
@@ -1118,8 +1096,7 @@ void AddLaterRules(std::vector<Rule> &t) {
                 }
                 return true;
             });
-        },
-        Scope::kCrossRank);
+        });
 }
 
 std::vector<Rule> Build() {
