@@ -255,6 +255,11 @@ harness::RunOptions FuzzRunOptions() {
     // The late-write re-read waits on every case: throughput matters more here, and the gates
     // (whose RunOptions keep it) check it on every case they run.
     options.late_write_delay_ms = 0;
+    // The schedule's order without its millisecond sleeps, and peers of a rank that will not
+    // communicate let go at once (run_case.h): both only shorten the waiting, the judgement is
+    // the gates'.
+    options.compress_schedule = true;
+    options.release_peers_of_refused = true;
     return options;
 }
 
@@ -315,6 +320,25 @@ std::string RunMetadataOnly(const Case &c, const harness::AbiTable &abi) {
         if (!p.outputs_untouched) return who + "refused the call but wrote into an output";
     }
     return "";
+}
+
+void Trace(const harness::CaseResult &r) {
+    static const bool on = [] {
+        const char *env = std::getenv("MC2_FUZZ_TRACE");
+        return env != nullptr && *env != '\0';
+    }();
+    if (!on) return;
+    // Per rank: the phases reached and their statuses ("p0 e0 s507011", "-" = refused descriptor).
+    std::string ranks;
+    for (const harness::RankReport &rep : r.ranks) {
+        ranks += " [";
+        if (!rep.descriptor_refused.empty()) ranks += "-";
+        if (rep.prepare_called) ranks += "p" + std::to_string(rep.prepare_status);
+        if (rep.execute_called) ranks += " e" + std::to_string(rep.execute_status);
+        if (rep.sync_called) ranks += " s" + std::to_string(rep.sync_status);
+        ranks += "]";
+    }
+    std::fprintf(stderr, "mc2 trace: %.4f s%s %s\n", r.seconds, ranks.c_str(), r.Line().c_str());
 }
 
 void Fail(const char *fuzzer, const std::string &what, const Case &c) {

@@ -60,6 +60,10 @@ inline constexpr uint64_t kProbeBytes = 4096;
 bool MetadataOnlyApplies(const harness::Case &c);
 std::string RunMetadataOnly(const harness::Case &c, const harness::AbiTable &abi);
 
+// With MC2_FUZZ_TRACE set (non-empty), one line per input on stderr: seconds, status and
+// descriptor. For finding the inputs that cost the time (fuzz/README.md "Throughput").
+void Trace(const harness::CaseResult &r);
+
 // Prints "<fuzzer>: <what>\n  mc2conf run '<descriptor>'" to stderr and aborts (libFuzzer then
 // saves the input as a crash).
 [[noreturn]] void Fail(const char *fuzzer, const std::string &what, const harness::Case &c);

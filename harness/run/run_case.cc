@@ -199,6 +199,15 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
         position = static_cast<int>(std::find(sh.schedule->order.begin(), sh.schedule->order.end(), rank) -
                                     sh.schedule->order.begin());
     }
+    // RunOptions::release_peers_of_refused: this rank will make no collective call, so its peers
+    // are let go now (HcclCommDestroy) rather than after the exec timeout. RunCase destroys
+    // whatever communicator is still set afterwards; each thread writes only its own slot.
+    auto leave_group = [&] {
+        HcclComm &comm = sh.comms[static_cast<size_t>(rank)];
+        if (!sh.options->release_peers_of_refused || comm == nullptr) return;
+        if (rt.HcclCommDestroy(comm) == HCCL_SUCCESS) comm = nullptr;
+        (void)rt.aclGetRecentErrMsg();
+    };
     std::unique_ptr<OpCall> call;
     if (ready) {
         std::string bind_error;
@@ -224,7 +233,10 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
             // its buffers are stand-ins far smaller than the descriptors it accepted.
             rep.messages += std::string(rep.messages.empty() ? "" : " | ") +
                             "harness: not executed (a tensor beyond the harness's size limit stood on a small buffer)";
-        } else if (rep.prepare_status == 0) {
+            leave_group();
+        } else if (rep.prepare_status != 0) {
+            leave_group();
+        } else {
             GuardedBuffer workspace;
             if (workspace_size > 0) {
                 std::string what;
@@ -245,6 +257,8 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
                 rep.sync_status = rt.aclrtSynchronizeStreamWithTimeout(stream, sh.options->sync_timeout_ms);
                 collect("sync");
                 rep.sync_timed_out = rep.sync_status == ACL_ERROR_RT_STREAM_SYNC_TIMEOUT;
+            } else {
+                leave_group();
             }
             // A stream that has not drained may still write the workspace: leak it then.
             if (workspace.base != nullptr && !rep.sync_timed_out) {
@@ -258,8 +272,9 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
                 (void)rt.aclrtFree(workspace.base);
             }
         }
-    } else if (!sh.schedule->order.empty()) {
-        sh.gate->Leave(position);
+    } else {
+        if (!sh.schedule->order.empty()) sh.gate->Leave(position);
+        leave_group();
     }
     if (rep.sync_timed_out) {
         (void)call.release();  // leave everything: the implementation may still use it
@@ -684,8 +699,9 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
     const Clock::time_point t0 = Clock::now();
     CaseResult res;
     res.descriptor = c.ToString();
-    const Schedule schedule = MakeSchedule(c.schedule, c.world);
-    res.schedule = schedule.Describe();
+    const Schedule planned = MakeSchedule(c.schedule, c.world);
+    res.schedule = planned.Describe();
+    const Schedule schedule = options.compress_schedule ? Compressed(planned) : planned;
 
     const OpBinding *binding = FindBinding(c.op);
     if (binding == nullptr) {
