@@ -260,6 +260,9 @@ harness::RunOptions FuzzRunOptions() {
     // the gates'.
     options.compress_schedule = true;
     options.release_peers_of_refused = true;
+    // Inputs of a rank the spec must see refused by its first phase hold a constant byte, not
+    // the seeded fill: nothing judged depends on those values (run_case.h).
+    options.pattern_fill_refused = true;
     return options;
 }
 

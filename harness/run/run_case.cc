@@ -11,6 +11,7 @@
 #include <limits>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -45,6 +46,9 @@ struct HostTensor {
 };
 
 constexpr size_t kProbeBytes = 64 * 1024;
+// The inputs of a rank that must be refused by its first phase, under
+// RunOptions::pattern_fill_refused.
+constexpr uint8_t kRefusedFillByte = 0x5A;
 
 // Every answer the spec admits for this rank is a refusal by the first phase (or by
 // aclCreateTensor): the call can be judged without the storage it would need to run.
@@ -729,12 +733,18 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
     try {
         for (size_t r = 0; r < world; ++r) {
             const int rank = static_cast<int>(r);
+            // Asked only where it matters (a tensor over the limit, or the fuzzers' pattern fill).
+            std::optional<bool> first_phase;
+            auto first_phase_only = [&] {
+                if (!first_phase) first_phase = FirstPhaseOnly(spec::Expect(c, rank));
+                return *first_phase;
+            };
             for (const ParamDecl &p : sig.params) {
                 if (p.kind != ParamKind::kTensor) continue;
                 const TensorSpec *t = c.Tensor(rank, p.name);
                 if (t == nullptr) continue;
                 const std::string too_big = SizeLimitProblem(*t, options.max_tensor_bytes);
-                if (!too_big.empty() && FirstPhaseOnly(spec::Expect(c, rank))) {
+                if (!too_big.empty() && first_phase_only()) {
                     // Judged on its first phase alone, like the fuzzers' metadata-only calls.
                     HostTensor h;
                     h.name = p.name;
@@ -764,7 +774,11 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
                 h.output = binding->IsOutput(p.name);
                 h.in_place = h.output && binding->Output(p.name)->in_place;
                 // An in-place tensor (OutputDecl::in_place) starts as an input: filled, not poisoned.
-                h.bytes = InitialBytes(c, *binding, rank, p.name, *t, h.output && !h.in_place);
+                if (options.pattern_fill_refused && !(h.output && !h.in_place) && first_phase_only()) {
+                    h.bytes.assign(StorageBytes(*t), kRefusedFillByte);  // RunOptions::pattern_fill_refused
+                } else {
+                    h.bytes = InitialBytes(c, *binding, rank, p.name, *t, h.output && !h.in_place);
+                }
                 sh.host[r].push_back(std::move(h));
             }
         }
