@@ -774,7 +774,11 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
                 h.output = binding->IsOutput(p.name);
                 h.in_place = h.output && binding->Output(p.name)->in_place;
                 // An in-place tensor (OutputDecl::in_place) starts as an input: filled, not poisoned.
-                if (options.pattern_fill_refused && !(h.output && !h.in_place) && first_phase_only()) {
+                // Explicit values stay (a first phase may read host parameters: ATB's Setup reads
+                // AllToAllVV2's counts), and so does every tensor of an API that takes raw
+                // tensors rather than aclTensor descriptors.
+                if (options.pattern_fill_refused && !(h.output && !h.in_place) && t->values.empty() &&
+                    binding->api.acl_tensors && first_phase_only()) {
                     h.bytes.assign(StorageBytes(*t), kRefusedFillByte);  // RunOptions::pattern_fill_refused
                 } else {
                     h.bytes = InitialBytes(c, *binding, rank, p.name, *t, h.output && !h.in_place);

@@ -69,11 +69,13 @@ struct RunOptions {
     // expect a runtime error of them either way), they only fail sooner. The gates leave it off,
     // so the implementation's timeout path stays exercised there.
     bool release_peers_of_refused = false;
-    // Fuzzers: on a rank whose every admitted answer is a refusal by the first phase (the spec
-    // decides those from metadata alone, before any data access), inputs hold a constant byte
-    // instead of the seeded fill. Everything judged stays: the status, outputs byte-identical to
-    // their poison, inputs unchanged, the guards. Only values no conforming call reads are
-    // cheaper to make (the fill was most of a refused case's cost, fuzz/README.md "Throughput").
+    // Fuzzers: on a rank whose every admitted answer is a refusal by the first phase (an aclnn
+    // <api>GetWorkspaceSize sees descriptors and device addresses, never device data), inputs
+    // without explicit values hold a constant byte instead of the seeded fill. Explicit values
+    // (host parameters such as AllToAllVV2's counts, read by ATB's Setup) and the tensors of
+    // APIs taking raw tensors keep theirs. Everything judged stays: the status, outputs
+    // byte-identical to their poison, inputs unchanged, the guards. Only values no conforming
+    // first phase reads are cheaper to make (fuzz/README.md "Throughput").
     bool pattern_fill_refused = false;
     CompareOptions compare;
 };

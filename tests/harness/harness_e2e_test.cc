@@ -130,6 +130,14 @@ TEST(MatmulAllReduceE2E, FuzzerOptionsReleaseThePeerOfARefusingRankAtOnce) {
     EXPECT_TRUE(r.ranks[1].outputs_untouched);
     EXPECT_FALSE(r.schedule.empty());  // the schedule is still named (and its order kept)
     EXPECT_LT(r.seconds, 3) << "the peer waited for the exec timeout";
+    // Nothing of that case reaches the next one in the same process (the fuzzers run inputs back
+    // to back): a valid case on the same devices passes, all ranks through their collective.
+    const CaseResult next = s.Run(Parse(
+        "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+        "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=2 dist=normal sched=7"));
+    EXPECT_EQ(next.status, Status::kPassed) << next.Line();
+    ASSERT_EQ(next.ranks.size(), 2u);
+    for (const RankReport &rank : next.ranks) EXPECT_TRUE(rank.sync_called && rank.sync_status == 0) << rank.rank;
 }
 
 // The case's platform reaches the implementation (MC2_PLATFORM, set by RunCase before any call),
