@@ -58,6 +58,9 @@ struct RunOptions {
     // After the outputs are read back, wait this long and read them again: a change means the
     // library wrote after synchronisation had returned (FAILED). 0 = no second read (fuzzers).
     int late_write_delay_ms = 5;
+    // The next three serve the fuzzers, which call RunCase in-process; a supervised child
+    // (harness/supervise/case_child.cc) is not passed them and keeps them off, as the gates do.
+    //
     // Fuzzers: the case's schedule with its delays in microseconds instead of milliseconds
     // (harness/run/schedule.h Compressed): the entry order kept, the straggler sleeps gone.
     bool compress_schedule = false;
