@@ -37,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     mc2::harness::CaseResult r = mc2::harness::RunCase(c, abi, mc2::fuzz::FuzzRunOptions());
+    mc2::fuzz::Trace(r);
     mc2::harness::ApplyStrict(r);  // a hardening rule not met (WARNING) is a finding here too
     if (mc2::harness::IsFailure(r.status)) mc2::fuzz::Fail("api_fuzzer", r.Line(), c);
     return 0;

@@ -207,7 +207,11 @@ void InitEnvironment() {
     // Both are read by the built-in implementation when it runs (impl/ops/common/platform.cc,
     // impl/hccl/timeouts.h); set once, before any thread exists, never per case.
     setenv("MC2_PLATFORM", harness::PlatformName(Platform()).c_str(), 1);
-    setenv("MC2_HCCL_TIMEOUT_MS", "1000", 0);
+    // 3 s, not less: it is now paid only by peers of a rank that fails inside its kernel (a rank
+    // refused earlier releases them, FuzzRunOptions), while at 1 s a valid world-4 case failed
+    // its collective with 561000 on a loaded 2-core machine (load average 27): one starved
+    // rank reached the all-reduce more than a second after its peers.
+    setenv("MC2_HCCL_TIMEOUT_MS", "3000", 0);
 }
 
 const harness::AbiTable &Abi() {
@@ -250,11 +254,19 @@ bool RunnableEndToEnd(const Case &c) {
 
 harness::RunOptions FuzzRunOptions() {
     harness::RunOptions options;
-    options.sync_timeout_ms = 5000;
+    options.sync_timeout_ms = 10000;  // well above MC2_HCCL_TIMEOUT_MS (InitEnvironment)
     options.max_tensor_bytes = kMaxRunBytes;
     // The late-write re-read waits on every case: throughput matters more here, and the gates
     // (whose RunOptions keep it) check it on every case they run.
     options.late_write_delay_ms = 0;
+    // The schedule's order without its millisecond sleeps, and peers of a rank that will not
+    // communicate let go at once (run_case.h): both only shorten the waiting, the judgement is
+    // the gates'.
+    options.compress_schedule = true;
+    options.release_peers_of_refused = true;
+    // Inputs of a rank the spec must see refused by its first phase hold a constant byte, not
+    // the seeded fill: nothing judged depends on those values (run_case.h).
+    options.pattern_fill_refused = true;
     return options;
 }
 
@@ -317,6 +329,25 @@ std::string RunMetadataOnly(const Case &c, const harness::AbiTable &abi) {
     return "";
 }
 
+void Trace(const harness::CaseResult &r) {
+    static const bool on = [] {
+        const char *env = std::getenv("MC2_FUZZ_TRACE");
+        return env != nullptr && *env != '\0';
+    }();
+    if (!on) return;
+    // Per rank: the phases reached and their statuses ("p0 e0 s507011", "-" = refused descriptor).
+    std::string ranks;
+    for (const harness::RankReport &rep : r.ranks) {
+        ranks += " [";
+        if (!rep.descriptor_refused.empty()) ranks += "-";
+        if (rep.prepare_called) ranks += "p" + std::to_string(rep.prepare_status);
+        if (rep.execute_called) ranks += " e" + std::to_string(rep.execute_status);
+        if (rep.sync_called) ranks += " s" + std::to_string(rep.sync_status);
+        ranks += "]";
+    }
+    std::fprintf(stderr, "mc2 trace: %.4f s%s %s\n", r.seconds, ranks.c_str(), r.Line().c_str());
+}
+
 void Fail(const char *fuzzer, const std::string &what, const Case &c) {
     std::string line = what;
     std::replace(line.begin(), line.end(), '\n', ' ');
@@ -326,3 +357,11 @@ void Fail(const char *fuzzer, const std::string &what, const Case &c) {
 }
 
 }  // namespace mc2::fuzz
+
+// AddressSanitizer's defaults for the two case-running fuzzers (ASAN_OPTIONS, e.g. fuzz/smoke's
+// or OSS-Fuzz's, still overrides each key). Freed memory waits in ASan's quarantine before it
+// is reused; at the default 256 MiB every input's buffers (up to kMaxRunBytes of tensors, plus
+// their host images) came from freshly mapped pages, and page faults and munmap were a third
+// of the CPU time. 64 MiB, still the size of the largest case, keeps a use after free within an
+// input detected and lets later inputs reuse the memory (fuzz/README.md "Throughput").
+extern "C" const char *__asan_default_options() { return "quarantine_size_mb=64"; }

@@ -21,9 +21,11 @@ namespace mc2::fuzz {
 harness::Platform Platform();
 
 // Called from LLVMFuzzerInitialize, before any thread: exports MC2_PLATFORM = Platform() and,
-// unless already set, MC2_HCCL_TIMEOUT_MS=1000 (the implementation's documented knob for
+// unless already set, MC2_HCCL_TIMEOUT_MS=3000 (the implementation's documented knob for
 // harnesses: a rank whose peer was refused fails its collective after 1 s instead of CANN's
-// 1836 s default, well inside the 5 s stream-sync limit of FuzzRunOptions).
+// 1836 s default, well inside the 10 s stream-sync limit of FuzzRunOptions). A rank refused
+// before its collective no longer costs that second (FuzzRunOptions releases its peers); one
+// that fails later, inside its kernel, still does.
 void InitEnvironment();
 
 // The implementation under test, loaded once per process: $MC2_FUZZ_IMPL (a colon-separated
@@ -46,8 +48,11 @@ inline constexpr uint64_t kMaxRunBytes = uint64_t{64} << 20;
 inline constexpr uint64_t kMaxRunMacs = uint64_t{1} << 22;
 bool RunnableEndToEnd(const harness::Case &c);
 
-// Options for end-to-end runs under a fuzzer: a stream that has not drained after 5 s is a hang
-// (libFuzzer's own -timeout, 10 s in the smoke runs, stays the outer limit).
+// Options for end-to-end runs under a fuzzer: a stream that has not drained after 10 s is a hang
+// (libFuzzer's own -timeout, 30 s in the smoke runs, stays the outer limit); no late-write
+// re-read, the schedule's sleeps in microseconds, a refused rank's peers released at once and a
+// refused rank's inputs filled with a constant byte (harness/run/run_case.h RunOptions; what is
+// judged is the gates').
 harness::RunOptions FuzzRunOptions();
 
 // The metadata-only call: every rank creates its tensors with the case's full metadata over a
@@ -59,6 +64,10 @@ harness::RunOptions FuzzRunOptions();
 inline constexpr uint64_t kProbeBytes = 4096;
 bool MetadataOnlyApplies(const harness::Case &c);
 std::string RunMetadataOnly(const harness::Case &c, const harness::AbiTable &abi);
+
+// With MC2_FUZZ_TRACE set (non-empty), one line per input on stderr: seconds, status and
+// descriptor. For finding the inputs that cost the time (fuzz/README.md "Throughput").
+void Trace(const harness::CaseResult &r);
 
 // Prints "<fuzzer>: <what>\n  mc2conf run '<descriptor>'" to stderr and aborts (libFuzzer then
 // saves the input as a crash).

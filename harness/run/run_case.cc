@@ -11,6 +11,7 @@
 #include <limits>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -45,6 +46,9 @@ struct HostTensor {
 };
 
 constexpr size_t kProbeBytes = 64 * 1024;
+// The inputs of a rank that must be refused by its first phase, under
+// RunOptions::pattern_fill_refused.
+constexpr uint8_t kRefusedFillByte = 0x5A;
 
 // Every answer the spec admits for this rank is a refusal by the first phase (or by
 // aclCreateTensor): the call can be judged without the storage it would need to run.
@@ -199,6 +203,15 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
         position = static_cast<int>(std::find(sh.schedule->order.begin(), sh.schedule->order.end(), rank) -
                                     sh.schedule->order.begin());
     }
+    // RunOptions::release_peers_of_refused: this rank will make no collective call, so its peers
+    // are let go now (HcclCommDestroy) rather than after the exec timeout. RunCase destroys
+    // whatever communicator is still set afterwards; each thread writes only its own slot.
+    auto leave_group = [&] {
+        HcclComm &comm = sh.comms[static_cast<size_t>(rank)];
+        if (!sh.options->release_peers_of_refused || comm == nullptr) return;
+        if (rt.HcclCommDestroy(comm) == HCCL_SUCCESS) comm = nullptr;
+        (void)rt.aclGetRecentErrMsg();
+    };
     std::unique_ptr<OpCall> call;
     if (ready) {
         std::string bind_error;
@@ -224,7 +237,10 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
             // its buffers are stand-ins far smaller than the descriptors it accepted.
             rep.messages += std::string(rep.messages.empty() ? "" : " | ") +
                             "harness: not executed (a tensor beyond the harness's size limit stood on a small buffer)";
-        } else if (rep.prepare_status == 0) {
+            leave_group();
+        } else if (rep.prepare_status != 0) {
+            leave_group();
+        } else {
             GuardedBuffer workspace;
             if (workspace_size > 0) {
                 std::string what;
@@ -245,6 +261,8 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
                 rep.sync_status = rt.aclrtSynchronizeStreamWithTimeout(stream, sh.options->sync_timeout_ms);
                 collect("sync");
                 rep.sync_timed_out = rep.sync_status == ACL_ERROR_RT_STREAM_SYNC_TIMEOUT;
+            } else {
+                leave_group();
             }
             // A stream that has not drained may still write the workspace: leak it then.
             if (workspace.base != nullptr && !rep.sync_timed_out) {
@@ -258,8 +276,9 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
                 (void)rt.aclrtFree(workspace.base);
             }
         }
-    } else if (!sh.schedule->order.empty()) {
-        sh.gate->Leave(position);
+    } else {
+        if (!sh.schedule->order.empty()) sh.gate->Leave(position);
+        leave_group();
     }
     if (rep.sync_timed_out) {
         (void)call.release();  // leave everything: the implementation may still use it
@@ -689,8 +708,9 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
     const Clock::time_point t0 = Clock::now();
     CaseResult res;
     res.descriptor = c.ToString();
-    const Schedule schedule = MakeSchedule(c.schedule, c.world);
-    res.schedule = schedule.Describe();
+    const Schedule planned = MakeSchedule(c.schedule, c.world);
+    res.schedule = planned.Describe();
+    const Schedule schedule = options.compress_schedule ? Compressed(planned) : planned;
 
     const OpBinding *binding = FindBinding(c.op);
     if (binding == nullptr) {
@@ -718,12 +738,18 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
     try {
         for (size_t r = 0; r < world; ++r) {
             const int rank = static_cast<int>(r);
+            // Asked only where it matters (a tensor over the limit, or the fuzzers' pattern fill).
+            std::optional<bool> first_phase;
+            auto first_phase_only = [&] {
+                if (!first_phase) first_phase = FirstPhaseOnly(spec::Expect(c, rank));
+                return *first_phase;
+            };
             for (const ParamDecl &p : sig.params) {
                 if (p.kind != ParamKind::kTensor) continue;
                 const TensorSpec *t = c.Tensor(rank, p.name);
                 if (t == nullptr) continue;
                 const std::string too_big = SizeLimitProblem(*t, options.max_tensor_bytes);
-                if (!too_big.empty() && FirstPhaseOnly(spec::Expect(c, rank))) {
+                if (!too_big.empty() && first_phase_only()) {
                     // Judged on its first phase alone, like the fuzzers' metadata-only calls.
                     HostTensor h;
                     h.name = p.name;
@@ -753,7 +779,15 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
                 h.output = binding->IsOutput(p.name);
                 h.in_place = h.output && binding->Output(p.name)->in_place;
                 // An in-place tensor (OutputDecl::in_place) starts as an input: filled, not poisoned.
-                h.bytes = InitialBytes(c, *binding, rank, p.name, *t, h.output && !h.in_place);
+                // Explicit values stay (a first phase may read host parameters: ATB's Setup reads
+                // AllToAllVV2's counts), and so does every tensor of an API that takes raw
+                // tensors rather than aclTensor descriptors.
+                if (options.pattern_fill_refused && !(h.output && !h.in_place) && t->values.empty() &&
+                    binding->api.acl_tensors && first_phase_only()) {
+                    h.bytes.assign(StorageBytes(*t), kRefusedFillByte);  // RunOptions::pattern_fill_refused
+                } else {
+                    h.bytes = InitialBytes(c, *binding, rank, p.name, *t, h.output && !h.in_place);
+                }
                 sh.host[r].push_back(std::move(h));
             }
         }

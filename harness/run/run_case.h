@@ -58,6 +58,28 @@ struct RunOptions {
     // After the outputs are read back, wait this long and read them again: a change means the
     // library wrote after synchronisation had returned (FAILED). 0 = no second read (fuzzers).
     int late_write_delay_ms = 5;
+    // The next three serve the fuzzers, which call RunCase in-process; a supervised child
+    // (harness/supervise/case_child.cc) is not passed them and keeps them off, as the gates do.
+    //
+    // Fuzzers: the case's schedule with its delays in microseconds instead of milliseconds
+    // (harness/run/schedule.h Compressed): the entry order kept, the straggler sleeps gone.
+    bool compress_schedule = false;
+    // Fuzzers: a rank that will make no collective call (its descriptor or first phase was
+    // refused, its setup failed, its workspace could not be allocated) destroys its communicator
+    // at once (HcclCommDestroy, which HCCL documents for a rank leaving its group), so peers
+    // waiting for it in the collective fail now instead of after the exec timeout. What is
+    // judged does not change: those peers can never complete without it (the cross-rank rules
+    // expect a runtime error of them either way), they only fail sooner. The gates leave it off,
+    // so the implementation's timeout path stays exercised there.
+    bool release_peers_of_refused = false;
+    // Fuzzers: on a rank whose every admitted answer is a refusal by the first phase (an aclnn
+    // <api>GetWorkspaceSize sees descriptors and device addresses, never device data), inputs
+    // without explicit values hold a constant byte instead of the seeded fill. Explicit values
+    // (host parameters such as AllToAllVV2's counts, read by ATB's Setup) and the tensors of
+    // APIs taking raw tensors keep theirs. Everything judged stays: the status, outputs
+    // byte-identical to their poison, inputs unchanged, the guards. Only values no conforming
+    // first phase reads are cheaper to make (fuzz/README.md "Throughput").
+    bool pattern_fill_refused = false;
     CompareOptions compare;
 };
 

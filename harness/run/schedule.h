@@ -37,6 +37,15 @@ struct Schedule {
 
 Schedule MakeSchedule(uint64_t seed, int world);
 
+// The same schedule with every delay divided by 1000 (milliseconds become microseconds): the
+// entry order and the ranks' relative lateness stay, the sleeps go. For the fuzzers
+// (RunOptions::compress_schedule), whose inputs must take microseconds, not the 3-15 ms of a
+// straggler; the gates keep the real sleeps, which is where ordering bugs show. order_wait is
+// kept: it costs nothing unless a first phase blocks, and a shorter one would let a rank that
+// is merely descheduled lose its place in the order. Describe() is unchanged, so a reproducer
+// names the same schedule.
+Schedule Compressed(Schedule s);
+
 }  // namespace mc2::harness
 
 #endif  // MC2_HARNESS_RUN_SCHEDULE_H_

@@ -274,6 +274,26 @@ TEST(Storage, PoisonFillsEveryElement) {
     }
 }
 
+// The poison and canary fills copy one element over the storage instead of storing each code:
+// the bytes must be exactly those of StoreCode at every index, for every storage width and for
+// odd and even counts of 4-bit codes (whose last byte is then half a code).
+TEST(Storage, WholeStorageFillsEqualStoringEveryCode) {
+    for (aclDataType dt : {ACL_FLOAT16, ACL_FLOAT, ACL_INT8, ACL_INT64, ACL_COMPLEX128, ACL_INT4, ACL_FLOAT4_E2M1}) {
+        for (int64_t n : {1, 2, 3, 7, 8, 9, 64, 1001}) {
+            const TensorSpec t = Tensor(dt, {n});
+            const int bits = StorageBits(dt);
+            std::vector<uint8_t> want(BytesFor(bits, n), 0);
+            for (int64_t i = 0; i < n; ++i) StoreCode(want.data(), bits, i, PoisonFor(dt).code);
+            EXPECT_EQ(PoisonStorage(t), want) << dt << " n=" << n;
+            std::fill(want.begin(), want.end(), 0);
+            for (int64_t i = 0; i < n; ++i) StoreCode(want.data(), bits, i, CanaryFor(dt));
+            // An empty view leaves only the canary (explicit values: none given).
+            TensorSpec gap = Tensor(dt, {0});
+            gap.storage_shape = {n};
+            EXPECT_EQ(EncodeExplicit(gap), want) << dt << " n=" << n;
+        }
+    }
+}
 
 // Sizes a fuzzer can write must never wrap round (found by the fuzzers: float16[2^62] made
 // elements·bits overflow, and RunCase took the wrapped byte count for a small tensor).

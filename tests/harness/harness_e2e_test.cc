@@ -108,6 +108,37 @@ TEST(MatmulAllReduceE2E, PeerOfARefusingRankFailsInBoundedTime) {
     EXPECT_LT(r.seconds, 10);
 }
 
+// The fuzzers' options (RunOptions::release_peers_of_refused, compress_schedule,
+// pattern_fill_refused): the same case with a straggler schedule is judged the same way, but
+// rank 1 destroys its communicator as soon as its first phase is refused, so rank 0 fails its
+// collective at once instead of after the 5 s exec timeout RunCase sets.
+TEST(MatmulAllReduceE2E, FuzzerOptionsReleaseThePeerOfARefusingRankAtOnce) {
+    RunOptions fast;
+    fast.release_peers_of_refused = true;
+    fast.compress_schedule = true;
+    fast.pattern_fill_refused = true;
+    Supervisor s(BuiltIn(true), fast);
+    const CaseResult r = s.Run(
+        Parse("matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+              "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=1 dist=normal sched=7 "
+              "x1@1=bf16[16,32]"));
+    EXPECT_EQ(r.status, Status::kPassed) << r.Line();
+    ASSERT_EQ(r.ranks.size(), 2u);
+    EXPECT_EQ(r.ranks[1].prepare_status, 161002);
+    EXPECT_NE(r.ranks[0].execute_status == 0 ? r.ranks[0].sync_status : r.ranks[0].execute_status, 0);
+    EXPECT_TRUE(r.ranks[0].outputs_untouched);
+    EXPECT_TRUE(r.ranks[1].outputs_untouched);
+    EXPECT_FALSE(r.schedule.empty());  // the schedule is still named (and its order kept)
+    EXPECT_LT(r.seconds, 3) << "the peer waited for the exec timeout";
+    // Nothing of that case reaches the next one in the same process (the fuzzers run inputs back
+    // to back): a valid case on the same devices passes, all ranks through their collective.
+    const CaseResult next = s.Run(Parse(
+        "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+        "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=2 dist=normal sched=7"));
+    EXPECT_EQ(next.status, Status::kPassed) << next.Line();
+    ASSERT_EQ(next.ranks.size(), 2u);
+    for (const RankReport &rank : next.ranks) EXPECT_TRUE(rank.sync_called && rank.sync_status == 0) << rank.rank;
+}
 
 // The case's platform reaches the implementation (MC2_PLATFORM, set by RunCase before any call),
 // whatever the process had set before: world 16 is valid on Ascend 950 only (spec rules
