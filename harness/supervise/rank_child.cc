@@ -10,7 +10,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <memory>
 #include <thread>
 
@@ -85,6 +87,18 @@ void WriteAll(int fd, const std::string &text) {
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return;
         done += static_cast<size_t>(n);
+    }
+}
+
+// The suite's own tests of the launcher (tests/mpi): MC2_TEST_RANK_FAULT=<rank>:crash|hang makes
+// that rank's child die on SIGSEGV, or never answer, after its run, as a library could.
+void InjectTestFault(int rank) {
+    const char *fault = std::getenv("MC2_TEST_RANK_FAULT");
+    if (fault == nullptr) return;
+    const std::string f = fault;
+    if (f == std::to_string(rank) + ":crash") raise(SIGSEGV);
+    if (f == std::to_string(rank) + ":hang") {
+        for (;;) pause();
     }
 }
 
@@ -194,6 +208,7 @@ void RankChildMain(const std::string &descriptor, int rank, const std::string &r
     } catch (const std::exception &e) {
         rep.setup_error = std::string("harness child: ") + e.what();
     }
+    InjectTestFault(rank);
     WriteAll(result_fd, "W " + EncodeRankReport(rep));
     close(result_fd);
     std::fflush(stdout);
@@ -227,6 +242,11 @@ bool RankChild::Start(const Case &c, int rank, const RunOptions &run, const Supe
     std::vector<std::pair<std::string, std::string>> env = supervise.env;
     env.emplace_back(kPlatformVariable, PlatformName(c.platform));
     env.emplace_back("MC2_HCCL_TRANSPORT", "socket");  // the built-in library's cross-process groups
+    // CANN's join timeout (120 s by default) inside the case's: a rank whose peer never joins
+    // fails with its own answer before the launcher has to kill it. The user's setting wins.
+    if (std::getenv("HCCL_CONNECT_TIMEOUT") == nullptr) {
+        env.emplace_back("HCCL_CONNECT_TIMEOUT", std::to_string(std::max(1, static_cast<int>(timeout_s_ / 3))));
+    }
     pid_ = SpawnChild(args, env, out_pipe[1], STDERR_FILENO, error);
     close(out_pipe[1]);
     if (pid_ < 0) {

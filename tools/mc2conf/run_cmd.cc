@@ -53,6 +53,7 @@ struct RunOptions {
     std::string out;
     bool no_supervise = false;
     int limit = -1;
+    int every = 1;  // run every N-th case of the gate (after --limit): a sample reaching every kind
     uint64_t seed = gates::kDefaultSeed;
     bool list = false;
     bool verbose = false;
@@ -105,6 +106,7 @@ PoolOptions MakePoolOptions(const RunOptions &o, double timeout_s) {
 
 void CheckCommon(const RunOptions &o) {
     if (o.jobs < 1) throw UsageError("run: --jobs must be at least 1");
+    if (o.every < 1) throw UsageError("run: --every must be at least 1");
     if (o.timeout_s < 0 || !std::isfinite(o.timeout_s)) throw UsageError("run: --timeout must be a positive number");
 }
 
@@ -169,8 +171,8 @@ std::string RuleOf(const Case &c) {
 
 int RunOne(const RunOptions &o) {
     if (!o.gate.empty()) throw UsageError("run: give either --gate or a descriptor, not both");
-    if (o.list || o.limit >= 0 || !o.op.empty() || o.platform != "all" || o.seed != gates::kDefaultSeed) {
-        throw UsageError("run: --list, --limit, --op, --platform and --seed apply to --gate runs only");
+    if (o.list || o.limit >= 0 || o.every != 1 || !o.op.empty() || o.platform != "all" || o.seed != gates::kDefaultSeed) {
+        throw UsageError("run: --list, --limit, --every, --op, --platform and --seed apply to --gate runs only");
     }
     CheckCommon(o);
     harness::CaseParse parsed = harness::ParseCase(o.descriptor);
@@ -236,6 +238,11 @@ int RunGate(const RunOptions &o) {
     }
     const int total_cases = static_cast<int>(cases.size());
     if (o.limit >= 0 && static_cast<size_t>(o.limit) < cases.size()) cases.resize(static_cast<size_t>(o.limit));
+    if (o.every > 1) {
+        std::vector<gates::GateCase> sample;
+        for (size_t i = 0; i < cases.size(); i += static_cast<size_t>(o.every)) sample.push_back(std::move(cases[i]));
+        cases = std::move(sample);
+    }
     if (o.list) {
         for (const gates::GateCase &g : cases) {
             std::string why = gates::KindName(g.kind);
@@ -398,6 +405,7 @@ Command AddRunCommand(CLI::App &app) {
     sub->add_flag("--no-supervise", o->no_supervise,
                   "Run cases in this process, one at a time (no crash containment, no per-case timeout)");
     sub->add_option("--limit", o->limit, "Run only the gate's first N cases");
+    sub->add_option("--every", o->every, "Run only every N-th case of the gate (after --limit): a sample of every kind");
     sub->add_option("--seed", o->seed, "Gate seed (default " + std::to_string(gates::kDefaultSeed) + ")");
     sub->add_flag("--list", o->list, "Print the gate's cases (kind, rule, descriptor) without running them");
     sub->add_flag("--strict", o->strict,
