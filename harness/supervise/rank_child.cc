@@ -349,10 +349,8 @@ CaseResult JudgeRankOutcomes(const Case &c, std::vector<RankOutcome> outcomes, c
     int crashed = -1, hung = -1;
     for (size_t r = 0; r < outcomes.size(); ++r) {
         if (outcomes[r].kind == RankOutcome::Kind::kTimedOut && hung < 0) hung = static_cast<int>(r);
-        if (outcomes[r].kind != RankOutcome::Kind::kReported && outcomes[r].kind != RankOutcome::Kind::kTimedOut &&
-            crashed < 0) {
-            crashed = static_cast<int>(r);
-        }
+        // kNoReport (never started: no root info, spawn failed) is judged as a setup failure.
+        if (outcomes[r].kind == RankOutcome::Kind::kCrashed && crashed < 0) crashed = static_cast<int>(r);
         reports.push_back(outcomes[r].report);
     }
     if (crashed < 0 && hung < 0) return JudgeRanks(c, std::move(reports), run);

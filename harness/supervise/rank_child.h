@@ -74,7 +74,8 @@ private:
                                 const RunOptions &run, const std::vector<std::string> &impl_paths, int result_fd);
 
 // The outcome of a case whose ranks ran as processes: crashed or timed-out ranks make it a
-// CRASH / TIMEOUT naming the rank; otherwise the threaded runner's judgement (JudgeRanks).
+// CRASH / TIMEOUT naming the rank; otherwise the threaded runner's judgement (JudgeRanks), in
+// which a rank that never started is a harness setup failure (FAILED).
 CaseResult JudgeRankOutcomes(const Case &c, std::vector<RankOutcome> outcomes, const RunOptions &run);
 
 }  // namespace mc2::harness
