@@ -4,7 +4,7 @@
 # or 4 (the check would then prove less than it says).
 #   cmake -DMC2CONF=… -DMPIRUN=… -DWORK=<dir> -P same_statuses.cmake
 cmake_minimum_required(VERSION 3.25)
-set(sample --gate quick --every 20 --timeout 60)
+set(sample --gate quick --every 25 --timeout 60)
 file(REMOVE_RECURSE ${WORK}/threads ${WORK}/mpi)
 execute_process(COMMAND ${MC2CONF} run ${sample} --jobs 2 --out ${WORK}/threads
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
