@@ -8,11 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <memory>
 #include <thread>
 
@@ -106,10 +106,10 @@ void InjectTestFault(int rank) {
 
 std::string EncodeRankReport(const RankReport &rep) {
     std::string out = kReportMagic;
-    for (int64_t v : {int64_t{rep.rank}, int64_t{rep.prepare_called}, int64_t{rep.execute_called},
-                      int64_t{rep.sync_called}, int64_t{rep.prepare_status}, int64_t{rep.execute_status},
-                      int64_t{rep.sync_status}, static_cast<int64_t>(rep.workspace_size), int64_t{rep.sync_timed_out},
-                      int64_t{rep.outputs_untouched}}) {
+    for (int64_t v :
+         {int64_t{rep.rank}, int64_t{rep.prepare_called}, int64_t{rep.execute_called}, int64_t{rep.sync_called},
+          int64_t{rep.prepare_status}, int64_t{rep.execute_status}, int64_t{rep.sync_status},
+          static_cast<int64_t>(rep.workspace_size), int64_t{rep.sync_timed_out}, int64_t{rep.outputs_untouched}}) {
         PutU64(&out, static_cast<uint64_t>(v));
     }
     for (const std::string *s : {&rep.messages, &rep.setup_error, &rep.descriptor_refused, &rep.memory_error}) {
@@ -322,7 +322,10 @@ RankOutcome RankChild::Finish(Clock::time_point deadline) {
     if (fd_ >= 0) close(fd_);
     fd_ = -1;
     // A rank-0 child that died before its root info line leaves it unread.
-    if (buffer_.rfind("R ", 0) == 0) buffer_.erase(0, buffer_.find('\n') == std::string::npos ? buffer_.size() : buffer_.find('\n') + 1);
+    if (buffer_.rfind("R ", 0) == 0) {
+        const size_t nl = buffer_.find('\n');
+        buffer_.erase(0, nl == std::string::npos ? buffer_.size() : nl + 1);
+    }
     if (timed_out) {
         o.kind = RankOutcome::Kind::kTimedOut;
         o.why = "no result within " + std::to_string(timeout_s_) + " s; the rank's process group was killed";
@@ -330,8 +333,8 @@ RankOutcome RankChild::Finish(Clock::time_point deadline) {
         const int sig = WTERMSIG(status);
         o.kind = RankOutcome::Kind::kCrashed;
         o.why = "killed by " + SignalName(sig) + " (" + strsignal(sig) + ")";
-    } else if (std::optional<RankReport> rep = buffer_.rfind("W ", 0) == 0 ? DecodeRankReport(buffer_.substr(2))
-                                                                            : std::nullopt) {
+    } else if (std::optional<RankReport> rep =
+                   buffer_.rfind("W ", 0) == 0 ? DecodeRankReport(buffer_.substr(2)) : std::nullopt) {
         o.kind = RankOutcome::Kind::kReported;
         o.report = std::move(*rep);
         return o;

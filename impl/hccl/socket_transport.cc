@@ -178,8 +178,7 @@ bool ParseId(const std::string &id, ParsedId *out) {
 }
 
 std::string Ms(Clock::time_point since) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count()) +
-           " ms";
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count()) + " ms";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,7 +214,8 @@ public:
             }
             return {};
         }
-        return rank_ == 0 ? RootExchange(sends, recvs, deadline, what, seq) : PeerExchange(sends, recvs, deadline, what, seq);
+        return rank_ == 0 ? RootExchange(sends, recvs, deadline, what, seq)
+                          : PeerExchange(sends, recvs, deadline, what, seq);
     }
 
     void Abort(const std::string &reason) override {
@@ -346,8 +346,8 @@ private:
                 } else if (io == Io::kTimeout) {
                     text = "rank " + std::to_string(j) + " stalled mid-message in " + what;
                 } else {
-                    text = "rank " + std::to_string(j) + " closed its connection (its process ended or crashed) before " +
-                           what;
+                    text = "rank " + std::to_string(j) +
+                           " closed its connection (its process ended or crashed) before " + what;
                 }
                 SendErrorToAll(HCCL_E_REMOTE, text, Clock::now() + kErrorSendGrace);
                 return Break(Status::Error(HCCL_E_REMOTE, text));
@@ -372,7 +372,8 @@ private:
         for (uint32_t r = 0; r < size_ && check.ok(); ++r) {
             for (uint32_t j = 0; j < size_ && check.ok(); ++j) {
                 if (posted[r].send_sizes[j] != posted[j].recv_sizes[r]) {
-                    check = SizeMismatch(posted[0].what.c_str(), r, j, posted[r].send_sizes[j], posted[j].recv_sizes[r]);
+                    check =
+                        SizeMismatch(posted[0].what.c_str(), r, j, posted[r].send_sizes[j], posted[j].recv_sizes[r]);
                 }
             }
         }
@@ -436,8 +437,8 @@ private:
             if (Io w = WriteFrame(fds_[0], kData, 0, out, deadline); w != Io::kOk) {
                 return Break(Status::Error(w == Io::kTimeout ? HCCL_E_TIMEOUT : HCCL_E_REMOTE,
                                            "rank " + std::to_string(rank_) + " could not send " + what +
-                                               " to rank 0 (" + (w == Io::kTimeout ? "timed out" : "connection closed") +
-                                               ")"));
+                                               " to rank 0 (" +
+                                               (w == Io::kTimeout ? "timed out" : "connection closed") + ")"));
             }
         }
         // Rank 0 answers by its own deadline; the grace lets its message (which names the
@@ -451,9 +452,9 @@ private:
                                                            std::to_string(seq) + ") waiting for rank 0"));
         }
         if (io == Io::kClosed) {
-            return Break(Status::Error(HCCL_E_REMOTE,
-                                       "rank 0 closed its connection (its process ended or crashed) during " +
-                                           std::string(what)));
+            return Break(Status::Error(
+                HCCL_E_REMOTE,
+                "rank 0 closed its connection (its process ended or crashed) during " + std::string(what)));
         }
         if (h.type == kError) {
             const Status st = Status::Error(static_cast<HcclResult>(h.code), payload);
@@ -484,9 +485,9 @@ private:
     const std::vector<int> fds_;
     std::vector<std::mutex> write_mu_;  // per connection: whole frames only
     mutable std::mutex mu_;
-    Status broken_;                     // guarded by mu_
-    std::mutex call_mu_;                // serialises this rank's calls
-    uint64_t next_seq_ = 0;             // guarded by call_mu_
+    Status broken_;          // guarded by mu_
+    std::mutex call_mu_;     // serialises this rank's calls
+    uint64_t next_seq_ = 0;  // guarded by call_mu_
     std::atomic<bool> left_{false};
 };
 
@@ -501,8 +502,9 @@ Status RootJoin(const std::string &id, uint32_t n_ranks, int32_t device, Clock::
         std::lock_guard<std::mutex> lock(l.mu);
         auto it = l.fds.find(id);
         if (it == l.fds.end()) {
-            return Status::Error(HCCL_E_PARA, "HcclCommInitRootInfo: rank 0 must run in the process that called "
-                                              "HcclGetRootInfo for this root info (or it already joined)");
+            return Status::Error(HCCL_E_PARA,
+                                 "HcclCommInitRootInfo: rank 0 must run in the process that called "
+                                 "HcclGetRootInfo for this root info (or it already joined)");
         }
         listener = it->second;
         l.fds.erase(it);
@@ -531,8 +533,9 @@ Status RootJoin(const std::string &id, uint32_t n_ranks, int32_t device, Clock::
             for (uint32_t r = 1; r < n_ranks; ++r) {
                 if (peers[r] < 0) missing += (missing.empty() ? "" : ", ") + std::to_string(r);
             }
-            return fail_all(Status::Error(HCCL_E_TIMEOUT, "HcclCommInitRootInfo: rank 0 timed out after " + Ms(started) +
-                                                              " waiting for rank(s) " + missing + " to join"));
+            return fail_all(Status::Error(HCCL_E_TIMEOUT, "HcclCommInitRootInfo: rank 0 timed out after " +
+                                                              Ms(started) + " waiting for rank(s) " + missing +
+                                                              " to join"));
         }
         const int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
         if (fd < 0) continue;
@@ -574,8 +577,8 @@ Status RootJoin(const std::string &id, uint32_t n_ranks, int32_t device, Clock::
     const std::string name = NewGroupName();
     for (uint32_t r = 1; r < n_ranks; ++r) {
         if (WriteFrame(peers[r], kWelcome, 0, name, deadline + kErrorSendGrace) != Io::kOk) {
-            return fail_all(Status::Error(HCCL_E_TCP_CONNECT, "HcclCommInitRootInfo: rank " + std::to_string(r) +
-                                                                  " went away while joining"));
+            return fail_all(Status::Error(
+                HCCL_E_TCP_CONNECT, "HcclCommInitRootInfo: rank " + std::to_string(r) + " went away while joining"));
         }
     }
     ::close(listener);
@@ -585,7 +588,8 @@ Status RootJoin(const std::string &id, uint32_t n_ranks, int32_t device, Clock::
 }
 
 Status PeerJoin(const std::string &id, const ParsedId &where, uint32_t n_ranks, uint32_t rank, int32_t device,
-                Clock::time_point deadline, std::shared_ptr<Communicator> *out, std::chrono::milliseconds exec_timeout) {
+                Clock::time_point deadline, std::shared_ptr<Communicator> *out,
+                std::chrono::milliseconds exec_timeout) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(where.port);

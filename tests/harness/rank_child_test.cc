@@ -3,6 +3,8 @@
 // report survives its wire form, a crashed or hung rank makes the case CRASH / TIMEOUT naming
 // it, and ranks run one by one through HcclGetRootInfo / HcclCommInitRootInfo over the built-in
 // library's socket transport get the same verdict as the threaded runner on the same cases.
+#include "harness/supervise/rank_child.h"
+
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -16,7 +18,6 @@
 #include "harness/abi/abi_table.h"
 #include "harness/case.h"
 #include "harness/run/run_case.h"
-#include "harness/supervise/rank_child.h"
 
 namespace mc2::harness {
 namespace {

@@ -3,6 +3,8 @@
 // worlds 1, 2, 4 against direct computations, a size mismatch that leaves the group usable,
 // aborts, a missing rank (timeout), a bad join, and a rank in another process that dies
 // mid-group (its peers must fail with HCCL_E_REMOTE at once, not wait for the timeout).
+#include "hccl/socket_transport.h"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,7 +18,6 @@
 
 #include "hccl/communicator.h"
 #include "hccl/root_info.h"
-#include "hccl/socket_transport.h"
 #include "hccl/timeouts.h"
 #include "test_util.h"
 
@@ -85,8 +86,9 @@ TEST_P(SocketWorld, CollectivesMatchDirectComputation) {
         std::vector<int32_t> a2a_send(s_at);
         for (uint64_t i = 0; i < s_at; ++i) a2a_send[i] = static_cast<int32_t>(r * 100 + i);
         a2a_recv[r].assign(r_at, -1);
-        ASSERT_TRUE(comms[r]->AllToAllV(a2a_send.data(), sc.data(), sd.data(), a2a_recv[r].data(), rc.data(), rd.data(),
-                                        HCCL_DATA_TYPE_INT32)
+        ASSERT_TRUE(comms[r]
+                        ->AllToAllV(a2a_send.data(), sc.data(), sd.data(), a2a_recv[r].data(), rc.data(), rd.data(),
+                                    HCCL_DATA_TYPE_INT32)
                         .ok());
         ASSERT_TRUE(comms[r]->Barrier().ok());
     });
@@ -160,8 +162,10 @@ TEST_F(SocketTransportTest, BadJoinsAreRefused) {
     Status s0, s1;
     // Rank 1 claims a different world: refused; rank 0 then times out waiting for a rank 1.
     RunRanks(2, [&](uint32_t r) {
-        if (r == 0) s0 = JoinRootInfo(info, 2, 0, 0, &c0);
-        else s1 = JoinRootInfo(info, 3, 1, 1, &c1);
+        if (r == 0)
+            s0 = JoinRootInfo(info, 2, 0, 0, &c0);
+        else
+            s1 = JoinRootInfo(info, 3, 1, 1, &c1);
     });
     EXPECT_EQ(s1.code, HCCL_E_PARA) << s1.message;
     EXPECT_EQ(s0.code, HCCL_E_TIMEOUT) << s0.message;

@@ -4,6 +4,8 @@
 // Every collective is non-blocking and polled with a 1 ms sleep: an MPI process waiting for
 // its turn (or for a peer's case to end) must not spin a core that the ranks' children need
 // (`mpirun --oversubscribe` on a small machine).
+#include "tools/mc2conf/mpi_pool.h"
+
 #include <mpi.h>
 
 #include <chrono>
@@ -13,7 +15,6 @@
 #include <thread>
 
 #include "harness/supervise/rank_child.h"
-#include "tools/mc2conf/mpi_pool.h"
 
 namespace mc2::tools {
 namespace {
@@ -79,8 +80,8 @@ std::vector<std::string> GatherStrings(const std::string &mine, const MpiWorld &
 // This process's part of one case (every process calls it, in step); rank 0 gets the result.
 std::optional<harness::CaseResult> RunStep(const Case &c, const PoolOptions &options, const MpiWorld &world) {
     const bool mine = world.rank < c.world;
-    const Clock::time_point deadline =
-        Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.supervise.timeout_s));
+    const Clock::time_point deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                          std::chrono::duration<double>(options.supervise.timeout_s));
     RankChild child;
     std::string error;
     bool started = false;
