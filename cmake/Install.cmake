@@ -26,7 +26,7 @@ set(MC2_INSTALL_CHILDDIR ${CMAKE_INSTALL_LIBEXECDIR}/mc2conf)
 # Relative paths from bin/ to each, computed here for whatever the GNU directories are.
 file(RELATIVE_PATH MC2_REL_BIN_TO_CHILD /prefix/${CMAKE_INSTALL_BINDIR} /prefix/${MC2_INSTALL_CHILDDIR}/mc2conf-case)
 file(RELATIVE_PATH MC2_REL_BIN_TO_IMPL /prefix/${CMAKE_INSTALL_BINDIR} /prefix/${CMAKE_INSTALL_LIBDIR}/libmc2impl.so)
-target_compile_definitions(mc2conf PRIVATE MC2_INSTALLED_CHILD="${MC2_REL_BIN_TO_CHILD}"
+target_compile_definitions(mc2conf_cli PRIVATE MC2_INSTALLED_CHILD="${MC2_REL_BIN_TO_CHILD}"
                                            MC2_INSTALLED_IMPL="${MC2_REL_BIN_TO_IMPL}")
 
 install(TARGETS mc2conf RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -700,40 +700,14 @@ CaseResult Finish(CaseResult res, Status status, std::string reason, Clock::time
     return res;
 }
 
-}  // namespace
-
-void ExportPlatform(Platform platform) { setenv(kPlatformVariable, PlatformName(platform).c_str(), 1); }
-
-CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options) {
-    const Clock::time_point t0 = Clock::now();
-    CaseResult res;
-    res.descriptor = c.ToString();
-    const Schedule planned = MakeSchedule(c.schedule, c.world);
-    res.schedule = planned.Describe();
-    const Schedule schedule = options.compress_schedule ? Compressed(planned) : planned;
-
-    const OpBinding *binding = FindBinding(c.op);
-    if (binding == nullptr) {
-        return Finish(std::move(res), Status::kFailed, "harness: no ABI binding for operator '" + c.op + "'", t0);
-    }
+// Fills sh.host for every rank, byte for byte what the ranks upload (a tensor beyond the limit
+// on a rank that must refuse it gets a small probe buffer). False, with `res` finished as
+// FAILED, when a tensor is beyond the harness's limit or the data cannot be prepared.
+bool PrepareHost(const Case &c, const OpBinding &b, const RunOptions &options, Shared &sh, CaseResult &res,
+                 Clock::time_point t0) {
+    const OpBinding *binding = &b;
     const OpSignature sig = binding->Signature();
-    for (const std::string &symbol : binding->api.symbols) {
-        if (abi.Find(symbol) == nullptr) {
-            return Finish(std::move(res), Status::kFailed, abi.MissingSymbolMessage(symbol), t0);
-        }
-    }
-    if (c.world < 1 || c.world > 1024) {
-        return Finish(std::move(res), Status::kFailed,
-                      "harness: world size " + std::to_string(c.world) + " outside what the runner drives", t0);
-    }
     const auto world = static_cast<size_t>(c.world);
-
-    Shared sh;
-    sh.c = &c;
-    sh.abi = &abi;
-    sh.binding = binding;
-    sh.options = &options;
-    sh.schedule = &schedule;
     sh.host.resize(world);
     try {
         for (size_t r = 0; r < world; ++r) {
@@ -771,7 +745,8 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
                     }
                     res.ranks[r].setup_error = reason;
                     res.ranks[r].verdict = "rank " + std::to_string(r) + ": " + reason;
-                    return Finish(std::move(res), Status::kFailed, reason, t0);
+                    res = Finish(std::move(res), Status::kFailed, reason, t0);
+                    return false;
                 }
                 HostTensor h;
                 h.name = p.name;
@@ -792,8 +767,46 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
             }
         }
     } catch (const std::exception &e) {
-        return Finish(std::move(res), Status::kFailed, std::string("harness: preparing data: ") + e.what(), t0);
+        res = Finish(std::move(res), Status::kFailed, std::string("harness: preparing data: ") + e.what(), t0);
+        return false;
     }
+    return true;
+}
+
+}  // namespace
+
+void ExportPlatform(Platform platform) { setenv(kPlatformVariable, PlatformName(platform).c_str(), 1); }
+
+CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options) {
+    const Clock::time_point t0 = Clock::now();
+    CaseResult res;
+    res.descriptor = c.ToString();
+    const Schedule planned = MakeSchedule(c.schedule, c.world);
+    res.schedule = planned.Describe();
+    const Schedule schedule = options.compress_schedule ? Compressed(planned) : planned;
+
+    const OpBinding *binding = FindBinding(c.op);
+    if (binding == nullptr) {
+        return Finish(std::move(res), Status::kFailed, "harness: no ABI binding for operator '" + c.op + "'", t0);
+    }
+    for (const std::string &symbol : binding->api.symbols) {
+        if (abi.Find(symbol) == nullptr) {
+            return Finish(std::move(res), Status::kFailed, abi.MissingSymbolMessage(symbol), t0);
+        }
+    }
+    if (c.world < 1 || c.world > 1024) {
+        return Finish(std::move(res), Status::kFailed,
+                      "harness: world size " + std::to_string(c.world) + " outside what the runner drives", t0);
+    }
+    const auto world = static_cast<size_t>(c.world);
+
+    Shared sh;
+    sh.c = &c;
+    sh.abi = &abi;
+    sh.binding = binding;
+    sh.options = &options;
+    sh.schedule = &schedule;
+    if (!PrepareHost(c, *binding, options, sh, res, t0)) return res;
 
     const RuntimeFns &rt = abi.rt();
     // The case's platform, for an implementation that emulates more than one (run_case.h).
@@ -927,6 +940,130 @@ CaseResult JudgeRecorded(const Case &c, const std::vector<std::vector<PreparedTe
             }
         }
     }
+    res.ranks = std::move(ranks);
+    try {
+        Judge(c, *binding, sh, options, res);
+    } catch (const std::exception &e) {
+        return Finish(std::move(res), Status::kFailed, std::string("harness: judging: ") + e.what(), t0);
+    }
+    if (!options.keep_outputs) {
+        for (RankReport &rep : res.ranks) rep.outputs.clear();
+    }
+    res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return res;
+}
+
+// --- ranks in separate processes (run_case.h: RunRank, JudgeRanks) ---
+
+RankReport RunRank(const Case &c, const AbiTable &abi, const RunOptions &options, int rank,
+                   const ShareRootInfo &share) {
+    const Clock::time_point t0 = Clock::now();
+    RankReport rep;
+    rep.rank = rank;
+    HcclRootInfo info{};
+    // Every way out before the broadcast still takes part in it: the peers are waiting there.
+    auto give_up = [&](const std::string &why) {
+        if (rep.setup_error.empty()) rep.setup_error = why;
+        if (rank == 0) (void)share(&info, false);
+        return rep;
+    };
+    const OpBinding *binding = FindBinding(c.op);
+    if (binding == nullptr) return give_up("harness: no ABI binding for operator '" + c.op + "'");
+    for (const std::string &symbol : binding->api.symbols) {
+        if (abi.Find(symbol) == nullptr) return give_up(abi.MissingSymbolMessage(symbol));
+    }
+    using GetRootInfoFn = HcclResult (*)(HcclRootInfo *);
+    using InitRootInfoFn = HcclResult (*)(uint32_t, const HcclRootInfo *, uint32_t, HcclComm *);
+    auto get_root_info = reinterpret_cast<GetRootInfoFn>(abi.Find("HcclGetRootInfo"));
+    auto init_root_info = reinterpret_cast<InitRootInfoFn>(abi.Find("HcclCommInitRootInfo"));
+    if (get_root_info == nullptr) return give_up(abi.MissingSymbolMessage("HcclGetRootInfo"));
+    if (init_root_info == nullptr) return give_up(abi.MissingSymbolMessage("HcclCommInitRootInfo"));
+    if (c.world < 1 || c.world > 1024 || rank < 0 || rank >= c.world) {
+        return give_up("harness: rank " + std::to_string(rank) + " of world " + std::to_string(c.world));
+    }
+    // The schedule's delays apply; its entry order cannot be kept across processes without a
+    // coordinator the library would not see, so it is left out (the statuses do not depend on it).
+    Schedule schedule = MakeSchedule(c.schedule, c.world);
+    schedule.order.clear();
+    Shared sh;
+    sh.c = &c;
+    sh.abi = &abi;
+    sh.binding = binding;
+    sh.options = &options;
+    sh.schedule = &schedule;
+    CaseResult limit;
+    if (!PrepareHost(c, *binding, options, sh, limit, t0)) {
+        const RankReport &mine = limit.ranks.empty() ? rep : limit.ranks[static_cast<size_t>(rank)];
+        return give_up(mine.setup_error.empty() ? limit.reason : mine.setup_error);
+    }
+    const RuntimeFns &rt = abi.rt();
+    auto with_message = [&](const std::string &what, long code) {
+        const char *m = rt.aclGetRecentErrMsg();
+        return what + " returned " + std::to_string(code) + (m != nullptr && *m != '\0' ? " " + Quote(m) : "");
+    };
+    ExportPlatform(c.platform);
+    if (options.hccl_exec_timeout_s > 0) {
+        setenv("HCCL_EXEC_TIMEOUT", std::to_string(options.hccl_exec_timeout_s).c_str(), 0);
+    }
+    if (aclError rc = abi.EnsureInit(); rc != ACL_SUCCESS) return give_up(with_message("aclInit", rc));
+    if (aclError rc = rt.aclrtSetDevice(rank); rc != ACL_SUCCESS) {
+        return give_up(with_message("aclrtSetDevice(" + std::to_string(rank) + ")", rc));
+    }
+    // The CANN sequence for one process per rank: rank 0 makes the root info, the launcher's
+    // channel carries it to every rank, every rank joins with it.
+    if (rank == 0) {
+        const HcclResult hr = get_root_info(&info);
+        const std::string why = hr == HCCL_SUCCESS ? "" : with_message("HcclGetRootInfo", hr);
+        if (!share(&info, hr == HCCL_SUCCESS)) {
+            (void)rt.aclrtResetDevice(rank);
+            return give_up(why.empty() ? "harness: the root info could not be broadcast" : why);
+        }
+    } else if (!share(&info, true)) {
+        (void)rt.aclrtResetDevice(rank);
+        rep.setup_error = "harness: no root info (rank 0 could not make one)";
+        return rep;
+    }
+    HcclComm comm = nullptr;
+    if (HcclResult hr = init_root_info(static_cast<uint32_t>(c.world), &info, static_cast<uint32_t>(rank), &comm);
+        hr != HCCL_SUCCESS) {
+        rep.setup_error = with_message("HcclCommInitRootInfo", hr);
+        (void)rt.aclrtResetDevice(rank);
+        return rep;
+    }
+    sh.comms.assign(static_cast<size_t>(c.world), nullptr);
+    sh.comms[static_cast<size_t>(rank)] = comm;
+    std::barrier<> start(1);
+    OrderGate gate(schedule.order_wait);
+    sh.start = &start;
+    sh.gate = &gate;
+    RankThread(sh, rank, rep);
+    if (!rep.sync_timed_out) {
+        // RankThread may have left the group already (RunOptions::release_peers_of_refused).
+        if (HcclComm left = sh.comms[static_cast<size_t>(rank)]; left != nullptr) (void)rt.HcclCommDestroy(left);
+        (void)rt.aclrtResetDevice(rank);
+        (void)rt.aclGetRecentErrMsg();
+    }
+    return rep;
+}
+
+CaseResult JudgeRanks(const Case &c, std::vector<RankReport> ranks, const RunOptions &options) {
+    const Clock::time_point t0 = Clock::now();
+    CaseResult res;
+    res.descriptor = c.ToString();
+    res.schedule = MakeSchedule(c.schedule, c.world).Describe();
+    const OpBinding *binding = FindBinding(c.op);
+    if (binding == nullptr) {
+        return Finish(std::move(res), Status::kFailed, "harness: no ABI binding for operator '" + c.op + "'", t0);
+    }
+    if (c.world < 1 || ranks.size() != static_cast<size_t>(c.world)) {
+        return Finish(std::move(res), Status::kFailed, "harness: answers for the wrong number of ranks", t0);
+    }
+    Shared sh;
+    sh.c = &c;
+    sh.binding = binding;
+    sh.options = &options;
+    if (!PrepareHost(c, *binding, options, sh, res, t0)) return res;
+    for (size_t r = 0; r < ranks.size(); ++r) ranks[r].rank = static_cast<int>(r);
     res.ranks = std::move(ranks);
     try {
         Judge(c, *binding, sh, options, res);

@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,26 @@ std::vector<std::vector<PreparedTensor>> PrepareTensors(const Case &c, const Run
 // late writes) is not judged.
 CaseResult JudgeRecorded(const Case &c, const std::vector<std::vector<PreparedTensor>> &tensors,
                          std::vector<RankReport> ranks, const RunOptions &options = {});
+
+// ---- ranks in separate processes (mc2conf run --mpi: one process per rank, as on a cluster) ----
+
+// Carries rank 0's HcclRootInfo to the other ranks of the case (the launcher's channel: MPI_Bcast
+// in `mc2conf run --mpi`). Called exactly once on every rank. On rank 0 `info` holds the bytes
+// and `ok` says whether HcclGetRootInfo made them; elsewhere `info` receives them. Returns
+// whether the ranks have a root info to join with.
+using ShareRootInfo = std::function<bool(HcclRootInfo *info, bool ok)>;
+
+// Runs rank `rank` of `c` in this process as the threaded runner runs it (same data, same
+// calls, same memory checks), its communicator made the CANN way for separate processes:
+// aclrtSetDevice(rank), HcclGetRootInfo on rank 0, `share`, HcclCommInitRootInfo. The schedule's
+// delays apply, its entry order does not (it needs the ranks in one process). The report keeps
+// its output bytes for JudgeRanks; a failure to set up lands in setup_error.
+RankReport RunRank(const Case &c, const AbiTable &abi, const RunOptions &options, int rank,
+                   const ShareRootInfo &share);
+
+// Judges every rank's report of one case with the threaded runner's judgement (statuses,
+// outputs against the oracle, replicated outputs identical, memory errors the ranks found).
+CaseResult JudgeRanks(const Case &c, std::vector<RankReport> ranks, const RunOptions &options = {});
 
 // The variable above, and setting it (setenv, overwriting) to a platform's name.
 inline constexpr const char *kPlatformVariable = "MC2_PLATFORM";

@@ -15,6 +15,7 @@
 #include "harness/abi/abi_table.h"
 #include "harness/ops/registry.h"
 #include "harness/run/schedule.h"
+#include "harness/supervise/rank_child.h"
 #include "harness/supervise/result_json.h"
 
 namespace mc2::harness {
@@ -130,6 +131,8 @@ int CaseChildMain(int argc, char **argv) {
     std::string descriptor;
     bool have_descriptor = false;
     bool symbols = false;
+    int rank = -1;              // --rank: one rank of a case whose ranks are processes (rank_child.h)
+    std::string root_info_hex;  // --root-info: rank 0's root info for the other ranks
     try {
         for (int i = 1; i < argc; ++i) {
             const std::string_view flag = argv[i];
@@ -165,6 +168,10 @@ int CaseChildMain(int argc, char **argv) {
                 symbols = value == "1";
             } else if (flag == "--impl") {
                 impl_paths.push_back(value);
+            } else if (flag == "--rank") {
+                rank = std::stoi(value);
+            } else if (flag == "--root-info") {
+                root_info_hex = value == "-" ? "" : value;
             } else {
                 return Usage("unknown flag " + std::string(flag));
             }
@@ -178,6 +185,7 @@ int CaseChildMain(int argc, char **argv) {
         _exit(0);
     }
     if (result_fd < 0 || !have_descriptor) return Usage("needs --result-fd N and -- <descriptor>");
+    if (rank >= 0) RankChildMain(descriptor, rank, root_info_hex, run, impl_paths, result_fd);
 
     std::string json;
     try {

@@ -73,7 +73,7 @@ HcclResult HcclGetRootInfo(HcclRootInfo *rootInfo) {
     constexpr const char *kFn = "HcclGetRootInfo";
     return HcclCall(kFn, [&]() -> HcclResult {
         if (rootInfo == nullptr) return Fail(kFn, HCCL_E_PTR, "rootInfo is null");
-        NewRootInfo(rootInfo);
+        if (Status st = NewRootInfo(rootInfo); !st.ok()) return Fail(kFn, st);
         return HCCL_SUCCESS;
     });
 }

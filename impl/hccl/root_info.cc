@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
@@ -16,6 +17,7 @@
 
 #include "hccl/inproc_transport.h"
 #include "hccl/registry.h"
+#include "hccl/socket_transport.h"
 #include "hccl/timeouts.h"
 
 namespace mc2::impl::hccl {
@@ -61,7 +63,15 @@ std::string ParseId(const HcclRootInfo &info) {
 
 }  // namespace
 
-void NewRootInfo(HcclRootInfo *info) {
+Status NewRootInfo(HcclRootInfo *info) {
+    if (SocketRootInfoRequested()) {
+        std::string id;
+        if (Status st = NewSocketGroupId(&id); !st.ok()) return st;
+        std::memset(info->internal, 0, sizeof info->internal);
+        std::memcpy(info->internal, kMagic, sizeof kMagic - 1);
+        std::memcpy(info->internal + sizeof kMagic - 1, id.data(), std::min(id.size(), kIdMax - 1));
+        return {};
+    }
     static std::atomic<uint64_t> counter{0};
     const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
     const std::string id = std::to_string(static_cast<long>(::getpid())) + "." +
@@ -70,6 +80,7 @@ void NewRootInfo(HcclRootInfo *info) {
     std::memset(info->internal, 0, sizeof info->internal);
     std::memcpy(info->internal, kMagic, sizeof kMagic - 1);
     std::memcpy(info->internal + sizeof kMagic - 1, id.data(), id.size());
+    return {};
 }
 
 Status JoinRootInfo(const HcclRootInfo &info, uint32_t n_ranks, uint32_t rank, int32_t device,
@@ -82,6 +93,7 @@ Status JoinRootInfo(const HcclRootInfo &info, uint32_t n_ranks, uint32_t rank, i
     if (id.empty()) {
         return Status::Error(HCCL_E_PARA, "HcclCommInitRootInfo: rootInfo was not produced by HcclGetRootInfo");
     }
+    if (IsSocketGroupId(id)) return JoinSocketGroup(id, n_ranks, rank, device, out);
     const Timeouts timeouts = CurrentTimeouts();
     const auto started = Clock::now();
     const auto deadline = started + timeouts.connect;

@@ -1,5 +1,6 @@
 // impl/hccl/root_info.h — the root-info rendezvous behind HcclGetRootInfo /
-// HcclCommInitRootInfo: rank threads that present the same root-info bytes form one group.
+// HcclCommInitRootInfo: rank threads that present the same root-info bytes form one group, or
+// ranks in separate processes joined over sockets when the bytes name a socket group.
 #ifndef MC2_IMPL_HCCL_ROOT_INFO_H_
 #define MC2_IMPL_HCCL_ROOT_INFO_H_
 
@@ -12,8 +13,9 @@
 
 namespace mc2::impl::hccl {
 
-// Writes a process-unique id into `info` (the rest of the bytes zeroed).
-void NewRootInfo(HcclRootInfo *info);
+// Writes a process-unique id into `info` (the rest of the bytes zeroed): an in-process group's,
+// or with MC2_HCCL_TRANSPORT=socket a socket group's (socket_transport.h: a listener is opened).
+Status NewRootInfo(HcclRootInfo *info);
 
 // Joins the group named by `info` as `rank` of `n_ranks`, running on `device`. Blocks until
 // all ranks joined (then *out is this rank's communicator) or the connect timeout passed

@@ -27,6 +27,7 @@
 #include "tools/mc2conf/case_pool.h"
 #include "tools/mc2conf/install_paths.h"
 #include "tools/mc2conf/journal.h"
+#include "tools/mc2conf/mpi_pool.h"
 #include "tools/mc2conf/output_files.h"
 #include "tools/mc2conf/preflight.h"
 #include "tools/mc2conf/progress.h"
@@ -52,10 +53,12 @@ struct RunOptions {
     std::string out;
     bool no_supervise = false;
     int limit = -1;
+    int every = 1;  // run every N-th case of the gate (after --limit): a sample reaching every kind
     uint64_t seed = gates::kDefaultSeed;
     bool list = false;
     bool verbose = false;
     bool strict = false;  // a WARNING (a hardening rule not met) counts as FAILED
+    bool mpi = false;     // ranks as MPI processes (mpi_pool.h)
 };
 
 // Failure lines printed after the summary; the rest are in the reports.
@@ -103,6 +106,7 @@ PoolOptions MakePoolOptions(const RunOptions &o, double timeout_s) {
 
 void CheckCommon(const RunOptions &o) {
     if (o.jobs < 1) throw UsageError("run: --jobs must be at least 1");
+    if (o.every < 1) throw UsageError("run: --every must be at least 1");
     if (o.timeout_s < 0 || !std::isfinite(o.timeout_s)) throw UsageError("run: --timeout must be a positive number");
 }
 
@@ -173,8 +177,8 @@ std::string RuleOf(const Case &c) {
 
 int RunOne(const RunOptions &o) {
     if (!o.gate.empty()) throw UsageError("run: give either --gate or a descriptor, not both");
-    if (o.list || o.limit >= 0 || !o.op.empty() || o.platform != "all" || o.seed != gates::kDefaultSeed) {
-        throw UsageError("run: --list, --limit, --op, --platform and --seed apply to --gate runs only");
+    if (o.list || o.limit >= 0 || o.every != 1 || !o.op.empty() || o.platform != "all" || o.seed != gates::kDefaultSeed) {
+        throw UsageError("run: --list, --limit, --every, --op, --platform and --seed apply to --gate runs only");
     }
     CheckCommon(o);
     harness::CaseParse parsed = harness::ParseCase(o.descriptor);
@@ -240,6 +244,11 @@ int RunGate(const RunOptions &o) {
     }
     const int total_cases = static_cast<int>(cases.size());
     if (o.limit >= 0 && static_cast<size_t>(o.limit) < cases.size()) cases.resize(static_cast<size_t>(o.limit));
+    if (o.every > 1) {
+        std::vector<gates::GateCase> sample;
+        for (size_t i = 0; i < cases.size(); i += static_cast<size_t>(o.every)) sample.push_back(std::move(cases[i]));
+        cases = std::move(sample);
+    }
     if (o.list) {
         for (const gates::GateCase &g : cases) {
             std::string why = gates::KindName(g.kind);
@@ -251,6 +260,31 @@ int RunGate(const RunOptions &o) {
     }
     const gates::GateConfig cfg = gates::ConfigFor(*gate);
     const double timeout_s = o.timeout_s > 0 ? o.timeout_s : cfg.default_timeout_s;
+    // --mpi: every MPI process builds the same list; rank 0 leads, the others follow it.
+    std::optional<MpiWorld> mpi;
+    struct MpiScope {
+        bool on = false;
+        ~MpiScope() {
+            if (on) MpiFinish();
+        }
+    } mpi_scope;
+    if (o.mpi) {
+        if (!MpiBuilt()) throw UsageError("run: --mpi: " + ExecMpiBuild());
+        mpi = MpiStart();
+        mpi_scope.on = true;
+        const size_t before = cases.size();
+        std::erase_if(cases, [&](const gates::GateCase &g) { return g.value.world > mpi->size; });
+        if (mpi->rank != 0) {
+            std::vector<Case> follow;
+            for (const gates::GateCase &g : cases) follow.push_back(g.value);
+            MpiFollow(follow, MakePoolOptions(o, timeout_s));
+            return 0;
+        }
+        if (cases.size() < before) {
+            std::fprintf(stderr, "mc2conf: --mpi: %zu cases need more ranks than the %d MPI processes: left out\n",
+                         before - cases.size(), mpi->size);
+        }
+    }
     const std::string out_dir = o.out.empty() ? "mc2conf-results" : o.out;
     EnsureDirectory(out_dir);  // before the run: a bad --out must not cost a whole gate
     // From here on SIGINT/SIGTERM stop the run cleanly (stop_on_signal.h).
@@ -265,7 +299,7 @@ int RunGate(const RunOptions &o) {
     info.impl_args = o.impls;
     info.impl_paths = ResolvedImpls(o.impls);
     info.supervised = !o.no_supervise;
-    info.jobs = o.no_supervise ? 1 : o.jobs;
+    info.jobs = o.no_supervise || o.mpi ? 1 : o.jobs;
     info.timeout_s = timeout_s;
     info.started_utc = NowUtc();
     info.suite_version = MC2_VERSION;
@@ -289,7 +323,9 @@ int RunGate(const RunOptions &o) {
     if (!o.no_supervise) StopBeforeAnyCase(prov, values);
     std::fprintf(stderr, "mc2conf: %s gate, %zu cases%s, %d job%s, %s, libraries: ", o.gate.c_str(), cases.size(),
                  cases.size() < static_cast<size_t>(total_cases) ? (" of " + std::to_string(total_cases)).c_str() : "",
-                 info.jobs, info.jobs == 1 ? "" : "s", info.supervised ? "supervised" : "in-process");
+                 info.jobs, info.jobs == 1 ? "" : "s",
+                 mpi ? ("ranks as processes over " + std::to_string(mpi->size) + " MPI processes").c_str()
+                     : info.supervised ? "supervised" : "in-process");
     for (size_t i = 0; i < info.impl_paths.size(); ++i) {
         std::fprintf(stderr, "%s%s", i ? ", " : "", info.impl_paths[i].c_str());
     }
@@ -302,17 +338,20 @@ int RunGate(const RunOptions &o) {
     int failures = 0;
     std::vector<bool> finished(values.size(), false);
     Journal journal(out_dir + "/results.jsonl");
-    RunPool(
-        values, MakePoolOptions(o, timeout_s),
-        [&](size_t index, CaseResult r) {
-            ++done;
-            if (o.strict) harness::ApplyStrict(r);
-            if (harness::IsFailure(r.status)) ++failures;
-            results.cases[index].result = std::move(r);
-            finished[index] = true;
-            journal.Append(index, results.cases[index]);
-        },
-        [&] { progress.Update(done, failures); });
+    const auto on_done = [&](size_t index, CaseResult r) {
+        ++done;
+        if (o.strict) harness::ApplyStrict(r);
+        if (harness::IsFailure(r.status)) ++failures;
+        results.cases[index].result = std::move(r);
+        finished[index] = true;
+        journal.Append(index, results.cases[index]);
+    };
+    const auto on_tick = [&] { progress.Update(done, failures); };
+    if (mpi) {
+        MpiRunPool(values, MakePoolOptions(o, timeout_s), on_done, on_tick);
+    } else {
+        RunPool(values, MakePoolOptions(o, timeout_s), on_done, on_tick);
+    }
     progress.Finish(done, failures);
     info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const int signal = stop.Received();
@@ -372,15 +411,20 @@ Command AddRunCommand(CLI::App &app) {
     sub->add_flag("--no-supervise", o->no_supervise,
                   "Run cases in this process, one at a time (no crash containment, no per-case timeout)");
     sub->add_option("--limit", o->limit, "Run only the gate's first N cases");
+    sub->add_option("--every", o->every, "Run only every N-th case of the gate (after --limit): a sample of every kind");
     sub->add_option("--seed", o->seed, "Gate seed (default " + std::to_string(gates::kDefaultSeed) + ")");
     sub->add_flag("--list", o->list, "Print the gate's cases (kind, rule, descriptor) without running them");
     sub->add_flag("--strict", o->strict,
                   "Hardening rules decide too: a WARNING (documented behaviour met, a hardening rule not) is FAILED");
+    sub->add_flag("--mpi", o->mpi,
+                  "Gates: each rank its own process, one MPI process per rank (mpirun -np W [--hostfile F] "
+                  "mc2conf run --mpi --gate …); rank 0 writes the reports; cases wider than W are left out");
     sub->add_flag("-v,--verbose", o->verbose, "Single case: per-rank phases, statuses, messages and comparison");
     return Command{sub, [o] {
                        if (o->gate.empty() && o->descriptor.empty()) {
                            throw UsageError("run: give --gate quick|full|gpt3 or a case descriptor");
                        }
+                       if (!o->descriptor.empty() && o->mpi) throw UsageError("run: --mpi applies to --gate runs");
                        if (!o->descriptor.empty()) return RunOne(*o);
                        if (o->verbose) throw UsageError("run: -v applies to a single case");
                        return RunGate(*o);
