@@ -290,6 +290,8 @@ def check_quant(call, version):
         return Refusal(PARAM_INVALID, f"pertoken_scale shape {pt.shape}, expected [{m}]")
     if (c1 is None) != (c2 is None):
         return Refusal(PARAM_INVALID, "comm_quant_scale_1 and _2 come together")
+    if c1 is not None and (len(c1.shape) not in (1, 2) or len(c2.shape) != len(c1.shape)):
+        return Refusal(PARAM_INVALID, "comm quant scales: both 1-D or both 2-D")
     # The op_api compares only commQuantScale2's size with n; scale 1's is a tiling refusal (§2.4).
     if c2 is not None and c2.shape not in ([n], [1, n]):
         return Refusal(PARAM_INVALID, "comm_quant_scale_2: (n) or (1, n)")
@@ -327,15 +329,18 @@ def check_trans_quant_param(call, version):
     if offset is not None:
         if not shape_ok(offset) or (len(offset.shape) == 2 and offset.shape[0] != 1):
             return Refusal(PARAM_INVALID, f"offset shape {offset.shape}")
+        if len(scale.shape) == 2 and scale.shape[0] != 1:
+            return Refusal(PARAM_INVALID, "an offset goes with a 1-D or (1, n) scale only")
         ls, lo = scale.shape[-1], offset.shape[-1]
         if ls > 1 and lo > 1 and ls != lo:
             return Refusal(PARAM_INVALID, f"scale length {ls} and offset length {lo} differ")
     if not _contiguous(scale) or (offset is not None and not _contiguous(offset)):
         return Refusal(PARAM_INVALID, "scale and offset must be contiguous")
     n = max(scale.shape[-1], offset.shape[-1] if offset is not None else 0)
-    rows = scale.shape[0] if len(scale.shape) == 2 else 1
-    if out.numel() != rows * n:
-        return Refusal(PARAM_INVALID, f"out has {out.numel()} elements, expected {rows * n}")
+    # out: 1-D of max(scale, offset) for a 1-D scale, the scale's shape for a 2-D one (the docs).
+    want = [n] if len(scale.shape) == 1 else [scale.shape[0], n]
+    if out.shape != want:
+        return Refusal(PARAM_INVALID, f"out shape {out.shape}, expected {want}")
     return None
 
 
