@@ -263,8 +263,31 @@ class TransQuantParam:
 
 
 class TransMatmulWeight:
+    """The weight's logical (…, k, n) matrix into FRACTAL_NZ storage (…, ceil(n/C0), ceil(k/16), 16,
+    C0), C0 = 16 (float16/bf16) or 32 (int8), zero padding; storage past it keeps its bytes (the
+    layout the catalogue states for aclnnTransMatmulWeight / aclnnCalculateMatmulWeightSizeV2).
+    finish() returns the whole new storage, as {"storage": …}: the tensor is updated in place."""
+
     def local(self, call):
-        raise NotSupported("aclnnTransMatmulWeight: the FRACTAL_NZ weight layout is not written in this adapter")
+        t = call.t("mm_weight_ref")
+        w = t.view().contiguous()
+        c0 = 32 if t.dtype == "int8" else 16
+        *batch, k, n = w.shape
+        k16, nc = -(-k // 16) * 16, -(-n // c0) * c0
+        padded = torch.zeros(*batch, k16, nc, dtype=w.dtype)
+        padded[..., :k, :n] = w
+        nd = len(batch)
+        nz = padded.reshape(*batch, k16 // 16, 16, nc // c0, c0)
+        nz = nz.permute(*range(nd), nd + 2, nd, nd + 1, nd + 3).contiguous().reshape(-1)
+        storage = t.storage().clone()
+        storage[:nz.numel()] = nz
+        return {"storage": storage}
+
+    def collective(self, s, group, world):
+        pass
+
+    def finish(self, s):
+        return {"mm_weight_ref": s}
 
 
 OPS = {
