@@ -140,6 +140,37 @@ TEST(Mc2confBundle, DamagedAnswersAreFailedWithReasons) {
     std::filesystem::remove_all(dir);
 }
 
+// An adapter that does not offer what a case asks says so per rank (`not_supported`, with its
+// reason): the case is NOT_SUPPORTED, a passing status, and an empty reason is refused.
+TEST(Mc2confBundle, NotSupportedIsReportedWithTheAdaptersReason) {
+    const std::string dir = TempDir("not_supported");
+    const std::string bundle = dir + "/bundle";
+    ASSERT_EQ(RunMc2conf("export --gate quick --op matmul_all_reduce --platform atlas_a2 --limit 3 --to '" + bundle + "'")
+                  .exit_code,
+              0);
+    ASSERT_EQ(RunMc2conf("adapt-builtin '" + bundle + "'").exit_code, 0);
+    const json manifest = ReadJson(bundle + "/manifest.json");
+    ASSERT_EQ(manifest["cases"].size(), 3u);
+    auto status_path = [&](int i) { return bundle + "/" + manifest["cases"][i]["ranks"][0]["status_file"].get<std::string>(); };
+    std::ofstream(status_path(0), std::ios::trunc) << R"({"not_supported": "float16 matmul: the backend lacks it"})";
+    std::ofstream(status_path(1), std::ios::trunc) << R"({"not_supported": ""})";
+    // Case 2 is left alone: it passes.
+    const Result r = RunMc2conf("judge '" + bundle + "' --out '" + dir + "/judged'");
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // case 1's empty reason
+    EXPECT_NE(r.out.find("1 not supported"), std::string::npos) << r.out;
+    const json results = ReadJson(dir + "/judged/results.json");
+    ASSERT_EQ(results["cases"].size(), 3u);
+    const json &unsupported = results["cases"][0]["result"];
+    EXPECT_EQ(unsupported["status"], "NOT_SUPPORTED") << unsupported.dump();
+    EXPECT_NE(unsupported["reason"].get<std::string>().find("rank 0: float16 matmul: the backend lacks it"), std::string::npos)
+        << unsupported.dump();
+    const json &empty = results["cases"][1]["result"];
+    EXPECT_EQ(empty["status"], "FAILED") << empty.dump();
+    EXPECT_NE(empty["reason"].get<std::string>().find("not_supported is empty"), std::string::npos) << empty.dump();
+    EXPECT_EQ(results["cases"][2]["result"]["status"], "PASSED");
+    std::filesystem::remove_all(dir);
+}
+
 TEST(Mc2confBundle, BadBundleIsAUsageError) {
     const std::string dir = TempDir("bad_bundle");
     std::filesystem::create_directories(dir);

@@ -2,7 +2,8 @@
 // (judge_cmd.h). Judging regenerates each case's tensors from its descriptor (PrepareTensors:
 // the bytes the bundle holds), reads every rank's status.json and output arrays, and hands
 // them to harness::JudgeRecorded, the judgement RunCase applies to a live call. A result file
-// that is missing, unreadable, mis-typed or mis-shaped makes the case FAILED with that reason.
+// that is missing, unreadable, mis-typed or mis-shaped makes the case FAILED with that reason; a
+// rank that declares the case `not_supported` makes it NOT_SUPPORTED (docs/case-bundles.md).
 #include "tools/mc2conf/judge_cmd.h"
 
 #include <chrono>
@@ -68,8 +69,9 @@ CaseResult Failed(const std::string &descriptor, const std::string &reason) {
     return r;
 }
 
-// One rank's status.json into its report; "" or why it cannot be used.
-std::string ReadStatus(const std::string &path, harness::RankReport *rep) {
+// One rank's status.json into its report; "" or why it cannot be used. *not_supported gets the
+// adapter's reason when it declares the case beyond what it implements (no phase is owed then).
+std::string ReadStatus(const std::string &path, harness::RankReport *rep, std::string *not_supported) {
     bool ok = false;
     const std::string text = ReadText(path, &ok);
     if (!ok) return path + " missing (the adapter wrote no answer for this rank)";
@@ -102,9 +104,11 @@ std::string ReadStatus(const std::string &path, harness::RankReport *rep) {
     };
     for (const auto &[key, out] : {std::pair<const char *, std::string *>{"messages", &rep->messages},
                                    {"descriptor_refused", &rep->descriptor_refused},
-                                   {"memory_error", &rep->memory_error}}) {
+                                   {"memory_error", &rep->memory_error},
+                                   {"not_supported", not_supported}}) {
         if (std::string e = text_field(key, out); !e.empty()) return e;
     }
+    if (j.contains("not_supported") && not_supported->empty()) return path + ": not_supported is empty (say why)";
     if (j.contains("workspace_size")) {
         if (!j["workspace_size"].is_number_unsigned()) return path + ": workspace_size is not a byte count";
         rep->workspace_size = j["workspace_size"].get<uint64_t>();
@@ -113,7 +117,7 @@ std::string ReadStatus(const std::string &path, harness::RankReport *rep) {
         if (!j["sync_timed_out"].is_boolean()) return path + ": sync_timed_out is not true or false";
         rep->sync_timed_out = j["sync_timed_out"].get<bool>();
     }
-    if (!rep->prepare_called && rep->descriptor_refused.empty()) {
+    if (!rep->prepare_called && rep->descriptor_refused.empty() && not_supported->empty()) {
         return path + ": no prepare_status and no descriptor_refused (every rank either calls or refuses)";
     }
     return "";
@@ -132,10 +136,20 @@ CaseResult JudgeCase(const json &entry, int index, const std::string &dir) {
         return Failed(descriptor, e.what());
     }
     std::vector<harness::RankReport> ranks(static_cast<size_t>(c.world));
+    std::string not_supported;  // the first rank's reason, when some rank declared the case unsupported
     for (int r = 0; r < c.world; ++r) {
         harness::RankReport &rep = ranks[static_cast<size_t>(r)];
         const std::string who = "rank " + std::to_string(r) + ": ";
-        if (std::string e = ReadStatus(dir + "/" + StatusPath(index, r), &rep); !e.empty()) return Failed(descriptor, who + e);
+        std::string unsupported;
+        if (std::string e = ReadStatus(dir + "/" + StatusPath(index, r), &rep, &unsupported); !e.empty()) {
+            return Failed(descriptor, who + e);
+        }
+        if (!unsupported.empty()) {
+            // The implementation does not offer what the case asks (e.g. a dtype its backend
+            // lacks): nothing of its answer is judged, as benchdnn's UNIMPLEMENTED.
+            if (not_supported.empty()) not_supported = who + unsupported;
+            continue;
+        }
         const bool succeeded = rep.prepare_called && rep.prepare_status == 0 && rep.execute_called &&
                                rep.execute_status == 0 && rep.sync_called && rep.sync_status == 0;
         for (const harness::PreparedTensor &t : tensors[static_cast<size_t>(r)]) {
@@ -155,6 +169,13 @@ CaseResult JudgeCase(const json &entry, int index, const std::string &dir) {
             }
             rep.outputs[t.name] = std::move(storage);
         }
+    }
+    if (!not_supported.empty()) {
+        CaseResult r;
+        r.descriptor = descriptor;
+        r.status = Status::kNotSupported;
+        r.reason = "not supported by the adapter: " + not_supported;
+        return r;
     }
     return harness::JudgeRecorded(c, tensors, std::move(ranks));
 }
@@ -204,9 +225,11 @@ int RunJudge(const JudgeOptions &o) {
     std::printf("%s", harness::report::RenderSummaryText(summary).c_str());
     for (size_t f : summary.failures) std::printf("%s\n", harness::report::ResultLine(results.cases[f].result, {}).c_str());
     WriteAllReports(results, out);
-    std::printf("\njudge: %d cases, %d passed, %d warnings, %d failed, %d timed out, %d mistrusted; reports in %s/\n",
-                summary.total.cases, summary.total.passed, summary.total.warning, summary.total.failed,
-                summary.total.timeout, summary.total.mistrusted, out.c_str());
+    std::printf(
+        "\njudge: %d cases, %d passed, %d warnings, %d failed, %d timed out, %d mistrusted, %d not supported; reports in "
+        "%s/\n",
+        summary.total.cases, summary.total.passed, summary.total.warning, summary.total.failed, summary.total.timeout,
+        summary.total.mistrusted, summary.total.not_supported, out.c_str());
     return summary.total.failures() == 0 ? 0 : 1;
 }
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# examples/adapters/ctest_torch_cpu.sh — ctest `adapters.torch_cpu`: exports a small bundle (the
+# quick gate's first cases: valid ones of every operator; then MatmulAllReduce's cases including
+# its refusals), answers it with the torch CPU adapter, judges it, and compares every case's
+# status with the verdicts reports/third_party/torch_cpu.md explains (expected_torch_cpu.txt).
+# A case the adapter left unanswered, a crash of the adapter, or a verdict that moved fails the
+# test. Exits 77 (ctest SKIP_RETURN_CODE) when Debian's python3-torch is not installed.
+#   ctest_torch_cpu.sh MC2CONF WORKDIR
+# MC2_WRITE_EXPECTED=1 rewrites expected_torch_cpu.txt from this run (after a reviewed change of
+# the report, never to make a failing run pass).
+set -euo pipefail
+mc2conf="${1:?usage: ctest_torch_cpu.sh MC2CONF WORKDIR}"
+work="${2:?usage: ctest_torch_cpu.sh MC2CONF WORKDIR}"
+here="$(cd "$(dirname "$0")" && pwd)"
+python="${MC2_ADAPTER_PYTHON:-/usr/bin/python3}"  # Debian's, where python3-torch installs
+
+if ! "$python" -c 'import numpy, torch, torch.distributed as d; assert d.is_available() and d.is_gloo_available()' 2>/dev/null; then
+  echo "SKIPPED: $python cannot import torch with gloo and numpy (apt-get install python3-torch python3-numpy, or ./scripts/setup)"
+  exit 77
+fi
+
+rm -rf "$work"
+mkdir -p "$work"
+status=0
+for spec in "quick_first:--limit 40" "mar_a2:--op matmul_all_reduce --platform atlas_a2 --limit 100"; do
+  name="${spec%%:*}"
+  # shellcheck disable=SC2086 # the options are words
+  "$mc2conf" export --gate quick ${spec#*:} --to "$work/$name" > /dev/null
+  # --matmul fp32: torch's own bf16 GEMM rounds differently per CPU (oneDNN's ISA dispatch, see the
+  # report), which would make the recorded verdicts machine-dependent; the report runs both.
+  "$python" "$here/torch_mc2_adapter.py" "$work/$name" --timeout 60 --matmul fp32
+  "$mc2conf" judge "$work/$name" --out "$work/$name/judged" > "$work/$name/judge.txt" || true  # verdicts compared below
+  tail -n 1 "$work/$name/judge.txt"
+  "$python" "$here/compare_verdicts.py" "$work/$name/judged/results.json" "$here/expected_torch_cpu.txt" "$name" \
+    ${MC2_WRITE_EXPECTED:+--write} || status=1
+done
+exit $status
