@@ -138,6 +138,9 @@ const std::vector<LevelEntry> &Levels() {
         {"agm.inner.", Level::kDocumented, "the generated inner layer's required attribute"},
         {"agm.tiling.", Level::kDocumented, "the document's constraints and the vendor's tiling and infershape code"},
         {"agm.runtime.", Level::kDocumented, "the document (group from HcclGetCommName)"},
+        {"agm.xrank.mismatch", Level::kHardening,
+         "the document defines no answer for ranks whose gathered blocks disagree, and n is not part of the gather at all; "
+         "failing every rank within bounded time is this suite's robustness demand"},
         {"agm.xrank.", Level::kDocumented, "the document's all-gather over the group; a collective needs every rank"},
     };
     return kLevels;

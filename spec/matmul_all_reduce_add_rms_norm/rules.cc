@@ -208,6 +208,10 @@ const std::vector<LevelEntry> &Levels() {
         {"arn.inner.", Level::kDocumented, "the generated inner layer's required parameters"},
         {"arn.tiling.", Level::kDocumented, "the documents' constraints and the vendor's tiling (ops.md §6.1)"},
         {"arn.runtime.", Level::kDocumented, "the documents (group from HcclGetCommName); found at execution"},
+        {"arn.xrank.mismatch", Level::kHardening,
+         "the documents require the ranks' calls to agree but define no answer when they do not (HCCL may fail, time out "
+         "or reduce mismatched buffers); failing every rank within bounded time is this suite's robustness demand, and a "
+         "library that succeeds (e.g. one that ignores commTurn, which changes no value) is not wrong by the documents"},
         {"arn.xrank.", Level::kDocumented,
          "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
     };

@@ -209,6 +209,10 @@ const std::vector<LevelEntry> &Levels() {
         {"qmar.tiling.", Level::kDocumented, "the documents' constraints and the vendor's tiling code (ops.md §2.3)"},
         {"qmar.runtime.", Level::kDocumented,
          "the documents (group from HcclGetCommName); the vendor finds an unknown name at execution"},
+        {"qmar.xrank.mismatch", Level::kHardening,
+         "the documents require the ranks' calls to agree but define no answer when they do not (HCCL may fail, time out "
+         "or reduce mismatched buffers); failing every rank within bounded time is this suite's robustness demand, and a "
+         "library that succeeds (e.g. one that ignores commTurn, which changes no value) is not wrong by the documents"},
         {"qmar.xrank.", Level::kDocumented,
          "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
     };
