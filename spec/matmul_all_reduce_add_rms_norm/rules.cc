@@ -238,6 +238,26 @@ std::vector<Rule> Build() {
         [](const Case &valid, Choices &) { return SetAll(valid, "reduce_op", harness::Null{}); });
 
     // ---------------------------------------------------------------- ArnCheckShape (161002)
+    Add("arn.shape.rank", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+        "x1, x2 and residual must each have at least one dim (a 0-D tensor is refused before the dims are compared).",
+        Doc("返回值 (x1、x2、residual的shape不符合约束要求)") + "; " + Notes("§6.1 op_api step 2: each rank ≥ 1"),
+        [](const Case &c, int r) {
+            for (const char *name : {"x1", "x2", "residual"}) {
+                const TensorSpec *t = T(c, r, name);
+                if (t != nullptr && t->shape.empty()) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &ch) {
+            const char *names[] = {"x1", "x2", "residual"};
+            return EditTensor(valid, names[ch.Int(0, 2)], [](TensorSpec &t) {
+                t.shape.clear();
+                t.strides.clear();
+                t.storage_shape.clear();
+                t.offset = 0;
+                return true;
+            });
+        });
     Add("arn.shape.k", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
         "x1's last dim must equal x2's first (k), on view shapes.",
         Doc("约束说明 (k轴相等); 返回值 (x1、x2、residual的shape不符合约束要求)") + "; " + Notes("§6.1 op_api step 2"),
