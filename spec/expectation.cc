@@ -12,6 +12,8 @@ namespace {
 constexpr size_t kMaxTensorDims = 8;  // aclCreateTensor's limit on view and storage dims
 // Tensors whose null variants are tried at most (2^n - 1 variants): a case has five at most.
 constexpr size_t kMaxRefusableTensors = 5;
+constexpr int32_t kInvalidStatus = 161002;  // ACLNN_ERR_PARAM_INVALID (spec-notes/abi.md)
+constexpr int32_t kNullStatus = 161001;     // ACLNN_ERR_PARAM_NULLPTR
 
 bool IsInner(int32_t code) { return code >= 561000 && code <= 561999; }
 
@@ -188,7 +190,37 @@ Expectation Expect(const harness::Case &c, int rank, Profile profile) {
     if (rank < 0 || static_cast<size_t>(rank) >= params.size()) return e;
     for (int who = 0; who < c.world; ++who) {
         const std::vector<std::string> refusable = RefusableTensors(params, who);
-        if (refusable.empty() || refusable.size() > kMaxRefusableTensors) continue;
+        if (refusable.empty()) continue;
+        if (who == rank) {
+            // The refusal itself: the runtime may refuse the descriptor whatever the tensor is
+            // for — also an optional one, whose null variant below is a valid case (e.g. a
+            // TransQuantParam offset at a negative offset) — and the call is then never made;
+            // an operator that receives it may refuse it as an invalid parameter.
+            Answer refused;
+            refused.outcome = Outcome::kStatus;
+            refused.status = kInvalidStatus;
+            refused.also_accepted = {kNullStatus};
+            refused.reason = "the runtime may refuse the descriptor of " + refusable.front() +
+                             " (a negative offset or dim, or more than 8 dims); an operator given it may refuse it as invalid";
+            AddAlternative(e, refused);
+        } else {
+            // A peer refused by the runtime makes no call: to this rank it is a peer whose call
+            // failed before communicating, like one whose every tensor is null (the null
+            // variants below do not show that when the refusable tensors are optional).
+            harness::Case silent = c;
+            for (const auto &[name, value] : params[static_cast<size_t>(who)]) {
+                if (std::holds_alternative<harness::TensorSpec>(value)) silent.SetForRank(who, name, harness::Null{});
+            }
+            silent.Normalize();
+            const Expectation variant = ExpectOne(silent, rank, profile);
+            for (const Answer *a : variant.All()) {
+                if (a->outcome == Outcome::kSuccess) continue;
+                Answer copy = *a;
+                copy.reason = "with rank " + std::to_string(who) + " refused by the runtime: " + copy.reason;
+                AddAlternative(e, copy);
+            }
+        }
+        if (refusable.size() > kMaxRefusableTensors) continue;
         for (uint32_t mask = 1; mask < (1u << refusable.size()); ++mask) {
             harness::Case nulled = c;
             for (size_t i = 0; i < refusable.size(); ++i) {

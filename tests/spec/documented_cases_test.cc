@@ -484,5 +484,31 @@ TEST(DocumentedCases, PeerDescriptorTheRuntimeMayRefuse) {
     }
 }
 
+// An optional tensor the runtime may refuse: its null variant is a valid case, yet the call as
+// written cannot be made. The refusing rank's refusal is admitted (found by api_fuzzer: a
+// TransQuantParamV3 offset at a negative offset), and so is its peers' runtime error in a
+// collective (a peer that makes no call), while the peers of an independent per-rank operator
+// still must succeed.
+TEST(DocumentedCases, OptionalDescriptorTheRuntimeMayRefuse) {
+    const Expectation own = Expect(C("trans_quant_param_v3 platform=atlas_a2 world=2 scale=float[1,32] "
+                                     "offset=float[32]o(-22) round_mode=1 out=int64[1,32] seed=1 dist=uniform sched=0"),
+                                   0);
+    EXPECT_EQ(own.outcome, Outcome::kSuccess);
+    EXPECT_TRUE(own.AdmitsPrepareStatus(161002));
+    const Expectation independent =
+        Expect(C("trans_quant_param_v3 platform=atlas_a2 world=2 scale=float[1,32] offset=float[32] round_mode=1 "
+                 "out=int64[1,32] seed=1 dist=uniform sched=0 offset@1=float[32]o(-22)"),
+               0);
+    EXPECT_TRUE(independent.alternatives.empty());  // rank 1's refusal does not concern rank 0
+    const std::string mar = "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] "
+                            "bias=float16[24] group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 "
+                            "output=float16[16,24] seed=1 dist=normal sched=0 ";
+    const Expectation peer = Expect(C(mar + "bias@1=float16[24]o(-3)"), 0);
+    bool peer_failure = false;
+    for (const Answer *a : peer.All()) peer_failure = peer_failure || a->outcome == Outcome::kRuntimeError;
+    EXPECT_TRUE(peer_failure);
+    EXPECT_FALSE(peer.AdmitsPrepareStatus(161002));  // rank 0 itself may not refuse
+}
+
 }  // namespace
 }  // namespace mc2::spec
