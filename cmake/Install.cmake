@@ -6,6 +6,7 @@
 #
 # Layout under the prefix (docs/install.md):
 #   bin/mc2conf                                   the command line
+#   bin/mc2conf-mpi                               the same with MPI, for `run --mpi` (where MPI was found)
 #   libexec/mc2conf/mc2conf-case                  the process each supervised case runs in
 #   lib/libmc2impl.so                             the default implementation (dlopen'ed, no soname link)
 #   lib/libmc2*.a, lib/cmake/mc2conf/             the oracle and harness libraries, their package
@@ -31,6 +32,11 @@ target_compile_definitions(mc2conf_cli PRIVATE MC2_INSTALLED_CHILD="${MC2_REL_BI
 
 install(TARGETS mc2conf RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS mc2conf-case RUNTIME DESTINATION ${MC2_INSTALL_CHILDDIR})
+# mc2conf re-executes mc2conf-mpi from its own directory for `run --mpi` (tools/mc2conf/mpi_stub.cc);
+# built only where MPI was found, and then the package depends on that MPI's runtime (shlibdeps).
+if(TARGET mc2conf-mpi)
+  install(TARGETS mc2conf-mpi RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 install(TARGETS mc2impl LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 
 # ---- headers ----

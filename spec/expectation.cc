@@ -12,8 +12,6 @@ namespace {
 constexpr size_t kMaxTensorDims = 8;  // aclCreateTensor's limit on view and storage dims
 // Tensors whose null variants are tried at most (2^n - 1 variants): a case has five at most.
 constexpr size_t kMaxRefusableTensors = 5;
-constexpr int32_t kInvalidStatus = 161002;  // ACLNN_ERR_PARAM_INVALID (spec-notes/abi.md)
-constexpr int32_t kNullStatus = 161001;     // ACLNN_ERR_PARAM_NULLPTR
 
 bool IsInner(int32_t code) { return code >= 561000 && code <= 561999; }
 
@@ -198,8 +196,8 @@ Expectation Expect(const harness::Case &c, int rank, Profile profile) {
             // an operator that receives it may refuse it as an invalid parameter.
             Answer refused;
             refused.outcome = Outcome::kStatus;
-            refused.status = kInvalidStatus;
-            refused.also_accepted = {kNullStatus};
+            refused.status = kInvalid.status;
+            refused.also_accepted = {kNullptr.status};
             refused.reason = "the runtime may refuse the descriptor of " + refusable.front() +
                              " (a negative offset or dim, or more than 8 dims); an operator given it may refuse it as invalid";
             AddAlternative(e, refused);

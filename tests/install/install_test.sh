@@ -44,6 +44,17 @@ grep -q "\"$prefix/lib/libmc2impl.so\"" results/results.json || fail "results.js
 # The reports' contract text is compiled in: report.md carries it without a source tree.
 grep -qi "contract" results/report.md || fail "report.md lacks the numerics contract"
 
+# Ranks as processes from the prefix (where the build has MPI): mc2conf hands --mpi over to the
+# installed mc2conf-mpi beside it, whose ranks start the prefix's case child.
+if [ -x "$build/bin/mc2conf-mpi" ] && command -v mpirun >/dev/null; then
+  [ -x "$prefix/bin/mc2conf-mpi" ] || fail "bin/mc2conf-mpi not installed"
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$mc2conf" run --mpi --gate quick --limit 8 --out mpi-results \
+    >mpi.log 2>&1 || { cat mpi.log; fail "quick gate over 2 MPI processes"; }
+  tail -n 1 mpi.log
+  grep -q "ranks as processes over 2 MPI processes" mpi.log || fail "the --mpi run did not use 2 MPI processes"
+  [ -s mpi-results/results.json ] || fail "mpi-results/results.json missing"
+fi
+
 # A project of its own, against the prefix only.
 cmake -S "$source/tests/install/consumer" -B consumer -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX_PATH="$prefix" >consumer.log 2>&1 || { cat consumer.log; fail "consumer configure"; }
