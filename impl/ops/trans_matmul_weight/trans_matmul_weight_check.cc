@@ -102,9 +102,8 @@ aclnnStatus TransMatmulWeightPrepare(const char *api, aclTensor *w, uint64_t *wo
     // The vendor's op_api also converts UINT8, FLOAT8_E4M3FN and HIFLOAT8 weights, which no
     // document lists (hardening): the vendor-faithful variant (faults.h) does too, as INT8.
     if (kVendorFaithful) {
-        if (!c.DtypeIn(*w, "mmWeightRef", {ACL_FLOAT16, ACL_BF16, ACL_INT8, ACL_UINT8, ACL_FLOAT8_E4M3FN, ACL_HIFLOAT8})) {
-            return c.status();
-        }
+        const auto all = {ACL_FLOAT16, ACL_BF16, ACL_INT8, ACL_UINT8, ACL_FLOAT8_E4M3FN, ACL_HIFLOAT8};
+        if (!c.DtypeIn(*w, "mmWeightRef", all)) return c.status();
     } else if (!c.DtypeIn(*w, "mmWeightRef", {ACL_FLOAT16, ACL_BF16, ACL_INT8})) {
         return c.status();
     }
