@@ -9,11 +9,13 @@
 #include "kernels/gemm.h"
 #include "ops/all_gather_matmul/all_gather_matmul.h"
 #include "ops/common/checks.h"
+#include "ops/common/faults.h"
 #include "ops/common/group.h"
 #include "ops/common/layout_checks.h"
 #include "ops/common/memory_checks.h"
 #include "ops/common/platform.h"
 #include "ops/common/tiling_checks.h"
+#include "runtime/dtype.h"
 
 namespace mc2::impl::ops {
 namespace {
@@ -49,7 +51,13 @@ bool CheckDtypes(Checker &c, const AllGatherMatmulArgs &a) {
     if (a.bias != nullptr) c.DtypeIn(*a.bias, "bias", list);
     c.SameDtype(*a.x1, "x1", *a.x2, "x2") && c.SameDtype(*a.x1, "x1", *a.output, "output");
     if (a.bias != nullptr) c.SameDtype(*a.x1, "x1", *a.bias, "bias");
-    if (ProducesGatherOut(a)) c.SameDtype(*a.x1, "x1", *a.gatherOut, "gatherOut");
+    if (ProducesGatherOut(a) && !kVendorFaithful) c.SameDtype(*a.x1, "x1", *a.gatherOut, "gatherOut");
+    // The vendor-faithful variant (faults.h) copies x1's 2-byte codes into any gatherOut, as the
+    // vendor's kernel does; it keeps refusing another element width, whose view would not hold
+    // the codes it writes.
+    if (ProducesGatherOut(a) && kVendorFaithful && DataTypeBits(a.gatherOut->dataType) != 16) {
+        c.SameDtype(*a.x1, "x1", *a.gatherOut, "gatherOut");
+    }
     return c.ok();
 }
 
@@ -84,8 +92,11 @@ bool CheckShapes(Checker &c, const AllGatherMatmulArgs &a) {
                       static_cast<long long>(k), static_cast<long long>(a.x2->viewShape[0]),
                       ShapeString(a.x1->viewShape).c_str(), ShapeString(a.x2->viewShape).c_str());
     }
+    // Hardening: the vendor reads dim 1 blindly. The vendor-faithful variant (faults.h) refuses
+    // only a missing dim 1 here; a rank above 2 goes on to the tiling layer (CheckTiling).
+    const size_t maxRank = kVendorFaithful ? kMaxTensorDims : 2;
     if (ProducesGatherOut(a)) {
-        if (!c.RankIn(*a.gatherOut, "gatherOut", 2, 2)) return false;  // hardening: the vendor reads dim 1 blindly
+        if (!c.RankIn(*a.gatherOut, "gatherOut", 2, maxRank)) return false;
         if (a.gatherOut->viewShape[1] != k) {
             return c.Fail(ACLNN_ERR_PARAM_INVALID, "gatherOut dim 1 (%lld) must equal x1's k (%lld); gatherOut %s",
                           static_cast<long long>(a.gatherOut->viewShape[1]), static_cast<long long>(k),
@@ -96,7 +107,7 @@ bool CheckShapes(Checker &c, const AllGatherMatmulArgs &a) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "k = %lld out of range; expected 256 <= k < 65535",
                       static_cast<long long>(k));
     }
-    if (!c.RankIn(*a.output, "output", 2, 2)) return false;  // hardening: the vendor reads dim 1 blindly
+    if (!c.RankIn(*a.output, "output", 2, maxRank)) return false;
     const int64_t n = a.x2->viewShape[1];
     if (a.output->viewShape[1] != n) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "output dim 1 (%lld) must equal x2 dim 1 (n = %lld); output %s",
@@ -112,12 +123,24 @@ bool CheckLayouts(Checker &c, const AllGatherMatmulArgs &a) {
     const NamedTensor all[] = {
         {a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.output, "output"}, {gatherOut, "gatherOut"}};
     if (!CheckAddressable(c, all)) return false;
+    const int64_t n = a.x2->viewShape[1];
+    if (kVendorFaithful) {
+        // The vendor checks none of this (faults.h). Kept: a bias the kernel would read past
+        // (fewer than n elements, or a strided one of rank > 1; the run reads n elements along
+        // the last dim).
+        int64_t biasElements = 0;
+        if (a.bias != nullptr && (!ViewElementCount(*a.bias, &biasElements) || biasElements < n ||
+                                  (a.bias->viewShape.size() > 1 && !IsContiguous(*a.bias)))) {
+            return c.Fail(ACLNN_ERR_PARAM_INVALID, "bias of shape %s cannot supply n = %lld elements",
+                          ShapeString(a.bias->viewShape).c_str(), static_cast<long long>(n));
+        }
+        return true;
+    }
     if (!IsContiguous(*a.x2) && !IsTransposeLastTwoDims(*a.x2)) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID,
                       "x2 must be contiguous or a transpose of its last two dims; got shape %s with strides %s",
                       ShapeString(a.x2->viewShape).c_str(), ShapeString(a.x2->strides).c_str());
     }
-    const int64_t n = a.x2->viewShape[1];
     if (a.bias != nullptr && (a.bias->viewShape.size() != 1 || a.bias->viewShape[0] < n)) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "bias must be 1-D with at least n = %lld elements; got shape %s",
                       static_cast<long long>(n), ShapeString(a.bias->viewShape).c_str());
@@ -152,6 +175,16 @@ bool CheckTiling(Checker &c, const AllGatherMatmulArgs &a, const hccl::Communica
                       static_cast<long long>(a.commTurn));
     }
     if (!CheckWorldSize(c, comm, AllGatherMatmulWorldSizes)) return false;
+    // The vendor-faithful variant (faults.h) let an output or gatherOut of rank > 2 through the
+    // op_api checks, as the vendor does; its kernel writes a 2-D matrix only.
+    const std::pair<const aclTensor *, const char *> matrices[] = {
+        {a.output, "output"}, {ProducesGatherOut(a) ? a.gatherOut : nullptr, "gatherOut"}};
+    for (const auto &[t, name] : matrices) {
+        if (t != nullptr && t->viewShape.size() != 2) {
+            return c.Fail(ACLNN_ERR_INNER_TILING_ERROR, "%s must be 2-D; got shape %s", name,
+                          ShapeString(t->viewShape).c_str());
+        }
+    }
     int64_t rows = 0;
     const bool overflow = __builtin_mul_overflow(m, static_cast<int64_t>(comm.Size()), &rows);
     const std::pair<const aclTensor *, const char *> outs[] = {
@@ -186,7 +219,7 @@ aclnnStatus AllGatherMatmulPrepare(const char *api, const AllGatherMatmulArgs &a
     if (IsEmpty(*a.x1)) return PublishEmpty(api, a);
     if (!CheckShapes(c, a) || !CheckLayouts(c, a) || !c.NotNull(a.group, "group")) return c.status();
     auto comm = ResolveGroup(c, a.group);
-    if (comm == nullptr) return c.status();
+    if (comm == nullptr) return UnresolvedGroup(c, api, a.group, a.workspaceSize, a.executor);
     const int64_t m = a.x1->viewShape[0];
     if (!CheckTiling(c, a, *comm, m)) return c.status();
 

@@ -171,7 +171,7 @@ private:
         std::vector<float> bias(static_cast<size_t>(p_.n), 0.0f);
         if (!p_.hasBias) return bias;
         for (int64_t j = 0; j < p_.n; ++j) {
-            const uint16_t code = LoadCode16(p_.bias, p_.bias.offset + j * p_.bias.strides[0]);
+            const uint16_t code = LoadCode16(p_.bias, p_.bias.offset + j * p_.bias.ColStride());
             bias[j] = IsHalf() ? codec::HalfToFloat(code) : codec::Bf16ToFloat(code);
         }
         return bias;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "ops/common/faults.h"
 #include "runtime/dtype.h"
 
 namespace mc2::impl::ops {
@@ -79,6 +80,17 @@ bool CheckNzWeightStorage(Checker &c, const aclTensor &x2, const char *name, NzP
         return c.Fail(tiling, "%s: no FRACTAL_NZ layout for dtype %s", name, DataTypeName(x2.dataType).c_str());
     }
     const std::vector<int64_t> want = plan->StorageShape();
+    if (kVendorFaithful) {
+        // What the vendor does with another storage is not documented (hardening): the
+        // vendor-faithful variant (faults.h) reads the NZ weight from the storage base whatever
+        // the storage shape and strides say. Kept: an offset (where the weight would start is
+        // unknown) and a storage too small to hold the weight (the kernel would read past it).
+        if (x2.offset == 0 && StorageElements(x2) >= plan->Elements()) return true;
+        return c.Fail(tiling, "%s: a FRACTAL_NZ weight of view %s needs offset 0 and %lld storage elements; got offset "
+                      "%lld, storage %s", name, ShapeString(x2.viewShape).c_str(),
+                      static_cast<long long>(plan->Elements()), static_cast<long long>(x2.offset),
+                      ShapeString(x2.storageShape).c_str());
+    }
     const std::vector<int64_t> plain = {x2.viewShape[1], 1};
     if (x2.storageShape != want || x2.offset != 0 || x2.strides != plain) {
         return c.Fail(tiling,

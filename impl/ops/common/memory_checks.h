@@ -14,7 +14,7 @@
 namespace mc2::impl::ops {
 
 // 161002 unless the bytes the view can touch lie in one live device allocation (an empty view
-// touches nothing and passes).
+// touches nothing and passes). Always passes in the vendor-faithful variant (faults.h).
 bool CheckDeviceMemory(Checker &c, const TensorDesc &t, const char *name);
 
 struct NamedDesc {

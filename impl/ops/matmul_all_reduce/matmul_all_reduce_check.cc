@@ -156,29 +156,6 @@ bool CheckTilingLimits(Checker &c, const hccl::Communicator &comm, int64_t m, in
 
 uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
-// The vendor-faithful variant (faults.h): a group naming no communicator passes
-// GetWorkspaceSize, as on the vendor stack, and its run fails at execution.
-class UnknownGroupRun final : public OpRun {
-public:
-    UnknownGroupRun(std::string api, std::string group) : api_(std::move(api)), group_(std::move(group)) {}
-    aclError Run(void *) override {
-        ReportError("%s: group \"%.128s\" names no live communicator", api_.c_str(), group_.c_str());
-        return ACLNN_ERR_INNER;
-    }
-
-private:
-    std::string api_, group_;
-};
-
-aclnnStatus PublishUnknownGroupRun(const char *api, const MatmulAllReduceArgs &a) {
-    auto executor = std::make_unique<aclOpExecutor>();
-    executor->api = api;
-    executor->run = std::make_unique<UnknownGroupRun>(api, a.group);
-    *a.workspaceSize = 0;
-    *a.executor = PublishExecutor(std::move(executor));
-    return ACLNN_SUCCESS;
-}
-
 }  // namespace
 
 void PlanMatmulAllReducePieces(MatmulAllReducePlan &p, int64_t commTurn) {
@@ -204,14 +181,8 @@ aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a
         !CheckShapes(c, a) || !CheckLayouts(c, a) || !CheckInnerNulls(c, a)) {
         return c.status();
     }
-    std::shared_ptr<hccl::Communicator> comm;
-    if (kVendorFaithful) {
-        comm = hccl::FindCommunicatorShared(a.group, CurrentDeviceId());
-        if (comm == nullptr) return PublishUnknownGroupRun(api, a);
-    } else {
-        comm = ResolveGroup(c, a.group);
-        if (comm == nullptr) return c.status();
-    }
+    std::shared_ptr<hccl::Communicator> comm = ResolveGroup(c, a.group);
+    if (comm == nullptr) return UnresolvedGroup(c, api, a.group, a.workspaceSize, a.executor);
 
     MatmulAllReducePlan p;
     p.api = api;
@@ -234,12 +205,9 @@ aclnnStatus MatmulAllReducePrepare(const char *api, const MatmulAllReduceArgs &a
     p.hasX3 = a.x3 != nullptr;
     if (p.hasBias) p.bias = Describe(*a.bias);
     if (p.hasX3) p.x3 = Describe(*a.x3);
-    // The vendor-faithful variant checks no data address here; the run's own check
-    // (MemoryStillValid) then fails at execution.
-    if (!kVendorFaithful &&
-        (!CheckDeviceMemory(c, p.x1, "x1") || !CheckDeviceMemory(c, p.x2, "x2") ||
-         !CheckDeviceMemory(c, p.output, "output") || (p.hasBias && !CheckDeviceMemory(c, p.bias, "bias")) ||
-         (p.hasX3 && !CheckDeviceMemory(c, p.x3, "x3")))) {
+    if (!CheckDeviceMemory(c, p.x1, "x1") || !CheckDeviceMemory(c, p.x2, "x2") ||
+        !CheckDeviceMemory(c, p.output, "output") || (p.hasBias && !CheckDeviceMemory(c, p.bias, "bias")) ||
+        (p.hasX3 && !CheckDeviceMemory(c, p.x3, "x3"))) {
         return c.status();
     }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ops/common/checks.h"
+#include "ops/common/faults.h"
 #include "ops/common/layout_checks.h"
 #include "ops/common/memory_checks.h"
 #include "ops/common/platform.h"
@@ -33,7 +34,7 @@ bool HasZero(const std::vector<int64_t> &dims) {
 // Highest rank the weight may have: FLOAT16/BFLOAT16 only 2-D outside Atlas A2/A3 (op_api
 // CheckShapeDim); INT8 2–6 everywhere (CheckShapeDimV2).
 size_t MaxRank(Platform platform, int32_t dataType) {
-    if (dataType == ACL_INT8) return kMaxRank;
+    if (DataTypeBits(dataType) == 8) return kMaxRank;  // INT8 (and the variant's other 1-byte dtypes)
     return platform == Platform::kAtlasA2 ? kMaxRank : kMinRank;
 }
 
@@ -98,13 +99,29 @@ aclnnStatus TransMatmulWeightPrepare(const char *api, aclTensor *w, uint64_t *wo
         !c.NotNull(executor, "executor (output pointer)") || !c.Live(w, "mmWeightRef")) {
         return c.status();
     }
-    if (!c.DtypeIn(*w, "mmWeightRef", {ACL_FLOAT16, ACL_BF16, ACL_INT8})) return c.status();
+    // The vendor's op_api also converts UINT8, FLOAT8_E4M3FN and HIFLOAT8 weights, which no
+    // document lists (hardening): the vendor-faithful variant (faults.h) does too, as INT8.
+    if (kVendorFaithful) {
+        const auto all = {ACL_FLOAT16, ACL_BF16, ACL_INT8, ACL_UINT8, ACL_FLOAT8_E4M3FN, ACL_HIFLOAT8};
+        if (!c.DtypeIn(*w, "mmWeightRef", all)) return c.status();
+    } else if (!c.DtypeIn(*w, "mmWeightRef", {ACL_FLOAT16, ACL_BF16, ACL_INT8})) {
+        return c.status();
+    }
     if (w->format != ACL_FORMAT_ND) {
         c.Fail(ACLNN_ERR_PARAM_INVALID, "mmWeightRef format %s not supported; expected ND",
                FormatName(w->format).c_str());
         return c.status();
     }
     if (!c.RankIn(*w, "mmWeightRef", 0, kMaxTensorDims)) return c.status();
+    if (HasZero(w->viewShape) && kVendorFaithful) {
+        // The vendor's op_api and its unit test accept an empty weight: workspace 0, nothing done.
+        auto ex = std::make_unique<aclOpExecutor>();
+        ex->api = api;
+        ex->nothingToRun = true;
+        *workspaceSize = 0;
+        *executor = PublishExecutor(std::move(ex));
+        return ACLNN_SUCCESS;
+    }
     if (HasZero(w->viewShape)) {
         c.Fail(ACLNN_ERR_PARAM_INVALID, "mmWeightRef shape %s is empty; empty tensors are not supported",
                ShapeString(w->viewShape).c_str());
@@ -113,10 +130,13 @@ aclnnStatus TransMatmulWeightPrepare(const char *api, aclTensor *w, uint64_t *wo
     if (!CheckRank(c, w->viewShape.size(), MaxRank(platform, w->dataType), "mmWeightRef", PlatformName(platform))) {
         return c.status();
     }
-    // Hardening: the view must be readable, and the NZ result must fit where it is written.
+    // Hardening: the view must be readable, and the NZ result must fit where it is written. The
+    // vendor-faithful variant (faults.h) checks none but the strides (its run reads every view
+    // element; a negative stride would reach before the buffer) and leaves the memory to the run,
+    // which refuses a view or an NZ weight outside the allocation at execution.
     const NamedTensor named[] = {{w, "mmWeightRef"}};
-    if (!CheckAddressable(c, named) || !CheckWithinStorage(c, named)) return c.status();
-    if (w->offset != 0) {
+    if (!CheckAddressable(c, named) || (!kVendorFaithful && !CheckWithinStorage(c, named))) return c.status();
+    if (w->offset != 0 && !kVendorFaithful) {
         c.Fail(ACLNN_ERR_PARAM_INVALID,
                "mmWeightRef view offset %lld not supported; the NZ weight starts at the storage base (offset 0)",
                static_cast<long long>(w->offset));
@@ -125,7 +145,7 @@ aclnnStatus TransMatmulWeightPrepare(const char *api, aclTensor *w, uint64_t *wo
     TransMatmulWeightPlan p;
     p.elementBytes = static_cast<int>(DataTypeBits(w->dataType) / 8);
     const bool fits = p.nz.Make(w->viewShape, p.elementBytes);
-    if (!fits || StorageElements(*w) < p.nz.Elements()) {
+    if (!fits || (!kVendorFaithful && StorageElements(*w) < p.nz.Elements())) {
         c.Fail(ACLNN_ERR_PARAM_INVALID,
                "mmWeightRef storage shape %s holds %lld elements; the NZ weight of shape %s needs %s "
                "(aclnnCalculateMatmulWeightSizeV2)",
@@ -137,7 +157,7 @@ aclnnStatus TransMatmulWeightPrepare(const char *api, aclTensor *w, uint64_t *wo
     p.weight = Describe(*w);
     if (!CheckDeviceMemory(c, p.weight, "mmWeightRef")) return c.status();
     const uint64_t nzBytes = static_cast<uint64_t>(p.nz.Elements()) * static_cast<uint64_t>(p.elementBytes);
-    if (!IsDeviceMemory(w->data, nzBytes)) {
+    if (!kVendorFaithful && !IsDeviceMemory(w->data, nzBytes)) {
         c.Fail(ACLNN_ERR_PARAM_INVALID,
                "mmWeightRef memory cannot hold the NZ weight: %llu bytes from its base needed (%lld elements, "
                "aclnnCalculateMatmulWeightSizeV2): %s",

@@ -20,7 +20,10 @@ public:
 
     aclError Run(void *workspace) override {
         const uint64_t bytes = static_cast<uint64_t>(p_.nz.Elements()) * static_cast<uint64_t>(p_.elementBytes);
-        if (!IsDeviceMemory(p_.weight.data, bytes)) {
+        // The view is read and the NZ weight written from the storage base: both must be device
+        // memory (the vendor-faithful variant checks neither at GetWorkspaceSize).
+        if (!IsDeviceMemory(p_.weight.data, bytes) ||
+            (p_.weight.spanBytes > 0 && !IsDeviceMemory(p_.weight.data, p_.weight.spanBytes))) {
             ReportError("aclnnTransMatmulWeight: mmWeightRef memory was freed before the operator ran");
             return ACL_ERROR_INVALID_PARAM;
         }

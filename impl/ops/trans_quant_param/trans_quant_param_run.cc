@@ -64,24 +64,32 @@ public:
         }
         const int64_t scaleCount = Count(p_.scale);
         const int64_t offsetCount = p_.hasOffset ? Count(p_.offset) : 0;
-        const int64_t cols = p_.out.shape.back();
-        const int64_t rows = Count(p_.out) / cols;
-        const auto *scale = static_cast<const uint32_t *>(p_.scale.data) + p_.scale.offset;
-        const auto *offset = p_.hasOffset ? static_cast<const float *>(p_.offset.data) + p_.offset.offset : nullptr;
+        // A 0-D or empty out (possible only in the vendor-faithful variant) is one word or none.
+        const int64_t cols = p_.out.shape.empty() ? 1 : p_.out.shape.back();
+        const int64_t rows = cols == 0 ? 0 : Count(p_.out) / cols;
+        const auto *scale = static_cast<const uint32_t *>(p_.scale.data);
+        const auto *offset = p_.hasOffset ? static_cast<const float *>(p_.offset.data) : nullptr;
         auto *out = static_cast<uint64_t *>(p_.out.data);
         for (int64_t r = 0; r < rows; ++r) {
-            const int64_t base = p_.out.RowOffset(r);
             for (int64_t j = 0; j < cols; ++j) {
                 const int64_t i = r * cols + j;
-                const uint32_t s = scale[scaleCount == 1 ? 0 : i];
-                const float o = offset != nullptr ? offset[offsetCount == 1 ? 0 : j] : 0.0f;
-                out[base + j * p_.out.ColStride()] = PackTransQuantWord(s, offset != nullptr, o, p_.roundMode);
+                // Broadcast: the checks leave a scale of 1 or out's count, an offset of 1 or
+                // out's last dim; the vendor-faithful variant (faults.h) checks no shape, so
+                // the index wraps and every read stays inside its view (any strides).
+                const uint32_t s = scale[At(p_.scale, i % scaleCount)];
+                const float o = offset != nullptr ? offset[At(p_.offset, j % offsetCount)] : 0.0f;
+                out[At(p_.out, i)] = PackTransQuantWord(s, offset != nullptr, o, p_.roundMode);
             }
         }
         return ACL_SUCCESS;
     }
 
 private:
+    // Element offset of the view's element `i` (row-major).
+    static int64_t At(const TensorDesc &t, int64_t i) {
+        const int64_t cols = t.shape.empty() ? 1 : t.shape.back();
+        return t.shape.empty() ? t.offset : t.RowOffset(i / cols) + i % cols * t.ColStride();
+    }
     static int64_t Count(const TensorDesc &t) {
         int64_t n = 1;
         for (int64_t d : t.shape) n *= d;
