@@ -3,6 +3,7 @@
 #include "spec/front_end/front_end.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <stdexcept>
 

@@ -50,8 +50,13 @@ Call WithDtypes(Call c, aclDataType x1, aclDataType x2) {
 
 const std::vector<Rule> &Rules() {
     static const std::vector<Rule> rules = {
-        Check("msp.arn.x1_dim", "x1 must be 2-D or 3-D.", kCite, [](const Call &c) { return Dim(c, "x1") < 2 || Dim(c, "x1") > 3; },
-              [](Call c) { return Edit(c, "x1", [](TensorSpec &t) { t.shape.insert(t.shape.begin(), 1); if (t.shape.size() < 4) t.shape.insert(t.shape.begin(), 1); }); }),
+        Check("msp.arn.x1_dim", "x1 must be 2-D or 3-D.", kCite,
+              [](const Call &c) { return Dim(c, "x1") < 2 || Dim(c, "x1") > 3; },
+              [](Call c) {  // 4-D: leading 1s (the row count stays b·s)
+                  return Edit(c, "x1", [](TensorSpec &t) {
+                      while (t.shape.size() < 4) t.shape.insert(t.shape.begin(), 1);
+                  });
+              }),
         Check("msp.arn.x2_dim", "x2 must be 2-D.", kCite, [](const Call &c) { return Dim(c, "x2") != 2; },
               [](Call c) { return Edit(c, "x2", [](TensorSpec &t) { t.shape.insert(t.shape.begin(), 1); }); }),
         Check("msp.arn.residual_dim", "residual must be 3-D (b, s, n).", kCite, [](const Call &c) { return Dim(c, "residual") != 3; },

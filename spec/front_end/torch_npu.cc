@@ -215,7 +215,9 @@ const std::vector<Rule> &Rules() {
                   c.Set("group_sizes", g);
                   return std::optional<Call>{c};
               }),
-        Route("tnpu.mmar.route.mar", "x1, x2 floating, no x3 → aclnnMatmulAllReduce(x1, x2, bias, hcom, reduce_op, comm_turn, stream_mode=1).", kCite,
+        Route("tnpu.mmar.route.mar",
+              "x1, x2 floating, no x3 → aclnnMatmulAllReduce(x1, x2, bias, hcom, reduce_op, comm_turn, stream_mode=1).",
+              kCite,
               [](const Call &c) { return Both(c, IsFloating) && !Has(c, "x3"); }),
         Route("tnpu.mmar.route.mar_v2", "x1, x2 floating with x3 → aclnnMatmulAllReduceV2 (x3 forwarded).", kCite,
               [](const Call &c) { return Both(c, IsFloating) && Has(c, "x3"); }),
@@ -241,11 +243,15 @@ Dispatch DispatchCall(const Call &c, std::string *route) {
             break;
         }
     }
-    const std::map<std::string, harness::Value> attrs = {{"group", harness::CommName{}},
-                                                         {"reduce_op", c.Find("reduce_op") ? harness::Value(std::get<std::string>(*c.Find("reduce_op"))) : harness::Value(std::string("sum"))},
-                                                         {"comm_turn", c.I("comm_turn")},
-                                                         {"stream_mode", int64_t{1}},
-                                                         {"antiquant_group_size", c.I("antiquant_group_size")}};
+    // reduce_op, comm_turn and antiquant_group_size as given (their defaults otherwise); stream_mode
+    // is always ACL_STOP_ON_FAILURE (1).
+    const Arg *reduce_op = c.Find("reduce_op");
+    const std::map<std::string, harness::Value> attrs = {
+        {"group", harness::CommName{}},
+        {"reduce_op", std::string(reduce_op ? std::get<std::string>(*reduce_op) : "sum")},
+        {"comm_turn", c.I("comm_turn")},
+        {"stream_mode", int64_t{1}},
+        {"antiquant_group_size", c.I("antiquant_group_size")}};
     const TensorSpec output = Tensor(OutDtype(c), OutputShape(*c.T("x1"), N(c)));
     std::map<std::string, std::string> tensors;
     for (const char *n : {"x1", "x2", "bias", "x3", "antiquant_scale", "antiquant_offset", "dequant_scale",

@@ -1,7 +1,8 @@
 // tools/mc2conf/export_cmd.cc — `mc2conf export` (export_cmd.h): per case and rank every input
 // tensor's storage as .npy and the output's poison (what the adapter must place in the output
 // buffer before the call), and manifest.json naming the case, its attributes, every tensor's
-// layout and the answers the spec admits. The bytes are PrepareTensors' (harness/run/run_case.h),
+// layout and the answers the spec admits. With --front-end, a framework front-end family's calls
+// (spec/front_end/) instead of a gate's cases. The bytes are PrepareTensors' (harness/run/run_case.h),
 // those `mc2conf run` uploads.
 #include "tools/mc2conf/export_cmd.h"
 
@@ -356,7 +357,9 @@ int RunExport(const ExportOptions &o) {
 Command AddExportCommand(CLI::App &app) {
     auto o = std::make_shared<ExportOptions>();
     CLI::App *sub = app.add_subcommand(
-        "export", "Write a gate's cases as .npy tensors and manifest.json for an adapter (judge its answers with `judge`)");
+        "export",
+        "Write a gate's cases (or a framework front-end's calls) as .npy tensors and manifest.json for an adapter "
+        "(judge its answers with `judge`)");
     sub->add_option("--gate", o->gate, "quick, full or gpt3");
     sub->add_option("--front-end", o->front_end,
                     "Instead of a gate: a framework front-end's calls (torch_npu, mindspeed, mindspore; `mc2conf spec --op NAME`)");

@@ -265,16 +265,17 @@ CaseResult JudgeFrontEndCase(const json &entry, int index, const std::string &di
     if (!expected.is_object() || (!expected.contains("refused") && !expected.contains("dispatched")) || world < 1) {
         return Failed(call, "manifest: case " + std::to_string(index) + ": front_end.expected is malformed");
     }
+    // A refused call is reported by its front-end call; a dispatched one by its aclnn descriptor.
+    const std::string shown = expected.contains("refused") ? call : descriptor;
     for (int r = 0; r < world; ++r) {
+        const std::string who = "rank " + std::to_string(r) + ": ";
         const std::string path = dir + "/" + StatusPath(index, r);
         bool ok = false;
         const std::string text = ReadText(path, &ok);
-        if (!ok) return Failed(expected.contains("refused") ? call : descriptor, "rank " + std::to_string(r) + ": " + path + " missing (the adapter wrote no answer for this rank)");
+        if (!ok) return Failed(shown, who + path + " missing (the adapter wrote no answer for this rank)");
         const json status = json::parse(text, nullptr, false);
-        if (status.is_discarded() || !status.is_object()) return Failed(call, "rank " + std::to_string(r) + ": " + path + ": not a JSON object");
-        if (std::string why = CheckFrontEndAnswer(expected, status, path); !why.empty()) {
-            return Failed(expected.contains("refused") ? call : descriptor, "rank " + std::to_string(r) + ": " + why);
-        }
+        if (status.is_discarded() || !status.is_object()) return Failed(shown, who + path + ": not a JSON object");
+        if (std::string why = CheckFrontEndAnswer(expected, status, path); !why.empty()) return Failed(shown, who + why);
     }
     if (expected.contains("refused")) {
         CaseResult result;
