@@ -92,9 +92,21 @@ class MatmulAllReduce:
 # ---- WeightQuantMatmulAllReduce: x1 @ ((x2 + offset) * scale) (ops.md §2.2) ----
 
 
+def _logical(t):
+    """The (k, n) weight a tensor holds: its view, or for a FRACTAL_NZ weight (storage (ceil(n/C0),
+    ceil(k/16), 16, C0), the layout aclnnTransMatmulWeight makes) the storage permuted back."""
+    if t.format != "fractal_nz":
+        return t.view()
+    n1, k1, k0, c0 = t.storage_shape
+    size = n1 * k1 * k0 * c0
+    blocks = t.storage()[:size].reshape(n1, k1, k0, c0)
+    k, n = t.shape[-2], t.shape[-1]
+    return blocks.permute(1, 2, 0, 3).reshape(k1 * k0, n1 * c0)[:k, :n]
+
+
 def _weight_values(t):
     """The weight's integer values: int8 as is, int4 codes (low 4 bits) in two's complement."""
-    v = t.view()
+    v = _logical(t)
     if t.dtype == "int4":
         v = v.to(torch.int16)
         return torch.where(v >= 8, v - 16, v)
@@ -147,7 +159,7 @@ class QuantMatmulAllReduce(MatmulAllReduce):
     def local(self, call):
         if call.t("comm_quant_scale_1") is not None:
             raise NotSupported("int8 low-bit communication (comm_quant_scale_1/2): not written in this adapter")
-        x1, x2 = call.t("x1").view(), call.t("x2").view()
+        x1, x2 = call.t("x1").view(), _logical(call.t("x2"))
         out_dtype = TORCH[call.t("output").dtype]
         acc = torch.matmul(x1.to(torch.int64), x2.to(torch.int64))  # exact: |acc| < 2^31 for k <= 65535
         if call.t("bias") is not None:
@@ -181,6 +193,32 @@ class AllGatherMatmul:
         if s["want_gather"]:
             out["gather_out"] = s["gathered"]
         return out
+
+
+# ---- MatmulAllReduceAddRmsNorm (+ in-place): mm = allreduce(round_T(x1 @ x2 + bias)), y =
+# round_T(mm + residual), normOut = round_T(round_T(y · rstd) · gamma), rstd = 1/sqrt(Σ y²/n + ε) in
+# float32 (ops.md §6.1's order of operations). Reached through MindSpeed's front-end only.
+
+
+class MatmulAllReduceAddRmsNorm:
+    def local(self, call):
+        x1, x2 = call.t("x1").view(), call.t("x2").view()
+        bias = call.t("bias").view() if call.t("bias") is not None else None
+        return {"mm": _matmul(x1, x2, bias, x1.dtype), "residual": call.t("residual").view(),
+                "gamma": call.t("gamma").view(), "epsilon": float(call.attrs.get("epsilon", 1e-6)),
+                "inplace": call.api.startswith("aclnnInplace")}
+
+    def collective(self, s, group, world):
+        s["mm"] = _reduce(s["mm"], group)
+
+    def finish(self, s):
+        res, t = s["residual"], s["residual"].dtype
+        y = (s["mm"].reshape(res.shape).double() + res.double()).to(t)  # one rounding of the exact sum
+        yf = y.float()
+        n = yf.shape[-1]
+        rstd = 1.0 / torch.sqrt((yf * yf * (1.0 / n)).sum(dim=-1, keepdim=True) + s["epsilon"])
+        norm = ((yf * rstd).to(t).double() * s["gamma"].double()).to(t)
+        return {"residual" if s["inplace"] else "y": y, "norm_out": norm}
 
 
 # ---- AllToAllVV2: rank r sends x[sdispls[j] : +sendCounts[j]] to rank j, receives at rdispls --
@@ -298,6 +336,8 @@ OPS = {
     "aclnnQuantMatmulAllReduceV2": QuantMatmulAllReduce,
     "aclnnQuantMatmulAllReduceV3": QuantMatmulAllReduce,
     "aclnnAllGatherMatmul": AllGatherMatmul,
+    "aclnnMatmulAllReduceAddRmsNorm": MatmulAllReduceAddRmsNorm,
+    "aclnnInplaceMatmulAllReduceAddRmsNorm": MatmulAllReduceAddRmsNorm,
     "atb::AllToAllVV2Operation": AllToAllVV2,
     "aclnnTransQuantParamV2": lambda: TransQuantParam(2),
     "aclnnTransQuantParamV3": lambda: TransQuantParam(3),

@@ -10,6 +10,7 @@
 # ranks exchange whether their call was accepted and what they will send, so that a refused call
 # or ranks that disagree end in an error status on every rank instead of a hang.
 import argparse
+import copy
 import datetime
 import os
 import sys
@@ -25,6 +26,7 @@ import torch.distributed as dist  # noqa: E402
 
 import mc2_bundle  # noqa: E402
 import mc2_checks as C  # noqa: E402
+import mc2_front_ends as F  # noqa: E402
 
 STATUS_EXIT_NO_TORCH = 77  # ctest's SKIP_RETURN_CODE: torch (or gloo) is not installed
 
@@ -39,6 +41,8 @@ def _check(call, counts):
         return C.check_quant(call, 3 if api.endswith("V3") else 2 if api.endswith("V2") else 1)
     if api == "aclnnAllGatherMatmul":
         return C.check_all_gather_matmul(call)
+    if api.endswith("MatmulAllReduceAddRmsNorm"):
+        return C.check_add_rms_norm(call)
     if api == "atb::AllToAllVV2Operation":
         return C.check_all_to_all_vv2(call, counts)
     if api.startswith("aclnnTransQuantParam"):
@@ -57,6 +61,8 @@ def _signature(call):
                 tuple(call.t("recv_counts").view().reshape(-1).tolist()))
     if api == "aclnnAllGatherMatmul":
         return (call.t("x1").dtype, tuple(call.t("x1").shape))
+    if api.endswith("MatmulAllReduceAddRmsNorm"):  # the all-reduced matmul has residual's (b, s, n)
+        return (call.t("residual").dtype, tuple(call.t("residual").shape))
     return (call.t("output").dtype, tuple(call.t("output").shape))
 
 
@@ -143,8 +149,61 @@ def run_case(ops, call, group):
     return {"prepare_status": 0, "workspace_size": 0, "execute_status": 0, "sync_status": 0}
 
 
+class ApiCall:
+    """The aclnn call a framework front-end makes (mc2_front_ends.Dispatched), shaped like
+    mc2_bundle.RankCall so that the checks and operators above run it unchanged."""
+
+    def __init__(self, case, rank_entry, dispatched, tensors, status_file):
+        self.api = dispatched.api
+        self.platform = case["platform"]
+        self.world = int(case["world"])
+        self.rank = int(rank_entry["rank"])
+        self.attrs = dispatched.arguments
+        self.tensors = tensors
+        self.status_file = status_file
+
+    def t(self, name):
+        x = self.tensors.get(name)
+        return None if x is None or x.null else x
+
+
+def run_front_end_case(ops, bundle, case, rank_entry, group):
+    """One rank's framework call: the front-end's checks and dispatch (mc2_front_ends.py), then the
+    aclnn call it reaches, run as any case of that API (run_case)."""
+    tensors = {t["name"]: mc2_bundle.Tensor(bundle, t) for t in rank_entry["tensors"]}
+    inputs = {n: t for n, t in tensors.items() if not t.null and t.role != "output"}
+    verdict = F.front_end(rank_entry["function"], rank_entry["kwargs"], inputs, int(case["world"]))
+    if verdict is None:
+        return {"not_supported": f"{rank_entry['function']}: this route is not implemented by the adapter"}
+    if isinstance(verdict, F.Refused):  # torch_npu raises before any aclnn call
+        return {"front_end": {"refused": verdict.check}, "messages": f"RuntimeError: {verdict.text}"}
+    answer = {"front_end": {"dispatched": verdict.answer()}}
+    if verdict.api not in ops.OPS:
+        return dict(answer, not_supported=f"{verdict.api}: not implemented by this adapter")
+    api_tensors = {}
+    for param, kwarg in verdict.tensors.items():
+        if kwarg is None:
+            continue
+        t = copy.copy(inputs[kwarg])
+        t.name = param
+        if param == "x2" and getattr(verdict, "transpose_x2", False):  # x2.t(): the (k, n) view of its storage
+            t.shape, t.strides = t.shape[::-1], t.strides[::-1]
+        api_tensors[param] = t
+    for name, (dtype, shape) in verdict.outputs.items():
+        out = tensors.get(name)
+        if out is None or out.dtype != dtype or out.shape != shape:
+            # The bundle has no buffer for what the front-end allocates: nowhere to put the result.
+            return dict(answer, prepare_status=0, workspace_size=0, execute_status=561000,
+                        messages=f"the front-end allocates {name} {dtype}{shape}; the bundle has "
+                                 f"{'none' if out is None else f'{out.dtype}{out.shape}'}")
+        api_tensors[name] = out
+    status = run_case(ops, ApiCall(case, rank_entry, verdict, api_tensors, None), group)
+    return dict(status, **answer)
+
+
 def worker(rank, procs, args, store):
     torch.set_num_threads(1)
+    F.BUGS.update(args.bug)  # each spawned process imports the modules afresh
     dist.init_process_group("gloo" if args.device == "cpu" else "hccl", init_method="file://" + store, rank=rank,
                             world_size=procs, timeout=datetime.timedelta(seconds=args.timeout))
     if args.device == "cpu":
@@ -162,8 +221,13 @@ def worker(rank, procs, args, store):
         w = int(c["world"])
         if "unprepared" in c or rank >= w or w > procs:
             continue
-        call = mc2_bundle.RankCall(args.bundle, c, c["ranks"][rank])
-        mc2_bundle.write_status(call.status_file, run_case(ops, call, groups[w]))
+        if "front_end" in c:  # a framework call (mc2conf export --front-end)
+            entry = c["ranks"][rank]
+            mc2_bundle.write_status(os.path.join(args.bundle, entry["status_file"]),
+                                    run_front_end_case(ops, args.bundle, c, entry, groups[w]))
+        else:
+            call = mc2_bundle.RankCall(args.bundle, c, c["ranks"][rank])
+            mc2_bundle.write_status(call.status_file, run_case(ops, call, groups[w]))
         done += 1
         if rank == 0 and done % 200 == 0:
             print(f"torch adapter: {done} cases, {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
@@ -181,6 +245,8 @@ def main():
     p.add_argument("--matmul", choices=("native", "fp32"), default="native",
                    help="cpu: bf16 GEMMs in torch's bf16 addmm (native) or on float32 copies rounded once (fp32)")
     p.add_argument("--limit", type=int, default=0, help="only the bundle's first N cases")
+    p.add_argument("--bug", action="append", default=[],
+                   help="plant a front-end fault of mc2_front_ends.BUGS (for the broken-adapter test)")
     p.add_argument("--timeout", type=float, default=120, help="seconds a collective may wait for its peers")
     args = p.parse_args()
     if not dist.is_available() or (args.device == "cpu" and not dist.is_gloo_available()):

@@ -1209,7 +1209,9 @@ OpFamily Family() {
         "dtypes, with or without x3, are valid.",
         "Ascend 950: the A2 dtype lists and MatmulAllReduce's 950 world sizes (UNVERIFIED: the public 950 rows "
         "are stripped).",
-        "torch_npu front-end checks (ops.md §2.6) are not a rule family yet.",
+        "torch_npu front-end checks (ops.md §2.6) are their own rule family (spec/front_end/torch_npu.cc, `mc2conf "
+        "spec --op torch_npu`): they refuse before any aclnn call, and the calls they accept are judged as this "
+        "family's cases.",
     };
     return f;
 }

@@ -2,7 +2,10 @@
 // bad answer an adapter can leave (a missing, malformed or mis-typed status.json; a missing,
 // truncated, mis-typed, mis-shaped or wrong output array) is FAILED with a reason naming it,
 // never a crash; a bad bundle is a usage error. The .npy files the test damages are written by
-// its own small writer, not by the code under test. (The round trips: _roundtrip_test.cc.)
+// its own small writer, not by the code under test. Front-end cases (`export --front-end`): a
+// refusal at the wrong check, a dispatch to the wrong API or with arguments or tensors the route
+// does not pass, and a refusal of a call the front-end accepts are FAILED with their reasons.
+// (The round trips: _roundtrip_test.cc.)
 #include <unistd.h>
 
 #include <cstdint>
@@ -184,6 +187,91 @@ TEST(Mc2confBundle, BadBundleIsAUsageError) {
     r = RunMc2conf("export --gate slow --to '" + dir + "/x'");
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("unknown gate 'slow'"), std::string::npos) << r.err;
+    std::filesystem::remove_all(dir);
+}
+
+// ---- framework front-end cases (docs/case-bundles.md "Front-end cases") ----
+
+// Writes every rank's status.json of case `index` from `answer`.
+void AnswerAllRanks(const std::string &bundle, const json &c, const json &answer) {
+    for (const json &r : c["ranks"]) {
+        const std::string path = bundle + "/" + r["status_file"].get<std::string>();
+        std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+        std::ofstream(path) << answer.dump();
+    }
+}
+
+TEST(Mc2confBundle, FrontEndAnswersAreJudgedByCheckRouteAndArguments) {
+    const std::string dir = TempDir("front_end");
+    const std::string bundle = dir + "/bundle";
+    ASSERT_EQ(RunMc2conf("export --front-end torch_npu --to '" + bundle + "'").exit_code, 0);
+    const json manifest = ReadJson(bundle + "/manifest.json");
+    ASSERT_EQ(manifest.value("front_end", ""), "torch_npu");
+    // One refused and one dispatched case, each answered right and in every wrong way; the
+    // other cases stay unanswered (FAILED: no answer) and are not looked at.
+    int refused = -1, dispatched = -1;
+    for (size_t i = 0; i < manifest["cases"].size(); ++i) {
+        const json &e = manifest["cases"][i]["front_end"]["expected"];
+        if (refused < 0 && e.contains("refused")) refused = static_cast<int>(i);
+        if (dispatched < 0 && e.contains("dispatched") && e["dispatched"]["api"] == "aclnnWeightQuantMatmulAllReduce") {
+            dispatched = static_cast<int>(i);
+        }
+    }
+    ASSERT_GE(refused, 0);
+    ASSERT_GE(dispatched, 0);
+    const json &rc = manifest["cases"][static_cast<size_t>(refused)];
+    const json &dc = manifest["cases"][static_cast<size_t>(dispatched)];
+    const std::string check = rc["front_end"]["expected"]["refused"]["check"];
+    const json route = dc["front_end"]["expected"]["dispatched"];
+    const json good_dispatch = {{"api", route["api"]}, {"arguments", route["arguments"]}, {"tensors", route["tensors"]}};
+    json wrong_arguments = good_dispatch;
+    wrong_arguments["arguments"]["comm_quant_mode"] = 1;
+    json wrong_tensors = good_dispatch;
+    wrong_tensors["tensors"] = {"x1", "x2"};
+    struct Variant {
+        const json *c;
+        json answer;
+        std::string status, reason;  // the verdict and a part of its reason
+    };
+    const std::vector<Variant> variants = {
+        {&rc, {{"front_end", {{"refused", check}}}}, "PASSED", "refused by the front-end at " + check},
+        {&rc, {{"front_end", {{"refused", ""}}}}, "PASSED", "refused by the front-end at " + check},
+        {&rc, {{"front_end", {{"refused", "tnpu.mmar.some_other_check"}}}}, "FAILED",
+         "refused at check tnpu.mmar.some_other_check; the front-end's first failing check is " + check},
+        {&rc, {{"front_end", {{"dispatched", good_dispatch}}}}, "FAILED", "the front-end must refuse this call (" + check},
+        {&rc, {{"front_end", {{"refused", check}}}, {"prepare_status", 0}}, "FAILED", "yet an aclnn call was made"},
+        {&rc, {{"prepare_status", 161002}}, "FAILED", "no front_end answer"},
+        {&dc, {{"front_end", {{"refused", check}}}}, "FAILED", "the front-end must accept this call and dispatch it to aclnnWeightQuantMatmulAllReduce"},
+        {&dc, {{"front_end", {{"dispatched", {{"api", "aclnnMatmulAllReduce"}}}}}}, "FAILED",
+         "dispatched to aclnnMatmulAllReduce; the front-end's route tnpu.mmar.route.wq reaches aclnnWeightQuantMatmulAllReduce"},
+        {&dc, {{"front_end", {{"dispatched", wrong_arguments}}}}, "FAILED", "argument comm_quant_mode=1 forwarded"},
+        {&dc, {{"front_end", {{"dispatched", wrong_tensors}}}}, "FAILED", "tensors passed to aclnnWeightQuantMatmulAllReduce: [x1, x2]"},
+        {&dc, {{"front_end", {{"dispatched", good_dispatch}}}, {"not_supported", "no outputs here"}}, "NOT_SUPPORTED", ""},
+        // Accepted and dispatched right, but the API's answer is wrong: judged as that API's case.
+        {&dc, {{"front_end", {{"dispatched", good_dispatch}}}, {"prepare_status", 161002}}, "FAILED",
+         "dispatched to aclnnWeightQuantMatmulAllReduce: rank 0: expected success"},
+    };
+    for (const Variant &v : variants) {
+        AnswerAllRanks(bundle, *v.c, v.answer);
+        const Result r = RunMc2conf("judge '" + bundle + "' --out '" + dir + "/judged'");
+        EXPECT_EQ(r.exit_code, 1) << r.err;  // the unanswered cases fail
+        const json results = ReadJson(dir + "/judged/results.json");
+        const json &got = results["cases"][static_cast<size_t>(v.c == &rc ? refused : dispatched)]["result"];
+        EXPECT_EQ(got["status"], v.status) << v.answer.dump() << " -> " << got.dump();
+        EXPECT_NE(got.value("reason", "").find(v.reason), std::string::npos) << v.answer.dump() << " -> " << got.dump();
+    }
+    Result r = RunMc2conf("export --front-end pytorch --to '" + dir + "/x'");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("unknown front-end 'pytorch' (known: mindspeed, mindspore, torch_npu)"), std::string::npos) << r.err;
+    r = RunMc2conf("export --gate quick --front-end torch_npu --to '" + dir + "/x'");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("either --gate or --front-end"), std::string::npos) << r.err;
+    r = RunMc2conf("spec --op torch_npu");
+    EXPECT_NE(r.out.find("front-end torch_npu (torch_npu.npu_mm_all_reduce_base)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("tnpu.mmar.route.wq"), std::string::npos);
+    r = RunMc2conf("spec --markdown");
+    EXPECT_NE(r.out.find("## Framework front-ends"), std::string::npos);
+    EXPECT_NE(r.out.find("`ms.agmm.k_range`"), std::string::npos);
     std::filesystem::remove_all(dir);
 }
 

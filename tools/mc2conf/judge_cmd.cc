@@ -13,6 +13,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -180,6 +181,114 @@ CaseResult JudgeCase(const json &entry, int index, const std::string &dir) {
     return harness::JudgeRecorded(c, tensors, std::move(ranks));
 }
 
+// ---- front-end cases (docs/case-bundles.md "Front-end cases") ----
+
+// One rank's front-end answer against the case's: "" when it matches, else why not.
+std::string CheckFrontEndAnswer(const json &expected, const json &status, const std::string &path) {
+    if (!status.contains("front_end") || !status["front_end"].is_object()) {
+        return path + ": no front_end answer (\"refused\" or \"dispatched\")";
+    }
+    const json &answer = status["front_end"];
+    const bool refused = answer.contains("refused"), dispatched = answer.contains("dispatched");
+    if (refused == dispatched) return path + ": front_end must hold exactly one of \"refused\" and \"dispatched\"";
+    if (expected.contains("refused")) {
+        const json &want = expected["refused"];
+        const std::string check = want.value("check", "");
+        if (dispatched) {
+            const json &d = answer["dispatched"];
+            return "the front-end must refuse this call (" + check + ": " + want.value("text", "") +
+                   "); the adapter dispatched it to " + (d.is_object() ? d.value("api", "?") : "?");
+        }
+        if (!answer["refused"].is_string()) return path + ": front_end.refused is not a string (the check, or \"\")";
+        const std::string got = answer["refused"].get<std::string>();
+        if (!got.empty() && got != check) {
+            return "refused at check " + got + "; the front-end's first failing check is " + check + " (" +
+                   want.value("text", "") + ")";
+        }
+        if (status.contains("prepare_status") && !status["prepare_status"].is_null()) {
+            return "refused by the front-end, yet an aclnn call was made (prepare_status given)";
+        }
+        return "";
+    }
+    const json &want = expected["dispatched"];
+    if (refused) {
+        return "refused at check " + (answer["refused"].is_string() ? answer["refused"].get<std::string>() : "?") +
+               "; the front-end must accept this call and dispatch it to " + want.value("api", "?") + " (" +
+               want.value("route", "") + ")";
+    }
+    const json &got = answer["dispatched"];
+    if (!got.is_object()) return path + ": front_end.dispatched is not an object";
+    if (got.value("api", "") != want.value("api", "")) {
+        return "dispatched to " + got.value("api", "?") + "; the front-end's route " + want.value("route", "") +
+               " reaches " + want.value("api", "?");
+    }
+    if (got.contains("arguments")) {
+        if (!got["arguments"].is_object()) return path + ": front_end.dispatched.arguments is not an object";
+        for (const auto &[key, value] : got["arguments"].items()) {
+            if (!want["arguments"].contains(key)) {
+                return "argument " + key + "=" + value.dump() + " forwarded to " + want.value("api", "?") +
+                       ", which has no such parameter on this route (" + want.value("route", "") + ")";
+            }
+        }
+        for (const auto &[key, value] : want["arguments"].items()) {
+            if (!got["arguments"].contains(key) || got["arguments"][key] != value) {
+                return "argument " + key + " forwarded as " +
+                       (got["arguments"].contains(key) ? got["arguments"][key].dump() : "nothing") + ", the route passes " +
+                       value.dump();
+            }
+        }
+    }
+    if (got.contains("tensors")) {
+        if (!got["tensors"].is_array()) return path + ": front_end.dispatched.tensors is not a list";
+        std::set<std::string> a, b;
+        for (const json &t : got["tensors"]) a.insert(t.is_string() ? t.get<std::string>() : t.dump());
+        for (const json &t : want["tensors"]) b.insert(t.get<std::string>());
+        if (a != b) {
+            auto text = [](const std::set<std::string> &s) {
+                std::string out;
+                for (const std::string &x : s) out += (out.empty() ? "" : ", ") + x;
+                return "[" + out + "]";
+            };
+            return "tensors passed to " + want.value("api", "?") + ": " + text(a) + ", the route passes " + text(b);
+        }
+    }
+    return "";
+}
+
+// A front-end case: every rank's front-end answer first; a refused call passes there, a
+// dispatched one is then judged as the aclnn case it became.
+CaseResult JudgeFrontEndCase(const json &entry, int index, const std::string &dir) {
+    const json &expected = entry["front_end"]["expected"];
+    const std::string call = entry.value("front_end_call", "");
+    const std::string descriptor = entry.value("descriptor", "");
+    const int world = entry.value("world", 0);
+    if (!expected.is_object() || (!expected.contains("refused") && !expected.contains("dispatched")) || world < 1) {
+        return Failed(call, "manifest: case " + std::to_string(index) + ": front_end.expected is malformed");
+    }
+    // A refused call is reported by its front-end call; a dispatched one by its aclnn descriptor.
+    const std::string shown = expected.contains("refused") ? call : descriptor;
+    for (int r = 0; r < world; ++r) {
+        const std::string who = "rank " + std::to_string(r) + ": ";
+        const std::string path = dir + "/" + StatusPath(index, r);
+        bool ok = false;
+        const std::string text = ReadText(path, &ok);
+        if (!ok) return Failed(shown, who + path + " missing (the adapter wrote no answer for this rank)");
+        const json status = json::parse(text, nullptr, false);
+        if (status.is_discarded() || !status.is_object()) return Failed(shown, who + path + ": not a JSON object");
+        if (std::string why = CheckFrontEndAnswer(expected, status, path); !why.empty()) return Failed(shown, who + why);
+    }
+    if (expected.contains("refused")) {
+        CaseResult result;
+        result.descriptor = call;
+        result.status = Status::kPassed;
+        result.reason = "refused by the front-end at " + expected["refused"].value("check", "?");
+        return result;
+    }
+    CaseResult result = JudgeCase(entry, index, dir);
+    if (!result.reason.empty()) result.reason = "dispatched to " + expected["dispatched"].value("api", "?") + ": " + result.reason;
+    return result;
+}
+
 struct JudgeOptions {
     std::string dir;
     std::string out;
@@ -210,7 +319,7 @@ int RunJudge(const JudgeOptions &o) {
             record.kind = entry.value("kind", "");
             record.rule_id = entry.value("rule", "");
             record.note = entry.value("note", "");
-            record.result = JudgeCase(entry, index, o.dir);
+            record.result = entry.contains("front_end") ? JudgeFrontEndCase(entry, index, o.dir) : JudgeCase(entry, index, o.dir);
         } catch (const std::exception &e) {
             // A damaged manifest entry (a field of the wrong JSON type) fails its case alone.
             record.result = Failed(entry.is_object() && entry.contains("descriptor") ? entry["descriptor"].dump() : "",
@@ -264,7 +373,7 @@ int RunAdapt(const AdaptOptions &o) {
     int index = 0;
     for (const json &entry : manifest["cases"]) {
         const int i = index++;
-        if (entry.contains("unprepared")) continue;
+        if (entry.contains("unprepared") || entry.contains("front_end")) continue;  // front-ends need a framework
         const harness::CaseParse parsed = harness::ParseCase(entry.value("descriptor", ""));
         if (!parsed.value) throw UsageError("adapt-builtin: bad descriptor in the manifest: " + parsed.error);
         const CaseResult r = harness::RunCase(*parsed.value, *abi, run);

@@ -16,6 +16,7 @@
 #include "harness/ops/registry.h"
 #include "harness/signatures.h"
 #include "spec/catalogue.h"
+#include "spec/front_end/front_end.h"
 #include "spec/render_markdown.h"
 
 namespace mc2::tools {
@@ -93,17 +94,38 @@ int RunSpec(const SpecOptions &o) {
         return 0;
     }
     std::vector<std::string> ops = CatalogueOps();
+    // A framework front-end (spec/front_end/): its family by name or by one of its functions.
+    if (const spec::front_end::Family *f = o.op.empty() ? nullptr : spec::front_end::FindFamily(o.op)) {
+        std::string text = spec::front_end::RenderPlain(*f);
+        if (o.markdown) {
+            const std::string md = spec::front_end::RenderMarkdown();
+            // Its section of the front-end Markdown: from its heading to the next one.
+            const size_t begin = md.rfind("### ", md.find("(front-end " + f->name + ")"));
+            const size_t end = md.find("\n### ", begin + 1);
+            text = md.substr(begin, end == std::string::npos ? std::string::npos : end + 1 - begin);
+        }
+        std::fputs(text.c_str(), stdout);
+        return 0;
+    }
     if (!o.op.empty()) {
         if (std::find(ops.begin(), ops.end(), o.op) == ops.end()) {
             std::string known;
             for (const std::string &op : ops) known += (known.empty() ? "" : ", ") + op;
+            for (const spec::front_end::Family &f : spec::front_end::AllFamilies()) known += ", " + f.name;
             throw UsageError("spec: unknown operator '" + o.op + "' (known: " + known + ")");
         }
         ops = {o.op};
     }
-    const std::string text =
+    std::string text =
         o.markdown ? (o.op.empty() ? spec::RenderMarkdown() : FilterMarkdown(spec::RenderMarkdown(), o.op))
                    : PlainListing(ops);
+    if (o.op.empty()) {  // the whole catalogue: the front-end families after the operators'
+        if (o.markdown) {
+            text += spec::front_end::RenderMarkdown();
+        } else {
+            for (const spec::front_end::Family &f : spec::front_end::AllFamilies()) text += spec::front_end::RenderPlain(f);
+        }
+    }
     std::fputs(text.c_str(), stdout);
     return 0;
 }
@@ -114,7 +136,7 @@ Command AddSpecCommand(CLI::App &app) {
     auto o = std::make_shared<SpecOptions>();
     CLI::App *sub = app.add_subcommand("spec", "Print the constraint catalogue (rules, expected codes, sources)");
     sub->add_flag("--markdown", o->markdown, "Markdown tables with citations instead of the plain listing");
-    sub->add_option("--op", o->op, "Only this operator's rules");
+    sub->add_option("--op", o->op, "Only this operator's rules, or a framework front-end's (torch_npu, mindspeed, mindspore)");
     sub->add_flag("--symbols", o->symbols, "The ABI symbols the registered operators call, one per line");
     return Command{sub, [o] { return RunSpec(*o); }};
 }

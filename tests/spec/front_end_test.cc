@@ -1,0 +1,136 @@
+// tests/spec/front_end_test.cc — the framework front-end families (spec/front_end/): every check
+// has a call it refuses first, the nearest valid calls are accepted and dispatched to the API the
+// documents name, with the arguments they name, and the aclnn case a valid call becomes is one
+// that API's own catalogue accepts.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "harness/ops/registry.h"
+#include "spec/catalogue.h"
+#include "spec/front_end/front_end.h"
+
+namespace mc2::spec::front_end {
+namespace {
+
+const Call *FindValid(const std::vector<FrontEndCase> &cases, const std::string &route, const char *kwarg = nullptr) {
+    for (const FrontEndCase &c : cases) {
+        if (c.valid && c.rule_id == route && (kwarg == nullptr || c.call.Find(kwarg) != nullptr)) return &c.call;
+    }
+    return nullptr;
+}
+
+TEST(FrontEnd, ThreeFamiliesWithCitedDocumentedRules) {
+    std::set<std::string> names, ids;
+    for (const Family &f : AllFamilies()) {
+        names.insert(f.name);
+        for (const Rule &r : *f.rules) {
+            EXPECT_TRUE(ids.insert(r.id).second) << "duplicate rule id " << r.id;
+            EXPECT_EQ(r.level, Level::kDocumented) << r.id;
+            EXPECT_NE(r.citation.find("ops.md §"), std::string::npos) << r.id;
+            EXPECT_FALSE(r.text.empty()) << r.id;
+        }
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"mindspeed", "mindspore", "torch_npu"}));
+    const std::string md = RenderMarkdown();
+    for (const std::string &id : ids) EXPECT_NE(md.find("`" + id + "`"), std::string::npos) << id;
+}
+
+TEST(FrontEnd, EveryCheckRefusesACallAndEveryCaseIsJudgedAsItsRuleSays) {
+    for (const Family &f : AllFamilies()) {
+        const std::vector<FrontEndCase> cases = Cases(f);
+        std::set<std::string> covered;
+        for (const FrontEndCase &c : cases) {
+            const Verdict v = Evaluate(f, c.call);
+            if (c.valid) {
+                ASSERT_EQ(v.refused, nullptr) << c.call.ToString();
+                ASSERT_TRUE(v.dispatch.has_value());
+                EXPECT_EQ(v.route, c.rule_id);
+            } else {
+                ASSERT_NE(v.refused, nullptr) << c.call.ToString();
+                EXPECT_EQ(v.refused->id, c.rule_id);
+            }
+            covered.insert(c.rule_id);
+        }
+        for (const Rule &r : *f.rules) {
+            if (r.kind == Rule::Kind::kCheck) EXPECT_TRUE(covered.count(r.id)) << "no case refused by " << r.id;
+        }
+    }
+}
+
+// A call the front-end accepts becomes an aclnn case its API's catalogue accepts on every rank,
+// except the one the family keeps to show that reduce_op is the API's check, not torch_npu's.
+TEST(FrontEnd, AcceptedCallsBecomeValidApiCases) {
+    for (const Family &f : AllFamilies()) {
+        for (const FrontEndCase &c : Cases(f)) {
+            if (!c.valid) continue;
+            const Dispatch d = *Evaluate(f, c.call).dispatch;
+            ASSERT_NE(harness::FindBinding(d.target.op), nullptr) << d.target.op;
+            EXPECT_EQ(harness::FindBinding(d.target.op)->api.api, d.api);
+            for (int r = 0; r < d.target.world; ++r) {
+                const Expectation e = Expect(d.target, r);
+                const Arg *op = c.call.Find("reduce_op");
+                if (op && std::get<std::string>(*op) == "max") {
+                    EXPECT_EQ(e.outcome, Outcome::kStatus) << d.target.ToString();
+                    EXPECT_EQ(e.status, 161002);
+                } else {
+                    EXPECT_EQ(e.outcome, Outcome::kSuccess) << d.target.ToString() << " " << e.rule_id;
+                }
+            }
+        }
+    }
+}
+
+TEST(FrontEnd, TorchNpuDispatchRoutesAndArguments) {
+    const Family &f = *FindFamily("torch_npu");
+    const std::vector<FrontEndCase> cases = Cases(f);
+    // comm_quant_mode is not forwarded on the weight-quant path; antiquant_group_size is.
+    const Call *wq = FindValid(cases, "tnpu.mmar.route.wq", "comm_quant_mode");
+    ASSERT_NE(wq, nullptr);
+    const Dispatch d = *Evaluate(f, *wq).dispatch;
+    EXPECT_EQ(d.api, "aclnnWeightQuantMatmulAllReduce");
+    EXPECT_EQ(d.target.params.count("comm_quant_mode"), 0u);
+    EXPECT_EQ(std::get<int64_t>(d.target.Get(0, "stream_mode")), 1);
+    const Call *grouped = FindValid(cases, "tnpu.mmar.route.wq", "antiquant_group_size");
+    ASSERT_NE(grouped, nullptr);
+    EXPECT_EQ(std::get<int64_t>(Evaluate(f, *grouped).dispatch->target.Get(0, "antiquant_group_size")), 32);
+    // pertoken goes to V2 with the pertoken scale; comm scales to V3; neither to V1.
+    const Call *pertoken = FindValid(cases, "tnpu.mmar.route.quant_v2");
+    ASSERT_NE(pertoken, nullptr);
+    const Dispatch v2 = *Evaluate(f, *pertoken).dispatch;
+    EXPECT_EQ(v2.api, "aclnnQuantMatmulAllReduceV2");
+    EXPECT_NE(v2.target.Tensor(0, "pertoken_scale"), nullptr);
+    EXPECT_EQ(v2.target.Tensor(0, "output")->dtype, ACL_FLOAT16);
+    ASSERT_NE(FindValid(cases, "tnpu.mmar.route.quant_v3"), nullptr);
+    EXPECT_EQ(Evaluate(f, *FindValid(cases, "tnpu.mmar.route.quant_v3")).dispatch->api, "aclnnQuantMatmulAllReduceV3");
+    // A bfloat16 dequant scale makes the output bfloat16; x3 makes the float path V2.
+    const Call *v1 = FindValid(cases, "tnpu.mmar.route.quant_v1", "x3");
+    ASSERT_NE(v1, nullptr);
+    EXPECT_EQ(Evaluate(f, *v1).dispatch->target.Tensor(0, "output")->dtype, ACL_BF16);
+    ASSERT_NE(FindValid(cases, "tnpu.mmar.route.mar_v2"), nullptr);
+    // Dropping pertoken's dequant, one comm scale, or a fourth group size: refused, never dispatched.
+    Call bad = *pertoken;
+    bad.Set("dequant_scale", None{});
+    EXPECT_EQ(Evaluate(f, bad).refused->id, "tnpu.mmar.pertoken.dequant");
+    bad = *pertoken;
+    bad.Set("group_sizes", std::vector<int64_t>{0, 0, 65536});
+    EXPECT_EQ(Evaluate(f, bad).refused->id, "tnpu.mmar.group_sizes");
+}
+
+TEST(FrontEnd, MindSporeTransX2IsATransposedViewOfTheSameStorage) {
+    const Family &f = *FindFamily("mindspore.ops.all_gather_matmul");
+    for (const FrontEndCase &c : Cases(f)) {
+        if (!c.valid || !c.call.B("trans_x2")) continue;
+        const Dispatch d = *Evaluate(f, c.call).dispatch;
+        const harness::TensorSpec &given = *c.call.T("x2");
+        const harness::TensorSpec &api = *d.target.Tensor(0, "x2");
+        EXPECT_EQ(api.shape, (std::vector<int64_t>{given.shape[1], given.shape[0]}));
+        EXPECT_EQ(api.StorageShape(), given.shape);
+        EXPECT_EQ(d.target.Tensor(0, "output")->shape[0], c.call.T("input")->shape[0] * c.call.world);
+        return;
+    }
+    FAIL() << "no trans_x2 call";
+}
+
+}  // namespace
+}  // namespace mc2::spec::front_end
