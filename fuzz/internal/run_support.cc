@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "harness/dtype_names.h"
+#include "harness/fill/element.h"
+#include "harness/fill/storage.h"
 #include "harness/ops/registry.h"
 #include "harness/signatures.h"
 #include "spec/expectation.h"
@@ -101,6 +103,28 @@ struct ProbeRank {
 
 constexpr uint8_t kPattern = 0xA5;
 
+// A tensor's explicit values (host parameters such as AllToAllVV2's counts, which ATB's Setup
+// reads from hostData before it refuses anything) at their view positions over the pattern, in
+// `bytes` bytes: the image RunCase would upload, cut to the small allocation. Empty when the
+// tensor has no explicit values or its view reaches beyond `bytes`; the call then sees no host
+// data, as before.
+std::vector<uint8_t> HostImage(const TensorSpec &t, size_t bytes) {
+    if (t.values.empty() || bytes == 0) return {};
+    uint64_t elements = 1;
+    for (int64_t d : t.shape) elements = d <= 0 ? 0 : SaturatingMul(elements, static_cast<uint64_t>(d));
+    if (elements > t.values.size()) return {};
+    const int bits = harness::StorageBits(t.dtype);
+    if (bits <= 0) return {};
+    std::vector<uint8_t> image(bytes, kPattern);
+    const std::vector<int64_t> where = harness::ViewIndices(t);
+    for (size_t e = 0; e < where.size() && e < t.values.size(); ++e) {
+        if (where[e] < 0) continue;
+        if (harness::BytesFor(bits, where[e] + 1) > bytes) return {};
+        harness::StoreCode(image.data(), bits, where[e], static_cast<uint64_t>(t.values[e]));
+    }
+    return image;
+}
+
 void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpBinding &binding, HcclComm comm,
                  int rank, ProbeRank &out) {
     const harness::RuntimeFns &rt = abi.rt();
@@ -123,28 +147,33 @@ void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpB
         void *device = nullptr;
         size_t bytes = 0;
         aclTensor *tensor = nullptr;
+        std::vector<uint8_t> host;  // explicit values over the pattern (HostImage); empty = none
     };
     std::vector<Held> held;
+    held.reserve(sig->params.size());  // BoundTensor::host points into these: no reallocation
     const std::vector<uint8_t> pattern(kProbeBytes, kPattern);
     for (const harness::ParamDecl &p : sig->params) {
         if (p.kind != ParamKind::kTensor || !out.setup_error.empty()) continue;
         const TensorSpec *t = c.Tensor(rank, p.name);
         if (t == nullptr) continue;
-        Held h;
+        Held &h = held.emplace_back();
         h.name = p.name;
         h.output = binding.IsOutput(p.name);
         // The full metadata over a small real allocation: enough for an implementation that
         // (wrongly) reads a little, never the declared size.
         h.bytes = static_cast<size_t>(std::min<uint64_t>(SaturatingStorageBytes(*t), kProbeBytes));
+        if (!h.output) h.host = HostImage(*t, h.bytes);
+        const std::vector<uint8_t> &image = h.host.empty() ? pattern : h.host;
         if (h.bytes > 0) {
             if (rt.aclrtMalloc(&h.device, h.bytes, ACL_MEM_MALLOC_HUGE_FIRST) != 0 ||
-                rt.aclrtMemcpy(h.device, h.bytes, pattern.data(), h.bytes, ACL_MEMCPY_HOST_TO_DEVICE) != 0) {
+                rt.aclrtMemcpy(h.device, h.bytes, image.data(), h.bytes, ACL_MEMCPY_HOST_TO_DEVICE) != 0) {
                 out.setup_error = "aclrtMalloc/aclrtMemcpy(" + p.name + ")";
             }
         }
         harness::BoundTensor &bound = args.tensors[p.name];
         bound.spec = t;
         bound.device = h.device;
+        if (!h.host.empty()) bound.host = &h.host;
         if (binding.api.acl_tensors) {
             const std::vector<int64_t> strides = t->Strides();
             const std::vector<int64_t> storage = t->StorageShape();
@@ -155,7 +184,6 @@ void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpB
             if (h.tensor == nullptr) out.descriptor_refused = true;
             bound.acl = h.tensor;
         }
-        held.push_back(h);
     }
     (void)rt.aclGetRecentErrMsg();
     std::string bind_error;
