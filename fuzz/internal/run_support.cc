@@ -19,6 +19,7 @@
 #include "harness/fill/element.h"
 #include "harness/fill/storage.h"
 #include "harness/ops/registry.h"
+#include "harness/run/world.h"
 #include "harness/signatures.h"
 #include "spec/expectation.h"
 
@@ -295,6 +296,12 @@ harness::RunOptions FuzzRunOptions() {
     // Inputs of a rank the spec must see refused by its first phase hold a constant byte, not
     // the seeded fill: nothing judged depends on those values (run_case.h).
     options.pattern_fill_refused = true;
+    // Devices, communicators, rank threads, contexts and streams made once and checked clean
+    // between inputs (harness/run/world.h): thread creation and teardown were most of the
+    // kernel time of an input (fuzz/README.md "Throughput"). Never destroyed: the
+    // implementation's threads may outlive static destructors.
+    static harness::World *const world = new harness::World(Abi());
+    options.world = world;
     return options;
 }
 

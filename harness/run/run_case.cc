@@ -24,6 +24,7 @@
 #include "harness/run/guarded.h"
 #include "harness/run/schedule.h"
 #include "harness/run/verdict.h"
+#include "harness/run/world.h"
 #include "harness/signatures.h"
 #include "spec/expectation.h"
 
@@ -102,6 +103,7 @@ struct Shared {
     std::vector<std::vector<HostTensor>> host;
     std::barrier<> *start;
     OrderGate *gate;
+    World *world = nullptr;  // RunOptions::world: contexts and streams are the world's
     // spec::Expect per rank and profile, asked at most once per case: PrepareHost and Judge both
     // need it, and each call walks the operator's whole rule catalogue (Expected).
     mutable std::vector<std::optional<spec::Expectation>> strict, vendor;
@@ -144,7 +146,15 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
     const ApiBinding &api = sh.binding->api;
     bool ready = true;
     try {
-        if (int rc = rt.aclrtCreateContext(&context, rank); rc != 0) {
+        if (sh.world != nullptr) {
+            // Kept across cases (world.h): made current again, never destroyed here.
+            context = sh.world->Context(rank);
+            stream = sh.world->Stream(rank);
+            if (int rc = rt.aclrtSetCurrentContext(context); rc != 0) {
+                fail_setup("aclrtSetCurrentContext", rc);
+                ready = false;
+            }
+        } else if (int rc = rt.aclrtCreateContext(&context, rank); rc != 0) {
             fail_setup("aclrtCreateContext", rc);
             ready = false;
         } else if (int rc2 = rt.aclrtSetCurrentContext(context); rc2 != 0) {
@@ -362,8 +372,10 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
     for (const GuardedBuffer &b : buffers) {
         if (b.base != nullptr) (void)rt.aclrtFree(b.base);
     }
-    if (stream != nullptr) (void)rt.aclrtDestroyStream(stream);
-    if (context != nullptr) (void)rt.aclrtDestroyContext(context);
+    if (sh.world == nullptr) {
+        if (stream != nullptr) (void)rt.aclrtDestroyStream(stream);
+        if (context != nullptr) (void)rt.aclrtDestroyContext(context);
+    }
     (void)rt.aclGetRecentErrMsg();
 }
 
@@ -797,6 +809,49 @@ bool PrepareHost(const Case &c, const OpBinding &b, const RunOptions &options, S
     return true;
 }
 
+// The end of RunCase: judged, outputs dropped unless kept, timed.
+CaseResult Conclude(const Case &c, const OpBinding &binding, const RunOptions &options, const Shared &sh,
+                    CaseResult res, Clock::time_point t0) {
+    try {
+        Judge(c, binding, sh, options, res);
+    } catch (const std::exception &e) {
+        return Finish(std::move(res), Status::kFailed, std::string("harness: judging: ") + e.what(), t0);
+    }
+    if (!options.keep_outputs) {
+        for (RankReport &rep : res.ranks) rep.outputs.clear();
+    }
+    res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return res;
+}
+
+// RunCase over RunOptions::world: the same rank threads' work on the world's workers, contexts,
+// streams and communicators; then the world is settled, and what the case left behind fails it.
+CaseResult RunInWorld(const Case &c, const OpBinding &binding, const RunOptions &options, const Schedule &schedule,
+                      Shared &sh, CaseResult res, Clock::time_point t0) {
+    World &world = *options.world;
+    if (const std::string why = world.Ready(c.world); !why.empty()) {
+        const char *m = sh.abi->rt().aclGetRecentErrMsg();
+        return Finish(std::move(res), Status::kFailed,
+                      "harness: " + why + (m != nullptr && *m != '\0' ? " " + Quote(m) : std::string()), t0);
+    }
+    sh.world = &world;
+    sh.comms = world.Comms(c.world);
+    const auto size = static_cast<size_t>(c.world);
+    std::barrier<> start(static_cast<std::ptrdiff_t>(size));
+    OrderGate gate(schedule.order_wait);
+    sh.start = &start;
+    sh.gate = &gate;
+    res.ranks.assign(size, RankReport{});
+    world.Run(c.world, [&sh, &res](int r) { RankThread(sh, r, res.ranks[static_cast<size_t>(r)]); });
+    const std::string left = world.Settle(c.world, sh.comms, res.ranks);
+    res = Conclude(c, binding, options, sh, std::move(res), t0);
+    if (!left.empty() && !IsFailure(res.status)) {
+        res.status = Status::kFailed;
+        res.reason = "harness: " + left;
+    }
+    return res;
+}
+
 }  // namespace
 
 void ExportPlatform(Platform platform) { setenv(kPlatformVariable, PlatformName(platform).c_str(), 1); }
@@ -844,6 +899,7 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
     if (aclError rc = abi.EnsureInit(); rc != ACL_SUCCESS) {
         return Finish(std::move(res), Status::kFailed, "aclInit returned " + std::to_string(rc), t0);
     }
+    if (options.world != nullptr) return RunInWorld(c, *binding, options, schedule, sh, std::move(res), t0);
     for (int r = 0; r < c.world; ++r) {
         if (aclError rc = rt.aclrtSetDevice(r); rc != ACL_SUCCESS) {
             const char *m = rt.aclGetRecentErrMsg();
