@@ -300,7 +300,11 @@ harness::RunOptions FuzzRunOptions() {
     // between inputs (harness/run/world.h): thread creation and teardown were most of the
     // kernel time of an input (fuzz/README.md "Throughput"). Never destroyed: the
     // implementation's threads may outlive static destructors.
-    static harness::World *const world = new harness::World(Abi());
+    // MC2_FUZZ_WORLD=0 makes and releases everything per input, as before (for comparisons).
+    static harness::World *const world = [] {
+        const char *env = std::getenv("MC2_FUZZ_WORLD");
+        return env != nullptr && std::string_view(env) == "0" ? nullptr : new harness::World(Abi());
+    }();
     options.world = world;
     return options;
 }
@@ -370,7 +374,8 @@ void Trace(const harness::CaseResult &r) {
         return env != nullptr && *env != '\0';
     }();
     if (!on) return;
-    // Per rank: the phases reached and their statuses ("p0 e0 s507011", "-" = refused descriptor).
+    // Per rank: the phases reached and their statuses ("p0 e0 s507011", "-" = refused descriptor)
+    // and what the spec expected.
     std::string ranks;
     for (const harness::RankReport &rep : r.ranks) {
         ranks += " [";
@@ -378,6 +383,8 @@ void Trace(const harness::CaseResult &r) {
         if (rep.prepare_called) ranks += "p" + std::to_string(rep.prepare_status);
         if (rep.execute_called) ranks += " e" + std::to_string(rep.execute_status);
         if (rep.sync_called) ranks += " s" + std::to_string(rep.sync_status);
+        if (!rep.outputs_untouched) ranks += " written";
+        if (!rep.expected.empty()) ranks += " want " + rep.expected;
         ranks += "]";
     }
     std::fprintf(stderr, "mc2 trace: %.4f s%s %s\n", r.seconds, ranks.c_str(), r.Line().c_str());
