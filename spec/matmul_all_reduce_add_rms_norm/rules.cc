@@ -389,8 +389,12 @@ std::vector<Rule> Build() {
         "characters (so \"sumX\" passes, unlike MatmulAllReduce's op_api).",
         Doc("参数说明 (reduceOp: 当前仅支持输入\"sum\")") + "; " + Notes("§6.1, §8.3 (strncmp in tiling)"),
         [](const Case &c, int r) {
-            const auto *s = std::get_if<std::string>(&c.Get(r, "reduce_op"));
-            return s && s->compare(0, 3, "sum") != 0;
+            const harness::Value &v = c.Get(r, "reduce_op");
+            if (std::holds_alternative<harness::Null>(v)) return false;  // arn.null.reduce_op
+            // A communicator token (reduce_op=comm) reaches the call as the communicator's name,
+            // never "sum…", as in mar.attr.reduce_op (found by api_fuzzer).
+            const auto *s = std::get_if<std::string>(&v);
+            return !s || s->compare(0, 3, "sum") != 0;
         },
         [](const Case &valid, Choices &ch) {
             return SetAll(valid, "reduce_op", ch.Pick(std::vector<std::string>{"max", "min", "prod", "SUM", ""}));
