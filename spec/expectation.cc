@@ -18,7 +18,8 @@ bool IsInner(int32_t code) { return code >= 561000 && code <= 561999; }
 bool HasAnswer(const std::vector<Answer> &list, const Answer &a) {
     return std::any_of(list.begin(), list.end(), [&](const Answer &b) {
         return b.outcome == a.outcome && b.status == a.status && b.also_accepted == a.also_accepted &&
-               b.inner_error_accepted == a.inner_error_accepted && b.rule_id == a.rule_id;
+               b.inner_error_accepted == a.inner_error_accepted && b.writes_nothing == a.writes_nothing &&
+               b.rule_id == a.rule_id;
     });
 }
 
@@ -56,6 +57,7 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
                 result.reason = rule->text;
             }
             result.inner_error_accepted = result.inner_error_accepted || rule->inner_error_accepted;
+            result.writes_nothing = result.writes_nothing || rule->writes_nothing;
             continue;
         }
         decisive = rule;

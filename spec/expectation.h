@@ -55,6 +55,10 @@ struct Answer {
     // rejection with nothing written is conforming too. On a failure expectation it likewise
     // adds "or any 561xxx inner error" to the accepted answers (e.g. negative commTurn).
     bool inner_error_accepted = false;
+    // A success that computes nothing (a note with Rule::writes_nothing, e.g. agm.empty.m_zero:
+    // the vendor returns SUCCESS before any shape check, so a declared output may be any size):
+    // every output must keep what it held, as after a failure; nothing is compared.
+    bool writes_nothing = false;
     // The rule giving the answer. On success: the first documented tolerance ("note" rule, e.g.
     // k == 0 or commTurn > 0) that names the case, else empty.
     std::string rule_id;

@@ -61,6 +61,9 @@ struct Rule {
     // the vendor finds only at execution). Such a refusal is admitted whatever other rule the
     // case breaks, beside the answer the check order gives (expectation.cc).
     bool may_refuse_early = false;
+    // A note whose call returns SUCCESS before computing anything (a documented short-cut, e.g.
+    // AllGatherMatmul's empty x1): every output keeps what it held (Answer::writes_nothing).
+    bool writes_nothing = false;
     std::string text;      // one line, shown in reports and the Markdown catalogue
     std::string citation;  // document path + section, seed file + line, or spec-notes section
 

@@ -16,7 +16,10 @@
 #include <vector>
 
 #include "harness/dtype_names.h"
+#include "harness/fill/element.h"
+#include "harness/fill/storage.h"
 #include "harness/ops/registry.h"
+#include "harness/run/world.h"
 #include "harness/signatures.h"
 #include "spec/expectation.h"
 
@@ -101,6 +104,28 @@ struct ProbeRank {
 
 constexpr uint8_t kPattern = 0xA5;
 
+// A tensor's explicit values (host parameters such as AllToAllVV2's counts, which ATB's Setup
+// reads from hostData before it refuses anything) at their view positions over the pattern, in
+// `bytes` bytes: the image RunCase would upload, cut to the small allocation. Empty when the
+// tensor has no explicit values or its view reaches beyond `bytes`; the call then sees no host
+// data, as before.
+std::vector<uint8_t> HostImage(const TensorSpec &t, size_t bytes) {
+    if (t.values.empty() || bytes == 0) return {};
+    uint64_t elements = 1;
+    for (int64_t d : t.shape) elements = d <= 0 ? 0 : SaturatingMul(elements, static_cast<uint64_t>(d));
+    if (elements > t.values.size()) return {};
+    const int bits = harness::StorageBits(t.dtype);
+    if (bits <= 0) return {};
+    std::vector<uint8_t> image(bytes, kPattern);
+    const std::vector<int64_t> where = harness::ViewIndices(t);
+    for (size_t e = 0; e < where.size() && e < t.values.size(); ++e) {
+        if (where[e] < 0) continue;
+        if (harness::BytesFor(bits, where[e] + 1) > bytes) return {};
+        harness::StoreCode(image.data(), bits, where[e], static_cast<uint64_t>(t.values[e]));
+    }
+    return image;
+}
+
 void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpBinding &binding, HcclComm comm,
                  int rank, ProbeRank &out) {
     const harness::RuntimeFns &rt = abi.rt();
@@ -123,28 +148,33 @@ void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpB
         void *device = nullptr;
         size_t bytes = 0;
         aclTensor *tensor = nullptr;
+        std::vector<uint8_t> host;  // explicit values over the pattern (HostImage); empty = none
     };
     std::vector<Held> held;
+    held.reserve(sig->params.size());  // BoundTensor::host points into these: no reallocation
     const std::vector<uint8_t> pattern(kProbeBytes, kPattern);
     for (const harness::ParamDecl &p : sig->params) {
         if (p.kind != ParamKind::kTensor || !out.setup_error.empty()) continue;
         const TensorSpec *t = c.Tensor(rank, p.name);
         if (t == nullptr) continue;
-        Held h;
+        Held &h = held.emplace_back();
         h.name = p.name;
         h.output = binding.IsOutput(p.name);
         // The full metadata over a small real allocation: enough for an implementation that
         // (wrongly) reads a little, never the declared size.
         h.bytes = static_cast<size_t>(std::min<uint64_t>(SaturatingStorageBytes(*t), kProbeBytes));
+        if (!h.output) h.host = HostImage(*t, h.bytes);
+        const std::vector<uint8_t> &image = h.host.empty() ? pattern : h.host;
         if (h.bytes > 0) {
             if (rt.aclrtMalloc(&h.device, h.bytes, ACL_MEM_MALLOC_HUGE_FIRST) != 0 ||
-                rt.aclrtMemcpy(h.device, h.bytes, pattern.data(), h.bytes, ACL_MEMCPY_HOST_TO_DEVICE) != 0) {
+                rt.aclrtMemcpy(h.device, h.bytes, image.data(), h.bytes, ACL_MEMCPY_HOST_TO_DEVICE) != 0) {
                 out.setup_error = "aclrtMalloc/aclrtMemcpy(" + p.name + ")";
             }
         }
         harness::BoundTensor &bound = args.tensors[p.name];
         bound.spec = t;
         bound.device = h.device;
+        if (!h.host.empty()) bound.host = &h.host;
         if (binding.api.acl_tensors) {
             const std::vector<int64_t> strides = t->Strides();
             const std::vector<int64_t> storage = t->StorageShape();
@@ -155,7 +185,6 @@ void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpB
             if (h.tensor == nullptr) out.descriptor_refused = true;
             bound.acl = h.tensor;
         }
-        held.push_back(h);
     }
     (void)rt.aclGetRecentErrMsg();
     std::string bind_error;
@@ -267,6 +296,16 @@ harness::RunOptions FuzzRunOptions() {
     // Inputs of a rank the spec must see refused by its first phase hold a constant byte, not
     // the seeded fill: nothing judged depends on those values (run_case.h).
     options.pattern_fill_refused = true;
+    // Devices, communicators, rank threads, contexts and streams made once and checked clean
+    // between inputs (harness/run/world.h): thread creation and teardown were most of the
+    // kernel time of an input (fuzz/README.md "Throughput"). Never destroyed: the
+    // implementation's threads may outlive static destructors.
+    // MC2_FUZZ_WORLD=0 makes and releases everything per input, as before (for comparisons).
+    static harness::World *const world = [] {
+        const char *env = std::getenv("MC2_FUZZ_WORLD");
+        return env != nullptr && std::string_view(env) == "0" ? nullptr : new harness::World(Abi());
+    }();
+    options.world = world;
     return options;
 }
 
@@ -335,7 +374,8 @@ void Trace(const harness::CaseResult &r) {
         return env != nullptr && *env != '\0';
     }();
     if (!on) return;
-    // Per rank: the phases reached and their statuses ("p0 e0 s507011", "-" = refused descriptor).
+    // Per rank: the phases reached and their statuses ("p0 e0 s507011", "-" = refused descriptor)
+    // and what the spec expected.
     std::string ranks;
     for (const harness::RankReport &rep : r.ranks) {
         ranks += " [";
@@ -343,6 +383,8 @@ void Trace(const harness::CaseResult &r) {
         if (rep.prepare_called) ranks += "p" + std::to_string(rep.prepare_status);
         if (rep.execute_called) ranks += " e" + std::to_string(rep.execute_status);
         if (rep.sync_called) ranks += " s" + std::to_string(rep.sync_status);
+        if (!rep.outputs_untouched) ranks += " written";
+        if (!rep.expected.empty()) ranks += " want " + rep.expected;
         ranks += "]";
     }
     std::fprintf(stderr, "mc2 trace: %.4f s%s %s\n", r.seconds, ranks.c_str(), r.Line().c_str());

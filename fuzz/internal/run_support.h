@@ -50,9 +50,10 @@ bool RunnableEndToEnd(const harness::Case &c);
 
 // Options for end-to-end runs under a fuzzer: a stream that has not drained after 10 s is a hang
 // (libFuzzer's own -timeout, 30 s in the smoke runs, stays the outer limit); no late-write
-// re-read, the schedule's sleeps in microseconds, a refused rank's peers released at once and a
-// refused rank's inputs filled with a constant byte (harness/run/run_case.h RunOptions; what is
-// judged is the gates').
+// re-read, the schedule's sleeps in microseconds, a refused rank's peers released at once, a
+// refused rank's inputs filled with a constant byte, and one process-wide harness::World (ranks,
+// streams and communicators kept across inputs and checked clean between them; none with
+// MC2_FUZZ_WORLD=0) (harness/run/run_case.h RunOptions; what is judged is the gates').
 harness::RunOptions FuzzRunOptions();
 
 // The metadata-only call: every rank creates its tensors with the case's full metadata over a
@@ -65,8 +66,8 @@ inline constexpr uint64_t kProbeBytes = 4096;
 bool MetadataOnlyApplies(const harness::Case &c);
 std::string RunMetadataOnly(const harness::Case &c, const harness::AbiTable &abi);
 
-// With MC2_FUZZ_TRACE set (non-empty), one line per input on stderr: seconds, status and
-// descriptor. For finding the inputs that cost the time (fuzz/README.md "Throughput").
+// With MC2_FUZZ_TRACE set (non-empty), one line per input on stderr: seconds, each rank's phases,
+// statuses and expectation, the status and descriptor. For finding the inputs that cost the time (fuzz/README.md "Throughput").
 void Trace(const harness::CaseResult &r);
 
 // Prints "<fuzzer>: <what>\n  mc2conf run '<descriptor>'" to stderr and aborts (libFuzzer then

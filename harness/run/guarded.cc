@@ -12,14 +12,15 @@ uint8_t GuardByte(size_t i) {
 
 namespace {
 
-std::vector<uint8_t> Image(const std::vector<uint8_t> &contents) {
-    std::vector<uint8_t> image(contents.size() + 2 * kGuardBytes);
-    for (size_t i = 0; i < kGuardBytes; ++i) {
-        image[i] = GuardByte(i);
-        image[kGuardBytes + contents.size() + i] = GuardByte(kGuardBytes + i);
-    }
-    std::copy(contents.begin(), contents.end(), image.begin() + static_cast<std::ptrdiff_t>(kGuardBytes));
-    return image;
+// Guard before the data (GuardByte(0 .. kGuardBytes-1)) and after it (GuardByte(kGuardBytes ..)),
+// in the layout DownloadGuarded returns: built once, uploaded from here.
+const std::vector<uint8_t> &GuardPattern() {
+    static const std::vector<uint8_t> pattern = [] {
+        std::vector<uint8_t> p(2 * kGuardBytes);
+        for (size_t i = 0; i < p.size(); ++i) p[i] = GuardByte(i);
+        return p;
+    }();
+    return pattern;
 }
 
 int Allocate(const RuntimeFns &rt, size_t bytes, GuardedBuffer *out, std::string *what) {
@@ -35,28 +36,14 @@ int Allocate(const RuntimeFns &rt, size_t bytes, GuardedBuffer *out, std::string
     return 0;
 }
 
-}  // namespace
-
-int AllocateGuarded(const RuntimeFns &rt, const std::vector<uint8_t> &contents, GuardedBuffer *out, std::string *what) {
-    if (int rc = Allocate(rt, contents.size(), out, what); rc != 0) return rc;
-    const std::vector<uint8_t> image = Image(contents);
-    if (int rc = rt.aclrtMemcpy(out->base, image.size(), image.data(), image.size(), ACL_MEMCPY_HOST_TO_DEVICE); rc != 0) {
+int UploadGuards(const RuntimeFns &rt, const GuardedBuffer &b, std::string *what) {
+    const uint8_t *pattern = GuardPattern().data();
+    auto *base = static_cast<uint8_t *>(b.base);
+    if (int rc = rt.aclrtMemcpy(base, kGuardBytes, pattern, kGuardBytes, ACL_MEMCPY_HOST_TO_DEVICE); rc != 0) {
         *what = "aclrtMemcpy(H2D)";
         return rc;
     }
-    return 0;
-}
-
-int AllocateGuardedUninitialised(const RuntimeFns &rt, size_t bytes, GuardedBuffer *out, std::string *what) {
-    if (int rc = Allocate(rt, bytes, out, what); rc != 0) return rc;
-    const std::vector<uint8_t> image = Image(std::vector<uint8_t>());
-    // The two guards, uploaded separately around the untouched bytes.
-    auto *base = static_cast<uint8_t *>(out->base);
-    if (int rc = rt.aclrtMemcpy(base, kGuardBytes, image.data(), kGuardBytes, ACL_MEMCPY_HOST_TO_DEVICE); rc != 0) {
-        *what = "aclrtMemcpy(H2D)";
-        return rc;
-    }
-    if (int rc = rt.aclrtMemcpy(base + kGuardBytes + bytes, kGuardBytes, image.data() + kGuardBytes, kGuardBytes,
+    if (int rc = rt.aclrtMemcpy(base + kGuardBytes + b.bytes, kGuardBytes, pattern + kGuardBytes, kGuardBytes,
                                 ACL_MEMCPY_HOST_TO_DEVICE);
         rc != 0) {
         *what = "aclrtMemcpy(H2D)";
@@ -65,28 +52,57 @@ int AllocateGuardedUninitialised(const RuntimeFns &rt, size_t bytes, GuardedBuff
     return 0;
 }
 
-int DownloadGuarded(const RuntimeFns &rt, const GuardedBuffer &buffer, std::vector<uint8_t> *image) {
-    image->assign(buffer.bytes + 2 * kGuardBytes, 0);
-    return rt.aclrtMemcpy(image->data(), image->size(), buffer.base, image->size(), ACL_MEMCPY_DEVICE_TO_HOST);
+}  // namespace
+
+int AllocateGuarded(const RuntimeFns &rt, const std::vector<uint8_t> &contents, GuardedBuffer *out, std::string *what) {
+    if (int rc = Allocate(rt, contents.size(), out, what); rc != 0) return rc;
+    if (int rc = UploadGuards(rt, *out, what); rc != 0) return rc;
+    if (contents.empty()) return 0;
+    if (int rc = rt.aclrtMemcpy(out->data, contents.size(), contents.data(), contents.size(), ACL_MEMCPY_HOST_TO_DEVICE);
+        rc != 0) {
+        *what = "aclrtMemcpy(H2D)";
+        return rc;
+    }
+    return 0;
 }
 
-std::vector<uint8_t> GuardedContents(const std::vector<uint8_t> &image, size_t bytes) {
-    const auto first = image.begin() + static_cast<std::ptrdiff_t>(kGuardBytes);
-    return std::vector<uint8_t>(first, first + static_cast<std::ptrdiff_t>(bytes));
+int AllocateGuardedUninitialised(const RuntimeFns &rt, size_t bytes, GuardedBuffer *out, std::string *what) {
+    if (int rc = Allocate(rt, bytes, out, what); rc != 0) return rc;
+    // The two guards around the untouched bytes.
+    return UploadGuards(rt, *out, what);
 }
 
-std::string GuardDamage(const std::vector<uint8_t> &image, size_t bytes) {
+int DownloadGuards(const RuntimeFns &rt, const GuardedBuffer &buffer, std::vector<uint8_t> *guards) {
+    guards->assign(2 * kGuardBytes, 0);
+    const auto *base = static_cast<const uint8_t *>(buffer.base);
+    if (int rc = rt.aclrtMemcpy(guards->data(), kGuardBytes, base, kGuardBytes, ACL_MEMCPY_DEVICE_TO_HOST); rc != 0) {
+        return rc;
+    }
+    return rt.aclrtMemcpy(guards->data() + kGuardBytes, kGuardBytes, base + kGuardBytes + buffer.bytes, kGuardBytes,
+                          ACL_MEMCPY_DEVICE_TO_HOST);
+}
+
+int DownloadGuarded(const RuntimeFns &rt, const GuardedBuffer &buffer, std::vector<uint8_t> *contents,
+                    std::vector<uint8_t> *guards) {
+    if (int rc = DownloadGuards(rt, buffer, guards); rc != 0) return rc;
+    // resize, not assign: every byte is overwritten by the copy.
+    contents->resize(buffer.bytes);
+    if (buffer.bytes == 0) return 0;
+    return rt.aclrtMemcpy(contents->data(), contents->size(), buffer.data, buffer.bytes, ACL_MEMCPY_DEVICE_TO_HOST);
+}
+
+std::string GuardDamage(const std::vector<uint8_t> &guards, size_t bytes) {
     size_t before = 0, after = 0;
     int64_t first_before = -1, first_after = -1;
     for (size_t i = 0; i < kGuardBytes; ++i) {
         // Nearest the data first: the byte just before the buffer is offset -1.
         const size_t b = kGuardBytes - 1 - i;
-        if (image[b] != GuardByte(b)) {
+        if (guards[b] != GuardByte(b)) {
             ++before;
             if (first_before < 0) first_before = -static_cast<int64_t>(i) - 1;
         }
-        const size_t a = kGuardBytes + bytes + i;
-        if (image[a] != GuardByte(kGuardBytes + i)) {
+        const size_t a = kGuardBytes + i;
+        if (guards[a] != GuardByte(a)) {
             ++after;
             if (first_after < 0) first_after = static_cast<int64_t>(i);
         }

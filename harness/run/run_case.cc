@@ -24,6 +24,7 @@
 #include "harness/run/guarded.h"
 #include "harness/run/schedule.h"
 #include "harness/run/verdict.h"
+#include "harness/run/world.h"
 #include "harness/signatures.h"
 #include "spec/expectation.h"
 
@@ -102,7 +103,19 @@ struct Shared {
     std::vector<std::vector<HostTensor>> host;
     std::barrier<> *start;
     OrderGate *gate;
+    World *world = nullptr;  // RunOptions::world: contexts and streams are the world's
+    // spec::Expect per rank and profile, asked at most once per case: PrepareHost and Judge both
+    // need it, and each call walks the operator's whole rule catalogue (Expected).
+    mutable std::vector<std::optional<spec::Expectation>> strict, vendor;
 };
+
+const spec::Expectation &Expected(const Shared &sh, int rank, spec::Profile profile = spec::Profile::kStrict) {
+    auto &cache = profile == spec::Profile::kStrict ? sh.strict : sh.vendor;
+    if (cache.size() < static_cast<size_t>(sh.c->world)) cache.resize(static_cast<size_t>(sh.c->world));
+    std::optional<spec::Expectation> &slot = cache[static_cast<size_t>(rank)];
+    if (!slot) slot = spec::Expect(*sh.c, rank, profile);
+    return *slot;
+}
 
 void SleepFor(std::chrono::microseconds us) {
     if (us.count() > 0) std::this_thread::sleep_for(us);
@@ -133,7 +146,15 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
     const ApiBinding &api = sh.binding->api;
     bool ready = true;
     try {
-        if (int rc = rt.aclrtCreateContext(&context, rank); rc != 0) {
+        if (sh.world != nullptr) {
+            // Kept across cases (world.h): made current again, never destroyed here.
+            context = sh.world->Context(rank);
+            stream = sh.world->Stream(rank);
+            if (int rc = rt.aclrtSetCurrentContext(context); rc != 0) {
+                fail_setup("aclrtSetCurrentContext", rc);
+                ready = false;
+            }
+        } else if (int rc = rt.aclrtCreateContext(&context, rank); rc != 0) {
             fail_setup("aclrtCreateContext", rc);
             ready = false;
         } else if (int rc2 = rt.aclrtSetCurrentContext(context); rc2 != 0) {
@@ -266,9 +287,9 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
             }
             // A stream that has not drained may still write the workspace: leak it then.
             if (workspace.base != nullptr && !rep.sync_timed_out) {
-                std::vector<uint8_t> image;
-                if (DownloadGuarded(rt, workspace, &image) == 0) {
-                    if (std::string d = GuardDamage(image, workspace.bytes); !d.empty() && rep.memory_error.empty()) {
+                std::vector<uint8_t> guards;
+                if (DownloadGuards(rt, workspace, &guards) == 0) {
+                    if (std::string d = GuardDamage(guards, workspace.bytes); !d.empty() && rep.memory_error.empty()) {
                         rep.memory_error = "wrote outside its workspace of " + std::to_string(workspace.bytes) +
                                            " bytes (workspaceSize): " + d;
                     }
@@ -289,7 +310,8 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
     // Read every buffer back (guards included): outputs for the judgement; inputs and every guard
     // for the memory checks (guarded.h). Then, after a pause, the outputs once more: a library
     // whose work lands after synchronisation returned has not finished when it said so.
-    std::vector<std::vector<uint8_t>> images(buffers.size());
+    std::vector<std::vector<uint8_t>> guards(buffers.size());
+    std::vector<bool> downloaded(buffers.size(), false);
     for (size_t i = 0; i < buffers.size(); ++i) {
         const HostTensor &h = sh.host[static_cast<size_t>(rank)][i];
         if (buffers[i].base == nullptr) {
@@ -298,14 +320,14 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
             if (h.output) rep.outputs[h.name] = h.bytes;
             continue;
         }
-        if (int rc = DownloadGuarded(rt, buffers[i], &images[i]); rc != 0) {
+        std::vector<uint8_t> contents;
+        if (int rc = DownloadGuarded(rt, buffers[i], &contents, &guards[i]); rc != 0) {
             fail_setup("aclrtMemcpy(" + h.name + ", D2H)", rc);
-            images[i].clear();
             if (h.output) rep.outputs[h.name] = h.bytes;  // unknown: the setup error reports it
             continue;
         }
-        std::vector<uint8_t> contents = GuardedContents(images[i], buffers[i].bytes);
-        if (std::string d = GuardDamage(images[i], buffers[i].bytes); !d.empty() && rep.memory_error.empty()) {
+        downloaded[i] = true;
+        if (std::string d = GuardDamage(guards[i], buffers[i].bytes); !d.empty() && rep.memory_error.empty()) {
             rep.memory_error = "wrote outside the storage of " + h.name + " (" + std::to_string(buffers[i].bytes) +
                                " bytes): " + d;
         }
@@ -321,12 +343,25 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
         std::this_thread::sleep_for(std::chrono::milliseconds(sh.options->late_write_delay_ms));
         for (size_t i = 0; i < buffers.size() && rep.memory_error.empty(); ++i) {
             const HostTensor &h = sh.host[static_cast<size_t>(rank)][i];
-            if (!h.output || images[i].empty()) continue;
-            std::vector<uint8_t> again;
-            if (DownloadGuarded(rt, buffers[i], &again) != 0) continue;
-            if (const int64_t at = FirstDifference(again, images[i]); at >= 0) {
+            if (!h.output || !downloaded[i]) continue;
+            std::vector<uint8_t> again, again_guards;
+            if (DownloadGuarded(rt, buffers[i], &again, &again_guards) != 0) continue;
+            // The first changed byte in address order (guard before, contents, guard after), by
+            // its offset from the buffer's start as the guard report gives it.
+            const auto guard = static_cast<int64_t>(kGuardBytes);
+            const int64_t g = FirstDifference(again_guards, guards[i]);
+            const int64_t d = FirstDifference(again, rep.outputs[h.name]);
+            std::optional<int64_t> at;
+            if (g >= 0 && g < guard) {
+                at = g - guard;
+            } else if (d >= 0) {
+                at = d;
+            } else if (g >= 0) {
+                at = static_cast<int64_t>(buffers[i].bytes) + g - guard;
+            }
+            if (at) {
                 rep.memory_error = "wrote " + h.name + " after synchronisation had returned (byte " +
-                                   std::to_string(at - static_cast<int64_t>(kGuardBytes)) + " changed " +
+                                   std::to_string(*at) + " changed " +
                                    std::to_string(sh.options->late_write_delay_ms) + " ms later)";
             }
         }
@@ -337,8 +372,10 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
     for (const GuardedBuffer &b : buffers) {
         if (b.base != nullptr) (void)rt.aclrtFree(b.base);
     }
-    if (stream != nullptr) (void)rt.aclrtDestroyStream(stream);
-    if (context != nullptr) (void)rt.aclrtDestroyContext(context);
+    if (sh.world == nullptr) {
+        if (stream != nullptr) (void)rt.aclrtDestroyStream(stream);
+        if (context != nullptr) (void)rt.aclrtDestroyContext(context);
+    }
     (void)rt.aclGetRecentErrMsg();
 }
 
@@ -588,20 +625,19 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
 
 void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions &options, CaseResult &res) {
     const size_t world = res.ranks.size();
-    std::vector<spec::Expectation> expect(world);
     std::vector<bool> compare_rank(world, false);
     for (size_t r = 0; r < world; ++r) {
         RankReport &rep = res.ranks[r];
-        expect[r] = spec::Expect(c, static_cast<int>(r));
-        rep.expected = DescribeExpectation(expect[r], b.api);
+        const spec::Expectation &strict = Expected(sh, static_cast<int>(r));
+        rep.expected = DescribeExpectation(strict, b.api);
         const std::string who = "rank " + std::to_string(r) + ": ";
         // Strict and vendor-level expectations (verdict.h).
-        const spec::Expectation vendor = spec::Expect(c, static_cast<int>(r), spec::Profile::kVendor);
+        const spec::Expectation &vendor = Expected(sh, static_cast<int>(r), spec::Profile::kVendor);
         if (!rep.memory_error.empty()) {
             // Memory discipline holds for every call, failing or not (DESIGN.md "Verdicts"),
             // except where the documents leave the call undefined (a hardening rule broken).
             const std::string what = "the library " + rep.memory_error;
-            if (MemoryErrorOnlyWarns(expect[r], vendor)) {
+            if (MemoryErrorOnlyWarns(strict, vendor)) {
                 rep.warning = who + "[" + vendor.rule_id + "] hardening rule not met: " + what;
             } else {
                 rep.verdict = who + what;
@@ -615,7 +651,7 @@ void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions
         }
         // A refused descriptor conforms where an admitted answer is a failure: the refusal is an
         // earlier, equally clean one.
-        const RankAdmission admission = Admit(expect[r], vendor, rep, b.api);
+        const RankAdmission admission = Admit(strict, vendor, rep, b.api);
         if (admission.admission == Admission::kNone) {
             rep.verdict = who + admission.why;
         } else if (admission.admission == Admission::kVendorOnly) {
@@ -715,7 +751,7 @@ bool PrepareHost(const Case &c, const OpBinding &b, const RunOptions &options, S
             // Asked only where it matters (a tensor over the limit, or the fuzzers' pattern fill).
             std::optional<bool> first_phase;
             auto first_phase_only = [&] {
-                if (!first_phase) first_phase = FirstPhaseOnly(spec::Expect(c, rank));
+                if (!first_phase) first_phase = FirstPhaseOnly(Expected(sh, rank));
                 return *first_phase;
             };
             for (const ParamDecl &p : sig.params) {
@@ -741,7 +777,7 @@ bool PrepareHost(const Case &c, const OpBinding &b, const RunOptions &options, S
                     res.ranks.assign(world, RankReport{});
                     for (size_t q = 0; q < world; ++q) {
                         res.ranks[q].rank = static_cast<int>(q);
-                        res.ranks[q].expected = DescribeExpectation(spec::Expect(c, static_cast<int>(q)), binding->api);
+                        res.ranks[q].expected = DescribeExpectation(Expected(sh, static_cast<int>(q)), binding->api);
                     }
                     res.ranks[r].setup_error = reason;
                     res.ranks[r].verdict = "rank " + std::to_string(r) + ": " + reason;
@@ -771,6 +807,49 @@ bool PrepareHost(const Case &c, const OpBinding &b, const RunOptions &options, S
         return false;
     }
     return true;
+}
+
+// The end of RunCase: judged, outputs dropped unless kept, timed.
+CaseResult Conclude(const Case &c, const OpBinding &binding, const RunOptions &options, const Shared &sh,
+                    CaseResult res, Clock::time_point t0) {
+    try {
+        Judge(c, binding, sh, options, res);
+    } catch (const std::exception &e) {
+        return Finish(std::move(res), Status::kFailed, std::string("harness: judging: ") + e.what(), t0);
+    }
+    if (!options.keep_outputs) {
+        for (RankReport &rep : res.ranks) rep.outputs.clear();
+    }
+    res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return res;
+}
+
+// RunCase over RunOptions::world: the same rank threads' work on the world's workers, contexts,
+// streams and communicators; then the world is settled, and what the case left behind fails it.
+CaseResult RunInWorld(const Case &c, const OpBinding &binding, const RunOptions &options, const Schedule &schedule,
+                      Shared &sh, CaseResult res, Clock::time_point t0) {
+    World &world = *options.world;
+    if (const std::string why = world.Ready(c.world); !why.empty()) {
+        const char *m = sh.abi->rt().aclGetRecentErrMsg();
+        return Finish(std::move(res), Status::kFailed,
+                      "harness: " + why + (m != nullptr && *m != '\0' ? " " + Quote(m) : std::string()), t0);
+    }
+    sh.world = &world;
+    sh.comms = world.Comms(c.world);
+    const auto size = static_cast<size_t>(c.world);
+    std::barrier<> start(static_cast<std::ptrdiff_t>(size));
+    OrderGate gate(schedule.order_wait);
+    sh.start = &start;
+    sh.gate = &gate;
+    res.ranks.assign(size, RankReport{});
+    world.Run(c.world, [&sh, &res](int r) { RankThread(sh, r, res.ranks[static_cast<size_t>(r)]); });
+    const std::string left = world.Settle(c.world, sh.comms, res.ranks);
+    res = Conclude(c, binding, options, sh, std::move(res), t0);
+    if (!left.empty() && !IsFailure(res.status)) {
+        res.status = Status::kFailed;
+        res.reason = "harness: " + left;
+    }
+    return res;
 }
 
 }  // namespace
@@ -820,6 +899,7 @@ CaseResult RunCase(const Case &c, const AbiTable &abi, const RunOptions &options
     if (aclError rc = abi.EnsureInit(); rc != ACL_SUCCESS) {
         return Finish(std::move(res), Status::kFailed, "aclInit returned " + std::to_string(rc), t0);
     }
+    if (options.world != nullptr) return RunInWorld(c, *binding, options, schedule, sh, std::move(res), t0);
     for (int r = 0; r < c.world; ++r) {
         if (aclError rc = rt.aclrtSetDevice(r); rc != ACL_SUCCESS) {
             const char *m = rt.aclGetRecentErrMsg();

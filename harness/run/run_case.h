@@ -40,6 +40,8 @@
 
 namespace mc2::harness {
 
+class World;
+
 struct RunOptions {
     // aclrtSynchronizeStreamWithTimeout's limit; a stream that has not drained by then is a
     // TIMEOUT (a hang), never an accepted runtime error.
@@ -81,6 +83,10 @@ struct RunOptions {
     // byte-identical to their poison, inputs unchanged, the guards. Only values no conforming
     // first phase reads are cheaper to make (fuzz/README.md "Throughput").
     bool pattern_fill_refused = false;
+    // Fuzzers: devices, communicators, rank threads, contexts and streams kept across cases and
+    // checked clean between them (harness/run/world.h); a leftover is reported as a FAILED case.
+    // Null = made and released by every case, as the gates do.
+    World *world = nullptr;
     CompareOptions compare;
 };
 

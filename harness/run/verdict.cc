@@ -57,7 +57,7 @@ bool StatusesAdmitted(const spec::Answer &a, const RankReport &r, bool *defined_
     if (a.inner_error_accepted && any_inner) return true;
     switch (a.outcome) {
         case spec::Outcome::kSuccess:
-            *defined_success = ok_all;
+            *defined_success = ok_all && !a.writes_nothing;  // a short-cut computed nothing to compare
             return ok_all;
         case spec::Outcome::kStatus:
             return r.prepare_status != 0 &&
@@ -88,7 +88,8 @@ const spec::Answer *FirstAdmitting(const spec::Expectation &e, const RankReport 
     for (const spec::Answer *a : e.All()) {
         bool defined_success = false;
         if (!StatusesAdmitted(*a, r, &defined_success)) continue;
-        if (a->outcome != spec::Outcome::kUndefined && CallFailed(r) && !r.outputs_untouched) {
+        // A short-cut success (Answer::writes_nothing) owes untouched outputs like a failure.
+        if (a->outcome != spec::Outcome::kUndefined && (CallFailed(r) || a->writes_nothing) && !r.outputs_untouched) {
             *statuses_only = true;
             continue;
         }

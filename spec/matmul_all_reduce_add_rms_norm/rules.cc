@@ -343,6 +343,9 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
+    // Nothing is written, whatever y and normOut the case declares: the short-cut comes before
+    // their shapes are compared (found by api_fuzzer: an empty gamma beside a (3, 1, 6) y).
+    g_table->back().writes_nothing = true;
     Add("arn.attr.stream_mode", kBoth, Stage::kEmpty, Layer::kOpApi, kInvalid,
         "streamMode must be 1, checked after the empty short-cut (an empty call with streamMode 0 succeeds).",
         Doc("参数说明 (streamMode: 当前只支持枚举值1); 返回值") + "; " + Notes("§6.1 op_api step 5"),
@@ -386,8 +389,12 @@ std::vector<Rule> Build() {
         "characters (so \"sumX\" passes, unlike MatmulAllReduce's op_api).",
         Doc("参数说明 (reduceOp: 当前仅支持输入\"sum\")") + "; " + Notes("§6.1, §8.3 (strncmp in tiling)"),
         [](const Case &c, int r) {
-            const auto *s = std::get_if<std::string>(&c.Get(r, "reduce_op"));
-            return s && s->compare(0, 3, "sum") != 0;
+            const harness::Value &v = c.Get(r, "reduce_op");
+            if (std::holds_alternative<harness::Null>(v)) return false;  // arn.null.reduce_op
+            // A communicator token (reduce_op=comm) reaches the call as the communicator's name,
+            // never "sum…", as in mar.attr.reduce_op (found by api_fuzzer).
+            const auto *s = std::get_if<std::string>(&v);
+            return !s || s->compare(0, 3, "sum") != 0;
         },
         [](const Case &valid, Choices &ch) {
             return SetAll(valid, "reduce_op", ch.Pick(std::vector<std::string>{"max", "min", "prod", "SUM", ""}));

@@ -4,6 +4,7 @@
 // required runtime symbol, or refuse every tensor descriptor. One more reports what it sees of
 // the environment (MC2_PLATFORM at load and at call). The runtime is trivial: host memory, synchronous streams, one
 // number per communicator. It knows nothing of the suite (only include/).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -27,6 +28,7 @@
 #define FAKE_DIRTY 6    // GetWorkspaceSize writes the output, then refuses with 161002
 #define FAKE_ENV 7      // GetWorkspaceSize refuses (161002); its message is MC2_PLATFORM at load and call
 #define FAKE_REFUSE 8   // aclCreateTensor refuses every descriptor (nullptr); else like GARBAGE
+#define FAKE_LEAKY 9    // GetWorkspaceSize refuses (161002) and leaves the stream failing until destroyed
 
 #ifndef FAKE_MODE
 #error "FAKE_MODE must be defined"
@@ -54,6 +56,7 @@ namespace {
 }
 int g_context = 0;
 int g_stream = 0;
+std::atomic<bool> g_stream_failed{false};  // FAKE_LEAKY: state one call leaves for later ones
 thread_local std::string g_message;  // aclGetRecentErrMsg's next answer
 [[maybe_unused]] std::string PlatformNow() {
     const char *env = std::getenv("MC2_PLATFORM");
@@ -79,8 +82,13 @@ aclError aclrtCreateStream(aclrtStream *s) {
     *s = &g_stream;
     return ACL_SUCCESS;
 }
-aclError aclrtDestroyStream(aclrtStream) { return ACL_SUCCESS; }
-aclError aclrtSynchronizeStreamWithTimeout(aclrtStream, int32_t) { return ACL_SUCCESS; }
+aclError aclrtDestroyStream(aclrtStream) {
+    g_stream_failed = false;
+    return ACL_SUCCESS;
+}
+aclError aclrtSynchronizeStreamWithTimeout(aclrtStream, int32_t) {
+    return g_stream_failed ? ACL_ERROR_RT_INTERNAL_ERROR : ACL_SUCCESS;
+}
 aclError aclrtMalloc(void **p, size_t size, aclrtMemMallocPolicy) {
     *p = std::malloc(size);
     return *p ? ACL_SUCCESS : ACL_ERROR_BAD_ALLOC;
@@ -139,6 +147,10 @@ static aclnnStatus Prepare(const aclTensor *output, uint64_t *workspace_size, ac
 #elif FAKE_MODE == FAKE_ENV
     (void)output, (void)executor;
     g_message = "MC2_PLATFORM at load=" + g_platform_at_load + " at call=" + PlatformNow();
+    return ACLNN_ERR_PARAM_INVALID;
+#elif FAKE_MODE == FAKE_LEAKY
+    (void)output, (void)executor;
+    g_stream_failed = true;
     return ACLNN_ERR_PARAM_INVALID;
 #else
     // One executor per thread, reused: the second phase consumes it, and a call whose second

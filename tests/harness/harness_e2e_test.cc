@@ -10,6 +10,8 @@
 
 #include "harness/case.h"
 #include "harness/fill/storage.h"
+#include "harness/run/run_case.h"
+#include "harness/run/world.h"
 #include "harness/supervise/supervise.h"
 
 namespace mc2::harness {
@@ -138,6 +140,42 @@ TEST(MatmulAllReduceE2E, FuzzerOptionsReleaseThePeerOfARefusingRankAtOnce) {
     EXPECT_EQ(next.status, Status::kPassed) << next.Line();
     ASSERT_EQ(next.ranks.size(), 2u);
     for (const RankReport &rank : next.ranks) EXPECT_TRUE(rank.sync_called && rank.sync_status == 0) << rank.rank;
+}
+
+// RunOptions::world (the fuzzers'): devices, rank threads, streams and communicators kept across
+// cases (harness/run/world.h). Each case is judged as without a world: a refused rank that leaves
+// its group, valid cases after it, another world size in between; the communicators of a case
+// whose ranks all completed are the next case's, those a rank left are made anew.
+TEST(MatmulAllReduceE2E, WorldKeptAcrossCasesJudgesEveryCaseAlike) {
+    std::string error;
+    auto table = AbiTable::Load({MC2IMPL_PATH}, &error);
+    ASSERT_NE(table, nullptr) << error;
+    World world(*table);
+    RunOptions fast;
+    fast.release_peers_of_refused = true;
+    fast.compress_schedule = true;
+    fast.pattern_fill_refused = true;
+    fast.world = &world;
+    const std::string valid =
+        "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+        "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] dist=normal sched=7";
+    const CaseResult refused = RunCase(Parse(valid + " seed=1 x1@1=bf16[16,32]"), *table, fast);
+    EXPECT_EQ(refused.status, Status::kPassed) << refused.Line();
+    ASSERT_EQ(refused.ranks.size(), 2u);
+    EXPECT_EQ(refused.ranks[1].prepare_status, 161002);
+    EXPECT_NE(refused.ranks[0].execute_status == 0 ? refused.ranks[0].sync_status : refused.ranks[0].execute_status, 0);
+    const CaseResult first = RunCase(Parse(valid + " seed=2"), *table, fast);
+    EXPECT_EQ(first.status, Status::kPassed) << first.Line();
+    const std::vector<HcclComm> comms = world.Comms(2);
+    const CaseResult four = RunCase(
+        Parse("matmul_all_reduce platform=atlas_a2 world=4 x1=float16[8,32] x2=float16[32,8] bias=- group=comm "
+              "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[8,8] seed=3 dist=normal sched=0"),
+        *table, fast);
+    EXPECT_EQ(four.status, Status::kPassed) << four.Line();
+    const CaseResult again = RunCase(Parse(valid + " seed=4"), *table, fast);
+    EXPECT_EQ(again.status, Status::kPassed) << again.Line();
+    for (const RankReport &rank : again.ranks) EXPECT_TRUE(rank.sync_called && rank.sync_status == 0) << rank.rank;
+    EXPECT_EQ(world.Comms(2), comms) << "communicators of a clean case are kept";
 }
 
 // The case's platform reaches the implementation (MC2_PLATFORM, set by RunCase before any call),

@@ -13,6 +13,7 @@
 #include "harness/case.h"
 #include "harness/run/run_case.h"
 #include "harness/run/schedule.h"
+#include "harness/run/world.h"
 #include "harness/supervise/result_json.h"
 #include "harness/supervise/supervise.h"
 
@@ -205,6 +206,26 @@ TEST(RunCase, RefusedDescriptorsAreJudgedAgainstTheSpec) {
     }
     const CaseResult refused = RunCase(Parse(kMaxReduce), *table);  // the spec expects 161002
     EXPECT_EQ(refused.status, Status::kPassed) << refused.Line();
+}
+
+// RunOptions::world checks what a case leaves behind (harness/run/world.h): this fake's
+// refusing first phase leaves its stream failing. Case by case the stream is destroyed with the
+// case and nothing judged sees it; kept across cases, the world finds it failing after the case
+// and the case is FAILED for it, and the stream is replaced, so the next case starts clean.
+TEST(RunCase, WorldReportsTheStateACaseLeavesBehind) {
+    std::string error;
+    auto table = AbiTable::Load({FAKE_LEAKY_PATH}, &error);
+    ASSERT_NE(table, nullptr) << error;
+    const CaseResult alone = RunCase(Parse(kMaxReduce), *table);  // the spec expects 161002
+    EXPECT_EQ(alone.status, Status::kPassed) << alone.Line();
+    World world(*table);
+    RunOptions options;
+    options.world = &world;
+    const CaseResult kept = RunCase(Parse(kMaxReduce), *table, options);
+    EXPECT_EQ(kept.status, Status::kFailed) << kept.Line();
+    EXPECT_NE(kept.reason.find("its stream did not synchronise cleanly (status 507000)"), std::string::npos)
+        << kept.reason;
+    EXPECT_NE(kept.reason.find("state left for the next input"), std::string::npos) << kept.reason;
 }
 
 TEST(Schedule, SeededAndReproducible) {

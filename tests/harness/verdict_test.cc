@@ -75,5 +75,21 @@ TEST(Verdict, HardeningRuleAcceptedIsVendorOnly) {
     EXPECT_EQ(Admit(strict, vendor, Prepared(161002), Api()).admission, Admission::kStrict);
 }
 
+// A short-cut success (spec Answer::writes_nothing, e.g. agm.empty.m_zero): the call must succeed
+// and leave every output as it was; nothing goes to the oracle.
+TEST(Verdict, ShortCutSuccessWritesNothing) {
+    spec::Expectation e = Answer(spec::Outcome::kSuccess);
+    e.writes_nothing = true;
+    const RankAdmission untouched = Admit(e, e, Prepared(0), Api());
+    EXPECT_EQ(untouched.admission, Admission::kStrict);
+    EXPECT_FALSE(untouched.compare);
+    RankReport written = Prepared(0);
+    written.outputs_untouched = false;
+    EXPECT_EQ(AdmissionOf(e, written), Admission::kNone);
+    EXPECT_EQ(AdmissionOf(e, Prepared(161002)), Admission::kNone);
+    // An ordinary success is compared.
+    EXPECT_TRUE(Admit(Answer(spec::Outcome::kSuccess), Answer(spec::Outcome::kSuccess), Prepared(0), Api()).compare);
+}
+
 }  // namespace
 }  // namespace mc2::harness
