@@ -1,6 +1,7 @@
 // spec/matmul_all_reduce_add_rms_norm/rules.cc — the constraint catalogue of
-// aclnnMatmulAllReduceAddRmsNorm and aclnnInplaceMatmulAllReduceAddRmsNorm, one rule per
-// documented constraint, in the vendor's check order (ops.md §6.1): null → ArnCheckShape →
+// aclnn[Inplace]MatmulAllReduceAddRmsNorm and its quant / weight-quant variants, one rule per
+// documented constraint (the variants share every rule but the embedded matmul's dtypes and
+// scale parameters), in the vendor's check order (ops.md §6.1): null → ArnCheckShape →
 // the empty-tensor short-cut (SUCCESS, nothing after it is checked) → streamMode → the generated
 // inner layer's required pointers → tiling (epsilon, reduceOp, dtypes, ranks and shapes, world
 // size) → this suite's layout demands → commTurn → execution → cross-rank consequences.
@@ -16,6 +17,7 @@
 
 #include "spec/matmul_all_reduce/matmul_all_reduce.h"
 #include "spec/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
+#include "spec/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 #include "spec/tensor_layout.h"
 
 namespace mc2::spec::matmul_all_reduce_add_rms_norm {
@@ -26,8 +28,13 @@ using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
 
-const std::vector<std::string> kBoth = {kArn, kInplace};
-const std::vector<std::string> kOutOfPlace = {kArn};
+// Every API of the family; the out-of-place ones (they have y); per variant.
+const std::vector<std::string> kBoth = {kArn, kInplace, kQuant, kInplaceQuant, kWeightQuant, kInplaceWeightQuant};
+const std::vector<std::string> kOutOfPlace = {kArn, kQuant, kWeightQuant};
+const std::vector<std::string> kPlain = {kArn, kInplace};
+const std::vector<std::string> kQuantOps = {kQuant, kInplaceQuant};
+const std::vector<std::string> kWqOps = {kWeightQuant, kInplaceWeightQuant};
+const std::vector<std::string> kFloatX1 = {kArn, kInplace, kWeightQuant, kInplaceWeightQuant};
 const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
 
 std::string Doc(const std::string &section) {
@@ -35,6 +42,15 @@ std::string Doc(const std::string &section) {
            section;
 }
 std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
+std::string QuantDoc(const std::string &section) {
+    return "hicann/ops-transformer mc2/matmul_all_reduce_add_rms_norm/docs/aclnnQuantMatmulAllReduceAddRmsNorm.md, " +
+           section;
+}
+std::string WqDoc(const std::string &section) {
+    return "hicann/ops-transformer mc2/matmul_all_reduce_add_rms_norm/docs/"
+           "aclnnWeightQuantMatmulAllReduceAddRmsNorm.md, " +
+           section;
+}
 const std::string kTilingCite = Notes("§6.1 (tiling checks: common_add_rms_norm_tiling.cpp)");
 
 struct Code {
@@ -56,10 +72,11 @@ using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
 
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
-// ops.md §6.1 step 4: an empty x1, x2, residual or gamma. With k != 0 the call returns SUCCESS
-// (workspace 0, nothing written, no collective) before streamMode and everything after it.
+// ops.md §6.1 step 4: an empty x1, x2, residual or gamma (quant: or dequantScale; weight-quant:
+// or antiquantScale). With k != 0 the call returns SUCCESS (workspace 0, nothing written, no
+// collective) before streamMode and everything after it.
 bool AnyEmpty(const Case &c, int r) {
-    for (const char *name : {"x1", "x2", "residual", "gamma"}) {
+    for (const char *name : {"x1", "x2", "residual", "gamma", "dequant_scale", "antiquant_scale"}) {
         const TensorSpec *t = T(c, r, name);
         if (t && t->NumElements() == 0) return true;
     }
@@ -103,7 +120,7 @@ void AddAfter(std::string id, const std::vector<std::string> &ops, Stage stage, 
 }
 
 // ---- editing ----
-bool InPlace(const Case &c) { return c.op == kInplace; }
+bool InPlace(const Case &c) { return IsInPlace(c.op); }
 
 std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
     std::vector<ParamMap> per = EffectiveParams(valid);
@@ -115,11 +132,10 @@ std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, P
     return out;
 }
 std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int, Geometry &)> &edit) {
-    const bool in_place = InPlace(valid);
     return EditRanks(valid, [&](int r, ParamMap &p) {
         auto g = ReadGeometry(p);
         if (!g || !edit(r, *g)) return false;
-        WriteGeometry(p, *g, in_place);
+        WriteGeometry(p, *g, valid.op);
         return true;
     });
 }
@@ -181,11 +197,250 @@ void AddRank(const std::string &id, const std::vector<std::string> &ops, const c
         });
 }
 
+// ---- the quant / weight-quant variants' own tiling rules (ops.md §6.1: "plus all
+// MatmulAllReduce tiling checks" of the embedded QuantMatmulAllReduce §2.3 / WeightQuant §2.2).
+
+// Sets `name`'s dtype on every rank (keeping its layout) to one of `bad`; integer dequant
+// scales get codes again.
+Viol SetDtype(std::string name, std::vector<aclDataType> bad) {
+    return [name, bad](const Case &valid, Choices &ch) {
+        const aclDataType d = ch.Pick(bad);
+        Case base = valid;
+        if (name == "bias" || name == "antiquant_offset") {
+            if (auto c = EditGeometry(valid, [&](int, Geometry &g) {
+                    (name == "bias" ? g.bias : g.offset) = true;
+                    return true;
+                })) {
+                base = *c;
+            }
+        }
+        return EditRanks(base, [&](int, ParamMap &p) {
+            TensorSpec *t = TensorIn(p, name);
+            if (!t) return false;
+            t->dtype = d;
+            quant_matmul_all_reduce::FixDequantValues(p);
+            return true;
+        });
+    };
+}
+
+Pred DtypeNotIn(const char *name, std::vector<aclDataType> ok) {
+    return [name, ok](const Case &c, int r) {
+        const TensorSpec *t = T(c, r, name);
+        return t && std::find(ok.begin(), ok.end(), t->dtype) == ok.end();
+    };
+}
+
+bool DequantMismatch(const Case &c, int r) {
+    const TensorSpec *d = T(c, r, "dequant_scale");
+    const TensorSpec *res = T(c, r, "residual");
+    if (!d || !res) return false;
+    if (res->dtype == ACL_BF16) return d->dtype != ACL_BF16;
+    if (res->dtype == ACL_FLOAT16) return d->dtype != ACL_UINT64 && d->dtype != ACL_INT64;
+    return true;
+}
+
+void AddQuantDtypes() {
+    const std::string cite = QuantDoc("约束说明 (x1、x2数据类型为INT8，bias数据类型为INT32)") + "; " + kTilingCite;
+    AddAfter("arn.tiling.quant_dtype_x1", kQuantOps, Stage::kTiling, Layer::kTiling, kInner, "x1 must be INT8 (tiling).",
+             cite, DtypeNotIn("x1", {ACL_INT8}), SetDtype("x1", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_UINT8}));
+    AddAfter("arn.tiling.quant_dtype_x2", kQuantOps, Stage::kTiling, Layer::kTiling, kInner, "x2 must be INT8 (tiling).",
+             cite, DtypeNotIn("x2", {ACL_INT8}), SetDtype("x2", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_INT4}));
+    AddAfter("arn.tiling.quant_dtype_bias", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
+             "bias (when present) must be INT32 (tiling).", cite, DtypeNotIn("bias", {ACL_INT32}),
+             SetDtype("bias", {ACL_FLOAT16, ACL_BF16, ACL_FLOAT, ACL_INT64}));
+    AddAfter("arn.tiling.quant_dequant_dtype", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
+             "dequantScale must be UINT64 or INT64 with an FLOAT16 residual, BFLOAT16 with a BFLOAT16 residual (any "
+             "other residual dtype is refused too).",
+             QuantDoc("约束说明 (若输出residual类型为FLOAT16，dequantScale的类型为UINT64、INT64；若为BFLOAT16，"
+                      "dequantScale的类型为BFLOAT16)") +
+                 "; " + Notes("§6.1 (quant: dequant bf16 ⇒ residual bf16, otherwise residual fp16), §2.3 tiling"),
+             DequantMismatch, [](const Case &valid, Choices &ch) {
+                 const TensorSpec *res = valid.Tensor(0, "residual");
+                 const bool bf16 = res && res->dtype == ACL_BF16;
+                 return SetDtype("dequant_scale", bf16 ? std::vector<aclDataType>{ACL_UINT64, ACL_INT64, ACL_FLOAT}
+                                                       : std::vector<aclDataType>{ACL_BF16, ACL_FLOAT})(valid, ch);
+             });
+}
+
+void AddWeightQuantDtypes() {
+    const std::string cite = WqDoc("约束说明 (x2的数据类型需为int8或者int4)") + "; " + Notes("§2.2 tiling") + "; " + kTilingCite;
+    AddAfter("arn.tiling.wq_dtype_x2", kWqOps, Stage::kTiling, Layer::kTiling, kInner, "x2 must be INT8 or INT4 (tiling).",
+             cite, DtypeNotIn("x2", {ACL_INT8, ACL_INT4}), SetDtype("x2", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_UINT8}));
+    AddDtypeEq("arn.tiling.wq_dtype_scale", kWqOps, "antiquant_scale", "x1",
+               "antiquantScale must have x1's dtype (tiling).");
+    AddAfter("arn.tiling.wq_dtype_offset", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "antiquantOffset (when present) must have antiquantScale's dtype (tiling).",
+             WqDoc("参数说明 (antiquantOffset)") + "; " + Notes("§2.2 tiling (offset dtype == scale)"),
+             [](const Case &c, int r) {
+                 const TensorSpec *o = T(c, r, "antiquant_offset");
+                 const TensorSpec *s = T(c, r, "antiquant_scale");
+                 return o && s && o->dtype != s->dtype;
+             },
+             [](const Case &valid, Choices &ch) {
+                 const TensorSpec *x1 = valid.Tensor(0, "x1");
+                 const aclDataType other = x1 ? matmul_all_reduce::OtherHalf(x1->dtype) : ACL_FLOAT;
+                 return SetDtype("antiquant_offset", {other, ACL_FLOAT})(valid, ch);
+             });
+}
+
+int64_t N(const Case &c, int r) {
+    const TensorSpec *x2 = T(c, r, "x2");
+    return x2 && x2->shape.size() == 2 ? x2->shape[1] : -1;
+}
+int64_t K(const Case &c, int r) {
+    const TensorSpec *x1 = T(c, r, "x1");
+    return x1 && !x1->shape.empty() ? x1->shape.back() : -1;
+}
+// (1), (n) or (1, n): a per-tensor or per-channel scale.
+bool TensorOrChannel(const std::vector<int64_t> &shape, int64_t n) {
+    return shape == std::vector<int64_t>{1} || shape == std::vector<int64_t>{n} || shape == std::vector<int64_t>{1, n};
+}
+int64_t GroupSize(const Case &c, int r) { return IntOr(c, r, "antiquant_group_size", 0); }
+
+// Edits `name`'s shape on every rank into one no form admits: (n + d) or (2 + d, n) — or, for
+// a per-group scale, (rows + 1 + d, n).
+Viol BadScaleShape(std::string name) {
+    return [name](const Case &valid, Choices &ch) {
+        const int64_t d = ch.Int(0, 3);
+        const bool two_d = ch.Bool();
+        return EditRanks(valid, [&](int, ParamMap &p) {
+            TensorSpec *t = TensorIn(p, name);
+            const TensorSpec *x2 = TensorIn(p, "x2");
+            if (!t || !x2 || x2->shape.size() != 2) return false;
+            const int64_t n = x2->shape[1];
+            if (two_d) t->shape = {(t->shape.size() == 2 ? t->shape[0] : 1) + 1 + d, n};
+            else t->shape = {n + 1 + d};
+            t->strides.clear();
+            t->storage_shape.clear();
+            quant_matmul_all_reduce::FixDequantValues(p);
+            return true;
+        });
+    };
+}
+
+// k and x2's last dim (quant) / k and n (weight-quant) at most 65535 (ops.md §2.2, §2.3): a
+// (1, 1, k) call with k just above the limit and a narrow n.
+void AddAxisLimit(const std::string &id, const std::vector<std::string> &ops, const std::string &cite) {
+    AddAfter(
+        id, ops, Stage::kTiling, Layer::kTiling, kInner,
+        "k and n (for the quant variant: x2's last dim, n or k when transposed) must not exceed 65535 (tiling).", cite,
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (!x2 || x2->shape.size() != 2) return false;
+            return x2->shape[0] > quant_matmul_all_reduce::kUint16Max || x2->shape[1] > quant_matmul_all_reduce::kUint16Max;
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t k = quant_matmul_all_reduce::kUint16Max + ch.Int(1, 64);
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.b = g.s = 1;
+                g.k = k;
+                g.n = std::min<int64_t>(g.n, 4);
+                g.form = g.form == ScaleForm::kGroup ? ScaleForm::kChannel : g.form;
+                g.group_size = 0;
+                return true;
+            });
+        });
+}
+
+void AddQuantShapes() {
+    AddAfter("arn.tiling.quant_dequant_shape", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
+             "dequantScale must be (1) per tensor, or (n) / (1, n) per channel.",
+             QuantDoc("参数说明 (dequantScale: per-tensor场景为(1)，per-channel场景为(n)/(1, n))") + "; " +
+                 Notes("§2.3 (dequant shape; numel 1 or n in tiling)"),
+             [](const Case &c, int r) {
+                 const TensorSpec *d = T(c, r, "dequant_scale");
+                 return d && N(c, r) >= 0 && !TensorOrChannel(d->shape, N(c, r));
+             },
+             BadScaleShape("dequant_scale"));
+    AddAxisLimit("arn.tiling.quant_axis_limit", kQuantOps,
+                 QuantDoc("约束说明 (x1与x2的最后一维大小不超过65535)") + "; " + Notes("§2.3 tiling"));
+}
+
+void AddWeightQuantShapes() {
+    AddAfter("arn.tiling.wq_group_size", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "antiquantGroupSize must be 0 or a multiple of 32 in [32, k - 1].",
+             WqDoc("约束说明 (antiquantGroupSize取值满足取值范围[32, min(k-1, INT_MAX)]且为32倍数)") + "; " +
+                 Notes("§2.2 attr checks"),
+             [](const Case &c, int r) {
+                 const int64_t g = GroupSize(c, r);
+                 return g != 0 && (g % 32 != 0 || g < 32 || g > K(c, r) - 1);
+             },
+             [](const Case &valid, Choices &ch) {
+                 const int mode = static_cast<int>(ch.Int(0, 3));
+                 return EditRanks(valid, [&](int, ParamMap &p) {
+                     const TensorSpec *x1 = TensorIn(p, "x1");
+                     if (!x1 || x1->shape.empty()) return false;
+                     const int64_t k = x1->shape.back();
+                     p["antiquant_group_size"] = mode == 0   ? int64_t{16}
+                                                 : mode == 1 ? int64_t{-32}
+                                                 : mode == 2 ? int64_t{33}
+                                                             : std::max<int64_t>(32, (k + 31) / 32 * 32);
+                     return true;
+                 });
+             });
+    AddAfter("arn.tiling.wq_scale_shape", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "antiquantScale must be (1) per tensor, (n) or (1, n) per channel when antiquantGroupSize is 0, and "
+             "exactly (ceil(k / G), n) per group when it is G > 0.",
+             WqDoc("参数说明 (antiquantScale)") + "; " + Notes("§2.2 shape checks"),
+             [](const Case &c, int r) {
+                 const TensorSpec *s = T(c, r, "antiquant_scale");
+                 const int64_t n = N(c, r), k = K(c, r), g = GroupSize(c, r);
+                 if (!s || n < 0 || k < 0) return false;
+                 if (g <= 0) return !TensorOrChannel(s->shape, n);
+                 return s->shape != std::vector<int64_t>{(k + g - 1) / g, n};
+             },
+             BadScaleShape("antiquant_scale"));
+    AddAfter("arn.tiling.wq_offset_shape", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "antiquantOffset (when present) must have antiquantScale's shape.",
+             WqDoc("参数说明 (antiquantOffset: 非空时shape与antiquantScale一致)") + "; " + Notes("§2.2"),
+             [](const Case &c, int r) {
+                 const TensorSpec *o = T(c, r, "antiquant_offset");
+                 const TensorSpec *s = T(c, r, "antiquant_scale");
+                 return o && s && o->shape != s->shape;
+             },
+             [](const Case &valid, Choices &ch) {
+                 const int64_t d = ch.Int(1, 4);
+                 auto with = EditGeometry(valid, [](int, Geometry &g) { return g.offset = true; });
+                 if (!with) return with;
+                 return EditRanks(*with, [&](int, ParamMap &p) {
+                     TensorSpec *o = TensorIn(p, "antiquant_offset");
+                     if (!o || o->shape.empty()) return false;
+                     o->shape.back() += d;
+                     return true;
+                 });
+             });
+    AddAfter("arn.tiling.wq_int4_even", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "An INT4 x2's contiguous dim (n, or k when x2 is transposed) must be even (two values per byte).",
+             Notes("§2.2 tiling (int4: the inner dim of x2 must be even)"),
+             [](const Case &c, int r) {
+                 const TensorSpec *x2 = T(c, r, "x2");
+                 if (!x2 || x2->dtype != ACL_INT4 || x2->shape.size() != 2) return false;
+                 const bool transposed = !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
+                 return (transposed ? x2->shape[0] : x2->shape[1]) % 2 != 0;
+             },
+             [](const Case &valid, Choices &) {
+                 return EditRanks(valid, [](int, ParamMap &p) {
+                     TensorSpec *x2 = TensorIn(p, "x2");
+                     if (!x2 || x2->shape.size() != 2) return false;
+                     const bool transposed =
+                         !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
+                     if ((transposed ? x2->shape[0] : x2->shape[1]) % 2 == 0) return false;
+                     x2->dtype = ACL_INT4;
+                     return true;
+                 });
+             });
+    AddAxisLimit("arn.tiling.wq_axis_limit", kWqOps,
+                 WqDoc("约束说明 (k、n的范围为[1, 65535])") + "; " + Notes("§2.2 tiling"));
+}
+
 const std::vector<LevelEntry> &Levels() {
     static const std::vector<LevelEntry> kLevels = {
         {"arn.null.reduce_op", Level::kHardening,
          "the vendor's op_api never looks at reduceOp and its tiling compares it without a null check"},
-        {"arn.null.", Level::kDocumented, "返回值 table (161001: x1, x2, residual or gamma null) and op_api step 1"},
+        {"arn.null.", Level::kDocumented,
+         "返回值 table (161001: x1, x2, residual or gamma null; quant: dequantScale; weight-quant: antiquantScale) "
+         "and op_api step 1"},
         {"arn.shape.x1_contiguous", Level::kHardening,
          "the table marks non-contiguous x1 unsupported, but nothing checks it (ops.md §1.4)"},
         {"arn.shape.residual_contiguous", Level::kHardening,
@@ -198,6 +453,9 @@ const std::vector<LevelEntry> &Levels() {
          "no op_api check; aclCreateTensor is documented to refuse negative dims, not negative strides"},
         {"arn.shape.output_overlap", Level::kHardening, "the documents and the op_api say nothing of aliasing outputs"},
         {"arn.shape.storage", Level::kHardening, "the op_api checks no storage size or data address (ops.md §1.3)"},
+        {"arn.shape.wq_group_layout", Level::kHardening,
+         "the documents define no layout for a per-group scale beside a transposed x2; the vendor's answer is "
+         "not in the sources"},
         {"arn.format.x2_nz", Level::kHardening,
          "the table lists ND only; where the vendor refuses an NZ x2 for this family is not in the sources"},
         {"arn.shape.", Level::kDocumented, "返回值 table (161002: x1, x2, residual shapes) and ArnCheckShape"},
@@ -230,6 +488,16 @@ std::vector<Rule> Build() {
             [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
             [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
     }
+    Add("arn.null.dequant_scale", kQuantOps, Stage::kNull, Layer::kOpApi, kNullptr,
+        "dequantScale must not be a null pointer (checked after x1, x2, residual and gamma).",
+        QuantDoc("返回值 (x1、x2、residual、gamma或dequantScale是空指针)") + "; " + Notes("§6.1 op_api step 1"),
+        [](const Case &c, int r) { return T(c, r, "dequant_scale") == nullptr; },
+        [](const Case &valid, Choices &) { return SetAll(valid, "dequant_scale", harness::Null{}); });
+    Add("arn.null.antiquant_scale", kWqOps, Stage::kNull, Layer::kOpApi, kNullptr,
+        "antiquantScale must not be a null pointer (checked after x1, x2, residual and gamma).",
+        WqDoc("返回值 (x1、x2、residual、antiquantScale或output是空指针)") + "; " + Notes("§6.1 op_api step 1"),
+        [](const Case &c, int r) { return T(c, r, "antiquant_scale") == nullptr; },
+        [](const Case &valid, Choices &) { return SetAll(valid, "antiquant_scale", harness::Null{}); });
     Add("arn.null.reduce_op", kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
         "reduceOp must not be a null pointer: the vendor's tiling would compare it without a null check; this suite "
         "requires a clean 161001 before anything else is checked.",
@@ -393,7 +661,7 @@ std::vector<Rule> Build() {
             return SetAll(valid, "reduce_op", ch.Pick(std::vector<std::string>{"max", "min", "prod", "SUM", ""}));
         });
     AddAfter(
-        "arn.tiling.dtype_x1", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "arn.tiling.dtype_x1", kFloatX1, Stage::kTiling, Layer::kTiling, kInner,
         "x1 dtype must be FLOAT16 or BFLOAT16 (refused by the registered dtype combinations / tiling, not op_api).",
         Doc("参数说明 (数据类型 column)") + "; " + Notes("§6.1 (no dtype checks in op_api)"),
         [](const Case &c, int r) {
@@ -407,9 +675,11 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    AddDtypeEq("arn.tiling.dtype_x2", kBoth, "x2", "x1", "x2 must have x1's dtype (tiling).");
-    AddDtypeEq("arn.tiling.dtype_bias", kBoth, "bias", "x1", "bias (when present) must have x1's dtype (tiling).");
-    AddDtypeEq("arn.tiling.dtype_residual", kBoth, "residual", "x1", "residual must have x1's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_x2", kPlain, "x2", "x1", "x2 must have x1's dtype (tiling).");
+    AddQuantDtypes();
+    AddWeightQuantDtypes();
+    AddDtypeEq("arn.tiling.dtype_bias", kFloatX1, "bias", "x1", "bias (when present) must have x1's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_residual", kFloatX1, "residual", "x1", "residual must have x1's dtype (tiling).");
     AddDtypeEq("arn.tiling.dtype_gamma", kBoth, "gamma", "residual", "gamma must have residual's dtype (tiling).");
     AddDtypeEq("arn.tiling.dtype_y", kOutOfPlace, "y", "residual", "y must have residual's dtype (tiling).");
     AddDtypeEq("arn.tiling.dtype_norm_out", kBoth, "norm_out", "residual", "normOut must have residual's dtype (tiling).");
@@ -502,6 +772,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
+    AddQuantShapes();
+    AddWeightQuantShapes();
     // ---------------------------------------------------------------- this suite's layout demands
     const Code kInvalidOrInner{Outcome::kStatus, 161002, {}, true};
     AddAfter(
@@ -563,6 +835,34 @@ std::vector<Rule> Build() {
             });
         });
     AddAfter(
+        "arn.shape.wq_group_layout", kWqOps, Stage::kTiling, Layer::kOpApi, kInvalid,
+        "A per-group antiquantScale or antiquantOffset (2-D, both dims ≠ 1) must be contiguous and x2 not "
+        "transposed: the documents allow no other non-contiguous input than x2, and the embedded "
+        "WeightQuantMatmulAllReduce's newer op_api refuses a contiguous one against a transposed x2, so no layout "
+        "of that pair is defined; this suite requires 161002.",
+        WqDoc("参数说明 (非连续Tensor)") + "; " + Notes("§2.2 step 5 [Y only], §6.2 (only x2 may be non-contiguous)"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (!x2 || x2->shape.size() != 2) return false;
+            const bool x2t = !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
+            for (const char *name : {"antiquant_scale", "antiquant_offset"}) {
+                const TensorSpec *s = T(c, r, name);
+                if (!s || s->shape.size() != 2 || s->shape[0] <= 1 || s->shape[1] <= 1) continue;
+                if (x2t || !Dense(*s)) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &) {
+            return EditGeometry(valid, [](int, Geometry &g) {
+                g.k = std::max<int64_t>(g.k, 66);
+                g.n = std::max<int64_t>(g.n, 2);
+                g.form = ScaleForm::kGroup;
+                g.group_size = 32;
+                g.transposed = true;
+                return true;
+            });
+        });
+    AddAfter(
         "arn.shape.output_overlap", kBoth, Stage::kTiling, Layer::kOpApi, kInvalid,
         "y and normOut must not alias themselves (a zero stride, overlapping rows; the test of "
         "spec/tensor_layout.h ViewAliases). The table allows strided outputs, not aliasing ones: results would "
@@ -602,7 +902,8 @@ std::vector<Rule> Build() {
         "161002.",
         Notes("§1.3; harness/case.h StorageElementsNeeded"),
         [](const Case &c, int r) {
-            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out"}) {
+            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out", "dequant_scale",
+                                     "antiquant_scale", "antiquant_offset"}) {
                 const TensorSpec *x = T(c, r, name);
                 if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
             }
@@ -758,7 +1059,7 @@ const std::vector<Rule> &Rules() {
 OpFamily Family() {
     OpFamily f;
     f.name = "matmul_all_reduce_add_rms_norm";
-    f.ops = {kArn, kInplace};
+    f.ops = {kArn, kInplace, kQuant, kInplaceQuant, kWeightQuant, kInplaceWeightQuant};
     f.rules = &Rules();
     f.generate_valid = &GenerateValid;
     f.decisions = {
@@ -778,6 +1079,14 @@ OpFamily Family() {
         "is written (OutputDecl::in_place).",
         "Cross-rank: a peer that fails or takes the empty short-cut never joins the all-reduce: the others fail "
         "in bounded time.",
+        "Quant / weight-quant variants: the op_api checks only what plain ARN checks (plus the scale's null and "
+        "emptiness); every dtype, scale-shape and antiquantGroupSize constraint of the embedded "
+        "QuantMatmulAllReduce / WeightQuantMatmulAllReduce is a tiling refusal (inner error), not 161002.",
+        "Weight-quant formula: the WeightQuant ARN document writes x2·antiquantScale + antiquantOffset, "
+        "WeightQuantMatmulAllReduce's document and the shared kernel (x2 + antiquantOffset)·antiquantScale "
+        "(ops.md §2.2, §6.1: the variants reuse that matmul); the kernel's order wins.",
+        "Weight-quant x2 in INT4 and x2 in FRACTAL_NZ are not generated (NZ is refused as for plain ARN: the "
+        "documents list ND only); INT4 is accepted with its even contiguous dim (`arn.tiling.wq_int4_even`).",
     };
     f.gate_platforms = {Platform::kAtlasA2};
     f.gate_valid_per_combination = 3;
