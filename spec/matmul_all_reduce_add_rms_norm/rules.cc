@@ -1089,7 +1089,11 @@ OpFamily Family() {
         "documents list ND only); INT4 is accepted with its even contiguous dim (`arn.tiling.wq_int4_even`).",
     };
     f.gate_platforms = {Platform::kAtlasA2};
-    f.gate_valid_per_combination = 3;
+    // Six APIs sharing most rules: each rule once per API (a shared rule is violated six times in
+    // the quick gate, a variant's own rule twice); one valid case per (dtype, world) bucket
+    // beside the edge cases (the quant variant has six dtype labels).
+    f.gate_valid_per_combination = 1;
+    f.gate_cases_per_rule = 1;
     return f;
 }
 
