@@ -195,8 +195,9 @@ OpBinding Common(std::string op, ApiBinding api, bool in_place) {
     OpBinding b;
     b.op = std::move(op);
     b.api = std::move(api);
-    const OutputDecl y = in_place ? OutputDecl{"residual", OutputKind::kInterval, /*replicated=*/false, /*in_place=*/true}
-                                  : OutputDecl{"y", OutputKind::kInterval, /*replicated=*/false};
+    const OutputDecl y = in_place
+                             ? OutputDecl{"residual", OutputKind::kInterval, /*replicated=*/false, /*in_place=*/true}
+                             : OutputDecl{"y", OutputKind::kInterval, /*replicated=*/false};
     b.outputs = {y, {"norm_out", OutputKind::kInterval, /*replicated=*/false, false, false, kMistrustUnbounded}};
     b.contraction = Contraction;
     b.role = RoleOf;

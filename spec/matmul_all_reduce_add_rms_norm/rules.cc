@@ -53,22 +53,14 @@ std::string WqDoc(const std::string &section) {
 }
 const std::string kTilingCite = Notes("§6.1 (tiling checks: common_add_rms_norm_tiling.cpp)");
 
-struct Code {
-    Outcome outcome;
-    int32_t status;
-    std::vector<int32_t> also_accepted;
-    bool inner_error_accepted;
-};
-const Code kNullptr{Outcome::kStatus, 161001, {}, false};
-const Code kInvalid{Outcome::kStatus, 161002, {}, false};
-const Code kInner{Outcome::kInnerError, 0, {}, false};
+// kNullptr, kInvalid, kInner: spec/rule.h.
 // The generated inner layer's required pointers: 161001 (as MatmulAllReduce's null group) or
 // any inner error.
 const Code kInnerNull{Outcome::kStatus, 161001, {}, true};
 const Code kShortCut{Outcome::kSuccess, 0, {}, false};
 
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
+using Pred = RulePredicate;
+using Viol = RuleViolator;
 
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
@@ -93,22 +85,9 @@ std::vector<Rule> *g_table = nullptr;  // the table Build() fills (Add's target)
 void Add(std::string id, const std::vector<std::string> &ops, Stage stage, Layer layer, const Code &code,
          std::string text, std::string citation, Pred violated, Viol violate, Scope scope = Scope::kRank,
          const std::vector<Platform> &platforms = kAllPlatforms) {
-    Rule r;
-    r.id = std::move(id);
-    r.ops = ops;
-    r.platforms = platforms;
-    r.stage = stage;
-    r.layer = layer;
-    r.scope = scope;
-    r.outcome = code.outcome;
-    r.status = code.status;
-    r.also_accepted = code.also_accepted;
-    r.inner_error_accepted = code.inner_error_accepted;
-    r.text = std::move(text);
-    r.citation = std::move(citation);
-    r.violated = std::move(violated);
-    r.violate = std::move(violate);
-    g_table->push_back(std::move(r));
+    AddRule(*g_table, std::move(id),
+            RuleOptions{.ops = ops, .platforms = platforms, .stage = stage, .layer = layer, .scope = scope}, code,
+            std::move(text), std::move(citation), std::move(violated), std::move(violate));
 }
 // A rule checked after the short-cut: never violated by a rank that takes it.
 void AddAfter(std::string id, const std::vector<std::string> &ops, Stage stage, Layer layer, const Code &code,
@@ -122,35 +101,22 @@ void AddAfter(std::string id, const std::vector<std::string> &ops, Stage stage, 
 // ---- editing ----
 bool InPlace(const Case &c) { return IsInPlace(c.op); }
 
-std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
-    std::vector<ParamMap> per = EffectiveParams(valid);
-    bool any = false;
-    for (int r = 0; r < static_cast<int>(per.size()); ++r) any = edit(r, per[static_cast<size_t>(r)]) || any;
-    if (!any) return std::nullopt;
-    Case out = valid;
-    AssignPerRank(out, per);
-    return out;
-}
 std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int, Geometry &)> &edit) {
-    return EditRanks(valid, [&](int r, ParamMap &p) {
+    return EditEachRank(valid, [&](int r, ParamMap &p) {
         auto g = ReadGeometry(p);
         if (!g || !edit(r, *g)) return false;
         WriteGeometry(p, *g, valid.op);
         return true;
     });
 }
-std::optional<Case> SetAll(const Case &valid, const char *name, Value v) {
-    Case out = valid;
-    out.Set(name, std::move(v));
-    return out;
-}
 // Edits tensor `name` of every rank (after adding a bias where `name` is the bias).
-std::optional<Case> EditTensor(const Case &valid, const std::string &name, const std::function<bool(TensorSpec &)> &edit) {
+std::optional<Case> EditTensor(const Case &valid, const std::string &name,
+                               const std::function<bool(TensorSpec &)> &edit) {
     Case base = valid;
     if (name == "bias") {
         if (auto c = EditGeometry(valid, [](int, Geometry &g) { return g.bias = true; })) base = *c;
     }
-    return EditRanks(base, [&](int, ParamMap &p) {
+    return EditEachRank(base, [&](int, ParamMap &p) {
         TensorSpec *t = TensorIn(p, name);
         if (!t || !edit(*t)) return false;
         t->strides.clear();
@@ -214,7 +180,7 @@ Viol SetDtype(std::string name, std::vector<aclDataType> bad) {
                 base = *c;
             }
         }
-        return EditRanks(base, [&](int, ParamMap &p) {
+        return EditEachRank(base, [&](int, ParamMap &p) {
             TensorSpec *t = TensorIn(p, name);
             if (!t) return false;
             t->dtype = d;
@@ -242,10 +208,12 @@ bool DequantMismatch(const Case &c, int r) {
 
 void AddQuantDtypes() {
     const std::string cite = QuantDoc("约束说明 (x1、x2数据类型为INT8，bias数据类型为INT32)") + "; " + kTilingCite;
-    AddAfter("arn.tiling.quant_dtype_x1", kQuantOps, Stage::kTiling, Layer::kTiling, kInner, "x1 must be INT8 (tiling).",
-             cite, DtypeNotIn("x1", {ACL_INT8}), SetDtype("x1", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_UINT8}));
-    AddAfter("arn.tiling.quant_dtype_x2", kQuantOps, Stage::kTiling, Layer::kTiling, kInner, "x2 must be INT8 (tiling).",
-             cite, DtypeNotIn("x2", {ACL_INT8}), SetDtype("x2", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_INT4}));
+    AddAfter("arn.tiling.quant_dtype_x1", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
+             "x1 must be INT8 (tiling).", cite, DtypeNotIn("x1", {ACL_INT8}),
+             SetDtype("x1", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_UINT8}));
+    AddAfter("arn.tiling.quant_dtype_x2", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
+             "x2 must be INT8 (tiling).", cite, DtypeNotIn("x2", {ACL_INT8}),
+             SetDtype("x2", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_INT4}));
     AddAfter("arn.tiling.quant_dtype_bias", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
              "bias (when present) must be INT32 (tiling).", cite, DtypeNotIn("bias", {ACL_INT32}),
              SetDtype("bias", {ACL_FLOAT16, ACL_BF16, ACL_FLOAT, ACL_INT64}));
@@ -264,9 +232,11 @@ void AddQuantDtypes() {
 }
 
 void AddWeightQuantDtypes() {
-    const std::string cite = WqDoc("约束说明 (x2的数据类型需为int8或者int4)") + "; " + Notes("§2.2 tiling") + "; " + kTilingCite;
-    AddAfter("arn.tiling.wq_dtype_x2", kWqOps, Stage::kTiling, Layer::kTiling, kInner, "x2 must be INT8 or INT4 (tiling).",
-             cite, DtypeNotIn("x2", {ACL_INT8, ACL_INT4}), SetDtype("x2", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_UINT8}));
+    const std::string cite =
+        WqDoc("约束说明 (x2的数据类型需为int8或者int4)") + "; " + Notes("§2.2 tiling") + "; " + kTilingCite;
+    AddAfter("arn.tiling.wq_dtype_x2", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "x2 must be INT8 or INT4 (tiling).", cite, DtypeNotIn("x2", {ACL_INT8, ACL_INT4}),
+             SetDtype("x2", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_UINT8}));
     AddDtypeEq("arn.tiling.wq_dtype_scale", kWqOps, "antiquant_scale", "x1",
                "antiquantScale must have x1's dtype (tiling).");
     AddAfter("arn.tiling.wq_dtype_offset", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
@@ -304,7 +274,7 @@ Viol BadScaleShape(std::string name) {
     return [name](const Case &valid, Choices &ch) {
         const int64_t d = ch.Int(0, 3);
         const bool two_d = ch.Bool();
-        return EditRanks(valid, [&](int, ParamMap &p) {
+        return EditEachRank(valid, [&](int, ParamMap &p) {
             TensorSpec *t = TensorIn(p, name);
             const TensorSpec *x2 = TensorIn(p, "x2");
             if (!t || !x2 || x2->shape.size() != 2) return false;
@@ -328,7 +298,8 @@ void AddAxisLimit(const std::string &id, const std::vector<std::string> &ops, co
         [](const Case &c, int r) {
             const TensorSpec *x2 = T(c, r, "x2");
             if (!x2 || x2->shape.size() != 2) return false;
-            return x2->shape[0] > quant_matmul_all_reduce::kUint16Max || x2->shape[1] > quant_matmul_all_reduce::kUint16Max;
+            return x2->shape[0] > quant_matmul_all_reduce::kUint16Max ||
+                   x2->shape[1] > quant_matmul_all_reduce::kUint16Max;
         },
         [](const Case &valid, Choices &ch) {
             const int64_t k = quant_matmul_all_reduce::kUint16Max + ch.Int(1, 64);
@@ -358,27 +329,28 @@ void AddQuantShapes() {
 }
 
 void AddWeightQuantShapes() {
-    AddAfter("arn.tiling.wq_group_size", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
-             "antiquantGroupSize must be 0 or a multiple of 32 in [32, k - 1].",
-             WqDoc("约束说明 (antiquantGroupSize取值满足取值范围[32, min(k-1, INT_MAX)]且为32倍数)") + "; " +
-                 Notes("§2.2 attr checks"),
-             [](const Case &c, int r) {
-                 const int64_t g = GroupSize(c, r);
-                 return g != 0 && (g % 32 != 0 || g < 32 || g > K(c, r) - 1);
-             },
-             [](const Case &valid, Choices &ch) {
-                 const int mode = static_cast<int>(ch.Int(0, 3));
-                 return EditRanks(valid, [&](int, ParamMap &p) {
-                     const TensorSpec *x1 = TensorIn(p, "x1");
-                     if (!x1 || x1->shape.empty()) return false;
-                     const int64_t k = x1->shape.back();
-                     p["antiquant_group_size"] = mode == 0   ? int64_t{16}
-                                                 : mode == 1 ? int64_t{-32}
-                                                 : mode == 2 ? int64_t{33}
-                                                             : std::max<int64_t>(32, (k + 31) / 32 * 32);
-                     return true;
-                 });
-             });
+    AddAfter(
+        "arn.tiling.wq_group_size", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+        "antiquantGroupSize must be 0 or a multiple of 32 in [32, k - 1].",
+        WqDoc("约束说明 (antiquantGroupSize取值满足取值范围[32, min(k-1, INT_MAX)]且为32倍数)") + "; " +
+            Notes("§2.2 attr checks"),
+        [](const Case &c, int r) {
+            const int64_t g = GroupSize(c, r);
+            return g != 0 && (g % 32 != 0 || g < 32 || g > K(c, r) - 1);
+        },
+        [](const Case &valid, Choices &ch) {
+            const int mode = static_cast<int>(ch.Int(0, 3));
+            return EditEachRank(valid, [&](int, ParamMap &p) {
+                const TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x1 || x1->shape.empty()) return false;
+                const int64_t k = x1->shape.back();
+                p["antiquant_group_size"] = mode == 0   ? int64_t{16}
+                                            : mode == 1 ? int64_t{-32}
+                                            : mode == 2 ? int64_t{33}
+                                                        : std::max<int64_t>(32, (k + 31) / 32 * 32);
+                return true;
+            });
+        });
     AddAfter("arn.tiling.wq_scale_shape", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
              "antiquantScale must be (1) per tensor, (n) or (1, n) per channel when antiquantGroupSize is 0, and "
              "exactly (ceil(k / G), n) per group when it is G > 0.",
@@ -403,7 +375,7 @@ void AddWeightQuantShapes() {
                  const int64_t d = ch.Int(1, 4);
                  auto with = EditGeometry(valid, [](int, Geometry &g) { return g.offset = true; });
                  if (!with) return with;
-                 return EditRanks(*with, [&](int, ParamMap &p) {
+                 return EditEachRank(*with, [&](int, ParamMap &p) {
                      TensorSpec *o = TensorIn(p, "antiquant_offset");
                      if (!o || o->shape.empty()) return false;
                      o->shape.back() += d;
@@ -420,7 +392,7 @@ void AddWeightQuantShapes() {
                  return (transposed ? x2->shape[0] : x2->shape[1]) % 2 != 0;
              },
              [](const Case &valid, Choices &) {
-                 return EditRanks(valid, [](int, ParamMap &p) {
+                 return EditEachRank(valid, [](int, ParamMap &p) {
                      TensorSpec *x2 = TensorIn(p, "x2");
                      if (!x2 || x2->shape.size() != 2) return false;
                      const bool transposed =
@@ -467,9 +439,12 @@ const std::vector<LevelEntry> &Levels() {
         {"arn.tiling.", Level::kDocumented, "the documents' constraints and the vendor's tiling (ops.md §6.1)"},
         {"arn.runtime.", Level::kDocumented, "the documents (group from HcclGetCommName); found at execution"},
         {"arn.xrank.mismatch", Level::kHardening,
-         "the documents require the ranks' calls to agree but define no answer when they do not (HCCL may fail, time out "
-         "or reduce mismatched buffers); failing every rank within bounded time is this suite's robustness demand, and a "
-         "library that succeeds (e.g. one that ignores commTurn, which changes no value) is not wrong by the documents"},
+         "the documents require the ranks' calls to agree but define no answer when they do not (HCCL may fail, time "
+         "out "
+         "or reduce mismatched buffers); failing every rank within bounded time is this suite's robustness demand, and "
+         "a "
+         "library that succeeds (e.g. one that ignores commTurn, which changes no value) is not wrong by the "
+         "documents"},
         {"arn.xrank.", Level::kDocumented,
          "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
     };
@@ -486,27 +461,30 @@ std::vector<Rule> Build() {
             std::string(name) + " must not be a null pointer (y and normOut are not checked here).",
             Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§6.1 op_api step 1"),
             [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
-            [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
+            [name](const Case &valid, Choices &) { return SetOnEveryRank(valid, name, harness::Null{}); });
     }
-    Add("arn.null.dequant_scale", kQuantOps, Stage::kNull, Layer::kOpApi, kNullptr,
+    Add(
+        "arn.null.dequant_scale", kQuantOps, Stage::kNull, Layer::kOpApi, kNullptr,
         "dequantScale must not be a null pointer (checked after x1, x2, residual and gamma).",
         QuantDoc("返回值 (x1、x2、residual、gamma或dequantScale是空指针)") + "; " + Notes("§6.1 op_api step 1"),
         [](const Case &c, int r) { return T(c, r, "dequant_scale") == nullptr; },
-        [](const Case &valid, Choices &) { return SetAll(valid, "dequant_scale", harness::Null{}); });
-    Add("arn.null.antiquant_scale", kWqOps, Stage::kNull, Layer::kOpApi, kNullptr,
+        [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "dequant_scale", harness::Null{}); });
+    Add(
+        "arn.null.antiquant_scale", kWqOps, Stage::kNull, Layer::kOpApi, kNullptr,
         "antiquantScale must not be a null pointer (checked after x1, x2, residual and gamma).",
         WqDoc("返回值 (x1、x2、residual、antiquantScale或output是空指针)") + "; " + Notes("§6.1 op_api step 1"),
         [](const Case &c, int r) { return T(c, r, "antiquant_scale") == nullptr; },
-        [](const Case &valid, Choices &) { return SetAll(valid, "antiquant_scale", harness::Null{}); });
+        [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "antiquant_scale", harness::Null{}); });
     Add("arn.null.reduce_op", kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
         "reduceOp must not be a null pointer: the vendor's tiling would compare it without a null check; this suite "
         "requires a clean 161001 before anything else is checked.",
         Notes("§6.1 (no reduceOp check in op_api), §8.3 (reduceOp comparison)"),
         [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "reduce_op")); },
-        [](const Case &valid, Choices &) { return SetAll(valid, "reduce_op", harness::Null{}); });
+        [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "reduce_op", harness::Null{}); });
 
     // ---------------------------------------------------------------- ArnCheckShape (161002)
-    Add("arn.shape.rank", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    Add(
+        "arn.shape.rank", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
         "x1, x2 and residual must each have at least one dim (a 0-D tensor is refused before the dims are compared).",
         Doc("返回值 (x1、x2、residual的shape不符合约束要求)") + "; " + Notes("§6.1 op_api step 2: each rank ≥ 1"),
         [](const Case &c, int r) {
@@ -526,7 +504,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add("arn.shape.k", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    Add(
+        "arn.shape.k", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
         "x1's last dim must equal x2's first (k), on view shapes.",
         Doc("约束说明 (k轴相等); 返回值 (x1、x2、residual的shape不符合约束要求)") + "; " + Notes("§6.1 op_api step 2"),
         [](const Case &c, int r) {
@@ -557,7 +536,7 @@ std::vector<Rule> Build() {
             });
         });
 
-    Add("arn.shape.negative", kBoth, Stage::kShape, Layer::kOpApi, Code{Outcome::kStatus, 161002, {161001}, false},
+    Add("arn.shape.negative", kBoth, Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
         "No dim or stride of a present tensor may be negative (suite requirement; the vendor's behaviour is "
         "unspecified). A runtime whose aclCreateTensor refuses such a descriptor hands the operator a null tensor, "
         "so 161001 is accepted too.",
@@ -574,7 +553,7 @@ std::vector<Rule> Build() {
         [](const Case &valid, Choices &ch) {
             const std::string name = ch.Bool() ? "x1" : "residual";
             const int64_t d = -ch.Int(1, 4);
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 TensorSpec *x = TensorIn(p, name);
                 if (!x || x->shape.empty()) return false;
                 x->shape[0] = d;
@@ -599,9 +578,9 @@ std::vector<Rule> Build() {
     Add("arn.empty.short_cut", kBoth, Stage::kEmpty, Layer::kOpApi, kShortCut,
         "An empty x1, x2, residual or gamma (b·s == 0 or n == 0, k != 0) returns SUCCESS with workspace 0 before "
         "streamMode, the group and every tiling check; the execute phase returns SUCCESS at once and writes nothing.",
-        Doc("约束说明 (支持(b*s)、n为0的空tensor)") + "; " + Notes("§6.1 op_api step 4, §8.3 (streamMode after the short-cut)"),
-        ShortCut,
-        [](const Case &valid, Choices &ch) {
+        Doc("约束说明 (支持(b*s)、n为0的空tensor)") + "; " +
+            Notes("§6.1 op_api step 4, §8.3 (streamMode after the short-cut)"),
+        ShortCut, [](const Case &valid, Choices &ch) {
             const int mode = static_cast<int>(ch.Int(0, 2));
             return EditGeometry(valid, [&](int, Geometry &g) {
                 if (mode == 0) g.b = 0;
@@ -616,7 +595,7 @@ std::vector<Rule> Build() {
         Doc("参数说明 (streamMode: 当前只支持枚举值1); 返回值") + "; " + Notes("§6.1 op_api step 5"),
         [](const Case &c, int r) { return !ShortCut(c, r) && IntOr(c, r, "stream_mode", 0) != 1; },
         [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
+            return SetOnEveryRank(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
         });
 
     // ---------------------------------------------------------------- generated inner layer
@@ -624,17 +603,17 @@ std::vector<Rule> Build() {
     AddAfter("arn.inner.group_null", kBoth, Stage::kTiling, Layer::kTiling, kInnerNull,
              "group must not be a null pointer: refused by the generated inner layer (161001, or an inner error).",
              inner_cite, [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
-             [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+             [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "group", harness::Null{}); });
     AddAfter("arn.inner.y_null", kOutOfPlace, Stage::kTiling, Layer::kTiling, kInnerNull,
              "y must not be a null pointer: the op_api does not check it, the generated inner layer refuses it "
              "(161001, or an inner error).",
              inner_cite, [](const Case &c, int r) { return T(c, r, "y") == nullptr; },
-             [](const Case &valid, Choices &) { return SetAll(valid, "y", harness::Null{}); });
+             [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "y", harness::Null{}); });
     AddAfter("arn.inner.norm_out_null", kBoth, Stage::kTiling, Layer::kTiling, kInnerNull,
              "normOut must not be a null pointer: the op_api does not check it, the generated inner layer refuses "
              "it (161001, or an inner error).",
              inner_cite, [](const Case &c, int r) { return T(c, r, "norm_out") == nullptr; },
-             [](const Case &valid, Choices &) { return SetAll(valid, "norm_out", harness::Null{}); });
+             [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "norm_out", harness::Null{}); });
 
     // ---------------------------------------------------------------- tiling (inner error class)
     AddAfter(
@@ -646,7 +625,7 @@ std::vector<Rule> Build() {
             return !e || !(*e > 0.0 && *e < 1.0);
         },
         [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "epsilon", ch.Pick(std::vector<double>{0.0, -1e-6, 1.0, 1.5, -0.5, 1e6}));
+            return SetOnEveryRank(valid, "epsilon", ch.Pick(std::vector<double>{0.0, -1e-6, 1.0, 1.5, -0.5, 1e6}));
         });
     AddAfter(
         "arn.tiling.reduce_op", kBoth, Stage::kTiling, Layer::kTiling, kInner,
@@ -658,7 +637,8 @@ std::vector<Rule> Build() {
             return s && s->compare(0, 3, "sum") != 0;
         },
         [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "reduce_op", ch.Pick(std::vector<std::string>{"max", "min", "prod", "SUM", ""}));
+            return SetOnEveryRank(valid, "reduce_op",
+                                  ch.Pick(std::vector<std::string>{"max", "min", "prod", "SUM", ""}));
         });
     AddAfter(
         "arn.tiling.dtype_x1", kFloatX1, Stage::kTiling, Layer::kTiling, kInner,
@@ -682,7 +662,8 @@ std::vector<Rule> Build() {
     AddDtypeEq("arn.tiling.dtype_residual", kFloatX1, "residual", "x1", "residual must have x1's dtype (tiling).");
     AddDtypeEq("arn.tiling.dtype_gamma", kBoth, "gamma", "residual", "gamma must have residual's dtype (tiling).");
     AddDtypeEq("arn.tiling.dtype_y", kOutOfPlace, "y", "residual", "y must have residual's dtype (tiling).");
-    AddDtypeEq("arn.tiling.dtype_norm_out", kBoth, "norm_out", "residual", "normOut must have residual's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_norm_out", kBoth, "norm_out", "residual",
+               "normOut must have residual's dtype (tiling).");
     const std::string shape_cite = Doc("约束说明") + "; " + kTilingCite;
     AddRank("arn.tiling.x1_rank", kBoth, "x1", 2, 3, "x1 must be 2-D (m, k) or 3-D (b, s, k).", shape_cite,
             [](TensorSpec &x) {
@@ -698,7 +679,9 @@ std::vector<Rule> Build() {
             "y must be 3-D (b, s, n) like residual. The parameter table says 2 dims; the constraints and the "
             "tiling say 3 (residual's shape): the tiling decides what the vendor accepts, so 3 wins.",
             Doc("参数说明 (y 维度: 2) vs 约束说明 (shape同residual (b, s, n))") + "; " + Notes("§6.1, §8.2"),
-            [](TensorSpec &x) { x.shape = {x.shape[0] * x.shape[1], x.shape[2]}; });
+            [](TensorSpec &x) {
+                x.shape = {x.shape[0] * x.shape[1], x.shape[2]};
+            });
     AddRank("arn.tiling.norm_out_rank", kBoth, "norm_out", 3, 3,
             "normOut must be 3-D (b, s, n) like residual (the table's 2 dims lose against the constraints and the "
             "tiling, as for y).",
@@ -741,7 +724,8 @@ std::vector<Rule> Build() {
     }
     AddAfter(
         "arn.tiling.bs", kBoth, Stage::kTiling, Layer::kTiling, kInner,
-        "x1's b·s (m for a 2-D x1) must equal residual's b·s.", Doc("约束说明 (residual的(b*s)等于x1的m)") + "; " + kTilingCite,
+        "x1's b·s (m for a 2-D x1) must equal residual's b·s.",
+        Doc("约束说明 (residual的(b*s)等于x1的m)") + "; " + kTilingCite,
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
             const TensorSpec *res = T(c, r, "residual");
@@ -785,7 +769,7 @@ std::vector<Rule> Build() {
             return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
         },
         [](const Case &valid, Choices &) {
-            return EditRanks(valid, [](int, ParamMap &p) {
+            return EditEachRank(valid, [](int, ParamMap &p) {
                 TensorSpec *x2 = TensorIn(p, "x2");
                 if (!x2 || x2->shape.size() != 2) return false;
                 const int64_t k = std::max<int64_t>(x2->shape[0], 1), n = std::max<int64_t>(x2->shape[1], 1);
@@ -805,7 +789,7 @@ std::vector<Rule> Build() {
                 return x && !Dense(*x);
             },
             [name](const Case &valid, Choices &) {
-                return EditRanks(valid, [name](int, ParamMap &p) {
+                return EditEachRank(valid, [name](int, ParamMap &p) {
                     TensorSpec *x = TensorIn(p, name);
                     if (!x || x->shape.empty() || x->shape.back() < 2) return false;
                     // Every other element of a twice-as-wide row.
@@ -826,7 +810,7 @@ std::vector<Rule> Build() {
             return x2 && x2->shape.size() == 2 && !Dense(*x2) && !TransposedDense(*x2);
         },
         [](const Case &valid, Choices &) {
-            return EditRanks(valid, [](int, ParamMap &p) {
+            return EditEachRank(valid, [](int, ParamMap &p) {
                 TensorSpec *x2 = TensorIn(p, "x2");
                 if (!x2 || x2->shape.size() != 2 || x2->shape[1] < 2) return false;
                 x2->strides = {2 * x2->shape[1], 2};
@@ -877,7 +861,7 @@ std::vector<Rule> Build() {
         },
         [](const Case &valid, Choices &ch) {
             const std::string name = InPlace(valid) || ch.Bool() ? "norm_out" : "y";
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 TensorSpec *o = TensorIn(p, name);
                 if (!o || o->NumElements() == 0) return false;
                 size_t big = o->shape.size();
@@ -911,7 +895,7 @@ std::vector<Rule> Build() {
         },
         [](const Case &valid, Choices &ch) {
             const std::string name = ch.Pick(std::vector<std::string>{"x1", "x2", "residual", "norm_out"});
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 TensorSpec *x = TensorIn(p, name);
                 if (!x) return false;
                 const int64_t needed = x->StorageElementsNeeded();
@@ -926,13 +910,13 @@ std::vector<Rule> Build() {
         "implementation splits the communication and refuses a negative count with 161002). Either answer conforms.",
         Doc("参数说明 (commTurn: 当前版本仅支持输入0)"),
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
+        [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", -ch.Int(1, 16)); });
     AddAfter(
         "arn.tiling.comm_turn_positive", kBoth, Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, true},
         "commTurn > 0: documented as 0 only (the vendor's tiling refuses it); this suite's implementation splits the "
         "communication. Success is expected; a tiling refusal (561xxx, nothing written) conforms too.",
         Doc("参数说明 (commTurn)"), [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
+        [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", ch.Int(1, 8)); });
 
     AddAfter(
         "arn.tiling.world_size_a2", kBoth, Stage::kTiling, Layer::kTiling, kInner,
@@ -972,7 +956,7 @@ std::vector<Rule> Build() {
         Doc("参数说明 (group: 通过HcclGetCommName获取)"),
         [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
         [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "group", ch.Pick(std::vector<std::string>{"no_such_group", "test_group", ""}));
+            return SetOnEveryRank(valid, "group", ch.Pick(std::vector<std::string>{"no_such_group", "test_group", ""}));
         });
     t.back().may_refuse_early = true;
 
@@ -1028,7 +1012,7 @@ std::vector<Rule> Build() {
             const int mode = static_cast<int>(ch.Int(0, 3));
             const int64_t delta = ch.Int(1, 8);
             if (mode == 3) {
-                return EditRanks(valid, [&](int r, ParamMap &p) {
+                return EditEachRank(valid, [&](int r, ParamMap &p) {
                     if (r != victim) return false;
                     const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
                     p["comm_turn"] = (turn ? *turn : 0) + delta;

@@ -114,8 +114,9 @@ aclnnStatus Prepare(const Call &c) {
         if (status == 0 && exec != nullptr) {
             void *w = nullptr;
             if (ws > 0) EXPECT_EQ(aclrtMalloc(&w, ws, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-            const aclnnStatus run = c.weightQuant ? aclnnWeightQuantMatmulAllReduceAddRmsNorm(w, ws, exec, world.streams[0])
-                                                  : aclnnQuantMatmulAllReduceAddRmsNorm(w, ws, exec, world.streams[0]);
+            const aclnnStatus run = c.weightQuant
+                                        ? aclnnWeightQuantMatmulAllReduceAddRmsNorm(w, ws, exec, world.streams[0])
+                                        : aclnnQuantMatmulAllReduceAddRmsNorm(w, ws, exec, world.streams[0]);
             EXPECT_EQ(run, 0) << TakeErrors();
             EXPECT_EQ(aclrtSynchronizeStream(world.streams[0]), ACL_SUCCESS) << TakeErrors();
             if (w) aclrtFree(w);

@@ -134,7 +134,8 @@ bool CheckQuantDtypes(Checker &c, const ArnArgs &a) {
 // §2.2): x2 INT8 or INT4, antiquantScale as x1, antiquantOffset as the scale.
 bool CheckWeightQuantDtypes(Checker &c, const ArnArgs &a) {
     if (a.x2->dataType != ACL_INT8 && a.x2->dataType != ACL_INT4) {
-        return c.Fail(kTiling, "x2 dtype %s not supported; expected INT8 or INT4", DataTypeName(a.x2->dataType).c_str());
+        return c.Fail(kTiling, "x2 dtype %s not supported; expected INT8 or INT4",
+                      DataTypeName(a.x2->dataType).c_str());
     }
     if (a.antiquantScale->dataType != a.x1->dataType) {
         return c.Fail(kTiling, "antiquantScale dtype %s must equal x1's (%s)",
@@ -284,7 +285,8 @@ bool CheckLayouts(Checker &c, const ArnArgs &a) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "x2 is a FRACTAL_NZ weight (4-D storage shape %s); only ND x2",
                       ShapeString(a.x2->storageShape).c_str());
     }
-    const std::pair<const aclTensor *, const char *> dense[] = {{a.x1, "x1"}, {a.residual, "residual"}, {a.gamma, "gamma"}};
+    const std::pair<const aclTensor *, const char *> dense[] = {
+        {a.x1, "x1"}, {a.residual, "residual"}, {a.gamma, "gamma"}};
     for (const auto &[t, name] : dense) {
         if (!IsContiguous(*t)) {
             return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s must be contiguous; got shape %s with strides %s", name,

@@ -58,8 +58,9 @@ private:
         const float invN = 1.0f / static_cast<float>(n);
         // Faults kArnInplaceFreshBuffer (plain) and kArnQuantInplaceFreshBuffer (quant): y lands in
         // a buffer nobody reads; residual keeps its values.
-        const bool dropY = p_.inPlace && ((kFault == Fault::kArnInplaceFreshBuffer && p_.variant == ArnVariant::kPlain) ||
-                                          (kFault == Fault::kArnQuantInplaceFreshBuffer && p_.variant == ArnVariant::kQuant));
+        const bool dropY =
+            p_.inPlace && ((kFault == Fault::kArnInplaceFreshBuffer && p_.variant == ArnVariant::kPlain) ||
+                           (kFault == Fault::kArnQuantInplaceFreshBuffer && p_.variant == ArnVariant::kQuant));
         for (int64_t i = 0; i < m; ++i) {
             // Whole rows are read before any is written: y may be residual itself (in place).
             for (int64_t j = 0; j < n; ++j) {
