@@ -1,10 +1,11 @@
 // property_tests/matmul_all_reduce_add_rms_norm_properties.cc — RapidCheck metamorphic relations of
-// aclnnMatmulAllReduceAddRmsNorm and its in-place variant against the implementation under test
+// aclnn[Quant|WeightQuant]MatmulAllReduceAddRmsNorm and the in-place variants against the
+// implementation under test
 // (reached only through the ABI; the generic properties already cover valid cases, every rule's
 // code and schedules):
-//   InplaceEqualsOutOfPlace           the in-place call is documented as the out-of-place call with
-//                                     y = residual (ops.md §6.1): residual after it holds y's bits,
-//                                     normOut the same bits
+//   InplaceEqualsOutOfPlace           the in-place call (of each variant) is documented as the
+//                                     out-of-place call with y = residual (ops.md §6.1): residual
+//                                     after it holds y's bits, normOut the same bits
 //   PowerOfTwoGammaScalesNormOut      normOut = round_T(round_T(y·rstd)·γ): γ·2^e gives normOut·2^e
 //                                     exactly wherever nothing under- or overflows
 //   ZeroRowsGiveZeroNormOut           a row whose y is all zero normalises to zero (rstd = 1/sqrt(ε))
@@ -37,15 +38,21 @@ Case InPlaceOf(const Case &c) {
     std::vector<spec::ParamMap> per = spec::EffectiveParams(c);
     for (spec::ParamMap &p : per) p.erase("y");
     Case out = c;
-    out.op = arn::kInplace;
+    out.op = c.op == arn::kQuant         ? arn::kInplaceQuant
+             : c.op == arn::kWeightQuant ? arn::kInplaceWeightQuant
+                                         : arn::kInplace;
     spec::AssignPerRank(out, per);
     return out;
 }
 
 MC2_PROPERTY(AddRmsNormProperty, InplaceEqualsOutOfPlace, 40) {
     spec::RcChoices ch;
-    const Case out_of_place = DrawValid(ch, 8);
+    const char *op = *rc::gen::element(arn::kArn, arn::kQuant, arn::kWeightQuant);
+    spec::Limits limits = PropertyLimits();
+    limits.max_world = 8;
+    const Case out_of_place = spec::GenerateValid(op, ProfilePlatform(), ch, limits);
     const Case in_place = InPlaceOf(out_of_place);
+    RC_TAG(op);
     RC_LOG() << Repro(out_of_place) << "\n" << Repro(in_place) << "\n";
     const CaseResult ro = RunKeep(out_of_place);
     const CaseResult ri = RunKeep(in_place);

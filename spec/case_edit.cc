@@ -64,6 +64,23 @@ int64_t StorageElements(const harness::TensorSpec &t) {
     return DimProduct(st, 0, st.size());
 }
 
+std::optional<harness::Case> EditEachRank(const harness::Case &valid,
+                                          const std::function<bool(int rank, ParamMap &)> &edit) {
+    std::vector<ParamMap> per = EffectiveParams(valid);
+    bool any = false;
+    for (int r = 0; r < static_cast<int>(per.size()); ++r) any = edit(r, per[static_cast<size_t>(r)]) || any;
+    if (!any) return std::nullopt;
+    harness::Case out = valid;
+    AssignPerRank(out, per);
+    return out;
+}
+
+std::optional<harness::Case> SetOnEveryRank(const harness::Case &valid, const std::string &name, harness::Value v) {
+    harness::Case out = valid;
+    out.Set(name, std::move(v));
+    return out;
+}
+
 const char *OutcomeName(Outcome outcome) {
     switch (outcome) {
         case Outcome::kSuccess: return "success";

@@ -6,7 +6,9 @@
 #define MC2_SPEC_CASE_EDIT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,13 @@ std::vector<ParamMap> EffectiveParams(const harness::Case &c);
 void AssignPerRank(harness::Case &c, const std::vector<ParamMap> &per_rank);
 // Changes the world size; new ranks copy the values of rank (r mod old world).
 void ResizeWorld(harness::Case &c, int world);
+// Applies `edit(rank, params)` to every rank's effective values and writes them back; nullopt
+// when `edit` reports (returns false) that it changed no rank: the shape a rule's violate()
+// needs.
+std::optional<harness::Case> EditEachRank(const harness::Case &valid,
+                                          const std::function<bool(int rank, ParamMap &)> &edit);
+// `valid` with parameter `name` set to `v` on every rank (as a violate() answer).
+std::optional<harness::Case> SetOnEveryRank(const harness::Case &valid, const std::string &name, harness::Value v);
 
 harness::TensorSpec *TensorIn(ParamMap &params, const std::string &name);
 const harness::TensorSpec *TensorIn(const ParamMap &params, const std::string &name);

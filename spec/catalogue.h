@@ -33,6 +33,9 @@ struct OpFamily {
     // with these; property tests and fuzzers are not affected.
     std::vector<harness::Platform> gate_platforms;
     int gate_valid_per_combination = 0;
+    // Invalid cases per rule and operator (0 = the gate's own count): a family whose operators
+    // share most rules sees each shared rule violated once per operator, so at least twice.
+    int gate_cases_per_rule = 0;
 };
 
 // Registers a family (static initialisation only; a second registration of the same name is

@@ -97,23 +97,27 @@ void AddInvalid(std::vector<GateCase> &out, std::string_view op, Platform platfo
         if (!r->IsNote()) ids.push_back(r->id);
     }
     if (ids.empty()) return;
+    const spec::OpFamily *family = spec::FindFamily(op);
+    const int per_rule = family != nullptr && family->gate_cases_per_rule > 0
+                             ? std::min(family->gate_cases_per_rule, cfg.cases_per_rule)
+                             : cfg.cases_per_rule;
     std::map<std::string, std::vector<Case>> hits;
     size_t complete = 0;
     spec::SeededChoices ch(SectionSeed(seed, op, platform, "invalid"));
-    const int max_draws = 400 * static_cast<int>(ids.size()) * cfg.cases_per_rule;
+    const int max_draws = 400 * static_cast<int>(ids.size()) * per_rule;
     for (int draw = 0; draw < max_draws && complete < ids.size(); ++draw) {
         spec::InvalidCase bad = spec::GenerateInvalid(op, platform, ch, cfg.invalid_limits);
         auto &list = hits[bad.rule_id];
-        if (static_cast<int>(list.size()) >= cfg.cases_per_rule) continue;
+        if (static_cast<int>(list.size()) >= per_rule) continue;
         list.push_back(std::move(bad.value));
-        if (static_cast<int>(list.size()) == cfg.cases_per_rule &&
+        if (static_cast<int>(list.size()) == per_rule &&
             std::find(ids.begin(), ids.end(), bad.rule_id) != ids.end()) {
             ++complete;
         }
     }
     for (const std::string &id : ids) {
         auto it = hits.find(id);
-        if (it == hits.end() || static_cast<int>(it->second.size()) < cfg.cases_per_rule) {
+        if (it == hits.end() || static_cast<int>(it->second.size()) < per_rule) {
             throw std::runtime_error("gate: rule " + id + " of " + Where(op, platform) +
                                      " was not produced by spec::GenerateInvalid in " + std::to_string(max_draws) +
                                      " draws (its violate() never succeeds?)");

@@ -1,23 +1,34 @@
-// harness/ops/matmul_all_reduce_add_rms_norm.cc — bindings of aclnnMatmulAllReduceAddRmsNorm
-// (outputs y and normOut) and aclnnInplaceMatmulAllReduceAddRmsNorm (y written into residual,
-// declared as an in-place output): signatures, fill roles, the oracle
-// (oracle/matmul_all_reduce_add_rms_norm.h), and the registration with the spec family.
+// harness/ops/matmul_all_reduce_add_rms_norm.cc — bindings of aclnn[Quant|WeightQuant]
+// MatmulAllReduceAddRmsNorm (outputs y and normOut) and their aclnnInplace… variants (y written
+// into residual, declared as an in-place output): signatures, fill roles, the oracle (the
+// embedded matmul's: oracle/matmul_all_reduce.h, quant_matmul_all_reduce.h or
+// weight_quant_matmul_all_reduce.h, then oracle/matmul_all_reduce_add_rms_norm.h), and the
+// registration with the spec family.
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <variant>
 
 #include "aclnnop/aclnn_inplace_matmul_all_reduce_add_rms_norm.h"
+#include "aclnnop/aclnn_inplace_quant_matmul_all_reduce_add_rms_norm.h"
+#include "aclnnop/aclnn_inplace_weight_quant_matmul_all_reduce_add_rms_norm.h"
 #include "aclnnop/aclnn_matmul_all_reduce_add_rms_norm.h"
+#include "aclnnop/aclnn_quant_matmul_all_reduce_add_rms_norm.h"
+#include "aclnnop/aclnn_weight_quant_matmul_all_reduce_add_rms_norm.h"
 #include "harness/ops/aclnn_api.h"
 #include "harness/ops/registry.h"
 #include "oracle/matmul_all_reduce_add_rms_norm.h"
+#include "oracle/quant_matmul_all_reduce.h"
+#include "oracle/weight_quant_matmul_all_reduce.h"
 #include "spec/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
 
 namespace mc2::harness {
 namespace {
+
+namespace arn = spec::matmul_all_reduce_add_rms_norm;
 
 ContractionSpec Contraction(const Case &c, int rank) {
     ContractionSpec s;
@@ -36,25 +47,25 @@ Role RoleOf(const std::string &name) {
     if (name == "x1") return Role::kLhs;
     if (name == "x2") return Role::kRhs;
     if (name == "bias" || name == "residual") return Role::kAddend;
-    return Role::kOther;  // gamma
+    return Role::kOther;  // gamma, dequant_scale, antiquant_scale, antiquant_offset
 }
 
 // The all-reduced mm is the same for every rank's y and normOut: the runner asks for 2 outputs ×
 // 2 contracts × world ranks, so the last answer per contract is kept (per thread), keyed by the
-// descriptor, the contract and a hash of the decoded matmul inputs.
-std::string MatmulKey(const Case &c, const std::vector<oracle::MatmulAllReduceRank> &ranks,
-                      const oracle::Contract &k) {
+// descriptor, the contract and a hash of every rank's decoded inputs.
+std::string MatmulKey(const Case &c, const std::vector<RankInputs> &inputs, const oracle::Contract &k) {
     uint64_t h = 1469598103934665603ull;
     auto mix = [&h](double v) {
         uint64_t bits;
         std::memcpy(&bits, &v, sizeof bits);
         h = (h ^ bits) * 1099511628211ull;
     };
-    for (const auto &r : ranks) {
-        for (double v : r.x1.v) mix(v);
-        for (double v : r.x2.v) mix(v);
-        if (r.bias) for (double v : *r.bias) mix(v);
-        mix(static_cast<double>(r.x1.rows)), mix(static_cast<double>(r.x2.cols));
+    for (const RankInputs &r : inputs) {
+        for (const auto &[name, m] : r) {
+            for (char ch : name) mix(static_cast<double>(ch));
+            for (double v : m.v) mix(v);
+            mix(static_cast<double>(m.rows)), mix(static_cast<double>(m.cols));
+        }
     }
     std::ostringstream key;
     key.precision(17);
@@ -65,24 +76,91 @@ std::string MatmulKey(const Case &c, const std::vector<oracle::MatmulAllReduceRa
     return key.str();
 }
 
-const oracle::Bounds &SharedMatmulBounds(const Case &c, const std::vector<oracle::MatmulAllReduceRank> &ranks,
-                                         aclDataType out, const oracle::Contract &contract) {
+const oracle::Bounds &SharedMatmulBounds(const Case &c, const std::vector<RankInputs> &inputs,
+                                         const oracle::Contract &contract,
+                                         const std::function<oracle::Bounds()> &compute) {
     struct Entry {
         std::string key;
         oracle::Bounds mm;
     };
     thread_local Entry entries[2];  // the runner's two contracts (worst case, statistical)
     thread_local int next = 0;
-    const std::string key = MatmulKey(c, ranks, contract);
+    const std::string key = MatmulKey(c, inputs, contract);
     for (Entry &e : entries) {
         if (e.key == key) return e.mm;
     }
     Entry &e = entries[next];
     next = 1 - next;
     e.key.clear();
-    e.mm = oracle::MatmulAllReduceBounds(ranks, out, contract);
+    e.mm = compute();
     e.key = key;
     return e.mm;
+}
+
+const oracle::Matrix &Input(const RankInputs &r, const char *name) {
+    auto it = r.find(name);
+    if (it == r.end()) throw std::invalid_argument(std::string(name) + " missing");
+    return it->second;
+}
+
+// mm of the plain variant: MatmulAllReduce's model (oracle/matmul_all_reduce.h).
+oracle::Bounds PlainMatmul(const Case &, const std::vector<RankInputs> &inputs, aclDataType out,
+                           const oracle::Contract &contract) {
+    std::vector<oracle::MatmulAllReduceRank> ranks;
+    for (const RankInputs &r : inputs) {
+        oracle::MatmulAllReduceRank mm;
+        mm.x1 = Input(r, "x1");
+        mm.x2 = Input(r, "x2");
+        if (auto b = r.find("bias"); b != r.end()) mm.bias = b->second.v;
+        ranks.push_back(std::move(mm));
+    }
+    return oracle::MatmulAllReduceBounds(ranks, out, contract);
+}
+
+// mm of the quant variant: QuantMatmulAllReduce's model without x3 (ops.md §6.1 math).
+oracle::Bounds QuantMatmul(const Case &c, const std::vector<RankInputs> &inputs, aclDataType out,
+                           const oracle::Contract &contract) {
+    std::vector<oracle::QuantMatmulAllReduceRank> ranks;
+    for (size_t r = 0; r < inputs.size(); ++r) {
+        const TensorSpec *scale = c.Tensor(static_cast<int>(r), "dequant_scale");
+        if (scale == nullptr) throw std::invalid_argument("dequant_scale missing");
+        oracle::QuantMatmulAllReduceRank rk;
+        rk.x1 = Input(inputs[r], "x1");
+        rk.x2 = Input(inputs[r], "x2");
+        rk.dequant = Input(inputs[r], "dequant_scale").v;
+        rk.dequant_dtype = scale->dtype;
+        if (auto b = inputs[r].find("bias"); b != inputs[r].end()) rk.bias = b->second.v;
+        ranks.push_back(std::move(rk));
+    }
+    return oracle::QuantMatmulAllReduceBounds(ranks, out, contract);
+}
+
+// mm of the weight-quant variant: WeightQuantMatmulAllReduce's model without x3.
+oracle::Bounds WeightQuantMatmul(const Case &c, const std::vector<RankInputs> &inputs, aclDataType out,
+                                 const oracle::Contract &contract) {
+    std::vector<oracle::WeightQuantMatmulAllReduceRank> ranks;
+    for (size_t r = 0; r < inputs.size(); ++r) {
+        oracle::WeightQuantMatmulAllReduceRank rk;
+        rk.x1 = Input(inputs[r], "x1");
+        rk.x2 = Input(inputs[r], "x2");
+        rk.scale = Input(inputs[r], "antiquant_scale");
+        if (auto o = inputs[r].find("antiquant_offset"); o != inputs[r].end()) rk.offset = o->second;
+        if (auto b = inputs[r].find("bias"); b != inputs[r].end()) rk.bias = b->second.v;
+        const Value &g = c.Get(static_cast<int>(r), "antiquant_group_size");
+        rk.group_size = std::holds_alternative<int64_t>(g) ? std::get<int64_t>(g) : 0;
+        ranks.push_back(std::move(rk));
+    }
+    return oracle::WeightQuantMatmulAllReduceBounds(ranks, out, contract);
+}
+
+oracle::Bounds MatmulOf(const Case &c, const std::vector<RankInputs> &inputs, aclDataType out,
+                        const oracle::Contract &contract) {
+    switch (arn::VariantOf(c.op)) {
+        case arn::Variant::kQuant: return QuantMatmul(c, inputs, out, contract);
+        case arn::Variant::kWeightQuant: return WeightQuantMatmul(c, inputs, out, contract);
+        case arn::Variant::kPlain: break;
+    }
+    return PlainMatmul(c, inputs, out, contract);
 }
 
 // y and normOut of rank `rank`: the all-reduced mm is the same everywhere, residual, gamma and
@@ -91,17 +169,7 @@ oracle::Bounds Bounds(const Case &c, const std::vector<RankInputs> &inputs, cons
                       const oracle::Contract &contract) {
     const TensorSpec *res = c.Tensor(rank, "residual");
     if (res == nullptr) throw std::invalid_argument("no residual tensor");
-    oracle::AddRmsNormInputs in;
-    for (const RankInputs &r : inputs) {
-        auto x1 = r.find("x1");
-        auto x2 = r.find("x2");
-        if (x1 == r.end() || x2 == r.end()) throw std::invalid_argument("x1 or x2 missing");
-        oracle::MatmulAllReduceRank mm;
-        mm.x1 = x1->second;
-        mm.x2 = x2->second;
-        if (auto b = r.find("bias"); b != r.end()) mm.bias = b->second.v;
-        in.ranks.push_back(std::move(mm));
-    }
+    oracle::AddRmsNormInputs in;  // in.ranks stays empty: the mm bounds come from MatmulOf
     const RankInputs &own = inputs.at(static_cast<size_t>(rank));
     auto residual = own.find("residual");
     auto gamma = own.find("gamma");
@@ -112,7 +180,9 @@ oracle::Bounds Bounds(const Case &c, const std::vector<RankInputs> &inputs, cons
     if (eps == nullptr) throw std::invalid_argument("epsilon is not a number");
     in.epsilon = *eps;
     const oracle::AddRmsNormBounds b =
-        oracle::AddRmsNormFromMatmulBounds(in, SharedMatmulBounds(c, in.ranks, res->dtype, contract), res->dtype, contract);
+        oracle::AddRmsNormFromMatmulBounds(
+        in, SharedMatmulBounds(c, inputs, contract, [&] { return MatmulOf(c, inputs, res->dtype, contract); }),
+        res->dtype, contract);
     if (output == "norm_out") return std::move(b.norm_out);
     if (output == "y" || output == "residual") return std::move(b.y);
     throw std::invalid_argument("no interval output " + output);
@@ -121,37 +191,80 @@ oracle::Bounds Bounds(const Case &c, const std::vector<RankInputs> &inputs, cons
 // normOut rows the oracle cannot bound (harness/compare.h): MISTRUSTED when they are most.
 constexpr double kMistrustUnbounded = 0.5;
 
-OpBinding OutOfPlace() {
+OpBinding Common(std::string op, ApiBinding api, bool in_place) {
     OpBinding b;
-    b.op = spec::matmul_all_reduce_add_rms_norm::kArn;
-    b.api = AclnnApi<decltype(&aclnnMatmulAllReduceAddRmsNormGetWorkspaceSize)>(
-        "aclnnMatmulAllReduceAddRmsNorm", {"x1", "x2", "bias", "residual", "gamma", "epsilon", "group", "reduce_op",
-                                           "comm_turn", "stream_mode", "y", "norm_out"});
-    b.outputs = {{"y", OutputKind::kInterval, /*replicated=*/false},
-                 {"norm_out", OutputKind::kInterval, /*replicated=*/false, false, false, kMistrustUnbounded}};
+    b.op = std::move(op);
+    b.api = std::move(api);
+    const OutputDecl y = in_place
+                             ? OutputDecl{"residual", OutputKind::kInterval, /*replicated=*/false, /*in_place=*/true}
+                             : OutputDecl{"y", OutputKind::kInterval, /*replicated=*/false};
+    b.outputs = {y, {"norm_out", OutputKind::kInterval, /*replicated=*/false, false, false, kMistrustUnbounded}};
     b.contraction = Contraction;
     b.role = RoleOf;
     b.bounds = Bounds;
     return b;
 }
 
+OpBinding OutOfPlace() {
+    return Common(arn::kArn,
+                  AclnnApi<decltype(&aclnnMatmulAllReduceAddRmsNormGetWorkspaceSize)>(
+                      "aclnnMatmulAllReduceAddRmsNorm", {"x1", "x2", "bias", "residual", "gamma", "epsilon", "group",
+                                                         "reduce_op", "comm_turn", "stream_mode", "y", "norm_out"}),
+                  false);
+}
+
 OpBinding InPlace() {
-    OpBinding b;
-    b.op = spec::matmul_all_reduce_add_rms_norm::kInplace;
-    b.api = AclnnApi<decltype(&aclnnInplaceMatmulAllReduceAddRmsNormGetWorkspaceSize)>(
-        "aclnnInplaceMatmulAllReduceAddRmsNorm", {"x1", "x2", "bias", "residual", "gamma", "epsilon", "group",
-                                                  "reduce_op", "comm_turn", "stream_mode", "norm_out"});
-    b.outputs = {{"residual", OutputKind::kInterval, /*replicated=*/false, /*in_place=*/true},
-                 {"norm_out", OutputKind::kInterval, /*replicated=*/false, false, false, kMistrustUnbounded}};
-    b.contraction = Contraction;
-    b.role = RoleOf;
-    b.bounds = Bounds;
-    return b;
+    return Common(arn::kInplace,
+                  AclnnApi<decltype(&aclnnInplaceMatmulAllReduceAddRmsNormGetWorkspaceSize)>(
+                      "aclnnInplaceMatmulAllReduceAddRmsNorm", {"x1", "x2", "bias", "residual", "gamma", "epsilon",
+                                                                "group", "reduce_op", "comm_turn", "stream_mode",
+                                                                "norm_out"}),
+                  true);
+}
+
+OpBinding Quant() {
+    return Common(arn::kQuant,
+                  AclnnApi<decltype(&aclnnQuantMatmulAllReduceAddRmsNormGetWorkspaceSize)>(
+                      "aclnnQuantMatmulAllReduceAddRmsNorm",
+                      {"x1", "x2", "bias", "dequant_scale", "residual", "gamma", "epsilon", "group", "reduce_op",
+                       "comm_turn", "stream_mode", "y", "norm_out"}),
+                  false);
+}
+
+OpBinding InPlaceQuant() {
+    return Common(arn::kInplaceQuant,
+                  AclnnApi<decltype(&aclnnInplaceQuantMatmulAllReduceAddRmsNormGetWorkspaceSize)>(
+                      "aclnnInplaceQuantMatmulAllReduceAddRmsNorm",
+                      {"x1", "x2", "bias", "dequant_scale", "residual", "gamma", "epsilon", "group", "reduce_op",
+                       "comm_turn", "stream_mode", "norm_out"}),
+                  true);
+}
+
+OpBinding WeightQuant() {
+    return Common(arn::kWeightQuant,
+                  AclnnApi<decltype(&aclnnWeightQuantMatmulAllReduceAddRmsNormGetWorkspaceSize)>(
+                      "aclnnWeightQuantMatmulAllReduceAddRmsNorm",
+                      {"x1", "x2", "bias", "antiquant_scale", "antiquant_offset", "residual", "gamma", "epsilon",
+                       "group", "reduce_op", "comm_turn", "stream_mode", "antiquant_group_size", "y", "norm_out"}),
+                  false);
+}
+
+OpBinding InPlaceWeightQuant() {
+    return Common(arn::kInplaceWeightQuant,
+                  AclnnApi<decltype(&aclnnInplaceWeightQuantMatmulAllReduceAddRmsNormGetWorkspaceSize)>(
+                      "aclnnInplaceWeightQuantMatmulAllReduceAddRmsNorm",
+                      {"x1", "x2", "bias", "antiquant_scale", "antiquant_offset", "residual", "gamma", "epsilon",
+                       "group", "reduce_op", "comm_turn", "stream_mode", "antiquant_group_size", "norm_out"}),
+                  true);
 }
 
 }  // namespace
 
-MC2_REGISTER_OPERATOR(OutOfPlace, spec::matmul_all_reduce_add_rms_norm::Family);
-MC2_REGISTER_OPERATOR(InPlace, spec::matmul_all_reduce_add_rms_norm::Family);
+MC2_REGISTER_OPERATOR(OutOfPlace, arn::Family);
+MC2_REGISTER_OPERATOR(InPlace, arn::Family);
+MC2_REGISTER_OPERATOR(Quant, arn::Family);
+MC2_REGISTER_OPERATOR(InPlaceQuant, arn::Family);
+MC2_REGISTER_OPERATOR(WeightQuant, arn::Family);
+MC2_REGISTER_OPERATOR(InPlaceWeightQuant, arn::Family);
 
 }  // namespace mc2::harness

@@ -1,12 +1,17 @@
 // spec/matmul_all_reduce_add_rms_norm/generate.cc — valid cases of the family: both dtype rows
 // × the platform's world sizes × 2-D/3-D x1 × plain/transposed x2 × with/without bias × epsilon
 // from the default 1e-6 to values near 1 (where ε enters the result is visible), with
-// per-rank variation of what may differ between ranks (k, bias, x2's layout).
+// per-rank variation of what may differ between ranks (k, bias, x2's layout); the quant
+// variants add the dequantScale's dtype and shape (power-of-two scales on a quarter of the
+// cases: dequantisation is then exact), the weight-quant ones the antiquant scale's form
+// (per tensor, per channel, per group), with or without an offset.
 #include <algorithm>
+#include <bit>
 #include <limits>
 
 #include "spec/matmul_all_reduce/matmul_all_reduce.h"
 #include "spec/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
+#include "spec/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 
 namespace mc2::spec::matmul_all_reduce_add_rms_norm {
 namespace {
@@ -34,15 +39,54 @@ TensorSpec Tensor(aclDataType dtype, std::vector<int64_t> shape) {
 
 }  // namespace
 
-void WriteGeometry(ParamMap &p, const Geometry &g, bool in_place) {
-    p["x1"] = Tensor(g.dtype, g.x1_3d ? std::vector<int64_t>{g.b, g.s, g.k} : std::vector<int64_t>{g.b * g.s, g.k});
-    TensorSpec x2 = Tensor(g.dtype, {g.k, g.n});
+Variant VariantOf(std::string_view op) {
+    if (op == kQuant || op == kInplaceQuant) return Variant::kQuant;
+    if (op == kWeightQuant || op == kInplaceWeightQuant) return Variant::kWeightQuant;
+    return Variant::kPlain;
+}
+bool IsInPlace(std::string_view op) { return op == kInplace || op == kInplaceQuant || op == kInplaceWeightQuant; }
+
+namespace {
+
+std::vector<int64_t> ScaleShape(const Geometry &g) {
+    switch (g.form) {
+        case ScaleForm::kTensor: return {1};
+        case ScaleForm::kChannel: return {g.n};
+        case ScaleForm::kRowChannel: return {1, g.n};
+        case ScaleForm::kGroup: return {g.group_size > 0 ? (g.k + g.group_size - 1) / g.group_size : 1, g.n};
+    }
+    return {1};
+}
+
+}  // namespace
+
+void WriteGeometry(ParamMap &p, const Geometry &g, std::string_view op) {
+    const Variant v = VariantOf(op);
+    const aclDataType x1_dtype = v == Variant::kQuant ? ACL_INT8 : g.dtype;
+    p["x1"] = Tensor(x1_dtype, g.x1_3d ? std::vector<int64_t>{g.b, g.s, g.k} : std::vector<int64_t>{g.b * g.s, g.k});
+    TensorSpec x2 = Tensor(v == Variant::kPlain ? g.dtype : ACL_INT8, {g.k, g.n});
     if (g.transposed) x2.strides = {1, g.k};
     p["x2"] = x2;
-    p["bias"] = g.bias ? harness::Value(Tensor(g.dtype, {g.n})) : harness::Value(harness::Null{});
+    const aclDataType bias_dtype = v == Variant::kQuant ? ACL_INT32 : g.dtype;
+    p["bias"] = g.bias ? harness::Value(Tensor(bias_dtype, {g.n})) : harness::Value(harness::Null{});
+    if (v == Variant::kQuant) {
+        // ops.md §6.1: UINT64/INT64 (TransQuantParamV2 codes) with fp16 residual, BF16 with bf16.
+        aclDataType dequant = g.dequant;
+        if (g.dtype == ACL_BF16) dequant = ACL_BF16;
+        else if (dequant != ACL_UINT64 && dequant != ACL_INT64) dequant = ACL_UINT64;
+        TensorSpec scale = Tensor(dequant, ScaleShape(g));
+        if (dequant != ACL_BF16) scale.values = g.codes;
+        p["dequant_scale"] = scale;
+        quant_matmul_all_reduce::FixDequantValues(p);
+    } else if (v == Variant::kWeightQuant) {
+        p["antiquant_scale"] = Tensor(g.dtype, ScaleShape(g));
+        p["antiquant_offset"] =
+            g.offset ? harness::Value(Tensor(g.dtype, ScaleShape(g))) : harness::Value(harness::Null{});
+        p["antiquant_group_size"] = g.form == ScaleForm::kGroup ? g.group_size : int64_t{0};
+    }
     p["residual"] = Tensor(g.dtype, {g.b, g.s, g.n});
     p["gamma"] = Tensor(g.dtype, {g.n});
-    if (!in_place) p["y"] = Tensor(g.dtype, {g.b, g.s, g.n});
+    if (!IsInPlace(op)) p["y"] = Tensor(g.dtype, {g.b, g.s, g.n});
     p["norm_out"] = Tensor(g.dtype, {g.b, g.s, g.n});
 }
 
@@ -61,15 +105,68 @@ std::optional<Geometry> ReadGeometry(const ParamMap &p) {
     g.x1_3d = x1->shape.size() == 3;
     g.transposed = !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
     g.bias = TensorIn(p, "bias") != nullptr;
-    g.dtype = x1->dtype;
+    g.dtype = res->dtype;
+    const TensorSpec *scale = TensorIn(p, "dequant_scale");
+    if (scale == nullptr) scale = TensorIn(p, "antiquant_scale");
+    if (scale != nullptr) {
+        g.dequant = scale->dtype;
+        g.codes = scale->values;
+        g.form = scale->shape == std::vector<int64_t>{1} ? ScaleForm::kTensor
+                 : scale->shape.size() == 2                ? ScaleForm::kRowChannel
+                                                           : ScaleForm::kChannel;
+    }
+    if (auto it = p.find("antiquant_group_size"); it != p.end()) {
+        if (const auto *gs = std::get_if<int64_t>(&it->second); gs && *gs > 0) {
+            g.group_size = *gs;
+            g.form = ScaleForm::kGroup;
+        }
+    }
+    g.offset = TensorIn(p, "antiquant_offset") != nullptr;
     return g;
 }
+
+namespace {
+
+// A packed dequant code: a power of two in [2^-10, 2^-4] (dequantisation exact in fp32) or the
+// same exponent with a random mantissa; products with the int32 accumulator of the generated
+// sizes stay inside fp16's range for typical data.
+int64_t DrawCode(Choices &ch, bool power_of_two) {
+    const auto exponent = static_cast<uint32_t>(127 - ch.Int(4, 10));
+    const auto mantissa = power_of_two ? 0u : static_cast<uint32_t>(ch.Int(0, (1 << 23) - 1));
+    const uint32_t bits = (ch.Int(0, 3) == 0 ? 0x80000000u : 0u) | (exponent << 23) | mantissa;
+    return quant_matmul_all_reduce::PackScaleCode(std::bit_cast<float>(bits), ch.Int(0, 3) == 0);
+}
+
+// The scale parameters of one rank (after its k and n are known).
+void DrawScales(Choices &ch, Variant v, Geometry &g) {
+    if (v == Variant::kPlain) return;
+    static const std::vector<ScaleForm> forms = {ScaleForm::kTensor, ScaleForm::kChannel, ScaleForm::kRowChannel};
+    g.form = ch.Pick(forms);
+    if (v == Variant::kQuant) {
+        g.dequant = ch.Bool() ? ACL_UINT64 : ACL_INT64;
+        const bool power_of_two = ch.Int(0, 3) == 0;
+        g.codes.clear();
+        const int64_t count = g.form == ScaleForm::kTensor ? 1 : std::min<int64_t>(g.n, 64);
+        for (int64_t i = 0; i < count; ++i) g.codes.push_back(DrawCode(ch, power_of_two));
+        return;
+    }
+    // Weight-quant per group needs G in [32, k - 1], a multiple of 32 (ops.md §2.2; tiling: k >= 33).
+    g.group_size = 0;
+    // Not against a transposed x2: no layout of that pair is defined (arn.shape.wq_group_layout).
+    if (g.k >= 33 && !g.transposed && ch.Int(0, 2) == 0) {
+        g.form = ScaleForm::kGroup;
+        g.group_size = 32 * ch.Int(1, (g.k - 1) / 32);
+    }
+    g.offset = ch.Bool();
+}
+
+}  // namespace
 
 Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Limits &limits) {
     Case c;
     c.op = std::string(op);
     c.platform = platform;
-    const bool in_place = op == kInplace;
+    const Variant variant = VariantOf(op);
     std::vector<int> worlds;
     for (int w : matmul_all_reduce::WorldSizes(platform)) {
         if (w <= std::max(limits.max_world, 1)) worlds.push_back(w);
@@ -77,7 +174,7 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
     const int world = ch.Pick(worlds);
 
     Geometry base;
-    base.dtype = ch.Pick(matmul_all_reduce::DtypeTable(platform)).x1;
+    base.dtype = ch.Pick(matmul_all_reduce::DtypeTable(platform)).x1;  // residual's: fp16 or bf16
     base.b = Dim(ch, std::min<int64_t>(limits.max_m, 8));
     base.s = Dim(ch, std::max<int64_t>(limits.max_m / base.b, 1));
     base.x1_3d = ch.Bool();
@@ -93,6 +190,7 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
     const bool vary = world > 1 && ch.Int(0, 3) == 0;
 
     std::vector<ParamMap> per(static_cast<size_t>(world));
+    Geometry per_geometry = base;
     for (int r = 0; r < world; ++r) {
         Geometry g = base;
         if (vary && r > 0) {
@@ -100,13 +198,16 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
             g.transposed = ch.Bool();
             g.bias = ch.Bool();
         }
+        if (r == 0 || vary) DrawScales(ch, variant, g);
+        else g = per_geometry;
+        per_geometry = g;
         ParamMap &p = per[static_cast<size_t>(r)];
         p["epsilon"] = epsilon;
         p["group"] = harness::CommName{};
         p["reduce_op"] = std::string("sum");
         p["comm_turn"] = comm_turn;
         p["stream_mode"] = int64_t{1};
-        WriteGeometry(p, g, in_place);
+        WriteGeometry(p, g, op);
     }
     AssignPerRank(c, per);
     c.seed = static_cast<uint64_t>(ch.Int(1, std::numeric_limits<int32_t>::max()));

@@ -1,6 +1,7 @@
 // spec/matmul_all_reduce_add_rms_norm/rules.cc — the constraint catalogue of
-// aclnnMatmulAllReduceAddRmsNorm and aclnnInplaceMatmulAllReduceAddRmsNorm, one rule per
-// documented constraint, in the vendor's check order (ops.md §6.1): null → ArnCheckShape →
+// aclnn[Inplace]MatmulAllReduceAddRmsNorm and its quant / weight-quant variants, one rule per
+// documented constraint (the variants share every rule but the embedded matmul's dtypes and
+// scale parameters), in the vendor's check order (ops.md §6.1): null → ArnCheckShape →
 // the empty-tensor short-cut (SUCCESS, nothing after it is checked) → streamMode → the generated
 // inner layer's required pointers → tiling (epsilon, reduceOp, dtypes, ranks and shapes, world
 // size) → this suite's layout demands → commTurn → execution → cross-rank consequences.
@@ -16,6 +17,7 @@
 
 #include "spec/matmul_all_reduce/matmul_all_reduce.h"
 #include "spec/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
+#include "spec/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 #include "spec/tensor_layout.h"
 
 namespace mc2::spec::matmul_all_reduce_add_rms_norm {
@@ -26,8 +28,13 @@ using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
 
-const std::vector<std::string> kBoth = {kArn, kInplace};
-const std::vector<std::string> kOutOfPlace = {kArn};
+// Every API of the family; the out-of-place ones (they have y); per variant.
+const std::vector<std::string> kBoth = {kArn, kInplace, kQuant, kInplaceQuant, kWeightQuant, kInplaceWeightQuant};
+const std::vector<std::string> kOutOfPlace = {kArn, kQuant, kWeightQuant};
+const std::vector<std::string> kPlain = {kArn, kInplace};
+const std::vector<std::string> kQuantOps = {kQuant, kInplaceQuant};
+const std::vector<std::string> kWqOps = {kWeightQuant, kInplaceWeightQuant};
+const std::vector<std::string> kFloatX1 = {kArn, kInplace, kWeightQuant, kInplaceWeightQuant};
 const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
 
 std::string Doc(const std::string &section) {
@@ -35,31 +42,33 @@ std::string Doc(const std::string &section) {
            section;
 }
 std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
+std::string QuantDoc(const std::string &section) {
+    return "hicann/ops-transformer mc2/matmul_all_reduce_add_rms_norm/docs/aclnnQuantMatmulAllReduceAddRmsNorm.md, " +
+           section;
+}
+std::string WqDoc(const std::string &section) {
+    return "hicann/ops-transformer mc2/matmul_all_reduce_add_rms_norm/docs/"
+           "aclnnWeightQuantMatmulAllReduceAddRmsNorm.md, " +
+           section;
+}
 const std::string kTilingCite = Notes("§6.1 (tiling checks: common_add_rms_norm_tiling.cpp)");
 
-struct Code {
-    Outcome outcome;
-    int32_t status;
-    std::vector<int32_t> also_accepted;
-    bool inner_error_accepted;
-};
-const Code kNullptr{Outcome::kStatus, 161001, {}, false};
-const Code kInvalid{Outcome::kStatus, 161002, {}, false};
-const Code kInner{Outcome::kInnerError, 0, {}, false};
+// kNullptr, kInvalid, kInner: spec/rule.h.
 // The generated inner layer's required pointers: 161001 (as MatmulAllReduce's null group) or
 // any inner error.
 const Code kInnerNull{Outcome::kStatus, 161001, {}, true};
 const Code kShortCut{Outcome::kSuccess, 0, {}, false};
 
-using Pred = std::function<bool(const Case &, int)>;
-using Viol = std::function<std::optional<Case>(const Case &, Choices &)>;
+using Pred = RulePredicate;
+using Viol = RuleViolator;
 
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
-// ops.md §6.1 step 4: an empty x1, x2, residual or gamma. With k != 0 the call returns SUCCESS
-// (workspace 0, nothing written, no collective) before streamMode and everything after it.
+// ops.md §6.1 step 4: an empty x1, x2, residual or gamma (quant: or dequantScale; weight-quant:
+// or antiquantScale). With k != 0 the call returns SUCCESS (workspace 0, nothing written, no
+// collective) before streamMode and everything after it.
 bool AnyEmpty(const Case &c, int r) {
-    for (const char *name : {"x1", "x2", "residual", "gamma"}) {
+    for (const char *name : {"x1", "x2", "residual", "gamma", "dequant_scale", "antiquant_scale"}) {
         const TensorSpec *t = T(c, r, name);
         if (t && t->NumElements() == 0) return true;
     }
@@ -76,22 +85,9 @@ std::vector<Rule> *g_table = nullptr;  // the table Build() fills (Add's target)
 void Add(std::string id, const std::vector<std::string> &ops, Stage stage, Layer layer, const Code &code,
          std::string text, std::string citation, Pred violated, Viol violate, Scope scope = Scope::kRank,
          const std::vector<Platform> &platforms = kAllPlatforms) {
-    Rule r;
-    r.id = std::move(id);
-    r.ops = ops;
-    r.platforms = platforms;
-    r.stage = stage;
-    r.layer = layer;
-    r.scope = scope;
-    r.outcome = code.outcome;
-    r.status = code.status;
-    r.also_accepted = code.also_accepted;
-    r.inner_error_accepted = code.inner_error_accepted;
-    r.text = std::move(text);
-    r.citation = std::move(citation);
-    r.violated = std::move(violated);
-    r.violate = std::move(violate);
-    g_table->push_back(std::move(r));
+    AddRule(*g_table, std::move(id),
+            RuleOptions{.ops = ops, .platforms = platforms, .stage = stage, .layer = layer, .scope = scope}, code,
+            std::move(text), std::move(citation), std::move(violated), std::move(violate));
 }
 // A rule checked after the short-cut: never violated by a rank that takes it.
 void AddAfter(std::string id, const std::vector<std::string> &ops, Stage stage, Layer layer, const Code &code,
@@ -103,38 +99,24 @@ void AddAfter(std::string id, const std::vector<std::string> &ops, Stage stage, 
 }
 
 // ---- editing ----
-bool InPlace(const Case &c) { return c.op == kInplace; }
+bool InPlace(const Case &c) { return IsInPlace(c.op); }
 
-std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
-    std::vector<ParamMap> per = EffectiveParams(valid);
-    bool any = false;
-    for (int r = 0; r < static_cast<int>(per.size()); ++r) any = edit(r, per[static_cast<size_t>(r)]) || any;
-    if (!any) return std::nullopt;
-    Case out = valid;
-    AssignPerRank(out, per);
-    return out;
-}
 std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int, Geometry &)> &edit) {
-    const bool in_place = InPlace(valid);
-    return EditRanks(valid, [&](int r, ParamMap &p) {
+    return EditEachRank(valid, [&](int r, ParamMap &p) {
         auto g = ReadGeometry(p);
         if (!g || !edit(r, *g)) return false;
-        WriteGeometry(p, *g, in_place);
+        WriteGeometry(p, *g, valid.op);
         return true;
     });
 }
-std::optional<Case> SetAll(const Case &valid, const char *name, Value v) {
-    Case out = valid;
-    out.Set(name, std::move(v));
-    return out;
-}
 // Edits tensor `name` of every rank (after adding a bias where `name` is the bias).
-std::optional<Case> EditTensor(const Case &valid, const std::string &name, const std::function<bool(TensorSpec &)> &edit) {
+std::optional<Case> EditTensor(const Case &valid, const std::string &name,
+                               const std::function<bool(TensorSpec &)> &edit) {
     Case base = valid;
     if (name == "bias") {
         if (auto c = EditGeometry(valid, [](int, Geometry &g) { return g.bias = true; })) base = *c;
     }
-    return EditRanks(base, [&](int, ParamMap &p) {
+    return EditEachRank(base, [&](int, ParamMap &p) {
         TensorSpec *t = TensorIn(p, name);
         if (!t || !edit(*t)) return false;
         t->strides.clear();
@@ -181,11 +163,256 @@ void AddRank(const std::string &id, const std::vector<std::string> &ops, const c
         });
 }
 
+// ---- the quant / weight-quant variants' own tiling rules (ops.md §6.1: "plus all
+// MatmulAllReduce tiling checks" of the embedded QuantMatmulAllReduce §2.3 / WeightQuant §2.2).
+
+// Sets `name`'s dtype on every rank (keeping its layout) to one of `bad`; integer dequant
+// scales get codes again.
+Viol SetDtype(std::string name, std::vector<aclDataType> bad) {
+    return [name, bad](const Case &valid, Choices &ch) {
+        const aclDataType d = ch.Pick(bad);
+        Case base = valid;
+        if (name == "bias" || name == "antiquant_offset") {
+            if (auto c = EditGeometry(valid, [&](int, Geometry &g) {
+                    (name == "bias" ? g.bias : g.offset) = true;
+                    return true;
+                })) {
+                base = *c;
+            }
+        }
+        return EditEachRank(base, [&](int, ParamMap &p) {
+            TensorSpec *t = TensorIn(p, name);
+            if (!t) return false;
+            t->dtype = d;
+            quant_matmul_all_reduce::FixDequantValues(p);
+            return true;
+        });
+    };
+}
+
+Pred DtypeNotIn(const char *name, std::vector<aclDataType> ok) {
+    return [name, ok](const Case &c, int r) {
+        const TensorSpec *t = T(c, r, name);
+        return t && std::find(ok.begin(), ok.end(), t->dtype) == ok.end();
+    };
+}
+
+bool DequantMismatch(const Case &c, int r) {
+    const TensorSpec *d = T(c, r, "dequant_scale");
+    const TensorSpec *res = T(c, r, "residual");
+    if (!d || !res) return false;
+    if (res->dtype == ACL_BF16) return d->dtype != ACL_BF16;
+    if (res->dtype == ACL_FLOAT16) return d->dtype != ACL_UINT64 && d->dtype != ACL_INT64;
+    return true;
+}
+
+void AddQuantDtypes() {
+    const std::string cite = QuantDoc("约束说明 (x1、x2数据类型为INT8，bias数据类型为INT32)") + "; " + kTilingCite;
+    AddAfter("arn.tiling.quant_dtype_x1", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
+             "x1 must be INT8 (tiling).", cite, DtypeNotIn("x1", {ACL_INT8}),
+             SetDtype("x1", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_UINT8}));
+    AddAfter("arn.tiling.quant_dtype_x2", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
+             "x2 must be INT8 (tiling).", cite, DtypeNotIn("x2", {ACL_INT8}),
+             SetDtype("x2", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_INT4}));
+    AddAfter("arn.tiling.quant_dtype_bias", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
+             "bias (when present) must be INT32 (tiling).", cite, DtypeNotIn("bias", {ACL_INT32}),
+             SetDtype("bias", {ACL_FLOAT16, ACL_BF16, ACL_FLOAT, ACL_INT64}));
+    AddAfter("arn.tiling.quant_dequant_dtype", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
+             "dequantScale must be UINT64 or INT64 with an FLOAT16 residual, BFLOAT16 with a BFLOAT16 residual (any "
+             "other residual dtype is refused too).",
+             QuantDoc("约束说明 (若输出residual类型为FLOAT16，dequantScale的类型为UINT64、INT64；若为BFLOAT16，"
+                      "dequantScale的类型为BFLOAT16)") +
+                 "; " + Notes("§6.1 (quant: dequant bf16 ⇒ residual bf16, otherwise residual fp16), §2.3 tiling"),
+             DequantMismatch, [](const Case &valid, Choices &ch) {
+                 const TensorSpec *res = valid.Tensor(0, "residual");
+                 const bool bf16 = res && res->dtype == ACL_BF16;
+                 return SetDtype("dequant_scale", bf16 ? std::vector<aclDataType>{ACL_UINT64, ACL_INT64, ACL_FLOAT}
+                                                       : std::vector<aclDataType>{ACL_BF16, ACL_FLOAT})(valid, ch);
+             });
+}
+
+void AddWeightQuantDtypes() {
+    const std::string cite =
+        WqDoc("约束说明 (x2的数据类型需为int8或者int4)") + "; " + Notes("§2.2 tiling") + "; " + kTilingCite;
+    AddAfter("arn.tiling.wq_dtype_x2", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "x2 must be INT8 or INT4 (tiling).", cite, DtypeNotIn("x2", {ACL_INT8, ACL_INT4}),
+             SetDtype("x2", {ACL_FLOAT16, ACL_BF16, ACL_INT32, ACL_UINT8}));
+    AddDtypeEq("arn.tiling.wq_dtype_scale", kWqOps, "antiquant_scale", "x1",
+               "antiquantScale must have x1's dtype (tiling).");
+    AddAfter("arn.tiling.wq_dtype_offset", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "antiquantOffset (when present) must have antiquantScale's dtype (tiling).",
+             WqDoc("参数说明 (antiquantOffset)") + "; " + Notes("§2.2 tiling (offset dtype == scale)"),
+             [](const Case &c, int r) {
+                 const TensorSpec *o = T(c, r, "antiquant_offset");
+                 const TensorSpec *s = T(c, r, "antiquant_scale");
+                 return o && s && o->dtype != s->dtype;
+             },
+             [](const Case &valid, Choices &ch) {
+                 const TensorSpec *x1 = valid.Tensor(0, "x1");
+                 const aclDataType other = x1 ? matmul_all_reduce::OtherHalf(x1->dtype) : ACL_FLOAT;
+                 return SetDtype("antiquant_offset", {other, ACL_FLOAT})(valid, ch);
+             });
+}
+
+int64_t N(const Case &c, int r) {
+    const TensorSpec *x2 = T(c, r, "x2");
+    return x2 && x2->shape.size() == 2 ? x2->shape[1] : -1;
+}
+int64_t K(const Case &c, int r) {
+    const TensorSpec *x1 = T(c, r, "x1");
+    return x1 && !x1->shape.empty() ? x1->shape.back() : -1;
+}
+// (1), (n) or (1, n): a per-tensor or per-channel scale.
+bool TensorOrChannel(const std::vector<int64_t> &shape, int64_t n) {
+    return shape == std::vector<int64_t>{1} || shape == std::vector<int64_t>{n} || shape == std::vector<int64_t>{1, n};
+}
+int64_t GroupSize(const Case &c, int r) { return IntOr(c, r, "antiquant_group_size", 0); }
+
+// Edits `name`'s shape on every rank into one no form admits: (n + d) or (2 + d, n) — or, for
+// a per-group scale, (rows + 1 + d, n).
+Viol BadScaleShape(std::string name) {
+    return [name](const Case &valid, Choices &ch) {
+        const int64_t d = ch.Int(0, 3);
+        const bool two_d = ch.Bool();
+        return EditEachRank(valid, [&](int, ParamMap &p) {
+            TensorSpec *t = TensorIn(p, name);
+            const TensorSpec *x2 = TensorIn(p, "x2");
+            if (!t || !x2 || x2->shape.size() != 2) return false;
+            const int64_t n = x2->shape[1];
+            if (two_d) t->shape = {(t->shape.size() == 2 ? t->shape[0] : 1) + 1 + d, n};
+            else t->shape = {n + 1 + d};
+            t->strides.clear();
+            t->storage_shape.clear();
+            quant_matmul_all_reduce::FixDequantValues(p);
+            return true;
+        });
+    };
+}
+
+// k and x2's last dim (quant) / k and n (weight-quant) at most 65535 (ops.md §2.2, §2.3): a
+// (1, 1, k) call with k just above the limit and a narrow n.
+void AddAxisLimit(const std::string &id, const std::vector<std::string> &ops, const std::string &cite) {
+    AddAfter(
+        id, ops, Stage::kTiling, Layer::kTiling, kInner,
+        "k and n (for the quant variant: x2's last dim, n or k when transposed) must not exceed 65535 (tiling).", cite,
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (!x2 || x2->shape.size() != 2) return false;
+            return x2->shape[0] > quant_matmul_all_reduce::kUint16Max ||
+                   x2->shape[1] > quant_matmul_all_reduce::kUint16Max;
+        },
+        [](const Case &valid, Choices &ch) {
+            const int64_t k = quant_matmul_all_reduce::kUint16Max + ch.Int(1, 64);
+            return EditGeometry(valid, [&](int, Geometry &g) {
+                g.b = g.s = 1;
+                g.k = k;
+                g.n = std::min<int64_t>(g.n, 4);
+                g.form = g.form == ScaleForm::kGroup ? ScaleForm::kChannel : g.form;
+                g.group_size = 0;
+                return true;
+            });
+        });
+}
+
+void AddQuantShapes() {
+    AddAfter("arn.tiling.quant_dequant_shape", kQuantOps, Stage::kTiling, Layer::kTiling, kInner,
+             "dequantScale must be (1) per tensor, or (n) / (1, n) per channel.",
+             QuantDoc("参数说明 (dequantScale: per-tensor场景为(1)，per-channel场景为(n)/(1, n))") + "; " +
+                 Notes("§2.3 (dequant shape; numel 1 or n in tiling)"),
+             [](const Case &c, int r) {
+                 const TensorSpec *d = T(c, r, "dequant_scale");
+                 return d && N(c, r) >= 0 && !TensorOrChannel(d->shape, N(c, r));
+             },
+             BadScaleShape("dequant_scale"));
+    AddAxisLimit("arn.tiling.quant_axis_limit", kQuantOps,
+                 QuantDoc("约束说明 (x1与x2的最后一维大小不超过65535)") + "; " + Notes("§2.3 tiling"));
+}
+
+void AddWeightQuantShapes() {
+    AddAfter(
+        "arn.tiling.wq_group_size", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+        "antiquantGroupSize must be 0 or a multiple of 32 in [32, k - 1].",
+        WqDoc("约束说明 (antiquantGroupSize取值满足取值范围[32, min(k-1, INT_MAX)]且为32倍数)") + "; " +
+            Notes("§2.2 attr checks"),
+        [](const Case &c, int r) {
+            const int64_t g = GroupSize(c, r);
+            return g != 0 && (g % 32 != 0 || g < 32 || g > K(c, r) - 1);
+        },
+        [](const Case &valid, Choices &ch) {
+            const int mode = static_cast<int>(ch.Int(0, 3));
+            return EditEachRank(valid, [&](int, ParamMap &p) {
+                const TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x1 || x1->shape.empty()) return false;
+                const int64_t k = x1->shape.back();
+                p["antiquant_group_size"] = mode == 0   ? int64_t{16}
+                                            : mode == 1 ? int64_t{-32}
+                                            : mode == 2 ? int64_t{33}
+                                                        : std::max<int64_t>(32, (k + 31) / 32 * 32);
+                return true;
+            });
+        });
+    AddAfter("arn.tiling.wq_scale_shape", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "antiquantScale must be (1) per tensor, (n) or (1, n) per channel when antiquantGroupSize is 0, and "
+             "exactly (ceil(k / G), n) per group when it is G > 0.",
+             WqDoc("参数说明 (antiquantScale)") + "; " + Notes("§2.2 shape checks"),
+             [](const Case &c, int r) {
+                 const TensorSpec *s = T(c, r, "antiquant_scale");
+                 const int64_t n = N(c, r), k = K(c, r), g = GroupSize(c, r);
+                 if (!s || n < 0 || k < 0) return false;
+                 if (g <= 0) return !TensorOrChannel(s->shape, n);
+                 return s->shape != std::vector<int64_t>{(k + g - 1) / g, n};
+             },
+             BadScaleShape("antiquant_scale"));
+    AddAfter("arn.tiling.wq_offset_shape", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "antiquantOffset (when present) must have antiquantScale's shape.",
+             WqDoc("参数说明 (antiquantOffset: 非空时shape与antiquantScale一致)") + "; " + Notes("§2.2"),
+             [](const Case &c, int r) {
+                 const TensorSpec *o = T(c, r, "antiquant_offset");
+                 const TensorSpec *s = T(c, r, "antiquant_scale");
+                 return o && s && o->shape != s->shape;
+             },
+             [](const Case &valid, Choices &ch) {
+                 const int64_t d = ch.Int(1, 4);
+                 auto with = EditGeometry(valid, [](int, Geometry &g) { return g.offset = true; });
+                 if (!with) return with;
+                 return EditEachRank(*with, [&](int, ParamMap &p) {
+                     TensorSpec *o = TensorIn(p, "antiquant_offset");
+                     if (!o || o->shape.empty()) return false;
+                     o->shape.back() += d;
+                     return true;
+                 });
+             });
+    AddAfter("arn.tiling.wq_int4_even", kWqOps, Stage::kTiling, Layer::kTiling, kInner,
+             "An INT4 x2's contiguous dim (n, or k when x2 is transposed) must be even (two values per byte).",
+             Notes("§2.2 tiling (int4: the inner dim of x2 must be even)"),
+             [](const Case &c, int r) {
+                 const TensorSpec *x2 = T(c, r, "x2");
+                 if (!x2 || x2->dtype != ACL_INT4 || x2->shape.size() != 2) return false;
+                 const bool transposed = !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
+                 return (transposed ? x2->shape[0] : x2->shape[1]) % 2 != 0;
+             },
+             [](const Case &valid, Choices &) {
+                 return EditEachRank(valid, [](int, ParamMap &p) {
+                     TensorSpec *x2 = TensorIn(p, "x2");
+                     if (!x2 || x2->shape.size() != 2) return false;
+                     const bool transposed =
+                         !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
+                     if ((transposed ? x2->shape[0] : x2->shape[1]) % 2 == 0) return false;
+                     x2->dtype = ACL_INT4;
+                     return true;
+                 });
+             });
+    AddAxisLimit("arn.tiling.wq_axis_limit", kWqOps,
+                 WqDoc("约束说明 (k、n的范围为[1, 65535])") + "; " + Notes("§2.2 tiling"));
+}
+
 const std::vector<LevelEntry> &Levels() {
     static const std::vector<LevelEntry> kLevels = {
         {"arn.null.reduce_op", Level::kHardening,
          "the vendor's op_api never looks at reduceOp and its tiling compares it without a null check"},
-        {"arn.null.", Level::kDocumented, "返回值 table (161001: x1, x2, residual or gamma null) and op_api step 1"},
+        {"arn.null.", Level::kDocumented,
+         "返回值 table (161001: x1, x2, residual or gamma null; quant: dequantScale; weight-quant: antiquantScale) "
+         "and op_api step 1"},
         {"arn.shape.x1_contiguous", Level::kHardening,
          "the table marks non-contiguous x1 unsupported, but nothing checks it (ops.md §1.4)"},
         {"arn.shape.residual_contiguous", Level::kHardening,
@@ -198,6 +425,9 @@ const std::vector<LevelEntry> &Levels() {
          "no op_api check; aclCreateTensor is documented to refuse negative dims, not negative strides"},
         {"arn.shape.output_overlap", Level::kHardening, "the documents and the op_api say nothing of aliasing outputs"},
         {"arn.shape.storage", Level::kHardening, "the op_api checks no storage size or data address (ops.md §1.3)"},
+        {"arn.shape.wq_group_layout", Level::kHardening,
+         "the documents define no layout for a per-group scale beside a transposed x2; the vendor's answer is "
+         "not in the sources"},
         {"arn.format.x2_nz", Level::kHardening,
          "the table lists ND only; where the vendor refuses an NZ x2 for this family is not in the sources"},
         {"arn.shape.", Level::kDocumented, "返回值 table (161002: x1, x2, residual shapes) and ArnCheckShape"},
@@ -209,9 +439,12 @@ const std::vector<LevelEntry> &Levels() {
         {"arn.tiling.", Level::kDocumented, "the documents' constraints and the vendor's tiling (ops.md §6.1)"},
         {"arn.runtime.", Level::kDocumented, "the documents (group from HcclGetCommName); found at execution"},
         {"arn.xrank.mismatch", Level::kHardening,
-         "the documents require the ranks' calls to agree but define no answer when they do not (HCCL may fail, time out "
-         "or reduce mismatched buffers); failing every rank within bounded time is this suite's robustness demand, and a "
-         "library that succeeds (e.g. one that ignores commTurn, which changes no value) is not wrong by the documents"},
+         "the documents require the ranks' calls to agree but define no answer when they do not (HCCL may fail, time "
+         "out "
+         "or reduce mismatched buffers); failing every rank within bounded time is this suite's robustness demand, and "
+         "a "
+         "library that succeeds (e.g. one that ignores commTurn, which changes no value) is not wrong by the "
+         "documents"},
         {"arn.xrank.", Level::kDocumented,
          "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
     };
@@ -228,17 +461,30 @@ std::vector<Rule> Build() {
             std::string(name) + " must not be a null pointer (y and normOut are not checked here).",
             Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§6.1 op_api step 1"),
             [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
-            [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
+            [name](const Case &valid, Choices &) { return SetOnEveryRank(valid, name, harness::Null{}); });
     }
+    Add(
+        "arn.null.dequant_scale", kQuantOps, Stage::kNull, Layer::kOpApi, kNullptr,
+        "dequantScale must not be a null pointer (checked after x1, x2, residual and gamma).",
+        QuantDoc("返回值 (x1、x2、residual、gamma或dequantScale是空指针)") + "; " + Notes("§6.1 op_api step 1"),
+        [](const Case &c, int r) { return T(c, r, "dequant_scale") == nullptr; },
+        [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "dequant_scale", harness::Null{}); });
+    Add(
+        "arn.null.antiquant_scale", kWqOps, Stage::kNull, Layer::kOpApi, kNullptr,
+        "antiquantScale must not be a null pointer (checked after x1, x2, residual and gamma).",
+        WqDoc("返回值 (x1、x2、residual、antiquantScale或output是空指针)") + "; " + Notes("§6.1 op_api step 1"),
+        [](const Case &c, int r) { return T(c, r, "antiquant_scale") == nullptr; },
+        [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "antiquant_scale", harness::Null{}); });
     Add("arn.null.reduce_op", kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
         "reduceOp must not be a null pointer: the vendor's tiling would compare it without a null check; this suite "
         "requires a clean 161001 before anything else is checked.",
         Notes("§6.1 (no reduceOp check in op_api), §8.3 (reduceOp comparison)"),
         [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "reduce_op")); },
-        [](const Case &valid, Choices &) { return SetAll(valid, "reduce_op", harness::Null{}); });
+        [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "reduce_op", harness::Null{}); });
 
     // ---------------------------------------------------------------- ArnCheckShape (161002)
-    Add("arn.shape.rank", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    Add(
+        "arn.shape.rank", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
         "x1, x2 and residual must each have at least one dim (a 0-D tensor is refused before the dims are compared).",
         Doc("返回值 (x1、x2、residual的shape不符合约束要求)") + "; " + Notes("§6.1 op_api step 2: each rank ≥ 1"),
         [](const Case &c, int r) {
@@ -258,7 +504,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    Add("arn.shape.k", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
+    Add(
+        "arn.shape.k", kBoth, Stage::kShape, Layer::kOpApi, kInvalid,
         "x1's last dim must equal x2's first (k), on view shapes.",
         Doc("约束说明 (k轴相等); 返回值 (x1、x2、residual的shape不符合约束要求)") + "; " + Notes("§6.1 op_api step 2"),
         [](const Case &c, int r) {
@@ -289,7 +536,7 @@ std::vector<Rule> Build() {
             });
         });
 
-    Add("arn.shape.negative", kBoth, Stage::kShape, Layer::kOpApi, Code{Outcome::kStatus, 161002, {161001}, false},
+    Add("arn.shape.negative", kBoth, Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
         "No dim or stride of a present tensor may be negative (suite requirement; the vendor's behaviour is "
         "unspecified). A runtime whose aclCreateTensor refuses such a descriptor hands the operator a null tensor, "
         "so 161001 is accepted too.",
@@ -306,7 +553,7 @@ std::vector<Rule> Build() {
         [](const Case &valid, Choices &ch) {
             const std::string name = ch.Bool() ? "x1" : "residual";
             const int64_t d = -ch.Int(1, 4);
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 TensorSpec *x = TensorIn(p, name);
                 if (!x || x->shape.empty()) return false;
                 x->shape[0] = d;
@@ -331,9 +578,9 @@ std::vector<Rule> Build() {
     Add("arn.empty.short_cut", kBoth, Stage::kEmpty, Layer::kOpApi, kShortCut,
         "An empty x1, x2, residual or gamma (b·s == 0 or n == 0, k != 0) returns SUCCESS with workspace 0 before "
         "streamMode, the group and every tiling check; the execute phase returns SUCCESS at once and writes nothing.",
-        Doc("约束说明 (支持(b*s)、n为0的空tensor)") + "; " + Notes("§6.1 op_api step 4, §8.3 (streamMode after the short-cut)"),
-        ShortCut,
-        [](const Case &valid, Choices &ch) {
+        Doc("约束说明 (支持(b*s)、n为0的空tensor)") + "; " +
+            Notes("§6.1 op_api step 4, §8.3 (streamMode after the short-cut)"),
+        ShortCut, [](const Case &valid, Choices &ch) {
             const int mode = static_cast<int>(ch.Int(0, 2));
             return EditGeometry(valid, [&](int, Geometry &g) {
                 if (mode == 0) g.b = 0;
@@ -351,7 +598,7 @@ std::vector<Rule> Build() {
         Doc("参数说明 (streamMode: 当前只支持枚举值1); 返回值") + "; " + Notes("§6.1 op_api step 5"),
         [](const Case &c, int r) { return !ShortCut(c, r) && IntOr(c, r, "stream_mode", 0) != 1; },
         [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
+            return SetOnEveryRank(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
         });
 
     // ---------------------------------------------------------------- generated inner layer
@@ -359,17 +606,17 @@ std::vector<Rule> Build() {
     AddAfter("arn.inner.group_null", kBoth, Stage::kTiling, Layer::kTiling, kInnerNull,
              "group must not be a null pointer: refused by the generated inner layer (161001, or an inner error).",
              inner_cite, [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
-             [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+             [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "group", harness::Null{}); });
     AddAfter("arn.inner.y_null", kOutOfPlace, Stage::kTiling, Layer::kTiling, kInnerNull,
              "y must not be a null pointer: the op_api does not check it, the generated inner layer refuses it "
              "(161001, or an inner error).",
              inner_cite, [](const Case &c, int r) { return T(c, r, "y") == nullptr; },
-             [](const Case &valid, Choices &) { return SetAll(valid, "y", harness::Null{}); });
+             [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "y", harness::Null{}); });
     AddAfter("arn.inner.norm_out_null", kBoth, Stage::kTiling, Layer::kTiling, kInnerNull,
              "normOut must not be a null pointer: the op_api does not check it, the generated inner layer refuses "
              "it (161001, or an inner error).",
              inner_cite, [](const Case &c, int r) { return T(c, r, "norm_out") == nullptr; },
-             [](const Case &valid, Choices &) { return SetAll(valid, "norm_out", harness::Null{}); });
+             [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "norm_out", harness::Null{}); });
 
     // ---------------------------------------------------------------- tiling (inner error class)
     AddAfter(
@@ -381,7 +628,7 @@ std::vector<Rule> Build() {
             return !e || !(*e > 0.0 && *e < 1.0);
         },
         [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "epsilon", ch.Pick(std::vector<double>{0.0, -1e-6, 1.0, 1.5, -0.5, 1e6}));
+            return SetOnEveryRank(valid, "epsilon", ch.Pick(std::vector<double>{0.0, -1e-6, 1.0, 1.5, -0.5, 1e6}));
         });
     AddAfter(
         "arn.tiling.reduce_op", kBoth, Stage::kTiling, Layer::kTiling, kInner,
@@ -397,10 +644,11 @@ std::vector<Rule> Build() {
             return !s || s->compare(0, 3, "sum") != 0;
         },
         [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "reduce_op", ch.Pick(std::vector<std::string>{"max", "min", "prod", "SUM", ""}));
+            return SetOnEveryRank(valid, "reduce_op",
+                                  ch.Pick(std::vector<std::string>{"max", "min", "prod", "SUM", ""}));
         });
     AddAfter(
-        "arn.tiling.dtype_x1", kBoth, Stage::kTiling, Layer::kTiling, kInner,
+        "arn.tiling.dtype_x1", kFloatX1, Stage::kTiling, Layer::kTiling, kInner,
         "x1 dtype must be FLOAT16 or BFLOAT16 (refused by the registered dtype combinations / tiling, not op_api).",
         Doc("参数说明 (数据类型 column)") + "; " + Notes("§6.1 (no dtype checks in op_api)"),
         [](const Case &c, int r) {
@@ -414,12 +662,15 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    AddDtypeEq("arn.tiling.dtype_x2", kBoth, "x2", "x1", "x2 must have x1's dtype (tiling).");
-    AddDtypeEq("arn.tiling.dtype_bias", kBoth, "bias", "x1", "bias (when present) must have x1's dtype (tiling).");
-    AddDtypeEq("arn.tiling.dtype_residual", kBoth, "residual", "x1", "residual must have x1's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_x2", kPlain, "x2", "x1", "x2 must have x1's dtype (tiling).");
+    AddQuantDtypes();
+    AddWeightQuantDtypes();
+    AddDtypeEq("arn.tiling.dtype_bias", kFloatX1, "bias", "x1", "bias (when present) must have x1's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_residual", kFloatX1, "residual", "x1", "residual must have x1's dtype (tiling).");
     AddDtypeEq("arn.tiling.dtype_gamma", kBoth, "gamma", "residual", "gamma must have residual's dtype (tiling).");
     AddDtypeEq("arn.tiling.dtype_y", kOutOfPlace, "y", "residual", "y must have residual's dtype (tiling).");
-    AddDtypeEq("arn.tiling.dtype_norm_out", kBoth, "norm_out", "residual", "normOut must have residual's dtype (tiling).");
+    AddDtypeEq("arn.tiling.dtype_norm_out", kBoth, "norm_out", "residual",
+               "normOut must have residual's dtype (tiling).");
     const std::string shape_cite = Doc("约束说明") + "; " + kTilingCite;
     AddRank("arn.tiling.x1_rank", kBoth, "x1", 2, 3, "x1 must be 2-D (m, k) or 3-D (b, s, k).", shape_cite,
             [](TensorSpec &x) {
@@ -435,7 +686,9 @@ std::vector<Rule> Build() {
             "y must be 3-D (b, s, n) like residual. The parameter table says 2 dims; the constraints and the "
             "tiling say 3 (residual's shape): the tiling decides what the vendor accepts, so 3 wins.",
             Doc("参数说明 (y 维度: 2) vs 约束说明 (shape同residual (b, s, n))") + "; " + Notes("§6.1, §8.2"),
-            [](TensorSpec &x) { x.shape = {x.shape[0] * x.shape[1], x.shape[2]}; });
+            [](TensorSpec &x) {
+                x.shape = {x.shape[0] * x.shape[1], x.shape[2]};
+            });
     AddRank("arn.tiling.norm_out_rank", kBoth, "norm_out", 3, 3,
             "normOut must be 3-D (b, s, n) like residual (the table's 2 dims lose against the constraints and the "
             "tiling, as for y).",
@@ -478,7 +731,8 @@ std::vector<Rule> Build() {
     }
     AddAfter(
         "arn.tiling.bs", kBoth, Stage::kTiling, Layer::kTiling, kInner,
-        "x1's b·s (m for a 2-D x1) must equal residual's b·s.", Doc("约束说明 (residual的(b*s)等于x1的m)") + "; " + kTilingCite,
+        "x1's b·s (m for a 2-D x1) must equal residual's b·s.",
+        Doc("约束说明 (residual的(b*s)等于x1的m)") + "; " + kTilingCite,
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
             const TensorSpec *res = T(c, r, "residual");
@@ -509,6 +763,8 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
+    AddQuantShapes();
+    AddWeightQuantShapes();
     // ---------------------------------------------------------------- this suite's layout demands
     const Code kInvalidOrInner{Outcome::kStatus, 161002, {}, true};
     AddAfter(
@@ -520,7 +776,7 @@ std::vector<Rule> Build() {
             return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
         },
         [](const Case &valid, Choices &) {
-            return EditRanks(valid, [](int, ParamMap &p) {
+            return EditEachRank(valid, [](int, ParamMap &p) {
                 TensorSpec *x2 = TensorIn(p, "x2");
                 if (!x2 || x2->shape.size() != 2) return false;
                 const int64_t k = std::max<int64_t>(x2->shape[0], 1), n = std::max<int64_t>(x2->shape[1], 1);
@@ -540,7 +796,7 @@ std::vector<Rule> Build() {
                 return x && !Dense(*x);
             },
             [name](const Case &valid, Choices &) {
-                return EditRanks(valid, [name](int, ParamMap &p) {
+                return EditEachRank(valid, [name](int, ParamMap &p) {
                     TensorSpec *x = TensorIn(p, name);
                     if (!x || x->shape.empty() || x->shape.back() < 2) return false;
                     // Every other element of a twice-as-wide row.
@@ -561,11 +817,39 @@ std::vector<Rule> Build() {
             return x2 && x2->shape.size() == 2 && !Dense(*x2) && !TransposedDense(*x2);
         },
         [](const Case &valid, Choices &) {
-            return EditRanks(valid, [](int, ParamMap &p) {
+            return EditEachRank(valid, [](int, ParamMap &p) {
                 TensorSpec *x2 = TensorIn(p, "x2");
                 if (!x2 || x2->shape.size() != 2 || x2->shape[1] < 2) return false;
                 x2->strides = {2 * x2->shape[1], 2};
                 x2->storage_shape.clear();
+                return true;
+            });
+        });
+    AddAfter(
+        "arn.shape.wq_group_layout", kWqOps, Stage::kTiling, Layer::kOpApi, kInvalid,
+        "A per-group antiquantScale or antiquantOffset (2-D, both dims ≠ 1) must be contiguous and x2 not "
+        "transposed: the documents allow no other non-contiguous input than x2, and the embedded "
+        "WeightQuantMatmulAllReduce's newer op_api refuses a contiguous one against a transposed x2, so no layout "
+        "of that pair is defined; this suite requires 161002.",
+        WqDoc("参数说明 (非连续Tensor)") + "; " + Notes("§2.2 step 5 [Y only], §6.2 (only x2 may be non-contiguous)"),
+        [](const Case &c, int r) {
+            const TensorSpec *x2 = T(c, r, "x2");
+            if (!x2 || x2->shape.size() != 2) return false;
+            const bool x2t = !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
+            for (const char *name : {"antiquant_scale", "antiquant_offset"}) {
+                const TensorSpec *s = T(c, r, name);
+                if (!s || s->shape.size() != 2 || s->shape[0] <= 1 || s->shape[1] <= 1) continue;
+                if (x2t || !Dense(*s)) return true;
+            }
+            return false;
+        },
+        [](const Case &valid, Choices &) {
+            return EditGeometry(valid, [](int, Geometry &g) {
+                g.k = std::max<int64_t>(g.k, 66);
+                g.n = std::max<int64_t>(g.n, 2);
+                g.form = ScaleForm::kGroup;
+                g.group_size = 32;
+                g.transposed = true;
                 return true;
             });
         });
@@ -584,7 +868,7 @@ std::vector<Rule> Build() {
         },
         [](const Case &valid, Choices &ch) {
             const std::string name = InPlace(valid) || ch.Bool() ? "norm_out" : "y";
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 TensorSpec *o = TensorIn(p, name);
                 if (!o || o->NumElements() == 0) return false;
                 size_t big = o->shape.size();
@@ -609,7 +893,8 @@ std::vector<Rule> Build() {
         "161002.",
         Notes("§1.3; harness/case.h StorageElementsNeeded"),
         [](const Case &c, int r) {
-            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out"}) {
+            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out", "dequant_scale",
+                                     "antiquant_scale", "antiquant_offset"}) {
                 const TensorSpec *x = T(c, r, name);
                 if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
             }
@@ -617,7 +902,7 @@ std::vector<Rule> Build() {
         },
         [](const Case &valid, Choices &ch) {
             const std::string name = ch.Pick(std::vector<std::string>{"x1", "x2", "residual", "norm_out"});
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 TensorSpec *x = TensorIn(p, name);
                 if (!x) return false;
                 const int64_t needed = x->StorageElementsNeeded();
@@ -632,13 +917,13 @@ std::vector<Rule> Build() {
         "implementation splits the communication and refuses a negative count with 161002). Either answer conforms.",
         Doc("参数说明 (commTurn: 当前版本仅支持输入0)"),
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
+        [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", -ch.Int(1, 16)); });
     AddAfter(
         "arn.tiling.comm_turn_positive", kBoth, Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, true},
         "commTurn > 0: documented as 0 only (the vendor's tiling refuses it); this suite's implementation splits the "
         "communication. Success is expected; a tiling refusal (561xxx, nothing written) conforms too.",
         Doc("参数说明 (commTurn)"), [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
+        [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", ch.Int(1, 8)); });
 
     AddAfter(
         "arn.tiling.world_size_a2", kBoth, Stage::kTiling, Layer::kTiling, kInner,
@@ -678,7 +963,7 @@ std::vector<Rule> Build() {
         Doc("参数说明 (group: 通过HcclGetCommName获取)"),
         [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
         [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "group", ch.Pick(std::vector<std::string>{"no_such_group", "test_group", ""}));
+            return SetOnEveryRank(valid, "group", ch.Pick(std::vector<std::string>{"no_such_group", "test_group", ""}));
         });
     t.back().may_refuse_early = true;
 
@@ -734,7 +1019,7 @@ std::vector<Rule> Build() {
             const int mode = static_cast<int>(ch.Int(0, 3));
             const int64_t delta = ch.Int(1, 8);
             if (mode == 3) {
-                return EditRanks(valid, [&](int r, ParamMap &p) {
+                return EditEachRank(valid, [&](int r, ParamMap &p) {
                     if (r != victim) return false;
                     const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
                     p["comm_turn"] = (turn ? *turn : 0) + delta;
@@ -765,7 +1050,7 @@ const std::vector<Rule> &Rules() {
 OpFamily Family() {
     OpFamily f;
     f.name = "matmul_all_reduce_add_rms_norm";
-    f.ops = {kArn, kInplace};
+    f.ops = {kArn, kInplace, kQuant, kInplaceQuant, kWeightQuant, kInplaceWeightQuant};
     f.rules = &Rules();
     f.generate_valid = &GenerateValid;
     f.decisions = {
@@ -785,9 +1070,21 @@ OpFamily Family() {
         "is written (OutputDecl::in_place).",
         "Cross-rank: a peer that fails or takes the empty short-cut never joins the all-reduce: the others fail "
         "in bounded time.",
+        "Quant / weight-quant variants: the op_api checks only what plain ARN checks (plus the scale's null and "
+        "emptiness); every dtype, scale-shape and antiquantGroupSize constraint of the embedded "
+        "QuantMatmulAllReduce / WeightQuantMatmulAllReduce is a tiling refusal (inner error), not 161002.",
+        "Weight-quant formula: the WeightQuant ARN document writes x2·antiquantScale + antiquantOffset, "
+        "WeightQuantMatmulAllReduce's document and the shared kernel (x2 + antiquantOffset)·antiquantScale "
+        "(ops.md §2.2, §6.1: the variants reuse that matmul); the kernel's order wins.",
+        "Weight-quant x2 in INT4 and x2 in FRACTAL_NZ are not generated (NZ is refused as for plain ARN: the "
+        "documents list ND only); INT4 is accepted with its even contiguous dim (`arn.tiling.wq_int4_even`).",
     };
     f.gate_platforms = {Platform::kAtlasA2};
-    f.gate_valid_per_combination = 3;
+    // Six APIs sharing most rules: each rule once per API (a shared rule is violated six times in
+    // the quick gate, a variant's own rule twice); one valid case per (dtype, world) bucket
+    // beside the edge cases (the quant variant has six dtype labels).
+    f.gate_valid_per_combination = 1;
+    f.gate_cases_per_rule = 1;
     return f;
 }
 

@@ -26,10 +26,6 @@ const std::map<std::string, std::string> &Pending() {
     static const std::map<std::string, std::string> pending = {
         {"aclnnQuantMatmulAllReduceV4", "issue 9"},
         // Need QuantMatmulAllReduce's dequant path (merged) and the low-bit comm / NZ branches.
-        {"aclnnQuantMatmulAllReduceAddRmsNorm", "issue 10"},
-        {"aclnnWeightQuantMatmulAllReduceAddRmsNorm", "issue 10"},
-        {"aclnnInplaceQuantMatmulAllReduceAddRmsNorm", "issue 10"},
-        {"aclnnInplaceWeightQuantMatmulAllReduceAddRmsNorm", "issue 10"},
     };
     return pending;
 }

@@ -36,6 +36,8 @@ enum class Fault : int {
     kArnEpsAfterSqrt = 80,          // rstd = 1 / (sqrt(mean) + ε) instead of 1 / sqrt(mean + ε)
     kArnGammaBeforeRound = 81,      // y·rstd·γ rounded once (not round_T(y·rstd) first)
     kArnInplaceFreshBuffer = 82,    // the in-place variant writes y elsewhere; residual unchanged
+    kArnQuantInplaceFreshBuffer = 83,  // the in-place quant ARN variant: the same, residual unchanged
+    kArnWqOffsetIgnored = 84,          // the weight-quant ARN variants drop antiquantOffset
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

@@ -1,7 +1,7 @@
 // impl/ops/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm_check.cc —
-// GetWorkspaceSize of aclnn[Inplace]MatmulAllReduceAddRmsNorm: the op_api checks in the vendor's
-// order, the empty-tensor short-cut, the tiling-layer limits (561002) and the plan (see the
-// header for the decisions).
+// GetWorkspaceSize of aclnn[Inplace][Quant|WeightQuant]MatmulAllReduceAddRmsNorm: the op_api
+// checks in the vendor's order, the empty-tensor short-cut, the tiling-layer limits (561002) and
+// the plan (see the header for the decisions).
 #include <climits>
 #include <cmath>
 #include <cstring>
@@ -17,13 +17,27 @@
 #include "ops/common/memory_checks.h"
 #include "ops/common/platform.h"
 #include "ops/common/tiling_checks.h"
+#include "ops/common/faults.h"
 #include "ops/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
+#include "ops/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
+#include "ops/weight_quant_matmul_all_reduce/weight_quant_matmul_all_reduce.h"
 #include "runtime/runtime.h"
 
 namespace mc2::impl::ops {
 namespace {
 
 constexpr aclnnStatus kTiling = ACLNN_ERR_INNER_TILING_ERROR;
+constexpr int64_t kUint16Max = 65535;  // the quant / weight-quant tiling's k and n limit (ops.md §2.2, §2.3)
+
+// The scale the op_api null-checks and treats as a short-cut input (ops.md §6.1 steps 1 and 4).
+const aclTensor *Scale(const ArnArgs &a) {
+    return a.variant == ArnVariant::kQuant ? a.dequantScale
+           : a.variant == ArnVariant::kWeightQuant ? a.antiquantScale
+                                                   : nullptr;
+}
+const char *ScaleName(const ArnArgs &a) {
+    return a.variant == ArnVariant::kQuant ? "dequantScale" : "antiquantScale";
+}
 
 bool IsEmpty(const aclTensor &t) {
     int64_t count = 0;
@@ -41,11 +55,14 @@ int64_t Product(const std::vector<int64_t> &shape, size_t begin, size_t end) {
 // the out-pointers; then live handles.
 bool CheckNulls(Checker &c, const ArnArgs &a) {
     c.NotNull(a.x1, "x1") && c.NotNull(a.x2, "x2") && c.NotNull(a.residual, "residual") &&
-        c.NotNull(a.gamma, "gamma") && (kVendorFaithful || c.NotNull(a.reduceOp, "reduceOp")) &&
+        c.NotNull(a.gamma, "gamma") && (a.variant == ArnVariant::kPlain || c.NotNull(Scale(a), ScaleName(a))) &&
+        (kVendorFaithful || c.NotNull(a.reduceOp, "reduceOp")) &&
         c.NotNull(a.workspaceSize, "workspaceSize (output pointer)") &&
         c.NotNull(a.executor, "executor (output pointer)");
     c.Live(a.x1, "x1") && c.Live(a.x2, "x2") && c.Live(a.bias, "bias") && c.Live(a.residual, "residual") &&
-        c.Live(a.gamma, "gamma") && c.Live(a.y, "y") && c.Live(a.normOut, "normOut");
+        c.Live(a.gamma, "gamma") && c.Live(a.dequantScale, "dequantScale") &&
+        c.Live(a.antiquantScale, "antiquantScale") && c.Live(a.antiquantOffset, "antiquantOffset") &&
+        c.Live(a.y, "y") && c.Live(a.normOut, "normOut");
     return c.ok();
 }
 
@@ -69,7 +86,10 @@ bool CheckArnShape(Checker &c, const ArnArgs &a) {
     // This suite's demand, before anything reads a stride (aclCreateTensor refuses negative dims).
     const std::pair<const aclTensor *, const char *> all[] = {{a.x1, "x1"},         {a.x2, "x2"}, {a.bias, "bias"},
                                                               {a.residual, "residual"}, {a.gamma, "gamma"},
-                                                              {a.y, "y"},           {a.normOut, "normOut"}};
+                                                              {a.y, "y"},           {a.normOut, "normOut"},
+                                                              {a.dequantScale, "dequantScale"},
+                                                              {a.antiquantScale, "antiquantScale"},
+                                                              {a.antiquantOffset, "antiquantOffset"}};
     for (const auto &[t, name] : all) {
         if (t == nullptr) continue;
         for (int64_t s : t->strides) {
@@ -85,6 +105,98 @@ bool CheckArnShape(Checker &c, const ArnArgs &a) {
 // The generated layer's required pointers (161001), after every op_api check.
 bool CheckInnerNulls(Checker &c, const ArnArgs &a) {
     return c.NotNull(a.group, "group") && c.NotNull(a.y, "y") && c.NotNull(a.normOut, "normOut");
+}
+
+// The quant variant's dtypes (ops.md §6.1; the embedded QuantMatmulAllReduce's tiling, §2.3):
+// x1, x2 INT8, bias INT32, dequantScale UINT64/INT64 with an FLOAT16 residual, BFLOAT16 with BFLOAT16.
+bool CheckQuantDtypes(Checker &c, const ArnArgs &a) {
+    const std::pair<const aclTensor *, const char *> int8s[] = {{a.x1, "x1"}, {a.x2, "x2"}};
+    for (const auto &[t, name] : int8s) {
+        if (t->dataType != ACL_INT8) {
+            return c.Fail(kTiling, "%s dtype %s not supported; expected INT8", name, DataTypeName(t->dataType).c_str());
+        }
+    }
+    if (a.bias != nullptr && a.bias->dataType != ACL_INT32) {
+        return c.Fail(kTiling, "bias dtype %s not supported; expected INT32", DataTypeName(a.bias->dataType).c_str());
+    }
+    const int32_t res = a.residual->dataType, scale = a.dequantScale->dataType;
+    const bool ok = res == ACL_BF16 ? scale == ACL_BF16
+                    : res == ACL_FLOAT16 ? (scale == ACL_UINT64 || scale == ACL_INT64)
+                                         : false;
+    if (!ok) {
+        return c.Fail(kTiling,
+                      "dequantScale dtype %s with residual dtype %s not supported; expected UINT64 or INT64 with "
+                      "FLOAT16, BFLOAT16 with BFLOAT16",
+                      DataTypeName(scale).c_str(), DataTypeName(res).c_str());
+    }
+    return true;
+}
+
+// The weight-quant variant's dtypes (the embedded WeightQuantMatmulAllReduce's tiling, ops.md
+// §2.2): x2 INT8 or INT4, antiquantScale as x1, antiquantOffset as the scale.
+bool CheckWeightQuantDtypes(Checker &c, const ArnArgs &a) {
+    if (a.x2->dataType != ACL_INT8 && a.x2->dataType != ACL_INT4) {
+        return c.Fail(kTiling, "x2 dtype %s not supported; expected INT8 or INT4",
+                      DataTypeName(a.x2->dataType).c_str());
+    }
+    if (a.antiquantScale->dataType != a.x1->dataType) {
+        return c.Fail(kTiling, "antiquantScale dtype %s must equal x1's (%s)",
+                      DataTypeName(a.antiquantScale->dataType).c_str(), DataTypeName(a.x1->dataType).c_str());
+    }
+    if (a.antiquantOffset != nullptr && a.antiquantOffset->dataType != a.antiquantScale->dataType) {
+        return c.Fail(kTiling, "antiquantOffset dtype %s must equal antiquantScale's (%s)",
+                      DataTypeName(a.antiquantOffset->dataType).c_str(),
+                      DataTypeName(a.antiquantScale->dataType).c_str());
+    }
+    return true;
+}
+
+// (1), (n) or (1, n): a per-tensor or per-channel scale.
+bool TensorOrChannel(const std::vector<int64_t> &shape, int64_t n) {
+    return shape == std::vector<int64_t>{1} || shape == std::vector<int64_t>{n} || shape == std::vector<int64_t>{1, n};
+}
+
+bool CheckAxisLimit(Checker &c, const ArnArgs &a) {
+    for (int64_t d : a.x2->viewShape) {
+        if (d > kUint16Max) {
+            return c.Fail(kTiling, "x2 %s: k and n must not exceed 65535", ShapeString(a.x2->viewShape).c_str());
+        }
+    }
+    return true;
+}
+
+bool CheckQuantShapes(Checker &c, const ArnArgs &a) {
+    const int64_t n = a.x2->viewShape[1];
+    if (!TensorOrChannel(a.dequantScale->viewShape, n)) {
+        return c.Fail(kTiling, "dequantScale %s must be [1], [n] or [1, n] with n = %lld",
+                      ShapeString(a.dequantScale->viewShape).c_str(), static_cast<long long>(n));
+    }
+    return CheckAxisLimit(c, a);
+}
+
+bool CheckWeightQuantShapes(Checker &c, const ArnArgs &a) {
+    const int64_t k = a.x1->viewShape.back(), n = a.x2->viewShape[1], g = a.antiquantGroupSize;
+    if (g != 0 && (g % 32 != 0 || g < 32 || g > k - 1)) {
+        return c.Fail(kTiling, "antiquantGroupSize %lld must be 0 or a multiple of 32 in [32, k - 1 = %lld]",
+                      static_cast<long long>(g), static_cast<long long>(k - 1));
+    }
+    const std::vector<int64_t> &scale = a.antiquantScale->viewShape;
+    if (g == 0 ? !TensorOrChannel(scale, n) : scale != std::vector<int64_t>{(k + g - 1) / g, n}) {
+        return c.Fail(kTiling, "antiquantScale %s must be %s (k = %lld, n = %lld, antiquantGroupSize %lld)",
+                      ShapeString(scale).c_str(), g == 0 ? "[1], [n] or [1, n]" : "[ceil(k / G), n]",
+                      static_cast<long long>(k), static_cast<long long>(n), static_cast<long long>(g));
+    }
+    if (a.antiquantOffset != nullptr && a.antiquantOffset->viewShape != scale) {
+        return c.Fail(kTiling, "antiquantOffset %s must have antiquantScale's shape %s",
+                      ShapeString(a.antiquantOffset->viewShape).c_str(), ShapeString(scale).c_str());
+    }
+    if (a.x2->dataType == ACL_INT4) {
+        const int64_t inner = IsTransposeLastTwoDims(*a.x2) ? k : n;
+        if (inner % 2 != 0) {
+            return c.Fail(kTiling, "an INT4 x2's contiguous dim (%lld) must be even", static_cast<long long>(inner));
+        }
+    }
+    return CheckAxisLimit(c, a);
 }
 
 // The tiling layer (ops.md §6.1 "Tiling checks" and MatmulAllReduce's, §2.1), refused with 561002.
@@ -108,13 +220,19 @@ bool CheckTiling(Checker &c, const ArnArgs &a) {
         return c.Fail(kTiling, "%s dtype %s must equal %s's (%s)", name, DataTypeName(t->dataType).c_str(), refName,
                       DataTypeName(ref.dataType).c_str());
     };
-    if (a.x1->dataType != ACL_FLOAT16 && a.x1->dataType != ACL_BF16) {
+    if (a.variant != ArnVariant::kQuant && a.x1->dataType != ACL_FLOAT16 && a.x1->dataType != ACL_BF16) {
         return c.Fail(kTiling, "x1 dtype %s not supported; expected FLOAT16 or BFLOAT16",
                       DataTypeName(a.x1->dataType).c_str());
     }
-    if (!dtype(a.x2, "x2", *a.x1, "x1") || !dtype(a.bias, "bias", *a.x1, "x1") ||
-        !dtype(a.residual, "residual", *a.x1, "x1") || !dtype(a.gamma, "gamma", *a.residual, "residual") ||
-        !dtype(a.y, "y", *a.residual, "residual") || !dtype(a.normOut, "normOut", *a.residual, "residual")) {
+    if (a.variant == ArnVariant::kPlain && !dtype(a.x2, "x2", *a.x1, "x1")) return false;
+    if (a.variant == ArnVariant::kQuant && !CheckQuantDtypes(c, a)) return false;
+    if (a.variant == ArnVariant::kWeightQuant && !CheckWeightQuantDtypes(c, a)) return false;
+    if (a.variant != ArnVariant::kQuant &&
+        (!dtype(a.bias, "bias", *a.x1, "x1") || !dtype(a.residual, "residual", *a.x1, "x1"))) {
+        return false;
+    }
+    if (!dtype(a.gamma, "gamma", *a.residual, "residual") || !dtype(a.y, "y", *a.residual, "residual") ||
+        !dtype(a.normOut, "normOut", *a.residual, "residual")) {
         return false;
     }
     auto rank = [&](const aclTensor &t, const char *name, size_t lo, size_t hi) {
@@ -145,6 +263,8 @@ bool CheckTiling(Checker &c, const ArnArgs &a) {
         return c.Fail(kTiling, "bias %s must be [n] = [%lld]", ShapeString(a.bias->viewShape).c_str(),
                       static_cast<long long>(n));
     }
+    if (a.variant == ArnVariant::kQuant && !CheckQuantShapes(c, a)) return false;
+    if (a.variant == ArnVariant::kWeightQuant && !CheckWeightQuantShapes(c, a)) return false;
     const std::pair<const char *, int64_t> dims[] = {{"m (b*s)", m}, {"k", a.x1->viewShape.back()}, {"n", n}};
     for (const auto &[name, v] : dims) {
         if (v > INT32_MAX) {
@@ -157,15 +277,24 @@ bool CheckTiling(Checker &c, const ArnArgs &a) {
 // This suite's layout demands, as MatmulAllReduce's (hardening; the documents mark x1, residual
 // and gamma non-contiguous unsupported, y and normOut supported).
 bool CheckLayouts(Checker &c, const ArnArgs &a) {
-    const NamedTensor all[] = {{a.x1, "x1"},         {a.x2, "x2"}, {a.bias, "bias"}, {a.residual, "residual"},
-                               {a.gamma, "gamma"},   {a.y, "y"},   {a.normOut, "normOut"}};
+    const NamedTensor all[] = {{a.x1, "x1"},
+                               {a.x2, "x2"},
+                               {a.bias, "bias"},
+                               {a.residual, "residual"},
+                               {a.gamma, "gamma"},
+                               {a.y, "y"},
+                               {a.normOut, "normOut"},
+                               {a.dequantScale, "dequantScale"},
+                               {a.antiquantScale, "antiquantScale"},
+                               {a.antiquantOffset, "antiquantOffset"}};
     if (!CheckAddressable(c, all)) return false;
     if (IsWeightNz(*a.x2)) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "x2 is a FRACTAL_NZ weight (4-D storage shape %s); only ND x2",
                       ShapeString(a.x2->storageShape).c_str());
     }
     if (kVendorFaithful) return true;  // the vendor's op_api checks none of the rest (faults.h)
-    const std::pair<const aclTensor *, const char *> dense[] = {{a.x1, "x1"}, {a.residual, "residual"}, {a.gamma, "gamma"}};
+    const std::pair<const aclTensor *, const char *> dense[] = {
+        {a.x1, "x1"}, {a.residual, "residual"}, {a.gamma, "gamma"}};
     for (const auto &[t, name] : dense) {
         if (!IsContiguous(*t)) {
             return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s must be contiguous; got shape %s with strides %s", name,
@@ -176,6 +305,19 @@ bool CheckLayouts(Checker &c, const ArnArgs &a) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID,
                       "x2 must be contiguous or a transpose of its last two dims; got shape %s with strides %s",
                       ShapeString(a.x2->viewShape).c_str(), ShapeString(a.x2->strides).c_str());
+    }
+    // A per-group scale (2-D, both dims > 1) has no defined layout beside a transposed x2, and
+    // must be contiguous (the documents allow no other non-contiguous input than x2).
+    const std::pair<const aclTensor *, const char *> scales[] = {{a.antiquantScale, "antiquantScale"},
+                                                                 {a.antiquantOffset, "antiquantOffset"}};
+    for (const auto &[t, name] : scales) {
+        if (t == nullptr || t->viewShape.size() != 2 || t->viewShape[0] <= 1 || t->viewShape[1] <= 1) continue;
+        if (!IsContiguous(*a.x2) || !IsContiguous(*t)) {
+            return c.Fail(ACLNN_ERR_PARAM_INVALID,
+                          "a per-group %s %s must be contiguous and x2 not transposed (x2 strides %s, %s strides %s)",
+                          name, ShapeString(t->viewShape).c_str(), ShapeString(a.x2->strides).c_str(), name,
+                          ShapeString(t->strides).c_str());
+        }
     }
     // y may be residual itself (the in-place variant); normOut may overlap neither.
     return CheckNoSelfOverlap(c, *a.y, "y") && CheckNoSelfOverlap(c, *a.normOut, "normOut") &&
@@ -192,13 +334,89 @@ aclnnStatus PublishNothingToRun(const char *api, const ArnArgs &a) {
     return ACLNN_SUCCESS;
 }
 
+// x1 seen as (b, s, k) with residual's b and s, when its leading dims differ (the embedded
+// matmul's checks want the output's leading dims): x1 is contiguous here (CheckLayouts).
+class X1AsResidualRows {
+public:
+    explicit X1AsResidualRows(const ArnArgs &a) {
+        const std::vector<int64_t> &x = a.x1->viewShape;
+        const std::vector<int64_t> lead(a.residual->viewShape.begin(), a.residual->viewShape.begin() + 2);
+        if (std::vector<int64_t>(x.begin(), x.end() - 1) == lead) return;
+        const int64_t k = x.back();
+        const int64_t dims[] = {lead[0], lead[1], k};
+        const int64_t strides[] = {lead[1] * k, k, 1};
+        view_ = aclCreateTensor(dims, 3, static_cast<aclDataType>(a.x1->dataType), strides, a.x1->offset,
+                                static_cast<aclFormat>(a.x1->format), a.x1->storageShape.data(),
+                                a.x1->storageShape.size(), a.x1->data);
+    }
+    ~X1AsResidualRows() {
+        if (view_ != nullptr) aclDestroyTensor(view_);
+    }
+    X1AsResidualRows(const X1AsResidualRows &) = delete;
+    X1AsResidualRows &operator=(const X1AsResidualRows &) = delete;
+    const aclTensor *Or(const aclTensor *x1) const { return view_ != nullptr ? view_ : x1; }
+
+private:
+    aclTensor *view_ = nullptr;
+};
+
+// The quant / weight-quant matmul: its own checks build its plan (every refusal of theirs was
+// made above with this family's code and order, so they pass), with y's rows as its output.
+aclnnStatus PlanQuantisedMatmul(const char *api, const ArnArgs &a, ArnPlan &p, std::unique_ptr<OpRun> *mm) {
+    X1AsResidualRows x1(a);
+    if (a.variant == ArnVariant::kQuant) {
+        QuantMatmulAllReducePlan plan;
+        QuantMatmulAllReduceArgs q;
+        q.x1 = x1.Or(a.x1);
+        q.x2 = a.x2;
+        q.bias = a.bias;
+        q.dequantScale = a.dequantScale;
+        q.group = a.group;
+        q.reduceOp = "sum";  // this family's tiling compares three characters (checked above)
+        q.commTurn = a.commTurn;
+        q.streamMode = a.streamMode;
+        q.output = a.normOut;
+        q.workspaceSize = a.workspaceSize;
+        q.executor = a.executor;
+        q.planOut = &plan;
+        const aclnnStatus status = QuantMatmulAllReducePrepare(api, q);
+        if (status != ACLNN_SUCCESS) return status;
+        p.workspaceBytes = plan.workspaceBytes;
+        *mm = MakeQuantMatmulAllReduceRun(std::move(plan));
+        return ACLNN_SUCCESS;
+    }
+    WeightQuantMatmulAllReducePlan plan;
+    WeightQuantMatmulAllReduceArgs w;
+    w.x1 = x1.Or(a.x1);
+    w.x2 = a.x2;
+    w.bias = a.bias;
+    w.antiquantScale = a.antiquantScale;
+    // Fault kArnWqOffsetIgnored: the offset never reaches the matmul.
+    w.antiquantOffset = kFault == Fault::kArnWqOffsetIgnored ? nullptr : a.antiquantOffset;
+    w.group = a.group;
+    w.reduceOp = "sum";
+    w.commTurn = a.commTurn;
+    w.streamMode = a.streamMode;
+    w.antiquantGroupSize = a.antiquantGroupSize;
+    w.output = a.normOut;
+    w.workspaceSize = a.workspaceSize;
+    w.executor = a.executor;
+    w.planOut = &plan;
+    const aclnnStatus status = WeightQuantMatmulAllReducePrepare(api, w);
+    if (status != ACLNN_SUCCESS) return status;
+    p.workspaceBytes = plan.workspaceBytes;
+    *mm = MakeWeightQuantMatmulAllReduceRun(std::move(plan));
+    return ACLNN_SUCCESS;
+}
+
 }  // namespace
 
 aclnnStatus ArnPrepare(const char *api, const ArnArgs &a) {
     Checker c(api);
     if (!CheckNulls(c, a) || !CheckArnShape(c, a)) return c.status();
     // ops.md §6.1 step 4: the empty short-cut, before streamMode and everything after it.
-    if (IsEmpty(*a.x1) || IsEmpty(*a.x2) || IsEmpty(*a.residual) || IsEmpty(*a.gamma)) {
+    if (IsEmpty(*a.x1) || IsEmpty(*a.x2) || IsEmpty(*a.residual) || IsEmpty(*a.gamma) ||
+        (Scale(a) != nullptr && IsEmpty(*Scale(a)))) {
         if (a.x1->viewShape.back() == 0) {
             c.Fail(ACLNN_ERR_PARAM_INVALID, "k (x1's last dim) is 0; empty k is not supported");
             return c.status();
@@ -221,35 +439,53 @@ aclnnStatus ArnPrepare(const char *api, const ArnArgs &a) {
     if (!CheckWorldSize(c, *comm, MatmulAllReduceWorldSizes)) return c.status();
 
     ArnPlan p;
+    p.api = api;
     p.inPlace = a.inPlace;
+    p.variant = a.variant;
     p.epsilon = static_cast<float>(a.epsilon);
-    MatmulAllReducePlan &mm = p.mm;
-    mm.api = api;
-    mm.dataType = static_cast<aclDataType>(a.x1->dataType);
-    mm.k = a.x1->viewShape.back();
-    mm.n = a.x2->viewShape[1];
-    mm.m = Product(a.x1->viewShape, 0, a.x1->viewShape.size() - 1);
-    mm.x1 = Describe(*a.x1);
-    mm.x2 = Describe(*a.x2);
-    mm.output = Describe(*a.normOut);  // the vendor's kernel all-reduces into normOut (ops.md §6.1)
-    mm.hasBias = a.bias != nullptr;
-    if (mm.hasBias) mm.bias = Describe(*a.bias);
+    p.dataType = static_cast<aclDataType>(a.residual->dataType);
+    p.m = Product(a.x1->viewShape, 0, a.x1->viewShape.size() - 1);
+    p.n = a.x2->viewShape[1];
+    p.normOut = Describe(*a.normOut);  // the vendor's kernel all-reduces into normOut (ops.md §6.1)
     p.residual = Describe(*a.residual);
     p.gamma = Describe(*a.gamma);
     p.y = Describe(*a.y);
-    if (!CheckDeviceMemory(c, mm.x1, "x1") || !CheckDeviceMemory(c, mm.x2, "x2") ||
-        (mm.hasBias && !CheckDeviceMemory(c, mm.bias, "bias")) || !CheckDeviceMemory(c, p.residual, "residual") ||
-        !CheckDeviceMemory(c, p.gamma, "gamma") || !CheckDeviceMemory(c, p.y, "y") ||
-        !CheckDeviceMemory(c, mm.output, "normOut")) {
+    p.comm = comm;
+    if (!CheckDeviceMemory(c, p.residual, "residual") || !CheckDeviceMemory(c, p.gamma, "gamma") ||
+        !CheckDeviceMemory(c, p.y, "y")) {
         return c.status();
     }
-    PlanMatmulAllReducePieces(mm, a.commTurn);
-    mm.comm = std::move(comm);
+    std::unique_ptr<OpRun> mm;
+    if (a.variant == ArnVariant::kPlain) {
+        MatmulAllReducePlan plan;
+        plan.api = api;
+        plan.dataType = static_cast<aclDataType>(a.x1->dataType);
+        plan.k = a.x1->viewShape.back();
+        plan.n = p.n;
+        plan.m = p.m;
+        plan.x1 = Describe(*a.x1);
+        plan.x2 = Describe(*a.x2);
+        plan.output = p.normOut;
+        plan.hasBias = a.bias != nullptr;
+        if (plan.hasBias) plan.bias = Describe(*a.bias);
+        if (!CheckDeviceMemory(c, plan.x1, "x1") || !CheckDeviceMemory(c, plan.x2, "x2") ||
+            (plan.hasBias && !CheckDeviceMemory(c, plan.bias, "bias")) ||
+            !CheckDeviceMemory(c, plan.output, "normOut")) {
+            return c.status();
+        }
+        PlanMatmulAllReducePieces(plan, a.commTurn);
+        plan.comm = std::move(comm);
+        p.workspaceBytes = plan.workspaceBytes;
+        mm = MakeMatmulAllReduceRun(std::move(plan));
+    } else {
+        const aclnnStatus status = PlanQuantisedMatmul(api, a, p, &mm);
+        if (status != ACLNN_SUCCESS) return status;
+    }
 
     auto executor = std::make_unique<aclOpExecutor>();
     executor->api = api;
-    executor->workspaceSize = mm.workspaceBytes;
-    executor->run = MakeArnRun(std::move(p));
+    executor->workspaceSize = p.workspaceBytes;
+    executor->run = MakeArnRun(std::move(p), std::move(mm));
     *a.workspaceSize = executor->workspaceSize;
     *a.executor = PublishExecutor(std::move(executor));
     return ACLNN_SUCCESS;

@@ -1,6 +1,7 @@
 // impl/ops/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm_run.cc — the execute
-// phase of aclnn[Inplace]MatmulAllReduceAddRmsNorm, one stream task: MatmulAllReduce's run
-// (matmul + all-reduce in T, written into normOut), then the add + RMS-norm pass per row.
+// phase of aclnn[Inplace][Quant|WeightQuant]MatmulAllReduceAddRmsNorm, one stream task: the
+// embedded matmul's run (MatmulAllReduce's, QuantMatmulAllReduce's or WeightQuant's: matmul +
+// all-reduce in T, written into normOut), then the add + RMS-norm pass per row.
 //
 // Numerics, the vendor's kernel order (ops.md §6.1 "Kernel numerics"), per row of n elements:
 //   y_j = round_T(mm_j + residual_j)            (fp32 add then RNE; for fp16 this is the correctly
@@ -26,7 +27,7 @@ namespace {
 
 class ArnRun final : public OpRun {
 public:
-    explicit ArnRun(ArnPlan plan) : p_(std::move(plan)), mm_(MakeMatmulAllReduceRun(p_.mm)) {}
+    ArnRun(ArnPlan plan, std::unique_ptr<OpRun> mm) : p_(std::move(plan)), mm_(std::move(mm)) {}
 
     int32_t DeviceId() const override { return mm_->DeviceId(); }
 
@@ -34,8 +35,8 @@ public:
         // MatmulAllReduce's run checks its own tensors and the workspace; these are the rest.
         std::string why;
         const NamedDesc rest[] = {{&p_.residual, "residual"}, {&p_.gamma, "gamma"}, {&p_.y, "y"}};
-        if (!StillDeviceMemory(rest, workspace, p_.mm.workspaceBytes, &why)) {
-            return FailRank(p_.mm.api, *p_.mm.comm, why);
+        if (!StillDeviceMemory(rest, workspace, p_.workspaceBytes, &why)) {
+            return FailRank(p_.api, *p_.comm, why);
         }
         if (const aclError e = mm_->Run(workspace); e != ACL_SUCCESS) return e;
         AddRmsNorm();
@@ -43,20 +44,23 @@ public:
     }
 
 private:
-    bool IsHalf() const { return p_.mm.dataType == ACL_FLOAT16; }
+    bool IsHalf() const { return p_.dataType == ACL_FLOAT16; }
     float Decode(uint16_t code) const { return IsHalf() ? codec::HalfToFloat(code) : codec::Bf16ToFloat(code); }
     uint16_t Encode(float v) const { return IsHalf() ? codec::FloatToHalf(v) : codec::FloatToBf16(v); }
 
     void AddRmsNorm() const {
-        const int64_t m = p_.mm.m, n = p_.mm.n;
-        const TensorDesc &normOut = p_.mm.output;
+        const int64_t m = p_.m, n = p_.n;
+        const TensorDesc &normOut = p_.normOut;
         std::vector<uint16_t> mm(static_cast<size_t>(n)), res(static_cast<size_t>(n)), y(static_cast<size_t>(n)),
             out(static_cast<size_t>(n)), gamma(static_cast<size_t>(n));
         std::vector<float> yf(static_cast<size_t>(n));
         ReadRows16(p_.gamma, 1, n, gamma.data());
         const float invN = 1.0f / static_cast<float>(n);
-        // Fault kArnInplaceFreshBuffer: y lands in a buffer nobody reads; residual keeps its values.
-        const bool dropY = kFault == Fault::kArnInplaceFreshBuffer && p_.inPlace;
+        // Faults kArnInplaceFreshBuffer (plain) and kArnQuantInplaceFreshBuffer (quant): y lands in
+        // a buffer nobody reads; residual keeps its values.
+        const bool dropY =
+            p_.inPlace && ((kFault == Fault::kArnInplaceFreshBuffer && p_.variant == ArnVariant::kPlain) ||
+                           (kFault == Fault::kArnQuantInplaceFreshBuffer && p_.variant == ArnVariant::kQuant));
         for (int64_t i = 0; i < m; ++i) {
             // Whole rows are read before any is written: y may be residual itself (in place).
             for (int64_t j = 0; j < n; ++j) {
@@ -95,6 +99,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<OpRun> MakeArnRun(ArnPlan plan) { return std::make_unique<ArnRun>(std::move(plan)); }
+std::unique_ptr<OpRun> MakeArnRun(ArnPlan plan, std::unique_ptr<OpRun> mm) {
+    return std::make_unique<ArnRun>(std::move(plan), std::move(mm));
+}
 
 }  // namespace mc2::impl::ops

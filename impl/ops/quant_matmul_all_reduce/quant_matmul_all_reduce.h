@@ -43,6 +43,8 @@ namespace mc2::impl::ops {
 enum class QuantMatmulAllReduceVersion { kV1, kV2, kV3 };
 
 // The arguments of any of the three GetWorkspaceSize functions (absent parameters null).
+struct QuantMatmulAllReducePlan;
+
 struct QuantMatmulAllReduceArgs {
     QuantMatmulAllReduceVersion version = QuantMatmulAllReduceVersion::kV1;
     const aclTensor *x1 = nullptr;
@@ -60,6 +62,9 @@ struct QuantMatmulAllReduceArgs {
     const aclTensor *output = nullptr;
     uint64_t *workspaceSize = nullptr;
     aclOpExecutor **executor = nullptr;
+    // When set, a successful check hands the plan back here instead of publishing an executor
+    // (the *MatmulAllReduceAddRmsNorm variants embed this matmul, ops.md §6.1).
+    QuantMatmulAllReducePlan *planOut = nullptr;
 };
 
 // Everything the run needs, copied at GetWorkspaceSize.

@@ -294,6 +294,10 @@ aclnnStatus QuantMatmulAllReducePrepare(const char *api, const QuantMatmulAllRed
         p.workspaceBytes = p.commOffset + 3 * static_cast<uint64_t>(p.commPadRows) * static_cast<uint64_t>(p.n);
     }
 
+    if (a.planOut != nullptr) {
+        *a.planOut = std::move(p);
+        return ACLNN_SUCCESS;
+    }
     auto executor = std::make_unique<aclOpExecutor>();
     executor->api = api;
     executor->workspaceSize = p.workspaceBytes;

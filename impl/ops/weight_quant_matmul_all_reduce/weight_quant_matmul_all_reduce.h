@@ -40,6 +40,8 @@
 
 namespace mc2::impl::ops {
 
+struct WeightQuantMatmulAllReducePlan;
+
 struct WeightQuantMatmulAllReduceArgs {
     const aclTensor *x1 = nullptr;
     const aclTensor *x2 = nullptr;
@@ -55,6 +57,9 @@ struct WeightQuantMatmulAllReduceArgs {
     const aclTensor *output = nullptr;
     uint64_t *workspaceSize = nullptr;
     aclOpExecutor **executor = nullptr;
+    // When set, a successful check hands the plan back here instead of publishing an executor
+    // (the *MatmulAllReduceAddRmsNorm variants embed this matmul, ops.md §6.1).
+    WeightQuantMatmulAllReducePlan *planOut = nullptr;
 };
 
 struct WeightQuantMatmulAllReducePlan {

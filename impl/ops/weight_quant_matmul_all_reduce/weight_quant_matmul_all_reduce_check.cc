@@ -297,6 +297,10 @@ aclnnStatus WeightQuantMatmulAllReducePrepare(const char *api, const Args &a) {
     p.workspaceBytes = p.packedBOffset + kernels::GemmPackedBFloats(p.k, p.n) * 4;
     p.comm = std::move(comm);
 
+    if (a.planOut != nullptr) {
+        *a.planOut = std::move(p);
+        return ACLNN_SUCCESS;
+    }
     auto executor = std::make_unique<aclOpExecutor>();
     executor->api = api;
     executor->workspaceSize = p.workspaceBytes;
