@@ -7,6 +7,7 @@
 
 #include "harness/fill/element.h"
 #include "harness/fill/storage.h"
+#include "oracle/internal/parallel.h"
 
 namespace mc2::harness {
 namespace {
@@ -32,6 +33,8 @@ uint64_t HashName(std::string_view name) {
 class Rng {
 public:
     explicit Rng(uint64_t seed) : state_(seed) {}
+    // Moves on as `calls` calls of Next would (the state is a counter).
+    void Skip(uint64_t calls) { state_ += calls * 0x9E3779B97F4A7C15ull; }
     uint64_t Next() {
         state_ += 0x9E3779B97F4A7C15ull;
         return SplitMix(state_);
@@ -321,6 +324,28 @@ void FillQuantScale(std::vector<double> &v, const TensorSpec &t, Role role, cons
     }
 }
 
+// Elements per thread below which FillTypical runs on the caller's thread alone.
+constexpr int64_t kMinFillPerThread = int64_t{1} << 15;
+
+// Typical values for every element, in element order from `rng`'s stream. Typical draws a fixed
+// number of values per element (one for uniform and E8M0, two for normal), so element e's draws
+// are the stream's from call e·draws on: the elements split over threads, each starting its own
+// generator there, get exactly the values one thread gets (tests/harness/fill_digest_test.cc).
+void FillTypical(std::vector<double> &v, aclDataType dtype, bool uniform, Rng &rng) {
+    const auto n = static_cast<int64_t>(v.size());
+    if (n < 2 * kMinFillPerThread) {
+        for (double &x : v) x = Typical(dtype, rng, uniform);
+        return;
+    }
+    const uint64_t draws = (uniform || dtype == ACL_FLOAT8_E8M0) ? 1 : 2;
+    const Rng start = rng;
+    oracle::internal::ParallelFor(n, kMinFillPerThread, [&](int64_t begin, int64_t end) {
+        Rng local = start;
+        local.Skip(static_cast<uint64_t>(begin) * draws);
+        for (int64_t e = begin; e < end; ++e) v[static_cast<size_t>(e)] = Typical(dtype, local, uniform);
+    });
+}
+
 }  // namespace
 
 uint64_t MixSeed(uint64_t seed, uint64_t a, uint64_t b) {
@@ -390,9 +415,7 @@ std::vector<double> FillValues(const TensorSpec &t, Role role, const Contraction
     }
     switch (dist) {
         case Dist::kNormal:
-        case Dist::kUniform:
-            for (double &x : v) x = Typical(t.dtype, rng, dist == Dist::kUniform);
-            break;
+        case Dist::kUniform: FillTypical(v, t.dtype, dist == Dist::kUniform, rng); break;
         case Dist::kCancel: FillCancel(v, t, role, rank, tensor_seed, rng); break;
         case Dist::kTies: FillTies(v, t, role, c, rank, rng); break;
         case Dist::kExtreme: FillExtreme(v, t, role, c, rng); break;
