@@ -2,10 +2,12 @@
 #include "harness/fill/fill.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numbers>
 
 #include "harness/fill/element.h"
+#include "harness/fill/half.h"
 #include "harness/fill/storage.h"
 #include "oracle/internal/parallel.h"
 
@@ -391,6 +393,38 @@ std::vector<uint8_t> FillCodes(const TensorSpec &t, uint64_t seed, int rank, std
     for (int64_t where : ViewIndices(t)) {
         if (where >= 0) StoreCode(bytes.data(), bits, where, rng.Next());
     }
+    return bytes;
+}
+
+std::vector<uint8_t> FillStorage(const TensorSpec &t, Role role, const ContractionSpec &c, Dist dist, uint64_t seed,
+                                 int rank, std::string_view name) {
+    const int64_t n = std::max<int64_t>(t.NumElements(), 0);
+    const bool typical = (dist == Dist::kNormal || dist == Dist::kUniform) && role != Role::kQuantScaleIn &&
+                         role != Role::kQuantScaleOut;
+    if (!typical || !HasHalfCodec(t.dtype) || n < 2 * kMinFillPerThread || !ContiguousView(t)) {
+        return EncodeStorage(t, FillValues(t, role, c, dist, seed, rank, name));
+    }
+    // FillValues' generator and draws (FillTypical), each value encoded where it is made.
+    const uint64_t tensor_seed = MixSeed(seed, HashName(name), static_cast<uint64_t>(dist));
+    const Rng start(MixSeed(tensor_seed, static_cast<uint64_t>(rank) + 1));
+    const bool uniform = dist == Dist::kUniform;
+    std::vector<uint8_t> bytes = GapStorage(t);
+    uint8_t *const at = bytes.data() + static_cast<size_t>(t.offset) * 2;
+    std::atomic<bool> any_non_zero{false};
+    oracle::internal::ParallelFor(n, kMinFillPerThread, [&](int64_t begin, int64_t end) {
+        Rng local = start;
+        local.Skip(static_cast<uint64_t>(begin) * (uniform ? 1 : 2));  // FillTypical's draws per element
+        bool non_zero = false;
+        for (int64_t e = begin; e < end; ++e) {
+            const double x = Typical(t.dtype, local, uniform);
+            non_zero = non_zero || x != 0;
+            const uint16_t code = EncodeHalf(t.dtype, x);
+            at[2 * e] = static_cast<uint8_t>(code), at[2 * e + 1] = static_cast<uint8_t>(code >> 8);
+        }
+        if (non_zero) any_non_zero = true;
+    });
+    // All zeros (never seen at these sizes): FillValues' rule changes element 0.
+    if (!any_non_zero) return EncodeStorage(t, FillValues(t, role, c, dist, seed, rank, name));
     return bytes;
 }
 

@@ -56,7 +56,7 @@ constexpr int64_t kMinCodecsPerThread = int64_t{1} << 15;
 // inside `capacity` elements. The big inputs are such views; for them the codecs below skip
 // ViewIndices (a vector of 8 bytes per element) and split the elements over the cores: each
 // element's code is a function of its value alone, so the bytes are the same.
-bool ContiguousView(const TensorSpec &t, int64_t capacity) {
+bool ContiguousViewIn(const TensorSpec &t, int64_t capacity) {
     const int64_t n = t.NumElements();
     if (n <= 0 || t.offset < 0 || t.offset > capacity - n || HoldsNzWeight(t)) return false;
     const std::vector<int64_t> strides = t.Strides();
@@ -84,6 +84,16 @@ bool HoldsNzWeight(const TensorSpec &t) {
 }
 
 uint64_t GapCode(const TensorSpec &t) { return HoldsNzWeight(t) ? 0 : CanaryFor(t.dtype); }
+
+bool ContiguousView(const TensorSpec &t) { return ContiguousViewIn(t, StorageCapacity(t)); }
+
+std::vector<uint8_t> GapStorage(const TensorSpec &t) {
+    const int bits = StorageBits(t.dtype);
+    const int64_t capacity = StorageCapacity(t);
+    std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
+    FillAllCodes(bytes, bits, capacity, GapCode(t));
+    return bytes;
+}
 
 std::vector<int64_t> ViewIndices(const TensorSpec &t) {
     const int64_t n = t.NumElements();
@@ -125,11 +135,9 @@ std::vector<int64_t> ViewIndices(const TensorSpec &t) {
 std::vector<uint8_t> EncodeStorage(const TensorSpec &t, std::span<const double> logical) {
     const int bits = StorageBits(t.dtype);
     const int64_t capacity = StorageCapacity(t);
-    std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
-    const uint64_t canary = GapCode(t);
-    FillAllCodes(bytes, bits, capacity, canary);
+    std::vector<uint8_t> bytes = GapStorage(t);
     // (Whole-byte codes only: two threads must not write halves of one byte.)
-    if (bits % 8 == 0 && ContiguousView(t, capacity)) {
+    if (bits % 8 == 0 && ContiguousViewIn(t, capacity)) {
         const int64_t n = std::min(t.NumElements(), static_cast<int64_t>(logical.size()));
         oracle::internal::ParallelFor(n, kMinCodecsPerThread, [&](int64_t begin, int64_t end) {
             for (int64_t e = begin; e < end; ++e)
@@ -207,7 +215,7 @@ oracle::Matrix DecodeStorage(const TensorSpec &t, std::span<const uint8_t> bytes
     }
     if (m.cols != 0 && m.rows != n / m.cols) m.rows = n / m.cols;  // defensive: keep rows·cols == n
     const int bits = StorageBits(t.dtype);
-    if (ContiguousView(t, StorageCapacity(t)) && BytesFor(bits, t.offset + n) <= bytes.size()) {
+    if (ContiguousViewIn(t, StorageCapacity(t)) && BytesFor(bits, t.offset + n) <= bytes.size()) {
         m.v.resize(static_cast<size_t>(n));
         oracle::internal::ParallelFor(n, kMinCodecsPerThread, [&](int64_t begin, int64_t end) {
             for (int64_t e = begin; e < end; ++e)

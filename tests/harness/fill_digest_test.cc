@@ -43,6 +43,8 @@ void AddFill(Digest &d, const TensorSpec &t, Role role, const ContractionSpec &c
     const std::vector<double> v = FillValues(t, role, c, dist, 20261205, rank, "x1");
     for (double x : v) d.Add(std::bit_cast<uint64_t>(x));
     const std::vector<uint8_t> bytes = EncodeStorage(t, v);
+    // The fused fill (no doubles in between) gives the same bytes.
+    EXPECT_EQ(FillStorage(t, role, c, dist, 20261205, rank, "x1"), bytes) << DistName(dist) << " rank " << rank;
     d.Add(bytes.size());
     for (uint8_t b : bytes) d.Add(b);
     const oracle::Matrix m = DecodeStorage(t, bytes);
