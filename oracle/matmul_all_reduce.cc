@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -361,6 +362,141 @@ Bounds Assemble(const std::vector<MatmulAllReduceRank> &ranks, Dims d, aclDataTy
     return b;
 }
 
+// Fast mode at large world sizes: rank r's two dgemm results are folded into the reduction as
+// soon as they exist, so that two m×n result buffers serve every rank instead of two per rank
+// (a GPT-3 world-8 case at S = 8192 kept 14 of 512 MiB each). Between ranks each element's
+// fold state (FoldBlock's fields) is kept in m×n arrays: slo, shi, approx and scale in the
+// bounds' lo, hi, exact and scale (the reduction's end overwrites them), alo, ahi, pos and neg
+// in four more, the three flags in a byte. Every element goes through the same stages with the
+// same operands in the same order as in Assemble, so the bounds are the same bits.
+struct FoldState {
+    double *slo, *shi, *approx, *scale;
+    internal::DoubleBuffer alo, ahi, pos, neg;
+    std::unique_ptr<uint8_t[]> flags;  // bit 0 nan, 1 neg_inf, 2 pos_inf
+
+    void Load(size_t e, int64_t len, FoldBlock &f) const {
+        for (int64_t l = 0; l < len; ++l) {
+            const size_t x = e + static_cast<size_t>(l);
+            f.slo[l] = slo[x], f.shi[l] = shi[x], f.alo[l] = alo[x], f.ahi[l] = ahi[x];
+            f.pos[l] = pos[x], f.neg[l] = neg[x], f.approx[l] = approx[x], f.scale[l] = scale[x];
+            f.nan[l] = (flags[x] & 1) != 0, f.neg_inf[l] = (flags[x] & 2) != 0, f.pos_inf[l] = (flags[x] & 4) != 0;
+        }
+    }
+    void Store(size_t e, int64_t len, const FoldBlock &f) const {
+        for (int64_t l = 0; l < len; ++l) {
+            const size_t x = e + static_cast<size_t>(l);
+            slo[x] = f.slo[l], shi[x] = f.shi[l], alo[x] = f.alo[l], ahi[x] = f.ahi[l];
+            pos[x] = f.pos[l], neg[x] = f.neg[l], approx[x] = f.approx[l], scale[x] = f.scale[l];
+            flags[x] = static_cast<uint8_t>((f.nan[l] ? 1 : 0) | (f.neg_inf[l] ? 2 : 0) | (f.pos_inf[l] ? 4 : 0));
+        }
+    }
+};
+
+// One rank's step of the folded pass (world ≥ 2): rank 0 starts the fold state, the last rank
+// ends the reduction into the bounds.
+struct FoldStep {
+    const Pipeline &p;  // its sums and acc are rank r's alone (index 0)
+    size_t r;
+    const FoldState &state;
+};
+
+template <aclDataType kT, Shape kShape>
+[[gnu::always_inline]] inline void FoldRowsAs(const FoldStep &s, int64_t row_begin, int64_t row_end) {
+    const Pipeline &p = s.p;
+    const bool first = s.r == 0, last = s.r + 1 == p.ranks.size();
+    const auto &x3 = p.ranks[s.r].x3;
+    KBlock v;
+    FoldBlock f;
+    for (int64_t i = row_begin; i < row_end; ++i)
+        for (int64_t j = 0; j < p.d.n; j += kBlock) {
+            const int64_t len = std::min(kBlock, p.d.n - j);
+            const size_t e = static_cast<size_t>(i * p.d.n + j);
+            const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
+            if (!first) s.state.Load(e, len, f);
+            p.sums[0].LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
+            if (first) {
+                if (x3)
+                    RankStage<kT, kShape, true, Stage::kFirst>(v, x3->v.data() + e, len, p.acc[0], p.t, p.c, f, out);
+                else
+                    RankStage<kT, kShape, false, Stage::kFirst>(v, nullptr, len, p.acc[0], p.t, p.c, f, out);
+            } else {
+                if (x3)
+                    RankStage<kT, kShape, true, Stage::kNext>(v, x3->v.data() + e, len, p.acc[0], p.t, p.c, f, out);
+                else
+                    RankStage<kT, kShape, false, Stage::kNext>(v, nullptr, len, p.acc[0], p.t, p.c, f, out);
+            }
+            if (!last) {
+                s.state.Store(e, len, f);
+                continue;
+            }
+            FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
+            if (!p.special.empty())
+                for (int64_t l = 0; l < len; ++l)
+                    if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
+        }
+}
+
+template <aclDataType kT>
+[[gnu::always_inline]] inline void FoldRowsFor(const FoldStep &s, int64_t row_begin, int64_t row_end) {
+    switch (ShapeOf(s.p.c)) {
+        case Shape::kVendor: return FoldRowsAs<kT, Shape::kVendor>(s, row_begin, row_end);
+        case Shape::kNoFlush: return FoldRowsAs<kT, Shape::kNoFlush>(s, row_begin, row_end);
+        case Shape::kFlush: return FoldRowsAs<kT, Shape::kFlush>(s, row_begin, row_end);
+    }
+}
+
+// (Clones as AssembleRows.)
+#if defined(__x86_64__) && !defined(MC2_ORACLE_NO_CLONES)
+__attribute__((target_clones("avx512f", "fma", "default")))
+#endif
+void FoldRows(const FoldStep &s, int64_t row_begin, int64_t row_end) {
+    switch (s.p.t.dtype) {
+        case ACL_FLOAT16: return FoldRowsFor<ACL_FLOAT16>(s, row_begin, row_end);
+        case ACL_BF16: return FoldRowsFor<ACL_BF16>(s, row_begin, row_end);
+        default: return FoldRowsFor<ACL_FLOAT>(s, row_begin, row_end);
+    }
+}
+
+// Fast mode with every rank's dgemm results folded in as they are produced (FoldState).
+Bounds AssembleFolded(const std::vector<MatmulAllReduceRank> &ranks, Dims d, aclDataType out, const Contract &c,
+                      const std::vector<char> &special) {
+    const DtypeMath &t = internal::MathOf(out);
+    Bounds b = internal::ShapedBounds(d.m, d.n, out);
+    const size_t size = static_cast<size_t>(d.m * d.n);
+    FoldState state{b.lo.data(), b.hi.data(), b.exact.data(), b.scale.data(),
+                    internal::AllocateDoubles(size), internal::AllocateDoubles(size),
+                    internal::AllocateDoubles(size), internal::AllocateDoubles(size),
+                    std::unique_ptr<uint8_t[]>(new uint8_t[size])};  // written by rank 0's step
+    // Every rank's dgemm results and its |x1|, |x2|, in turn.
+    size_t abs_a_size = 0, abs_b_size = 0;
+    for (const auto &rk : ranks) {
+        abs_a_size = std::max(abs_a_size, rk.x1.v.size());
+        abs_b_size = std::max(abs_b_size, rk.x2.v.size());
+    }
+    const internal::DoubleBuffer cbuf = internal::AllocateDoubles(size), cabs = internal::AllocateDoubles(size),
+                                 abs_a = internal::AllocateDoubles(abs_a_size),
+                                 abs_b = internal::AllocateDoubles(abs_b_size);
+    const internal::RankReduction reduction(static_cast<int64_t>(ranks.size()), t, c);
+    const int64_t rows_per_thread = d.n > 0 ? std::max<int64_t>(1, kMinElementsPerThread / d.n) : d.m;
+    for (size_t r = 0; r < ranks.size(); ++r) {
+        const auto &rk = ranks[r];
+        KSums::Storage storage;
+        storage.c = cbuf.get(), storage.cabs = cabs.get(), storage.abs_a = abs_a.get(), storage.abs_b = abs_b.get();
+        std::vector<KSums> sums;
+        sums.push_back(KSums::Fast(rk.x1, rk.x2, BiasOf(rk), storage));
+        const std::vector<AccumulatorBound> acc{AccumulatorBound(sums[0], c)};
+        const Pipeline pipeline{ranks, d, t, c, sums, acc, reduction, special, b};
+        const FoldStep step{pipeline, r, state};
+        internal::ParallelFor(d.m, rows_per_thread,
+                              [&](int64_t row_begin, int64_t row_end) { FoldRows(step, row_begin, row_end); });
+    }
+    return b;
+}
+
+// From this world size on, the folded pass keeps fewer m×n buffers (6 beside the bounds, and a
+// byte) than one with every rank's two dgemm results (2·(world − 1)).
+constexpr size_t kFoldFromWorld = 5;
+
 }  // namespace
 
 Bounds MatmulAllReduceBounds(const std::vector<MatmulAllReduceRank> &ranks, aclDataType out,
@@ -368,6 +504,7 @@ Bounds MatmulAllReduceBounds(const std::vector<MatmulAllReduceRank> &ranks, aclD
     const Dims d = Validate(ranks);
     internal::MathOf(out);  // rejects an unsupported dtype before any work
     const std::vector<char> special = SpecialElements(ranks, d);
+    if (ranks.size() >= kFoldFromWorld) return AssembleFolded(ranks, d, out, contract, special);
     // The bounds' four m×n vectors double as the k-sums' storage, so that fewer fresh m×n
     // buffers are touched per call: rank 0's dgemm results go into exact and scale (the pass
     // reads each element before writing it), and every rank's |x1| and |x2| copies into lo and

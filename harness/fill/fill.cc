@@ -2,11 +2,14 @@
 #include "harness/fill/fill.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numbers>
 
 #include "harness/fill/element.h"
+#include "harness/fill/half.h"
 #include "harness/fill/storage.h"
+#include "oracle/internal/parallel.h"
 
 namespace mc2::harness {
 namespace {
@@ -32,6 +35,8 @@ uint64_t HashName(std::string_view name) {
 class Rng {
 public:
     explicit Rng(uint64_t seed) : state_(seed) {}
+    // Moves on as `calls` calls of Next would (the state is a counter).
+    void Skip(uint64_t calls) { state_ += calls * 0x9E3779B97F4A7C15ull; }
     uint64_t Next() {
         state_ += 0x9E3779B97F4A7C15ull;
         return SplitMix(state_);
@@ -321,6 +326,28 @@ void FillQuantScale(std::vector<double> &v, const TensorSpec &t, Role role, cons
     }
 }
 
+// Elements per thread below which FillTypical runs on the caller's thread alone.
+constexpr int64_t kMinFillPerThread = int64_t{1} << 15;
+
+// Typical values for every element, in element order from `rng`'s stream. Typical draws a fixed
+// number of values per element (one for uniform and E8M0, two for normal), so element e's draws
+// are the stream's from call e·draws on: the elements split over threads, each starting its own
+// generator there, get exactly the values one thread gets (tests/harness/fill_digest_test.cc).
+void FillTypical(std::vector<double> &v, aclDataType dtype, bool uniform, Rng &rng) {
+    const auto n = static_cast<int64_t>(v.size());
+    if (n < 2 * kMinFillPerThread) {
+        for (double &x : v) x = Typical(dtype, rng, uniform);
+        return;
+    }
+    const uint64_t draws = (uniform || dtype == ACL_FLOAT8_E8M0) ? 1 : 2;
+    const Rng start = rng;
+    oracle::internal::ParallelFor(n, kMinFillPerThread, [&](int64_t begin, int64_t end) {
+        Rng local = start;
+        local.Skip(static_cast<uint64_t>(begin) * draws);
+        for (int64_t e = begin; e < end; ++e) v[static_cast<size_t>(e)] = Typical(dtype, local, uniform);
+    });
+}
+
 }  // namespace
 
 uint64_t MixSeed(uint64_t seed, uint64_t a, uint64_t b) {
@@ -369,6 +396,38 @@ std::vector<uint8_t> FillCodes(const TensorSpec &t, uint64_t seed, int rank, std
     return bytes;
 }
 
+std::vector<uint8_t> FillStorage(const TensorSpec &t, Role role, const ContractionSpec &c, Dist dist, uint64_t seed,
+                                 int rank, std::string_view name) {
+    const int64_t n = std::max<int64_t>(t.NumElements(), 0);
+    const bool typical = (dist == Dist::kNormal || dist == Dist::kUniform) && role != Role::kQuantScaleIn &&
+                         role != Role::kQuantScaleOut;
+    if (!typical || !HasHalfCodec(t.dtype) || n < 2 * kMinFillPerThread || !ContiguousView(t)) {
+        return EncodeStorage(t, FillValues(t, role, c, dist, seed, rank, name));
+    }
+    // FillValues' generator and draws (FillTypical), each value encoded where it is made.
+    const uint64_t tensor_seed = MixSeed(seed, HashName(name), static_cast<uint64_t>(dist));
+    const Rng start(MixSeed(tensor_seed, static_cast<uint64_t>(rank) + 1));
+    const bool uniform = dist == Dist::kUniform;
+    std::vector<uint8_t> bytes = GapStorage(t);
+    uint8_t *const at = bytes.data() + static_cast<size_t>(t.offset) * 2;
+    std::atomic<bool> any_non_zero{false};
+    oracle::internal::ParallelFor(n, kMinFillPerThread, [&](int64_t begin, int64_t end) {
+        Rng local = start;
+        local.Skip(static_cast<uint64_t>(begin) * (uniform ? 1 : 2));  // FillTypical's draws per element
+        bool non_zero = false;
+        for (int64_t e = begin; e < end; ++e) {
+            const double x = Typical(t.dtype, local, uniform);
+            non_zero = non_zero || x != 0;
+            const uint16_t code = EncodeHalf(t.dtype, x);
+            at[2 * e] = static_cast<uint8_t>(code), at[2 * e + 1] = static_cast<uint8_t>(code >> 8);
+        }
+        if (non_zero) any_non_zero = true;
+    });
+    // All zeros (never seen at these sizes): FillValues' rule changes element 0.
+    if (!any_non_zero) return EncodeStorage(t, FillValues(t, role, c, dist, seed, rank, name));
+    return bytes;
+}
+
 std::vector<double> FillValues(const TensorSpec &t, Role role, const ContractionSpec &c, Dist dist, uint64_t seed,
                                int rank, std::string_view name) {
     const int64_t n = std::max<int64_t>(t.NumElements(), 0);
@@ -390,9 +449,7 @@ std::vector<double> FillValues(const TensorSpec &t, Role role, const Contraction
     }
     switch (dist) {
         case Dist::kNormal:
-        case Dist::kUniform:
-            for (double &x : v) x = Typical(t.dtype, rng, dist == Dist::kUniform);
-            break;
+        case Dist::kUniform: FillTypical(v, t.dtype, dist == Dist::kUniform, rng); break;
         case Dist::kCancel: FillCancel(v, t, role, rank, tensor_seed, rng); break;
         case Dist::kTies: FillTies(v, t, role, c, rank, rng); break;
         case Dist::kExtreme: FillExtreme(v, t, role, c, rng); break;

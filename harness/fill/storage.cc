@@ -7,6 +7,7 @@
 
 #include "harness/fill/element.h"
 #include "oracle/internal/nz_layout.h"
+#include "oracle/internal/parallel.h"
 
 namespace mc2::harness {
 namespace {
@@ -47,6 +48,27 @@ void FillAllCodes(std::vector<uint8_t> &bytes, int bits, int64_t capacity, uint6
     if (bits == 4 && capacity % 2 == 1) StoreCode(bytes.data(), bits, capacity - 1, code);
 }
 
+// Elements per thread below which the element codecs below run on the caller's thread alone.
+constexpr int64_t kMinCodecsPerThread = int64_t{1} << 15;
+
+// Whether view element e lives at storage element offset + e for every e: row-major strides
+// over the shape (a dim of size 1 may have any stride), not an NZ weight, and the whole view
+// inside `capacity` elements. The big inputs are such views; for them the codecs below skip
+// ViewIndices (a vector of 8 bytes per element) and split the elements over the cores: each
+// element's code is a function of its value alone, so the bytes are the same.
+bool ContiguousViewIn(const TensorSpec &t, int64_t capacity) {
+    const int64_t n = t.NumElements();
+    if (n <= 0 || t.offset < 0 || t.offset > capacity - n || HoldsNzWeight(t)) return false;
+    const std::vector<int64_t> strides = t.Strides();
+    if (strides.size() != t.shape.size()) return false;
+    int64_t expect = 1;  // never past n: the dims multiply to n
+    for (size_t d = t.shape.size(); d-- > 0;) {
+        if (t.shape[d] != 1 && strides[d] != expect) return false;
+        expect *= t.shape[d];
+    }
+    return true;
+}
+
 }  // namespace
 
 int64_t StorageCapacity(const TensorSpec &t) {
@@ -62,6 +84,16 @@ bool HoldsNzWeight(const TensorSpec &t) {
 }
 
 uint64_t GapCode(const TensorSpec &t) { return HoldsNzWeight(t) ? 0 : CanaryFor(t.dtype); }
+
+bool ContiguousView(const TensorSpec &t) { return ContiguousViewIn(t, StorageCapacity(t)); }
+
+std::vector<uint8_t> GapStorage(const TensorSpec &t) {
+    const int bits = StorageBits(t.dtype);
+    const int64_t capacity = StorageCapacity(t);
+    std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
+    FillAllCodes(bytes, bits, capacity, GapCode(t));
+    return bytes;
+}
 
 std::vector<int64_t> ViewIndices(const TensorSpec &t) {
     const int64_t n = t.NumElements();
@@ -103,9 +135,16 @@ std::vector<int64_t> ViewIndices(const TensorSpec &t) {
 std::vector<uint8_t> EncodeStorage(const TensorSpec &t, std::span<const double> logical) {
     const int bits = StorageBits(t.dtype);
     const int64_t capacity = StorageCapacity(t);
-    std::vector<uint8_t> bytes(BytesFor(bits, capacity), 0);
-    const uint64_t canary = GapCode(t);
-    FillAllCodes(bytes, bits, capacity, canary);
+    std::vector<uint8_t> bytes = GapStorage(t);
+    // (Whole-byte codes only: two threads must not write halves of one byte.)
+    if (bits % 8 == 0 && ContiguousViewIn(t, capacity)) {
+        const int64_t n = std::min(t.NumElements(), static_cast<int64_t>(logical.size()));
+        oracle::internal::ParallelFor(n, kMinCodecsPerThread, [&](int64_t begin, int64_t end) {
+            for (int64_t e = begin; e < end; ++e)
+                StoreCode(bytes.data(), bits, t.offset + e, EncodeElement(t.dtype, logical[static_cast<size_t>(e)]));
+        });
+        return bytes;
+    }
     const std::vector<int64_t> where = ViewIndices(t);
     for (size_t e = 0; e < where.size() && e < logical.size(); ++e) {
         if (where[e] >= 0) StoreCode(bytes.data(), bits, where[e], EncodeElement(t.dtype, logical[e]));
@@ -175,6 +214,15 @@ oracle::Matrix DecodeStorage(const TensorSpec &t, std::span<const uint8_t> bytes
         }
     }
     if (m.cols != 0 && m.rows != n / m.cols) m.rows = n / m.cols;  // defensive: keep rows·cols == n
+    const int bits = StorageBits(t.dtype);
+    if (ContiguousViewIn(t, StorageCapacity(t)) && BytesFor(bits, t.offset + n) <= bytes.size()) {
+        m.v.resize(static_cast<size_t>(n));
+        oracle::internal::ParallelFor(n, kMinCodecsPerThread, [&](int64_t begin, int64_t end) {
+            for (int64_t e = begin; e < end; ++e)
+                m.v[static_cast<size_t>(e)] = DecodeElement(t.dtype, LoadCode(bytes.data(), bits, t.offset + e));
+        });
+        return m;
+    }
     const std::vector<uint64_t> codes = ViewCodes(t, bytes);
     m.v.reserve(codes.size());
     for (uint64_t code : codes) m.v.push_back(DecodeElement(t.dtype, code));

@@ -40,6 +40,13 @@ uint64_t GapCode(const TensorSpec &t);
 // falls outside [0, capacity): only in cases that must be rejected). NZ offsets for an NZ weight.
 std::vector<int64_t> ViewIndices(const TensorSpec &t);
 
+// Whether view element e lives at storage element offset + e for every e (row-major strides,
+// not an NZ weight, the whole view inside the storage): the big inputs' layout, which the
+// codecs below encode and decode on every core.
+bool ContiguousView(const TensorSpec &t);
+// Storage bytes holding GapCode(t) in every element (what EncodeStorage starts from).
+std::vector<uint8_t> GapStorage(const TensorSpec &t);
+
 // Storage bytes holding `logical` (row-major over the view) with the canary in the gaps.
 std::vector<uint8_t> EncodeStorage(const TensorSpec &t, std::span<const double> logical);
 // Storage bytes holding the tensor's explicit integer contents (TensorSpec::values, written

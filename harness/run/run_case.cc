@@ -724,9 +724,7 @@ std::vector<uint8_t> InitialBytes(const Case &c, const OpBinding &binding, int r
     if (output) return PoisonStorage(t);
     if (!t.values.empty()) return EncodeExplicit(t);
     if (binding.role(name) == Role::kData) return FillCodes(t, c.seed, rank, name);
-    const std::vector<double> values =
-        FillValues(t, binding.role(name), binding.contraction(c, rank), c.dist, c.seed, rank, name);
-    return EncodeStorage(t, values);
+    return FillStorage(t, binding.role(name), binding.contraction(c, rank), c.dist, c.seed, rank, name);
 }
 
 CaseResult Finish(CaseResult res, Status status, std::string reason, Clock::time_point t0) {
