@@ -33,6 +33,11 @@ struct OpFamily {
     // with these; property tests and fuzzers are not affected.
     std::vector<harness::Platform> gate_platforms;
     int gate_valid_per_combination = 0;
+    // The dtype label of a case (gate buckets of valid cases with the world size, report rows);
+    // null = the set of its tensors' dtypes. A family whose dtype sets are many
+    // (QuantMatmulAllReduceV4: scales, bias, x3 per scenario) labels by what its conformance
+    // claim is about instead.
+    std::string (*gate_label)(const harness::Case &) = nullptr;
 };
 
 // Registers a family (static initialisation only; a second registration of the same name is

@@ -98,7 +98,7 @@ void DrawRow(Geometry &g, Choices &ch) {
             g.output = ch.Pick(out3);
             g.transposed = true;
             g.lead = {M(g.lead)};
-            g.group_size = ch.Bool() ? kGroupSizeMx : 0;
+            g.group_size = kGroupSizeMx;  // explicit: inferred fields are a note rule's case
             break;
         }
         default: break;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "spec/quant_matmul_all_reduce_v4/quant_matmul_all_reduce_v4.h"
+#include "harness/dtype_names.h"
 #include "spec/tensor_layout.h"
 
 namespace mc2::spec::quant_matmul_all_reduce_v4 {
@@ -1128,7 +1129,8 @@ void AddScaleShapeRules(std::vector<Rule> &t) {
             }
             return EditTensor(c, "x1_scale", [&](TensorSpec &s) {
                 if (s.shape.size() != 1) return false;
-                s.shape = longer ? std::vector<int64_t>{s.shape[0] + 3} : std::vector<int64_t>{1, s.shape[0], 1};
+                // 1-D (a 2-D or 3-D x1Scale with a 2-D x2Scale would make the call per-block).
+                s.shape = longer ? std::vector<int64_t>{s.shape[0] + 3} : std::vector<int64_t>{2 * s.shape[0]};
                 return true;
             });
         });
@@ -1318,8 +1320,11 @@ void AddAttributeTilingRules(std::vector<Rule> &t) {
             return s != Scenario::kPerBlock && s != Scenario::kMx && s != Scenario::kNone &&
                    IntOr(c, r, "group_size", 0) != 0;
         },
-        [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "group_size", ch.Pick(std::vector<int64_t>{kGroupSizePerBlock, 128, kGroupSizeMx}));
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid)
+                                                            : AsScenario(valid, Scenario::kFp8, ch);
+            if (!c) return c;
+            return SetAll(*c, "group_size", ch.Pick(std::vector<int64_t>{kGroupSizePerBlock, 128, kGroupSizeMx}));
         });
     const std::string comm_cite = Doc("参数说明 (commQuantScale1/2Optional), 约束说明 (同时为空指针或同时不为空指针)");
     AddRule(
@@ -1419,14 +1424,6 @@ void AddAttributeTilingRules(std::vector<Rule> &t) {
 
 void AddNoteRules(std::vector<Rule> &t) {
     AddRule(
-        t, "qmar4.tiling.comm_turn_positive", Tiling(), Code{Outcome::kSuccess, 0, {}, true},
-        "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
-        "implementation splits the communication into commTurn pieces. Success expected, a tiling refusal "
-        "tolerated.",
-        Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 4)); });
-    AddRule(
         t, "qmar4.tiling.pertile_not_judged", Tiling(k950), Code{Outcome::kSuccess, 0, {}, false},
         "commQuantMode = 1 with FP8 E4M3FN/E5M2 (formula 8, the pertile FP8 communication, ops.md §4.3): "
         "documented and expected to succeed; its output is not judged yet (every element unbounded, so the case "
@@ -1456,6 +1453,15 @@ void AddNoteRules(std::vector<Rule> &t) {
                 return true;
             });
         });
+    // Last of the notes: a valid case may carry commTurn > 0, and the notes above name theirs first.
+    AddRule(
+        t, "qmar4.tiling.comm_turn_positive", Tiling(), Code{Outcome::kSuccess, 0, {}, true},
+        "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
+        "implementation splits the communication into commTurn pieces. Success expected, a tiling refusal "
+        "tolerated.",
+        Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1"),
+        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
+        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 4)); });
 }
 
 void AddRuntimeRules(std::vector<Rule> &t) {
@@ -1568,6 +1574,14 @@ std::vector<Rule> Build() {
     return t;
 }
 
+// The quick gate's valid buckets: scenario × output dtype (× world size), so every scenario and
+// output dtype runs at every world size without one case per combination of optional tensors
+// (the input format is drawn per case).
+std::string GateLabel(const Case &c) {
+    const TensorSpec *out = c.Tensor(0, "output");
+    return std::string(ScenarioName(ScenarioOf(c, 0))) + ":" + (out ? harness::DtypeName(out->dtype) : "-");
+}
+
 }  // namespace
 
 const std::vector<Rule> &Rules() {
@@ -1583,6 +1597,7 @@ OpFamily Family() {
     f.generate_valid = &GenerateValid;
     f.generate_typical = &GenerateTypical;
     f.gate_valid_per_combination = 1;
+    f.gate_label = &GateLabel;
     f.decisions = {
         "Scenarios (seed 004 formulas, ops.md §2.5 classification): int8 (formulas 1-3, V3's dtype rows); FP8/HiF8 "
         "with FLOAT32 x1Scale (m) and x2Scale (1)/(n)/(1, n) (formula 6, outputs fp16/bf16/fp32); FP8/HiF8 with "
