@@ -64,9 +64,10 @@ Interval ScaleFp32(const Interval &acc, double s2, double s1) {
 
 // acc·scale(code): fp19-truncated or full fp32 scale, product exact or rounded to fp32.
 Interval ScaleCode(const Interval &acc, double code_value) {
-    if (!(std::fabs(code_value) < 0x1p53) || code_value != std::floor(code_value)) Bad("x2Scale code is not an integer");
-    const uint64_t code = code_value < 0 ? static_cast<uint64_t>(static_cast<int64_t>(code_value))
-                                         : static_cast<uint64_t>(code_value);
+    if (!(std::fabs(code_value) < 0x1p53) || code_value != std::floor(code_value))
+        Bad("x2Scale code is not an integer");
+    const uint64_t code =
+        code_value < 0 ? static_cast<uint64_t>(static_cast<int64_t>(code_value)) : static_cast<uint64_t>(code_value);
     const double truncated = Uint64ScaleEffective(code);
     const double full = static_cast<double>(std::bit_cast<float>(static_cast<uint32_t>(code)));
     Interval y{kInf, -kInf, false};
@@ -122,9 +123,11 @@ void ApplyMx(const QuantMatmulAllReduceV4Rank &rk, Matrix &a, Matrix &b) {
     a = rk.x1;
     b = rk.x2;
     for (int64_t i = 0; i < m; ++i)
-        for (int64_t t = 0; t < k; ++t) a.v[static_cast<size_t>(i * k + t)] *= (*rk.x1_scale)[static_cast<size_t>(i * per_row + t / 32)];
+        for (int64_t t = 0; t < k; ++t)
+            a.v[static_cast<size_t>(i * k + t)] *= (*rk.x1_scale)[static_cast<size_t>(i * per_row + t / 32)];
     for (int64_t t = 0; t < k; ++t)
-        for (int64_t j = 0; j < n; ++j) b.v[static_cast<size_t>(t * n + j)] *= rk.x2_scale[static_cast<size_t>(j * per_row + t / 32)];
+        for (int64_t j = 0; j < n; ++j)
+            b.v[static_cast<size_t>(t * n + j)] *= rk.x2_scale[static_cast<size_t>(j * per_row + t / 32)];
 }
 
 // Rank r's per-block value of element (i, j) (before x3).
@@ -155,8 +158,9 @@ Interval PerBlockValue(const QuantMatmulAllReduceV4Rank &rk, int64_t i, int64_t 
         value += v * s1 * s2;
     }
     *approx = value;
-    if (kb > 1) sum = internal::Widen(sum, internal::AddUp(internal::MulUp(internal::GammaUp(kb - 1, 0x1p-24), mag),
-                                                           static_cast<double>(kb) * 0x1p-150));
+    if (kb > 1)
+        sum = internal::Widen(sum, internal::AddUp(internal::MulUp(internal::GammaUp(kb - 1, 0x1p-24), mag),
+                                                   static_cast<double>(kb) * 0x1p-150));
     return sum;
 }
 
@@ -166,7 +170,8 @@ void CheckRank(const QuantMatmulAllReduceV4Rank &rk, const QuantMatmulAllReduceV
     if (rk.scenario != first.scenario) Bad("ranks mix scenarios" + at);
     if (rk.x1.rows != m || rk.x2.cols != n) Bad("output shapes [m, n] differ between ranks" + at);
     if (rk.x2.rows != rk.x1.cols) Bad("x1 and x2 do not chain over k" + at);
-    if (static_cast<int64_t>(rk.x1.v.size()) != m * rk.x1.cols || static_cast<int64_t>(rk.x2.v.size()) != rk.x1.cols * n)
+    if (static_cast<int64_t>(rk.x1.v.size()) != m * rk.x1.cols ||
+        static_cast<int64_t>(rk.x2.v.size()) != rk.x1.cols * n)
         Bad("matrix storage does not match its shape" + at);
     if (rk.bias && static_cast<int64_t>(rk.bias->size()) != n) Bad("bias is not [n]" + at);
     if (rk.x3 && (rk.x3->rows != m || rk.x3->cols != n)) Bad("x3 is not [m, n]" + at);
@@ -176,7 +181,8 @@ void CheckRank(const QuantMatmulAllReduceV4Rank &rk, const QuantMatmulAllReduceV
             if (!rk.x1_scale || static_cast<int64_t>(rk.x1_scale->size()) != m) Bad("x1Scale is not (m)" + at);
             [[fallthrough]];
         case V4Scenario::kFp8Uint64:
-            if (rk.x2_scale.size() != 1 && static_cast<int64_t>(rk.x2_scale.size()) != n) Bad("x2Scale is not (1) or (n)" + at);
+            if (rk.x2_scale.size() != 1 && static_cast<int64_t>(rk.x2_scale.size()) != n)
+                Bad("x2Scale is not (1) or (n)" + at);
             break;
         case V4Scenario::kPerBlock: {
             const int64_t kb = (k + kBlock - 1) / kBlock, nb = (n + kBlock - 1) / kBlock;
@@ -187,7 +193,8 @@ void CheckRank(const QuantMatmulAllReduceV4Rank &rk, const QuantMatmulAllReduceV
             if (static_cast<int64_t>(rk.x2_scale.size()) != kb * nb) Bad("per-block x2Scale does not match x2" + at);
             break;
         }
-        default: break;
+        default:
+            break;
     }
 }
 

@@ -74,12 +74,18 @@ Role RoleOf(const std::string &name) {
 
 oracle::V4Scenario OracleScenario(v4::Scenario s) {
     switch (s) {
-        case v4::Scenario::kInt8: return oracle::V4Scenario::kInt8;
-        case v4::Scenario::kFp8: return oracle::V4Scenario::kFp8;
-        case v4::Scenario::kFp8Uint64: return oracle::V4Scenario::kFp8Uint64;
-        case v4::Scenario::kPerBlock: return oracle::V4Scenario::kPerBlock;
-        case v4::Scenario::kMx: return oracle::V4Scenario::kMx;
-        default: throw std::invalid_argument("no documented scenario");
+        case v4::Scenario::kInt8:
+            return oracle::V4Scenario::kInt8;
+        case v4::Scenario::kFp8:
+            return oracle::V4Scenario::kFp8;
+        case v4::Scenario::kFp8Uint64:
+            return oracle::V4Scenario::kFp8Uint64;
+        case v4::Scenario::kPerBlock:
+            return oracle::V4Scenario::kPerBlock;
+        case v4::Scenario::kMx:
+            return oracle::V4Scenario::kMx;
+        default:
+            throw std::invalid_argument("no documented scenario");
     }
 }
 

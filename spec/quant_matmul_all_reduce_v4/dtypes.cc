@@ -10,12 +10,18 @@ namespace mc2::spec::quant_matmul_all_reduce_v4 {
 
 const char *ScenarioName(Scenario s) {
     switch (s) {
-        case Scenario::kInt8: return "int8";
-        case Scenario::kFp8: return "fp8 pertoken";
-        case Scenario::kFp8Uint64: return "fp8 uint64";
-        case Scenario::kPerBlock: return "per-block";
-        case Scenario::kMx: return "mx";
-        default: return "none";
+        case Scenario::kInt8:
+            return "int8";
+        case Scenario::kFp8:
+            return "fp8 pertoken";
+        case Scenario::kFp8Uint64:
+            return "fp8 uint64";
+        case Scenario::kPerBlock:
+            return "per-block";
+        case Scenario::kMx:
+            return "mx";
+        default:
+            return "none";
     }
 }
 

@@ -21,10 +21,14 @@ using harness::TensorSpec;
 int64_t Dim(Choices &ch, int64_t hi) {
     hi = std::max<int64_t>(hi, 1);
     switch (ch.Int(0, 3)) {
-        case 0: return ch.Int(1, hi);
-        case 1: return ch.Int(1, std::min<int64_t>(hi, 8));
-        case 2: return hi >= 16 ? 16 * ch.Int(1, hi / 16) : ch.Int(1, hi);
-        default: return hi;
+        case 0:
+            return ch.Int(1, hi);
+        case 1:
+            return ch.Int(1, std::min<int64_t>(hi, 8));
+        case 2:
+            return hi >= 16 ? 16 * ch.Int(1, hi / 16) : ch.Int(1, hi);
+        default:
+            return hi;
     }
 }
 
@@ -63,10 +67,18 @@ void DrawRow(Geometry &g, Choices &ch) {
             g.x1 = g.x2 = ACL_INT8;
             // (UINT64 | INT64, fp16, no x1Scale), (FLOAT32, fp16, x1Scale), (BF16, bf16, x1Scale optional).
             switch (ch.Int(0, 3)) {
-                case 0: g.x2_scale = ACL_UINT64, g.output = ACL_FLOAT16, g.x1_scale = false; break;
-                case 1: g.x2_scale = ACL_INT64, g.output = ACL_FLOAT16, g.x1_scale = false; break;
-                case 2: g.x2_scale = ACL_FLOAT, g.output = ACL_FLOAT16, g.x1_scale = true; break;
-                default: g.x2_scale = ACL_BF16, g.output = ACL_BF16, g.x1_scale = ch.Bool(); break;
+                case 0:
+                    g.x2_scale = ACL_UINT64, g.output = ACL_FLOAT16, g.x1_scale = false;
+                    break;
+                case 1:
+                    g.x2_scale = ACL_INT64, g.output = ACL_FLOAT16, g.x1_scale = false;
+                    break;
+                case 2:
+                    g.x2_scale = ACL_FLOAT, g.output = ACL_FLOAT16, g.x1_scale = true;
+                    break;
+                default:
+                    g.x2_scale = ACL_BF16, g.output = ACL_BF16, g.x1_scale = ch.Bool();
+                    break;
             }
             break;
         }
@@ -101,7 +113,8 @@ void DrawRow(Geometry &g, Choices &ch) {
             g.group_size = kGroupSizeMx;  // explicit: inferred fields are a note rule's case
             break;
         }
-        default: break;
+        default:
+            break;
     }
     if (g.scenario != Scenario::kInt8) {
         g.nz = false;
@@ -120,7 +133,8 @@ void ToScenario(Geometry &g, Scenario s, Choices &ch) {
 
 int64_t M(const std::vector<int64_t> &lead) {
     int64_t m = 1;
-    for (int64_t d : lead) m = (d != 0 && m > std::numeric_limits<int64_t>::max() / std::max<int64_t>(d, 1)) ? -1 : m * d;
+    for (int64_t d : lead)
+        m = (d != 0 && m > std::numeric_limits<int64_t>::max() / std::max<int64_t>(d, 1)) ? -1 : m * d;
     return m;
 }
 

@@ -35,9 +35,7 @@ std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md
 // ---- reading one rank's arguments ----
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
-int64_t RowsOf(const TensorSpec &x1) {
-    return x1.shape.empty() ? 1 : DimProduct(x1.shape, 0, x1.shape.size() - 1);
-}
+int64_t RowsOf(const TensorSpec &x1) { return x1.shape.empty() ? 1 : DimProduct(x1.shape, 0, x1.shape.size() - 1); }
 // n as the op_api sees it: x2's second view dim (-1 when x2 is not 2-D).
 int64_t N(const Case &c, int r) {
     const TensorSpec *x2 = T(c, r, "x2");
@@ -59,8 +57,7 @@ Scenario ScenarioOf(const Case &c, int r) {
 }
 
 std::vector<const char *> TensorNames() {
-    return {"x1",       "x2", "bias", "x3", "x1_scale", "x2_scale", "comm_quant_scale_1", "comm_quant_scale_2",
-            "output"};
+    return {"x1", "x2", "bias", "x3", "x1_scale", "x2_scale", "comm_quant_scale_1", "comm_quant_scale_2", "output"};
 }
 
 bool Nz(const Case &c, int r) {
@@ -267,7 +264,7 @@ void AddDtypeRules(std::vector<Rule> &t) {
             if (ch.Bool()) {
                 // fp32 output on an int8 call.
                 auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid)
-                                                                : AsScenario(valid, Scenario::kInt8, ch);
+                                                              : AsScenario(valid, Scenario::kInt8, ch);
                 return EditGeometry(c, [](int, Geometry &g) {
                     if (g.scenario != Scenario::kInt8) return false;
                     g.output = ACL_FLOAT;
@@ -307,7 +304,7 @@ void AddDtypeRules(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid)
-                                                            : AsScenario(valid, Scenario::kInt8, ch);
+                                                          : AsScenario(valid, Scenario::kInt8, ch);
             const bool bf16_out = ch.Bool();
             return EditGeometry(c, [&](int, Geometry &g) {
                 if (g.scenario != Scenario::kInt8) return false;
@@ -336,7 +333,7 @@ void AddDtypeRules(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             const std::string name = ch.Bool() ? "comm_quant_scale_1" : "comm_quant_scale_2";
             auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid)
-                                                            : AsScenario(valid, Scenario::kInt8, ch);
+                                                          : AsScenario(valid, Scenario::kInt8, ch);
             c = EditGeometry(c, [](int, Geometry &g) {
                 if (g.scenario != Scenario::kInt8) return false;
                 g.comm_scales = true;
@@ -477,8 +474,12 @@ void AddLayoutRulesFirst(std::vector<Rule> &t) {
             return EditTensor(valid, name, [&](TensorSpec &x) {
                 const int64_t needed = std::max<int64_t>(x.StorageElementsNeeded(), 1);
                 switch (mode) {
-                    case 0: x.offset = -amount; break;
-                    case 1: x.storage_shape = {-amount, needed}; break;
+                    case 0:
+                        x.offset = -amount;
+                        break;
+                    case 1:
+                        x.storage_shape = {-amount, needed};
+                        break;
                     default:
                         x.storage_shape = std::vector<int64_t>(kMaxTensorDims, 1);
                         x.storage_shape.push_back(needed);
@@ -724,8 +725,8 @@ void AddLayoutRulesLast(std::vector<Rule> &t) {
 // A FRACTAL_NZ int8 x2 passes the op_api's shape stage unchecked (ops.md §1.4, §2.5 step 4);
 // what a later layer refuses instead, as for QuantMatmulAllReduce V1-V3.
 void AddNzRules(std::vector<Rule> &t) {
-    const std::string cite = Doc("调用示例 (Atlas A2: CreateWeightNzAclTensor)") + "; " +
-                             Notes("§1.4 (weight-NZ), §2.5 op_api step 4");
+    const std::string cite =
+        Doc("调用示例 (Atlas A2: CreateWeightNzAclTensor)") + "; " + Notes("§1.4 (weight-NZ), §2.5 op_api step 4");
     std::vector<std::function<bool(const Case &, int)>> skipped;
     for (const Rule &rule : t) {
         if (std::find(kSkippedByNz.begin(), kSkippedByNz.end(), rule.id) != kSkippedByNz.end()) {
@@ -827,8 +828,9 @@ void AddLimitRules(std::vector<Rule> &t) {
         const bool a2 = p == Platform::kAtlasA2;
         AddRule(
             t, a2 ? "qmar4.tiling.world_size_a2" : "qmar4.tiling.world_size_950", Tiling({p}), kInner,
-            a2 ? "Atlas A2: the world size must be 1, 2, 4 or 8." : "Ascend 950: the world size must be 1, 2, 4, 8, "
-                                                                     "16, 32 or 64.",
+            a2 ? "Atlas A2: the world size must be 1, 2, 4 or 8."
+               : "Ascend 950: the world size must be 1, 2, 4, 8, "
+                 "16, 32 or 64.",
             Doc(a2 ? "约束说明 (Atlas A2: 支持1、2、4、8卡)" : "约束说明 (Ascend 950: 支持1、2、4、8、16、32、64卡)"),
             [p](const Case &c, int) {
                 const auto &ok = WorldSizes(p);
@@ -943,9 +945,9 @@ void AddScenarioRules(std::vector<Rule> &t) {
             const int mode = static_cast<int>(ch.Int(0, 2));
             return EditGeometry(AsScenario(valid, mode == 2 ? Scenario::kMx : Scenario::kFp8, ch),
                                 [&](int, Geometry &g) {
-                                    if (mode == 0) g.x2_scale = ACL_BF16;           // BF16 scale on FP8
-                                    if (mode == 1) g.x2_scale = ACL_FLOAT8_E8M0;    // one E8M0 scale
-                                    if (mode == 2) {  // FP4 with an fp32 x2Scale
+                                    if (mode == 0) g.x2_scale = ACL_BF16;         // BF16 scale on FP8
+                                    if (mode == 1) g.x2_scale = ACL_FLOAT8_E8M0;  // one E8M0 scale
+                                    if (mode == 2) {                              // FP4 with an fp32 x2Scale
                                         g.x1 = g.x2 = ACL_FLOAT4_E2M1;
                                         g.k = 64 * std::max<int64_t>(CeilDiv(g.k, 64), 1);
                                         g.x2_scale = ACL_FLOAT;
@@ -954,8 +956,7 @@ void AddScenarioRules(std::vector<Rule> &t) {
                                 });
         });
     AddRule(
-        t, "qmar4.tiling.int8_same_dtype", Tiling(), kInner, "int8 x1 needs an int8 x2 (A8W8: x1 == x2 dtype).",
-        cite,
+        t, "qmar4.tiling.int8_same_dtype", Tiling(), kInner, "int8 x1 needs an int8 x2 (A8W8: x1 == x2 dtype).", cite,
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
             const TensorSpec *x2 = T(c, r, "x2");
@@ -1046,7 +1047,7 @@ void AddScenarioRules(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             const int mode = static_cast<int>(ch.Int(0, 2));
             auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid)
-                                                            : AsScenario(valid, Scenario::kInt8, ch);
+                                                          : AsScenario(valid, Scenario::kInt8, ch);
             return EditGeometry(c, [&](int, Geometry &g) {
                 g.output = ACL_FLOAT16;
                 g.comm_scales = false;
@@ -1118,7 +1119,7 @@ void AddScaleShapeRules(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             const bool longer = ch.Bool();
             auto c = valid.platform == Platform::kAtlasA2 ? WithOptional(valid, "x1_scale")
-                                                            : AsScenario(valid, Scenario::kFp8, ch);
+                                                          : AsScenario(valid, Scenario::kFp8, ch);
             if (valid.platform == Platform::kAtlasA2) {
                 c = EditGeometry(c, [](int, Geometry &g) {
                     g.x2_scale = ACL_BF16;
@@ -1150,7 +1151,7 @@ void AddScaleShapeRules(std::vector<Rule> &t) {
             const int mode = static_cast<int>(ch.Int(0, 1));
             const int64_t delta = ch.Int(1, 8);
             auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid)
-                                                            : AsScenario(valid, Scenario::kFp8, ch);
+                                                          : AsScenario(valid, Scenario::kFp8, ch);
             return EditRanks(*c, [&](int, ParamMap &p) {
                 TensorSpec *s = TensorIn(p, "x2_scale");
                 const TensorSpec *x2 = TensorIn(p, "x2");
@@ -1280,10 +1281,9 @@ void AddAttributeTilingRules(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             const bool mx = ch.Bool();
-            static const std::vector<int64_t> bad = {64 + (int64_t{128} << 16) + (int64_t{128} << 32),
-                                                     128 + (int64_t{128} << 16) + (int64_t{256} << 32),
-                                                     32 + (int64_t{32} << 16) + (int64_t{32} << 32),
-                                                     int64_t{1} << 50, -1};
+            static const std::vector<int64_t> bad = {
+                64 + (int64_t{128} << 16) + (int64_t{128} << 32), 128 + (int64_t{128} << 16) + (int64_t{256} << 32),
+                32 + (int64_t{32} << 16) + (int64_t{32} << 32), int64_t{1} << 50, -1};
             const int64_t v = ch.Pick(bad);
             return EditGeometry(AsScenario(valid, mx ? Scenario::kMx : Scenario::kPerBlock, ch), [&](int, Geometry &g) {
                 g.group_size = v;
@@ -1322,7 +1322,7 @@ void AddAttributeTilingRules(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) -> std::optional<Case> {
             auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid)
-                                                            : AsScenario(valid, Scenario::kFp8, ch);
+                                                          : AsScenario(valid, Scenario::kFp8, ch);
             if (!c) return c;
             return SetAll(*c, "group_size", ch.Pick(std::vector<int64_t>{kGroupSizePerBlock, 128, kGroupSizeMx}));
         });
@@ -1385,7 +1385,7 @@ void AddAttributeTilingRules(std::vector<Rule> &t) {
             const bool first = ch.Bool();
             const int64_t delta = ch.Int(1, 8);
             auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid)
-                                                            : AsScenario(valid, Scenario::kInt8, ch);
+                                                          : AsScenario(valid, Scenario::kInt8, ch);
             c = EditGeometry(c, [](int, Geometry &g) {
                 g.comm_scales = true;
                 return true;
@@ -1395,7 +1395,8 @@ void AddAttributeTilingRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    const std::string mode_cite = Doc("参数说明 (commQuantMode: 数值为0和1。仅在x1和x2为FLOAT8_E4M3FN或FLOAT8_E5M2时支持1)");
+    const std::string mode_cite =
+        Doc("参数说明 (commQuantMode: 数值为0和1。仅在x1和x2为FLOAT8_E4M3FN或FLOAT8_E5M2时支持1)");
     AddRule(
         t, "qmar4.tiling.comm_quant_mode", Tiling(), kInner,
         "commQuantMode must be 0 or 1, and 1 only with FLOAT8_E4M3FN / FLOAT8_E5M2 x1 and x2 (HiF8 with 1: the "
@@ -1495,10 +1496,18 @@ void AddRuntimeRules(std::vector<Rule> &t) {
             Case out = valid;
             const int r = static_cast<int>(ch.Int(0, valid.world - 1));
             switch (ch.Int(0, 3)) {
-                case 0: out.SetForRank(r, "reduce_op", std::string("max")); break;
-                case 1: out.SetForRank(r, "stream_mode", int64_t{0}); break;
-                case 2: out.SetForRank(r, "group", harness::Null{}); break;
-                default: out.SetForRank(r, "x2_scale", harness::Null{}); break;
+                case 0:
+                    out.SetForRank(r, "reduce_op", std::string("max"));
+                    break;
+                case 1:
+                    out.SetForRank(r, "stream_mode", int64_t{0});
+                    break;
+                case 2:
+                    out.SetForRank(r, "group", harness::Null{});
+                    break;
+                default:
+                    out.SetForRank(r, "x2_scale", harness::Null{});
+                    break;
             }
             return out;
         });

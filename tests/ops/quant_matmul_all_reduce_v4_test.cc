@@ -76,15 +76,19 @@ aclnnStatus Call(World &w, const Args &a, bool execute, std::string *msg = nullp
 // FLOAT8_E4M3FN codes of small integers (sign, 4 exponent bits with bias 7, 3 mantissa bits).
 uint8_t E4m3(int v) {
     switch (v < 0 ? -v : v) {
-        case 1: return static_cast<uint8_t>((v < 0 ? 0x80 : 0) | 0x38);
-        case 2: return static_cast<uint8_t>((v < 0 ? 0x80 : 0) | 0x40);
-        case 3: return static_cast<uint8_t>((v < 0 ? 0x80 : 0) | 0x44);
-        default: return 0;
+        case 1:
+            return static_cast<uint8_t>((v < 0 ? 0x80 : 0) | 0x38);
+        case 2:
+            return static_cast<uint8_t>((v < 0 ? 0x80 : 0) | 0x40);
+        case 3:
+            return static_cast<uint8_t>((v < 0 ? 0x80 : 0) | 0x44);
+        default:
+            return 0;
     }
 }
 
 class QuantMatmulAllReduceV4 : public ::testing::Test {
-  protected:
+   protected:
     void SetUp() override { setenv("MC2_PLATFORM", "ascend_950", 1); }
     void TearDown() override { unsetenv("MC2_PLATFORM"); }
 };
@@ -139,7 +143,8 @@ TEST_F(QuantMatmulAllReduceV4, Fp8PertokenPerChannelMatchesTheModel) {
     for (int i = 0; i < k * n; ++i) b.push_back((i * 3) % 7 - 3);
     for (int v : a) ca.push_back(E4m3(v));
     for (int v : b) cb.push_back(E4m3(v));
-    const std::vector<float> bias = {0.5f, -1.0f, 2.0f, 0.0f}, pt = {0.25f, 2.0f, -1.0f}, ch = {1.0f, 0.5f, -4.0f, 8.0f};
+    const std::vector<float> bias = {0.5f, -1.0f, 2.0f, 0.0f}, pt = {0.25f, 2.0f, -1.0f},
+                             ch = {1.0f, 0.5f, -4.0f, 8.0f};
     auto bytes = [](const std::vector<float> &v) {
         std::vector<uint8_t> r(v.size() * 4);
         std::memcpy(r.data(), v.data(), r.size());
@@ -154,8 +159,10 @@ TEST_F(QuantMatmulAllReduceV4, Fp8PertokenPerChannelMatchesTheModel) {
     for (int64_t i = 0; i < m; ++i) {
         for (int64_t j = 0; j < n; ++j) {
             double acc = static_cast<double>(bias[static_cast<size_t>(j)]);  // formula 6: the bias inside the scales
-            for (int64_t t = 0; t < k; ++t) acc += a[static_cast<size_t>(i * k + t)] * b[static_cast<size_t>(t * n + j)];
-            const double want = acc * static_cast<double>(ch[static_cast<size_t>(j)]) * static_cast<double>(pt[static_cast<size_t>(i)]);  // exact here
+            for (int64_t t = 0; t < k; ++t)
+                acc += a[static_cast<size_t>(i * k + t)] * b[static_cast<size_t>(t * n + j)];
+            const double want = acc * static_cast<double>(ch[static_cast<size_t>(j)]) *
+                                static_cast<double>(pt[static_cast<size_t>(i)]);  // exact here
             float v = 0;
             std::memcpy(&v, got.data() + (i * n + j) * 4, 4);
             EXPECT_EQ(static_cast<double>(v), want) << i << "," << j;

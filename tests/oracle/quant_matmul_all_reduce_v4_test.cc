@@ -87,8 +87,8 @@ TEST(QuantMatmulAllReduceV4Oracle, MxScalesMultiplyTheInputsExactly) {
         for (int64_t j = 0; j < n; ++j) {
             double v = 0, off_by_one = 0, mag = 0;
             for (int64_t t = 0; t < k; ++t) {
-                const double p = rk.x1.at(i, t) * (*rk.x1_scale)[i * per_row + t / 32] *
-                                      rk.x2.at(t, j) * rk.x2_scale[j * per_row + t / 32];
+                const double p = rk.x1.at(i, t) * (*rk.x1_scale)[i * per_row + t / 32] * rk.x2.at(t, j) *
+                                 rk.x2_scale[j * per_row + t / 32];
                 v += p;
                 mag += std::fabs(p);
                 off_by_one += p / 4;  // both scales read as 2^(e-128)

@@ -67,9 +67,8 @@ bool CheckNulls(Checker &c, const Args &a) {
         c.NotNull(a.workspaceSize, "workspaceSize (output pointer)") &&
         c.NotNull(a.executor, "executor (output pointer)");
     c.Live(a.x1, "x1") && c.Live(a.x2, "x2") && c.Live(a.bias, "bias") && c.Live(a.x3, "x3") &&
-        c.Live(a.x1Scale, "x1Scale") && c.Live(a.x2Scale, "x2Scale") &&
-        c.Live(a.commQuantScale1, "commQuantScale1") && c.Live(a.commQuantScale2, "commQuantScale2") &&
-        c.Live(a.output, "output");
+        c.Live(a.x1Scale, "x1Scale") && c.Live(a.x2Scale, "x2Scale") && c.Live(a.commQuantScale1, "commQuantScale1") &&
+        c.Live(a.commQuantScale2, "commQuantScale2") && c.Live(a.output, "output");
     return c.ok();
 }
 
@@ -148,10 +147,14 @@ bool CheckShapes(Checker &c, const Args &a, bool full = false) {
 }
 
 bool CheckLayouts(Checker &c, const Args &a) {
-    const NamedTensor all[] = {{a.x1, "x1"},           {a.x2, "x2"},
-                               {a.bias, "bias"},       {a.x3, "x3"},
-                               {a.x1Scale, "x1Scale"}, {a.x2Scale, "x2Scale"},
-                               {a.commQuantScale1, "commQuantScale1"}, {a.commQuantScale2, "commQuantScale2"},
+    const NamedTensor all[] = {{a.x1, "x1"},
+                               {a.x2, "x2"},
+                               {a.bias, "bias"},
+                               {a.x3, "x3"},
+                               {a.x1Scale, "x1Scale"},
+                               {a.x2Scale, "x2Scale"},
+                               {a.commQuantScale1, "commQuantScale1"},
+                               {a.commQuantScale2, "commQuantScale2"},
                                {a.output, "output"}};
     if (!CheckAddressable(c, all)) return false;
     if (!IsContiguous(*a.x1)) {
@@ -215,7 +218,8 @@ bool CheckTiling(Checker &c, const hccl::Communicator &comm, const Args &a, V4Ki
     if (kind == V4Kind::kPerBlock && a.bias != nullptr) return c.Fail(tiling, "per-block quantisation takes no bias");
     const int32_t out = a.output->dataType;
     if (kind == V4Kind::kInt8) {
-        if (a.x1Scale != nullptr && a.x1Scale->dataType != ACL_FLOAT) return c.Fail(tiling, "int8: x1Scale must be FLOAT32");
+        if (a.x1Scale != nullptr && a.x1Scale->dataType != ACL_FLOAT)
+            return c.Fail(tiling, "int8: x1Scale must be FLOAT32");
         if (s2 == ACL_FLOAT8_E8M0) return c.Fail(tiling, "int8: x2Scale must be UINT64, INT64, BFLOAT16 or FLOAT32");
         if (out == ACL_FLOAT16 && a.x1Scale == nullptr && s2 != ACL_UINT64 && s2 != ACL_INT64) {
             return c.Fail(tiling, "a FLOAT16 output without x1Scale needs a UINT64 or INT64 x2Scale");
@@ -233,8 +237,7 @@ bool CheckTiling(Checker &c, const hccl::Communicator &comm, const Args &a, V4Ki
     if (kind == V4Kind::kFp8Uint64 && out == ACL_FLOAT) {
         return c.Fail(tiling, "FP8/HiF8 with a UINT64/INT64 x2Scale gives FLOAT16 or BFLOAT16 only");
     }
-    if ((kind == V4Kind::kInt8 || kind == V4Kind::kFp8) && a.x1Scale != nullptr &&
-        a.x1Scale->viewShape != Shape{m}) {
+    if ((kind == V4Kind::kInt8 || kind == V4Kind::kFp8) && a.x1Scale != nullptr && a.x1Scale->viewShape != Shape{m}) {
         return c.Fail(tiling, "x1Scale shape %s must be [%lld] (m)", ShapeString(a.x1Scale->viewShape).c_str(),
                       static_cast<long long>(m));
     }
@@ -247,8 +250,8 @@ bool CheckTiling(Checker &c, const hccl::Communicator &comm, const Args &a, V4Ki
         const Shape &x = a.x1->viewShape;
         const Shape want1 = x.size() == 3 ? Shape{x[0], CeilDiv(x[1], kBlock), CeilDiv(k, kBlock)}
                                           : Shape{CeilDiv(x[0], kBlock), CeilDiv(k, kBlock)};
-        const Shape want2 = transposed ? Shape{CeilDiv(n, kBlock), CeilDiv(k, kBlock)}
-                                       : Shape{CeilDiv(k, kBlock), CeilDiv(n, kBlock)};
+        const Shape want2 =
+            transposed ? Shape{CeilDiv(n, kBlock), CeilDiv(k, kBlock)} : Shape{CeilDiv(k, kBlock), CeilDiv(n, kBlock)};
         if (a.x1Scale->viewShape != want1 || a.x2Scale->viewShape != want2) {
             return c.Fail(tiling, "per-block scales %s and %s must be %s and %s",
                           ShapeString(a.x1Scale->viewShape).c_str(), ShapeString(a.x2Scale->viewShape).c_str(),
@@ -294,7 +297,8 @@ bool CheckTiling(Checker &c, const hccl::Communicator &comm, const Args &a, V4Ki
         }
     }
     if (a.commQuantMode != 0 && a.commQuantMode != 1) {
-        return c.Fail(tiling, "commQuantMode %lld not supported; expected 0 or 1", static_cast<long long>(a.commQuantMode));
+        return c.Fail(tiling, "commQuantMode %lld not supported; expected 0 or 1",
+                      static_cast<long long>(a.commQuantMode));
     }
     const auto fp8 = [](int32_t d) { return d == ACL_FLOAT8_E4M3FN || d == ACL_FLOAT8_E5M2; };
     if (a.commQuantMode == 1 && !(fp8(x1) && fp8(x2))) {

@@ -37,11 +37,16 @@ constexpr int64_t kBlock = 128;
 float DecodeAt(const TensorDesc &t, int64_t index) {
     const auto *bytes = static_cast<const uint8_t *>(t.data);
     switch (t.dataType) {
-        case ACL_FLOAT8_E4M3FN: return codec::E4m3ToFloat(bytes[index]);
-        case ACL_FLOAT8_E5M2: return codec::E5m2ToFloat(bytes[index]);
-        case ACL_HIFLOAT8: return codec::Hif8ToFloat(bytes[index]);
-        case ACL_FLOAT4_E2M1: return codec::E2m1ToFloat(codec::UnpackNibble(bytes, index));
-        case ACL_FLOAT4_E1M2: return codec::E1m2ToFloat(codec::UnpackNibble(bytes, index));
+        case ACL_FLOAT8_E4M3FN:
+            return codec::E4m3ToFloat(bytes[index]);
+        case ACL_FLOAT8_E5M2:
+            return codec::E5m2ToFloat(bytes[index]);
+        case ACL_HIFLOAT8:
+            return codec::Hif8ToFloat(bytes[index]);
+        case ACL_FLOAT4_E2M1:
+            return codec::E2m1ToFloat(codec::UnpackNibble(bytes, index));
+        case ACL_FLOAT4_E1M2:
+            return codec::E1m2ToFloat(codec::UnpackNibble(bytes, index));
         case ACL_FLOAT8_E8M0: {
             const float v = codec::E8m0ToFloat(bytes[index]);
             return kFault == Fault::kV4E8m0OffByOne ? v * 0.5f : v;
@@ -62,7 +67,7 @@ int64_t At(const TensorDesc &t, std::initializer_list<int64_t> index) {
 }
 
 class QuantMatmulAllReduceV4Run final : public OpRun {
-public:
+   public:
     explicit QuantMatmulAllReduceV4Run(QuantMatmulAllReduceV4Plan plan) : p_(std::move(plan)) {}
 
     int32_t DeviceId() const override { return p_.comm->DeviceId(); }
@@ -71,7 +76,7 @@ public:
         return RunTask(p_.api, *p_.comm, [&] { return RunChecked(workspace); });
     }
 
-private:
+   private:
     bool Wide() const { return p_.outType == ACL_FLOAT; }
     // v rounded to T (RINT) and back.
     float RoundT(float v) const {
@@ -148,7 +153,8 @@ private:
             }
             a[static_cast<size_t>(t)] = v;
         }
-        const float s1 = p_.kind == V4Kind::kFp8 ? DecodeAt(p_.x1Scale, p_.x1Scale.offset + i * p_.x1Scale.strides[0]) : 1.0f;
+        const float s1 =
+            p_.kind == V4Kind::kFp8 ? DecodeAt(p_.x1Scale, p_.x1Scale.offset + i * p_.x1Scale.strides[0]) : 1.0f;
         const int64_t x3Row = p_.hasX3 ? p_.x3.RowOffset(i) : 0;
         for (int64_t j = 0; j < p_.n; ++j) {
             const float bias = p_.hasBias ? DecodeAt(p_.bias, p_.bias.offset + j * p_.bias.ColStride()) : 0.0f;
@@ -158,7 +164,8 @@ private:
             } else {
                 const bool late = kFault == Fault::kV4BiasAfterDequant && p_.kind == V4Kind::kFp8;
                 float acc = late ? 0.0f : bias;
-                for (int64_t t = 0; t < p_.k; ++t) acc += a[static_cast<size_t>(t)] * b[static_cast<size_t>(t * p_.n + j)];
+                for (int64_t t = 0; t < p_.k; ++t)
+                    acc += a[static_cast<size_t>(t)] * b[static_cast<size_t>(t * p_.n + j)];
                 if (p_.kind == V4Kind::kFp8) {
                     y = acc * ChannelScale(j, i) * s1;
                     if (late) y += bias;
@@ -183,8 +190,10 @@ private:
         for (int64_t blk = 0; blk < kb; ++blk) {
             float acc = 0.0f;
             const int64_t t1 = std::min(p_.k, (blk + 1) * kBlock);
-            for (int64_t t = blk * kBlock; t < t1; ++t) acc += a[static_cast<size_t>(t)] * b[static_cast<size_t>(t * p_.n + j)];
-            const float s1 = DecodeAt(p_.x1Scale, threeD ? At(p_.x1Scale, {batch, ib, blk}) : At(p_.x1Scale, {ib, blk}));
+            for (int64_t t = blk * kBlock; t < t1; ++t)
+                acc += a[static_cast<size_t>(t)] * b[static_cast<size_t>(t * p_.n + j)];
+            const float s1 =
+                DecodeAt(p_.x1Scale, threeD ? At(p_.x1Scale, {batch, ib, blk}) : At(p_.x1Scale, {ib, blk}));
             float s2;
             if (p_.x2Transposed) {
                 s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {j / kBlock, blk}));
@@ -238,13 +247,14 @@ private:
                 stage16[e] = p_.outType == ACL_FLOAT16 ? codec::FloatToHalf(values[e]) : codec::FloatToBf16(values[e]);
             }
         }
-        const HcclDataType type = Wide() ? HCCL_DATA_TYPE_FP32
+        const HcclDataType type = Wide()                      ? HCCL_DATA_TYPE_FP32
                                   : p_.outType == ACL_FLOAT16 ? HCCL_DATA_TYPE_FP16
                                                               : HCCL_DATA_TYPE_BFP16;
         for (int64_t r0 = 0; r0 < p_.m; r0 += p_.rowsPerPiece) {
             const int64_t rows = std::min(p_.rowsPerPiece, p_.m - r0);
             void *at = Wide() ? static_cast<void *>(stage32 + r0 * p_.n) : static_cast<void *>(stage16 + r0 * p_.n);
-            const hccl::Status s = p_.comm->AllReduce(at, at, static_cast<uint64_t>(rows * p_.n), type, HCCL_REDUCE_SUM);
+            const hccl::Status s =
+                p_.comm->AllReduce(at, at, static_cast<uint64_t>(rows * p_.n), type, HCCL_REDUCE_SUM);
             if (!s.ok()) {
                 return Fail("all-reduce of rows [" + std::to_string(r0) + ", " + std::to_string(r0 + rows) +
                             ") failed: " + hccl::ResultName(s.code) + ": " + s.message);
@@ -252,8 +262,9 @@ private:
         }
         if (!CheckGuards(workspace)) return Fail("the workspace guard bytes were overwritten (internal error)");
         for (uint64_t e = 0; e < count; ++e) {
-            values[e] = Wide() ? stage32[e]
-                               : (p_.outType == ACL_FLOAT16 ? codec::HalfToFloat(stage16[e]) : codec::Bf16ToFloat(stage16[e]));
+            values[e] =
+                Wide() ? stage32[e]
+                       : (p_.outType == ACL_FLOAT16 ? codec::HalfToFloat(stage16[e]) : codec::Bf16ToFloat(stage16[e]));
         }
         WriteOutput(values);
         ApplyMemoryFaults(p_.x1, p_.output, Wide() ? 4 : 2, workspace, p_.workspaceBytes, p_.comm->Rank());
