@@ -36,6 +36,11 @@ struct OpFamily {
     // Invalid cases per rule and operator (0 = the gate's own count): a family whose operators
     // share most rules sees each shared rule violated once per operator, so at least twice.
     int gate_cases_per_rule = 0;
+    // The dtype label of a case (gate buckets of valid cases with the world size, report rows);
+    // null = the set of its tensors' dtypes. A family whose dtype sets are many
+    // (QuantMatmulAllReduceV4: scales, bias, x3 per scenario) labels by what its conformance
+    // claim is about instead.
+    std::string (*gate_label)(const harness::Case &) = nullptr;
 };
 
 // Registers a family (static initialisation only; a second registration of the same name is

@@ -320,6 +320,9 @@ std::vector<GateCase> BuildGate(Gate gate, uint64_t seed, const GateFilter &filt
 }
 
 std::string DtypeLabel(const Case &c) {
+    if (const spec::OpFamily *family = spec::FindFamily(c.op); family != nullptr && family->gate_label != nullptr) {
+        return family->gate_label(c);
+    }
     std::vector<std::string> names;
     const OpSignature *sig = FindSignature(c.op);
     if (sig != nullptr) {

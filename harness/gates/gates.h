@@ -70,7 +70,8 @@ struct GateFilter {
 std::vector<GateCase> BuildGate(Gate gate, uint64_t seed = kDefaultSeed, const GateFilter &filter = {});
 
 // Labels the reports group by. DtypeLabel: the distinct dtypes of rank 0's tensors in
-// signature order, joined by ':' ("float16", "int8:bf16"); GroupLabel: op.platform.dtype.wN
+// signature order, joined by ':' ("float16", "int8:bf16"), or the family's own label
+// (spec::OpFamily::gate_label); GroupLabel: op.platform.dtype.wN
 // (the JUnit classname).
 std::string DtypeLabel(const Case &c);
 std::string GroupLabel(const Case &c);

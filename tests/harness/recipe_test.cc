@@ -24,7 +24,6 @@ namespace {
 // API name -> why it is not registered yet (the issue that brings it).
 const std::map<std::string, std::string> &Pending() {
     static const std::map<std::string, std::string> pending = {
-        {"aclnnQuantMatmulAllReduceV4", "issue 9"},
         // Need QuantMatmulAllReduce's dequant path (merged) and the low-bit comm / NZ branches.
     };
     return pending;

@@ -207,7 +207,11 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
                                              "arn.shape.x1_contiguous", "arn.shape.residual_contiguous",
                                              "arn.shape.gamma_contiguous", "arn.shape.x2_strides",
                                              "arn.shape.output_overlap", "arn.shape.storage",
-                                             "arn.shape.negative",      "arn.shape.wq_group_layout"};
+                                             "arn.shape.negative",      "arn.shape.wq_group_layout",
+                                             "qmar4.attr.reduce_op_prefix", "qmar4.nz.storage",
+                                             "qmar4.shape.negative",   "qmar4.shape.x1_contiguous",
+                                             "qmar4.shape.x2_strides", "qmar4.shape.output_overlap",
+                                             "qmar4.shape.storage",    "qmar4.xrank.mismatch"};
     std::set<std::string> seen;
     for (const OpFamily &f : AllFamilies()) {
         for (const Rule &r : *f.rules) {

@@ -38,6 +38,11 @@ enum class Fault : int {
     kArnInplaceFreshBuffer = 82,    // the in-place variant writes y elsewhere; residual unchanged
     kArnQuantInplaceFreshBuffer = 83,  // the in-place quant ARN variant: the same, residual unchanged
     kArnWqOffsetIgnored = 84,          // the weight-quant ARN variants drop antiquantOffset
+    // QuantMatmulAllReduceV4 (90-99), the seed 004 formulas broken:
+    kV4PerChannelScaleByRow = 90,   // FP8: the per-channel x2Scale indexed by the output row, not column
+    kV4E8m0OffByOne = 91,           // MX: an E8M0 scale read as 2^(e-128) instead of 2^(e-127)
+    kV4PerBlockGridTransposed = 92, // per-block: a plain x2's scale grid read as [n-block][k-block]
+    kV4BiasAfterDequant = 93,       // FP8 formula 6: bias added after the scales instead of before
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

@@ -1,0 +1,316 @@
+// oracle/quant_matmul_all_reduce_v4.cc — acceptance intervals for QuantMatmulAllReduceV4.
+//
+// Per element (i, j) and rank r (seed 004 formulas; contract.md "Quantised"):
+//   acc = Σ_t x1[i,t]·x2[t,j] (+ bias[j]) in an fp32 accumulator: the contract's bound
+//         γ_{k}(u)·Σ|terms| around the k-sum (internal/accumulator.h; every product of two 8-bit
+//         or 4-bit floats — also times E8M0 powers of two — is exact in fp32);
+//   fp32 scales: y = acc·x2Scale·x1Scale in fp32, RINT — the documents fix no order of the two
+//         products: every order is admitted (as QuantMatmulAllReduce's pertoken path);
+//   UINT64 scale: y = acc·scale, the scale with or without the fixpipe's fp19 truncation and the
+//         product rounded to fp32 first or not (Ascend 950's fixpipe is UNVERIFIED: all four);
+//   per-block: every 128-wide block's acc scaled as above, the blocks summed in fp32 (any order:
+//         γ_{B−1}(2^-24)); MX: the E8M0 scales multiply the inputs exactly, acc is the k-sum;
+//   y may be rounded to T (contract), + x3 in fp32 (contract), the all-reduce in T, the final
+//         cast (internal/reduce_cast.h).
+// Every map is monotone in acc for fixed scales, so an interval's endpoints bound its image.
+// An element with a non-finite input on its row / column is left unbounded (NaN admitted).
+// Independence: rounding through internal/rounding.h; nothing from impl/.
+#include "oracle/quant_matmul_all_reduce_v4.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "oracle/internal/accumulator.h"
+#include "oracle/internal/interval.h"
+#include "oracle/internal/k_sum.h"
+#include "oracle/internal/reduce_cast.h"
+#include "oracle/internal/rounding.h"
+#include "oracle/internal/uint64_scale.h"
+#include "oracle/quant_matmul_all_reduce.h"
+
+namespace mc2::oracle {
+namespace {
+
+using internal::Interval;
+using internal::kInf;
+using internal::RoundFp32;
+
+[[noreturn]] void Bad(const std::string &what) { throw std::invalid_argument("QuantMatmulAllReduceV4Bounds: " + what); }
+
+constexpr int64_t kBlock = 128;
+
+// The hull of f over an interval, f monotone (increasing or decreasing).
+template <class F>
+Interval Map(const Interval &a, F f) {
+    const double x = f(a.lo), y = f(a.hi);
+    const bool nan = a.nan || std::isnan(x) || std::isnan(y);
+    return Interval{std::isnan(x) || std::isnan(y) ? -kInf : std::min(x, y),
+                    std::isnan(x) || std::isnan(y) ? kInf : std::max(x, y), nan};
+}
+
+Interval Hull(const Interval &a, const Interval &b) {
+    return Interval{std::min(a.lo, b.lo), std::max(a.hi, b.hi), a.nan || b.nan};
+}
+
+// acc·s2·s1 in fp32, every order of the two products.
+Interval ScaleFp32(const Interval &acc, double s2, double s1) {
+    Interval y = Map(acc, [&](double a) { return RoundFp32(RoundFp32(a * s2) * s1); });
+    y = Hull(y, Map(acc, [&](double a) { return RoundFp32(RoundFp32(a * s1) * s2); }));
+    return Hull(y, Map(acc, [&](double a) { return RoundFp32(a * RoundFp32(s2 * s1)); }));
+}
+
+// acc·scale(code): fp19-truncated or full fp32 scale, product exact or rounded to fp32.
+Interval ScaleCode(const Interval &acc, double code_value) {
+    if (!(std::fabs(code_value) < 0x1p53) || code_value != std::floor(code_value))
+        Bad("x2Scale code is not an integer");
+    const uint64_t code =
+        code_value < 0 ? static_cast<uint64_t>(static_cast<int64_t>(code_value)) : static_cast<uint64_t>(code_value);
+    const double truncated = Uint64ScaleEffective(code);
+    const double full = static_cast<double>(std::bit_cast<float>(static_cast<uint32_t>(code)));
+    Interval y{kInf, -kInf, false};
+    for (double s : {truncated, full}) {
+        y = Hull(y, Map(acc, [&](double a) { return a * s; }));
+        y = Hull(y, Map(acc, [&](double a) { return RoundFp32(a * s); }));
+    }
+    return y;
+}
+
+// The accumulator's admitted values for one sum of `terms` exact products (value v computed in
+// double, Σ|products| = s), rigorous: the double sum's own error is folded in first.
+Interval Accumulate(double v, double s, int64_t terms, const internal::AccumulatorBound &bound) {
+    const double e = internal::MulUp(internal::GammaUp(std::max<int64_t>(terms, 1), 0x1p-53), s);
+    internal::KSumElement k{internal::AddDown(v, -e), internal::AddUp(v, e), v, internal::AddUp(s, 2 * e)};
+    return bound.Enclose(k);
+}
+
+struct RankState {
+    std::vector<char> row_bad, col_bad;
+    bool scales_bad = false;
+};
+
+RankState Specials(const QuantMatmulAllReduceV4Rank &rk) {
+    RankState s;
+    const int64_t m = rk.x1.rows, k = rk.x1.cols, n = rk.x2.cols;
+    s.row_bad.assign(static_cast<size_t>(m), 0);
+    s.col_bad.assign(static_cast<size_t>(n), 0);
+    for (int64_t i = 0; i < m; ++i)
+        for (int64_t t = 0; t < k; ++t)
+            if (!std::isfinite(rk.x1.at(i, t))) s.row_bad[static_cast<size_t>(i)] = 1;
+    for (int64_t t = 0; t < k; ++t)
+        for (int64_t j = 0; j < n; ++j)
+            if (!std::isfinite(rk.x2.at(t, j))) s.col_bad[static_cast<size_t>(j)] = 1;
+    if (rk.bias)
+        for (int64_t j = 0; j < n; ++j)
+            if (!std::isfinite((*rk.bias)[static_cast<size_t>(j)])) s.col_bad[static_cast<size_t>(j)] = 1;
+    auto bad = [](const std::vector<double> &v) {
+        return std::any_of(v.begin(), v.end(), [](double x) { return !std::isfinite(x); });
+    };
+    s.scales_bad = bad(rk.x2_scale) || (rk.x1_scale && bad(*rk.x1_scale));
+    return s;
+}
+
+// Matrices scaled by MX's E8M0 values: x1[i,t]·x1Scale[i, t/32], x2[t,j]·x2Scale[j, t/32]
+// (the scale tensors [dim, ceil(k/64), 2] hold 2·ceil(k/64) scales per row).
+void ApplyMx(const QuantMatmulAllReduceV4Rank &rk, Matrix &a, Matrix &b) {
+    const int64_t m = rk.x1.rows, k = rk.x1.cols, n = rk.x2.cols;
+    const int64_t per_row = 2 * ((k + 63) / 64);
+    if (!rk.x1_scale || static_cast<int64_t>(rk.x1_scale->size()) != m * per_row ||
+        static_cast<int64_t>(rk.x2_scale.size()) != n * per_row)
+        Bad("MX scales are not [m, ceil(k/64), 2] and [n, ceil(k/64), 2]");
+    a = rk.x1;
+    b = rk.x2;
+    for (int64_t i = 0; i < m; ++i)
+        for (int64_t t = 0; t < k; ++t)
+            a.v[static_cast<size_t>(i * k + t)] *= (*rk.x1_scale)[static_cast<size_t>(i * per_row + t / 32)];
+    for (int64_t t = 0; t < k; ++t)
+        for (int64_t j = 0; j < n; ++j)
+            b.v[static_cast<size_t>(t * n + j)] *= rk.x2_scale[static_cast<size_t>(j * per_row + t / 32)];
+}
+
+// Rank r's per-block value of element (i, j) (before x3).
+Interval PerBlockValue(const QuantMatmulAllReduceV4Rank &rk, int64_t i, int64_t j, const Contract &c, double *approx) {
+    const int64_t k = rk.x1.cols, n = rk.x2.cols;
+    const int64_t kb = (k + kBlock - 1) / kBlock, nb = (n + kBlock - 1) / kBlock;
+    const int64_t per_batch = std::max<int64_t>(rk.rows_per_batch, 1);
+    const int64_t mb = (per_batch + kBlock - 1) / kBlock;
+    const int64_t row_block = (i / per_batch) * mb + (i % per_batch) / kBlock;
+    Interval sum{0, 0, false};
+    double mag = 0, value = 0;
+    for (int64_t b = 0; b < kb; ++b) {
+        double v = 0, s = 0;
+        const int64_t t1 = std::min(k, (b + 1) * kBlock);
+        for (int64_t t = b * kBlock; t < t1; ++t) {
+            const double p = rk.x1.at(i, t) * rk.x2.at(t, j);
+            v += p;
+            s += std::fabs(p);
+        }
+        const internal::AccumulatorBound bound(t1 - b * kBlock, false, c);
+        const Interval acc = Accumulate(v, s, t1 - b * kBlock, bound);
+        const double s1 = (*rk.x1_scale)[static_cast<size_t>(row_block * kb + b)];
+        const double s2 = rk.x2_scale_transposed ? rk.x2_scale[static_cast<size_t>((j / kBlock) * kb + b)]
+                                                 : rk.x2_scale[static_cast<size_t>(b * nb + j / kBlock)];
+        const Interval y = ScaleFp32(acc, s2, s1);
+        sum = Interval{internal::AddDown(sum.lo, y.lo), internal::AddUp(sum.hi, y.hi), sum.nan || y.nan};
+        mag = internal::AddUp(mag, std::max(std::fabs(y.lo), std::fabs(y.hi)));
+        value += v * s1 * s2;
+    }
+    *approx = value;
+    if (kb > 1)
+        sum = internal::Widen(sum, internal::AddUp(internal::MulUp(internal::GammaUp(kb - 1, 0x1p-24), mag),
+                                                   static_cast<double>(kb) * 0x1p-150));
+    return sum;
+}
+
+void CheckRank(const QuantMatmulAllReduceV4Rank &rk, const QuantMatmulAllReduceV4Rank &first, size_t r) {
+    const std::string at = " (rank " + std::to_string(r) + ")";
+    const int64_t m = first.x1.rows, n = first.x2.cols;
+    if (rk.scenario != first.scenario) Bad("ranks mix scenarios" + at);
+    if (rk.x1.rows != m || rk.x2.cols != n) Bad("output shapes [m, n] differ between ranks" + at);
+    if (rk.x2.rows != rk.x1.cols) Bad("x1 and x2 do not chain over k" + at);
+    if (static_cast<int64_t>(rk.x1.v.size()) != m * rk.x1.cols ||
+        static_cast<int64_t>(rk.x2.v.size()) != rk.x1.cols * n)
+        Bad("matrix storage does not match its shape" + at);
+    if (rk.bias && static_cast<int64_t>(rk.bias->size()) != n) Bad("bias is not [n]" + at);
+    if (rk.x3 && (rk.x3->rows != m || rk.x3->cols != n)) Bad("x3 is not [m, n]" + at);
+    const int64_t k = rk.x1.cols;
+    switch (rk.scenario) {
+        case V4Scenario::kFp8:
+            if (!rk.x1_scale || static_cast<int64_t>(rk.x1_scale->size()) != m) Bad("x1Scale is not (m)" + at);
+            [[fallthrough]];
+        case V4Scenario::kFp8Uint64:
+            if (rk.x2_scale.size() != 1 && static_cast<int64_t>(rk.x2_scale.size()) != n)
+                Bad("x2Scale is not (1) or (n)" + at);
+            break;
+        case V4Scenario::kPerBlock: {
+            const int64_t kb = (k + kBlock - 1) / kBlock, nb = (n + kBlock - 1) / kBlock;
+            const int64_t per_batch = std::max<int64_t>(rk.rows_per_batch, 1);
+            const int64_t rows = (m / per_batch) * ((per_batch + kBlock - 1) / kBlock);
+            if (m % per_batch != 0 || !rk.x1_scale || static_cast<int64_t>(rk.x1_scale->size()) != rows * kb)
+                Bad("per-block x1Scale does not match x1" + at);
+            if (static_cast<int64_t>(rk.x2_scale.size()) != kb * nb) Bad("per-block x2Scale does not match x2" + at);
+            break;
+        }
+        default:
+            break;
+    }
+}
+
+}  // namespace
+
+Bounds UnjudgedBounds(int64_t rows, int64_t cols, aclDataType out) {
+    Bounds b = internal::ShapedBounds(rows, cols, out);
+    std::fill(b.lo.begin(), b.lo.end(), -kInf);
+    std::fill(b.hi.begin(), b.hi.end(), kInf);
+    std::fill(b.exact.begin(), b.exact.end(), 0.0);
+    std::fill(b.scale.begin(), b.scale.end(), 0.0);
+    return b;
+}
+
+Bounds QuantMatmulAllReduceV4Bounds(const std::vector<QuantMatmulAllReduceV4Rank> &ranks, aclDataType out,
+                                    const Contract &contract) {
+    if (ranks.empty()) Bad("no ranks");
+    const QuantMatmulAllReduceV4Rank &first = ranks[0];
+    for (size_t r = 0; r < ranks.size(); ++r) CheckRank(ranks[r], first, r);
+    if (first.scenario == V4Scenario::kInt8) {
+        // Formulas 1-3 are QuantMatmulAllReduce V1-V3's (x2Scale ≙ dequantScale, x1Scale ≙ pertoken).
+        std::vector<QuantMatmulAllReduceRank> q;
+        for (const QuantMatmulAllReduceV4Rank &rk : ranks) {
+            QuantMatmulAllReduceRank v;
+            v.x1 = rk.x1;
+            v.x2 = rk.x2;
+            v.bias = rk.bias;
+            v.dequant = rk.x2_scale;
+            v.dequant_dtype = rk.x2_scale_dtype;
+            v.pertoken = rk.x1_scale;
+            v.x3 = rk.x3;
+            v.comm_scale1 = rk.comm_scale1;
+            v.comm_scale2 = rk.comm_scale2;
+            q.push_back(std::move(v));
+        }
+        return QuantMatmulAllReduceBounds(q, out, contract);
+    }
+    if (out != ACL_FLOAT16 && out != ACL_BF16 && out != ACL_FLOAT) Bad("output dtype must be FLOAT16, BF16 or FLOAT");
+    const internal::DtypeMath &t = internal::MathOf(out);
+    const int64_t m = first.x1.rows, n = first.x2.cols;
+    const size_t world = ranks.size();
+    // Per rank: the element's contribution to the all-reduce, and its exact value.
+    std::vector<std::vector<Interval>> z(world, std::vector<Interval>(static_cast<size_t>(m * n)));
+    std::vector<std::vector<double>> exact(world, std::vector<double>(static_cast<size_t>(m * n)));
+    for (size_t r = 0; r < world; ++r) {
+        const QuantMatmulAllReduceV4Rank &rk = ranks[r];
+        const RankState sp = Specials(rk);
+        const int64_t k = rk.x1.cols;
+        Matrix a, b;
+        std::optional<internal::KSums> sums;
+        if (rk.scenario == V4Scenario::kMx) {
+            ApplyMx(rk, a, b);
+            sums.emplace(internal::KSums::Fast(a, b, rk.bias ? &*rk.bias : nullptr));
+        } else if (rk.scenario != V4Scenario::kPerBlock) {
+            sums.emplace(internal::KSums::Fast(rk.x1, rk.x2, rk.bias ? &*rk.bias : nullptr));
+        }
+        const internal::AccumulatorBound bound(k, rk.bias.has_value(), contract);
+        for (int64_t i = 0; i < m; ++i) {
+            for (int64_t j = 0; j < n; ++j) {
+                const size_t e = static_cast<size_t>(i * n + j);
+                if (sp.scales_bad || sp.row_bad[static_cast<size_t>(i)] || sp.col_bad[static_cast<size_t>(j)]) {
+                    z[r][e] = internal::Everything();
+                    continue;
+                }
+                Interval y;
+                double approx = 0;
+                if (rk.scenario == V4Scenario::kPerBlock) {
+                    y = PerBlockValue(rk, i, j, contract, &approx);
+                } else {
+                    const internal::KSumElement ks = sums->At(e, j);
+                    const Interval acc = bound.Enclose(ks);
+                    const double s2 = rk.x2_scale.size() == 1 ? rk.x2_scale[0] : rk.x2_scale[static_cast<size_t>(j)];
+                    if (rk.scenario == V4Scenario::kFp8) {
+                        const double s1 = (*rk.x1_scale)[static_cast<size_t>(i)];
+                        y = ScaleFp32(acc, s2, s1);
+                        approx = ks.approx * s2 * s1;
+                    } else if (rk.scenario == V4Scenario::kFp8Uint64) {
+                        y = ScaleCode(acc, s2);
+                        approx = ks.approx * Uint64ScaleEffective(static_cast<uint64_t>(s2));
+                    } else {
+                        y = acc;
+                        approx = ks.approx;
+                    }
+                }
+                y = internal::RoundInterval(y, t, contract.partial_rounded_to_output, contract);
+                if (rk.x3) {
+                    const double x3 = rk.x3->at(i, j);
+                    if (!std::isfinite(x3)) {
+                        z[r][e] = internal::Everything();
+                        continue;
+                    }
+                    y = internal::Shift(y, x3);
+                    y = internal::RoundInterval(y, internal::kFp32Math, contract.x3_sum_rounded_to_fp32, contract);
+                    y = internal::RoundInterval(y, t, contract.x3_sum_rounded_to_output, contract);
+                    approx += x3;
+                }
+                z[r][e] = y;
+                exact[r][e] = approx;
+            }
+        }
+    }
+    const internal::RankReduction reduction(static_cast<int64_t>(world), t, contract);
+    Bounds out_bounds = internal::ShapedBounds(m, n, out);
+    std::vector<Interval> per(world);
+    for (size_t e = 0; e < static_cast<size_t>(m * n); ++e) {
+        double value = 0, scale = 0;
+        for (size_t r = 0; r < world; ++r) {
+            per[r] = z[r][e];
+            value += exact[r][e];
+            scale += std::fabs(exact[r][e]);
+        }
+        internal::StoreInterval(reduction.ReduceAndCast(per), e, out_bounds);
+        out_bounds.exact[e] = value;
+        out_bounds.scale[e] = scale;
+    }
+    return out_bounds;
+}
+
+}  // namespace mc2::oracle
