@@ -229,7 +229,9 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
     // whatever communicator is still set afterwards; each thread writes only its own slot.
     auto leave_group = [&] {
         HcclComm &comm = sh.comms[static_cast<size_t>(rank)];
-        if (!sh.options->release_peers_of_refused || comm == nullptr) return;
+        const int from = sh.options->release_peers_from_world;
+        const bool release = sh.options->release_peers_of_refused || (from > 0 && sh.c->world >= from);
+        if (!release || comm == nullptr) return;
         if (rt.HcclCommDestroy(comm) == HCCL_SUCCESS) comm = nullptr;
         (void)rt.aclGetRecentErrMsg();
     };

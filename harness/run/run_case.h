@@ -75,6 +75,14 @@ struct RunOptions {
     // expect a runtime error of them either way), they only fail sooner. The gates leave it off,
     // so the implementation's timeout path stays exercised there.
     bool release_peers_of_refused = false;
+    // Gates: the same release, but only in worlds of at least this many ranks (0 = never).
+    // A gate's `*.xrank.peer_failed` cases at world 2 keep the implementation's exec-timeout path
+    // exercised (the peer waits HCCL_EXEC_TIMEOUT, then fails); repeating that wait at every
+    // wider world judged nothing new and was most of the quick gate's wall time (80 cases × 5 s).
+    // At world ≥ 3 a peer is released by HcclCommDestroy, which HCCL documents for a rank
+    // leaving its group; an implementation that does not release it still times out and is
+    // judged the same way.
+    int release_peers_from_world = 3;
     // Fuzzers: on a rank whose every admitted answer is a refusal by the first phase (an aclnn
     // <api>GetWorkspaceSize sees descriptors and device addresses, never device data), inputs
     // without explicit values hold a constant byte instead of the seeded fill. Explicit values

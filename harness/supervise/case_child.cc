@@ -95,6 +95,7 @@ std::vector<std::string> CaseChildArgs(const Case &c, const RunOptions &run, con
                                       "--hccl-exec-timeout-s", std::to_string(run.hccl_exec_timeout_s),
                                       "--max-tensor-bytes", std::to_string(run.max_tensor_bytes),
                                       "--late-write-delay-ms", std::to_string(run.late_write_delay_ms),
+                                      "--release-peers-from-world", std::to_string(run.release_peers_from_world),
                                       "--mistrust-zero-share", Exact(run.compare.mistrust_zero_share),
                                       "--precision-min-elements", std::to_string(run.compare.precision_min_elements),
                                       "--precision-max-share", Exact(run.compare.precision_max_share),
@@ -154,6 +155,8 @@ int CaseChildMain(int argc, char **argv) {
                 run.max_tensor_bytes = static_cast<size_t>(std::stoull(value));
             } else if (flag == "--late-write-delay-ms") {
                 run.late_write_delay_ms = std::stoi(value);
+            } else if (flag == "--release-peers-from-world") {
+                run.release_peers_from_world = std::stoi(value);
             } else if (flag == "--mistrust-zero-share") {
                 run.compare.mistrust_zero_share = std::stod(value);
             } else if (flag == "--precision-min-elements") {

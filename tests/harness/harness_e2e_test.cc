@@ -108,6 +108,35 @@ TEST(MatmulAllReduceE2E, PeerOfARefusingRankFailsInBoundedTime) {
     EXPECT_NE(r.ranks[0].execute_status == 0 ? r.ranks[0].sync_status : r.ranks[0].execute_status, 0);
     EXPECT_TRUE(r.ranks[0].outputs_untouched);
     EXPECT_LT(r.seconds, 10);
+    // World 2 keeps the implementation's exec-timeout path (RunOptions::release_peers_from_world).
+    EXPECT_NE(r.ranks[0].messages.find("timed out"), std::string::npos) << r.ranks[0].messages;
+}
+
+// The gates' default at world >= 3: the refused rank leaves its group (HcclCommDestroy), so its
+// peers fail their collective because it left, not because the exec timeout ran out; the verdict
+// is the same as when they wait. With release_peers_from_world = 0 they wait, as at world 2.
+TEST(MatmulAllReduceE2E, GatesReleaseThePeersOfARefusingRankFromWorldThree) {
+    const std::string refused =
+        "matmul_all_reduce platform=atlas_a2 world=4 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+        "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] seed=1 dist=normal sched=0 "
+        "x1@3=bf16[16,32]";
+    SuperviseOptions s = BuiltIn(false);
+    s.env = {{"HCCL_EXEC_TIMEOUT", "1"}};
+    for (const int from : {3, 0}) {
+        RunOptions run;
+        run.release_peers_from_world = from;
+        const CaseResult r = RunSupervised(Parse(refused), run, s);
+        EXPECT_EQ(r.status, Status::kPassed) << r.Line();
+        ASSERT_EQ(r.ranks.size(), 4u);
+        EXPECT_EQ(r.ranks[3].prepare_status, 161002);
+        for (int peer = 0; peer < 3; ++peer) {
+            const RankReport &p = r.ranks[static_cast<size_t>(peer)];
+            EXPECT_NE(p.execute_status == 0 ? p.sync_status : p.execute_status, 0) << peer;
+            EXPECT_TRUE(p.outputs_untouched) << peer;
+            const bool waited = p.messages.find("timed out") != std::string::npos;
+            EXPECT_EQ(waited, from == 0) << "release_peers_from_world=" << from << " rank " << peer << ": " << p.messages;
+        }
+    }
 }
 
 // The fuzzers' options (RunOptions::release_peers_of_refused, compress_schedule,

@@ -59,6 +59,7 @@ struct RunOptions {
     bool verbose = false;
     bool strict = false;  // a WARNING (a hardening rule not met) counts as FAILED
     bool mpi = false;     // ranks as MPI processes (mpi_pool.h)
+    bool every_world_timeout = false;  // harness::RunOptions::release_peers_from_world = 0
 };
 
 // Failure lines printed after the summary; the rest are in the reports.
@@ -100,6 +101,7 @@ PoolOptions MakePoolOptions(const RunOptions &o, double timeout_s) {
     p.supervise.timeout_s = timeout_s;
     p.supervise.in_process = o.no_supervise;
     p.run.sync_timeout_ms = static_cast<int>(std::clamp(timeout_s * 750.0, 1000.0, 2e9));
+    if (o.every_world_timeout) p.run.release_peers_from_world = 0;
     return p;
 }
 
@@ -419,6 +421,9 @@ Command AddRunCommand(CLI::App &app) {
     sub->add_flag("--mpi", o->mpi,
                   "Gates: each rank its own process, one MPI process per rank (mpirun -np W [--hostfile F] "
                   "mc2conf run --mpi --gate …); rank 0 writes the reports; cases wider than W are left out");
+    sub->add_flag("--every-world-timeout", o->every_world_timeout,
+                  "Peers of a refused rank wait out the exec timeout in every world (default: world 2 only; "
+                  "wider worlds release them by HcclCommDestroy, as a rank leaving its group does)");
     sub->add_flag("-v,--verbose", o->verbose, "Single case: per-rank phases, statuses, messages and comparison");
     return Command{sub, [o] {
                        if (o->gate.empty() && o->descriptor.empty()) {
