@@ -284,6 +284,32 @@ TEST(MatmulAllReduceE2E, OversizedTensorOfARefusedCallIsJudgedOnTheFirstPhase) {
     EXPECT_GT(StorageBytes(huge), RunOptions{}.max_tensor_bytes);
 }
 
+// ATB has no views: the binding passes a non-plain view as the tensor it declares. A count tensor
+// whose view puts an element before its storage (stride -1 at offset 0) still reaches the library
+// with its declared values, which the catalogue judges: a window past the output is refused by
+// Setup (a2av.counts.window), a valid one is executed and checked. Before the fix the element read
+// as 0 from the missing byte, so the library accepted the first (api_fuzzer, issue 12).
+TEST(AllToAllVV2E2E, CountsViewOutsideItsStorageReachesTheLibraryAsDeclared) {
+    RunOptions release;
+    release.release_peers_of_refused = true;  // rank 1 need not wait out the exec timeout
+    Supervisor s(BuiltIn(true), release);
+    const std::string base = "all_to_all_vv2 platform=atlas_a2 world=2 x=bf16[19] send_counts=int64[2]v(15,0) sdispls=int64[2]v(1,1) recv_counts=int64[2]v(15,16) rdispls=int64[2]v(16,0) tensor_for_infer_shape=int8[31] output=bf16[1,31] rank=0 rank_size=2 rank_root=0 backend=\"hccl\" hccl_comm=comm comm_mode=1 rank_table_file=\"\" comm_domain=\"\" seed=1284060666 dist=uniform sched=0 x@1=bf16[21] send_counts@1=int64[2]v(16,2) sdispls@1=int64[2]v(0,17) recv_counts@1=int64[2]v(0,2) rdispls@1=int64[2]v(0,0) tensor_for_infer_shape@1=int8[2] output@1=bf16[1,2] rank@1=1";
+    for (const char *rdispls : {"rdispls=int64[2]s(-1)v(0,100)", "rdispls=int64[2]s(-1)v(0,15)"}) {
+        std::string text = base;
+        const size_t at = text.find("rdispls=int64[2]v(16,0)");
+        ASSERT_NE(at, std::string::npos);
+        text.replace(at, std::string("rdispls=int64[2]v(16,0)").size(), rdispls);
+        const CaseResult r = s.Run(Parse(text));
+        EXPECT_EQ(r.status, Status::kPassed) << rdispls << ": " << r.Line();
+        ASSERT_EQ(r.ranks.size(), 2u);
+        if (std::string(rdispls).find("100") != std::string::npos) {
+            EXPECT_NE(r.ranks[0].prepare_status, 0) << "Setup saw other counts than the declared ones";
+        } else {
+            EXPECT_TRUE(r.ranks[0].sync_called && r.ranks[0].sync_status == 0) << r.Line();
+        }
+    }
+}
+
 
 }  // namespace
 }  // namespace mc2::harness
