@@ -8,7 +8,9 @@
 //   per-block (7): y = Σ_b ((Σ_{t in b} x1·x2)·x2Scale[b, j/128])·x1Scale[i/128, b];
 //   MX (4): y = Σ (x1·2^e1)·(x2·2^e2) + bias (the E8M0 products are exact);
 //   then round_T(y) (RINT), + x3 as round_T(y + x3), the all-reduce in T (fp16 / bf16 / fp32).
-// The inputs are decoded with impl/kernels/codecs (FP4 two codes a byte, low nibble first).
+// The inputs are decoded with impl/kernels/codecs (FP4 two codes a byte, low nibble first), every
+// tensor read and written through its view's strides and offset (an FP4 element index is a
+// nibble index); views past their storage never reach here (quant_matmul_all_reduce_v4_storage.h).
 // commQuantMode = 1 (the FP8 pertile communication) is not implemented yet: the plain all-reduce.
 #include <algorithm>
 #include <bit>
@@ -144,9 +146,10 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
 
     // Output row i before the all-reduce, as values of T.
     void ComputeRow(int64_t i, const std::vector<float> &b, std::vector<float> &a, float *out) const {
-        const int64_t x1Row = p_.x1.RowOffset(i);  // x1 is contiguous (checked)
+        // Through the view's strides: the vendor-faithful variant lets any addressable x1 through.
+        const int64_t x1Row = p_.x1.RowOffset(i), x1Col = p_.x1.ColStride();
         for (int64_t t = 0; t < p_.k; ++t) {
-            float v = DecodeAt(p_.x1, x1Row + t);
+            float v = DecodeAt(p_.x1, x1Row + t * x1Col);
             if (p_.kind == V4Kind::kMx) {
                 const int64_t g = t / 32;
                 v *= DecodeAt(p_.x1Scale, At(p_.x1Scale, {i, g / 2, g % 2}));
