@@ -184,6 +184,44 @@ TEST_F(QuantMatmulAllReduceV4Strided, MxFp4ReadsNibblesThroughStrides) {
     }
 }
 
+// The int8 scenario (formula 2, run by QuantMatmulAllReduce's execution): x1 with padded rows, a
+// column stride and an offset, a per-channel bf16 x2Scale and a pertoken fp32 x1Scale, bf16-exact.
+TEST_F(QuantMatmulAllReduceV4Strided, Int8ReadsThroughStrides) {
+    World w(1);
+    const int64_t m = 3, k = 6, n = 2;
+    const int64_t o1 = 4, r1 = 15, c1 = 2;
+    const auto a = [](int64_t i, int64_t t) { return static_cast<int>((i * 7 + t * 3) % 11) - 5; };
+    const auto b = [](int64_t t, int64_t j) { return static_cast<int>((t * 5 + j * 9) % 13) - 6; };
+    const int64_t s1 = o1 + (m - 1) * r1 + (k - 1) * c1 + 1;
+    std::vector<uint8_t> h1(static_cast<size_t>(s1), 0x7F), h2;
+    for (int64_t i = 0; i < m; ++i)
+        for (int64_t t = 0; t < k; ++t) h1[static_cast<size_t>(o1 + i * r1 + t * c1)] = static_cast<uint8_t>(a(i, t));
+    for (int64_t t = 0; t < k; ++t)
+        for (int64_t j = 0; j < n; ++j) h2.push_back(static_cast<uint8_t>(b(t, j)));
+    const std::vector<float> pt = {1.0f, 0.5f, 2.0f}, ch = {0.25f, -1.0f};
+    View x1(ACL_INT8, h1, {m, k}, {r1, c1}, o1, s1), x2(ACL_INT8, h2, {k, n}, {n, 1}, 0, k * n),
+        sc1(ACL_FLOAT, FloatBytes(pt), {m}, {1}, 0, m), sc2(ACL_BF16, {0x80, 0x3E, 0x80, 0xBF}, {n}, {1}, 0, n),  // bf16 0.25, -1
+        out(ACL_BF16, std::vector<uint8_t>(static_cast<size_t>(m * n * 2), 0), {m, n}, {n, 1}, 0, m * n);
+    std::string msg;
+    w.Run([&](uint32_t) { EXPECT_EQ(RunV4(w, {x1.t, x2.t, nullptr, sc1.t, sc2.t, out.t}, &msg), ACL_SUCCESS) << msg; });
+    const std::vector<uint8_t> got = out.Read();
+    for (int64_t i = 0; i < m; ++i) {
+        for (int64_t j = 0; j < n; ++j) {
+            int acc = 0;
+            for (int64_t t = 0; t < k; ++t) acc += a(i, t) * b(t, j);
+            // |acc| <= 6·30 and the scales are powers of two: exact in bf16's 8 significant bits
+            // only when |acc| < 256, which holds.
+            const float want = static_cast<float>(acc) * ch[static_cast<size_t>(j)] * pt[static_cast<size_t>(i)];
+            uint16_t code = 0;
+            std::memcpy(&code, got.data() + (i * n + j) * 2, 2);
+            const uint32_t bits = static_cast<uint32_t>(code) << 16;
+            float v = 0;
+            std::memcpy(&v, &bits, 4);
+            EXPECT_EQ(v, want) << i << "," << j;
+        }
+    }
+}
+
 // A view two elements past its storage: GetWorkspaceSize lets it through (as the vendor's op_api),
 // the execute phase's guard fails the task naming the tensor, and the output keeps its bytes.
 TEST_F(QuantMatmulAllReduceV4Strided, ViewPastStorageStoppedAtExecution) {
