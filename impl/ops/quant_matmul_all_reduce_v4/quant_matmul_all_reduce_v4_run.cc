@@ -45,8 +45,11 @@ float DecodeAt(const TensorDesc &t, int64_t index) {
             return codec::E5m2ToFloat(bytes[index]);
         case ACL_HIFLOAT8:
             return codec::Hif8ToFloat(bytes[index]);
-        case ACL_FLOAT4_E2M1:
-            return codec::E2m1ToFloat(codec::UnpackNibble(bytes, index));
+        case ACL_FLOAT4_E2M1: {
+            const float v = codec::E2m1ToFloat(codec::UnpackNibble(bytes, index));
+            // Bias 2 instead of 1 (formats.md §7) halves normals and subnormals alike.
+            return kFault == Fault::kV4Fp4E2m1WrongBias ? v * 0.5f : v;
+        }
         case ACL_FLOAT4_E1M2:
             return codec::E1m2ToFloat(codec::UnpackNibble(bytes, index));
         case ACL_FLOAT8_E8M0: {
@@ -198,7 +201,10 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
             const float s1 =
                 DecodeAt(p_.x1Scale, threeD ? At(p_.x1Scale, {batch, ib, blk}) : At(p_.x1Scale, {ib, blk}));
             float s2;
-            if (p_.x2Transposed) {
+            if (p_.x2Transposed && kFault == Fault::kV4PerBlockTransposedGrid) {
+                const int64_t flat = blk * nb + j / kBlock;  // the [n-block][k-block] grid read as [k-block][n-block]
+                s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {flat / kb, flat % kb}));
+            } else if (p_.x2Transposed) {
                 s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {j / kBlock, blk}));
             } else if (kFault == Fault::kV4PerBlockGridTransposed) {
                 const int64_t flat = (j / kBlock) * kb + blk;  // the grid read as [n-block][k-block]
