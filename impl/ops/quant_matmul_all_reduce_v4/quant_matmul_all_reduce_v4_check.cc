@@ -451,7 +451,8 @@ aclnnStatus QuantMatmulAllReduceV4Prepare(const char *api, const QuantMatmulAllR
     executor->api = api;
     executor->workspaceSize = p.workspaceBytes;
     std::shared_ptr<hccl::Communicator> guardComm = p.comm;
-    executor->run = GuardStorage(MakeQuantMatmulAllReduceV4Run(std::move(p)), api, std::move(guardComm), Reach(a, x2Nz));
+    executor->run =
+        GuardStorage(MakeQuantMatmulAllReduceV4Run(std::move(p)), api, std::move(guardComm), Reach(a, x2Nz));
     *a.workspaceSize = executor->workspaceSize;
     *a.executor = PublishExecutor(std::move(executor));
     return ACLNN_SUCCESS;
