@@ -83,8 +83,8 @@ aclError RunV4(World &w, const Call &c, std::string *msg) {
     uint64_t ws = 0;
     aclOpExecutor *exec = nullptr;
     EXPECT_EQ(aclnnQuantMatmulAllReduceV4GetWorkspaceSize(c.x1, c.x2, c.bias, nullptr, c.x1Scale, c.x2Scale, nullptr,
-                                                           nullptr, w.groups[0].c_str(), "sum", 0, 1, c.groupSize, 0,
-                                                           c.out, &ws, &exec),
+                                                          nullptr, w.groups[0].c_str(), "sum", 0, 1, c.groupSize, 0,
+                                                          c.out, &ws, &exec),
               ACLNN_SUCCESS)
         << TakeErrors();
     void *workspace = nullptr;
@@ -117,7 +117,8 @@ TEST_F(QuantMatmulAllReduceV4Strided, Fp8ReadsAndWritesThroughStrides) {
         for (int64_t t = 0; t < k; ++t) h1[static_cast<size_t>(o1 + i * r1 + t * c1)] = E4m3(a(i, t));
     for (int64_t t = 0; t < k; ++t)
         for (int64_t j = 0; j < n; ++j) h2[static_cast<size_t>(o2 + t * r2 + j * c2)] = E4m3(b(t, j));
-    const std::vector<float> bias = {0.5f, -1.0f, 2.0f, 0.0f}, pt = {0.25f, 2.0f, -1.0f}, ch = {1.0f, 0.5f, -4.0f, 8.0f};
+    const std::vector<float> bias = {0.5f, -1.0f, 2.0f, 0.0f}, pt = {0.25f, 2.0f, -1.0f},
+                             ch = {1.0f, 0.5f, -4.0f, 8.0f};
     const std::vector<float> sentinel(static_cast<size_t>(so), 1234.5f);
     View x1(ACL_FLOAT8_E4M3FN, h1, {m, k}, {r1, c1}, o1, s1), x2(ACL_FLOAT8_E4M3FN, h2, {k, n}, {r2, c2}, o2, s2);
     View bt(ACL_FLOAT, FloatBytes(bias), {n}, {1}, 0, n), sc1(ACL_FLOAT, FloatBytes(pt), {m}, {1}, 0, m),
@@ -165,7 +166,8 @@ TEST_F(QuantMatmulAllReduceV4Strided, MxFp4ReadsNibblesThroughStrides) {
         for (int64_t g = 0; g < 2; ++g) hs2.push_back(static_cast<uint8_t>(127 + e2(j, g)));
     View x1(ACL_FLOAT4_E2M1, h1, {m, k}, {r1, 1}, o1, static_cast<int64_t>(h1.size()) * 2),
         x2(ACL_FLOAT4_E2M1, h2, {k, n}, {1, c2}, o2, static_cast<int64_t>(h2.size()) * 2),
-        sc1(ACL_FLOAT8_E8M0, hs1, {m, 1, 2}, {2, 2, 1}, 0, m * 2), sc2(ACL_FLOAT8_E8M0, hs2, {n, 1, 2}, {2, 2, 1}, 0, n * 2),
+        sc1(ACL_FLOAT8_E8M0, hs1, {m, 1, 2}, {2, 2, 1}, 0, m * 2),
+        sc2(ACL_FLOAT8_E8M0, hs2, {n, 1, 2}, {2, 2, 1}, 0, n * 2),
         out(ACL_FLOAT, FloatBytes(std::vector<float>(m * n, 0.0f)), {m, n}, {1, m}, 0, m * n);
     std::string msg;
     const int64_t groupSize = 32 + (int64_t{1} << 16) + (int64_t{1} << 32);
@@ -200,7 +202,8 @@ TEST_F(QuantMatmulAllReduceV4Strided, Int8ReadsThroughStrides) {
         for (int64_t j = 0; j < n; ++j) h2.push_back(static_cast<uint8_t>(b(t, j)));
     const std::vector<float> pt = {1.0f, 0.5f, 2.0f}, ch = {0.25f, -1.0f};
     View x1(ACL_INT8, h1, {m, k}, {r1, c1}, o1, s1), x2(ACL_INT8, h2, {k, n}, {n, 1}, 0, k * n),
-        sc1(ACL_FLOAT, FloatBytes(pt), {m}, {1}, 0, m), sc2(ACL_BF16, {0x80, 0x3E, 0x80, 0xBF}, {n}, {1}, 0, n),  // bf16 0.25, -1
+        sc1(ACL_FLOAT, FloatBytes(pt), {m}, {1}, 0, m),
+        sc2(ACL_BF16, {0x80, 0x3E, 0x80, 0xBF}, {n}, {1}, 0, n),  // bf16 0.25, -1
         out(ACL_BF16, std::vector<uint8_t>(static_cast<size_t>(m * n * 2), 0), {m, n}, {n, 1}, 0, m * n);
     std::string msg;
     w.Run([&](uint32_t) { EXPECT_EQ(RunV4(w, {x1.t, x2.t, nullptr, sc1.t, sc2.t, out.t}, &msg), ACL_SUCCESS) << msg; });

@@ -22,8 +22,8 @@ TEST(CodecCoverage, QuickGateV4CasesCarryEveryFormat) {
     filter.op = "quant_matmul_all_reduce_v4";
     std::map<int, std::set<std::string>> tensors_by_dtype;  // valid cases: acl dtype -> tensor names
     std::set<int> invalid_dtypes;
-    for (const harness::gates::GateCase &g : harness::gates::BuildGate(harness::gates::Gate::kQuick,
-                                                                       harness::gates::kDefaultSeed, filter)) {
+    for (const harness::gates::GateCase &g :
+         harness::gates::BuildGate(harness::gates::Gate::kQuick, harness::gates::kDefaultSeed, filter)) {
         const bool valid = g.kind == harness::gates::CaseKind::kValid;
         for (const auto &[name, value] : g.value.params) {
             if (const auto *t = std::get_if<harness::TensorSpec>(&value)) {

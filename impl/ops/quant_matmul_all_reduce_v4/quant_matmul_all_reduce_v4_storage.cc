@@ -22,8 +22,10 @@ class StorageGuardedRun final : public OpRun {
         for (const StorageReach &r : reach_) {
             if (r.needed > r.held) {
                 return FailRank(api_, *comm_,
-                                r.name + "'s view reaches " + std::to_string(r.needed) + " storage elements but its "
-                                "storage holds " + std::to_string(r.held) + "; nothing was read or written");
+                                r.name + "'s view reaches " + std::to_string(r.needed) +
+                                    " storage elements but its "
+                                    "storage holds " +
+                                    std::to_string(r.held) + "; nothing was read or written");
             }
         }
         return run_->Run(workspace);
