@@ -3,8 +3,9 @@
 # adapters; no torch needed): exports every framework front-end's cases (`mc2conf export
 # --front-end`), answers them with front_end_fake.py (the front-end checks and dispatch of
 # mc2_front_ends.py, no computation) and requires the judge to pass every case; then plants one
-# fault at a time (a check removed, pertoken dispatched to V1, comm_quant_mode forwarded on the
-# weight-quant path) and requires the judge to fail the run with the reason that names it.
+# fault at a time (a check removed, the V4 route's y_dtype check among them; pertoken dispatched to
+# V1; comm_quant_mode forwarded on the weight-quant path) and requires the judge to fail the run
+# with the reason that names it.
 #   ctest_front_end_fake.sh MC2CONF WORKDIR
 set -euo pipefail
 mc2conf="${1:?usage: ctest_front_end_fake.sh MC2CONF WORKDIR}"
@@ -40,6 +41,7 @@ while IFS='|' read -r fe bug reason; do
 done <<'CASES'
 torch_npu|skip:tnpu.mmar.pertoken.dim|the front-end must refuse this call (tnpu.mmar.pertoken.dim:
 torch_npu|skip:tnpu.mmar.comm_scales.pair|the front-end must refuse this call (tnpu.mmar.comm_scales.pair:
+torch_npu|skip:tnpu.mmar.low.y_dtype|the front-end must refuse this call (tnpu.mmar.low.y_dtype:
 torch_npu|pertoken-to-v1|dispatched to aclnnQuantMatmulAllReduce; the front-end's route tnpu.mmar.route.quant_v2 reaches aclnnQuantMatmulAllReduceV2
 torch_npu|forward-comm-quant-mode|argument comm_quant_mode=1 forwarded to aclnnWeightQuantMatmulAllReduce, which has no such parameter
 mindspeed|skip:msp.arn.bs|the front-end must refuse this call (msp.arn.bs:

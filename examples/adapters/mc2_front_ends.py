@@ -1,8 +1,9 @@
 # examples/adapters/mc2_front_ends.py — what the framework front-ends check and where they dispatch
 # before any aclnn call, written from their public documents (spec-notes/ops.md §2.6 torch_npu
-# npu_mm_all_reduce_base, §6.2 MindSpeed npu_mm_all_reduce_add_rms_norm[_], §5.2 MindSpore
-# all_gather_matmul). Pure Python on tensor metadata only (dtype name, shape), so that it runs
-# without torch: the torch adapter uses it before computing, front_end_fake.py alone.
+# npu_mm_all_reduce_base, its fp8 / fp4 route to aclnnQuantMatmulAllReduceV4 included, §6.2
+# MindSpeed npu_mm_all_reduce_add_rms_norm[_], §5.2 MindSpore all_gather_matmul). Pure Python on
+# tensor metadata only (dtype name, shape), so that it runs without torch: the torch adapter uses
+# it before computing, front_end_fake.py alone.
 #
 # front_end(function, kwargs, tensors, world) returns Refused(check, text) — the check ids are the
 # suite's (`mc2conf spec --op torch_npu`) — or Dispatched(api, arguments, tensors, outputs,
@@ -17,6 +18,7 @@ BUGS = set()
 
 INTEGRAL = ("int8", "uint8", "int16", "int32", "int64")
 FLOATING = ("float16", "bf16", "float")
+TORCH_FP8 = ("float8_e4m3fn", "float8_e5m2")  # torch float8 tensors; HiF8 / FP4 travel in integer ones
 
 
 class Refused:
@@ -58,11 +60,12 @@ def _rows(shape):
 
 
 def _pair(x1, x2):
+    # The op-plugin's branches test isIntegralType: a torch float8 tensor counts as floating.
     if x1.dtype in INTEGRAL and x2.dtype in INTEGRAL:
         return "int"
-    if x1.dtype in FLOATING and x2.dtype in FLOATING:
+    if x1.dtype not in INTEGRAL and x2.dtype not in INTEGRAL:
         return "float"
-    if x1.dtype in FLOATING and x2.dtype in INTEGRAL:
+    if x1.dtype not in INTEGRAL and x2.dtype in INTEGRAL:
         return "weight"
     return None
 
@@ -122,21 +125,39 @@ def _torch_npu(kw, t, world):
     gs = kw.get("group_sizes") or []
     c.require(not gs or (len(gs) == 3 and all(0 <= v <= 65535 for v in gs)), "tnpu.mmar.group_sizes",
               "group_sizes must be [m, n, k], each in [0, 65535]")
+    # fp8 / fp4 x1 (is_a8 / is_a4): a torch float8 tensor, or x1_dtype naming HiF8 / FP4.
+    a8 = x1.dtype in TORCH_FP8 or kw.get("x1_dtype") == "hifloat8"
+    a4 = kw.get("x1_dtype") in ("float4_e2m1", "float4_e1m2")
+    w8 = x2.dtype in TORCH_FP8 or kw.get("x2_dtype") == "hifloat8"
+    if a8 or a4:
+        c.require(kw.get("y_dtype") is not None, "tnpu.mmar.low.y_dtype", "fp8 / fp4 x1 needs y_dtype")
+        c.require(dq is not None, "tnpu.mmar.low.dequant", "fp8 / fp4 x1 needs dequant_scale")
     if c.refusal:
         return c.refusal
     args = {"group": _communicator(), "reduce_op": kw.get("reduce_op", "sum"), "comm_turn": kw.get("comm_turn", 0),
             "stream_mode": 1}
     names = ("x1", "x2", "bias", "x3")
-    if pair == "float":
-        api = "aclnnMatmulAllReduceV2" if x3 is not None else "aclnnMatmulAllReduce"
-        if x3 is None:
-            names = ("x1", "x2", "bias")
-    elif pair == "weight":
+    if a8 or a4:
+        # aclnnQuantMatmulAllReduceV4: pertoken_scale is x1Scale, dequant_scale x2Scale (each retyped by
+        # its *_dtype kwarg, as x1 / x2 by x1_dtype / x2_dtype), group_sizes packed, y_dtype out.
+        args["group_size"] = (gs[0] << 32) + (gs[1] << 16) + gs[2] if gs else 0
+        args["comm_quant_mode"] = kw.get("comm_quant_mode", 0)
+        kwargs = {"x1": "x1", "x2": "x2", "bias": "bias", "x3": "x3", "x1_scale": "pertoken_scale",
+                  "x2_scale": "dequant_scale", "comm_quant_scale_1": "comm_quant_scale_1",
+                  "comm_quant_scale_2": "comm_quant_scale_2"}
+        tensors = {a: (k if t.get(k) is not None else None) for a, k in kwargs.items()}
+        return Dispatched("aclnnQuantMatmulAllReduceV4", args, tensors, {"output": (kw.get("y_dtype"), out_shape)},
+                          ["output"])
+    if pair == "weight" or w8:  # an fp8 / HiF8 weight under a non-fp8 x1 is weight quantisation too
         api = "aclnnWeightQuantMatmulAllReduce"
         names += ("antiquant_scale", "antiquant_offset")
         args["antiquant_group_size"] = kw.get("antiquant_group_size", 0)
         if "forward-comm-quant-mode" in BUGS and "comm_quant_mode" in kw:
             args["comm_quant_mode"] = kw["comm_quant_mode"]
+    elif pair == "float":
+        api = "aclnnMatmulAllReduceV2" if x3 is not None else "aclnnMatmulAllReduce"
+        if x3 is None:
+            names = ("x1", "x2", "bias")
     elif s1 is not None:
         api = "aclnnQuantMatmulAllReduceV3"
         names += ("dequant_scale", "pertoken_scale", "comm_quant_scale_1", "comm_quant_scale_2")

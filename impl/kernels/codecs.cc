@@ -342,11 +342,8 @@ uint8_t FloatToE8m0(float f, Saturation sat) {
     if (a == kF32Inf) {
         return finite_mode ? 0xFEu : 0xFFu;
     }
-    if (a < 0x00400000u) {  // positive, below 2^-127
-        return finite_mode ? 0x00u : 0xFFu;
-    }
-    // Truncation: the code is the biased exponent; [2^-127, 2^-126) (fp32 subnormals with the
-    // top mantissa bit set) has field 0, which is also the code of 2^-127.
+    // Truncation: the code is the biased exponent field. Every positive fp32 subnormal has field
+    // 0, the code of 2^-127: the OCP MX scale rule clamps floor(log2 x) at -127 (formats.md §8).
     return static_cast<uint8_t>(a >> 23);
 }
 

@@ -279,13 +279,16 @@ uint32_t EncodeE8m0(const Codebook &b, double x, Saturation sat) {
     if (std::isnan(x)) {
         return nan;
     }
-    // Zero, negative and too small: no such value; saturation takes the smallest scale.
+    // Zero and negative: no such value (no log2); saturation takes the smallest scale.
     if (x <= 0.0) {
         return sat == Saturation::kFinite ? lowest : nan;
     }
     const ptrdiff_t i = Round(b, x);  // +Inf lands on the virtual entry
+    // Positive but below 2^-127 (every fp32 subnormal under 0x00400000): the OCP MX scale rule
+    // clamps floor(log2 x) to the lowest exponent, -127 (formats.md §8, "clamped to [−127, 127]";
+    // an fp32 subnormal's exponent field is 0, the field of code 0x00), in both modes.
     if (i < 0) {
-        return sat == Saturation::kFinite ? lowest : nan;
+        return lowest;
     }
     if (i == static_cast<ptrdiff_t>(b.keys.size()) - 1) {
         return sat == Saturation::kFinite ? b.max_code : nan;

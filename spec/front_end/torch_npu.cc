@@ -1,10 +1,12 @@
 // spec/front_end/torch_npu.cc — the front-end family of torch_npu.npu_mm_all_reduce_base: the
 // op-plugin's TORCH_CHECKs in their order, and its dispatch to aclnnMatmulAllReduce / V2,
-// aclnnQuantMatmulAllReduce V1 / V2 / V3 and aclnnWeightQuantMatmulAllReduce (spec-notes/ops.md
+// aclnnQuantMatmulAllReduce V1 / V2 / V3 / V4 and aclnnWeightQuantMatmulAllReduce (spec-notes/ops.md
 // §2.6; seed 000 calls it). The aclnn cases it dispatches are judged by spec/matmul_all_reduce/,
-// spec/quant_matmul_all_reduce/ and spec/weight_quant_matmul_all_reduce/.
+// spec/quant_matmul_all_reduce/, spec/quant_matmul_all_reduce_v4/ and
+// spec/weight_quant_matmul_all_reduce/.
 #include <optional>
 
+#include "harness/dtype_names.h"
 #include "spec/front_end/front_end.h"
 #include "spec/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 
@@ -15,6 +17,8 @@ using harness::TensorSpec;
 
 constexpr const char *kFunction = "torch_npu.npu_mm_all_reduce_base";
 const std::string kCite = "shared/spec-notes/ops.md §2.6";
+// The V4 route: ops.md §2.6 (fp8/fp4 inputs), the op-plugin's npu_mm_all_reduce_base (is_a8 / is_a4).
+const std::string kCiteV4 = "shared/spec-notes/ops.md §2.6 (fp8/fp4 → V4); op-plugin npu_mm_all_reduce_base";
 constexpr int64_t kGroupSizeMax = 65535;
 
 // ---- reading a call the way the op-plugin does ----
@@ -24,9 +28,34 @@ bool Both(const Call &c, bool (*pred)(aclDataType)) {
 }
 bool FloatInt(const Call &c) {
     const TensorSpec *x1 = c.T("x1"), *x2 = c.T("x2");
-    return x1 && x2 && IsFloating(x1->dtype) && IsIntegral(x2->dtype);
+    return x1 && x2 && !IsIntegral(x1->dtype) && IsIntegral(x2->dtype);
 }
 bool Has(const Call &c, const char *name) { return c.T(name) != nullptr; }
+
+// ---- the low-bit inputs (ops.md §2.6: fp8/fp4 inputs route to aclnnQuantMatmulAllReduceV4) ----
+// A *_dtype kwarg (x1_dtype, y_dtype, ...): torch_npu takes its own dtype enum and maps it 1:1 to
+// an aclDataType (c10_npu::GetAclDataType); the family carries that aclDataType's name.
+std::optional<aclDataType> DtypeArg(const Call &c, const char *name) {
+    const Arg *a = c.Find(name);
+    const auto *s = a ? std::get_if<std::string>(a) : nullptr;
+    return s ? harness::ParseDtype(*s) : std::nullopt;
+}
+bool TorchFp8(const TensorSpec *t) {
+    return t && (t->dtype == ACL_FLOAT8_E4M3FN || t->dtype == ACL_FLOAT8_E5M2);
+}
+// is_a8: x1 a torch float8 tensor, or x1_dtype HIFLOAT8 (HiF8 travels in an integer tensor).
+bool A8(const Call &c) { return TorchFp8(c.T("x1")) || DtypeArg(c, "x1_dtype") == ACL_HIFLOAT8; }
+// is_a4: x1_dtype FLOAT4_E2M1 or FLOAT4_E1M2.
+bool A4(const Call &c) {
+    const std::optional<aclDataType> d = DtypeArg(c, "x1_dtype");
+    return d == ACL_FLOAT4_E2M1 || d == ACL_FLOAT4_E1M2;
+}
+// is_w8: x2 a torch float8 tensor, or x2_dtype HIFLOAT8.
+bool W8(const Call &c) { return TorchFp8(c.T("x2")) || DtypeArg(c, "x2_dtype") == ACL_HIFLOAT8; }
+bool LowBit(const Call &c) { return A8(c) || A4(c); }
+bool Fp8OrFp4(const Call &c) { return A8(c) || W8(c) || A4(c); }
+// The op-plugin's branches test !isIntegralType: a torch float8 tensor counts as floating there.
+bool NotIntegral(aclDataType d) { return !IsIntegral(d); }
 int64_t N(const Call &c) { return c.T("x2") && c.T("x2")->shape.size() == 2 ? c.T("x2")->shape[1] : -1; }
 // The output dtype the op-plugin allocates: float16 for int8 x1, else x1's; bfloat16 whenever
 // dequant_scale is bfloat16.
@@ -52,6 +81,12 @@ bool CommScalesOk(const Call &c) {
     auto one_d = [&](const TensorSpec *s) { return s->shape == std::vector<int64_t>{n}; };
     auto two_d = [&](const TensorSpec *s) { return s->shape == std::vector<int64_t>{1, n}; };
     return (one_d(s1) && one_d(s2)) || (two_d(s1) && two_d(s2));
+}
+
+// group_sizes [m, n, k] packed (m << 32) + (n << 16) + k; empty: 0 (ops.md §2.6).
+int64_t PackedGroupSize(const Call &c) {
+    const std::vector<int64_t> g = GroupSizes(c);
+    return g.size() == 3 ? (g[0] << 32) + (g[1] << 16) + g[2] : 0;
 }
 
 // ---- editing a valid call ----
@@ -117,11 +152,11 @@ const std::vector<Rule> &Rules() {
         Check("tnpu.mmar.float.quant_args",
               "x1 and x2 floating: antiquant_scale, antiquant_offset and dequant_scale must all be None.", kCite,
               [](const Call &c) {
-                  return Both(c, IsFloating) &&
+                  return Both(c, NotIntegral) &&
                          (Has(c, "antiquant_scale") || Has(c, "antiquant_offset") || Has(c, "dequant_scale"));
               },
               [](Call c) {
-                  if (!Both(c, IsFloating)) return std::optional<Call>{};
+                  if (!Both(c, NotIntegral)) return std::optional<Call>{};
                   c.Set("antiquant_scale", Tensor(c.T("x1")->dtype, {N(c)}));
                   return std::optional<Call>{c};
               }),
@@ -129,7 +164,7 @@ const std::vector<Rule> &Rules() {
               "Any other x1/x2 dtype pair (an integral x1 with a floating x2) is refused.", kCite,
               [](const Call &c) {
                   const TensorSpec *x1 = c.T("x1"), *x2 = c.T("x2");
-                  return x1 && x2 && !Both(c, IsIntegral) && !Both(c, IsFloating) && !FloatInt(c);
+                  return x1 && x2 && !Both(c, IsIntegral) && !Both(c, NotIntegral) && !FloatInt(c);
               },
               [](Call c) {
                   if (!Both(c, IsIntegral)) return std::optional<Call>{};
@@ -215,25 +250,86 @@ const std::vector<Rule> &Rules() {
                   c.Set("group_sizes", g);
                   return std::optional<Call>{c};
               }),
+        Check("tnpu.mmar.low.y_dtype",
+              "fp8 / fp4 x1 (a float8_e4m3fn / float8_e5m2 tensor, or x1_dtype HIFLOAT8 / FLOAT4_E2M1 / FLOAT4_E1M2) "
+              "requires y_dtype, the output dtype.",
+              kCiteV4,
+              [](const Call &c) { return LowBit(c) && !DtypeArg(c, "y_dtype"); },
+              [](Call c) {
+                  if (!LowBit(c)) return std::optional<Call>{};
+                  c.Set("y_dtype", None{});
+                  return std::optional<Call>{c};
+              }),
+        Check("tnpu.mmar.low.dequant", "fp8 / fp4 x1 requires dequant_scale (x2Scale).", kCiteV4,
+              [](const Call &c) { return LowBit(c) && !Has(c, "dequant_scale"); },
+              [](Call c) {
+                  if (!LowBit(c) || Has(c, "pertoken_scale")) return std::optional<Call>{};  // pertoken.dequant first
+                  c.Set("dequant_scale", None{});
+                  return std::optional<Call>{c};
+              }),
+        Route("tnpu.mmar.route.quant_v4",
+              "fp8 / fp4 x1 → aclnnQuantMatmulAllReduceV4(x1 as x1_dtype, x2 as x2_dtype, bias, x3, pertoken_scale as "
+              "x1Scale (pertoken_scale_dtype), dequant_scale as x2Scale (dequant_scale_dtype), comm_quant_scale_1/2, hcom, "
+              "reduce_op, comm_turn, stream_mode=1, group_sizes packed, comm_quant_mode); the output dtype is y_dtype.",
+              kCiteV4, LowBit),
         Route("tnpu.mmar.route.mar",
               "x1, x2 floating, no x3 → aclnnMatmulAllReduce(x1, x2, bias, hcom, reduce_op, comm_turn, stream_mode=1).",
               kCite,
-              [](const Call &c) { return Both(c, IsFloating) && !Has(c, "x3"); }),
+              [](const Call &c) { return Both(c, NotIntegral) && !Fp8OrFp4(c) && !Has(c, "x3"); }),
         Route("tnpu.mmar.route.mar_v2", "x1, x2 floating with x3 → aclnnMatmulAllReduceV2 (x3 forwarded).", kCite,
-              [](const Call &c) { return Both(c, IsFloating) && Has(c, "x3"); }),
+              [](const Call &c) { return Both(c, NotIntegral) && !Fp8OrFp4(c) && Has(c, "x3"); }),
         Route("tnpu.mmar.route.wq",
-              "x1 floating, x2 int8 → aclnnWeightQuantMatmulAllReduce(x1, x2, bias, antiquant_scale, antiquant_offset, x3, "
-              "hcom, reduce_op, comm_turn, stream_mode=1, antiquant_group_size); comm_quant_mode is not forwarded.",
-              kCite, FloatInt),
+              "x1 floating, x2 int8 (or an fp8 / HiF8 x2 under a non-fp8 x1) → aclnnWeightQuantMatmulAllReduce(x1, x2, "
+              "bias, antiquant_scale, antiquant_offset, x3, hcom, reduce_op, comm_turn, stream_mode=1, "
+              "antiquant_group_size); comm_quant_mode is not forwarded.",
+              kCite, [](const Call &c) { return FloatInt(c) || (!A8(c) && W8(c)); }),
         Route("tnpu.mmar.route.quant_v1", "x1, x2 int8, no pertoken_scale, no comm scales → aclnnQuantMatmulAllReduce.", kCite,
-              [](const Call &c) { return Both(c, IsIntegral) && !Has(c, "pertoken_scale") && !Has(c, "comm_quant_scale_1"); }),
+              [](const Call &c) {
+                  return Both(c, IsIntegral) && !Fp8OrFp4(c) && !Has(c, "pertoken_scale") && !Has(c, "comm_quant_scale_1");
+              }),
         Route("tnpu.mmar.route.quant_v2", "x1, x2 int8 with pertoken_scale, no comm scales → aclnnQuantMatmulAllReduceV2.", kCite,
-              [](const Call &c) { return Both(c, IsIntegral) && Has(c, "pertoken_scale") && !Has(c, "comm_quant_scale_1"); }),
+              [](const Call &c) {
+                  return Both(c, IsIntegral) && !Fp8OrFp4(c) && Has(c, "pertoken_scale") && !Has(c, "comm_quant_scale_1");
+              }),
         Route("tnpu.mmar.route.quant_v3",
               "x1, x2 int8 with comm_quant_scale_1/2 → aclnnQuantMatmulAllReduceV3 (pertoken_scale forwarded when given).",
-              kCite, [](const Call &c) { return Both(c, IsIntegral) && Has(c, "comm_quant_scale_1"); }),
+              kCite, [](const Call &c) { return Both(c, IsIntegral) && !Fp8OrFp4(c) && Has(c, "comm_quant_scale_1"); }),
     };
     return rules;
+}
+
+// Retypes the dispatched tensor `param` to the aclDataType the kwarg `dtype_kwarg` names (the
+// op-plugin's TensorWrapper), when given.
+void Retype(const Call &c, Dispatch &d, const char *param, const char *dtype_kwarg) {
+    const std::optional<aclDataType> as = DtypeArg(c, dtype_kwarg);
+    auto it = d.target.params.find(param);
+    if (!as || it == d.target.params.end()) return;
+    if (auto *t = std::get_if<TensorSpec>(&it->second)) t->dtype = *as;
+}
+
+// fp8 / fp4 x1 → aclnnQuantMatmulAllReduceV4: pertoken_scale is x1Scale, dequant_scale x2Scale,
+// each retyped by its *_dtype kwarg; group_sizes packed; comm_quant_mode forwarded; y_dtype out.
+Dispatch DispatchV4(const Call &c, std::map<std::string, harness::Value> attrs) {
+    attrs.erase("antiquant_group_size");
+    attrs["group_size"] = PackedGroupSize(c);
+    attrs["comm_quant_mode"] = c.I("comm_quant_mode");
+    const std::map<std::string, std::string> tensors = {
+        {"x1", "x1"},
+        {"x2", "x2"},
+        {"bias", "bias"},
+        {"x3", "x3"},
+        {"pertoken_scale", "x1_scale"},
+        {"dequant_scale", "x2_scale"},
+        {"comm_quant_scale_1", "comm_quant_scale_1"},
+        {"comm_quant_scale_2", "comm_quant_scale_2"}};
+    const TensorSpec output = Tensor(*DtypeArg(c, "y_dtype"), OutputShape(*c.T("x1"), N(c)));
+    Dispatch d = ToApi(c, "quant_matmul_all_reduce_v4", tensors, attrs, {{"output", output}}, {"output"});
+    Retype(c, d, "x1", "x1_dtype");
+    Retype(c, d, "x2", "x2_dtype");
+    Retype(c, d, "x1_scale", "pertoken_scale_dtype");
+    Retype(c, d, "x2_scale", "dequant_scale_dtype");
+    d.target.Normalize();
+    return d;
 }
 
 Dispatch DispatchCall(const Call &c, std::string *route) {
@@ -258,6 +354,7 @@ Dispatch DispatchCall(const Call &c, std::string *route) {
                           "pertoken_scale", "comm_quant_scale_1", "comm_quant_scale_2"}) {
         tensors[n] = n;
     }
+    if (*route == "tnpu.mmar.route.quant_v4") return DispatchV4(c, attrs);
     std::string op;
     if (*route == "tnpu.mmar.route.mar") op = "matmul_all_reduce";
     if (*route == "tnpu.mmar.route.mar_v2") op = "matmul_all_reduce_v2";
@@ -336,6 +433,30 @@ std::vector<Call> ValidCalls() {
         c.Set("antiquant_group_size", int64_t{32});
         v.push_back(c);
     }
+    {  // HiF8 (int8 tensors labelled by x1_dtype / x2_dtype), fp32 per-channel dequant + pertoken, fp32
+       // bias, float16 x3 and y_dtype → V4 formula 6 on Ascend 950
+        Call c = Base(20, Tensor(ACL_INT8, {16, 32}), Tensor(ACL_INT8, {32, 24}));
+        c.platform = harness::Platform::kAscend950;
+        c.Set("bias", Tensor(ACL_FLOAT, {24}));
+        c.Set("x3", Tensor(ACL_FLOAT16, {16, 24}));
+        c.Set("dequant_scale", Tensor(ACL_FLOAT, {24}));
+        c.Set("pertoken_scale", Tensor(ACL_FLOAT, {16}));
+        c.Set("y_dtype", std::string("float16"));
+        c.Set("x1_dtype", std::string("hifloat8"));
+        c.Set("x2_dtype", std::string("hifloat8"));
+        v.push_back(c);
+    }
+    {  // HiF8 with an int64 dequant (the fp19 words, no pertoken), 3-D x1, bfloat16 y_dtype,
+       // comm_quant_mode 0 forwarded → V4 formula 5
+        Call c = Base(21, Tensor(ACL_INT8, {2, 8, 32}), Tensor(ACL_INT8, {32, 24}));
+        c.platform = harness::Platform::kAscend950;
+        c.Set("dequant_scale", PackedScale(ACL_INT64, 24));
+        c.Set("y_dtype", std::string("bf16"));
+        c.Set("x1_dtype", std::string("hifloat8"));
+        c.Set("x2_dtype", std::string("hifloat8"));
+        c.Set("comm_quant_mode", int64_t{0});
+        v.push_back(c);
+    }
     {  // the front-end does not check reduce_op: dispatched, and aclnnMatmulAllReduce refuses it
         Call c = Base(19, Tensor(ACL_FLOAT16, {16, 32}), Tensor(ACL_FLOAT16, {32, 24}));
         c.Set("reduce_op", std::string("max"));
@@ -359,9 +480,18 @@ Family TorchNpuFamily() {
         "which this family does not model. No Python-level checks were found (ops.md §9 item 8).",
         "x2 integral but not int8 with a floating x1 is refused (`tnpu.mmar.wq.int8`); torch_npu's int4 weight packed "
         "eight to an int32 is a separate path not modelled here, so the violation uses int16.",
-        "fp8 / hifloat8 / fp4 inputs route to aclnnQuantMatmulAllReduceV4 (with y_dtype, group_sizes packed as "
-        "(m<<32)+(n<<16)+k and comm_quant_mode): no route here until the V4 family is in this build; group_sizes is "
-        "still checked on every path (ops.md §2.6 lists the check without a path).",
+        "fp8 / hifloat8 / fp4 x1 routes to aclnnQuantMatmulAllReduceV4 (`tnpu.mmar.route.quant_v4`: y_dtype and "
+        "dequant_scale required, group_sizes packed as (m<<32)+(n<<16)+k, comm_quant_mode forwarded). The *_dtype "
+        "kwargs are carried as aclDataType names (torch_npu maps its dtype enum 1:1 through GetAclDataType). HiF8 and "
+        "FP4 travel in integer tensors labelled by x1_dtype / x2_dtype; the family's valid V4 calls use int8 ones.",
+        "The op-plugin's TORCH_CHECKs run before the V4 branch and test !isIntegralType, so outside aclnn-only mode: "
+        "torch float8_e4m3fn / float8_e5m2 x1 and x2 with a dequant_scale are refused by `tnpu.mmar.float.quant_args` "
+        "(the V4 branch needs that dequant_scale); a 2-D / 3-D or non-float32 pertoken_scale (per-block grids, MX "
+        "E8M0 scales) by `tnpu.mmar.pertoken.*`; and MX without pertoken_scale is V4's refusal (no x1Scale). So in "
+        "the mode this family models the V4 route carries HiF8 (int8 tensors) with fp32 pertoken + per-channel or "
+        "INT64/UINT64 dequant scales; FP8 tensors, per-block and MX reach V4 only in aclnn-only mode (not modelled).",
+        "An FP4 x1 with an x2_dtype of HIFLOAT8 satisfies both the V4 branch and the weight-quant branch (!is_a8 && "
+        "is_w8), and the op-plugin calls both; the family dispatches to V4, the first.",
         "INT64 → UINT64 (ops.md §2.3): the op_api rewrites the dtype of the aclTensor torch_npu builds for the call; "
         "the torch tensor the caller holds keeps int64, so the side effect is not observable at this front-end.",
         "comm_quant_mode is forwarded to V4 only: no route here passes it (aclnnQuantMatmulAllReduceV1–V3 and "

@@ -1,7 +1,7 @@
 // spec/quant_matmul_all_reduce_v4/generate.cc — valid-case generators of V4: per platform the
 // scenarios the seed's dtype tables list (Atlas A2: int8 only; Ascend 950: int8, FP8/HiF8 with
 // fp32 pertoken scales or UINT64 scales, per-block, MXFP8/MXFP4) × output dtype × the platform's
-// world sizes × 2-D/3-D x1 × plain or transposed x2 × with/without bias, x3, with per-rank
+// world sizes × 2-D/3-D x1 (MX included) × plain or transposed x2 × with/without bias, x3, with per-rank
 // variation of what may differ between ranks (k, bias, x3, layout, the scales' values). The FP8
 // pertile communication (commQuantMode = 1) and int8 communication on Ascend 950 are the next
 // slice: the generators do not draw them (see the family's decisions).
@@ -109,7 +109,8 @@ void DrawRow(Geometry &g, Choices &ch) {
             g.x1_scale = true;
             g.output = ch.Pick(out3);
             g.transposed = true;
-            g.lead = {M(g.lead)};
+            // x1 2-D or 3-D (b, s, k) as in every scenario (seed 004: x1 二维或者三维); the
+            // E8M0 x1Scale is [m, ceil(k/64), 2] with m = b·s either way (参数说明 x1ScaleOptional).
             g.group_size = kGroupSizeMx;  // explicit: inferred fields are a note rule's case
             break;
         }

@@ -37,14 +37,6 @@ list(APPEND NOT_REACHING arn.format.x2_nz)
 # implementation has no 8-bit float antiquantisation to compute them with; the variant refuses
 # them (161002, the strict answer) rather than compute something else.
 list(APPEND NOT_REACHING wqmar.dtype.x2_fp8_950)
-# qmar4.shape.{x1_contiguous,x2_strides,storage,output_overlap}: QuantMatmulAllReduceV4's first
-# slice (issue 9) keeps its layout checks in the variant. Its FP8/HiF8/per-block/MX kernel path
-# reads x1 as contiguous rows and has no execution-time storage guard yet, so without the checks
-# it would compute from the wrong elements or read outside a buffer; the vendor's op_api makes
-# such views contiguous first. The refusal (161002) is the strict answer. Next slice: read every
-# input through its strides, guard storage at execution, then drop these four entries.
-list(APPEND NOT_REACHING qmar4.shape.x1_contiguous qmar4.shape.x2_strides qmar4.shape.storage
-     qmar4.shape.output_overlap)
 
 # Operators whose hardening rules are all in NOT_REACHING: no WARNING is possible there.
 # all_to_all_vv2: its one hardening rule is a2av.xrank.counts (above).

@@ -181,7 +181,8 @@ TEST(ImplCodecs, Fp4E1m2Vectors) {
 }
 
 TEST(ImplCodecs, E8m0TableSection8) {
-    // kNone = the en_dtypes column (truncation); kFinite = the project's clamp decision.
+    // kNone = the en_dtypes column (truncation) but below 2^-127, where every positive subnormal
+    // is 0x00 (OCP MX scale rule, formats.md §8); kFinite = the project's clamp decision.
     const Vec vectors[] = {
         {0x3F800000, 0x7F, 0x7F},  // 1.0
         {0x3FC00000, 0x7F, 0x7F},  // 1.5 truncates
@@ -193,8 +194,9 @@ TEST(ImplCodecs, E8m0TableSection8) {
         {0x00400001, 0x00, 0x00},
         {0x007FFFFF, 0x00, 0x00},  // largest fp32 subnormal
         {0x00800000, 0x01, 0x01},  // 2^-126
-        {0x00200000, 0xFF, 0x00},  // 2^-128: too small
-        {0x00000001, 0xFF, 0x00},
+        {0x00200000, 0x00, 0x00},  // 2^-128: the OCP MX rule clamps floor(log2) at -127
+        {0x003FFFFF, 0x00, 0x00},
+        {0x00000001, 0x00, 0x00},  // smallest subnormal: exponent field 0
         {0x00000000, 0xFF, 0x00},  // zero
         {0x80000000, 0xFF, 0x00},  // -0
         {0xBF800000, 0xFF, 0x00},  // -1

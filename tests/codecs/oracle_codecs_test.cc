@@ -1,6 +1,7 @@
 // tests/codecs/oracle_codecs_test.cc — the oracle's codebook codecs against the documented
 // facts alone: the executed test vectors of formats.md §11, the en_dtypes column of the E8M0
 // table (§8) and the complete HiFloat8 code table (§6.3). No impl/ code is involved.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -129,7 +130,9 @@ TEST(OracleCodecs, Float4E1m2Values) {
 
 TEST(OracleCodecs, Float8E8m0EnDtypesColumn) {
     const Format &f = kFloat8E8m0;
-    // formats.md §8, en_dtypes column (truncation; NaN for zero, negative, tiny, Inf, NaN).
+    // formats.md §8, en_dtypes column (truncation; NaN for zero, negative, Inf, NaN), except
+    // below 2^-127: the OCP MX scale rule clamps floor(log2 amax) at -127, so every positive
+    // fp32 subnormal (exponent field 0) is 0x00 (as ml_dtypes gives for 2^-128; en_dtypes: NaN).
     CheckVectors(f, {
         {0x3F800000, 0x7F, 0x7F},                 // 1.0
         {0x3FC00000, 0x7F, 0x7F},                 // 1.5 truncates
@@ -138,7 +141,11 @@ TEST(OracleCodecs, Float8E8m0EnDtypesColumn) {
         {0x7F400000, 0xFE, 0xFE},                 // 1.5·2^127
         {0x00400000, 0x00, 0x00},                 // 2^-127
         {0x00400001, 0x00, 0x00},
-        {0x00200000, 0xFF, 0x00},                 // 2^-128: below the range
+        {0x007FFFFF, 0x00, 0x00},                 // largest subnormal
+        {0x00800000, 0x01, 0x01},                 // 2^-126, smallest normal
+        {0x00200000, 0x00, 0x00},                 // 2^-128: clamped to 2^-127
+        {0x003FFFFF, 0x00, 0x00},
+        {0x00000001, 0x00, 0x00},                 // 2^-149, smallest subnormal
         {0x00000000, 0xFF, 0x00},                 // 0.0
         {0xBF800000, 0xFF, 0x00},                 // -1.0
         {0x7F800000, 0xFF, 0xFE},                 // Inf
@@ -151,6 +158,40 @@ TEST(OracleCodecs, Float8E8m0EnDtypesColumn) {
     EXPECT_TRUE(std::isnan(Decode(f, 0xFF)));
     EXPECT_EQ(Encode(f, std::ldexp(1.0, 128), kNone), 0xFFu);
     EXPECT_EQ(Encode(f, std::ldexp(1.0, 128), kFinite), 0xFEu);
+}
+
+// The OCP MX scale rule as an independent model: the code of a positive finite x is
+// clamp(floor(log2 x), -127, 127) + 127, with floor(log2 x) taken from std::frexp (x = m·2^e,
+// m in [0.5, 1): floor(log2 x) = e - 1), above 2^127·2 NaN without saturation and 0xFE with.
+// Checked at every power of two of float32 (subnormals included) and its float32 neighbours,
+// and at every float32 subnormal.
+uint32_t E8m0Model(float x, Saturation sat) {
+    int e = 0;
+    std::frexp(static_cast<double>(x), &e);
+    const int floor_log2 = e - 1;
+    if (floor_log2 > 127) return sat == kFinite ? 0xFEu : 0xFFu;
+    return static_cast<uint32_t>(std::max(floor_log2, -127) + 127);
+}
+
+TEST(OracleCodecs, Float8E8m0EveryBoundaryAgainstTheScaleRule) {
+    const Format &f = kFloat8E8m0;
+    int checked = 0;
+    for (int p = -149; p <= 127; ++p) {
+        const float at = std::ldexp(1.0f, p);
+        for (const float x : {std::nextafter(at, 0.0f), at, std::nextafter(at, INFINITY)}) {
+            if (!(x > 0.0f) || std::isinf(x)) continue;
+            for (const Saturation sat : {kNone, kFinite}) {
+                ASSERT_EQ(Encode(f, x, sat), E8m0Model(x, sat)) << std::hexfloat << x;
+                ++checked;
+            }
+        }
+    }
+    for (uint32_t bits = 1; bits < 0x00800000u; ++bits) {
+        ASSERT_EQ(Encode(f, F(bits), kNone), 0x00u) << std::hex << bits;
+    }
+    EXPECT_EQ(Encode(f, std::numeric_limits<float>::max(), kNone), 0xFEu);
+    EXPECT_EQ(Encode(f, std::ldexp(1.0, -1000), kNone), 0x00u);  // a double below float32 too
+    EXPECT_GT(checked, 1600);
 }
 
 TEST(OracleCodecs, Hifloat8Vectors) {

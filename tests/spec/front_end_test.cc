@@ -117,6 +117,68 @@ TEST(FrontEnd, TorchNpuDispatchRoutesAndArguments) {
     EXPECT_EQ(Evaluate(f, bad).refused->id, "tnpu.mmar.group_sizes");
 }
 
+// fp8 / fp4 x1 → aclnnQuantMatmulAllReduceV4 (ops.md §2.6): the family's valid calls are all
+// accepted, HiF8 in int8 tensors reaches V4 retyped by x1_dtype / x2_dtype with pertoken_scale as
+// x1Scale, dequant_scale as x2Scale, y_dtype as the output, group_sizes packed, comm_quant_mode
+// forwarded; the op-plugin's checks refuse torch float8 tensors with a dequant_scale and 2-D
+// pertoken scales before the V4 branch.
+TEST(FrontEnd, TorchNpuLowBitInputsRouteToV4) {
+    const Family &f = *FindFamily("torch_npu");
+    const std::vector<FrontEndCase> cases = Cases(f);
+    size_t accepted = 0;
+    for (const FrontEndCase &c : cases) accepted += c.valid ? 1 : 0;
+    EXPECT_EQ(accepted, f.valid_calls().size()) << "a valid call of the family is refused";
+    const Call *pertoken = FindValid(cases, "tnpu.mmar.route.quant_v4", "pertoken_scale");
+    const Call *words = FindValid(cases, "tnpu.mmar.route.quant_v4", "comm_quant_mode");
+    ASSERT_NE(pertoken, nullptr);
+    ASSERT_NE(words, nullptr);
+    const Dispatch d = *Evaluate(f, *pertoken).dispatch;
+    EXPECT_EQ(d.api, "aclnnQuantMatmulAllReduceV4");
+    EXPECT_EQ(d.target.platform, harness::Platform::kAscend950);
+    EXPECT_EQ(d.target.Tensor(0, "x1")->dtype, ACL_HIFLOAT8);
+    EXPECT_EQ(d.target.Tensor(0, "x2")->dtype, ACL_HIFLOAT8);
+    EXPECT_EQ(d.target.Tensor(0, "x1_scale")->shape, (std::vector<int64_t>{16}));
+    EXPECT_EQ(d.target.Tensor(0, "x2_scale")->dtype, ACL_FLOAT);
+    EXPECT_EQ(d.target.Tensor(0, "output")->dtype, ACL_FLOAT16);
+    EXPECT_EQ(d.tensor_args.at("pertoken_scale"), "x1_scale");
+    EXPECT_EQ(d.tensor_args.at("dequant_scale"), "x2_scale");
+    EXPECT_EQ(std::get<int64_t>(d.target.Get(0, "group_size")), 0);
+    EXPECT_EQ(d.target.params.count("antiquant_group_size"), 0u);
+    const Dispatch w = *Evaluate(f, *words).dispatch;
+    EXPECT_EQ(w.target.Tensor(0, "x1_scale"), nullptr);
+    EXPECT_EQ(w.target.Tensor(0, "x2_scale")->dtype, ACL_INT64);
+    EXPECT_EQ(w.target.Tensor(0, "output")->dtype, ACL_BF16);
+    EXPECT_EQ(std::get<int64_t>(w.target.Get(0, "comm_quant_mode")), 0);
+    // group_sizes [m, n, k] = [128, 128, 128] → (128 << 32) + (128 << 16) + 128.
+    Call grouped = *pertoken;
+    grouped.Set("group_sizes", std::vector<int64_t>{128, 128, 128});
+    EXPECT_EQ(std::get<int64_t>(Evaluate(f, grouped).dispatch->target.Get(0, "group_size")), 549764202624);
+    // No y_dtype / no dequant_scale: refused before any aclnn call.
+    Call bad = *pertoken;
+    bad.Set("y_dtype", None{});
+    EXPECT_EQ(Evaluate(f, bad).refused->id, "tnpu.mmar.low.y_dtype");
+    bad = *words;
+    bad.Set("dequant_scale", None{});
+    EXPECT_EQ(Evaluate(f, bad).refused->id, "tnpu.mmar.low.dequant");
+    // torch float8 tensors: the op-plugin's "both floating" check refuses the dequant_scale V4 needs.
+    Call fp8 = *pertoken;
+    fp8.Set("x1", Tensor(ACL_FLOAT8_E4M3FN, {16, 32}));
+    fp8.Set("x2", Tensor(ACL_FLOAT8_E4M3FN, {32, 24}));
+    fp8.Set("x1_dtype", None{});
+    fp8.Set("x2_dtype", None{});
+    fp8.Set("x3", None{});  // x3 must then be float8 (the output dtype check_params derives from x1)
+    EXPECT_EQ(Evaluate(f, fp8).refused->id, "tnpu.mmar.float.quant_args");
+    fp8.Set("dequant_scale", None{});
+    fp8.Set("pertoken_scale", None{});
+    EXPECT_EQ(Evaluate(f, fp8).refused->id, "tnpu.mmar.low.dequant");
+    // MXFP4 with its E8M0 x1Scale [m, ceil(k/64), 2] as pertoken_scale: the pertoken checks refuse it.
+    Call mx = *pertoken;
+    mx.Set("x1_dtype", std::string("float4_e2m1"));
+    mx.Set("x2_dtype", std::string("float4_e2m1"));
+    mx.Set("pertoken_scale", Tensor(ACL_UINT8, {16, 1, 2}));
+    EXPECT_EQ(Evaluate(f, mx).refused->id, "tnpu.mmar.pertoken.dim");
+}
+
 TEST(FrontEnd, MindSporeTransX2IsATransposedViewOfTheSameStorage) {
     const Family &f = *FindFamily("mindspore.ops.all_gather_matmul");
     for (const FrontEndCase &c : Cases(f)) {

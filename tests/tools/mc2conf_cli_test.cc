@@ -33,6 +33,13 @@ TEST(Mc2confConvert, DocumentedEncodings) {
     ExpectOutput("convert --to hifloat8 -0 0xB4000000 0.1", "0x00\n0x81\n0x52\n");
     ExpectOutput("convert --to float4_e2m1 0.25 1.75 5.01 -inf", "0x0\n0x4\n0x7\n0xF\n");
     ExpectOutput("convert --to float8_e8m0 1.5 0.75 0", "0x7F\n0x7E\n0xFF\n");
+    // Positive fp32 subnormals: exponent field 0, the 2^-127 scale (OCP MX rule), not NaN.
+    ExpectOutput("convert --to float8_e8m0 0x00000001 0x00200000 0x007FFFFF 0x00800000",
+                 "0x00\n0x00\n0x00\n0x01\n");
+    // FP4 has no NaN or Inf (OCP MX): Inf saturates to ±max, NaN of either sign gives +0 (the
+    // oracle codec's decision; ml_dtypes gives -0 for +NaN, which the spec accepts as well).
+    ExpectOutput("convert --to float4_e2m1 inf -inf nan -nan", "0x7\n0xF\n0x0\n0x0\n");
+    ExpectOutput("convert --to float4_e1m2 inf -inf nan -nan", "0x7\n0xF\n0x0\n0x0\n");
 }
 
 TEST(Mc2confConvert, DocumentedDecodings) {

@@ -43,6 +43,9 @@ enum class Fault : int {
     kV4E8m0OffByOne = 91,           // MX: an E8M0 scale read as 2^(e-128) instead of 2^(e-127)
     kV4PerBlockGridTransposed = 92, // per-block: a plain x2's scale grid read as [n-block][k-block]
     kV4BiasAfterDequant = 93,       // FP8 formula 6: bias added after the scales instead of before
+    // QuantMatmulAllReduceV4's number formats and reads (98-101):
+    kV4Fp4E2m1WrongBias = 98,       // MXFP4: E2M1 decoded with exponent bias 2, not 1 (every value halves)
+    kV4PerBlockTransposedGrid = 99, // per-block: a transposed x2's [n-block][k-block] grid read as [k-block][n-block]
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

@@ -178,9 +178,11 @@ private:
         for (int64_t j = 0; j < n; ++j) {
             acc[j] = p_.hasBias ? static_cast<int32_t>(Load(p_.bias, p_.bias.offset + j * p_.bias.ColStride(), 4)) : 0;
         }
-        const int64_t x1Row = p_.x1.RowOffset(i);  // x1 is contiguous (checked)
+        // Through the strides: the vendor-faithful variant (and V4's int8 scenarios) let any
+        // addressable x1 through; the built-in library has checked it contiguous.
+        const int64_t x1Row = p_.x1.RowOffset(i), x1Col = p_.x1.ColStride();
         for (int64_t q = 0; q < p_.k; ++q) {
-            const int32_t a = LoadInt8(p_.x1, x1Row + q);
+            const int32_t a = LoadInt8(p_.x1, x1Row + q * x1Col);
             if (a == 0) continue;
             const int64_t bRow = p_.x2.offset + q * p_.x2.strides[0];
             for (int64_t j = 0; j < n; ++j) {

@@ -18,6 +18,7 @@
 #include "ops/common/tiling_checks.h"
 #include "ops/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 #include "ops/quant_matmul_all_reduce_v4/quant_matmul_all_reduce_v4.h"
+#include "ops/quant_matmul_all_reduce_v4/quant_matmul_all_reduce_v4_storage.h"
 
 namespace mc2::impl::ops {
 namespace {
@@ -157,6 +158,10 @@ bool CheckLayouts(Checker &c, const Args &a) {
                                {a.commQuantScale2, "commQuantScale2"},
                                {a.output, "output"}};
     if (!CheckAddressable(c, all)) return false;
+    // The vendor's op_api checks none of the rest (faults.h): every kernel reads through the
+    // strides, and the storage guard (quant_matmul_all_reduce_v4_storage.h) stops a view that
+    // reaches past its storage at execution.
+    if (kVendorFaithful) return true;
     if (!IsContiguous(*a.x1)) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 must be contiguous; got shape %s with strides %s",
                       ShapeString(a.x1->viewShape).c_str(), ShapeString(a.x1->strides).c_str());
@@ -309,6 +314,20 @@ bool CheckTiling(Checker &c, const hccl::Communicator &comm, const Args &a, V4Ki
 
 uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
+// What the storage guard compares at execution (a weight-NZ x2 is read over its NZ storage,
+// checked by CheckNzWeightStorage instead).
+std::vector<StorageReach> Reach(const Args &a, bool x2Nz) {
+    return TakeStorageReach({{a.x1, "x1"},
+                             {x2Nz ? nullptr : a.x2, "x2"},
+                             {a.bias, "bias"},
+                             {a.x3, "x3"},
+                             {a.x1Scale, "x1Scale"},
+                             {a.x2Scale, "x2Scale"},
+                             {a.commQuantScale1, "commQuantScale1"},
+                             {a.commQuantScale2, "commQuantScale2"},
+                             {a.output, "output"}});
+}
+
 // The int8 scenarios: QuantMatmulAllReduce's plan (x2Scale ≙ dequantScale, x1Scale ≙ pertoken).
 aclnnStatus PrepareInt8(Checker &c, const char *api, const Args &a, bool x2Nz, const NzPlan &x2Layout,
                         std::shared_ptr<hccl::Communicator> comm, int64_t m, int64_t k, int64_t n) {
@@ -362,7 +381,8 @@ aclnnStatus PrepareInt8(Checker &c, const char *api, const Args &a, bool x2Nz, c
     auto executor = std::make_unique<aclOpExecutor>();
     executor->api = api;
     executor->workspaceSize = p.workspaceBytes;
-    executor->run = MakeQuantMatmulAllReduceRun(std::move(p));
+    std::shared_ptr<hccl::Communicator> guardComm = p.comm;
+    executor->run = GuardStorage(MakeQuantMatmulAllReduceRun(std::move(p)), api, std::move(guardComm), Reach(a, x2Nz));
     *a.workspaceSize = executor->workspaceSize;
     *a.executor = PublishExecutor(std::move(executor));
     return ACLNN_SUCCESS;
@@ -430,7 +450,9 @@ aclnnStatus QuantMatmulAllReduceV4Prepare(const char *api, const QuantMatmulAllR
     auto executor = std::make_unique<aclOpExecutor>();
     executor->api = api;
     executor->workspaceSize = p.workspaceBytes;
-    executor->run = MakeQuantMatmulAllReduceV4Run(std::move(p));
+    std::shared_ptr<hccl::Communicator> guardComm = p.comm;
+    executor->run =
+        GuardStorage(MakeQuantMatmulAllReduceV4Run(std::move(p)), api, std::move(guardComm), Reach(a, x2Nz));
     *a.workspaceSize = executor->workspaceSize;
     *a.executor = PublishExecutor(std::move(executor));
     return ACLNN_SUCCESS;

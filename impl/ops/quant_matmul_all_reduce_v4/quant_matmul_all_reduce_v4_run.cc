@@ -8,7 +8,9 @@
 //   per-block (7): y = Σ_b ((Σ_{t in b} x1·x2)·x2Scale[b, j/128])·x1Scale[i/128, b];
 //   MX (4): y = Σ (x1·2^e1)·(x2·2^e2) + bias (the E8M0 products are exact);
 //   then round_T(y) (RINT), + x3 as round_T(y + x3), the all-reduce in T (fp16 / bf16 / fp32).
-// The inputs are decoded with impl/kernels/codecs (FP4 two codes a byte, low nibble first).
+// The inputs are decoded with impl/kernels/codecs (FP4 two codes a byte, low nibble first), every
+// tensor read and written through its view's strides and offset (an FP4 element index is a
+// nibble index); views past their storage never reach here (quant_matmul_all_reduce_v4_storage.h).
 // commQuantMode = 1 (the FP8 pertile communication) is not implemented yet: the plain all-reduce.
 #include <algorithm>
 #include <bit>
@@ -43,8 +45,11 @@ float DecodeAt(const TensorDesc &t, int64_t index) {
             return codec::E5m2ToFloat(bytes[index]);
         case ACL_HIFLOAT8:
             return codec::Hif8ToFloat(bytes[index]);
-        case ACL_FLOAT4_E2M1:
-            return codec::E2m1ToFloat(codec::UnpackNibble(bytes, index));
+        case ACL_FLOAT4_E2M1: {
+            const float v = codec::E2m1ToFloat(codec::UnpackNibble(bytes, index));
+            // Bias 2 instead of 1 (formats.md §7) halves normals and subnormals alike.
+            return kFault == Fault::kV4Fp4E2m1WrongBias ? v * 0.5f : v;
+        }
         case ACL_FLOAT4_E1M2:
             return codec::E1m2ToFloat(codec::UnpackNibble(bytes, index));
         case ACL_FLOAT8_E8M0: {
@@ -144,9 +149,10 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
 
     // Output row i before the all-reduce, as values of T.
     void ComputeRow(int64_t i, const std::vector<float> &b, std::vector<float> &a, float *out) const {
-        const int64_t x1Row = p_.x1.RowOffset(i);  // x1 is contiguous (checked)
+        // Through the view's strides: the vendor-faithful variant lets any addressable x1 through.
+        const int64_t x1Row = p_.x1.RowOffset(i), x1Col = p_.x1.ColStride();
         for (int64_t t = 0; t < p_.k; ++t) {
-            float v = DecodeAt(p_.x1, x1Row + t);
+            float v = DecodeAt(p_.x1, x1Row + t * x1Col);
             if (p_.kind == V4Kind::kMx) {
                 const int64_t g = t / 32;
                 v *= DecodeAt(p_.x1Scale, At(p_.x1Scale, {i, g / 2, g % 2}));
@@ -195,7 +201,10 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
             const float s1 =
                 DecodeAt(p_.x1Scale, threeD ? At(p_.x1Scale, {batch, ib, blk}) : At(p_.x1Scale, {ib, blk}));
             float s2;
-            if (p_.x2Transposed) {
+            if (p_.x2Transposed && kFault == Fault::kV4PerBlockTransposedGrid) {
+                const int64_t flat = blk * nb + j / kBlock;  // the [n-block][k-block] grid read as [k-block][n-block]
+                s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {flat / kb, flat % kb}));
+            } else if (p_.x2Transposed) {
                 s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {j / kBlock, blk}));
             } else if (kFault == Fault::kV4PerBlockGridTransposed) {
                 const int64_t flat = (j / kBlock) * kb + blk;  // the grid read as [n-block][k-block]
