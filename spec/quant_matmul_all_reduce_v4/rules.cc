@@ -1519,15 +1519,16 @@ void AddRuntimeRules(std::vector<Rule> &t) {
         t, "qmar4.xrank.mismatch",
         {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
         Code{Outcome::kRuntimeError, 0, {}, false},
-        "All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn; k, bias, x3 and the "
-        "scales are each rank's own. Ranks that disagree must all fail with a runtime error within bounded time.",
+        "All ranks must agree on the all-reduced buffer (m, n, output dtype), on commTurn and on commQuantMode (the "
+        "pertile exchange and a plain all-reduce cannot meet); k, bias, x3 and the scales are each rank's own. Ranks "
+        "that disagree must all fail with a runtime error within bounded time.",
         Doc("计算公式 (AllReduce over the group)") + "; shared/DESIGN.md (ABI fidelity)",
         [](const Case &c, int r) {
             auto key = [&](int q) {
                 const TensorSpec *out = T(c, q, "output");
                 return out ? std::vector<int64_t>{out->shape.empty() ? 1 : RowsOf(*out),
                                                   out->shape.empty() ? 1 : out->shape.back(), out->dtype,
-                                                  IntOr(c, q, "comm_turn", 0)}
+                                                  IntOr(c, q, "comm_turn", 0), IntOr(c, q, "comm_quant_mode", 0)}
                            : std::vector<int64_t>{};
             };
             const auto mine = key(r);
