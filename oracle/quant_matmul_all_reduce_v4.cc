@@ -12,6 +12,8 @@
 //         γ_{B−1}(2^-24)); MX: the E8M0 scales multiply the inputs exactly, acc is the k-sum;
 //   y may be rounded to T (contract), + x3 in fp32 (contract), the all-reduce in T, the final
 //         cast (internal/reduce_cast.h).
+// commQuantMode = 1 (formula 8): the partials stay fp32 (+ x3 in fp32) and go through the pertile
+//         model (quant_comm_pertile.cc) instead of the all-reduce: PertileBounds below.
 // Every map is monotone in acc for fixed scales, so an interval's endpoints bound its image.
 // An element with a non-finite input on its row / column is left unbounded (NaN admitted).
 // Independence: rounding through internal/rounding.h; nothing from impl/.
@@ -20,6 +22,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -198,6 +202,168 @@ void CheckRank(const QuantMatmulAllReduceV4Rank &rk, const QuantMatmulAllReduceV
     }
 }
 
+// The k-sum (+ bias) of element (i, j) when every fp32 accumulation order gives it exactly: all
+// terms are integer multiples of 2^emin and Σ|terms| < 2^(24 + emin), so every partial sum, in any
+// order, is a multiple of 2^emin below 2^(24 + emin) — an fp32 value. Products of 8-bit / 4-bit
+// floats (and E8M0 powers of two) are exact in double.
+std::optional<double> ExactAccumulation(const Matrix &a, const Matrix &b, const std::optional<std::vector<double>> &bias,
+                                        int64_t i, int64_t j) {
+    double sum = 0, mag = 0;
+    int emin = std::numeric_limits<int>::max();
+    auto add = [&](double p) {
+        if (p == 0) return;
+        int e = 0;
+        const double f = std::frexp(std::fabs(p), &e);  // |p| = f·2^e, f in [0.5, 1)
+        const auto mantissa = static_cast<uint64_t>(std::ldexp(f, 53));
+        emin = std::min(emin, e - 53 + std::countr_zero(mantissa));
+        mag += std::fabs(p);
+        sum += p;
+    };
+    for (int64_t t = 0; t < a.cols; ++t) add(a.at(i, t) * b.at(t, j));
+    if (bias) add((*bias)[static_cast<size_t>(j)]);
+    if (emin == std::numeric_limits<int>::max()) return 0.0;
+    if (emin < -149 || !(mag < std::ldexp(1.0, std::min(24 + emin, 127)))) return std::nullopt;
+    return sum;
+}
+
+// The readings of the fp32 scaling step the documents leave open (names as the reports print).
+std::vector<std::string> PertileReadings(V4Scenario s) {
+    if (s == V4Scenario::kFp8)
+        return {"(acc·x2Scale)·x1Scale in fp32", "(acc·x1Scale)·x2Scale in fp32", "acc·(x2Scale·x1Scale) in fp32"};
+    if (s == V4Scenario::kFp8Uint64) return {"x2Scale cut to fp19", "x2Scale with all 32 bits"};
+    return {"as documented"};
+}
+
+// Rank rk's fp32 partial of element (i, j) from its accumulator `acc`, under reading `rho`.
+Interval PertileScaled(const QuantMatmulAllReduceV4Rank &rk, const Interval &acc, int64_t i, int64_t j, size_t rho) {
+    const double s2 = rk.x2_scale.size() == 1 ? rk.x2_scale[0] : rk.x2_scale[static_cast<size_t>(j)];
+    if (rk.scenario == V4Scenario::kFp8) {
+        const double s1 = (*rk.x1_scale)[static_cast<size_t>(i)];
+        if (rho == 0) return Map(acc, [&](double a) { return RoundFp32(RoundFp32(a * s2) * s1); });
+        if (rho == 1) return Map(acc, [&](double a) { return RoundFp32(RoundFp32(a * s1) * s2); });
+        return Map(acc, [&](double a) { return RoundFp32(a * RoundFp32(s2 * s1)); });
+    }
+    if (rk.scenario == V4Scenario::kFp8Uint64) {
+        const auto code = s2 < 0 ? static_cast<uint64_t>(static_cast<int64_t>(s2)) : static_cast<uint64_t>(s2);
+        const double scale = rho == 0 ? Uint64ScaleEffective(code)
+                                      : static_cast<double>(std::bit_cast<float>(static_cast<uint32_t>(code)));
+        return Map(acc, [&](double a) { return RoundFp32(a * scale); });
+    }
+    return acc;  // MX: the E8M0 scales are inside the exact products
+}
+
+// commQuantMode = 1 (formula 8, ops.md §4.3): every rank's fp32 partial (not rounded to T), + x3
+// in fp32, then the pertile exchange (quant_comm_pertile.cc), then the cast to T (RINT). A row
+// tile whose partials are all known exactly (the k-sum exact in fp32 in every order, see
+// ExactAccumulation) is modelled exactly, once per reading of the scaling step; any other tile
+// gets the model's enclosure.
+Bounds PertileBounds(const std::vector<QuantMatmulAllReduceV4Rank> &ranks, aclDataType out, const Contract &contract) {
+    const QuantMatmulAllReduceV4Rank &first = ranks[0];
+    const aclDataType fp8 = *first.pertile;
+    const internal::DtypeMath &t = internal::MathOf(out);
+    const int64_t m = first.x1.rows, n = first.x2.cols;
+    const size_t world = ranks.size(), cells = static_cast<size_t>(m * n);
+    const std::vector<std::string> names = PertileReadings(first.scenario);
+    const size_t readings = names.size();
+    // z[rho][r][e]: rank r's partial of element e under reading rho.
+    std::vector<std::vector<std::vector<Interval>>> z(
+        readings, std::vector<std::vector<Interval>>(world, std::vector<Interval>(cells)));
+    std::vector<double> scale(cells, 0.0), approx(cells, 0.0);
+    for (size_t r = 0; r < world; ++r) {
+        const QuantMatmulAllReduceV4Rank &rk = ranks[r];
+        const RankState sp = Specials(rk);
+        Matrix a, b;
+        if (rk.scenario == V4Scenario::kMx) {
+            ApplyMx(rk, a, b);
+        } else {
+            a = rk.x1;
+            b = rk.x2;
+        }
+        std::optional<internal::KSums> sums;
+        if (rk.scenario != V4Scenario::kPerBlock) sums.emplace(internal::KSums::Fast(a, b, rk.bias ? &*rk.bias : nullptr));
+        const internal::AccumulatorBound bound(rk.x1.cols, rk.bias.has_value(), contract);
+        for (int64_t i = 0; i < m; ++i) {
+            for (int64_t j = 0; j < n; ++j) {
+                const size_t e = static_cast<size_t>(i * n + j);
+                const double x3 = rk.x3 ? rk.x3->at(i, j) : 0.0;
+                if (sp.scales_bad || sp.row_bad[static_cast<size_t>(i)] || sp.col_bad[static_cast<size_t>(j)] ||
+                    !std::isfinite(x3)) {
+                    for (size_t rho = 0; rho < readings; ++rho) z[rho][r][e] = internal::Everything();
+                    continue;
+                }
+                const auto plus_x3 = [&](const Interval &y) { return Map(y, [&](double v) { return RoundFp32(v + x3); }); };
+                double value = 0;
+                if (rk.scenario == V4Scenario::kPerBlock) {
+                    const Interval y = plus_x3(PerBlockValue(rk, i, j, contract, &value));
+                    for (size_t rho = 0; rho < readings; ++rho) z[rho][r][e] = y;
+                } else {
+                    const std::optional<double> exact = ExactAccumulation(a, b, rk.bias, i, j);
+                    const internal::KSumElement ks = sums->At(e, j);
+                    const Interval acc = exact ? Interval{*exact, *exact, false} : bound.Enclose(ks);
+                    for (size_t rho = 0; rho < readings; ++rho) z[rho][r][e] = plus_x3(PertileScaled(rk, acc, i, j, rho));
+                    value = z[0][r][e].lo;
+                }
+                approx[e] += value + x3;
+                scale[e] += std::fabs(value) + std::fabs(x3);
+            }
+        }
+    }
+    Bounds result = internal::ShapedBounds(m, n, out);
+    if (readings > 1) {
+        for (const std::string &name : names) result.readings.push_back({name, std::vector<double>(cells), std::vector<double>(cells)});
+    }
+    std::vector<Interval> hull(cells, Interval{kInf, -kInf, false});
+    std::vector<double> primary(cells, std::numeric_limits<double>::quiet_NaN());
+    constexpr int64_t kTile = 128;
+    std::vector<std::vector<double>> lo(world), hi(world);
+    std::vector<double> out_lo, out_hi;
+    for (size_t rho = 0; rho < readings; ++rho) {
+        for (int64_t i = 0; i < m; ++i) {
+            for (int64_t j0 = 0; j0 < n; j0 += kTile) {
+                const int64_t j1 = std::min(n, j0 + kTile);
+                bool nan = false, points = true;
+                for (size_t r = 0; r < world; ++r) {
+                    lo[r].clear();
+                    hi[r].clear();
+                    for (int64_t j = j0; j < j1; ++j) {
+                        const Interval &v = z[rho][r][static_cast<size_t>(i * n + j)];
+                        nan = nan || v.nan || !std::isfinite(v.lo) || !std::isfinite(v.hi);
+                        points = points && v.lo == v.hi;
+                        lo[r].push_back(v.lo);
+                        hi[r].push_back(v.hi);
+                    }
+                }
+                if (!nan && points) {
+                    out_lo = PertileTile(lo, fp8);
+                    out_hi = out_lo;
+                } else if (!nan) {
+                    PertileTileEnclosure(lo, hi, fp8, &out_lo, &out_hi);
+                }
+                for (int64_t j = j0; j < j1; ++j) {
+                    const size_t e = static_cast<size_t>(i * n + j), u = static_cast<size_t>(j - j0);
+                    Interval f = internal::Everything();
+                    if (!nan && !std::isnan(out_lo[u]) && !std::isnan(out_hi[u])) {
+                        f = Interval{internal::RoundLowerEndpoint(out_lo[u], t, false),
+                                     internal::RoundUpperEndpoint(out_hi[u], t, false), false};
+                    }
+                    if (rho == 0 && !f.nan && f.lo == f.hi) primary[e] = f.lo;
+                    if (readings > 1) {
+                        result.readings[rho].lo[e] = f.nan ? -kInf : f.lo;
+                        result.readings[rho].hi[e] = f.nan ? kInf : f.hi;
+                    }
+                    hull[e] = Hull(hull[e], f);
+                }
+            }
+        }
+    }
+    for (size_t e = 0; e < cells; ++e) {
+        internal::StoreInterval(hull[e], e, result);
+        result.exact[e] = std::isnan(primary[e]) ? approx[e] : primary[e];
+        result.scale[e] = scale[e];
+    }
+    return result;
+}
+
 }  // namespace
 
 Bounds UnjudgedBounds(int64_t rows, int64_t cols, aclDataType out) {
@@ -214,6 +380,11 @@ Bounds QuantMatmulAllReduceV4Bounds(const std::vector<QuantMatmulAllReduceV4Rank
     if (ranks.empty()) Bad("no ranks");
     const QuantMatmulAllReduceV4Rank &first = ranks[0];
     for (size_t r = 0; r < ranks.size(); ++r) CheckRank(ranks[r], first, r);
+    if (first.pertile) {
+        if (first.scenario == V4Scenario::kInt8) Bad("the pertile communication takes FP8 inputs");
+        if (out != ACL_FLOAT16 && out != ACL_BF16 && out != ACL_FLOAT) Bad("output dtype must be FLOAT16, BF16 or FLOAT");
+        return PertileBounds(ranks, out, contract);
+    }
     if (first.scenario == V4Scenario::kInt8) {
         // Formulas 1-3 are QuantMatmulAllReduce V1-V3's (x2Scale ≙ dequantScale, x1Scale ≙ pertoken).
         std::vector<QuantMatmulAllReduceRank> q;

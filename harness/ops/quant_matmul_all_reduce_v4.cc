@@ -1,8 +1,8 @@
 // harness/ops/quant_matmul_all_reduce_v4.cc — binding of aclnnQuantMatmulAllReduceV4 (seed 004):
 // output = allreduce_r(dequant(x1_r, x2_r) [+ bias_r] + x3_r) in every scenario of the spec
-// (spec/quant_matmul_all_reduce_v4/); Atlas A2's int8 low-bit communication judged as V3's. The
-// low-bit communication of Ascend 950 (commQuantMode = 1, int8 comm scales) is not judged yet:
-// its bounds leave every element unbounded, which the comparison reports as MISTRUSTED.
+// (spec/quant_matmul_all_reduce_v4/); the int8 low-bit communication (comm scales) judged as V3's
+// on both platforms (Ascend 950's ReduceScatter transport does the same arithmetic), and
+// commQuantMode = 1 by the oracle's pertile FP8 model (x1's dtype is the exchange format).
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -94,14 +94,8 @@ oracle::Bounds Bounds(const Case &c, const std::vector<RankInputs> &inputs, cons
     const TensorSpec *out = c.Tensor(0, output);
     const TensorSpec *x1_0 = c.Tensor(0, "x1");
     if (out == nullptr || x1_0 == nullptr || out->shape.empty()) throw std::invalid_argument("no output tensor");
-    // Ascend 950's low-bit communication: the next slice (spec: qmar4.tiling.*_not_judged).
     const bool pertile = std::get_if<int64_t>(&c.Get(0, "comm_quant_mode")) != nullptr &&
                          std::get<int64_t>(c.Get(0, "comm_quant_mode")) == 1;
-    const bool comm_int8_950 = c.platform == Platform::kAscend950 && c.Tensor(0, "comm_quant_scale_1") != nullptr;
-    if (pertile || comm_int8_950) {
-        const int64_t n = out->shape.back();
-        return oracle::UnjudgedBounds(out->NumElements() / std::max<int64_t>(n, 1), n, out->dtype);
-    }
     std::vector<oracle::QuantMatmulAllReduceV4Rank> ranks;
     for (size_t r = 0; r < inputs.size(); ++r) {
         const RankInputs &in = inputs[r];
@@ -129,6 +123,7 @@ oracle::Bounds Bounds(const Case &c, const std::vector<RankInputs> &inputs, cons
         if (auto x3 = in.find("x3"); x3 != in.end()) rk.x3 = x3->second;
         if (auto q1 = in.find("comm_quant_scale_1"); q1 != in.end()) rk.comm_scale1 = q1->second.v;
         if (auto q2 = in.find("comm_quant_scale_2"); q2 != in.end()) rk.comm_scale2 = q2->second.v;
+        if (pertile) rk.pertile = x1_spec->dtype;
         ranks.push_back(std::move(rk));
     }
     return oracle::QuantMatmulAllReduceV4Bounds(ranks, out->dtype, contract);
@@ -141,8 +136,8 @@ OpBinding Make() {
         "aclnnQuantMatmulAllReduceV4",
         {"x1", "x2", "bias", "x3", "x1_scale", "x2_scale", "comm_quant_scale_1", "comm_quant_scale_2", "group",
          "reduce_op", "comm_turn", "stream_mode", "group_size", "comm_quant_mode", "output"});
-    // An output the oracle leaves mostly unbounded (Ascend 950's low-bit communication, not
-    // judged yet) is MISTRUSTED rather than PASSED.
+    // An output the oracle leaves mostly unbounded (non-finite inputs) is MISTRUSTED rather than
+    // PASSED.
     OutputDecl output{"output", OutputKind::kInterval, /*replicated=*/true};
     output.mistrust_unbounded_share = 0.5;
     b.outputs = {output};

@@ -2,9 +2,11 @@
 // scenarios the seed's dtype tables list (Atlas A2: int8 only; Ascend 950: int8, FP8/HiF8 with
 // fp32 pertoken scales or UINT64 scales, per-block, MXFP8/MXFP4) × output dtype × the platform's
 // world sizes × 2-D/3-D x1 (MX included) × plain or transposed x2 × with/without bias, x3, with per-rank
-// variation of what may differ between ranks (k, bias, x3, layout, the scales' values). The FP8
-// pertile communication (commQuantMode = 1) and int8 communication on Ascend 950 are the next
-// slice: the generators do not draw them (see the family's decisions).
+// variation of what may differ between ranks (k, bias, x3, layout, the scales' values), and the
+// low-bit communication: int8 with both comm scales on both platforms (formula 1; Atlas A2's
+// AllToAll scheme, Ascend 950's ReduceScatter, ops.md §4.1, §4.2) and, on Ascend 950 at world >= 2,
+// the pertile FP8 communication (formula 8: FP8 E4M3FN/E5M2 with fp32 scales, commQuantMode = 1,
+// ops.md §4.3).
 #include <algorithm>
 #include <bit>
 #include <limits>
@@ -291,10 +293,16 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
     base.x3 = ch.Bool();
     base.scale_shape = static_cast<ScaleShape>(ch.Int(0, 2));
     base.nz = platform == Platform::kAtlasA2 && ch.Int(0, 3) == 0;
-    // Atlas A2's int8 low-bit communication (formula 1, V3's scheme, ops.md §4.1) in half the
-    // cases; on Ascend 950 it runs through ReduceScatter (§4.2), the next slice.
-    base.comm_scales = platform == Platform::kAtlasA2 && ch.Bool();
+    // The int8 low-bit communication (formula 1 with comm scales) in half the int8 cases (Atlas
+    // A2: V3's AllToAll scheme, §4.1; Ascend 950: ReduceScatter + AllGather, §4.2).
+    base.comm_scales = ch.Bool();
     DrawRow(base, ch);
+    // Formula 8 (the pertile FP8 communication) in half the FP8 E4M3FN/E5M2 fp32-scale cases on
+    // Ascend 950; not at world 1, where the kernel's reduction is UNVERIFIED (ops.md §8.4).
+    if (platform == Platform::kAscend950 && world > 1 && base.scenario == Scenario::kFp8 &&
+        base.x1 != ACL_HIFLOAT8 && ch.Bool()) {
+        base.comm_quant_mode = 1;
+    }
     if (base.nz) base.transposed = false;
     // MXFP4: ceil(k/32) must be even (seed 004 x1ScaleOptional), and two FP4 codes share a byte:
     // k is drawn as a multiple of 64 there.

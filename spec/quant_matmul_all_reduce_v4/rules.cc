@@ -1424,36 +1424,6 @@ void AddAttributeTilingRules(std::vector<Rule> &t) {
 }
 
 void AddNoteRules(std::vector<Rule> &t) {
-    AddRule(
-        t, "qmar4.tiling.pertile_not_judged", Tiling(k950), Code{Outcome::kSuccess, 0, {}, false},
-        "commQuantMode = 1 with FP8 E4M3FN/E5M2 (formula 8, the pertile FP8 communication, ops.md §4.3): "
-        "documented and expected to succeed; its output is not judged yet (every element unbounded, so the case "
-        "is MISTRUSTED, a passing status) until the pertile model lands.",
-        Doc("计算公式 8") + "; " + Notes("§4.3"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_quant_mode", 0) == 1; },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            auto c = EditGeometry(AsScenario(valid, Scenario::kFp8, ch), [](int, Geometry &g) {
-                if (g.x1 == ACL_HIFLOAT8) g.x1 = g.x2 = ACL_FLOAT8_E4M3FN;
-                return true;
-            });
-            return c ? SetAll(*c, "comm_quant_mode", int64_t{1}) : c;
-        });
-    AddRule(
-        t, "qmar4.tiling.comm_int8_950_not_judged", Tiling(k950), Code{Outcome::kSuccess, 0, {}, false},
-        "Ascend 950, int8 with both comm scales (formula 1 through ReduceScatter with an fp32 reduction + "
-        "AllGather, ops.md §4.2): documented and expected to succeed; its output is not judged yet (MISTRUSTED) "
-        "until the 950 model lands. (On Atlas A2 the same call is V3's scheme, judged bit-exactly.)",
-        Doc("计算公式 1") + "; " + Notes("§4.2"),
-        [](const Case &c, int r) {
-            const TensorSpec *x1 = T(c, r, "x1");
-            return x1 && x1->dtype == ACL_INT8 && BothCommScales(c, r);
-        },
-        [](const Case &valid, Choices &ch) {
-            return EditGeometry(AsScenario(valid, Scenario::kInt8, ch), [](int, Geometry &g) {
-                g.comm_scales = true;
-                return true;
-            });
-        });
     // Last of the notes: a valid case may carry commTurn > 0, and the notes above name theirs first.
     AddRule(
         t, "qmar4.tiling.comm_turn_positive", Tiling(), Code{Outcome::kSuccess, 0, {}, true},
@@ -1463,6 +1433,40 @@ void AddNoteRules(std::vector<Rule> &t) {
         Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1"),
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
         [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 4)); });
+    // After comm_turn_positive: a valid case may carry either comm path (the generators draw both),
+    // so these notes' own cases set commTurn 0.
+    AddRule(
+        t, "qmar4.tiling.pertile_comm", Tiling(k950), Code{Outcome::kSuccess, 0, {}, false},
+        "commQuantMode = 1 with FP8 E4M3FN/E5M2 and fp32 scales (formula 8, the pertile FP8 communication, "
+        "ops.md §4.3): documented, expected to succeed; judged by the oracle's step-by-step pertile model (exact "
+        "where every rank's fp32 partials are known exactly, an enclosure otherwise).",
+        Doc("计算公式 8; 参数说明 (commQuantMode)") + "; " + Notes("§4.3"),
+        [](const Case &c, int r) { return IntOr(c, r, "comm_quant_mode", 0) == 1; },
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            auto c = EditGeometry(AsScenario(valid, Scenario::kFp8, ch), [](int, Geometry &g) {
+                if (g.x1 == ACL_HIFLOAT8) g.x1 = g.x2 = ACL_FLOAT8_E4M3FN;
+                return true;
+            });
+            if (c) c = SetAll(*c, "comm_quant_mode", int64_t{1});
+            return c ? SetAll(*c, "comm_turn", int64_t{0}) : c;
+        });
+    AddRule(
+        t, "qmar4.tiling.comm_int8_950", Tiling(k950), Code{Outcome::kSuccess, 0, {}, false},
+        "Ascend 950, int8 with both comm scales (formula 1 through ReduceScatter with an fp32 reduction + "
+        "AllGather, ops.md §4.2): documented, expected to succeed; judged bit-exactly as Atlas A2's scheme (the "
+        "same quantisation, integer sum and requantisation; only the transport differs).",
+        Doc("计算公式 1; 参数说明 (commQuantScale1Optional / commQuantScale2Optional)") + "; " + Notes("§4.2"),
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && x1->dtype == ACL_INT8 && BothCommScales(c, r);
+        },
+        [](const Case &valid, Choices &ch) {
+            auto c = EditGeometry(AsScenario(valid, Scenario::kInt8, ch), [](int, Geometry &g) {
+                g.comm_scales = true;
+                return true;
+            });
+            return c ? SetAll(*c, "comm_turn", int64_t{0}) : c;
+        });
 }
 
 void AddRuntimeRules(std::vector<Rule> &t) {
@@ -1515,15 +1519,16 @@ void AddRuntimeRules(std::vector<Rule> &t) {
         t, "qmar4.xrank.mismatch",
         {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
         Code{Outcome::kRuntimeError, 0, {}, false},
-        "All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn; k, bias, x3 and the "
-        "scales are each rank's own. Ranks that disagree must all fail with a runtime error within bounded time.",
+        "All ranks must agree on the all-reduced buffer (m, n, output dtype), on commTurn and on commQuantMode (the "
+        "pertile exchange and a plain all-reduce cannot meet); k, bias, x3 and the scales are each rank's own. Ranks "
+        "that disagree must all fail with a runtime error within bounded time.",
         Doc("计算公式 (AllReduce over the group)") + "; shared/DESIGN.md (ABI fidelity)",
         [](const Case &c, int r) {
             auto key = [&](int q) {
                 const TensorSpec *out = T(c, q, "output");
                 return out ? std::vector<int64_t>{out->shape.empty() ? 1 : RowsOf(*out),
                                                   out->shape.empty() ? 1 : out->shape.back(), out->dtype,
-                                                  IntOr(c, q, "comm_turn", 0)}
+                                                  IntOr(c, q, "comm_turn", 0), IntOr(c, q, "comm_quant_mode", 0)}
                            : std::vector<int64_t>{};
             };
             const auto mine = key(r);
@@ -1588,7 +1593,14 @@ std::vector<Rule> Build() {
 // (the input format is drawn per case).
 std::string GateLabel(const Case &c) {
     const TensorSpec *out = c.Tensor(0, "output");
-    return std::string(ScenarioName(ScenarioOf(c, 0))) + ":" + (out ? harness::DtypeName(out->dtype) : "-");
+    // Ascend 950's low-bit communication paths get buckets of their own (Atlas A2's labels as before).
+    std::string comm;
+    if (IntOr(c, 0, "comm_quant_mode", 0) == 1) {
+        comm = "+pertile";
+    } else if (c.platform == Platform::kAscend950 && BothCommScales(c, 0)) {
+        comm = "+comm_int8";
+    }
+    return std::string(ScenarioName(ScenarioOf(c, 0))) + comm + ":" + (out ? harness::DtypeName(out->dtype) : "-");
 }
 
 }  // namespace
@@ -1620,10 +1632,17 @@ OpFamily Family() {
         "groupSize: explicit (128, 128, 128) per-block and (1, 1, 32) MX as documented ((0, 0, 32) too, the newer "
         "tiling); zero fields (inferred, documented) expect success with a refusal tolerated; a non-zero value "
         "outside per-block / MX is ignored by the tiling code (success, refusal tolerated).",
-        "Low-bit communication on Ascend 950 (commQuantMode = 1 FP8 pertile, §4.3; int8 comm through "
-        "ReduceScatter, §4.2) is the next slice: such calls are expected to succeed and are reported MISTRUSTED "
-        "(output not judged yet); the generators do not draw them. Atlas A2 int8 with comm scales is V3's scheme, "
-        "judged bit-exactly.",
+        "Low-bit communication on Ascend 950 is judged: int8 with comm scales (ReduceScatter with an fp32 reduce + "
+        "AllGather, §4.2) bit-exactly by V3's element-wise model, Atlas A2's AllToAll scheme likewise; commQuantMode "
+        "= 1 (formula 8) by the pertile model of §4.3 (128-column tiles, multiplier fpMax/amax, RINT, the fixed fp32 "
+        "pairwise tree, requantisation, final RINT cast) — exact for row tiles whose fp32 partials are exact (the "
+        "k-sum exact in every order), the fp32 scaling order enumerated as readings; an enclosure otherwise. The "
+        "generators draw formula 8 (E4M3FN/E5M2 with fp32 scales) at world >= 2 only: the kernel's reduction at "
+        "world 1 is UNVERIFIED (§8.4); other FP8 scenarios with commQuantMode = 1 are accepted and judged by the "
+        "same model but not drawn (the documents give formula 8 for fp32 scales only).",
+        "The documents' x3 guidance for low-bit communication (\"only BFLOAT16 output and non-null x3\") is not "
+        "enforced by the vendor's code (§8.2): this suite neither requires nor draws a refusal; both comm paths "
+        "take x3 with every output dtype.",
         "Where a tiling-layer refusal surfaces (561xxx) is UNVERIFIED as for the other families; rules whose layer "
         "is uncertain accept 161002 as well.",
     };

@@ -43,6 +43,11 @@ enum class Fault : int {
     kV4E8m0OffByOne = 91,           // MX: an E8M0 scale read as 2^(e-128) instead of 2^(e-127)
     kV4PerBlockGridTransposed = 92, // per-block: a plain x2's scale grid read as [n-block][k-block]
     kV4BiasAfterDequant = 93,       // FP8 formula 6: bias added after the scales instead of before
+    // QuantMatmulAllReduceV4's Ascend 950 low-bit communication (ops.md §4.2, §4.3) broken:
+    kV4PertileMultiplierInverted = 94,  // pertile: the tile's value stored as amax/fpMax, not fpMax/amax
+    kV4PertileSequentialSum = 95,       // pertile: the ranks' blocks summed left to right, not by the tree
+    kV4PertileNoRequant = 96,           // pertile: the fp32 sums all-gathered without requantising
+    kV4CommInt8ReduceInOutput = 97,     // 950 int8: the ReduceScatter reduces in T, not in fp32
     // QuantMatmulAllReduceV4's number formats and reads (98-101):
     kV4Fp4E2m1WrongBias = 98,       // MXFP4: E2M1 decoded with exponent bias 2, not 1 (every value halves)
     kV4PerBlockTransposedGrid = 99, // per-block: a transposed x2's [n-block][k-block] grid read as [k-block][n-block]

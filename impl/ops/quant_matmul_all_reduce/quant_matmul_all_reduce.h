@@ -44,6 +44,7 @@ enum class QuantMatmulAllReduceVersion { kV1, kV2, kV3 };
 
 // The arguments of any of the three GetWorkspaceSize functions (absent parameters null).
 struct QuantMatmulAllReducePlan;
+struct CommInt8Scales;
 
 struct QuantMatmulAllReduceArgs {
     QuantMatmulAllReduceVersion version = QuantMatmulAllReduceVersion::kV1;
@@ -86,6 +87,10 @@ struct QuantMatmulAllReducePlan {
     bool hasCommScales = false;
     TensorDesc commScale1, commScale2;
     int64_t commPadRows = 0;
+    // Replaces CommInt8Piece when set (QuantMatmulAllReduceV4 on Ascend 950: ReduceScatter with an
+    // fp32 reduction + AllGather, ops.md §4.2); the workspace's comm part is then its own layout.
+    hccl::Status (*commPiece)(const QuantMatmulAllReducePlan &, const CommInt8Scales &, uint16_t *, int64_t,
+                              int8_t *) = nullptr;
     // Workspace: [staging: m x n output codes][int32 accumulator row: n]
     //            [int8 comm: send, receive, gather buffers, commPadRows x n each].
     uint64_t accOffset = 0;
@@ -108,6 +113,15 @@ CommInt8Scales LoadCommInt8Scales(const QuantMatmulAllReducePlan &p);
 // int8 workspace (3 · commPadRows · n bytes).
 hccl::Status CommInt8Piece(const QuantMatmulAllReducePlan &p, const CommInt8Scales &s, uint16_t *rowsT, int64_t rows,
                            int8_t *buffers);
+// The steps the transports share (QuantMatmulAllReduceV4's Ascend 950 ReduceScatter scheme reuses
+// them): the cast of one value, fp32 → fp16 → int8 (RINT, saturating); the quantisation of `rows`
+// rows of T codes with s1 into `dst` (padRows · n int8, the pad rows zero); the dequantisation of
+// the first `rows` gathered rows with s2 into T codes.
+int8_t CommInt8Cast(float v);
+void CommInt8Quantise(const QuantMatmulAllReducePlan &p, const CommInt8Scales &s, const uint16_t *rowsT, int64_t rows,
+                      int64_t padRows, int8_t *dst);
+void CommInt8Dequantise(const QuantMatmulAllReducePlan &p, const CommInt8Scales &s, const int8_t *gathered,
+                        uint16_t *rowsT, int64_t rows);
 
 }  // namespace mc2::impl::ops
 

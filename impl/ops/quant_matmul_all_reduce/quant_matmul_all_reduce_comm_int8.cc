@@ -26,19 +26,16 @@
 #include "ops/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 
 namespace mc2::impl::ops {
-namespace {
 
 // fp32 → fp16 (RNE; the Cast saturates, ops.md §4.1) → int8 with RINT, saturating. NaN is not
 // documented (UNVERIFIED): this implementation sends 0.
-int8_t ToInt8ViaHalf(float v) {
+int8_t CommInt8Cast(float v) {
     const float h = codec::HalfToFloat(codec::FloatToHalf(v, codec::Saturation::kFinite));
     if (std::isnan(h)) return 0;
     // RINT is the default rounding mode's nearbyint (ties to even); fault 71 rounds ties away.
     const float r = kFault == Fault::kQmarCommRoundHalfAway ? std::round(h) : std::nearbyint(h);
     return static_cast<int8_t>(std::clamp(r, -128.0f, 127.0f));
 }
-
-}  // namespace
 
 CommInt8Scales LoadCommInt8Scales(const QuantMatmulAllReducePlan &p) {
     const bool half = p.outType == ACL_FLOAT16;
@@ -62,7 +59,6 @@ CommInt8Scales LoadCommInt8Scales(const QuantMatmulAllReducePlan &p) {
 hccl::Status CommInt8Piece(const QuantMatmulAllReducePlan &p, const CommInt8Scales &s, uint16_t *rowsT, int64_t rows,
                            int8_t *buffers) {
     hccl::Communicator &comm = *p.comm;
-    const bool half = p.outType == ACL_FLOAT16;
     const int64_t n = p.n;
     const auto world = static_cast<int64_t>(comm.Size());
     const auto rank = static_cast<int64_t>(comm.Rank());
@@ -73,14 +69,7 @@ hccl::Status CommInt8Piece(const QuantMatmulAllReducePlan &p, const CommInt8Scal
     int8_t *gathered = recv + p.commPadRows * n;
 
     // 1-2. Quantise this rank's rows; pad rows are zero.
-    std::fill(send, send + padRows * n, int8_t{0});
-    for (int64_t i = 0; i < rows; ++i) {
-        for (int64_t j = 0; j < n; ++j) {
-            const uint16_t y = rowsT[i * n + j];
-            const float yf = half ? codec::HalfToFloat(y) : codec::Bf16ToFloat(y);
-            send[i * n + j] = ToInt8ViaHalf(yf / s.s1[static_cast<size_t>(j)]);
-        }
-    }
+    CommInt8Quantise(p, s, rowsT, rows, padRows, send);
     // 3. AllToAll: row block q to rank q (fault 72 sends block R-1-q instead).
     std::vector<uint64_t> counts(static_cast<size_t>(world), static_cast<uint64_t>(blockElems));
     std::vector<uint64_t> sdispls(static_cast<size_t>(world)), rdispls(static_cast<size_t>(world));
@@ -97,19 +86,41 @@ hccl::Status CommInt8Piece(const QuantMatmulAllReducePlan &p, const CommInt8Scal
     for (int64_t e = 0; e < blockElems; ++e) {
         float sum = 0;  // |sum| <= 128·R: exact in fp32
         for (int64_t q = 0; q < world; ++q) sum += static_cast<float>(recv[q * blockElems + e]);
-        mine[e] = ToInt8ViaHalf(sum * s.ratio[static_cast<size_t>(e % n)]);
+        mine[e] = CommInt8Cast(sum * s.ratio[static_cast<size_t>(e % n)]);
     }
     // 5. AllGather the blocks in rank order.
     st = comm.AllGather(mine, gathered, static_cast<uint64_t>(blockElems), HCCL_DATA_TYPE_INT8);
     if (!st.ok()) return st;
-    // 6. Dequantise the piece's own rows; the product of an int8 and a T value is exact in fp32.
+    // 6. Dequantise the piece's own rows.
+    CommInt8Dequantise(p, s, gathered, rowsT, rows);
+    return st;
+}
+
+void CommInt8Quantise(const QuantMatmulAllReducePlan &p, const CommInt8Scales &s, const uint16_t *rowsT, int64_t rows,
+                      int64_t padRows, int8_t *dst) {
+    const bool half = p.outType == ACL_FLOAT16;
+    const int64_t n = p.n;
+    std::fill(dst, dst + padRows * n, int8_t{0});
+    for (int64_t i = 0; i < rows; ++i) {
+        for (int64_t j = 0; j < n; ++j) {
+            const uint16_t y = rowsT[i * n + j];
+            const float yf = half ? codec::HalfToFloat(y) : codec::Bf16ToFloat(y);
+            dst[i * n + j] = CommInt8Cast(yf / s.s1[static_cast<size_t>(j)]);
+        }
+    }
+}
+
+void CommInt8Dequantise(const QuantMatmulAllReducePlan &p, const CommInt8Scales &s, const int8_t *gathered,
+                        uint16_t *rowsT, int64_t rows) {
+    const bool half = p.outType == ACL_FLOAT16;
+    const int64_t n = p.n;
+    // The product of an int8 and a T value is exact in fp32: one rounding, to T.
     for (int64_t i = 0; i < rows; ++i) {
         for (int64_t j = 0; j < n; ++j) {
             const float v = static_cast<float>(gathered[i * n + j]) * s.s2[static_cast<size_t>(j)];
             rowsT[i * n + j] = half ? codec::FloatToHalf(v) : codec::FloatToBf16(v);
         }
     }
-    return st;
 }
 
 }  // namespace mc2::impl::ops

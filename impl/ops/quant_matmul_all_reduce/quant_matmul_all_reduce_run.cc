@@ -148,7 +148,8 @@ private:
             uint16_t *at = stage + r0 * p_.n;
             const hccl::Status s =
                 p_.hasCommScales
-                    ? CommInt8Piece(p_, commScales, at, rows, commBuffers)
+                    ? (p_.commPiece != nullptr ? p_.commPiece(p_, commScales, at, rows, commBuffers)
+                                               : CommInt8Piece(p_, commScales, at, rows, commBuffers))
                     : p_.comm->AllReduce(at, at, static_cast<uint64_t>(rows * p_.n), type, HCCL_REDUCE_SUM);
             if (!s.ok()) {
                 const char *what = p_.hasCommScales ? "int8 communication" : "all-reduce";

@@ -13,9 +13,11 @@
 //    layout -> null group (161001) -> NZ storage -> group -> tiling (561002): world size, limits,
 //    scenario classification, bias and scale dtypes, scale shapes, groupSize, comm scales,
 //    commQuantMode -> device memory (161002). First failure wins.
-//  * Ascend 950's low-bit communication is the next slice: commQuantMode = 1 all-reduces the
-//    fp32 partials (not the pertile FP8 exchange) and int8 with comm scales uses Atlas A2's
-//    AllToAll scheme; the suite does not judge either yet.
+//  * Ascend 950's low-bit communication (ops.md §4.2, §4.3): commQuantMode = 1 replaces each
+//    piece's all-reduce by the pertile FP8 exchange of the fp32 partials (+ x3 in fp32, no
+//    rounding to T before it; comm_pertile.cc); int8 with both comm scales runs QuantMatmulAllReduce's
+//    plan with its transport swapped for ReduceScatter (fp32 reduce) + AllGather (comm_int8.cc).
+//    Atlas A2's int8 comm stays V3's AllToAll scheme.
 #ifndef MC2_IMPL_OPS_QUANT_MATMUL_ALL_REDUCE_V4_QUANT_MATMUL_ALL_REDUCE_V4_H_
 #define MC2_IMPL_OPS_QUANT_MATMUL_ALL_REDUCE_V4_QUANT_MATMUL_ALL_REDUCE_V4_H_
 
@@ -27,6 +29,7 @@
 #include "hccl/communicator.h"
 #include "ops/common/executor.h"
 #include "ops/common/tensor_desc.h"
+#include "ops/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 
 namespace mc2::impl::ops {
 
@@ -68,13 +71,32 @@ struct QuantMatmulAllReduceV4Plan {
     int64_t commTurn = 0;
     int64_t rowsPerPiece = 0;
     int64_t commQuantMode = 0;
-    uint64_t workspaceBytes = 0;  // staging: m x n output codes
+    // commQuantMode = 1: rowsPerPiece rounded up to a multiple of the world size, and where the
+    // pertile buffers start (after the fp32 m x n staging).
+    int64_t commPadRows = 0;
+    uint64_t commOffset = 0;
+    uint64_t workspaceBytes = 0;  // staging: m x n output codes (pertile: fp32) [+ pertile buffers]
     std::shared_ptr<hccl::Communicator> comm;
 };
 
 aclnnStatus QuantMatmulAllReduceV4Prepare(const char *api, const QuantMatmulAllReduceV4Args &args);
 
 std::unique_ptr<OpRun> MakeQuantMatmulAllReduceV4Run(QuantMatmulAllReduceV4Plan plan);
+
+// The pertile FP8 communication (comm_pertile.cc) of `rows` rows of fp32 partials `values`
+// (n wide; replaced by the reduced, dequantised rows), exchanged in format `fp8` (x1's);
+// `buffers` holds PertileBufferBytes(capRows, n) bytes, capRows >= rows rounded up to a multiple
+// of the world size.
+int64_t PertileRowBytes(int64_t n);
+uint64_t PertileBufferBytes(int64_t padRows, int64_t n);
+hccl::Status PertilePiece(hccl::Communicator &comm, aclDataType fp8, float *values, int64_t rows, int64_t n,
+                          int64_t capRows, uint8_t *buffers);
+
+// Ascend 950's int8 communication (comm_int8.cc): QuantMatmulAllReducePlan::commPiece, and the
+// bytes its buffers take after the plan's commOffset.
+hccl::Status CommInt8ReduceScatterPiece(const QuantMatmulAllReducePlan &p, const CommInt8Scales &s, uint16_t *rowsT,
+                                        int64_t rows, int8_t *buffers);
+uint64_t CommInt8ReduceScatterBytes(int64_t padRows, int64_t n, int64_t world);
 
 }  // namespace mc2::impl::ops
 

@@ -330,7 +330,7 @@ std::vector<StorageReach> Reach(const Args &a, bool x2Nz) {
 
 // The int8 scenarios: QuantMatmulAllReduce's plan (x2Scale ≙ dequantScale, x1Scale ≙ pertoken).
 aclnnStatus PrepareInt8(Checker &c, const char *api, const Args &a, bool x2Nz, const NzPlan &x2Layout,
-                        std::shared_ptr<hccl::Communicator> comm, int64_t m, int64_t k, int64_t n) {
+                        std::shared_ptr<hccl::Communicator> comm, Platform platform, int64_t m, int64_t k, int64_t n) {
     QuantMatmulAllReducePlan p;
     p.api = api;
     p.outType = static_cast<aclDataType>(a.output->dataType);
@@ -377,6 +377,10 @@ aclnnStatus PrepareInt8(Checker &c, const char *api, const Args &a, bool x2Nz, c
         const int64_t world = static_cast<int64_t>(p.comm->Size());
         p.commPadRows = (p.rowsPerPiece + world - 1) / world * world;
         p.workspaceBytes = p.commOffset + 3 * static_cast<uint64_t>(p.commPadRows) * static_cast<uint64_t>(p.n);
+        if (platform == Platform::kAscend950) {  // ReduceScatter + AllGather (ops.md §4.2)
+            p.commPiece = &CommInt8ReduceScatterPiece;
+            p.workspaceBytes = p.commOffset + CommInt8ReduceScatterBytes(p.commPadRows, p.n, world);
+        }
     }
     auto executor = std::make_unique<aclOpExecutor>();
     executor->api = api;
@@ -411,7 +415,7 @@ aclnnStatus QuantMatmulAllReduceV4Prepare(const char *api, const QuantMatmulAllR
     const int64_t m = Rows(*a.x1), k = a.x1->viewShape.back(), n = a.x2->viewShape[1];
     const V4Kind kind = Classify(a);
     if (!CheckTiling(c, *comm, a, kind, m, k, n)) return c.status();
-    if (kind == V4Kind::kInt8) return PrepareInt8(c, api, a, x2Nz, x2Layout, std::move(comm), m, k, n);
+    if (kind == V4Kind::kInt8) return PrepareInt8(c, api, a, x2Nz, x2Layout, std::move(comm), platform, m, k, n);
 
     QuantMatmulAllReduceV4Plan p;
     p.api = api;
@@ -444,8 +448,14 @@ aclnnStatus QuantMatmulAllReduceV4Prepare(const char *api, const QuantMatmulAllR
     p.commTurn = a.commTurn;
     p.rowsPerPiece = (p.m + pieces - 1) / pieces;
     p.commQuantMode = a.commQuantMode;
-    const uint64_t width = p.outType == ACL_FLOAT ? 4 : 2;
+    const uint64_t width = p.outType == ACL_FLOAT || p.commQuantMode == 1 ? 4 : 2;
     p.workspaceBytes = AlignUp(static_cast<uint64_t>(p.m) * static_cast<uint64_t>(p.n) * width, kWorkspaceAlign);
+    if (p.commQuantMode == 1) {  // the pertile exchange's packed buffers (ops.md §4.3)
+        const int64_t world = static_cast<int64_t>(p.comm->Size());
+        p.commPadRows = (p.rowsPerPiece + world - 1) / world * world;
+        p.commOffset = p.workspaceBytes;
+        p.workspaceBytes += PertileBufferBytes(p.commPadRows, p.n);
+    }
 
     auto executor = std::make_unique<aclOpExecutor>();
     executor->api = api;

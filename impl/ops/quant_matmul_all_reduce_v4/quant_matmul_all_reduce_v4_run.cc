@@ -8,10 +8,11 @@
 //   per-block (7): y = Σ_b ((Σ_{t in b} x1·x2)·x2Scale[b, j/128])·x1Scale[i/128, b];
 //   MX (4): y = Σ (x1·2^e1)·(x2·2^e2) + bias (the E8M0 products are exact);
 //   then round_T(y) (RINT), + x3 as round_T(y + x3), the all-reduce in T (fp16 / bf16 / fp32).
+// commQuantMode = 1 (formula 8, ops.md §4.3): y stays fp32, + x3 in fp32, and the pertile FP8
+// exchange (comm_pertile.cc) replaces the all-reduce; its dequantised sums are cast to T (RINT).
 // The inputs are decoded with impl/kernels/codecs (FP4 two codes a byte, low nibble first), every
 // tensor read and written through its view's strides and offset (an FP4 element index is a
 // nibble index); views past their storage never reach here (quant_matmul_all_reduce_v4_storage.h).
-// commQuantMode = 1 (the FP8 pertile communication) is not implemented yet: the plain all-reduce.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -83,6 +84,7 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
 
    private:
     bool Wide() const { return p_.outType == ACL_FLOAT; }
+    bool Pertile() const { return p_.commQuantMode == 1; }
     // v rounded to T (RINT) and back.
     float RoundT(float v) const {
         if (p_.outType == ACL_FLOAT16) return codec::HalfToFloat(codec::FloatToHalf(v));
@@ -103,7 +105,8 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
                                 {"n", p_.n},
                                 {"dtype", static_cast<int64_t>(p_.outType)},
                                 {"commTurn", p_.commTurn},
-                                {"rows per piece", p_.rowsPerPiece}},
+                                {"rows per piece", p_.rowsPerPiece},
+                                {"commQuantMode", p_.commQuantMode}},
                                "the all-reduce", why);
     }
 
@@ -181,8 +184,12 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
                     y = acc;
                 }
             }
-            y = RoundT(y);
-            if (p_.hasX3) y = RoundT(y + LoadT(p_.x3, x3Row + j * p_.x3.ColStride()));
+            // The pertile exchange takes the fp32 partials (+ x3 in fp32), not values of T.
+            if (!Pertile()) y = RoundT(y);
+            if (p_.hasX3) {
+                const float x3 = LoadT(p_.x3, x3Row + j * p_.x3.ColStride());
+                y = Pertile() ? y + x3 : RoundT(y + x3);
+            }
             out[j] = y;
         }
     }
@@ -245,6 +252,7 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
         std::vector<float> a(static_cast<size_t>(p_.k));
         std::vector<float> values(static_cast<size_t>(p_.m * p_.n));
         for (int64_t i = 0; i < p_.m; ++i) ComputeRow(i, b, a, values.data() + i * p_.n);
+        if (Pertile()) return RunPertile(workspace, values);
         // The partial results as T codes in the workspace, all-reduced piece by piece.
         const uint64_t count = static_cast<uint64_t>(p_.m * p_.n);
         auto *stage16 = static_cast<uint16_t *>(workspace);
@@ -276,6 +284,27 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
                        : (p_.outType == ACL_FLOAT16 ? codec::HalfToFloat(stage16[e]) : codec::Bf16ToFloat(stage16[e]));
         }
         WriteOutput(values);
+        ApplyMemoryFaults(p_.x1, p_.output, Wide() ? 4 : 2, workspace, p_.workspaceBytes, p_.comm->Rank());
+        return ACL_SUCCESS;
+    }
+
+    // commQuantMode = 1: the fp32 partials staged in the workspace, exchanged piece by piece.
+    aclError RunPertile(void *workspace, std::vector<float> &values) {
+        auto *stage = static_cast<float *>(workspace);
+        std::copy(values.begin(), values.end(), stage);
+        auto *buffers = static_cast<uint8_t *>(workspace) + p_.commOffset;
+        const auto fp8 = static_cast<aclDataType>(p_.x1.dataType);
+        for (int64_t r0 = 0; r0 < p_.m; r0 += p_.rowsPerPiece) {
+            const int64_t rows = std::min(p_.rowsPerPiece, p_.m - r0);
+            const hccl::Status s = PertilePiece(*p_.comm, fp8, stage + r0 * p_.n, rows, p_.n, p_.commPadRows, buffers);
+            if (!s.ok()) {
+                return Fail("pertile FP8 communication of rows [" + std::to_string(r0) + ", " +
+                            std::to_string(r0 + rows) + ") failed: " + hccl::ResultName(s.code) + ": " + s.message);
+            }
+        }
+        if (!CheckGuards(workspace)) return Fail("the workspace guard bytes were overwritten (internal error)");
+        std::copy(stage, stage + p_.m * p_.n, values.begin());
+        WriteOutput(values);  // the final cast to T, RINT
         ApplyMemoryFaults(p_.x1, p_.output, Wide() ? 4 : 2, workspace, p_.workspaceBytes, p_.comm->Rank());
         return ACL_SUCCESS;
     }
