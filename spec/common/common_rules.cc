@@ -1,0 +1,197 @@
+// spec/common/common_rules.cc — the emitters of the common rules (common_rules.h).
+#include "spec/common/common_rules.h"
+
+#include <algorithm>
+
+#include "spec/case_edit.h"
+#include "spec/catalogue.h"
+#include "spec/tensor_layout.h"
+
+namespace mc2::spec::common {
+namespace {
+
+using harness::Case;
+using harness::Platform;
+
+// Whether the family's short-cut exempts rank r from the rules after it.
+bool ShortCut(const FamilyTraits &f, const Case &c, int r) { return f.short_cut && f.short_cut(c, r); }
+
+Case Reach(const FamilyTraits &f, const Case &valid) { return f.reach ? f.reach(valid) : valid; }
+
+std::string Id(const CommonRules &c, const char *rest) { return c.family.prefix + "." + rest; }
+
+void AddWorldSizeRule(std::vector<Rule> &t, const CommonRules &c, const WorldSize &w, Platform platform,
+                      const char *id) {
+    const FamilyTraits f = c.family;
+    AddRule(
+        t, Id(c, id), {.ops = f.ops, .platforms = {platform}, .stage = Stage::kTiling, .layer = Layer::kTiling},
+        kInner, w.words.text, w.words.citation,
+        [f, platform](const Case &k, int r) {
+            if (ShortCut(f, k, r)) return false;
+            const std::vector<int> &ok = f.world_sizes(platform);
+            return std::find(ok.begin(), ok.end(), k.world) == ok.end();
+        },
+        [f, bad = w.bad](const Case &valid, Choices &ch) -> std::optional<Case> {
+            const Case reached = Reach(f, valid);
+            const int world = static_cast<int>(ch.Pick(bad));
+            if (f.resize_world) return f.resize_world(reached, world);
+            Case out = reached;
+            ResizeWorld(out, world);
+            return out;
+        });
+}
+
+}  // namespace
+
+void AddNullRules(std::vector<Rule> &t, const CommonRules &c) {
+    const FamilyTraits &f = c.family;
+    if (c.null_tensors) {
+        for (const std::string &name : c.null_tensors->names) {
+            AddRule(
+                t, f.prefix + ".null." + name, {.ops = f.ops, .stage = Stage::kNull}, kNullptr,
+                name + " must not be a null pointer" + c.null_tensors->note + ".", c.null_tensors->citation,
+                [name](const Case &k, int r) { return k.Tensor(r, name) == nullptr; },
+                [name](const Case &valid, Choices &) { return SetOnEveryRank(valid, name, harness::Null{}); });
+        }
+    }
+    if (c.null_reduce_op) {
+        AddRule(
+            t, Id(c, "null.reduce_op"), {.ops = f.ops, .stage = Stage::kNull}, kNullptr, c.null_reduce_op->text,
+            c.null_reduce_op->citation,
+            [](const Case &k, int r) { return std::holds_alternative<harness::Null>(k.Get(r, "reduce_op")); },
+            [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "reduce_op", harness::Null{}); });
+    }
+}
+
+void AddAttrRules(std::vector<Rule> &t, const CommonRules &c) {
+    const FamilyTraits &f = c.family;
+    if (c.reduce_op) {
+        AddRule(
+            t, Id(c, "attr.reduce_op"), {.ops = f.ops, .stage = Stage::kAttr}, kInvalid, c.reduce_op->words.text,
+            c.reduce_op->words.citation,
+            [](const Case &k, int r) {
+                const harness::Value &v = k.Get(r, "reduce_op");
+                if (std::holds_alternative<harness::Null>(v)) return false;  // <prefix>.null.reduce_op
+                const auto *s = std::get_if<std::string>(&v);
+                return !s || *s != "sum";
+            },
+            [bad = c.reduce_op->bad](const Case &valid, Choices &ch) {
+                return SetOnEveryRank(valid, "reduce_op", ch.Pick(bad));
+            });
+    }
+    if (c.stream_mode) {
+        AddRule(
+            t, Id(c, "attr.stream_mode"), {.ops = f.ops, .stage = Stage::kAttr}, kInvalid,
+            c.stream_mode->words.text, c.stream_mode->words.citation,
+            [](const Case &k, int r) { return IntOr(k, r, "stream_mode", 0) != 1; },
+            [bad = c.stream_mode->bad](const Case &valid, Choices &ch) {
+                return SetOnEveryRank(valid, "stream_mode", ch.Pick(bad));
+            });
+    }
+    if (c.comm_turn_negative) {
+        // The documents allow 0 only and the vendor's tiling refuses the rest (inner error); a
+        // library that splits the communication by commTurn refuses a negative count (161002).
+        AddRule(
+            t, Id(c, "attr.comm_turn_negative"), {.ops = f.ops, .stage = Stage::kAttr},
+            Code{Outcome::kStatus, 161002, {}, true}, c.comm_turn_negative->text, c.comm_turn_negative->citation,
+            [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) < 0; },
+            [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", -ch.Int(1, 16)); });
+    }
+}
+
+void AddGroupNullRule(std::vector<Rule> &t, const CommonRules &c) {
+    if (!c.group_null) return;
+    const FamilyTraits f = c.family;
+    AddRule(
+        t, Id(c, "inner.group_null"), {.ops = f.ops, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
+        c.group_null->text, c.group_null->citation,
+        [f](const Case &k, int r) {
+            return !ShortCut(f, k, r) && std::holds_alternative<harness::Null>(k.Get(r, "group"));
+        },
+        [f](const Case &valid, Choices &) { return SetOnEveryRank(Reach(f, valid), "group", harness::Null{}); });
+}
+
+void AddWorldSizeRules(std::vector<Rule> &t, const CommonRules &c) {
+    if (c.world_size_a2) AddWorldSizeRule(t, c, *c.world_size_a2, Platform::kAtlasA2, "tiling.world_size_a2");
+    if (c.world_size_950) AddWorldSizeRule(t, c, *c.world_size_950, Platform::kAscend950, "tiling.world_size_950");
+}
+
+void AddCommTurnPositiveRule(std::vector<Rule> &t, const CommonRules &c) {
+    if (!c.comm_turn_positive) return;
+    AddRule(
+        t, Id(c, "tiling.comm_turn_positive"), {.ops = c.family.ops, .stage = Stage::kTiling, .layer = Layer::kTiling},
+        Code{Outcome::kSuccess, 0, {}, true}, c.comm_turn_positive->words.text, c.comm_turn_positive->words.citation,
+        [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) > 0; },
+        [max = c.comm_turn_positive->max](const Case &valid, Choices &ch) {
+            return SetOnEveryRank(valid, "comm_turn", ch.Int(1, max));
+        });
+}
+
+void AddUnknownGroupRule(std::vector<Rule> &t, const CommonRules &c) {
+    if (!c.unknown_group) return;
+    const FamilyTraits f = c.family;
+    AddRule(
+        t, Id(c, "runtime.unknown_group"), {.ops = f.ops, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
+        c.unknown_group->code, c.unknown_group->words.text, c.unknown_group->words.citation,
+        [f](const Case &k, int r) {
+            return !ShortCut(f, k, r) && std::holds_alternative<std::string>(k.Get(r, "group"));
+        },
+        [f, names = c.unknown_group->names](const Case &valid, Choices &ch) {
+            return SetOnEveryRank(Reach(f, valid), "group", ch.Pick(names));
+        });
+    // Where an implementation looks the name up is not documented: its 161002 is admitted beside
+    // whatever earlier or later rule the case breaks (expectation.h).
+    t.back().may_refuse_early = true;
+}
+
+void AddCrossRankRules(std::vector<Rule> &t, const CommonRules &c) {
+    const FamilyTraits f = c.family;
+    const RuleOptions cross{
+        .ops = f.ops, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank};
+    const Code runtime_error{Outcome::kRuntimeError, 0, {}, false};
+    if (c.peer_failed) {
+        AddRule(
+            t, Id(c, "xrank.peer_failed"), cross, runtime_error, c.peer_failed->words.text,
+            c.peer_failed->words.citation,
+            [f](const Case &k, int r) {
+                if (ShortCut(f, k, r)) return false;
+                for (int q = 0; q < k.world; ++q) {
+                    if (q == r) continue;
+                    // A failed peer, or one taking the short-cut, never joins the collective.
+                    if (OwnExpectation(k, q).outcome != Outcome::kSuccess || ShortCut(f, k, q)) return true;
+                }
+                return false;
+            },
+            [f, breaks = c.peer_failed->breaks](const Case &valid, Choices &ch) -> std::optional<Case> {
+                Case out = Reach(f, valid);
+                if (out.world < 2) return std::nullopt;
+                const int r = static_cast<int>(ch.Int(0, out.world - 1));
+                const auto &[name, value] = ch.Pick(breaks);
+                out.SetForRank(r, name, value);
+                return out;
+            });
+    }
+    if (c.mismatch) {
+        AddRule(
+            t, Id(c, "xrank.mismatch"), cross, runtime_error, c.mismatch->words.text, c.mismatch->words.citation,
+            [f, key = c.mismatch->key](const Case &k, int r) {
+                if (ShortCut(f, k, r)) return false;
+                const std::vector<int64_t> mine = key(k, r);
+                for (int q = 0; q < k.world; ++q) {
+                    if (q != r && key(k, q) != mine) return true;
+                }
+                return false;
+            },
+            c.mismatch->violate);
+    }
+}
+
+std::vector<int64_t> AllReduceKey(const Case &c, int rank) {
+    const harness::TensorSpec *out = c.Tensor(rank, "output");
+    if (!out) return {};
+    const bool scalar = out->shape.empty();
+    return {scalar ? 1 : DimProduct(out->shape, 0, out->shape.size() - 1), scalar ? 1 : out->shape.back(), out->dtype,
+            IntOr(c, rank, "comm_turn", 0)};
+}
+
+}  // namespace mc2::spec::common
