@@ -118,6 +118,7 @@ const std::vector<LevelEntry> &Levels() {
          "the table gives gatherOut x1's dtype, but the op_api checks no dtype of gatherOut"},
         {"agm.dtype.", Level::kDocumented, "the parameter table and op_api step 3"},
         {"agm.attr.", Level::kDocumented, "the parameter table and op_api step 4"},
+        {"agm.shape.x1_no_k", Level::kHardening, "the op_api reads x1's dim 1 without a rank check"},
         {"agm.shape.k_zero", Level::kDocumented, "约束说明 (k must not be empty) and op_api step 5"},
         {"agm.empty.", Level::kDocumented, "op_api step 6 and the op_api unit test (x1 (0, 256): SUCCESS)"},
         {"agm.shape.gather_out_rank", Level::kHardening, "the op_api reads gatherOut's dim 1 without a rank check"},
@@ -285,13 +286,30 @@ std::vector<Rule> Build() {
 
     // ---------------------------------------------------------------- k, then the empty short-cut
     AddRule(
+        t, "agm.shape.x1_no_k", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
+        "x1 must have a dim 1 (k): an x1 of rank < 2 is refused where k is checked, before the empty-x1 "
+        "short-cut (hardening: the vendor reads a dimension it does not have).",
+        Doc("参数说明 (x1 维度: 2)") + "; " + kOpApi + " 5",
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && x1->shape.size() < 2;
+        },
+        [](const Case &valid, Choices &) {
+            return EditRanks(valid, [](int, ParamMap &p) {
+                TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x1 || x1->shape.size() != 2) return false;
+                x1->shape = {x1->shape[1]};  // (k): no dim 1
+                x1->strides.clear();
+                return true;
+            });
+        });
+    AddRule(
         t, "agm.shape.k_zero", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
-        "x1's k (dim 1) must not be 0 (m and n may be); checked before the empty-x1 short-cut. An x1 of rank < 2, "
-        "which has no dim 1, is refused here too (hardening: the vendor reads a dimension it does not have).",
+        "x1's k (dim 1) must not be 0 (m and n may be); checked before the empty-x1 short-cut.",
         Doc("约束说明 (k不可为空); 返回值 (x1是空tensor)") + "; " + kOpApi + " 5",
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
-            return x1 && (x1->shape.size() < 2 || x1->shape[1] == 0);
+            return x1 && x1->shape.size() >= 2 && x1->shape[1] == 0;
         },
         [](const Case &valid, Choices &ch) {
             const bool m_too = ch.Bool();

@@ -66,10 +66,12 @@ std::string DumpRuleTable(const OpFamily &family, uint64_t seeds) {
                 const harness::Case valid = GenerateValid(op, platform, gen);
                 out += "valid " + op + " " + harness::PlatformName(platform) + " seed " + std::to_string(seed) + "\n";
                 DumpCase(valid, out);
-                for (size_t i = 0; i < rules.size(); ++i) {
-                    SeededChoices ch(seed * 1000 + i);
-                    const auto bad = rules[i]->Violate(valid, ch);
-                    out += "  violate " + rules[i]->id + (bad ? "\n" : ": none\n");
+                for (const Rule *rule : rules) {
+                    // Seeded by the rule's id, not its place: a rule added to a table changes no
+                    // other rule's violations.
+                    SeededChoices ch(seed ^ std::stoull(Digest(rule->id), nullptr, 16));
+                    const auto bad = rule->Violate(valid, ch);
+                    out += "  violate " + rule->id + (bad ? "\n" : ": none\n");
                     if (bad) DumpCase(*bad, out);
                 }
             }
