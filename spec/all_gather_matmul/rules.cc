@@ -19,6 +19,7 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
+using common::Which;
 
 const std::vector<std::string> kOps = {kOp};
 const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
@@ -235,7 +236,7 @@ std::vector<Rule> Build() {
     const std::string dtype_cite = Doc("参数说明 (数据类型 column; 与x1的数据类型保持一致)") + "; " + kOpApi + " 3";
 
     // ---------------------------------------------------------------- null (161001)
-    common::AddNullRules(t, Common());
+    common::Add(t, Common(), {Which::kNullTensors});
 
     // ---------------------------------------------------------------- dtype (161002)
     for (const char *name : {"x1", "x2", "output", "bias"}) {
@@ -282,7 +283,7 @@ std::vector<Rule> Build() {
     }
 
     // ---------------------------------------------------------------- attributes (161002)
-    common::AddAttrRules(t, Common());
+    common::Add(t, Common(), {Which::kStreamMode});
 
     // ---------------------------------------------------------------- k, then the empty short-cut
     AddRule(
@@ -577,7 +578,7 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- generated inner layer
-    common::AddGroupNullRule(t, Common());
+    common::Add(t, Common(), {Which::kGroupNull});
 
     // ---------------------------------------------------------------- tiling (inner error class)
     auto tiling = [&t](std::string id, std::string text, std::string cite, RulePredicate pred, RuleViolator viol,
@@ -608,12 +609,16 @@ std::vector<Rule> Build() {
         "agm.tiling.gather_index", "gatherIndex must be 0 (gather x1).",
         Doc("参数说明 (gatherIndex: 当前版本仅支持输入0)") + "; " + TilingCite(),
         [](const Case &c, int r) { return IntOr(c, r, "gather_index", 0) != 0; },
-        [](const Case &valid, Choices &ch) { return SetOnEveryRank(*NonEmpty(valid), "gather_index", ch.Pick(std::vector<int64_t>{1, -1, 2})); });
+        [](const Case &valid, Choices &ch) {
+            return SetOnEveryRank(*NonEmpty(valid), "gather_index", ch.Pick(std::vector<int64_t>{1, -1, 2}));
+        });
     tiling(
         "agm.tiling.comm_turn", "commTurn must be 0.", Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + TilingCite(),
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) != 0; },
-        [](const Case &valid, Choices &ch) { return SetOnEveryRank(*NonEmpty(valid), "comm_turn", ch.Pick(std::vector<int64_t>{8, 1, -1})); });
-    common::AddWorldSizeRules(t, Common());
+        [](const Case &valid, Choices &ch) {
+            return SetOnEveryRank(*NonEmpty(valid), "comm_turn", ch.Pick(std::vector<int64_t>{8, 1, -1}));
+        });
+    common::Add(t, Common(), {Which::kWorldSizeA2, Which::kWorldSize950});
     for (const char *name : {"output", "gather_out"}) {
         tiling(
             std::string("agm.tiling.") + name + "_rows",
@@ -638,10 +643,10 @@ std::vector<Rule> Build() {
     }
 
     // ---------------------------------------------------------------- execution
-    common::AddUnknownGroupRule(t, Common());
+    common::Add(t, Common(), {Which::kUnknownGroup});
 
     // ---------------------------------------------------------------- cross-rank
-    common::AddCrossRankRules(t, Common());
+    common::Add(t, Common(), {Which::kPeerFailed, Which::kMismatch});
     AssignLevels(t, Levels());
     return t;
 }

@@ -2,6 +2,7 @@
 #include "spec/common/common_rules.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "spec/case_edit.h"
 #include "spec/catalogue.h"
@@ -20,8 +21,71 @@ Case Reach(const FamilyTraits &f, const Case &valid) { return f.reach ? f.reach(
 
 std::string Id(const CommonRules &c, const char *rest) { return c.family.prefix + "." + rest; }
 
-void AddWorldSizeRule(std::vector<Rule> &t, const CommonRules &c, const WorldSize &w, Platform platform,
-                      const char *id) {
+void AddNullTensors(std::vector<Rule> &t, const CommonRules &c) {
+    for (const std::string &name : c.null_tensors->names) {
+        AddRule(
+            t, c.family.prefix + ".null." + name, {.ops = c.family.ops, .stage = Stage::kNull}, kNullptr,
+            name + " must not be a null pointer" + c.null_tensors->note + ".", c.null_tensors->citation,
+            [name](const Case &k, int r) { return k.Tensor(r, name) == nullptr; },
+            [name](const Case &valid, Choices &) { return SetOnEveryRank(valid, name, harness::Null{}); });
+    }
+}
+
+void AddNullReduceOp(std::vector<Rule> &t, const CommonRules &c) {
+    AddRule(
+        t, Id(c, "null.reduce_op"), {.ops = c.family.ops, .stage = Stage::kNull}, kNullptr, c.null_reduce_op->text,
+        c.null_reduce_op->citation,
+        [](const Case &k, int r) { return std::holds_alternative<harness::Null>(k.Get(r, "reduce_op")); },
+        [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "reduce_op", harness::Null{}); });
+}
+
+void AddReduceOp(std::vector<Rule> &t, const CommonRules &c) {
+    AddRule(
+        t, Id(c, "attr.reduce_op"), {.ops = c.family.ops, .stage = Stage::kAttr}, kInvalid, c.reduce_op->words.text,
+        c.reduce_op->words.citation,
+        [](const Case &k, int r) {
+            const harness::Value &v = k.Get(r, "reduce_op");
+            if (std::holds_alternative<harness::Null>(v)) return false;  // <prefix>.null.reduce_op
+            const auto *s = std::get_if<std::string>(&v);
+            return !s || *s != "sum";
+        },
+        [bad = c.reduce_op->bad](const Case &valid, Choices &ch) {
+            return SetOnEveryRank(valid, "reduce_op", ch.Pick(bad));
+        });
+}
+
+void AddStreamMode(std::vector<Rule> &t, const CommonRules &c) {
+    AddRule(
+        t, Id(c, "attr.stream_mode"), {.ops = c.family.ops, .stage = Stage::kAttr}, kInvalid,
+        c.stream_mode->words.text, c.stream_mode->words.citation,
+        [](const Case &k, int r) { return IntOr(k, r, "stream_mode", 0) != 1; },
+        [bad = c.stream_mode->bad](const Case &valid, Choices &ch) {
+            return SetOnEveryRank(valid, "stream_mode", ch.Pick(bad));
+        });
+}
+
+void AddCommTurnNegative(std::vector<Rule> &t, const CommonRules &c) {
+    // The documents allow 0 only and the vendor's tiling refuses the rest (inner error); a
+    // library that splits the communication by commTurn refuses a negative count (161002).
+    AddRule(
+        t, Id(c, "attr.comm_turn_negative"), {.ops = c.family.ops, .stage = Stage::kAttr},
+        Code{Outcome::kStatus, 161002, {}, true}, c.comm_turn_negative->text, c.comm_turn_negative->citation,
+        [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) < 0; },
+        [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", -ch.Int(1, 16)); });
+}
+
+void AddGroupNull(std::vector<Rule> &t, const CommonRules &c) {
+    const FamilyTraits f = c.family;
+    AddRule(
+        t, Id(c, "inner.group_null"), {.ops = f.ops, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
+        c.group_null->text, c.group_null->citation,
+        [f](const Case &k, int r) {
+            return !ShortCut(f, k, r) && std::holds_alternative<harness::Null>(k.Get(r, "group"));
+        },
+        [f](const Case &valid, Choices &) { return SetOnEveryRank(Reach(f, valid), "group", harness::Null{}); });
+}
+
+void AddWorldSize(std::vector<Rule> &t, const CommonRules &c, const WorldSize &w, Platform platform, const char *id) {
     const FamilyTraits f = c.family;
     AddRule(
         t, Id(c, id), {.ops = f.ops, .platforms = {platform}, .stage = Stage::kTiling, .layer = Layer::kTiling},
@@ -41,83 +105,7 @@ void AddWorldSizeRule(std::vector<Rule> &t, const CommonRules &c, const WorldSiz
         });
 }
 
-}  // namespace
-
-void AddNullRules(std::vector<Rule> &t, const CommonRules &c) {
-    const FamilyTraits &f = c.family;
-    if (c.null_tensors) {
-        for (const std::string &name : c.null_tensors->names) {
-            AddRule(
-                t, f.prefix + ".null." + name, {.ops = f.ops, .stage = Stage::kNull}, kNullptr,
-                name + " must not be a null pointer" + c.null_tensors->note + ".", c.null_tensors->citation,
-                [name](const Case &k, int r) { return k.Tensor(r, name) == nullptr; },
-                [name](const Case &valid, Choices &) { return SetOnEveryRank(valid, name, harness::Null{}); });
-        }
-    }
-    if (c.null_reduce_op) {
-        AddRule(
-            t, Id(c, "null.reduce_op"), {.ops = f.ops, .stage = Stage::kNull}, kNullptr, c.null_reduce_op->text,
-            c.null_reduce_op->citation,
-            [](const Case &k, int r) { return std::holds_alternative<harness::Null>(k.Get(r, "reduce_op")); },
-            [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "reduce_op", harness::Null{}); });
-    }
-}
-
-void AddAttrRules(std::vector<Rule> &t, const CommonRules &c) {
-    const FamilyTraits &f = c.family;
-    if (c.reduce_op) {
-        AddRule(
-            t, Id(c, "attr.reduce_op"), {.ops = f.ops, .stage = Stage::kAttr}, kInvalid, c.reduce_op->words.text,
-            c.reduce_op->words.citation,
-            [](const Case &k, int r) {
-                const harness::Value &v = k.Get(r, "reduce_op");
-                if (std::holds_alternative<harness::Null>(v)) return false;  // <prefix>.null.reduce_op
-                const auto *s = std::get_if<std::string>(&v);
-                return !s || *s != "sum";
-            },
-            [bad = c.reduce_op->bad](const Case &valid, Choices &ch) {
-                return SetOnEveryRank(valid, "reduce_op", ch.Pick(bad));
-            });
-    }
-    if (c.stream_mode) {
-        AddRule(
-            t, Id(c, "attr.stream_mode"), {.ops = f.ops, .stage = Stage::kAttr}, kInvalid,
-            c.stream_mode->words.text, c.stream_mode->words.citation,
-            [](const Case &k, int r) { return IntOr(k, r, "stream_mode", 0) != 1; },
-            [bad = c.stream_mode->bad](const Case &valid, Choices &ch) {
-                return SetOnEveryRank(valid, "stream_mode", ch.Pick(bad));
-            });
-    }
-    if (c.comm_turn_negative) {
-        // The documents allow 0 only and the vendor's tiling refuses the rest (inner error); a
-        // library that splits the communication by commTurn refuses a negative count (161002).
-        AddRule(
-            t, Id(c, "attr.comm_turn_negative"), {.ops = f.ops, .stage = Stage::kAttr},
-            Code{Outcome::kStatus, 161002, {}, true}, c.comm_turn_negative->text, c.comm_turn_negative->citation,
-            [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) < 0; },
-            [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", -ch.Int(1, 16)); });
-    }
-}
-
-void AddGroupNullRule(std::vector<Rule> &t, const CommonRules &c) {
-    if (!c.group_null) return;
-    const FamilyTraits f = c.family;
-    AddRule(
-        t, Id(c, "inner.group_null"), {.ops = f.ops, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
-        c.group_null->text, c.group_null->citation,
-        [f](const Case &k, int r) {
-            return !ShortCut(f, k, r) && std::holds_alternative<harness::Null>(k.Get(r, "group"));
-        },
-        [f](const Case &valid, Choices &) { return SetOnEveryRank(Reach(f, valid), "group", harness::Null{}); });
-}
-
-void AddWorldSizeRules(std::vector<Rule> &t, const CommonRules &c) {
-    if (c.world_size_a2) AddWorldSizeRule(t, c, *c.world_size_a2, Platform::kAtlasA2, "tiling.world_size_a2");
-    if (c.world_size_950) AddWorldSizeRule(t, c, *c.world_size_950, Platform::kAscend950, "tiling.world_size_950");
-}
-
-void AddCommTurnPositiveRule(std::vector<Rule> &t, const CommonRules &c) {
-    if (!c.comm_turn_positive) return;
+void AddCommTurnPositive(std::vector<Rule> &t, const CommonRules &c) {
     AddRule(
         t, Id(c, "tiling.comm_turn_positive"), {.ops = c.family.ops, .stage = Stage::kTiling, .layer = Layer::kTiling},
         Code{Outcome::kSuccess, 0, {}, true}, c.comm_turn_positive->words.text, c.comm_turn_positive->words.citation,
@@ -127,8 +115,7 @@ void AddCommTurnPositiveRule(std::vector<Rule> &t, const CommonRules &c) {
         });
 }
 
-void AddUnknownGroupRule(std::vector<Rule> &t, const CommonRules &c) {
-    if (!c.unknown_group) return;
+void AddUnknownGroup(std::vector<Rule> &t, const CommonRules &c) {
     const FamilyTraits f = c.family;
     AddRule(
         t, Id(c, "runtime.unknown_group"), {.ops = f.ops, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
@@ -144,45 +131,95 @@ void AddUnknownGroupRule(std::vector<Rule> &t, const CommonRules &c) {
     t.back().may_refuse_early = true;
 }
 
-void AddCrossRankRules(std::vector<Rule> &t, const CommonRules &c) {
+const RuleOptions CrossRank(const FamilyTraits &f) {
+    return {.ops = f.ops, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank};
+}
+
+void AddPeerFailed(std::vector<Rule> &t, const CommonRules &c) {
     const FamilyTraits f = c.family;
-    const RuleOptions cross{
-        .ops = f.ops, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank};
-    const Code runtime_error{Outcome::kRuntimeError, 0, {}, false};
-    if (c.peer_failed) {
-        AddRule(
-            t, Id(c, "xrank.peer_failed"), cross, runtime_error, c.peer_failed->words.text,
-            c.peer_failed->words.citation,
-            [f](const Case &k, int r) {
-                if (ShortCut(f, k, r)) return false;
-                for (int q = 0; q < k.world; ++q) {
-                    if (q == r) continue;
-                    // A failed peer, or one taking the short-cut, never joins the collective.
-                    if (OwnExpectation(k, q).outcome != Outcome::kSuccess || ShortCut(f, k, q)) return true;
-                }
-                return false;
-            },
-            [f, breaks = c.peer_failed->breaks](const Case &valid, Choices &ch) -> std::optional<Case> {
-                Case out = Reach(f, valid);
-                if (out.world < 2) return std::nullopt;
-                const int r = static_cast<int>(ch.Int(0, out.world - 1));
-                const auto &[name, value] = ch.Pick(breaks);
-                out.SetForRank(r, name, value);
-                return out;
-            });
+    AddRule(
+        t, Id(c, "xrank.peer_failed"), CrossRank(f), Code{Outcome::kRuntimeError, 0, {}, false},
+        c.peer_failed->words.text, c.peer_failed->words.citation,
+        [f](const Case &k, int r) {
+            if (ShortCut(f, k, r)) return false;
+            for (int q = 0; q < k.world; ++q) {
+                if (q == r) continue;
+                // A failed peer, or one taking the short-cut, never joins the collective.
+                if (OwnExpectation(k, q).outcome != Outcome::kSuccess || ShortCut(f, k, q)) return true;
+            }
+            return false;
+        },
+        [f, breaks = c.peer_failed->breaks](const Case &valid, Choices &ch) -> std::optional<Case> {
+            Case out = Reach(f, valid);
+            if (out.world < 2) return std::nullopt;
+            const int r = static_cast<int>(ch.Int(0, out.world - 1));
+            const auto &[name, value] = ch.Pick(breaks);
+            out.SetForRank(r, name, value);
+            return out;
+        });
+}
+
+void AddMismatch(std::vector<Rule> &t, const CommonRules &c) {
+    const FamilyTraits f = c.family;
+    AddRule(
+        t, Id(c, "xrank.mismatch"), CrossRank(f), Code{Outcome::kRuntimeError, 0, {}, false},
+        c.mismatch->words.text, c.mismatch->words.citation,
+        [f, key = c.mismatch->key](const Case &k, int r) {
+            if (ShortCut(f, k, r)) return false;
+            const std::vector<int64_t> mine = key(k, r);
+            for (int q = 0; q < k.world; ++q) {
+                if (q != r && key(k, q) != mine) return true;
+            }
+            return false;
+        },
+        c.mismatch->violate);
+}
+
+// Whether `c` declares rule `w`.
+bool Declared(const CommonRules &c, Which w) {
+    switch (w) {
+        case Which::kNullTensors: return c.null_tensors.has_value();
+        case Which::kNullReduceOp: return c.null_reduce_op.has_value();
+        case Which::kReduceOp: return c.reduce_op.has_value();
+        case Which::kStreamMode: return c.stream_mode.has_value();
+        case Which::kCommTurnNegative: return c.comm_turn_negative.has_value();
+        case Which::kGroupNull: return c.group_null.has_value();
+        case Which::kWorldSizeA2: return c.world_size_a2.has_value();
+        case Which::kWorldSize950: return c.world_size_950.has_value();
+        case Which::kCommTurnPositive: return c.comm_turn_positive.has_value();
+        case Which::kUnknownGroup: return c.unknown_group.has_value();
+        case Which::kPeerFailed: return c.peer_failed.has_value();
+        case Which::kMismatch: return c.mismatch.has_value();
     }
-    if (c.mismatch) {
-        AddRule(
-            t, Id(c, "xrank.mismatch"), cross, runtime_error, c.mismatch->words.text, c.mismatch->words.citation,
-            [f, key = c.mismatch->key](const Case &k, int r) {
-                if (ShortCut(f, k, r)) return false;
-                const std::vector<int64_t> mine = key(k, r);
-                for (int q = 0; q < k.world; ++q) {
-                    if (q != r && key(k, q) != mine) return true;
-                }
-                return false;
-            },
-            c.mismatch->violate);
+    return false;
+}
+
+}  // namespace
+
+void Add(std::vector<Rule> &t, const CommonRules &c, std::initializer_list<Which> which) {
+    for (Which w : which) {
+        if (!Declared(c, w)) {
+            throw std::logic_error(c.family.prefix + ": common rule " + std::to_string(static_cast<int>(w)) +
+                                   " (spec::common::Which) is added but not declared");
+        }
+        switch (w) {
+            case Which::kNullTensors: AddNullTensors(t, c); break;
+            case Which::kNullReduceOp: AddNullReduceOp(t, c); break;
+            case Which::kReduceOp: AddReduceOp(t, c); break;
+            case Which::kStreamMode: AddStreamMode(t, c); break;
+            case Which::kCommTurnNegative: AddCommTurnNegative(t, c); break;
+            case Which::kGroupNull: AddGroupNull(t, c); break;
+            case Which::kWorldSizeA2:
+                AddWorldSize(t, c, *c.world_size_a2, Platform::kAtlasA2, "tiling.world_size_a2");
+                break;
+            case Which::kWorldSize950:
+                AddWorldSize(t, c, *c.world_size_950, Platform::kAscend950, "tiling.world_size_950");
+                break;
+            case Which::kCommTurnPositive: AddCommTurnPositive(t, c); break;
+            case Which::kUnknownGroup: AddUnknownGroup(t, c); break;
+            case Which::kPeerFailed: AddPeerFailed(t, c); break;
+            case Which::kMismatch: AddMismatch(t, c); break;
+        }
     }
 }
 

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <utility>
@@ -112,14 +113,26 @@ struct CommonRules {
     std::optional<Mismatch> mismatch;
 };
 
-// The emitters, one per place in the check order; each appends the declared rules of its place.
-void AddNullRules(std::vector<Rule> &t, const CommonRules &c);        // null tensors, null reduceOp
-void AddAttrRules(std::vector<Rule> &t, const CommonRules &c);        // reduceOp, streamMode, commTurn < 0
-void AddGroupNullRule(std::vector<Rule> &t, const CommonRules &c);    // the inner layer's null group
-void AddWorldSizeRules(std::vector<Rule> &t, const CommonRules &c);   // Atlas A2, then Ascend 950
-void AddCommTurnPositiveRule(std::vector<Rule> &t, const CommonRules &c);
-void AddUnknownGroupRule(std::vector<Rule> &t, const CommonRules &c);
-void AddCrossRankRules(std::vector<Rule> &t, const CommonRules &c);   // peer failed, mismatch
+// The common rules, one name each (the field of CommonRules that declares it).
+enum class Which {
+    kNullTensors,       // <prefix>.null.<name> for each name, in order
+    kNullReduceOp,      // <prefix>.null.reduce_op
+    kReduceOp,          // <prefix>.attr.reduce_op
+    kStreamMode,        // <prefix>.attr.stream_mode
+    kCommTurnNegative,  // <prefix>.attr.comm_turn_negative
+    kGroupNull,         // <prefix>.inner.group_null
+    kWorldSizeA2,       // <prefix>.tiling.world_size_a2
+    kWorldSize950,      // <prefix>.tiling.world_size_950
+    kCommTurnPositive,  // <prefix>.tiling.comm_turn_positive
+    kUnknownGroup,      // <prefix>.runtime.unknown_group
+    kPeerFailed,        // <prefix>.xrank.peer_failed
+    kMismatch,          // <prefix>.xrank.mismatch
+};
+
+// Appends the common rules `which`, in that order, at this place of the family's check order
+// (a family's Build() interleaves these calls with its own rules). Throws std::logic_error for a
+// rule the family did not declare: a build-time bug every test of the catalogue shows.
+void Add(std::vector<Rule> &t, const CommonRules &c, std::initializer_list<Which> which);
 
 // The all-reduce families' mismatch key: output's rows (b·s or m), n, dtype, and commTurn
 // (this suite's implementation all-reduces commTurn pieces, so ranks must cut alike).

@@ -22,6 +22,7 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
+using common::Which;
 
 const std::vector<std::string> kBoth = {kV1, kV2};
 const std::vector<std::string> kOnlyV2 = {kV2};
@@ -269,7 +270,7 @@ std::vector<Rule> Build() {
     std::vector<Rule> t;
 
     // ---------------------------------------------------------------- null (161001)
-    common::AddNullRules(t, Common());
+    common::Add(t, Common(), {Which::kNullTensors, Which::kNullReduceOp});
 
     // ---------------------------------------------------------------- dtype (161002)
     const std::string dtype_cite = V1("参数说明 (数据类型 column)") + "; " + Notes("§2.1 op_api step 2");
@@ -289,7 +290,7 @@ std::vector<Rule> Build() {
     AddDtypeEq(t, "mar.dtype.bias_eq_x1", kBoth, "bias", "bias (when present) must have x1's dtype.", same_cite);
 
     // ---------------------------------------------------------------- attributes (161002)
-    common::AddAttrRules(t, Common());
+    common::Add(t, Common(), {Which::kReduceOp, Which::kStreamMode, Which::kCommTurnNegative});
 
     // ---------------------------------------------------------------- format (161002)
     AddRule(
@@ -652,7 +653,7 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- generated inner layer
-    common::AddGroupNullRule(t, Common());
+    common::Add(t, Common(), {Which::kGroupNull});
 
     // ---------------------------------------------------------------- empty tensors
     AddRule(
@@ -692,7 +693,7 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- tiling (inner error class)
-    common::AddWorldSizeRules(t, Common());
+    common::Add(t, Common(), {Which::kWorldSizeA2, Which::kWorldSize950});
     AddRule(
         t, "mar.tiling.dims_int32", {.ops = kBoth, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "b·s (m), k and n must each be at most 2147483647 (INT32_MAX).",
@@ -762,13 +763,13 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    common::AddCommTurnPositiveRule(t, Common());
+    common::Add(t, Common(), {Which::kCommTurnPositive});
 
     // ---------------------------------------------------------------- execution
-    common::AddUnknownGroupRule(t, Common());
+    common::Add(t, Common(), {Which::kUnknownGroup});
 
     // ---------------------------------------------------------------- cross-rank
-    common::AddCrossRankRules(t, Common());
+    common::Add(t, Common(), {Which::kPeerFailed, Which::kMismatch});
     AssignLevels(t, Levels());
     return t;
 }

@@ -19,6 +19,7 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
+using common::Which;
 
 const std::vector<std::string> kAll = {kV1, kV2, kV3};
 const std::vector<std::string> kPertokenOps = {kV2, kV3};
@@ -814,9 +815,9 @@ void AddNzRules(std::vector<Rule> &t) {
 const common::CommonRules &Common();  // the family's common rules, defined before Build()
 
 void AddTilingRules(std::vector<Rule> &t) {
-    common::AddGroupNullRule(t, Common());
+    common::Add(t, Common(), {Which::kGroupNull});
     AddNzRules(t);
-    common::AddWorldSizeRules(t, Common());
+    common::Add(t, Common(), {Which::kWorldSizeA2, Which::kWorldSize950});
     AddRule(
         t, "qmar.tiling.m_int32", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling},
         Code{Outcome::kInnerError, 0, {161002}, false},
@@ -947,7 +948,7 @@ void AddTilingRules(std::vector<Rule> &t) {
         });
     // Both comm scales (int8 low-bit communication, ops.md §4.1) are a valid configuration, not a
     // rule: the valid generator uses them (see the family's decisions).
-    common::AddCommTurnPositiveRule(t, Common());
+    common::Add(t, Common(), {Which::kCommTurnPositive});
 }
 
 // Bends one rank's all-reduced buffer (n or rows) or its commTurn (qmar.xrank.mismatch).
@@ -1044,15 +1045,15 @@ const common::CommonRules &Common() {
 
 std::vector<Rule> Build() {
     std::vector<Rule> t;
-    common::AddNullRules(t, Common());
+    common::Add(t, Common(), {Which::kNullTensors, Which::kNullReduceOp});
     AddDtypeRules(t);
-    common::AddAttrRules(t, Common());
+    common::Add(t, Common(), {Which::kReduceOp, Which::kStreamMode, Which::kCommTurnNegative});
     AddLayoutRulesFirst(t);
     AddShapeRules(t);
     AddLayoutRulesLast(t);
     AddTilingRules(t);
-    common::AddUnknownGroupRule(t, Common());
-    common::AddCrossRankRules(t, Common());
+    common::Add(t, Common(), {Which::kUnknownGroup});
+    common::Add(t, Common(), {Which::kPeerFailed, Which::kMismatch});
     // An NZ x2 skips the op_api's remaining shape rules (qmar.nz.shapes repeats them), and every
     // other rule's violation starts from the valid case with its weights in ND.
     for (Rule &rule : t) {

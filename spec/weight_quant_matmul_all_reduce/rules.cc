@@ -25,6 +25,7 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
+using common::Which;
 
 const std::vector<std::string> kOps = {kOp};
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
@@ -274,7 +275,7 @@ void AddDtypeRules(std::vector<Rule> &t) {
 const common::CommonRules &Common();  // the family's common rules, defined before Build()
 
 void AddAttrRules(std::vector<Rule> &t) {
-    common::AddAttrRules(t, Common());
+    common::Add(t, Common(), {Which::kReduceOp, Which::kStreamMode, Which::kCommTurnNegative});
     AddRule(
         t, "wqmar.attr.group_size", {.ops = kOps, .stage = Stage::kAttr}, kInvalid,
         "antiquantGroupSize must be 0 or a multiple of 32 in [32, min(k - 1, INT32_MAX)]; not checked when k == 0.",
@@ -808,7 +809,7 @@ void AddNzRules(std::vector<Rule> &t) {
 }
 
 void AddLaterRules(std::vector<Rule> &t) {
-    common::AddGroupNullRule(t, Common());
+    common::Add(t, Common(), {Which::kGroupNull});
 
     AddRule(
         t, "wqmar.empty.output", {.ops = kOps, .stage = Stage::kEmpty}, Code{Outcome::kStatus, 161002, {}, true},
@@ -853,7 +854,7 @@ void AddLaterRules(std::vector<Rule> &t) {
         });
 
     AddNzRules(t);
-    common::AddWorldSizeRules(t, Common());
+    common::Add(t, Common(), {Which::kWorldSizeA2, Which::kWorldSize950});
     AddRule(
         t, "wqmar.tiling.k_n_limit", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "k and n must each be at most 65535. (m ≤ INT32_MAX is documented too but not generated: a non-empty "
@@ -923,11 +924,11 @@ void AddLaterRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    common::AddCommTurnPositiveRule(t, Common());
+    common::Add(t, Common(), {Which::kCommTurnPositive});
 
-    common::AddUnknownGroupRule(t, Common());
+    common::Add(t, Common(), {Which::kUnknownGroup});
 
-    common::AddCrossRankRules(t, Common());
+    common::Add(t, Common(), {Which::kPeerFailed, Which::kMismatch});
 }
 
 // Bends one rank's all-reduced buffer (rows or dtype) or its commTurn (wqmar.xrank.mismatch).
@@ -1018,7 +1019,7 @@ const common::CommonRules &Common() {
 
 std::vector<Rule> Build() {
     std::vector<Rule> t;
-    common::AddNullRules(t, Common());
+    common::Add(t, Common(), {Which::kNullTensors, Which::kNullReduceOp});
     AddDtypeRules(t);
     AddAttrRules(t);
     AddShapeRules(t);
