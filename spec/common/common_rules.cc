@@ -21,6 +21,11 @@ Case Reach(const FamilyTraits &f, const Case &valid) { return f.reach ? f.reach(
 
 std::string Id(const CommonRules &c, const char *rest) { return c.family.prefix + "." + rest; }
 
+std::optional<Case> EditEach(const FamilyTraits &f, const Case &valid,
+                             const std::function<bool(int, ParamMap &)> &edit) {
+    return f.edit_each_rank ? f.edit_each_rank(valid, edit) : EditEachRank(valid, edit);
+}
+
 void AddNullTensors(std::vector<Rule> &t, const CommonRules &c) {
     for (const std::string &name : c.null_tensors->names) {
         AddRule(
@@ -72,6 +77,59 @@ void AddCommTurnNegative(std::vector<Rule> &t, const CommonRules &c) {
         Code{Outcome::kStatus, 161002, {}, true}, c.comm_turn_negative->text, c.comm_turn_negative->citation,
         [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) < 0; },
         [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", -ch.Int(1, 16)); });
+}
+
+void AddX1Contiguous(std::vector<Rule> &t, const CommonRules &c) {
+    const FamilyTraits f = c.family;
+    AddRule(
+        t, Id(c, "shape.x1_contiguous"), {.ops = f.ops, .stage = Stage::kShape}, kInvalid, c.x1_contiguous->text,
+        c.x1_contiguous->citation,
+        [](const Case &k, int r) {
+            const harness::TensorSpec *x1 = k.Tensor(r, "x1");
+            return x1 && !Dense(*x1);
+        },
+        [f](const Case &valid, Choices &ch) {
+            const int64_t pad = ch.Int(1, 8);
+            return EditEach(f, valid, [&](int, ParamMap &p) {
+                harness::TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x1 || x1->NumElements() == 0 || x1->shape.size() < 2) return false;
+                // Pad the stride of the outermost dim of size >= 2 (size-1 dims' strides do not count).
+                std::vector<int64_t> s = harness::ContiguousStrides(x1->shape);
+                for (size_t i = 0; i + 1 < x1->shape.size(); ++i) {
+                    if (x1->shape[i] >= 2) {
+                        s[i] += pad;
+                        x1->strides = s;
+                        return true;
+                    }
+                }
+                return false;
+            });
+        });
+}
+
+void AddStorage(std::vector<Rule> &t, const CommonRules &c) {
+    const FamilyTraits f = c.family;
+    AddRule(
+        t, Id(c, "shape.storage"), {.ops = f.ops, .stage = Stage::kShape}, kInvalid, c.storage->words.text,
+        c.storage->words.citation,
+        [tensors = c.storage->tensors](const Case &k, int r) {
+            for (const std::string &name : tensors) {
+                const harness::TensorSpec *x = k.Tensor(r, name);
+                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
+            }
+            return false;
+        },
+        [f, bent = c.storage->bent](const Case &valid, Choices &ch) {
+            const std::string name = ch.Pick(bent);
+            return EditEach(f, valid, [&](int, ParamMap &p) {
+                harness::TensorSpec *x = TensorIn(p, name);
+                if (!x) return false;
+                const int64_t needed = x->StorageElementsNeeded();
+                if (needed < 1) return false;
+                x->storage_shape = {needed - 1};  // one element short
+                return true;
+            });
+        });
 }
 
 void AddGroupNull(std::vector<Rule> &t, const CommonRules &c) {
@@ -183,6 +241,8 @@ bool Declared(const CommonRules &c, Which w) {
         case Which::kReduceOp: return c.reduce_op.has_value();
         case Which::kStreamMode: return c.stream_mode.has_value();
         case Which::kCommTurnNegative: return c.comm_turn_negative.has_value();
+        case Which::kX1Contiguous: return c.x1_contiguous.has_value();
+        case Which::kStorage: return c.storage.has_value();
         case Which::kGroupNull: return c.group_null.has_value();
         case Which::kWorldSizeA2: return c.world_size_a2.has_value();
         case Which::kWorldSize950: return c.world_size_950.has_value();
@@ -208,6 +268,8 @@ void Add(std::vector<Rule> &t, const CommonRules &c, std::initializer_list<Which
             case Which::kReduceOp: AddReduceOp(t, c); break;
             case Which::kStreamMode: AddStreamMode(t, c); break;
             case Which::kCommTurnNegative: AddCommTurnNegative(t, c); break;
+            case Which::kX1Contiguous: AddX1Contiguous(t, c); break;
+            case Which::kStorage: AddStorage(t, c); break;
             case Which::kGroupNull: AddGroupNull(t, c); break;
             case Which::kWorldSizeA2:
                 AddWorldSize(t, c, *c.world_size_a2, Platform::kAtlasA2, "tiling.world_size_a2");

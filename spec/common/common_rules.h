@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "harness/case.h"
+#include "spec/case_edit.h"
 #include "spec/rule.h"
 
 namespace mc2::spec::common {
@@ -40,6 +41,11 @@ struct FamilyTraits {
     // world only (spec::ResizeWorld); a family whose shapes follow the world (AllGatherMatmul's
     // gathered output) reshapes them too. Called on the reached case.
     std::function<std::optional<harness::Case>(const harness::Case &, int world)> resize_world;
+    // How a violation edits every rank's parameters: the default is spec::EditEachRank; a family
+    // whose parameters depend on each other re-derives them after the edit (QuantMatmulAllReduce
+    // recomputes its dequant scale codes).
+    std::function<std::optional<harness::Case>(const harness::Case &, const std::function<bool(int, ParamMap &)> &)>
+        edit_each_rank;
 };
 
 // A rule's family-owned words.
@@ -64,6 +70,13 @@ struct ReduceOpSum {
 struct StreamMode {
     Words words;
     std::vector<int64_t> bad;
+};
+// <prefix>.shape.storage: every present tensor's storage covers what its view reaches (161002,
+// hardening: the vendor checks no storage size).
+struct Storage {
+    Words words;
+    std::vector<std::string> tensors;  // the tensors the predicate looks at
+    std::vector<std::string> bent;     // the tensors violate() draws one of to shrink its storage
 };
 // <prefix>.tiling.world_size_a2 / _950: the world size must be on the platform's list (inner).
 struct WorldSize {
@@ -104,6 +117,8 @@ struct CommonRules {
     std::optional<ReduceOpSum> reduce_op;
     std::optional<StreamMode> stream_mode;
     std::optional<Words> comm_turn_negative;  // <prefix>.attr.comm_turn_negative (161002 | inner)
+    std::optional<Words> x1_contiguous;       // <prefix>.shape.x1_contiguous (161002, hardening)
+    std::optional<Storage> storage;
     std::optional<Words> group_null;          // <prefix>.inner.group_null (161001, the inner layer)
     std::optional<WorldSize> world_size_a2;
     std::optional<WorldSize> world_size_950;
@@ -120,6 +135,8 @@ enum class Which {
     kReduceOp,          // <prefix>.attr.reduce_op
     kStreamMode,        // <prefix>.attr.stream_mode
     kCommTurnNegative,  // <prefix>.attr.comm_turn_negative
+    kX1Contiguous,      // <prefix>.shape.x1_contiguous
+    kStorage,           // <prefix>.shape.storage
     kGroupNull,         // <prefix>.inner.group_null
     kWorldSizeA2,       // <prefix>.tiling.world_size_a2
     kWorldSize950,      // <prefix>.tiling.world_size_950

@@ -219,6 +219,18 @@ const common::CommonRules &Common() {
             "tiling (inner error); this suite's implementation splits the communication by commTurn and refuses a "
             "negative count as an invalid attribute (161002). Either answer conforms.",
             V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)")},
+        .x1_contiguous = common::Words{
+            "x1 must be contiguous (strides of size-1 dims are ignored). The parameter table marks x1 as "
+            "non-contiguous ×; the vendor op_api has no explicit check, this suite requires 161002.",
+            V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4")},
+        .storage = common::Storage{
+            {"Every present tensor's storage (the product of its storage shape; derived from shape and strides unless "
+             "given, an offset needs an explicit storage shape) must cover the elements its view reaches "
+             "(offset + 1 + Σ (shape[i]-1)·|stride[i]|). The vendor does not check (it would read or write out of "
+             "bounds); this suite requires 161002.",
+             Notes("§1.3; harness/case.h StorageElementsNeeded")},
+            {"x1", "x2", "bias", "x3", "output"},
+            {"x1", "x2", "output"}},
         .group_null = common::Words{
             "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
             "which returns 161001.",
@@ -538,31 +550,7 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    AddRule(
-        t, "mar.shape.x1_contiguous", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
-        "x1 must be contiguous (strides of size-1 dims are ignored). The parameter table marks x1 as "
-        "non-contiguous ×; the vendor op_api has no explicit check, this suite requires 161002.",
-        V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
-        [](const Case &c, int r) {
-            const TensorSpec *x1 = T(c, r, "x1");
-            return x1 && !Dense(*x1);
-        },
-        [](const Case &valid, Choices &ch) {
-            const int64_t pad = ch.Int(1, 8);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x1 = TensorIn(p, "x1");
-                if (!x1 || x1->NumElements() == 0 || x1->shape.size() < 2) return false;
-                std::vector<int64_t> s = harness::ContiguousStrides(x1->shape);
-                for (size_t i = 0; i + 1 < x1->shape.size(); ++i) {
-                    if (x1->shape[i] >= 2) {
-                        s[i] += pad;
-                        x1->strides = s;
-                        return true;
-                    }
-                }
-                return false;
-            });
-        });
+    common::Add(t, Common(), {Which::kX1Contiguous});
     AddRule(
         t, "mar.shape.x2_strides", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix (strides (1, k)); other "
@@ -625,32 +613,7 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    AddRule(
-        t, "mar.shape.storage", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
-        "Every present tensor's storage (the product of its storage shape; derived from shape and strides unless "
-        "given, an offset needs an explicit storage shape) must cover the elements its view reaches "
-        "(offset + 1 + Σ (shape[i]-1)·|stride[i]|). The vendor does not check (it would read or write out of "
-        "bounds); this suite requires 161002.",
-        Notes("§1.3; harness/case.h StorageElementsNeeded"),
-        [](const Case &c, int r) {
-            for (const char *name : {"x1", "x2", "bias", "x3", "output"}) {
-                const TensorSpec *x = T(c, r, name);
-                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"x1", "x2", "output"};
-            const std::string name = ch.Pick(names);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x = TensorIn(p, name);
-                if (!x) return false;
-                const int64_t needed = x->StorageElementsNeeded();
-                if (needed < 1) return false;
-                x->storage_shape = {needed - 1};
-                return true;
-            });
-        });
+    common::Add(t, Common(), {Which::kStorage});
 
     // ---------------------------------------------------------------- generated inner layer
     common::Add(t, Common(), {Which::kGroupNull});

@@ -155,6 +155,8 @@ std::optional<Case> SetDtype(const Case &valid, const std::string &name, aclData
     });
 }
 
+const common::CommonRules &Common();  // the family's common rules, defined before Build()
+
 // A dtype-list rule on one tensor.
 void AddDtypeList(std::vector<Rule> &t, const std::string &id, const std::vector<std::string> &ops, const char *name,
                   std::vector<aclDataType> allowed, const std::string &text, const std::string &cite) {
@@ -632,30 +634,7 @@ void AddShapeRules(std::vector<Rule> &t) {
 }
 
 void AddLayoutRulesLast(std::vector<Rule> &t) {
-    AddRule(
-        t, "qmar.shape.x1_contiguous", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
-        "x1 must be contiguous (strides of size-1 dims are ignored); the table marks non-contiguous x1 "
-        "unsupported without an op_api check, this suite requires 161002.",
-        V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
-        [](const Case &c, int r) {
-            const TensorSpec *x1 = T(c, r, "x1");
-            return x1 && !Dense(*x1);
-        },
-        [](const Case &valid, Choices &ch) {
-            const int64_t pad = ch.Int(1, 8);
-            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
-                if (x1.NumElements() == 0 || x1.shape.size() < 2) return false;
-                std::vector<int64_t> s = harness::ContiguousStrides(x1.shape);
-                for (size_t i = 0; i + 1 < x1.shape.size(); ++i) {
-                    if (x1.shape[i] >= 2) {
-                        s[i] += pad;
-                        x1.strides = s;
-                        return true;
-                    }
-                }
-                return false;
-            });
-        });
+    common::Add(t, Common(), {Which::kX1Contiguous});
     AddRule(
         t, "qmar.shape.x2_strides", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
         "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix (strides (1, k)).",
@@ -704,27 +683,7 @@ void AddLayoutRulesLast(std::vector<Rule> &t) {
                 return false;
             });
         });
-    AddRule(
-        t, "qmar.shape.storage", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
-        "Every present tensor's storage must cover the elements its view reaches; the vendor does not check "
-        "(out-of-bounds access), this suite requires 161002.",
-        Notes("§1.3; harness/case.h StorageElementsNeeded"),
-        [](const Case &c, int r) {
-            for (const char *name : TensorNames()) {
-                const TensorSpec *x = T(c, r, name);
-                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) {
-            const std::string name = ch.Pick(std::vector<std::string>{"x1", "x2", "output"});
-            return EditTensor(valid, name, [&](TensorSpec &x) {
-                const int64_t needed = x.StorageElementsNeeded();
-                if (needed < 1) return false;
-                x.storage_shape = {needed - 1};
-                return true;
-            });
-        });
+    common::Add(t, Common(), {Which::kStorage});
 }
 
 // Geometry edits for the tiling rules: a cheap per-tensor uint64 row without pertoken, so that
@@ -811,8 +770,6 @@ void AddNzRules(std::vector<Rule> &t) {
             });
         });
 }
-
-const common::CommonRules &Common();  // the family's common rules, defined before Build()
 
 void AddTilingRules(std::vector<Rule> &t) {
     common::Add(t, Common(), {Which::kGroupNull});
@@ -979,7 +936,10 @@ std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
 // The rules every family repeats (spec/common/common_rules.h), with this family's words.
 const common::CommonRules &Common() {
     static const common::CommonRules kCommon = {
-        .family = {.prefix = "qmar", .ops = kAll, .world_sizes = &WorldSizes},
+        .family = {.prefix = "qmar",
+                   .ops = kAll,
+                   .world_sizes = &WorldSizes,
+                   .edit_each_rank = &EditRanks},  // re-derives the dequant scale codes
         .null_tensors = common::NullTensors{
             .names = {"x1", "x2", "output", "dequant_scale"},
             .note = " (x1, x2, output first, then dequantScale)",
@@ -1001,6 +961,19 @@ const common::CommonRules &Common() {
             "(inner error); this suite's implementation refuses a negative count as an invalid attribute (161002). "
             "Either answer conforms.",
             V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)")},
+        .x1_contiguous = common::Words{
+            "x1 must be contiguous (strides of size-1 dims are ignored); the table marks non-contiguous x1 "
+            "unsupported without an op_api check, this suite requires 161002.",
+            V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4")},
+        .storage = common::Storage{
+            {"Every present tensor's storage must cover the elements its view reaches; the vendor does not check "
+             "(out-of-bounds access), this suite requires 161002.",
+             Notes("§1.3; harness/case.h StorageElementsNeeded")},
+            [] {
+                const std::vector<const char *> names = TensorNames();
+                return std::vector<std::string>(names.begin(), names.end());
+            }(),
+            {"x1", "x2", "output"}},
         .group_null = common::Words{
             "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
             "which returns 161001.",

@@ -573,31 +573,7 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    AddRule(
-        t, "wqmar.shape.x1_contiguous", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
-        "x1 must be contiguous (strides of size-1 dims are ignored): the table marks it non-contiguous ×, the "
-        "op_api has no check; this suite requires 161002.",
-        Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
-        [](const Case &c, int r) {
-            const TensorSpec *x1 = T(c, r, "x1");
-            return x1 && !Dense(*x1);
-        },
-        [](const Case &valid, Choices &ch) {
-            const int64_t pad = ch.Int(1, 8);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x1 = TensorIn(p, "x1");
-                if (!x1 || x1->NumElements() == 0 || x1->shape.size() < 2) return false;
-                std::vector<int64_t> s = harness::ContiguousStrides(x1->shape);
-                for (size_t i = 0; i + 1 < x1->shape.size(); ++i) {
-                    if (x1->shape[i] >= 2) {
-                        s[i] += pad;
-                        x1->strides = s;
-                        return true;
-                    }
-                }
-                return false;
-            });
-        });
+    common::Add(t, Common(), {Which::kX1Contiguous});
     AddRule(
         t, "wqmar.shape.x2_strides", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix; other layouts are refused "
@@ -682,30 +658,7 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return false;
             });
         });
-    AddRule(
-        t, "wqmar.shape.storage", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
-        "Every present tensor's storage must cover the elements its view reaches (suite requirement: the vendor "
-        "would read or write out of bounds).",
-        Notes("§1.3; harness/case.h StorageElementsNeeded"),
-        [](const Case &c, int r) {
-            for (const char *name : kTensors) {
-                const TensorSpec *x = T(c, r, name);
-                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"x1", "output", "antiquant_scale"};
-            const std::string name = ch.Pick(names);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x = TensorIn(p, name);
-                if (!x) return false;
-                const int64_t needed = x->StorageElementsNeeded();
-                if (needed < 1) return false;
-                x->storage_shape = {needed - 1};
-                return true;
-            });
-        });
+    common::Add(t, Common(), {Which::kStorage});
 }
 
 // A FRACTAL_NZ x2 passes the op_api's shape stage unchecked (ops.md §1.4, §8.3); what a later
@@ -978,6 +931,16 @@ const common::CommonRules &Common() {
             "value (inner error); this suite's implementation refuses a negative count as an invalid attribute "
             "(161002). Either answer conforms.",
             Doc("参数说明 (commTurn)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)")},
+        .x1_contiguous = common::Words{
+            "x1 must be contiguous (strides of size-1 dims are ignored): the table marks it non-contiguous ×, the "
+            "op_api has no check; this suite requires 161002.",
+            Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4")},
+        .storage = common::Storage{
+            {"Every present tensor's storage must cover the elements its view reaches (suite requirement: the vendor "
+             "would read or write out of bounds).",
+             Notes("§1.3; harness/case.h StorageElementsNeeded")},
+            {std::begin(kTensors), std::end(kTensors)},
+            {"x1", "output", "antiquant_scale"}},
         .group_null = common::Words{
             "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
             "which returns 161001.",
