@@ -293,4 +293,14 @@ std::vector<int64_t> AllReduceKey(const Case &c, int rank) {
             IntOr(c, rank, "comm_turn", 0)};
 }
 
+std::optional<Case> BumpCommTurn(const Case &valid, int victim, int64_t delta, const EachRankEditor &edit) {
+    const auto bump = [&](int r, ParamMap &p) {
+        if (r != victim) return false;
+        const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
+        p["comm_turn"] = (turn ? *turn : 0) + delta;
+        return true;
+    };
+    return edit ? edit(valid, bump) : EditEachRank(valid, bump);
+}
+
 }  // namespace mc2::spec::common

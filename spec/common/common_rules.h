@@ -24,6 +24,10 @@
 
 namespace mc2::spec::common {
 
+// Applies an edit to every rank's parameters (spec::EditEachRank's shape).
+using EachRankEditor =
+    std::function<std::optional<harness::Case>(const harness::Case &, const std::function<bool(int, ParamMap &)> &)>;
+
 // What every common rule of one family shares.
 struct FamilyTraits {
     std::string prefix;            // rule ids are "<prefix>.<stage>.<name>", e.g. "mar"
@@ -44,8 +48,7 @@ struct FamilyTraits {
     // How a violation edits every rank's parameters: the default is spec::EditEachRank; a family
     // whose parameters depend on each other re-derives them after the edit (QuantMatmulAllReduce
     // recomputes its dequant scale codes).
-    std::function<std::optional<harness::Case>(const harness::Case &, const std::function<bool(int, ParamMap &)> &)>
-        edit_each_rank;
+    EachRankEditor edit_each_rank;
 };
 
 // A rule's family-owned words.
@@ -154,6 +157,11 @@ void Add(std::vector<Rule> &t, const CommonRules &c, std::initializer_list<Which
 // The all-reduce families' mismatch key: output's rows (b·s or m), n, dtype, and commTurn
 // (this suite's implementation all-reduces commTurn pieces, so ranks must cut alike).
 std::vector<int64_t> AllReduceKey(const harness::Case &c, int rank);
+
+// Rank `victim`'s commTurn (absent = 0) raised by `delta`, through `edit` (default
+// spec::EditEachRank): the commTurn branch of the all-reduce families' mismatch violations.
+std::optional<harness::Case> BumpCommTurn(const harness::Case &valid, int victim, int64_t delta,
+                                          const EachRankEditor &edit = nullptr);
 
 }  // namespace mc2::spec::common
 

@@ -914,14 +914,7 @@ std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
     const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
     const int mode = static_cast<int>(ch.Int(0, 2));
     const int64_t delta = ch.Int(1, 8);
-    if (mode == 2) {
-        return EditRanks(valid, [&](int r, ParamMap &p) {
-            if (r != victim) return false;
-            const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
-            p["comm_turn"] = (turn ? *turn : 0) + delta;
-            return true;
-        });
-    }
+    if (mode == 2) return common::BumpCommTurn(valid, victim, delta, &EditRanks);
     return EditGeometry(valid, [&](int r, Geometry &g) {
         if (r != victim) return false;
         if (mode == 0) {

@@ -889,14 +889,7 @@ std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
     if (valid.world < 2) return std::nullopt;
     const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
     const int mode = static_cast<int>(ch.Int(0, 2));
-    if (mode == 2) {
-        return EditRanks(valid, [&](int r, ParamMap &p) {
-            if (r != victim) return false;
-            const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
-            p["comm_turn"] = (turn ? *turn : 0) + ch.Int(1, 4);
-            return true;
-        });
-    }
+    if (mode == 2) return common::BumpCommTurn(valid, victim, ch.Int(1, 4));
     return EditGeometry(valid, [&](int r, Geometry &g) {
         if (r != victim) return false;
         if (mode == 0) {
