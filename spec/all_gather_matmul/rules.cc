@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spec/all_gather_matmul/all_gather_matmul.h"
+#include "spec/common/common_rules.h"
 #include "spec/tensor_layout.h"
 
 namespace mc2::spec::all_gather_matmul {
@@ -18,6 +19,7 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
+using common::Which;
 
 const std::vector<std::string> kOps = {kOp};
 const std::vector<Platform> kAllPlatforms = {Platform::kAtlasA2, Platform::kAscend950};
@@ -28,6 +30,7 @@ std::string Doc(const std::string &section) {
 }
 std::string Notes(const std::string &section) { return "shared/spec-notes/ops.md " + section; }
 const std::string kOpApi = Notes("§5.1 op_api checks");
+std::string TilingCite() { return Notes("§5.1 Tiling checks (all_gather_matmul_tiling.cpp, CommonParamCheck)"); }
 
 // ---- expected codes ----
 const Code kShortCut{Outcome::kSuccess, 0, {}, false};
@@ -77,12 +80,6 @@ std::optional<Case> NonEmpty(const Case &valid) {
     return c ? c : std::optional<Case>(valid);
 }
 
-std::optional<Case> SetAll(const Case &valid, const char *name, Value v) {
-    auto c = NonEmpty(valid);
-    if (!c) return std::nullopt;
-    c->Set(name, std::move(v));
-    return c;
-}
 
 // Editing one tensor of every rank of a non-empty valid case.
 std::optional<Case> EditTensor(const Case &valid, const std::string &name,
@@ -122,6 +119,7 @@ const std::vector<LevelEntry> &Levels() {
          "the table gives gatherOut x1's dtype, but the op_api checks no dtype of gatherOut"},
         {"agm.dtype.", Level::kDocumented, "the parameter table and op_api step 3"},
         {"agm.attr.", Level::kDocumented, "the parameter table and op_api step 4"},
+        {"agm.shape.x1_no_k", Level::kHardening, "the op_api reads x1's dim 1 without a rank check"},
         {"agm.shape.k_zero", Level::kDocumented, "约束说明 (k must not be empty) and op_api step 5"},
         {"agm.empty.", Level::kDocumented, "op_api step 6 and the op_api unit test (x1 (0, 256): SUCCESS)"},
         {"agm.shape.gather_out_rank", Level::kHardening, "the op_api reads gatherOut's dim 1 without a rank check"},
@@ -146,23 +144,99 @@ const std::vector<LevelEntry> &Levels() {
     return kLevels;
 }
 
+// Bends one rank's gathered block (m or dtype) or its n (agm.xrank.mismatch).
+std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
+    auto c = NonEmpty(valid);
+    if (!c || c->world < 2) return std::nullopt;
+    const int victim = static_cast<int>(ch.Int(0, c->world - 1));
+    const int mode = static_cast<int>(ch.Int(0, 2));
+    return EditGeometry(*c, [&](int r, Geometry &g) {
+        if (r != victim) return false;
+        if (mode == 0) {
+            g.m += 1;
+        } else if (mode == 1) {
+            g.n += 1;
+        } else {
+            g.dtype = OtherHalf(g.dtype);
+        }
+        return true;
+    });
+}
+
+// The rules every family repeats (spec/common/common_rules.h), with this family's words. The
+// empty-x1 short-cut exempts a rank from the rules after it, and their violations start from a
+// case whose x1 is not empty.
+const common::CommonRules &Common() {
+    static const common::CommonRules kCommon = {
+        .family = {.prefix = "agm",
+                   .ops = kOps,
+                   .world_sizes = &WorldSizes,
+                   .short_cut = &ShortCut,
+                   .reach = [](const Case &valid) { return *NonEmpty(valid); },
+                   .resize_world = [](const Case &c, int world) -> std::optional<Case> {
+                       auto resized = EditGeometry(c, [&](int, Geometry &g) {
+                           g.world = world;  // output and gatherOut rows follow the new world
+                           return true;
+                       });
+                       if (!resized) return std::nullopt;
+                       ResizeWorld(*resized, world);
+                       return resized;
+                   }},
+        .null_tensors = common::NullTensors{
+            .names = {"x1", "x2", "output"},
+            .note = " (gatherOut and bias may be)",
+            .citation = Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR: x1、x2或output是空指针)") + "; " + kOpApi + " 1"},
+        .stream_mode = common::StreamMode{
+            {"streamMode must be 1 (ACL_STOP_ON_FAILURE).",
+             Doc("参数说明 (streamMode: 当前只支持枚举值1)") + "; " + kOpApi + " 4"},
+            {0, 2, -1, 3}},
+        .group_null = common::Words{
+            "group must not be a null pointer: the generated inner layer's required attribute (161001).",
+            Notes("§1.2 item 2, §8.3")},
+        // Sizes on neither platform's list, within the gates' world caps.
+        .world_size_a2 = common::WorldSize{
+            {"Atlas A2: the world size must be 2, 4 or 8.",
+             Doc("约束说明 (A2: 支持2、4、8卡; A3: 支持2、4、8、16、32卡)") + "; " + TilingCite()},
+            {1, 3, 6, 12}},
+        .world_size_950 = common::WorldSize{
+            {"Ascend 950: the world size must be 2, 4, 8, 16 or 32 (the A3 list; the document has no 950 row).",
+             Doc("约束说明 (A2: 支持2、4、8卡; A3: 支持2、4、8、16、32卡)") + "; " + TilingCite()},
+            {1, 3, 6, 12}},
+        .unknown_group = common::UnknownGroup{
+            {"group must name a live communicator (HcclGetCommName). The vendor resolves the name in tiling (its rank "
+             "size: a 561xxx) or fails at execution; an implementation may refuse it at GetWorkspaceSize with 161002, "
+             "wherever its own check order puts that.",
+             Doc("参数说明 (group: 通过HcclGetCommName获取)") + "; " +
+                 Notes("§1 ambiguities (group name not checked), §5.1 (tiling: GetRankSize(group))")},
+            Code{Outcome::kRuntimeError, 0, {161002}, true},
+            {"no_such_group", "test_all_gather_group", ""}},
+        .peer_failed = common::PeerFailed{
+            {"When another rank's call fails or takes the empty short-cut (it never joins the gather), a rank whose own "
+             "call passes must fail with a runtime error within bounded time, never hang.",
+             "shared/DESIGN.md (ABI fidelity: no rank hangs)"},
+            {{"stream_mode", int64_t{0}}, {"comm_turn", int64_t{8}}, {"x1", harness::Null{}}}},
+        .mismatch = common::Mismatch{
+            {"All ranks must agree on the gathered blocks (m, k, dtype) and on n; ranks that disagree must all fail "
+             "with a runtime error within bounded time, writing nothing (x2's layout, bias and gatherOut may differ).",
+             Doc("计算公式 (allgather over the group)") + "; shared/DESIGN.md (ABI fidelity)"},
+            [](const Case &c, int q) {
+                const TensorSpec *x1 = T(c, q, "x1");
+                const TensorSpec *x2 = T(c, q, "x2");
+                if (!x1 || !x2 || x1->shape.size() != 2 || x2->shape.size() != 2) return std::vector<int64_t>{};
+                return std::vector<int64_t>{x1->shape[0], x1->shape[1], x2->shape[1], x1->dtype};
+            },
+            &BreakAgreement},
+    };
+    return kCommon;
+}
+
+
 std::vector<Rule> Build() {
     std::vector<Rule> t;
     const std::string dtype_cite = Doc("参数说明 (数据类型 column; 与x1的数据类型保持一致)") + "; " + kOpApi + " 3";
 
     // ---------------------------------------------------------------- null (161001)
-    for (const char *name : {"x1", "x2", "output"}) {
-        AddRule(
-            t, std::string("agm.null.") + name, {.ops = kOps, .stage = Stage::kNull}, kNullptr,
-            std::string(name) + " must not be a null pointer (gatherOut and bias may be).",
-            Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR: x1、x2或output是空指针)") + "; " + kOpApi + " 1",
-            [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
-            [name](const Case &valid, Choices &) {
-                Case out = valid;
-                out.Set(name, harness::Null{});
-                return std::optional<Case>(out);
-            });
-    }
+    common::Add(t, Common(), {Which::kNullTensors});
 
     // ---------------------------------------------------------------- dtype (161002)
     for (const char *name : {"x1", "x2", "output", "bias"}) {
@@ -209,26 +283,34 @@ std::vector<Rule> Build() {
     }
 
     // ---------------------------------------------------------------- attributes (161002)
-    AddRule(
-        t, "agm.attr.stream_mode", {.ops = kOps, .stage = Stage::kAttr}, kInvalid,
-        "streamMode must be 1 (ACL_STOP_ON_FAILURE).",
-        Doc("参数说明 (streamMode: 当前只支持枚举值1)") + "; " + kOpApi + " 4",
-        [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
-        [](const Case &valid, Choices &ch) {
-            Case out = valid;
-            out.Set("stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
-            return std::optional<Case>(out);
-        });
+    common::Add(t, Common(), {Which::kStreamMode});
 
     // ---------------------------------------------------------------- k, then the empty short-cut
     AddRule(
+        t, "agm.shape.x1_no_k", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
+        "x1 must have a dim 1 (k): an x1 of rank < 2 is refused where k is checked, before the empty-x1 "
+        "short-cut (hardening: the vendor reads a dimension it does not have).",
+        Doc("参数说明 (x1 维度: 2)") + "; " + kOpApi + " 5",
+        [](const Case &c, int r) {
+            const TensorSpec *x1 = T(c, r, "x1");
+            return x1 && x1->shape.size() < 2;
+        },
+        [](const Case &valid, Choices &) {
+            return EditRanks(valid, [](int, ParamMap &p) {
+                TensorSpec *x1 = TensorIn(p, "x1");
+                if (!x1 || x1->shape.size() != 2) return false;
+                x1->shape = {x1->shape[1]};  // (k): no dim 1
+                x1->strides.clear();
+                return true;
+            });
+        });
+    AddRule(
         t, "agm.shape.k_zero", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
-        "x1's k (dim 1) must not be 0 (m and n may be); checked before the empty-x1 short-cut. An x1 of rank < 2, "
-        "which has no dim 1, is refused here too (hardening: the vendor reads a dimension it does not have).",
+        "x1's k (dim 1) must not be 0 (m and n may be); checked before the empty-x1 short-cut.",
         Doc("约束说明 (k不可为空); 返回值 (x1是空tensor)") + "; " + kOpApi + " 5",
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
-            return x1 && (x1->shape.size() < 2 || x1->shape[1] == 0);
+            return x1 && x1->shape.size() >= 2 && x1->shape[1] == 0;
         },
         [](const Case &valid, Choices &ch) {
             const bool m_too = ch.Bool();
@@ -371,8 +453,11 @@ std::vector<Rule> Build() {
             return out && out->shape.size() != 2;
         },
         [](const Case &valid, Choices &) {
+            // (m·R, n, 1): dim 1 is still n, so only a rank check refuses it. A leading 1 would
+            // move n out of dim 1, and the vendor's dim-1 comparison would refuse the case with
+            // the strict answer by accident (the vendor-faithful check needs the warning).
             return EditTensor(valid, "output", [](TensorSpec &out) {
-                out.shape.insert(out.shape.begin(), 1);
+                out.shape.push_back(1);
                 out.strides.clear();
                 return true;
             });
@@ -496,14 +581,7 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- generated inner layer
-    AddRule(
-        t, "agm.inner.group_null", {.ops = kOps, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
-        "group must not be a null pointer: the generated inner layer's required attribute (161001).",
-        Notes("§1.2 item 2, §8.3"),
-        [](const Case &c, int r) {
-            return !ShortCut(c, r) && std::holds_alternative<harness::Null>(c.Get(r, "group"));
-        },
-        [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+    common::Add(t, Common(), {Which::kGroupNull});
 
     // ---------------------------------------------------------------- tiling (inner error class)
     auto tiling = [&t](std::string id, std::string text, std::string cite, RulePredicate pred, RuleViolator viol,
@@ -513,10 +591,9 @@ std::vector<Rule> Build() {
             kInner, std::move(text), std::move(cite),
             [pred](const Case &c, int r) { return !ShortCut(c, r) && pred(c, r); }, std::move(viol));
     };
-    const std::string tiling_cite = Notes("§5.1 Tiling checks (all_gather_matmul_tiling.cpp, CommonParamCheck)");
     tiling(
         "agm.tiling.format", "x1 and x2 must be ND, and output's format must equal x1's.",
-        Doc("参数说明 (数据格式: ND)") + "; " + tiling_cite,
+        Doc("参数说明 (数据格式: ND)") + "; " + TilingCite(),
         [](const Case &c, int r) {
             const TensorSpec *x1 = T(c, r, "x1");
             const TensorSpec *x2 = T(c, r, "x2");
@@ -533,39 +610,18 @@ std::vector<Rule> Build() {
         });
     tiling(
         "agm.tiling.gather_index", "gatherIndex must be 0 (gather x1).",
-        Doc("参数说明 (gatherIndex: 当前版本仅支持输入0)") + "; " + tiling_cite,
+        Doc("参数说明 (gatherIndex: 当前版本仅支持输入0)") + "; " + TilingCite(),
         [](const Case &c, int r) { return IntOr(c, r, "gather_index", 0) != 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "gather_index", ch.Pick(std::vector<int64_t>{1, -1, 2})); });
+        [](const Case &valid, Choices &ch) {
+            return SetOnEveryRank(*NonEmpty(valid), "gather_index", ch.Pick(std::vector<int64_t>{1, -1, 2}));
+        });
     tiling(
-        "agm.tiling.comm_turn", "commTurn must be 0.", Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + tiling_cite,
+        "agm.tiling.comm_turn", "commTurn must be 0.", Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + TilingCite(),
         [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) != 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Pick(std::vector<int64_t>{8, 1, -1})); });
-    for (Platform p : kAllPlatforms) {
-        const bool a2 = p == Platform::kAtlasA2;
-        tiling(
-            a2 ? "agm.tiling.world_size_a2" : "agm.tiling.world_size_950",
-            a2 ? "Atlas A2: the world size must be 2, 4 or 8."
-               : "Ascend 950: the world size must be 2, 4, 8, 16 or 32 (the A3 list; the document has no 950 row).",
-            Doc("约束说明 (A2: 支持2、4、8卡; A3: 支持2、4、8、16、32卡)") + "; " + tiling_cite,
-            [p](const Case &c, int) {
-                const auto &ok = WorldSizes(p);
-                return std::find(ok.begin(), ok.end(), c.world) == ok.end();
-            },
-            [](const Case &valid, Choices &ch) -> std::optional<Case> {
-                auto c = NonEmpty(valid);
-                if (!c) return std::nullopt;
-                // Sizes on neither platform's list, within the gates' world caps.
-                const int world = static_cast<int>(ch.Pick(std::vector<int64_t>{1, 3, 6, 12}));
-                auto resized = EditGeometry(*c, [&](int, Geometry &g) {
-                    g.world = world;  // output and gatherOut rows follow the new world
-                    return true;
-                });
-                if (!resized) return std::nullopt;
-                ResizeWorld(*resized, world);
-                return resized;
-            },
-            {p});
-    }
+        [](const Case &valid, Choices &ch) {
+            return SetOnEveryRank(*NonEmpty(valid), "comm_turn", ch.Pick(std::vector<int64_t>{8, 1, -1}));
+        });
+    common::Add(t, Common(), {Which::kWorldSizeA2, Which::kWorldSize950});
     for (const char *name : {"output", "gather_out"}) {
         tiling(
             std::string("agm.tiling.") + name + "_rows",
@@ -590,93 +646,10 @@ std::vector<Rule> Build() {
     }
 
     // ---------------------------------------------------------------- execution
-    AddRule(
-        t, "agm.runtime.unknown_group", {.ops = kOps, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
-        Code{Outcome::kRuntimeError, 0, {161002}, true},
-        "group must name a live communicator (HcclGetCommName). The vendor resolves the name in tiling (its rank "
-        "size: a 561xxx) or fails at execution; an implementation may refuse it at GetWorkspaceSize with 161002, "
-        "wherever its own check order puts that.",
-        Doc("参数说明 (group: 通过HcclGetCommName获取)") + "; " +
-            Notes("§1 ambiguities (group name not checked), §5.1 (tiling: GetRankSize(group))"),
-        [](const Case &c, int r) { return !ShortCut(c, r) && std::holds_alternative<std::string>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"no_such_group", "test_all_gather_group", ""};
-            return SetAll(valid, "group", ch.Pick(names));
-        });
-    t.back().may_refuse_early = true;
+    common::Add(t, Common(), {Which::kUnknownGroup});
 
     // ---------------------------------------------------------------- cross-rank
-    AddRule(
-        t, "agm.xrank.peer_failed",
-        {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
-        Code{Outcome::kRuntimeError, 0, {}, false},
-        "When another rank's call fails or takes the empty short-cut (it never joins the gather), a rank whose own "
-        "call passes must fail with a runtime error within bounded time, never hang.",
-        "shared/DESIGN.md (ABI fidelity: no rank hangs)",
-        [](const Case &c, int r) {
-            if (ShortCut(c, r)) return false;
-            for (int q = 0; q < c.world; ++q) {
-                if (q == r) continue;
-                const Expectation e = OwnExpectation(c, q);
-                if (e.outcome != Outcome::kSuccess || ShortCut(c, q)) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            auto c = NonEmpty(valid);
-            if (!c || c->world < 2) return std::nullopt;
-            const int r = static_cast<int>(ch.Int(0, c->world - 1));
-            switch (ch.Int(0, 2)) {
-                case 0:
-                    c->SetForRank(r, "stream_mode", int64_t{0});
-                    break;
-                case 1:
-                    c->SetForRank(r, "comm_turn", int64_t{8});
-                    break;
-                default:
-                    c->SetForRank(r, "x1", harness::Null{});
-                    break;
-            }
-            return c;
-        });
-    AddRule(
-        t, "agm.xrank.mismatch",
-        {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
-        Code{Outcome::kRuntimeError, 0, {}, false},
-        "All ranks must agree on the gathered blocks (m, k, dtype) and on n; ranks that disagree must all fail "
-        "with a runtime error within bounded time, writing nothing (x2's layout, bias and gatherOut may differ).",
-        Doc("计算公式 (allgather over the group)") + "; shared/DESIGN.md (ABI fidelity)",
-        [](const Case &c, int r) {
-            if (ShortCut(c, r)) return false;
-            auto key = [&](int q) {
-                const TensorSpec *x1 = T(c, q, "x1");
-                const TensorSpec *x2 = T(c, q, "x2");
-                if (!x1 || !x2 || x1->shape.size() != 2 || x2->shape.size() != 2) return std::vector<int64_t>{};
-                return std::vector<int64_t>{x1->shape[0], x1->shape[1], x2->shape[1], x1->dtype};
-            };
-            const auto mine = key(r);
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && key(q) != mine) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            auto c = NonEmpty(valid);
-            if (!c || c->world < 2) return std::nullopt;
-            const int victim = static_cast<int>(ch.Int(0, c->world - 1));
-            const int mode = static_cast<int>(ch.Int(0, 2));
-            return EditGeometry(*c, [&](int r, Geometry &g) {
-                if (r != victim) return false;
-                if (mode == 0) {
-                    g.m += 1;
-                } else if (mode == 1) {
-                    g.n += 1;
-                } else {
-                    g.dtype = OtherHalf(g.dtype);
-                }
-                return true;
-            });
-        });
+    common::Add(t, Common(), {Which::kPeerFailed, Which::kMismatch});
     AssignLevels(t, Levels());
     return t;
 }

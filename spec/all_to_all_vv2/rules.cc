@@ -197,6 +197,8 @@ const std::vector<LevelEntry> &Levels() {
         {"a2av.xrank.counts", Level::kHardening,
          "ATB requires recvCount_r[j] == sendCount_j[r] but checks nothing (ops.md §7)"},
         {"a2av.param.", Level::kDocumented, "ATB's CreateOperation parameter checks (ops.md §7)"},
+        {"a2av.shape.output_rank", Level::kHardening,
+         "the operation's SetupCheckImpl reads output.dims[1] whatever the rank (ops.md §7)"},
         {"a2av.shape.output_width", Level::kDocumented, "the operation's SetupCheckImpl (ops.md §7)"},
         {"a2av.shape.", Level::kDocumented, "ATB's framework checks of InferShape / Setup (ops.md §7)"},
         {"a2av.dtype.", Level::kDocumented, "ATB's ini rows for AllToAllVV2Operation (ops.md §7)"},
@@ -419,17 +421,36 @@ std::vector<Rule> Build() {
                 if (recv_side && ValuesOf(p, "recv_counts")[j] == 0) d[j] += 1;
             });
         });
+    // Where output.dims[1] is compared with sum(recvCount) (SetupCheckImpl): first whether there
+    // is a dims[1] at all (this suite's hardening), then its value (documented).
     AddRule(
-        t, "a2av.shape.output_width", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kInvalidTensorDim},
-        "output.dims[1] equals sum(recvCount) (a 1-D output has no dims[1]: refused too, a hardening of ATB "
-        "reading dims[1] whatever the rank).",
+        t, "a2av.shape.output_rank", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kInvalidTensorDim},
+        "output has a dims[1]: a 1-D output is refused as a wrong width (hardening: ATB reads dims[1] whatever the "
+        "rank).",
         kSeed + " (output [1, recvCountsSum]); " + Notes("SetupCheckImpl"),
         [](const Case &c, int r) {
             const auto k = ReadCounts(c, r);
             if (!k) return false;
             const auto sum = RecvSum(*k);
             const TensorSpec *out = c.Tensor(r, kOutput);
-            return sum && out != nullptr && (out->shape.size() < 2 || out->shape[1] != *sum);
+            return sum && out != nullptr && out->shape.size() < 2;
+        },
+        [](const Case &v, Choices &) {
+            return EditAll(v, [&](ParamMap &p) {
+                TensorSpec *out = TensorIn(p, kOutput);
+                out->shape = {DimProduct(out->shape, 0, out->shape.size())};  // the same elements, one dim
+                out->strides.clear();
+            });
+        });
+    AddRule(
+        t, "a2av.shape.output_width", {.ops = {kOp}, .stage = Stage::kShape}, Code{Outcome::kStatus, kInvalidTensorDim},
+        "output.dims[1] equals sum(recvCount).", kSeed + " (output [1, recvCountsSum]); " + Notes("SetupCheckImpl"),
+        [](const Case &c, int r) {
+            const auto k = ReadCounts(c, r);
+            if (!k) return false;
+            const auto sum = RecvSum(*k);
+            const TensorSpec *out = c.Tensor(r, kOutput);
+            return sum && out != nullptr && out->shape.size() >= 2 && out->shape[1] != *sum;
         },
         [](const Case &v, Choices &ch) {
             return EditAll(v, [&](ParamMap &p) { TensorIn(p, kOutput)->shape[1] += ch.Int(1, 3); });

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "spec/common/common_rules.h"
 #include "spec/matmul_all_reduce/matmul_all_reduce.h"
 #include "spec/tensor_layout.h"
 
@@ -21,6 +22,7 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
+using common::Which;
 
 const std::vector<std::string> kBoth = {kV1, kV2};
 const std::vector<std::string> kOnlyV2 = {kV2};
@@ -66,12 +68,6 @@ std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int
         WriteGeometry(p, *g, v2);
         return true;
     });
-}
-
-std::optional<Case> SetAll(const Case &valid, const char *name, Value v) {
-    Case out = valid;
-    out.Set(name, std::move(v));
-    return out;
 }
 
 // The valid case with the optional tensor `name` (bias, x3) present on every rank, so that a
@@ -171,25 +167,115 @@ const std::vector<LevelEntry> &Levels() {
     return kLevels;
 }
 
+// Bends one rank's all-reduced buffer (n, rows or dtype) or its commTurn (mar.xrank.mismatch).
+std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
+    if (valid.world < 2) return std::nullopt;
+    const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
+    const int mode = static_cast<int>(ch.Int(0, 3));
+    const int64_t delta = ch.Int(1, 8);
+    if (mode == 3) return common::BumpCommTurn(valid, victim, delta);
+    return EditGeometry(valid, [&](int r, Geometry &g) {
+        if (r != victim) return false;
+        if (mode == 0) {
+            g.n += delta;
+        } else if (mode == 1) {
+            g.lead.front() += delta;
+        } else {
+            g.dtype = OtherHalf(g.dtype);
+        }
+        return true;
+    });
+}
+
+// The rules every family repeats (spec/common/common_rules.h), with this family's words.
+const common::CommonRules &Common() {
+    static const common::CommonRules kCommon = {
+        .family = {.prefix = "mar", .ops = kBoth, .world_sizes = &WorldSizes},
+        .null_tensors = common::NullTensors{
+            .names = {"x1", "x2", "output"},
+            .note = "",
+            .citation = V1("返回值 (ACLNN_ERR_PARAM_NULLPTR: x1, x2 or output null)") + "; " + Notes("§2.1 op_api step 1")},
+        .null_reduce_op = common::Words{
+            "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour, a crash); this "
+            "suite requires a clean 161001 before anything else is checked.",
+            Notes("§2.1 op_api step 3, §8.3 (reduceOp comparison)")},
+        .reduce_op = common::ReduceOpSum{
+            {"reduceOp must be exactly \"sum\" (exact comparison: \"sumX\" and \"SUM\" are refused too).",
+             V1("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.1 op_api step 3, §8.3")},
+            {"max", "min", "prod", "SUM", "sumX", "sum ", ""}},
+        .stream_mode = common::StreamMode{
+            {"streamMode must be 1 (ACL_STOP_ON_FAILURE).",
+             V1("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.1 op_api step 3")},
+            {0, 2, -1, 3}},
+        .comm_turn_negative = common::Words{
+            "commTurn must not be negative. The documents allow only 0 and the vendor refuses every non-zero value in "
+            "tiling (inner error); this suite's implementation splits the communication by commTurn and refuses a "
+            "negative count as an invalid attribute (161002). Either answer conforms.",
+            V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)")},
+        .x1_contiguous = common::Words{
+            "x1 must be contiguous (strides of size-1 dims are ignored). The parameter table marks x1 as "
+            "non-contiguous ×; the vendor op_api has no explicit check, this suite requires 161002.",
+            V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4")},
+        .storage = common::Storage{
+            {"Every present tensor's storage (the product of its storage shape; derived from shape and strides unless "
+             "given, an offset needs an explicit storage shape) must cover the elements its view reaches "
+             "(offset + 1 + Σ (shape[i]-1)·|stride[i]|). The vendor does not check (it would read or write out of "
+             "bounds); this suite requires 161002.",
+             Notes("§1.3; harness/case.h StorageElementsNeeded")},
+            {"x1", "x2", "bias", "x3", "output"},
+            {"x1", "x2", "output"}},
+        .group_null = common::Words{
+            "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
+            "which returns 161001.",
+            Notes("§1.2 item 2, §8.3 (Y UT CSVs expect PARAM_NULLPTR)")},
+        .world_size_a2 = common::WorldSize{
+            {"Atlas A2: the world size must be 1, 2, 4 or 8 (HCCS full mesh).",
+             V1("约束说明 (支持1、2、4、8卡)") + "; " + Notes("§2.1 (tiling: rank size)")},
+            {3, 5, 6, 7, 16}},
+        .world_size_950 = common::WorldSize{
+            {"Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64.",
+             Notes("§2.1 (rank size {1,2,4,8,16,32,64} on Ascend 950 per the newer tiling code Y), §8.1")},
+            {3, 5, 6, 7, 12}},
+        .comm_turn_positive = common::CommTurnPositive{
+            {"commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
+             "implementation splits the communication into commTurn pieces. Success is expected; a tiling refusal "
+             "(561xxx, nothing written) conforms too.",
+             V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (UT: commTurn=8 passes op_api)")},
+            8},
+        .unknown_group = common::UnknownGroup{
+            {"group must name a live communicator (HcclGetCommName). A literal name is taken to name none: the vendor "
+             "does not check it in GetWorkspaceSize and fails at execution; an implementation may refuse it early "
+             "with 161002.",
+             V1("参数说明 (group: 通过HcclGetCommName获取)") + "; " + Notes("§1 ambiguities (group name not checked)")},
+            Code{Outcome::kRuntimeError, 0, {161002}, false},
+            {"no_such_group", "test_group", ""}},
+        .peer_failed = common::PeerFailed{
+            {"When another rank's call fails (its own rule), a rank whose own arguments pass cannot complete the "
+             "all-reduce: it must fail with a runtime error within bounded time, never hang.",
+             "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4")},
+            {{"reduce_op", std::string("max")},
+             {"stream_mode", int64_t{0}},
+             {"group", harness::Null{}},
+             {"x1", harness::Null{}}}},
+        .mismatch = common::Mismatch{
+            {"All ranks must agree on the all-reduced buffer: m (b·s), n and the output dtype, and on commTurn (k, "
+             "bias and x3 may differ per rank). Ranks that disagree must all fail with a runtime error within bounded "
+             "time. commTurn: this suite's implementation all-reduces the rows piece by piece, so ranks cutting "
+             "different pieces would pair mismatched collectives; the vendor supports only commTurn 0, so a "
+             "disagreement can only arise with that extension.",
+             V1("计算公式 (allreduce over the group); 参数说明 (commTurn: 当前版本仅支持输入0)") +
+                 "; shared/DESIGN.md (ABI fidelity)"},
+            &common::AllReduceKey, &BreakAgreement},
+    };
+    return kCommon;
+}
+
+
 std::vector<Rule> Build() {
     std::vector<Rule> t;
 
     // ---------------------------------------------------------------- null (161001)
-    for (const char *name : {"x1", "x2", "output"}) {
-        AddRule(
-            t, std::string("mar.null.") + name, {.ops = kBoth, .stage = Stage::kNull}, kNullptr,
-            std::string(name) + " must not be a null pointer.",
-            V1("返回值 (ACLNN_ERR_PARAM_NULLPTR: x1, x2 or output null)") + "; " + Notes("§2.1 op_api step 1"),
-            [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
-            [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
-    }
-    AddRule(
-        t, "mar.null.reduce_op", {.ops = kBoth, .stage = Stage::kNull}, kNullptr,
-        "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour, a crash); this "
-        "suite requires a clean 161001 before anything else is checked.",
-        Notes("§2.1 op_api step 3, §8.3 (reduceOp comparison)"),
-        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "reduce_op")); },
-        [](const Case &valid, Choices &) { return SetAll(valid, "reduce_op", harness::Null{}); });
+    common::Add(t, Common(), {Which::kNullTensors, Which::kNullReduceOp});
 
     // ---------------------------------------------------------------- dtype (161002)
     const std::string dtype_cite = V1("参数说明 (数据类型 column)") + "; " + Notes("§2.1 op_api step 2");
@@ -209,37 +295,7 @@ std::vector<Rule> Build() {
     AddDtypeEq(t, "mar.dtype.bias_eq_x1", kBoth, "bias", "bias (when present) must have x1's dtype.", same_cite);
 
     // ---------------------------------------------------------------- attributes (161002)
-    AddRule(
-        t, "mar.attr.reduce_op", {.ops = kBoth, .stage = Stage::kAttr}, kInvalid,
-        "reduceOp must be exactly \"sum\" (exact comparison: \"sumX\" and \"SUM\" are refused too).",
-        V1("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.1 op_api step 3, §8.3"),
-        [](const Case &c, int r) {
-            const Value &v = c.Get(r, "reduce_op");
-            if (std::holds_alternative<harness::Null>(v)) return false;  // mar.null.reduce_op
-            const auto *s = std::get_if<std::string>(&v);
-            return !s || *s != "sum";
-        },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> bad = {"max", "min", "prod", "SUM", "sumX", "sum ", ""};
-            return SetAll(valid, "reduce_op", ch.Pick(bad));
-        });
-    AddRule(
-        t, "mar.attr.stream_mode", {.ops = kBoth, .stage = Stage::kAttr}, kInvalid,
-        "streamMode must be 1 (ACL_STOP_ON_FAILURE).",
-        V1("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.1 op_api step 3"),
-        [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
-        [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
-        });
-    AddRule(
-        t, "mar.attr.comm_turn_negative", {.ops = kBoth, .stage = Stage::kAttr},
-        Code{Outcome::kStatus, 161002, {}, true},
-        "commTurn must not be negative. The documents allow only 0 and the vendor refuses every non-zero value in "
-        "tiling (inner error); this suite's implementation splits the communication by commTurn and refuses a "
-        "negative count as an invalid attribute (161002). Either answer conforms.",
-        V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
+    common::Add(t, Common(), {Which::kReduceOp, Which::kStreamMode, Which::kCommTurnNegative});
 
     // ---------------------------------------------------------------- format (161002)
     AddRule(
@@ -487,31 +543,7 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    AddRule(
-        t, "mar.shape.x1_contiguous", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
-        "x1 must be contiguous (strides of size-1 dims are ignored). The parameter table marks x1 as "
-        "non-contiguous ×; the vendor op_api has no explicit check, this suite requires 161002.",
-        V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
-        [](const Case &c, int r) {
-            const TensorSpec *x1 = T(c, r, "x1");
-            return x1 && !Dense(*x1);
-        },
-        [](const Case &valid, Choices &ch) {
-            const int64_t pad = ch.Int(1, 8);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x1 = TensorIn(p, "x1");
-                if (!x1 || x1->NumElements() == 0 || x1->shape.size() < 2) return false;
-                std::vector<int64_t> s = harness::ContiguousStrides(x1->shape);
-                for (size_t i = 0; i + 1 < x1->shape.size(); ++i) {
-                    if (x1->shape[i] >= 2) {
-                        s[i] += pad;
-                        x1->strides = s;
-                        return true;
-                    }
-                }
-                return false;
-            });
-        });
+    common::Add(t, Common(), {Which::kX1Contiguous});
     AddRule(
         t, "mar.shape.x2_strides", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
         "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix (strides (1, k)); other "
@@ -574,41 +606,10 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    AddRule(
-        t, "mar.shape.storage", {.ops = kBoth, .stage = Stage::kShape}, kInvalid,
-        "Every present tensor's storage (the product of its storage shape; derived from shape and strides unless "
-        "given, an offset needs an explicit storage shape) must cover the elements its view reaches "
-        "(offset + 1 + Σ (shape[i]-1)·|stride[i]|). The vendor does not check (it would read or write out of "
-        "bounds); this suite requires 161002.",
-        Notes("§1.3; harness/case.h StorageElementsNeeded"),
-        [](const Case &c, int r) {
-            for (const char *name : {"x1", "x2", "bias", "x3", "output"}) {
-                const TensorSpec *x = T(c, r, name);
-                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"x1", "x2", "output"};
-            const std::string name = ch.Pick(names);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x = TensorIn(p, name);
-                if (!x) return false;
-                const int64_t needed = x->StorageElementsNeeded();
-                if (needed < 1) return false;
-                x->storage_shape = {needed - 1};
-                return true;
-            });
-        });
+    common::Add(t, Common(), {Which::kStorage});
 
     // ---------------------------------------------------------------- generated inner layer
-    AddRule(
-        t, "mar.inner.group_null", {.ops = kBoth, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
-        "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
-        "which returns 161001.",
-        Notes("§1.2 item 2, §8.3 (Y UT CSVs expect PARAM_NULLPTR)"),
-        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+    common::Add(t, Common(), {Which::kGroupNull});
 
     // ---------------------------------------------------------------- empty tensors
     AddRule(
@@ -648,34 +649,7 @@ std::vector<Rule> Build() {
         });
 
     // ---------------------------------------------------------------- tiling (inner error class)
-    AddRule(
-        t, "mar.tiling.world_size_a2",
-        {.ops = kBoth, .platforms = {Platform::kAtlasA2}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
-        "Atlas A2: the world size must be 1, 2, 4 or 8 (HCCS full mesh).",
-        V1("约束说明 (支持1、2、4、8卡)") + "; " + Notes("§2.1 (tiling: rank size)"),
-        [](const Case &c, int) {
-            const auto &ok = WorldSizes(Platform::kAtlasA2);
-            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
-        },
-        [](const Case &valid, Choices &ch) {
-            Case out = valid;
-            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7, 16})));
-            return std::optional<Case>(out);
-        });
-    AddRule(
-        t, "mar.tiling.world_size_950",
-        {.ops = kBoth, .platforms = {Platform::kAscend950}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
-        "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64.",
-        Notes("§2.1 (rank size {1,2,4,8,16,32,64} on Ascend 950 per the newer tiling code Y), §8.1"),
-        [](const Case &c, int) {
-            const auto &ok = WorldSizes(Platform::kAscend950);
-            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
-        },
-        [](const Case &valid, Choices &ch) {
-            Case out = valid;
-            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7, 12})));
-            return std::optional<Case>(out);
-        });
+    common::Add(t, Common(), {Which::kWorldSizeA2, Which::kWorldSize950});
     AddRule(
         t, "mar.tiling.dims_int32", {.ops = kBoth, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "b·s (m), k and n must each be at most 2147483647 (INT32_MAX).",
@@ -745,117 +719,13 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    AddRule(
-        t, "mar.tiling.comm_turn_positive", {.ops = kBoth, .stage = Stage::kTiling, .layer = Layer::kTiling},
-        Code{Outcome::kSuccess, 0, {}, true},
-        "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
-        "implementation splits the communication into commTurn pieces. Success is expected; a tiling refusal "
-        "(561xxx, nothing written) conforms too.",
-        V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (UT: commTurn=8 passes op_api)"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
+    common::Add(t, Common(), {Which::kCommTurnPositive});
 
     // ---------------------------------------------------------------- execution
-    AddRule(
-        t, "mar.runtime.unknown_group", {.ops = kBoth, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
-        Code{Outcome::kRuntimeError, 0, {161002}, false},
-        "group must name a live communicator (HcclGetCommName). A literal name is taken to name none: the vendor "
-        "does not check it in GetWorkspaceSize and fails at execution; an implementation may refuse it early "
-        "with 161002.",
-        V1("参数说明 (group: 通过HcclGetCommName获取)") + "; " + Notes("§1 ambiguities (group name not checked)"),
-        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"no_such_group", "test_group", ""};
-            return SetAll(valid, "group", ch.Pick(names));
-        });
-    // Where an implementation looks the name up is not documented: its 161002 is admitted beside
-    // whatever earlier or later rule the case breaks (issue 12 item 2; expectation.h).
-    t.back().may_refuse_early = true;
+    common::Add(t, Common(), {Which::kUnknownGroup});
 
     // ---------------------------------------------------------------- cross-rank
-    AddRule(
-        t, "mar.xrank.peer_failed",
-        {.ops = kBoth, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
-        Code{Outcome::kRuntimeError, 0, {}, false},
-        "When another rank's call fails (its own rule), a rank whose own arguments pass cannot complete the "
-        "all-reduce: it must fail with a runtime error within bounded time, never hang.",
-        "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4"),
-        [](const Case &c, int r) {
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && OwnExpectation(c, q).outcome != Outcome::kSuccess) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            if (valid.world < 2) return std::nullopt;
-            Case out = valid;
-            const int r = static_cast<int>(ch.Int(0, valid.world - 1));
-            switch (ch.Int(0, 3)) {
-                case 0:
-                    out.SetForRank(r, "reduce_op", std::string("max"));
-                    break;
-                case 1:
-                    out.SetForRank(r, "stream_mode", int64_t{0});
-                    break;
-                case 2:
-                    out.SetForRank(r, "group", harness::Null{});
-                    break;
-                default:
-                    out.SetForRank(r, "x1", harness::Null{});
-                    break;
-            }
-            return out;
-        });
-    AddRule(
-        t, "mar.xrank.mismatch",
-        {.ops = kBoth, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
-        Code{Outcome::kRuntimeError, 0, {}, false},
-        "All ranks must agree on the all-reduced buffer: m (b·s), n and the output dtype, and on commTurn (k, "
-        "bias and x3 may differ per rank). Ranks that disagree must all fail with a runtime error within bounded "
-        "time. commTurn: this suite's implementation all-reduces the rows piece by piece, so ranks cutting "
-        "different pieces would pair mismatched collectives; the vendor supports only commTurn 0, so a "
-        "disagreement can only arise with that extension.",
-        V1("计算公式 (allreduce over the group); 参数说明 (commTurn: 当前版本仅支持输入0)") +
-            "; shared/DESIGN.md (ABI fidelity)",
-        [](const Case &c, int r) {
-            auto key = [&](int q) {
-                const TensorSpec *out = T(c, q, "output");
-                return out ? std::vector<int64_t>{out->shape.empty() ? 1 : DimProduct(out->shape, 0, out->shape.size() - 1),
-                                                  out->shape.empty() ? 1 : out->shape.back(), out->dtype,
-                                                  IntOr(c, q, "comm_turn", 0)}
-                           : std::vector<int64_t>{};
-            };
-            const auto mine = key(r);
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && key(q) != mine) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            if (valid.world < 2) return std::nullopt;
-            const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
-            const int mode = static_cast<int>(ch.Int(0, 3));
-            const int64_t delta = ch.Int(1, 8);
-            if (mode == 3) {
-                return EditRanks(valid, [&](int r, ParamMap &p) {
-                    if (r != victim) return false;
-                    const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
-                    p["comm_turn"] = (turn ? *turn : 0) + delta;
-                    return true;
-                });
-            }
-            return EditGeometry(valid, [&](int r, Geometry &g) {
-                if (r != victim) return false;
-                if (mode == 0) {
-                    g.n += delta;
-                } else if (mode == 1) {
-                    g.lead.front() += delta;
-                } else {
-                    g.dtype = OtherHalf(g.dtype);
-                }
-                return true;
-            });
-        });
+    common::Add(t, Common(), {Which::kPeerFailed, Which::kMismatch});
     AssignLevels(t, Levels());
     return t;
 }

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "spec/common/common_rules.h"
 #include "spec/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 #include "spec/tensor_layout.h"
 
@@ -18,6 +19,7 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
+using common::Which;
 
 const std::vector<std::string> kAll = {kV1, kV2, kV3};
 const std::vector<std::string> kPertokenOps = {kV2, kV3};
@@ -97,12 +99,6 @@ std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int
     });
 }
 
-std::optional<Case> SetAll(const Case &valid, const char *name, Value v) {
-    Case out = valid;
-    out.Set(name, std::move(v));
-    return out;
-}
-
 // The valid case with optional tensor `name` present on every rank (bias, x3, pertoken, the
 // comm scales), so that a violation can be placed on it. Adding pertoken may turn a row whose
 // dequant forbids it invalid; callers that need a clean case pick the bf16 row below.
@@ -158,6 +154,8 @@ std::optional<Case> SetDtype(const Case &valid, const std::string &name, aclData
         return true;
     });
 }
+
+const common::CommonRules &Common();  // the family's common rules, defined before Build()
 
 // A dtype-list rule on one tensor.
 void AddDtypeList(std::vector<Rule> &t, const std::string &id, const std::vector<std::string> &ops, const char *name,
@@ -217,24 +215,6 @@ const std::vector<LevelEntry> &Levels() {
          "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
     };
     return kLevels;
-}
-
-void AddNullRules(std::vector<Rule> &t) {
-    for (const char *name : {"x1", "x2", "output", "dequant_scale"}) {
-        AddRule(
-            t, std::string("qmar.null.") + name, {.ops = kAll, .stage = Stage::kNull}, kNullptr,
-            std::string(name) + " must not be a null pointer (x1, x2, output first, then dequantScale).",
-            V1("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.3 op_api step 1"),
-            [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
-            [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
-    }
-    AddRule(
-        t, "qmar.null.reduce_op", {.ops = kAll, .stage = Stage::kNull}, kNullptr,
-        "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour); this suite "
-        "requires a clean 161001 before anything else is checked.",
-        Notes("§8.3 (reduceOp comparison: only V4 returns 161001)"),
-        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "reduce_op")); },
-        [](const Case &valid, Choices &) { return SetAll(valid, "reduce_op", harness::Null{}); });
 }
 
 void AddDtypeRules(std::vector<Rule> &t) {
@@ -331,40 +311,6 @@ void AddDtypeRules(std::vector<Rule> &t) {
             if (!c) return c;
             return SetDtype(*c, name, ch.Bool() ? other : ACL_FLOAT);
         });
-}
-
-void AddAttrRules(std::vector<Rule> &t) {
-    AddRule(
-        t, "qmar.attr.reduce_op", {.ops = kAll, .stage = Stage::kAttr}, kInvalid,
-        "reduceOp must be exactly \"sum\" (strcmp: \"sumX\" and \"SUM\" are refused too).",
-        V1("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.3 op_api step 3, §8.3"),
-        [](const Case &c, int r) {
-            const Value &v = c.Get(r, "reduce_op");
-            if (std::holds_alternative<harness::Null>(v)) return false;
-            const auto *s = std::get_if<std::string>(&v);
-            return !s || *s != "sum";
-        },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> bad = {"max", "min", "prod", "SUM", "sumX", ""};
-            return SetAll(valid, "reduce_op", ch.Pick(bad));
-        });
-    AddRule(
-        t, "qmar.attr.stream_mode", {.ops = kAll, .stage = Stage::kAttr}, kInvalid,
-        "streamMode must be 1 (ACL_STOP_ON_FAILURE).",
-        V1("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.3 op_api step 3"),
-        [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
-        [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1}));
-        });
-    AddRule(
-        t, "qmar.attr.comm_turn_negative", {.ops = kAll, .stage = Stage::kAttr},
-        Code{Outcome::kStatus, 161002, {}, true},
-        "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses other values "
-        "(inner error); this suite's implementation refuses a negative count as an invalid attribute (161002). "
-        "Either answer conforms.",
-        V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
 }
 
 void AddLayoutRulesFirst(std::vector<Rule> &t) {
@@ -688,30 +634,7 @@ void AddShapeRules(std::vector<Rule> &t) {
 }
 
 void AddLayoutRulesLast(std::vector<Rule> &t) {
-    AddRule(
-        t, "qmar.shape.x1_contiguous", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
-        "x1 must be contiguous (strides of size-1 dims are ignored); the table marks non-contiguous x1 "
-        "unsupported without an op_api check, this suite requires 161002.",
-        V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
-        [](const Case &c, int r) {
-            const TensorSpec *x1 = T(c, r, "x1");
-            return x1 && !Dense(*x1);
-        },
-        [](const Case &valid, Choices &ch) {
-            const int64_t pad = ch.Int(1, 8);
-            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
-                if (x1.NumElements() == 0 || x1.shape.size() < 2) return false;
-                std::vector<int64_t> s = harness::ContiguousStrides(x1.shape);
-                for (size_t i = 0; i + 1 < x1.shape.size(); ++i) {
-                    if (x1.shape[i] >= 2) {
-                        s[i] += pad;
-                        x1.strides = s;
-                        return true;
-                    }
-                }
-                return false;
-            });
-        });
+    common::Add(t, Common(), {Which::kX1Contiguous});
     AddRule(
         t, "qmar.shape.x2_strides", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
         "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix (strides (1, k)).",
@@ -760,27 +683,7 @@ void AddLayoutRulesLast(std::vector<Rule> &t) {
                 return false;
             });
         });
-    AddRule(
-        t, "qmar.shape.storage", {.ops = kAll, .stage = Stage::kShape}, kInvalid,
-        "Every present tensor's storage must cover the elements its view reaches; the vendor does not check "
-        "(out-of-bounds access), this suite requires 161002.",
-        Notes("§1.3; harness/case.h StorageElementsNeeded"),
-        [](const Case &c, int r) {
-            for (const char *name : TensorNames()) {
-                const TensorSpec *x = T(c, r, name);
-                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) {
-            const std::string name = ch.Pick(std::vector<std::string>{"x1", "x2", "output"});
-            return EditTensor(valid, name, [&](TensorSpec &x) {
-                const int64_t needed = x.StorageElementsNeeded();
-                if (needed < 1) return false;
-                x.storage_shape = {needed - 1};
-                return true;
-            });
-        });
+    common::Add(t, Common(), {Which::kStorage});
 }
 
 // Geometry edits for the tiling rules: a cheap per-tensor uint64 row without pertoken, so that
@@ -869,42 +772,9 @@ void AddNzRules(std::vector<Rule> &t) {
 }
 
 void AddTilingRules(std::vector<Rule> &t) {
-    AddRule(
-        t, "qmar.inner.group_null", {.ops = kAll, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
-        "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
-        "which returns 161001.",
-        Notes("§1.2 item 2, §2.4 (V3 CSV: group null → 161001)"),
-        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+    common::Add(t, Common(), {Which::kGroupNull});
     AddNzRules(t);
-    AddRule(
-        t, "qmar.tiling.world_size_a2",
-        {.ops = kAll, .platforms = {Platform::kAtlasA2}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
-        "Atlas A2: the world size must be 1, 2, 4 or 8.", V1("约束说明 (支持1、2、4、8卡)") + "; " + Notes("§2.3"),
-        [](const Case &c, int) {
-            const auto &ok = WorldSizes(Platform::kAtlasA2);
-            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
-        },
-        [](const Case &valid, Choices &ch) {
-            Case out = valid;
-            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
-            return std::optional<Case>(out);
-        });
-    AddRule(
-        t, "qmar.tiling.world_size_950",
-        {.ops = kAll, .platforms = {Platform::kAscend950}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
-        "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64 (MatmulAllReduce's limits; UNVERIFIED for "
-        "the quantised APIs, whose 950 rows are stripped from the public documents).",
-        Notes("§2.1 (950 rank sizes), §8.1"),
-        [](const Case &c, int) {
-            const auto &ok = WorldSizes(Platform::kAscend950);
-            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
-        },
-        [](const Case &valid, Choices &ch) {
-            Case out = valid;
-            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
-            return std::optional<Case>(out);
-        });
+    common::Add(t, Common(), {Which::kWorldSizeA2, Which::kWorldSize950});
     AddRule(
         t, "qmar.tiling.m_int32", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling},
         Code{Outcome::kInnerError, 0, {161002}, false},
@@ -1035,120 +905,121 @@ void AddTilingRules(std::vector<Rule> &t) {
         });
     // Both comm scales (int8 low-bit communication, ops.md §4.1) are a valid configuration, not a
     // rule: the valid generator uses them (see the family's decisions).
-    AddRule(
-        t, "qmar.tiling.comm_turn_positive", {.ops = kAll, .stage = Stage::kTiling, .layer = Layer::kTiling},
-        Code{Outcome::kSuccess, 0, {}, true},
-        "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
-        "implementation splits the communication into commTurn pieces. Success expected, a tiling refusal "
-        "tolerated.",
-        V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 4)); });
+    common::Add(t, Common(), {Which::kCommTurnPositive});
 }
 
-void AddRuntimeRules(std::vector<Rule> &t) {
-    AddRule(
-        t, "qmar.runtime.unknown_group", {.ops = kAll, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
-        Code{Outcome::kRuntimeError, 0, {161002}, false},
-        "group must name a live communicator (HcclGetCommName). The vendor does not check it in GetWorkspaceSize "
-        "and fails at execution; an implementation may refuse it early with 161002.",
-        V1("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)"),
-        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"no_such_group", "test_group", ""};
-            return SetAll(valid, "group", ch.Pick(names));
-        });
-    t.back().may_refuse_early = true;
-    AddRule(
-        t, "qmar.xrank.peer_failed",
-        {.ops = kAll, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
-        Code{Outcome::kRuntimeError, 0, {}, false},
-        "When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
-        "fail with a runtime error within bounded time, never hang.",
-        "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4"),
-        [](const Case &c, int r) {
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && OwnExpectation(c, q).outcome != Outcome::kSuccess) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            if (valid.world < 2) return std::nullopt;
-            Case out = valid;
-            const int r = static_cast<int>(ch.Int(0, valid.world - 1));
-            switch (ch.Int(0, 3)) {
-                case 0:
-                    out.SetForRank(r, "reduce_op", std::string("max"));
-                    break;
-                case 1:
-                    out.SetForRank(r, "stream_mode", int64_t{0});
-                    break;
-                case 2:
-                    out.SetForRank(r, "group", harness::Null{});
-                    break;
-                default:
-                    out.SetForRank(r, "dequant_scale", harness::Null{});
-                    break;
-            }
-            return out;
-        });
-    AddRule(
-        t, "qmar.xrank.mismatch",
-        {.ops = kAll, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
-        Code{Outcome::kRuntimeError, 0, {}, false},
-        "All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn; k, bias, x3 and the "
-        "scales are each rank's own. Ranks that disagree must all fail with a runtime error within bounded time.",
-        V1("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)",
-        [](const Case &c, int r) {
-            auto key = [&](int q) {
-                const TensorSpec *out = T(c, q, "output");
-                return out ? std::vector<int64_t>{out->shape.empty() ? 1
-                                                                     : DimProduct(out->shape, 0, out->shape.size() - 1),
-                                                  out->shape.empty() ? 1 : out->shape.back(), out->dtype,
-                                                  IntOr(c, q, "comm_turn", 0)}
-                           : std::vector<int64_t>{};
-            };
-            const auto mine = key(r);
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && key(q) != mine) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            if (valid.world < 2) return std::nullopt;
-            const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
-            const int mode = static_cast<int>(ch.Int(0, 2));
-            const int64_t delta = ch.Int(1, 8);
-            if (mode == 2) {
-                return EditRanks(valid, [&](int r, ParamMap &p) {
-                    if (r != victim) return false;
-                    const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
-                    p["comm_turn"] = (turn ? *turn : 0) + delta;
-                    return true;
-                });
-            }
-            return EditGeometry(valid, [&](int r, Geometry &g) {
-                if (r != victim) return false;
-                if (mode == 0) {
-                    g.n += delta;
-                } else {
-                    g.lead.front() += delta;
-                }
-                return true;
-            });
-        });
+// Bends one rank's all-reduced buffer (n or rows) or its commTurn (qmar.xrank.mismatch).
+std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
+    if (valid.world < 2) return std::nullopt;
+    const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
+    const int mode = static_cast<int>(ch.Int(0, 2));
+    const int64_t delta = ch.Int(1, 8);
+    if (mode == 2) return common::BumpCommTurn(valid, victim, delta, &EditRanks);
+    return EditGeometry(valid, [&](int r, Geometry &g) {
+        if (r != victim) return false;
+        if (mode == 0) {
+            g.n += delta;
+        } else {
+            g.lead.front() += delta;
+        }
+        return true;
+    });
 }
+
+// The rules every family repeats (spec/common/common_rules.h), with this family's words.
+const common::CommonRules &Common() {
+    static const common::CommonRules kCommon = {
+        .family = {.prefix = "qmar",
+                   .ops = kAll,
+                   .world_sizes = &WorldSizes,
+                   .edit_each_rank = &EditRanks},  // re-derives the dequant scale codes
+        .null_tensors = common::NullTensors{
+            .names = {"x1", "x2", "output", "dequant_scale"},
+            .note = " (x1, x2, output first, then dequantScale)",
+            .citation = V1("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.3 op_api step 1")},
+        .null_reduce_op = common::Words{
+            "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour); this suite "
+            "requires a clean 161001 before anything else is checked.",
+            Notes("§8.3 (reduceOp comparison: only V4 returns 161001)")},
+        .reduce_op = common::ReduceOpSum{
+            {"reduceOp must be exactly \"sum\" (strcmp: \"sumX\" and \"SUM\" are refused too).",
+             V1("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.3 op_api step 3, §8.3")},
+            {"max", "min", "prod", "SUM", "sumX", ""}},
+        .stream_mode = common::StreamMode{
+            {"streamMode must be 1 (ACL_STOP_ON_FAILURE).",
+             V1("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.3 op_api step 3")},
+            {0, 2, -1}},
+        .comm_turn_negative = common::Words{
+            "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses other values "
+            "(inner error); this suite's implementation refuses a negative count as an invalid attribute (161002). "
+            "Either answer conforms.",
+            V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)")},
+        .x1_contiguous = common::Words{
+            "x1 must be contiguous (strides of size-1 dims are ignored); the table marks non-contiguous x1 "
+            "unsupported without an op_api check, this suite requires 161002.",
+            V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4")},
+        .storage = common::Storage{
+            {"Every present tensor's storage must cover the elements its view reaches; the vendor does not check "
+             "(out-of-bounds access), this suite requires 161002.",
+             Notes("§1.3; harness/case.h StorageElementsNeeded")},
+            [] {
+                const std::vector<const char *> names = TensorNames();
+                return std::vector<std::string>(names.begin(), names.end());
+            }(),
+            {"x1", "x2", "output"}},
+        .group_null = common::Words{
+            "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
+            "which returns 161001.",
+            Notes("§1.2 item 2, §2.4 (V3 CSV: group null → 161001)")},
+        .world_size_a2 = common::WorldSize{
+            {"Atlas A2: the world size must be 1, 2, 4 or 8.", V1("约束说明 (支持1、2、4、8卡)") + "; " + Notes("§2.3")},
+            {3, 5, 6, 7}},
+        .world_size_950 = common::WorldSize{
+            {"Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64 (MatmulAllReduce's limits; UNVERIFIED for "
+             "the quantised APIs, whose 950 rows are stripped from the public documents).",
+             Notes("§2.1 (950 rank sizes), §8.1")},
+            {3, 5, 6, 7}},
+        .comm_turn_positive = common::CommTurnPositive{
+            {"commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
+             "implementation splits the communication into commTurn pieces. Success expected, a tiling refusal "
+             "tolerated.",
+             V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1")},
+            4},
+        .unknown_group = common::UnknownGroup{
+            {"group must name a live communicator (HcclGetCommName). The vendor does not check it in GetWorkspaceSize "
+             "and fails at execution; an implementation may refuse it early with 161002.",
+             V1("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)")},
+            Code{Outcome::kRuntimeError, 0, {161002}, false},
+            {"no_such_group", "test_group", ""}},
+        .peer_failed = common::PeerFailed{
+            {"When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
+             "fail with a runtime error within bounded time, never hang.",
+             "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4")},
+            {{"reduce_op", std::string("max")},
+             {"stream_mode", int64_t{0}},
+             {"group", harness::Null{}},
+             {"dequant_scale", harness::Null{}}}},
+        .mismatch = common::Mismatch{
+            {"All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn; k, bias, x3 and the "
+             "scales are each rank's own. Ranks that disagree must all fail with a runtime error within bounded time.",
+             V1("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)"},
+            &common::AllReduceKey, &BreakAgreement},
+    };
+    return kCommon;
+}
+
 
 std::vector<Rule> Build() {
     std::vector<Rule> t;
-    AddNullRules(t);
+    common::Add(t, Common(), {Which::kNullTensors, Which::kNullReduceOp});
     AddDtypeRules(t);
-    AddAttrRules(t);
+    common::Add(t, Common(), {Which::kReduceOp, Which::kStreamMode, Which::kCommTurnNegative});
     AddLayoutRulesFirst(t);
     AddShapeRules(t);
     AddLayoutRulesLast(t);
     AddTilingRules(t);
-    AddRuntimeRules(t);
+    common::Add(t, Common(), {Which::kUnknownGroup});
+    common::Add(t, Common(), {Which::kPeerFailed, Which::kMismatch});
     // An NZ x2 skips the op_api's remaining shape rules (qmar.nz.shapes repeats them), and every
     // other rule's violation starts from the valid case with its weights in ND.
     for (Rule &rule : t) {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "spec/common/common_rules.h"
 #include "spec/weight_quant_matmul_all_reduce/weight_quant_matmul_all_reduce.h"
 #include "spec/tensor_layout.h"
 
@@ -24,6 +25,7 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
+using common::Which;
 
 const std::vector<std::string> kOps = {kOp};
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
@@ -84,12 +86,6 @@ std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int
         WriteGeometry(p, *g);
         return true;
     });
-}
-
-std::optional<Case> SetAll(const Case &valid, const char *name, Value v) {
-    Case out = valid;
-    out.Set(name, std::move(v));
-    return out;
 }
 
 // The valid case with the optional tensor `name` present on every rank.
@@ -214,24 +210,6 @@ const std::vector<LevelEntry> &Levels() {
     return kLevels;
 }
 
-void AddNullRules(std::vector<Rule> &t) {
-    for (const char *name : {"x1", "x2", "antiquant_scale", "output"}) {
-        AddRule(
-            t, std::string("wqmar.null.") + name, {.ops = kOps, .stage = Stage::kNull}, kNullptr,
-            std::string(name) + " must not be a null pointer.",
-            Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.2 op_api step 1"),
-            [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
-            [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
-    }
-    AddRule(
-        t, "wqmar.null.reduce_op", {.ops = kOps, .stage = Stage::kNull}, kNullptr,
-        "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour); this suite "
-        "requires a clean 161001 before anything else is checked.",
-        Notes("§8.3 (reduceOp comparison)"),
-        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "reduce_op")); },
-        [](const Case &valid, Choices &) { return SetAll(valid, "reduce_op", harness::Null{}); });
-}
-
 void AddDtypeRules(std::vector<Rule> &t) {
     const std::string cite = Doc("参数说明 (数据类型 column)") + "; " + Notes("§2.2 op_api step 2");
     const std::vector<aclDataType> half = ActivationDtypes();
@@ -294,37 +272,10 @@ void AddDtypeRules(std::vector<Rule> &t) {
     AddDtypeEq(t, "wqmar.dtype.x3_eq_x1", "x3", "x1", "x3 (when present) must have x1's dtype.", cite);
 }
 
+const common::CommonRules &Common();  // the family's common rules, defined before Build()
+
 void AddAttrRules(std::vector<Rule> &t) {
-    AddRule(
-        t, "wqmar.attr.reduce_op", {.ops = kOps, .stage = Stage::kAttr}, kInvalid,
-        "reduceOp must be exactly \"sum\" (exact comparison: \"sumX\" and \"SUM\" are refused too).",
-        Doc("参数说明 (reduceOp)") + "; " + Notes("§2.2 op_api step 3, §8.3"),
-        [](const Case &c, int r) {
-            const Value &v = c.Get(r, "reduce_op");
-            if (std::holds_alternative<harness::Null>(v)) return false;  // wqmar.null.reduce_op
-            const auto *s = std::get_if<std::string>(&v);
-            return !s || *s != "sum";
-        },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> bad = {"max", "min", "prod", "SUM", "sumX", ""};
-            return SetAll(valid, "reduce_op", ch.Pick(bad));
-        });
-    AddRule(
-        t, "wqmar.attr.stream_mode", {.ops = kOps, .stage = Stage::kAttr}, kInvalid, "streamMode must be 1.",
-        Doc("参数说明 (streamMode)") + "; " + Notes("§2.2 op_api step 3"),
-        [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
-        [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, -1, 2}));
-        });
-    AddRule(
-        t, "wqmar.attr.comm_turn_negative", {.ops = kOps, .stage = Stage::kAttr},
-        Code{Outcome::kStatus, 161002, {}, true},
-        "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses any other "
-        "value (inner error); this suite's implementation refuses a negative count as an invalid attribute "
-        "(161002). Either answer conforms.",
-        Doc("参数说明 (commTurn)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
+    common::Add(t, Common(), {Which::kReduceOp, Which::kStreamMode, Which::kCommTurnNegative});
     AddRule(
         t, "wqmar.attr.group_size", {.ops = kOps, .stage = Stage::kAttr}, kInvalid,
         "antiquantGroupSize must be 0 or a multiple of 32 in [32, min(k - 1, INT32_MAX)]; not checked when k == 0.",
@@ -622,31 +573,7 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    AddRule(
-        t, "wqmar.shape.x1_contiguous", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
-        "x1 must be contiguous (strides of size-1 dims are ignored): the table marks it non-contiguous ×, the "
-        "op_api has no check; this suite requires 161002.",
-        Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
-        [](const Case &c, int r) {
-            const TensorSpec *x1 = T(c, r, "x1");
-            return x1 && !Dense(*x1);
-        },
-        [](const Case &valid, Choices &ch) {
-            const int64_t pad = ch.Int(1, 8);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x1 = TensorIn(p, "x1");
-                if (!x1 || x1->NumElements() == 0 || x1->shape.size() < 2) return false;
-                std::vector<int64_t> s = harness::ContiguousStrides(x1->shape);
-                for (size_t i = 0; i + 1 < x1->shape.size(); ++i) {
-                    if (x1->shape[i] >= 2) {
-                        s[i] += pad;
-                        x1->strides = s;
-                        return true;
-                    }
-                }
-                return false;
-            });
-        });
+    common::Add(t, Common(), {Which::kX1Contiguous});
     AddRule(
         t, "wqmar.shape.x2_strides", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix; other layouts are refused "
@@ -731,30 +658,7 @@ void AddShapeRules(std::vector<Rule> &t) {
                 return false;
             });
         });
-    AddRule(
-        t, "wqmar.shape.storage", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
-        "Every present tensor's storage must cover the elements its view reaches (suite requirement: the vendor "
-        "would read or write out of bounds).",
-        Notes("§1.3; harness/case.h StorageElementsNeeded"),
-        [](const Case &c, int r) {
-            for (const char *name : kTensors) {
-                const TensorSpec *x = T(c, r, name);
-                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"x1", "output", "antiquant_scale"};
-            const std::string name = ch.Pick(names);
-            return EditRanks(valid, [&](int, ParamMap &p) {
-                TensorSpec *x = TensorIn(p, name);
-                if (!x) return false;
-                const int64_t needed = x->StorageElementsNeeded();
-                if (needed < 1) return false;
-                x->storage_shape = {needed - 1};
-                return true;
-            });
-        });
+    common::Add(t, Common(), {Which::kStorage});
 }
 
 // A FRACTAL_NZ x2 passes the op_api's shape stage unchecked (ops.md §1.4, §8.3); what a later
@@ -858,13 +762,7 @@ void AddNzRules(std::vector<Rule> &t) {
 }
 
 void AddLaterRules(std::vector<Rule> &t) {
-    AddRule(
-        t, "wqmar.inner.group_null", {.ops = kOps, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
-        "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
-        "which returns 161001.",
-        Notes("§1.2 item 2, §2.2 (Y UT: group null → 161001)"),
-        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+    common::Add(t, Common(), {Which::kGroupNull});
 
     AddRule(
         t, "wqmar.empty.output", {.ops = kOps, .stage = Stage::kEmpty}, Code{Outcome::kStatus, 161002, {}, true},
@@ -909,32 +807,7 @@ void AddLaterRules(std::vector<Rule> &t) {
         });
 
     AddNzRules(t);
-    AddRule(
-        t, "wqmar.tiling.world_size_a2",
-        {.ops = kOps, .platforms = {Platform::kAtlasA2}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
-        "Atlas A2: the world size must be 1, 2, 4 or 8.", Doc("约束说明") + "; " + Notes("§2.1 (tiling: rank size)"),
-        [](const Case &c, int) {
-            const auto &ok = WorldSizes(Platform::kAtlasA2);
-            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
-        },
-        [](const Case &valid, Choices &ch) {
-            Case out = valid;
-            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
-            return std::optional<Case>(out);
-        });
-    AddRule(
-        t, "wqmar.tiling.world_size_950",
-        {.ops = kOps, .platforms = {Platform::kAscend950}, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
-        "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64.", Notes("§2.1 (rank sizes on Ascend 950), §8.1"),
-        [](const Case &c, int) {
-            const auto &ok = WorldSizes(Platform::kAscend950);
-            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
-        },
-        [](const Case &valid, Choices &ch) {
-            Case out = valid;
-            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
-            return std::optional<Case>(out);
-        });
+    common::Add(t, Common(), {Which::kWorldSizeA2, Which::kWorldSize950});
     AddRule(
         t, "wqmar.tiling.k_n_limit", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling}, kInner,
         "k and n must each be at most 65535. (m ≤ INT32_MAX is documented too but not generated: a non-empty "
@@ -1004,108 +877,105 @@ void AddLaterRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-    AddRule(
-        t, "wqmar.tiling.comm_turn_positive", {.ops = kOps, .stage = Stage::kTiling, .layer = Layer::kTiling},
-        Code{Outcome::kSuccess, 0, {}, true},
-        "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
-        "implementation splits the communication into commTurn pieces. Success is expected; a tiling refusal "
-        "(561xxx, nothing written) conforms too.",
-        Doc("参数说明 (commTurn: 仅支持0)") + "; " + Notes("§2.1"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 8)); });
+    common::Add(t, Common(), {Which::kCommTurnPositive});
 
-    AddRule(
-        t, "wqmar.runtime.unknown_group", {.ops = kOps, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
-        Code{Outcome::kRuntimeError, 0, {161002}, false},
-        "group must name a live communicator (HcclGetCommName): the vendor fails at execution; an implementation "
-        "may refuse it early with 161002.",
-        Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)"),
-        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"no_such_group", "test_group", ""};
-            return SetAll(valid, "group", ch.Pick(names));
-        });
-    t.back().may_refuse_early = true;
+    common::Add(t, Common(), {Which::kUnknownGroup});
 
-    AddRule(
-        t, "wqmar.xrank.peer_failed",
-        {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
-        Code{Outcome::kRuntimeError, 0, {}, false},
-        "When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
-        "fail with a runtime error within bounded time, never hang.",
-        "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4"),
-        [](const Case &c, int r) {
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && OwnExpectation(c, q).outcome != Outcome::kSuccess) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            if (valid.world < 2) return std::nullopt;
-            Case out = valid;
-            const int r = static_cast<int>(ch.Int(0, valid.world - 1));
-            switch (ch.Int(0, 2)) {
-                case 0:
-                    out.SetForRank(r, "reduce_op", std::string("max"));
-                    break;
-                case 1:
-                    out.SetForRank(r, "antiquant_scale", harness::Null{});
-                    break;
-                default:
-                    out.SetForRank(r, "stream_mode", int64_t{0});
-                    break;
-            }
-            return out;
-        });
-    AddRule(
-        t, "wqmar.xrank.mismatch",
-        {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
-        Code{Outcome::kRuntimeError, 0, {}, false},
-        "All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn (k, the weight, its "
-        "scales, bias and x3 may differ per rank); ranks that disagree must all fail with a runtime error within "
-        "bounded time.",
-        Doc("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)",
-        [](const Case &c, int r) {
-            auto key = [&](int q) {
-                const TensorSpec *out = T(c, q, "output");
-                return out ? std::vector<int64_t>{out->shape.empty() ? 1 : DimProduct(out->shape, 0, out->shape.size() - 1),
-                                                  out->shape.empty() ? 1 : out->shape.back(), out->dtype,
-                                                  IntOr(c, q, "comm_turn", 0)}
-                           : std::vector<int64_t>{};
-            };
-            const auto mine = key(r);
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && key(q) != mine) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            if (valid.world < 2) return std::nullopt;
-            const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
-            const int mode = static_cast<int>(ch.Int(0, 2));
-            if (mode == 2) {
-                return EditRanks(valid, [&](int r, ParamMap &p) {
-                    if (r != victim) return false;
-                    const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
-                    p["comm_turn"] = (turn ? *turn : 0) + ch.Int(1, 4);
-                    return true;
-                });
-            }
-            return EditGeometry(valid, [&](int r, Geometry &g) {
-                if (r != victim) return false;
-                if (mode == 0) {
-                    g.lead.front() += 1;
-                } else {
-                    g.dtype = OtherHalf(g.dtype);
-                }
-                return true;
-            });
-        });
+    common::Add(t, Common(), {Which::kPeerFailed, Which::kMismatch});
 }
+
+// Bends one rank's all-reduced buffer (rows or dtype) or its commTurn (wqmar.xrank.mismatch).
+std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
+    if (valid.world < 2) return std::nullopt;
+    const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
+    const int mode = static_cast<int>(ch.Int(0, 2));
+    if (mode == 2) return common::BumpCommTurn(valid, victim, ch.Int(1, 4));
+    return EditGeometry(valid, [&](int r, Geometry &g) {
+        if (r != victim) return false;
+        if (mode == 0) {
+            g.lead.front() += 1;
+        } else {
+            g.dtype = OtherHalf(g.dtype);
+        }
+        return true;
+    });
+}
+
+// The rules every family repeats (spec/common/common_rules.h), with this family's words.
+const common::CommonRules &Common() {
+    static const common::CommonRules kCommon = {
+        .family = {.prefix = "wqmar", .ops = kOps, .world_sizes = &WorldSizes},
+        .null_tensors = common::NullTensors{
+            .names = {"x1", "x2", "antiquant_scale", "output"},
+            .note = "",
+            .citation = Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.2 op_api step 1")},
+        .null_reduce_op = common::Words{
+            "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour); this suite "
+            "requires a clean 161001 before anything else is checked.",
+            Notes("§8.3 (reduceOp comparison)")},
+        .reduce_op = common::ReduceOpSum{
+            {"reduceOp must be exactly \"sum\" (exact comparison: \"sumX\" and \"SUM\" are refused too).",
+             Doc("参数说明 (reduceOp)") + "; " + Notes("§2.2 op_api step 3, §8.3")},
+            {"max", "min", "prod", "SUM", "sumX", ""}},
+        .stream_mode = common::StreamMode{
+            {"streamMode must be 1.", Doc("参数说明 (streamMode)") + "; " + Notes("§2.2 op_api step 3")}, {0, -1, 2}},
+        .comm_turn_negative = common::Words{
+            "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses any other "
+            "value (inner error); this suite's implementation refuses a negative count as an invalid attribute "
+            "(161002). Either answer conforms.",
+            Doc("参数说明 (commTurn)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)")},
+        .x1_contiguous = common::Words{
+            "x1 must be contiguous (strides of size-1 dims are ignored): the table marks it non-contiguous ×, the "
+            "op_api has no check; this suite requires 161002.",
+            Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4")},
+        .storage = common::Storage{
+            {"Every present tensor's storage must cover the elements its view reaches (suite requirement: the vendor "
+             "would read or write out of bounds).",
+             Notes("§1.3; harness/case.h StorageElementsNeeded")},
+            {std::begin(kTensors), std::end(kTensors)},
+            {"x1", "output", "antiquant_scale"}},
+        .group_null = common::Words{
+            "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
+            "which returns 161001.",
+            Notes("§1.2 item 2, §2.2 (Y UT: group null → 161001)")},
+        .world_size_a2 = common::WorldSize{
+            {"Atlas A2: the world size must be 1, 2, 4 or 8.", Doc("约束说明") + "; " + Notes("§2.1 (tiling: rank size)")},
+            {3, 5, 6, 7}},
+        .world_size_950 = common::WorldSize{
+            {"Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64.",
+             Notes("§2.1 (rank sizes on Ascend 950), §8.1")},
+            {3, 5, 6, 7}},
+        .comm_turn_positive = common::CommTurnPositive{
+            {"commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
+             "implementation splits the communication into commTurn pieces. Success is expected; a tiling refusal "
+             "(561xxx, nothing written) conforms too.",
+             Doc("参数说明 (commTurn: 仅支持0)") + "; " + Notes("§2.1")},
+            8},
+        .unknown_group = common::UnknownGroup{
+            {"group must name a live communicator (HcclGetCommName): the vendor fails at execution; an implementation "
+             "may refuse it early with 161002.",
+             Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)")},
+            Code{Outcome::kRuntimeError, 0, {161002}, false},
+            {"no_such_group", "test_group", ""}},
+        .peer_failed = common::PeerFailed{
+            {"When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
+             "fail with a runtime error within bounded time, never hang.",
+             "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4")},
+            {{"reduce_op", std::string("max")}, {"antiquant_scale", harness::Null{}}, {"stream_mode", int64_t{0}}}},
+        .mismatch = common::Mismatch{
+            {"All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn (k, the weight, its "
+             "scales, bias and x3 may differ per rank); ranks that disagree must all fail with a runtime error within "
+             "bounded time.",
+             Doc("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)"},
+            &common::AllReduceKey, &BreakAgreement},
+    };
+    return kCommon;
+}
+
 
 std::vector<Rule> Build() {
     std::vector<Rule> t;
-    AddNullRules(t);
+    common::Add(t, Common(), {Which::kNullTensors, Which::kNullReduceOp});
     AddDtypeRules(t);
     AddAttrRules(t);
     AddShapeRules(t);

@@ -29,6 +29,11 @@ list(APPEND NOT_REACHING mar.xrank.mismatch qmar.xrank.mismatch wqmar.xrank.mism
 # not there. The variant cannot read a missing dim and refuses it as the op_api's dim-1
 # comparison with k (161002, the strict answer); a gatherOut of rank > 2 goes on as the vendor's.
 list(APPEND NOT_REACHING agm.shape.gather_out_rank)
+# agm.shape.x1_no_k, a2av.shape.output_rank: an x1 of rank < 2, an AllToAllVV2 output of rank 1;
+# the vendor reads their dim 1, which is not there. The variant cannot read a missing dim either
+# and refuses them where the vendor compares that dim (161002, ERROR_INVALID_TENSOR_DIM: the
+# strict answers).
+list(APPEND NOT_REACHING agm.shape.x1_no_k a2av.shape.output_rank)
 # arn.format.x2_nz: the vendor refuses a weight-NZ x2 for this family somewhere the sources do not
 # show (ops.md §6.1); either refusal (161002 or an inner error) is the strict answer, and the
 # variant's kernels read x2 as ND only.
@@ -39,7 +44,7 @@ list(APPEND NOT_REACHING arn.format.x2_nz)
 list(APPEND NOT_REACHING wqmar.dtype.x2_fp8_950)
 
 # Operators whose hardening rules are all in NOT_REACHING: no WARNING is possible there.
-# all_to_all_vv2: its one hardening rule is a2av.xrank.counts (above).
+# all_to_all_vv2: its hardening rules are a2av.xrank.counts and a2av.shape.output_rank (above).
 set(NO_WARNING_OPS all_to_all_vv2)
 
 # -DREUSE=ON judges the results an earlier run left in OUT (for working on this script).

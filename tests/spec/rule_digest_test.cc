@@ -1,0 +1,53 @@
+// tests/spec/rule_digest_test.cc — pins a digest of the rule tables of the families built on
+// spec/common (tests/spec/rule_table_dump.h: every rule's fields, its violate() descriptors on
+// seeded valid cases and every rank's expectations), so that an accidental change of a rule, of
+// the common builder or of a family's declaration fails here. After an intended change: run
+// `build/default/bin/dump_rule_tables <family>` before and after, check the diff says what the
+// change meant, and copy the new digest (its last line) below.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "spec/catalogue.h"
+#include "tests/spec/rule_table_dump.h"
+
+namespace mc2::spec {
+namespace {
+
+// Seeds per API and platform, as dump_rule_tables' default.
+constexpr uint64_t kSeeds = 3;
+
+const std::map<std::string, std::string> kPinned = {
+    {"all_gather_matmul", "e4db839ccbb9c6a9"},
+    {"matmul_all_reduce", "ce4c8af38064ee14"},
+    {"quant_matmul_all_reduce", "f8c20d0023ff53a8"},
+    {"weight_quant_matmul_all_reduce", "497a87a0a10322e5"},
+};
+
+TEST(RuleTableDigest, CommonBuilderFamiliesAreUnchanged) {
+    int seen = 0;
+    for (const OpFamily &f : AllFamilies()) {
+        const auto it = kPinned.find(f.name);
+        if (it == kPinned.end()) continue;
+        ++seen;
+        EXPECT_EQ(testing::Digest(testing::DumpRuleTable(f, kSeeds)), it->second)
+            << f.name << ": its rule table changed; diff `dump_rule_tables " << f.name
+            << "` against the previous build and pin the new digest if the change is intended";
+    }
+    EXPECT_EQ(seen, static_cast<int>(kPinned.size())) << "a pinned family is not registered";
+}
+
+// The digest tells tables apart: one changed character of one rule's text changes it.
+TEST(RuleTableDigest, DigestSeesOneCharacter) {
+    const OpFamily *f = FindFamily("matmul_all_reduce");
+    ASSERT_NE(f, nullptr);
+    std::vector<Rule> changed = *f->rules;
+    changed.front().text += " ";
+    OpFamily copy = *f;
+    copy.rules = &changed;
+    EXPECT_NE(testing::Digest(testing::DumpRuleTable(copy, 1)), testing::Digest(testing::DumpRuleTable(*f, 1)));
+}
+
+}  // namespace
+}  // namespace mc2::spec
