@@ -239,8 +239,10 @@ template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage>
             if constexpr (kStage == Stage::kNext) {
                 s = internal::ReductionState{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l], f.neg[l],
                                              f.nan[l],  f.neg_inf[l], f.pos_inf[l]};
+                internal::RankReduction::Fold(s, z);
+            } else {
+                s = internal::RankReduction::Start(z);  // Fold into zeros, without its six additions
             }
-            internal::RankReduction::Fold(s, z);
             f.slo[l] = s.slo, f.shi[l] = s.shi, f.alo[l] = s.alo, f.ahi[l] = s.ahi;
             f.pos[l] = s.pos, f.neg[l] = s.neg;
             f.nan[l] = s.nan, f.neg_inf[l] = s.any_neg_inf, f.pos_inf[l] = s.any_pos_inf;
