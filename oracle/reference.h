@@ -9,8 +9,12 @@
 #define MC2_ORACLE_REFERENCE_H_
 
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "acl/acl_base.h"
@@ -25,14 +29,44 @@ struct Matrix {
     double at(int64_t i, int64_t j) const { return v[static_cast<size_t>(i * cols + j)]; }
 };
 
+// std::allocator, except that a value-initialising construct (vector::resize(n), vector(n))
+// default-initialises: doubles are left unwritten instead of zeroed. An oracle writes every
+// element of its bounds anyway, and zeroing the four m×n vectors first cost about a fifth of
+// the fast mode's dgemm time at 1024³ (issue 7). Construction from a value (resize(n, v),
+// assign, push_back) is as usual.
+template <class T>
+struct DefaultInitAllocator : std::allocator<T> {
+    using value_type = T;
+    template <class U>
+    struct rebind {
+        using other = DefaultInitAllocator<U>;
+    };
+    DefaultInitAllocator() noexcept = default;
+    template <class U>
+    DefaultInitAllocator(const DefaultInitAllocator<U> & /*other*/) noexcept {}
+    template <class U>
+    void construct(U *p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+        ::new (static_cast<void *>(p)) U;
+    }
+    template <class U, class... Args>
+    void construct(U *p, Args &&...args) {
+        std::construct_at(p, std::forward<Args>(args)...);
+    }
+};
+
+// Per-element values of Bounds: a vector of doubles whose resize leaves new elements unwritten
+// (DefaultInitAllocator); everything else is std::vector<double>'s. Copy it into a
+// std::vector<double> with its begin() and end() where one is needed.
+using BoundValues = std::vector<double, DefaultInitAllocator<double>>;
+
 struct Bounds {
     int64_t rows = 0;
     int64_t cols = 0;
     aclDataType dtype = ACL_FLOAT16;  // output dtype the bounds are expressed in
-    std::vector<double> lo;      // smallest admissible returned value, per element (row-major)
-    std::vector<double> hi;      // largest admissible returned value
-    std::vector<double> exact;   // exact result (best estimate, error far below one output ulp)
-    std::vector<double> scale;   // Σ|terms| per element: the magnitude the error bound scales with
+    BoundValues lo;      // smallest admissible returned value, per element (row-major)
+    BoundValues hi;      // largest admissible returned value
+    BoundValues exact;   // exact result (best estimate, error far below one output ulp)
+    BoundValues scale;   // Σ|terms| per element: the magnitude the error bound scales with
     // Where the documents leave a step UNVERIFIED and the oracle admits several readings of it,
     // [lo, hi] above is the union over them; each reading's own interval is kept here, the
     // documented (assumed) reading first, so that the comparison can say which readings the

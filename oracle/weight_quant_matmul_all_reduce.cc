@@ -87,7 +87,8 @@ Bounds Union(const std::vector<WeightQuantMatmulAllReduceRank> &ranks, aclDataTy
             }
         }
         Bounds b = bounds(plain, out, c);
-        readings_seen.push_back({ReadingName(reading), b.lo, b.hi});
+        readings_seen.push_back({ReadingName(reading), std::vector<double>(b.lo.begin(), b.lo.end()),
+                                 std::vector<double>(b.hi.begin(), b.hi.end())});
         if (first) {
             joined = std::move(b);  // the documented reading comes first: its exact value stays
             first = false;

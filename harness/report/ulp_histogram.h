@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,8 +63,8 @@ inline double OutputUlp(aclDataType dtype, double x) {
 
 // The histogram of |got[i] − exact[i]| in ulps of `dtype` (kUlpBins counts; empty when the
 // dtype has no ulp definition or the sizes differ).
-inline std::vector<int64_t> UlpHistogram(aclDataType dtype, const std::vector<double> &exact,
-                                         const std::vector<double> &got) {
+inline std::vector<int64_t> UlpHistogram(aclDataType dtype, std::span<const double> exact,
+                                         std::span<const double> got) {
     if (exact.size() != got.size() || OutputUlp(dtype, 1.0) == 0) return {};
     std::vector<int64_t> bins(kUlpBins, 0);
     for (size_t i = 0; i < got.size(); ++i) {

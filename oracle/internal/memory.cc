@@ -41,7 +41,7 @@ DoubleBuffer AllocateDoubles(size_t count) {
     return DoubleBuffer(static_cast<double *>(p));
 }
 
-void ResizeAdvised(std::vector<double> &v, size_t count) {
+void ResizeAdvised(BoundValues &v, size_t count) {
     v.reserve(count);
     AdviseHugePages(v.data(), count * sizeof(double));
     v.resize(count);

@@ -11,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+#include "oracle/reference.h"
+
 namespace mc2::oracle::internal {
 
 // Asks for huge pages for the whole 2 MiB pages inside [p, p + bytes); a hint, no effect on
@@ -26,9 +28,9 @@ using DoubleBuffer = std::unique_ptr<double[], FreeDeleter>;
 // std::bad_alloc when the memory is not there.
 DoubleBuffer AllocateDoubles(size_t count);
 
-// v resized to `count` zeros with its storage advised for huge pages before the zeros are
-// written (v must be empty).
-void ResizeAdvised(std::vector<double> &v, size_t count);
+// v resized to `count` unwritten elements with its storage advised for huge pages before
+// anything touches it (v must be empty).
+void ResizeAdvised(BoundValues &v, size_t count);
 
 }  // namespace mc2::oracle::internal
 

@@ -37,9 +37,12 @@ Bounds ShapedBounds(int64_t rows, int64_t cols, aclDataType dtype) {
     b.cols = cols;
     b.dtype = dtype;
     const size_t size = static_cast<size_t>(rows * cols);
-    // Four vectors of zeros: written by the cores together when big (first-touch page faults
-    // and the zeroing are most of their cost).
-    std::vector<double> *const vectors[] = {&b.lo, &b.hi, &b.exact, &b.scale};
+    // Nothing is written here (BoundValues): each element's first touch is its first write, in
+    // whatever pass computes it. The four allocations still happen on the ParallelFor threads
+    // as when this zeroed them: malloc then serves them from those threads' arenas, whose
+    // freed blocks the next call gets back already mapped; from the calling thread's arena they
+    // cost ~1000 more page faults per call at 1024² (measured: 1700 instead of 700 per call).
+    BoundValues *const vectors[] = {&b.lo, &b.hi, &b.exact, &b.scale};
     ParallelFor(4, size >= (size_t{1} << 18) ? 1 : 4, [&](int64_t begin, int64_t end) {
         for (int64_t v = begin; v < end; ++v) ResizeAdvised(*vectors[v], size);
     });

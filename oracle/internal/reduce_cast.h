@@ -78,6 +78,24 @@ class RankReduction {
         s.neg = AddDown(s.neg, std::min(iv.lo, 0.0));
     }
 
+    // Fold(s, iv) for s = ReductionState{} (rank 0), without its additions: each is 0 + x
+    // (x an endpoint of iv, |x|, max(hi, 0) or min(lo, 0)), exact, so AddUp and AddDown return
+    // x + 0.0 (−0 becomes +0; ±Inf stays). Equal to Fold for every iv whose endpoints are not
+    // NaN (the one case where AddDown/AddUp answer ∓Inf): every interval the rounding and
+    // interval steps produce (RoundInterval, Widen, Shift and Everything never give a NaN
+    // endpoint).
+    [[gnu::always_inline]] static ReductionState Start(const Interval &iv) {
+        return ReductionState{iv.lo + 0.0,
+                              iv.hi + 0.0,
+                              std::fabs(iv.lo) + 0.0,
+                              std::fabs(iv.hi) + 0.0,
+                              std::max(iv.hi, 0.0) + 0.0,
+                              std::min(iv.lo, 0.0) + 0.0,
+                              iv.nan,
+                              iv.lo == -kInf,
+                              iv.hi == kInf};
+    }
+
     // The reduced and cast interval once every rank is folded into s (world ≥ 2).
     [[gnu::always_inline]] Interval Finish(const ReductionState &s) const { return Finish(s, t_, c_); }
     [[gnu::always_inline]] Interval Finish(const ReductionState &s, const DtypeMath &t, const Contract &c) const {

@@ -17,6 +17,7 @@
 
 #include "oracle/codecs/codebook.h"
 #include "oracle/internal/interval.h"
+#include "oracle/internal/reduce_cast.h"
 #include "tests/common/sanitized_build.h"
 
 namespace mc2::oracle::internal {
@@ -212,6 +213,49 @@ TEST(OracleInterval, DirectedAdditionsAndProductsMatchTheirDefinition) {
     EXPECT_EQ(AddUp(kInfD, -kInfD), kInfD);
     EXPECT_EQ(AddDown(kInfD, -kInfD), -kInfD);
     EXPECT_EQ(MulUp(0.0, kInfD), 0.0);
+}
+
+TEST(OracleRounding, CastOfMayBeRoundedIsOneRoundingAtWorld1UnderTheVendorContract) {
+    // oracle/matmul_all_reduce.cc casts a world-1 vendor-contract element without x3 as
+    // [RL(lo + 0.0), RU(hi) + 0.0] instead of CastWorld1(RoundInterval(a, T, kEither)); the
+    // two must agree bit for bit (signs of zero included) on every endpoint, for each dtype.
+    const Contract c{};
+    std::mt19937_64 rng(5);
+    int failures = 0;
+    for (const DtypeMath *t : {&kFp16Math, &kBf16Math, &kFp32Math}) {
+        std::vector<double> pool = {0.0, -0.0, kInfD, -kInfD, t->max_finite, t->min_normal, 0x1p-24, 0x1p-25,
+                                    0x1p-26, 0x1p-149, 0x1p-150, 65520.0, 0x1p128, 0x1.FFFFFFp127, 4.9e-324};
+        for (size_t q = 0, size = pool.size(); q < size; ++q) pool.push_back(-pool[q]);
+        const int draws = tests::ScaledForSanitizers(400000, 40000);
+        for (int q = 0; q < draws; ++q) {
+            double x;
+            switch (rng() % 4) {
+                case 0: x = pool[rng() % pool.size()]; break;
+                case 1: {
+                    const uint64_t bits = rng();
+                    std::memcpy(&x, &bits, sizeof x);
+                    if (std::isnan(x)) x = 1.0;  // no interval endpoint is NaN
+                    break;
+                }
+                case 2:
+                    x = std::ldexp(static_cast<double>(static_cast<int64_t>(rng() % 4096) - 2048),
+                                   static_cast<int>(rng() % 300) - 160);
+                    break;
+                default: {
+                    const double y = pool[rng() % pool.size()];
+                    x = (rng() & 1) ? Up(y) : Down(y);
+                }
+            }
+            for (const Interval a : {Interval{x, kInfD, false}, Interval{-kInfD, x, true}, Interval{x, x, false}}) {
+                const Interval r = RankReduction::CastWorld1(RoundInterval(a, *t, Allowance::kEither, c), *t, c);
+                const double lo = RoundLowerEndpoint(a.lo + 0.0, *t, true), hi = RoundUpperEndpoint(a.hi, *t, true) + 0.0;
+                if ((!Same(lo, r.lo) || !Same(hi, r.hi) || r.nan != a.nan) && failures++ < 5)
+                    ADD_FAILURE() << "dtype " << t->dtype << std::hexfloat << " [" << a.lo << ", " << a.hi << "]: " << lo
+                                  << ", " << hi << " vs " << r.lo << ", " << r.hi;
+            }
+        }
+    }
+    EXPECT_EQ(failures, 0);
 }
 
 }  // namespace
