@@ -304,6 +304,12 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
         base.comm_quant_mode = 1;
     }
     if (base.nz) base.transposed = false;
+    // Per-block with a transposed x2: its x2Scale is the transposed grid [ceil(n/128),
+    // ceil(k/128)]; a square grid would hide a grid read the wrong way round, so rank 0's k takes
+    // one more block of 128 then (tests/gates/quant_matmul_all_reduce_v4_gate_test.cc).
+    if (base.scenario == Scenario::kPerBlock && base.transposed && CeilDiv(base.k, 128) == CeilDiv(base.n, 128)) {
+        base.k += 128;
+    }
     // MXFP4: ceil(k/32) must be even (seed 004 x1ScaleOptional), and two FP4 codes share a byte:
     // k is drawn as a multiple of 64 there.
     if (base.scenario == Scenario::kMx && IsFp4(base.x1)) base.k = 64 * CeilDiv(base.k, 64);
