@@ -46,6 +46,9 @@ Cost CaseCost(const harness::Case &c);
 // must stay fast (thousands per minute) and their memory bounded however the dims are mutated.
 inline constexpr uint64_t kMaxRunBytes = uint64_t{64} << 20;
 inline constexpr uint64_t kMaxRunMacs = uint64_t{1} << 22;
+// The limits in force: kMaxRunBytes and kMaxRunMacs, or $MC2_FUZZ_RUN_LIMITS ("<bytes>,<macs>",
+// for measuring what other limits would cost or save; fuzz/README.md "Run limits").
+Cost RunLimits();
 bool RunnableEndToEnd(const harness::Case &c);
 
 // Options for end-to-end runs under a fuzzer: a stream that has not drained after 10 s is a hang
@@ -66,9 +69,14 @@ inline constexpr uint64_t kProbeBytes = 4096;
 bool MetadataOnlyApplies(const harness::Case &c);
 std::string RunMetadataOnly(const harness::Case &c, const harness::AbiTable &abi);
 
-// With MC2_FUZZ_TRACE set (non-empty), one line per input on stderr: seconds, each rank's phases,
-// statuses and expectation, the status and descriptor. For finding the inputs that cost the time (fuzz/README.md "Throughput").
-void Trace(const harness::CaseResult &r);
+// With MC2_FUZZ_TRACE set (non-empty), one line per input on stderr: seconds, the case's cost
+// (CaseCost: bytes and MACs), each rank's phases, statuses and expectation, the status and
+// descriptor. For finding the inputs that cost the time and for counting which rules a run
+// reached (fuzz/README.md "Throughput").
+void Trace(const harness::Case &c, const harness::CaseResult &r);
+// The same line for an input that was not run end to end: `how` is "metadata-only" (then each
+// rank's expected status and rule follow) or "skipped".
+void TraceNotRun(const harness::Case &c, const char *how, double seconds);
 
 // Prints "<fuzzer>: <what>\n  mc2conf run '<descriptor>'" to stderr and aborts (libFuzzer then
 // saves the input as a crash).
