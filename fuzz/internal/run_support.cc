@@ -305,7 +305,7 @@ bool RunnableEndToEnd(const Case &c) {
 harness::RunOptions FuzzRunOptions() {
     harness::RunOptions options;
     options.sync_timeout_ms = 10000;  // well above MC2_HCCL_TIMEOUT_MS (InitEnvironment)
-    options.max_tensor_bytes = kMaxRunBytes;
+    options.max_tensor_bytes = kMaxTensorBytes;
     // The late-write re-read waits on every case: throughput matters more here, and the gates
     // (whose RunOptions keep it) check it on every case they run.
     options.late_write_delay_ms = 0;
@@ -452,6 +452,7 @@ void Fail(const char *fuzzer, const std::string &what, const Case &c) {
 // or OSS-Fuzz's, still overrides each key). Freed memory waits in ASan's quarantine before it
 // is reused; at the default 256 MiB every input's buffers (up to kMaxRunBytes of tensors, plus
 // their host images) came from freshly mapped pages, and page faults and munmap were a third
-// of the CPU time. 64 MiB, still the size of the largest case, keeps a use after free within an
-// input detected and lets later inputs reuse the memory (fuzz/README.md "Throughput").
+// of the CPU time. 64 MiB, at least the size of the largest case (kMaxTensorBytes; the run
+// limit is lower since session 7), keeps a use after free within an input detected and lets
+// later inputs reuse the memory (fuzz/README.md "Throughput").
 extern "C" const char *__asan_default_options() { return "quarantine_size_mb=64"; }
