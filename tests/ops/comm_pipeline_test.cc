@@ -18,10 +18,12 @@ TEST(CommPipeline, RunsStepsInOrderAndWaitsForEach) {
     CommPipeline pipe;
     std::vector<int> order;
     for (int i = 0; i < 5; ++i) {
-        pipe.Push([&order, i] {
-            order.push_back(i);  // one worker runs the steps, in order
-            return hccl::Status{};
-        }, "step " + std::to_string(i));
+        pipe.Push(
+            [&order, i] {
+                order.push_back(i);  // one worker runs the steps, in order
+                return hccl::Status{};
+            },
+            "step " + std::to_string(i));
     }
     EXPECT_TRUE(pipe.WaitFor(4));
     std::string what = "unchanged";
@@ -33,9 +35,24 @@ TEST(CommPipeline, RunsStepsInOrderAndWaitsForEach) {
 TEST(CommPipeline, StopsAtTheFirstFailureAndReleasesWaiters) {
     CommPipeline pipe;
     int ran = 0;
-    pipe.Push([&] { ++ran; return hccl::Status{}; }, "first");
-    pipe.Push([&] { ++ran; return hccl::Status::Error(HCCL_E_TIMEOUT, "peer gone"); }, "second");
-    const int64_t third = pipe.Push([&] { ++ran; return hccl::Status{}; }, "third");
+    pipe.Push(
+        [&] {
+            ++ran;
+            return hccl::Status{};
+        },
+        "first");
+    pipe.Push(
+        [&] {
+            ++ran;
+            return hccl::Status::Error(HCCL_E_TIMEOUT, "peer gone");
+        },
+        "second");
+    const int64_t third = pipe.Push(
+        [&] {
+            ++ran;
+            return hccl::Status{};
+        },
+        "third");
     EXPECT_FALSE(pipe.WaitFor(third));
     EXPECT_TRUE(pipe.Failed());
     std::string what;
@@ -60,7 +77,12 @@ TEST(CommPipeline, ConsecutivePipelinesReuseOneWorker) {
     int last = 0;
     for (int i = 0; i < 4; ++i) {
         CommPipeline pipe;
-        pipe.Push([&last] { last = ++steps_on_this_thread; return hccl::Status{}; }, "count");
+        pipe.Push(
+            [&last] {
+                last = ++steps_on_this_thread;
+                return hccl::Status{};
+            },
+            "count");
         ASSERT_TRUE(pipe.Finish().ok());
     }
     EXPECT_EQ(last, 4);
@@ -78,7 +100,12 @@ TEST(CommPipeline, ConcurrentPipelinesEachRunTheirOwnSteps) {
             for (int round = 0; round < kRounds; ++round) {
                 CommPipeline pipe;
                 for (int s = 0; s < 3; ++s) {
-                    pipe.Push([&counts, r] { counts[r].fetch_add(1); return hccl::Status{}; }, "add");
+                    pipe.Push(
+                        [&counts, r] {
+                            counts[r].fetch_add(1);
+                            return hccl::Status{};
+                        },
+                        "add");
                 }
                 if (round % 2 == 0) pipe.Finish();  // else the destructor finishes it
             }
