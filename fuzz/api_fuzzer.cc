@@ -9,6 +9,7 @@
 //     call writes nothing; an accepted one is judged by the oracle (harness::RunCase does both).
 // Cases too big to run (fuzz/README.md "Huge cases") are called metadata-only when the spec
 // expects every rank to be refused by GetWorkspaceSize, and skipped otherwise.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -31,13 +32,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const mc2::harness::Case c = mc2::fuzz::WildCase(choices);
     const mc2::harness::AbiTable &abi = mc2::fuzz::Abi();
     if (!mc2::fuzz::RunnableEndToEnd(c)) {
-        if (!mc2::fuzz::MetadataOnlyApplies(c)) return -1;  // too big to run, and may legitimately succeed
+        if (!mc2::fuzz::MetadataOnlyApplies(c)) {
+            mc2::fuzz::TraceNotRun(c, "skipped", 0);
+            return -1;  // too big to run, and may legitimately succeed
+        }
+        const auto start = std::chrono::steady_clock::now();
         const std::string failure = mc2::fuzz::RunMetadataOnly(c, abi);
+        mc2::fuzz::TraceNotRun(c, "metadata-only",
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         if (!failure.empty()) mc2::fuzz::Fail("api_fuzzer", failure, c);
         return 0;
     }
     mc2::harness::CaseResult r = mc2::harness::RunCase(c, abi, mc2::fuzz::FuzzRunOptions());
-    mc2::fuzz::Trace(r);
+    mc2::fuzz::Trace(c, r);
     mc2::harness::ApplyStrict(r);  // a hardening rule not met (WARNING) is a finding here too
     if (mc2::harness::IsFailure(r.status)) mc2::fuzz::Fail("api_fuzzer", r.Line(), c);
     return 0;

@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         mc2::fuzz::Fail("differential_fuzzer", "spec::GenerateValid made a case the catalogue rejects", c);
     }
     const mc2::harness::CaseResult r = mc2::harness::RunCase(c, mc2::fuzz::Abi(), mc2::fuzz::FuzzRunOptions());
-    mc2::fuzz::Trace(r);
+    mc2::fuzz::Trace(c, r);
     if (mc2::harness::IsFailure(r.status)) mc2::fuzz::Fail("differential_fuzzer", r.Line(), c);
     return 0;
 }

@@ -106,9 +106,11 @@ constexpr uint8_t kPattern = 0xA5;
 
 // A tensor's explicit values (host parameters such as AllToAllVV2's counts, which ATB's Setup
 // reads from hostData before it refuses anything) at their view positions over the pattern, in
-// `bytes` bytes: the image RunCase would upload, cut to the small allocation. Empty when the
-// tensor has no explicit values or its view reaches beyond `bytes`; the call then sees no host
-// data, as before.
+// `bytes` bytes: the image RunCase would upload, cut to the small allocation. Elements whose
+// place lies beyond `bytes` keep the pattern: such a view is not plain, and the ATB binding then
+// passes the values the view declares, not the storage's (harness/ops/all_to_all_vv2.cc
+// DeclaredCodes), as RunCase's small probe buffer does. Empty when the tensor has no explicit
+// values; the call then sees no host data.
 std::vector<uint8_t> HostImage(const TensorSpec &t, size_t bytes) {
     if (t.values.empty() || bytes == 0) return {};
     uint64_t elements = 1;
@@ -119,8 +121,7 @@ std::vector<uint8_t> HostImage(const TensorSpec &t, size_t bytes) {
     std::vector<uint8_t> image(bytes, kPattern);
     const std::vector<int64_t> where = harness::ViewIndices(t);
     for (size_t e = 0; e < where.size() && e < t.values.size(); ++e) {
-        if (where[e] < 0) continue;
-        if (harness::BytesFor(bits, where[e] + 1) > bytes) return {};
+        if (where[e] < 0 || harness::BytesFor(bits, where[e] + 1) > bytes) continue;
         harness::StoreCode(image.data(), bits, where[e], static_cast<uint64_t>(t.values[e]));
     }
     return image;
@@ -276,15 +277,35 @@ Cost CaseCost(const Case &c) {
     return cost;
 }
 
+Cost RunLimits() {
+    static const Cost limits = [] {
+        Cost l{kMaxRunBytes, kMaxRunMacs};
+        const char *env = std::getenv("MC2_FUZZ_RUN_LIMITS");
+        if (env == nullptr || *env == '\0') return l;
+        unsigned long long bytes = 0;
+        unsigned long long macs = 0;
+        char rest = 0;
+        if (std::sscanf(env, "%llu,%llu%c", &bytes, &macs, &rest) != 2 || bytes == 0 || macs == 0) {
+            std::fprintf(stderr, "mc2 fuzzer: MC2_FUZZ_RUN_LIMITS=%s is not '<bytes>,<macs>'\n", env);
+            std::exit(1);
+        }
+        l.bytes = bytes;
+        l.macs = macs;
+        return l;
+    }();
+    return limits;
+}
+
 bool RunnableEndToEnd(const Case &c) {
     const Cost cost = CaseCost(c);
-    return cost.bytes <= kMaxRunBytes && cost.macs <= kMaxRunMacs;
+    const Cost limits = RunLimits();
+    return cost.bytes <= limits.bytes && cost.macs <= limits.macs;
 }
 
 harness::RunOptions FuzzRunOptions() {
     harness::RunOptions options;
     options.sync_timeout_ms = 10000;  // well above MC2_HCCL_TIMEOUT_MS (InitEnvironment)
-    options.max_tensor_bytes = kMaxRunBytes;
+    options.max_tensor_bytes = kMaxTensorBytes;
     // The late-write re-read waits on every case: throughput matters more here, and the gates
     // (whose RunOptions keep it) check it on every case they run.
     options.late_write_delay_ms = 0;
@@ -368,12 +389,25 @@ std::string RunMetadataOnly(const Case &c, const harness::AbiTable &abi) {
     return "";
 }
 
-void Trace(const harness::CaseResult &r) {
+namespace {
+
+bool Tracing() {
     static const bool on = [] {
         const char *env = std::getenv("MC2_FUZZ_TRACE");
         return env != nullptr && *env != '\0';
     }();
-    if (!on) return;
+    return on;
+}
+
+std::string CostWords(const Case &c) {
+    const Cost cost = CaseCost(c);
+    return "cost=" + std::to_string(cost.bytes) + "B/" + std::to_string(cost.macs) + "MAC";
+}
+
+}  // namespace
+
+void Trace(const Case &c, const harness::CaseResult &r) {
+    if (!Tracing()) return;
     // Per rank: the phases reached and their statuses ("p0 e0 s507011", "-" = refused descriptor)
     // and what the spec expected.
     std::string ranks;
@@ -387,7 +421,21 @@ void Trace(const harness::CaseResult &r) {
         if (!rep.expected.empty()) ranks += " want " + rep.expected;
         ranks += "]";
     }
-    std::fprintf(stderr, "mc2 trace: %.4f s%s %s\n", r.seconds, ranks.c_str(), r.Line().c_str());
+    std::fprintf(stderr, "mc2 trace: %.4f s %s%s %s\n", r.seconds, CostWords(c).c_str(), ranks.c_str(),
+                 r.Line().c_str());
+}
+
+void TraceNotRun(const Case &c, const char *how, double seconds) {
+    if (!Tracing()) return;
+    std::string ranks;
+    if (std::string_view(how) == "metadata-only") {
+        for (int rank = 0; rank < c.world; ++rank) {
+            const spec::Expectation e = spec::Expect(c, rank);
+            ranks += " [want " + std::to_string(e.status) + " [" + e.rule_id + "]]";
+        }
+    }
+    std::fprintf(stderr, "mc2 trace: %.4f s %s %s%s %s\n", seconds, CostWords(c).c_str(), how, ranks.c_str(),
+                 c.ToString().c_str());
 }
 
 void Fail(const char *fuzzer, const std::string &what, const Case &c) {
@@ -404,6 +452,7 @@ void Fail(const char *fuzzer, const std::string &what, const Case &c) {
 // or OSS-Fuzz's, still overrides each key). Freed memory waits in ASan's quarantine before it
 // is reused; at the default 256 MiB every input's buffers (up to kMaxRunBytes of tensors, plus
 // their host images) came from freshly mapped pages, and page faults and munmap were a third
-// of the CPU time. 64 MiB, still the size of the largest case, keeps a use after free within an
-// input detected and lets later inputs reuse the memory (fuzz/README.md "Throughput").
+// of the CPU time. 64 MiB, at least the size of the largest case (kMaxTensorBytes; the run
+// limit is lower since session 7), keeps a use after free within an input detected and lets
+// later inputs reuse the memory (fuzz/README.md "Throughput").
 extern "C" const char *__asan_default_options() { return "quarantine_size_mb=64"; }

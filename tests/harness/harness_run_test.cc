@@ -126,6 +126,25 @@ std::string WithX1(const std::string &x1) {
     return text.replace(text.find(from), from.size(), "x1=" + x1);
 }
 
+// An output view at an offset (o(8) over a storage of 392 elements): the garbage fake writes 384
+// elements from the start of the storage, ignoring the offset, so the view's last 8 elements keep
+// the poison and storage elements 0..7, outside the view, change. The contiguous-view shortcut
+// of the output checks (harness/run/run_case.cc ContiguousWritesPass) must not pass it; the
+// element walk names the first element left unwritten, the check it makes first.
+TEST(RunCase, AnOffsetViewWrittenFromTheStorageStartIsFound) {
+    std::string error;
+    auto table = AbiTable::Load({FAKE_GARBAGE_PATH}, &error);
+    ASSERT_NE(table, nullptr) << error;
+    std::string text = kValid;
+    const std::string from = "output=float16[16,24]";
+    text.replace(text.find(from), from.size(), "output=float16[16,24]o(8)st(392)");
+    const CaseResult r = RunCase(Parse(text), *table);
+    EXPECT_EQ(r.status, Status::kFailed) << r.reason;
+    ASSERT_EQ(r.ranks.size(), 2u);
+    EXPECT_NE(r.ranks[0].verdict.find("output element 376 not written (poison left in place)"), std::string::npos)
+        << r.ranks[0].verdict;
+}
+
 TEST(RunCase, HugeTensorsAreAHarnessLimitOnTheirRank) {
     std::string error;
     auto table = AbiTable::Load({FAKE_GARBAGE_PATH}, &error);

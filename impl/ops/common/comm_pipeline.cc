@@ -1,13 +1,89 @@
 // impl/ops/common/comm_pipeline.cc — the communication thread of the MC2 operators (see
-// comm_pipeline.h).
+// comm_pipeline.h), and the pool of idle workers it borrows that thread from.
 #include "ops/common/comm_pipeline.h"
 
 #include <exception>
+#include <thread>
 #include <utility>
+#include <vector>
 
 namespace mc2::impl::ops {
 
-CommPipeline::CommPipeline() { thread_ = std::thread([this] { Loop(); }); }
+// One persistent thread that runs one job at a time. Its hand-off state lives in the worker
+// itself, which is never freed: the owner waits on the worker's own mutex for the job's end, so
+// nothing of the CommPipeline (which may be destroyed right after Finish) is touched after the
+// loop has said it stopped.
+class PipelineWorker {
+public:
+    PipelineWorker() { thread_ = std::thread([this] { Serve(); }); }
+
+    void Start(std::function<void()> job) {
+        {
+            std::lock_guard lock(mu_);
+            job_ = std::move(job);
+            running_ = true;
+        }
+        cv_.notify_all();
+    }
+
+    void Wait() {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] { return !running_; });
+    }
+
+private:
+    void Serve() {
+        std::unique_lock lock(mu_);
+        for (;;) {
+            cv_.wait(lock, [this] { return job_ != nullptr; });
+            std::function<void()> job = std::move(job_);
+            job_ = nullptr;
+            lock.unlock();
+            job();  // CommPipeline::Loop, which lets nothing escape
+            job = nullptr;
+            lock.lock();
+            running_ = false;
+            cv_.notify_all();
+        }
+    }
+
+    std::mutex mu_;
+    std::condition_variable cv_;  // a job arrived (worker) or ended (owner)
+    std::function<void()> job_;
+    bool running_ = false;
+    std::thread thread_;  // never joined: idle workers wait for the next job until the process exits
+};
+
+namespace {
+
+// The idle workers. Leaked on purpose: the library is never unloaded, and its workers must
+// outlive static destructors (a rank thread may still be finishing an operator at exit). The
+// pool grows to the largest number of pipelines that ever ran at once (one per rank and
+// stream), and no further.
+struct WorkerPool {
+    std::mutex mu;
+    std::vector<PipelineWorker *> idle;
+};
+
+WorkerPool &Pool() {
+    static WorkerPool *const pool = new WorkerPool;
+    return *pool;
+}
+
+}  // namespace
+
+CommPipeline::CommPipeline() {
+    {
+        WorkerPool &pool = Pool();
+        std::lock_guard lock(pool.mu);
+        if (!pool.idle.empty()) {
+            worker_ = pool.idle.back();
+            pool.idle.pop_back();
+        }
+    }
+    if (worker_ == nullptr) worker_ = new PipelineWorker;  // std::system_error propagates, nothing leaks
+    worker_->Start([this] { Loop(); });
+}
 
 CommPipeline::~CommPipeline() { Finish(); }
 
@@ -39,7 +115,14 @@ hccl::Status CommPipeline::Finish(std::string *failedWhat) {
         closed_ = true;
     }
     cv_.notify_one();
-    if (thread_.joinable()) thread_.join();
+    if (worker_ != nullptr) {
+        // The job's end, not only stopped_: after Wait() the worker touches nothing of ours.
+        worker_->Wait();
+        WorkerPool &pool = Pool();
+        std::lock_guard lock(pool.mu);
+        pool.idle.push_back(worker_);
+        worker_ = nullptr;
+    }
     if (failedWhat != nullptr) *failedWhat = failedWhat_;
     return error_;
 }

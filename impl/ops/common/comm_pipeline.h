@@ -6,6 +6,10 @@
 // pushes its gather steps up front and waits for each before multiplying the block it brought.
 // The pipeline stops at the first failed step: later steps are dropped (every rank's group is
 // broken by then, see hccl/transport.h), and waiters are released.
+//
+// The thread is borrowed from a process-wide pool of idle workers and handed back by Finish():
+// a thread created and joined per execute was, with its stack's map and unmap, one of the
+// largest costs of a small case (fuzz/README.md "Throughput", session 7).
 #ifndef MC2_IMPL_OPS_COMMON_COMM_PIPELINE_H_
 #define MC2_IMPL_OPS_COMMON_COMM_PIPELINE_H_
 
@@ -15,19 +19,21 @@
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "hccl/status.h"
 
 namespace mc2::impl::ops {
 
+class PipelineWorker;  // a pooled thread (comm_pipeline.cc)
+
 class CommPipeline {
 public:
     using Step = std::function<hccl::Status()>;
 
-    // Starts the communication thread (std::system_error when it cannot be started).
+    // Starts the communication loop on an idle pooled worker, or on a new one
+    // (std::system_error when it cannot be started).
     CommPipeline();
-    // Finish()es: a pipeline is never abandoned with its thread running.
+    // Finish()es: a pipeline is never abandoned with its loop running.
     ~CommPipeline();
     CommPipeline(const CommPipeline &) = delete;
     CommPipeline &operator=(const CommPipeline &) = delete;
@@ -43,7 +49,8 @@ public:
     // True once a step has failed.
     bool Failed();
 
-    // Closes the queue, runs what is queued (up to the first failure) and joins the thread.
+    // Closes the queue, runs what is queued (up to the first failure), waits for the loop to end
+    // and returns its worker to the pool.
     // Returns the first failure (OK when none) and, in *failedWhat, the failing step's name.
     hccl::Status Finish(std::string *failedWhat = nullptr);
 
@@ -58,10 +65,10 @@ private:
     int64_t done_ = 0;  // steps that ran successfully, in order
     bool closed_ = false;
     bool failed_ = false;
-    bool stopped_ = false;  // the thread has exited
+    bool stopped_ = false;  // the loop has ended
     hccl::Status error_;
     std::string failedWhat_;
-    std::thread thread_;
+    PipelineWorker *worker_ = nullptr;  // pooled, never freed; null once handed back
 };
 
 }  // namespace mc2::impl::ops
