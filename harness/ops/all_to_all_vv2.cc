@@ -13,6 +13,7 @@
 // as the tensor its view declares: the view's elements gathered into a contiguous copy (device
 // memory for x and the output, host memory for the counts), and the output's copy scattered
 // back into the view after the runner synchronised, so the runner's checks see the view.
+#include <algorithm>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -250,8 +251,17 @@ std::vector<int64_t> Int64s(const RankRawInputs &in, const char *name) {
 ExactCodes Exact(const Case &c, const std::vector<RankRawInputs> &inputs, const std::string &output, int rank) {
     const TensorSpec *out = c.Tensor(rank, output);
     if (out == nullptr) throw std::invalid_argument("no output tensor");
+    // The ranks of this rank's communicator, in their order there (the whole world with the
+    // caller's; a rank's own world-1 group when it made one of rank size 1).
+    std::vector<int> members;
+    for (int q = 0; q < static_cast<int>(inputs.size()); ++q) members.push_back(q);
+    if (auto group = spec::all_to_all_vv2::GroupMembers(c, rank)) members = std::move(*group);
+    const int me = static_cast<int>(std::find(members.begin(), members.end(), rank) - members.begin());
+    if (me == static_cast<int>(members.size())) throw std::invalid_argument("rank not in its own group");
     std::vector<oracle::AllToAllVV2Rank> ranks;
-    for (const RankRawInputs &in : inputs) {
+    for (int q : members) {
+        if (q < 0 || q >= static_cast<int>(inputs.size())) throw std::invalid_argument("group rank outside the world");
+        const RankRawInputs &in = inputs[static_cast<size_t>(q)];
         auto x = in.find("x");
         if (x == in.end()) throw std::invalid_argument("x missing");
         oracle::AllToAllVV2Rank r;
@@ -263,7 +273,7 @@ ExactCodes Exact(const Case &c, const std::vector<RankRawInputs> &inputs, const 
         ranks.push_back(std::move(r));
     }
     ExactCodes codes;
-    codes.allowed = oracle::AllToAllVV2Allowed(ranks, rank, out->NumElements());
+    codes.allowed = oracle::AllToAllVV2Allowed(ranks, me, out->NumElements());
     return codes;
 }
 

@@ -32,6 +32,12 @@ const std::vector<aclDataType> &XDtypes();
 
 const std::vector<Rule> &Rules();
 
+// The world ranks rank `r`'s all-to-all runs with, in the order of their rank in its
+// communicator: the whole world with the caller's communicator (hcclComm), the ATB-made group of
+// (commDomain, rankSize) without one (rules.cc GroupOf). nullopt when the group cannot form or
+// is not modelled (a rank table): then no output is judged as data.
+std::optional<std::vector<int>> GroupMembers(const harness::Case &c, int r);
+
 harness::Case GenerateValid(std::string_view op, harness::Platform platform, Choices &choices, const Limits &limits);
 
 // Consistent counts for `world` ranks: c[j][r] elements go from rank j to rank r. Writes every

@@ -166,6 +166,58 @@ bool WindowOutside(const Case &c, int r, const Counts &k, int64_t sum) {
     return false;
 }
 
+// ---- which ranks a rank's all-to-all runs with ----
+// With the caller's communicator (hcclComm, COMM_MULTI_THREAD) a rank's collective is the whole
+// world's: every other rank must pass it too. Without one (hcclComm null, no rank table), ATB
+// creates the rank's communicator from (commDomain, rankSize, rank) and its collective is that
+// group's: the ranks without a communicator naming the same commDomain. The group forms only when
+// it holds exactly rankSize such ranks, all with that rankSize, their rank fields 0..rankSize-1
+// once each (a world-1 group needs no peer). Otherwise the communicator cannot be made, and a
+// rank of it fails at run time (ATB creates it inside Setup/Execute; ops.md §7).
+struct CommGroup {
+    bool known = false;     // false: a rank table names the cluster (not modelled): no claim
+    bool complete = false;  // every member of the group is present, as above
+    std::vector<int> members;  // world ranks of the group, in the order of their rank in it
+};
+CommGroup GroupOf(const Case &c, int r) {
+    CommGroup g;
+    if (ExternalComm(c, r)) {
+        g.known = true;
+        g.complete = true;
+        for (int q = 0; q < c.world; ++q) {
+            g.members.push_back(q);
+            if (!ExternalComm(c, q)) g.complete = false;  // q is not in the caller's collective
+        }
+        return g;
+    }
+    if (RankTableGiven(c, r)) return g;
+    const int64_t size = IntOr(c, r, "rank_size", 0);
+    const auto domain = Str(c, r, "comm_domain");
+    g.known = true;
+    if (size == 1) {
+        g.complete = true;
+        g.members = {r};
+        return g;
+    }
+    std::vector<int> slot(static_cast<size_t>(std::max<int64_t>(size, 0)), -1);
+    bool ok = size > 1;
+    for (int q = 0; q < c.world; ++q) {
+        if (ExternalComm(c, q) || RankTableGiven(c, q) || Str(c, q, "comm_domain") != domain) continue;
+        const int64_t at = IntOr(c, q, "rank", -1);
+        if (IntOr(c, q, "rank_size", 0) != size || at < 0 || at >= size || slot[static_cast<size_t>(at)] >= 0) {
+            ok = false;
+            continue;
+        }
+        slot[static_cast<size_t>(at)] = q;
+    }
+    for (int q : slot) {
+        if (q < 0) ok = false;
+    }
+    g.complete = ok;
+    if (ok) g.members = slot;
+    return g;
+}
+
 // ---- editing ----
 std::optional<Case> EditRank(const Case &valid, int rank, const std::function<void(ParamMap &)> &edit) {
     auto per = EffectiveParams(valid);
@@ -465,8 +517,18 @@ std::vector<Rule> Build() {
         "all-to-all: it must fail with a runtime error within bounded time (HCCL's timeout), never hang, and "
         "write nothing.",
         "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("Execute"),
+        // Only the ranks of this rank's communicator (GroupOf) count; a group that cannot form is
+        // the same failure for each of its ranks (a peer that never joins).
         [](const Case &c, int r) {
-            for (int q = 0; q < c.world; ++q) {
+            const CommGroup g = GroupOf(c, r);
+            if (!g.known) {
+                for (int q = 0; q < c.world; ++q) {
+                    if (q != r && OwnExpectation(c, q).outcome != Outcome::kSuccess) return true;
+                }
+                return false;
+            }
+            if (!g.complete) return true;
+            for (int q : g.members) {
                 if (q != r && OwnExpectation(c, q).outcome != Outcome::kSuccess) return true;
             }
             return false;
@@ -490,11 +552,18 @@ std::vector<Rule> Build() {
         "sizes before moving anything).",
         Notes("Semantics (consistency required but not checked)") + "; shared/DESIGN.md (ABI fidelity)",
         // HCCL compares every pair before moving anything: one disagreement anywhere fails every rank.
-        [](const Case &c, int /*r*/) {
+        // Within the rank's communicator (GroupOf; the whole world with the caller's).
+        [](const Case &c, int r) {
+            const CommGroup g = GroupOf(c, r);
+            std::vector<int> members = g.members;
+            if (!g.known || !g.complete) {
+                members.clear();
+                for (int q = 0; q < c.world; ++q) members.push_back(q);
+            }
             std::vector<Counts> all;
-            for (int q = 0; q < c.world; ++q) {
+            for (int q : members) {
                 auto k = ReadCounts(c, q);
-                if (!k || k->send.size() != static_cast<size_t>(c.world)) return true;
+                if (!k || k->send.size() != members.size()) return true;
                 all.push_back(std::move(*k));
             }
             for (size_t i = 0; i < all.size(); ++i) {
@@ -523,6 +592,12 @@ std::vector<Rule> Build() {
 }
 
 }  // namespace
+
+std::optional<std::vector<int>> GroupMembers(const Case &c, int r) {
+    CommGroup g = GroupOf(c, r);
+    if (!g.known || !g.complete) return std::nullopt;
+    return std::move(g.members);
+}
 
 const std::vector<Rule> &Rules() {
     static const std::vector<Rule> table = Build();
