@@ -239,8 +239,9 @@ Family MindSpeedFamily() {
         "tiling are).",
         "The quant and weight-quant routes forward dequant_scale / antiquant_scale, antiquant_offset and "
         "antiquant_group_size as given: MindSpeed checks none of them beyond the dtype pair (a missing scale or "
-        "a bad group size is the aclnn API's refusal); its weight-quant check admits an int8 x2 only (msp.arn.wq.int8): "
-        "the INT4 weights aclnnWeightQuantMatmulAllReduceAddRmsNorm accepts are not reachable through MindSpeed.",
+        "a bad group size is the aclnn API's refusal); its weight-quant check admits an int8 x2 only "
+        "(msp.arn.wq.int8): the INT4 weights aclnnWeightQuantMatmulAllReduceAddRmsNorm accepts are not reachable "
+        "through MindSpeed.",
     };
     return f;
 }
