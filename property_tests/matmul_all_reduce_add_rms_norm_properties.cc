@@ -7,8 +7,11 @@
 //                                     out-of-place call with y = residual (ops.md §6.1): residual
 //                                     after it holds y's bits, normOut the same bits
 //   PowerOfTwoGammaScalesNormOut      normOut = round_T(round_T(y·rstd)·γ): γ·2^e gives normOut·2^e
-//                                     exactly wherever nothing under- or overflows
-//   ZeroRowsGiveZeroNormOut           a row whose y is all zero normalises to zero (rstd = 1/sqrt(ε))
+//                                     exactly wherever nothing under- or overflows (each of the six
+//                                     APIs: the AddRmsNorm pass is the same after every matmul)
+//   ZeroRowsGiveZeroNormOut           a row whose y is all zero normalises to zero (rstd = 1/sqrt(ε)),
+//                                     for each of the six APIs (a zero x1 row gives a zero mm row
+//                                     after any dequantisation, INT4 weights included)
 #include <cmath>
 #include <map>
 #include <string>
@@ -26,10 +29,14 @@ using harness::Case;
 using harness::CaseResult;
 namespace arn = spec::matmul_all_reduce_add_rms_norm;
 
+// A valid case of one of the six APIs (drawn), at most `max_world` ranks.
 Case DrawValid(spec::Choices &ch, int max_world) {
     spec::Limits limits = PropertyLimits();
     limits.max_world = max_world;
-    return spec::GenerateValid(arn::kArn, ProfilePlatform(), ch, limits);
+    const char *op = *rc::gen::element(arn::kArn, arn::kInplace, arn::kQuant, arn::kInplaceQuant, arn::kWeightQuant,
+                                       arn::kInplaceWeightQuant);
+    RC_TAG(op);
+    return spec::GenerateValid(op, ProfilePlatform(), ch, limits);
 }
 
 // The same call through the in-place API: y dropped, everything else (and so every input value:
@@ -69,10 +76,29 @@ MC2_PROPERTY(AddRmsNormProperty, InplaceEqualsOutOfPlace, 40) {
     }
 }
 
+// The out-of-place twin of an in-place case (y beside residual), the case itself otherwise.
+Case OutOfPlaceOf(const Case &c) {
+    if (!arn::IsInPlace(c.op)) return c;
+    std::vector<spec::ParamMap> per = spec::EffectiveParams(c);
+    for (spec::ParamMap &p : per) p["y"] = *spec::TensorIn(p, "residual");
+    Case out = c;
+    out.op = c.op == arn::kInplaceQuant         ? arn::kQuant
+             : c.op == arn::kInplaceWeightQuant ? arn::kWeightQuant
+                                                : arn::kArn;
+    spec::AssignPerRank(out, per);
+    return out;
+}
+
 // The world-1 inputs of `c` as explicit values (y and normOut included: overwritten by the call).
+// An in-place API declares residual an output: its values are drawn as the out-of-place twin's.
 std::map<std::string, std::vector<double>> ValuesOf(const Case &c) {
     std::map<std::string, std::vector<double>> v;
-    for (const auto &[name, m] : InputsOf(c, 0)) v[name] = m.v;
+    for (const auto &[name, m] : InputsOf(OutOfPlaceOf(c), 0)) v[name] = m.v;
+    // Explicit values (the quant dequantScale's packed codes) are the case's, not a fill's.
+    for (auto &[name, values] : v) {
+        const harness::TensorSpec *t = c.Tensor(0, name);
+        if (t != nullptr && !t->values.empty()) values.assign(t->values.begin(), t->values.end());
+    }
     const harness::TensorSpec *res = c.Tensor(0, "residual");
     v["y"] = std::vector<double>(static_cast<size_t>(res->NumElements()), 0.0);
     v["norm_out"] = v["y"];
@@ -97,8 +123,7 @@ MC2_PROPERTY(AddRmsNormProperty, PowerOfTwoGammaScalesNormOut, 40) {
     }
     const DirectResult a = RunOneRank(c, values, "norm_out");
     const DirectResult b = RunOneRank(c, scaled, "norm_out");
-    RC_ASSERT(a.ok);
-    RC_ASSERT(b.ok);
+    if (!a.ok || !b.ok) RC_FAIL("the call failed: " + (a.ok ? b.error : a.error));
     RC_ASSERT(a.output.v.size() == b.output.v.size());
     int compared = 0;
     for (size_t i = 0; i < a.output.v.size(); ++i) {
@@ -132,7 +157,7 @@ MC2_PROPERTY(AddRmsNormProperty, ZeroRowsGiveZeroNormOut, 40) {
         for (int64_t j = 0; j < n; ++j) values["residual"][static_cast<size_t>(i * n + j)] = 0.0;
     }
     const DirectResult r = RunOneRank(c, values, "norm_out");
-    RC_ASSERT(r.ok);
+    if (!r.ok) RC_FAIL("the call failed: " + r.error);
     for (int64_t i = 0; i < rows; i += 2) {
         for (int64_t j = 0; j < n; ++j) RC_ASSERT(r.output.v[static_cast<size_t>(i * n + j)] == 0.0);
     }

@@ -36,6 +36,10 @@ struct OpFamily {
     // Invalid cases per rule and operator (0 = the gate's own count): a family whose operators
     // share most rules sees each shared rule violated once per operator, so at least twice.
     int gate_cases_per_rule = 0;
+    // Whether the gates violate `rule` on `op` (null = on every op it applies to): a family of many
+    // APIs sharing most rules spreads each shared rule over some of them, every rule still
+    // violated at least twice in the family (MatmulAllReduceAddRmsNorm: two of its six APIs).
+    bool (*gate_rule_on)(std::string_view op, const Rule &rule) = nullptr;
     // The dtype label of a case (gate buckets of valid cases with the world size, report rows);
     // null = the set of its tensors' dtypes. A family whose dtype sets are many
     // (QuantMatmulAllReduceV4: scales, bias, x3 per scenario) labels by what its conformance

@@ -4,8 +4,9 @@
 # --front-end`), answers them with front_end_fake.py (the front-end checks and dispatch of
 # mc2_front_ends.py, no computation) and requires the judge to pass every case; then plants one
 # fault at a time (a check removed, the V4 route's y_dtype check among them; pertoken dispatched to
-# V1; comm_quant_mode forwarded on the weight-quant path) and requires the judge to fail the run
-# with the reason that names it.
+# V1; comm_quant_mode forwarded on the weight-quant path; MindSpeed's int8 x int8 call sent to the
+# weight-quant AddRmsNorm API, its antiquant_group_size not forwarded) and requires the judge to
+# fail the run with the reason that names it.
 #   ctest_front_end_fake.sh MC2CONF WORKDIR
 set -euo pipefail
 mc2conf="${1:?usage: ctest_front_end_fake.sh MC2CONF WORKDIR}"
@@ -45,6 +46,9 @@ torch_npu|skip:tnpu.mmar.low.y_dtype|the front-end must refuse this call (tnpu.m
 torch_npu|pertoken-to-v1|dispatched to aclnnQuantMatmulAllReduce; the front-end's route tnpu.mmar.route.quant_v2 reaches aclnnQuantMatmulAllReduceV2
 torch_npu|forward-comm-quant-mode|argument comm_quant_mode=1 forwarded to aclnnWeightQuantMatmulAllReduce, which has no such parameter
 mindspeed|skip:msp.arn.bs|the front-end must refuse this call (msp.arn.bs:
+mindspeed|skip:msp.arn.wq.dequant|the front-end must refuse this call (msp.arn.wq.dequant:
+mindspeed|msp-quant-to-wq|dispatched to aclnnWeightQuantMatmulAllReduceAddRmsNorm; the front-end's route msp.arn.route.quant reaches aclnnQuantMatmulAllReduceAddRmsNorm
+mindspeed|msp-wq-drop-group-size|argument antiquant_group_size forwarded as nothing, the route passes 32
 mindspore|skip:ms.agmm.k_range|the front-end must refuse this call (ms.agmm.k_range:
 CASES
 exit $status

@@ -6,7 +6,8 @@
 # `mc2conf judge` judges the front-end's decisions and nothing else. `--bug` plants one of
 # mc2_front_ends.BUGS, for the test that the judge catches a broken front-end (ctest
 # adapters.front_end_fake, examples/adapters/ctest_front_end_fake.sh).
-#   front_end_fake.py BUNDLE [--bug skip:<check id> | pertoken-to-v1 | forward-comm-quant-mode]
+#   front_end_fake.py BUNDLE [--bug skip:<check id> | pertoken-to-v1 | forward-comm-quant-mode |
+#                             msp-quant-to-wq | msp-wq-drop-group-size]
 import argparse
 import json
 import os

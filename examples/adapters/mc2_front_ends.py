@@ -12,7 +12,9 @@
 #
 # BUGS holds deliberate faults for the broken-adapter tests ("skip:<check id>" drops a check,
 # "pertoken-to-v1" sends pertoken calls to aclnnQuantMatmulAllReduce, "forward-comm-quant-mode"
-# passes comm_quant_mode on the weight-quant path).
+# passes comm_quant_mode on the weight-quant path, "msp-quant-to-wq" sends MindSpeed's int8 x int8
+# calls to the weight-quant AddRmsNorm API, "msp-wq-drop-group-size" leaves antiquant_group_size
+# behind on MindSpeed's weight-quant route).
 
 BUGS = set()
 
@@ -202,16 +204,24 @@ def _mindspeed(kw, t, world, inplace):
         c.require(False, "msp.arn.dtype_pair", f"x1 {x1.dtype} with x2 {x2.dtype} is not supported")
     if c.refusal:
         return c.refusal
-    if pair != "float":
-        return None  # the quant / weight-quant AddRmsNorm APIs: not in this adapter
     args = {"group": _communicator(), "reduce_op": kw.get("reduce_op", "sum"), "epsilon": kw.get("epsilon", 1e-6),
             "comm_turn": kw.get("comm_turn", 0), "stream_mode": 1}
-    tensors = {a: (a if t.get(a) is not None else None) for a in ("x1", "x2", "bias", "residual", "gamma")}
+    names = ("x1", "x2", "bias", "residual", "gamma")
+    if pair == "float":
+        api = "MatmulAllReduceAddRmsNorm"
+    elif pair == "int" and "msp-quant-to-wq" not in BUGS:
+        api = "QuantMatmulAllReduceAddRmsNorm"
+        names += ("dequant_scale",)
+    else:
+        api = "WeightQuantMatmulAllReduceAddRmsNorm"
+        names += ("antiquant_scale", "antiquant_offset")
+        if "msp-wq-drop-group-size" not in BUGS:
+            args["antiquant_group_size"] = kw.get("antiquant_group_size", 0)
+    tensors = {a: (a if t.get(a) is not None else None) for a in names}
     out = (res.dtype, list(res.shape))
     if inplace:
-        return Dispatched("aclnnInplaceMatmulAllReduceAddRmsNorm", args, tensors, {"norm_out": out},
-                          ["residual", "norm_out"])
-    return Dispatched("aclnnMatmulAllReduceAddRmsNorm", args, tensors, {"y": out, "norm_out": out}, ["y", "norm_out"])
+        return Dispatched("aclnnInplace" + api, args, tensors, {"norm_out": out}, ["residual", "norm_out"])
+    return Dispatched("aclnn" + api, args, tensors, {"y": out, "norm_out": out}, ["y", "norm_out"])
 
 
 # ---- mindspore.ops.all_gather_matmul (ops.md §5.2) ----

@@ -88,16 +88,19 @@ void AddValid(std::vector<GateCase> &out, std::string_view op, Platform platform
 }
 
 // Invalid cases: GenerateInvalid until every failing rule of the catalogue that applies to this
-// op × platform has been produced `per_rule` times. A rule that never comes out is a hole in
-// the conformance claim, so it stops the gate instead of being skipped.
+// op × platform (and that its family gates on this op, OpFamily::gate_rule_on) has been produced
+// `per_rule` times. A rule that never comes out is a hole in the conformance claim, so it stops
+// the gate instead of being skipped.
 void AddInvalid(std::vector<GateCase> &out, std::string_view op, Platform platform, const GateConfig &cfg,
                 uint64_t seed) {
+    const spec::OpFamily *family = spec::FindFamily(op);
     std::vector<std::string> ids;
     for (const spec::Rule *r : spec::RulesFor(op, platform)) {
-        if (!r->IsNote()) ids.push_back(r->id);
+        if (r->IsNote()) continue;
+        if (family != nullptr && family->gate_rule_on != nullptr && !family->gate_rule_on(op, *r)) continue;
+        ids.push_back(r->id);
     }
     if (ids.empty()) return;
-    const spec::OpFamily *family = spec::FindFamily(op);
     const int per_rule = family != nullptr && family->gate_cases_per_rule > 0
                              ? std::min(family->gate_cases_per_rule, cfg.cases_per_rule)
                              : cfg.cases_per_rule;

@@ -1,13 +1,17 @@
 // spec/front_end/mindspeed.cc — the front-end family of MindSpeed's npu_mm_all_reduce_add_rms_norm
 // and its in-place twin npu_mm_all_reduce_add_rms_norm_: the TORCH_CHECKs of
 // check_npu_mm_all_reduce_add_rms_norm_params in their order and the dispatch by dtype pair
-// (spec-notes/ops.md §6.2; seed 002 calls them). The aclnn cases it dispatches are judged by
+// (spec-notes/ops.md §6.2; seed 002 calls them): floating x1 and x2 go to the plain AddRmsNorm
+// API, int8 × int8 to the quant one (dequant_scale forwarded), a floating x1 with an int8 x2 to
+// the weight-quant one (antiquant scale / offset and antiquant_group_size forwarded); the `_`
+// function calls the in-place twin of each. The aclnn cases it dispatches are judged by
 // spec/matmul_all_reduce_add_rms_norm/.
 #include <optional>
 #include <stdexcept>
 
 #include "spec/front_end/front_end.h"
 #include "spec/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
+#include "spec/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 
 namespace mc2::spec::front_end {
 namespace {
@@ -121,11 +125,14 @@ const std::vector<Rule> &Rules() {
               "written into residual), stream_mode = 1, epsilon, reduce_op and comm_turn forwarded.",
               kCite, [](const Call &c) { return Both(c, IsFloating); }),
         Route("msp.arn.route.quant",
-              "x1, x2 int8 → aclnn(Inplace)QuantMatmulAllReduceAddRmsNorm (not in this build: no case takes it yet).", kCite,
-              [](const Call &c) { return Both(c, IsIntegral); }),
+              "x1, x2 int8 → aclnnQuantMatmulAllReduceAddRmsNorm (the `_` variant: "
+              "aclnnInplaceQuantMatmulAllReduceAddRmsNorm) with bias and dequant_scale as given, stream_mode = 1, "
+              "epsilon, reduce_op and comm_turn forwarded.",
+              kCite, [](const Call &c) { return Both(c, IsIntegral); }),
         Route("msp.arn.route.wq",
-              "x1 floating, x2 int8 → aclnn(Inplace)WeightQuantMatmulAllReduceAddRmsNorm with antiquant_group_size (not in "
-              "this build: no case takes it yet).",
+              "x1 floating, x2 int8 → aclnnWeightQuantMatmulAllReduceAddRmsNorm (the `_` variant: "
+              "aclnnInplaceWeightQuantMatmulAllReduceAddRmsNorm) with bias, antiquant_scale, antiquant_offset as "
+              "given and antiquant_group_size forwarded, stream_mode = 1.",
               kCite, FloatInt),
     };
     return rules;
@@ -138,25 +145,45 @@ Dispatch DispatchCall(const Call &c, std::string *route) {
             break;
         }
     }
-    if (*route != "msp.arn.route.float") {
-        throw std::logic_error("front-end " + *route + ": its aclnn operator is not in this build");
-    }
+    const bool in_place = c.function == kInPlace;
+    namespace arn = matmul_all_reduce_add_rms_norm;
+    const char *op = nullptr;
+    std::map<std::string, std::string> tensors = {
+        {"x1", "x1"}, {"x2", "x2"}, {"residual", "residual"}, {"gamma", "gamma"}, {"bias", "bias"}};
     const Arg *op_arg = c.Find("reduce_op");
     const Arg *eps = c.Find("epsilon");
-    const std::map<std::string, harness::Value> attrs = {
+    std::map<std::string, harness::Value> attrs = {
         {"group", harness::CommName{}},
         {"reduce_op", op_arg ? harness::Value(std::get<std::string>(*op_arg)) : harness::Value(std::string("sum"))},
         {"epsilon", eps ? harness::Value(std::get<double>(*eps)) : harness::Value(1e-6)},
         {"comm_turn", c.I("comm_turn")},
         {"stream_mode", int64_t{1}}};
+    if (*route == "msp.arn.route.float") {
+        op = in_place ? arn::kInplace : arn::kArn;
+    } else if (*route == "msp.arn.route.quant") {
+        op = in_place ? arn::kInplaceQuant : arn::kQuant;
+        tensors["dequant_scale"] = "dequant_scale";
+    } else if (*route == "msp.arn.route.wq") {
+        op = in_place ? arn::kInplaceWeightQuant : arn::kWeightQuant;
+        tensors["antiquant_scale"] = "antiquant_scale";
+        tensors["antiquant_offset"] = "antiquant_offset";
+        attrs["antiquant_group_size"] = c.I("antiquant_group_size");
+    } else {
+        throw std::logic_error("front-end call " + c.ToString() + " reaches no dispatch route");
+    }
     const TensorSpec &residual = *c.T("residual");
     const TensorSpec out = Tensor(residual.dtype, residual.shape);
-    const std::map<std::string, std::string> tensors = {
-        {"x1", "x1"}, {"x2", "x2"}, {"residual", "residual"}, {"gamma", "gamma"}, {"bias", "bias"}};
-    if (c.function == kInPlace) {
-        return ToApi(c, matmul_all_reduce_add_rms_norm::kInplace, tensors, attrs, {{"norm_out", out}}, {"residual", "norm_out"});
-    }
-    return ToApi(c, matmul_all_reduce_add_rms_norm::kArn, tensors, attrs, {{"y", out}, {"norm_out", out}}, {"y", "norm_out"});
+    if (in_place) return ToApi(c, op, tensors, attrs, {{"norm_out", out}}, {"residual", "norm_out"});
+    return ToApi(c, op, tensors, attrs, {{"y", out}, {"norm_out", out}}, {"y", "norm_out"});
+}
+
+// The int64 dequant codes of fp32 scales (TransQuantParamV2's packing, ops.md §3), one per channel:
+// what a MindSpeed user passes after torch_npu.npu_trans_quant_param.
+TensorSpec PackedScale(int64_t n) {
+    TensorSpec t = Tensor(ACL_INT64, {n});
+    const float scales[] = {0.125f, 0.25f, 0.0625f};
+    for (int64_t i = 0; i < n; ++i) t.values.push_back(quant_matmul_all_reduce::PackScaleCode(scales[i % 3], false));
+    return t;
 }
 
 Call Base(const char *function, uint64_t seed, aclDataType dtype, std::vector<int64_t> x1) {
@@ -172,7 +199,28 @@ Call Base(const char *function, uint64_t seed, aclDataType dtype, std::vector<in
 std::vector<Call> ValidCalls() {
     Call with_bias = Base(kOutOfPlace, 22, ACL_BF16, {16, 32});
     with_bias.Set("bias", Tensor(ACL_BF16, {24}));
-    return {Base(kOutOfPlace, 21, ACL_FLOAT16, {2, 8, 32}), with_bias, Base(kInPlace, 23, ACL_FLOAT16, {2, 8, 32})};
+    // int8 × int8, float16 residual, int64 per-channel dequant codes and an int32 bias.
+    Call quant = Base(kOutOfPlace, 24, ACL_INT8, {16, 32});
+    quant.Set("residual", Tensor(ACL_FLOAT16, {2, 8, 24}));
+    quant.Set("gamma", Tensor(ACL_FLOAT16, {24}));
+    quant.Set("bias", Tensor(ACL_INT32, {24}));
+    quant.Set("dequant_scale", PackedScale(24));
+    // In place, bfloat16 residual: a bfloat16 per-tensor dequant scale.
+    Call quant_in_place = Base(kInPlace, 25, ACL_INT8, {2, 8, 32});
+    quant_in_place.Set("residual", Tensor(ACL_BF16, {2, 8, 24}));
+    quant_in_place.Set("gamma", Tensor(ACL_BF16, {24}));
+    quant_in_place.Set("dequant_scale", Tensor(ACL_BF16, {1}));
+    // A16W8 per channel with an offset; in place per group (G = 32, k = 64) in bfloat16.
+    Call wq = Base(kOutOfPlace, 26, ACL_FLOAT16, {16, 32});
+    wq.Set("x2", Tensor(ACL_INT8, {32, 24}));
+    wq.Set("antiquant_scale", Tensor(ACL_FLOAT16, {24}));
+    wq.Set("antiquant_offset", Tensor(ACL_FLOAT16, {24}));
+    Call wq_group = Base(kInPlace, 27, ACL_BF16, {2, 8, 64});
+    wq_group.Set("x2", Tensor(ACL_INT8, {64, 24}));
+    wq_group.Set("antiquant_scale", Tensor(ACL_BF16, {2, 24}));
+    wq_group.Set("antiquant_group_size", int64_t{32});
+    return {Base(kOutOfPlace, 21, ACL_FLOAT16, {2, 8, 32}), with_bias, Base(kInPlace, 23, ACL_FLOAT16, {2, 8, 32}),
+            quant, quant_in_place, wq, wq_group};
 }
 
 }  // namespace
@@ -189,8 +237,11 @@ Family MindSpeedFamily() {
         "The checks are check_npu_mm_all_reduce_add_rms_norm_params' TORCH_CHECKs and the op file's dtype dispatch "
         "(ops.md §6.2); epsilon, reduce_op and the world size are not checked by MindSpeed (the aclnn API and its "
         "tiling are).",
-        "The quant and weight-quant routes are listed but no case takes them until those aclnn families are in this "
-        "build; their dtype-pair refusals are exercised from the floating calls.",
+        "The quant and weight-quant routes forward dequant_scale / antiquant_scale, antiquant_offset and "
+        "antiquant_group_size as given: MindSpeed checks none of them beyond the dtype pair (a missing scale or "
+        "a bad group size is the aclnn API's refusal); its weight-quant check admits an int8 x2 only "
+        "(msp.arn.wq.int8): the INT4 weights aclnnWeightQuantMatmulAllReduceAddRmsNorm accepts are not reachable "
+        "through MindSpeed.",
     };
     return f;
 }

@@ -3,8 +3,9 @@
 // from the default 1e-6 to values near 1 (where ε enters the result is visible), with
 // per-rank variation of what may differ between ranks (k, bias, x2's layout); the quant
 // variants add the dequantScale's dtype and shape (power-of-two scales on a quarter of the
-// cases: dequantisation is then exact), the weight-quant ones the antiquant scale's form
-// (per tensor, per channel, per group), with or without an offset.
+// cases: dequantisation is then exact), the weight-quant ones x2's dtype (INT8 or INT4, A16W8 /
+// A16W4: its own gate bucket) and the antiquant scale's form (per tensor, per channel, per
+// group), with or without an offset.
 #include <algorithm>
 #include <bit>
 #include <limits>
@@ -64,7 +65,8 @@ void WriteGeometry(ParamMap &p, const Geometry &g, std::string_view op) {
     const Variant v = VariantOf(op);
     const aclDataType x1_dtype = v == Variant::kQuant ? ACL_INT8 : g.dtype;
     p["x1"] = Tensor(x1_dtype, g.x1_3d ? std::vector<int64_t>{g.b, g.s, g.k} : std::vector<int64_t>{g.b * g.s, g.k});
-    TensorSpec x2 = Tensor(v == Variant::kPlain ? g.dtype : ACL_INT8, {g.k, g.n});
+    const aclDataType x2_dtype = v == Variant::kPlain ? g.dtype : v == Variant::kWeightQuant ? g.weight : ACL_INT8;
+    TensorSpec x2 = Tensor(x2_dtype, {g.k, g.n});
     if (g.transposed) x2.strides = {1, g.k};
     p["x2"] = x2;
     const aclDataType bias_dtype = v == Variant::kQuant ? ACL_INT32 : g.dtype;
@@ -106,6 +108,7 @@ std::optional<Geometry> ReadGeometry(const ParamMap &p) {
     g.transposed = !x2->strides.empty() && x2->strides != harness::ContiguousStrides(x2->shape);
     g.bias = TensorIn(p, "bias") != nullptr;
     g.dtype = res->dtype;
+    if (x2->dtype == ACL_INT4) g.weight = ACL_INT4;
     const TensorSpec *scale = TensorIn(p, "dequant_scale");
     if (scale == nullptr) scale = TensorIn(p, "antiquant_scale");
     if (scale != nullptr) {
@@ -124,6 +127,8 @@ std::optional<Geometry> ReadGeometry(const ParamMap &p) {
     g.offset = TensorIn(p, "antiquant_offset") != nullptr;
     return g;
 }
+
+bool Int4InnerOdd(const Geometry &g) { return (g.transposed ? g.k : g.n) % 2 != 0; }
 
 namespace {
 
@@ -153,11 +158,22 @@ void DrawScales(Choices &ch, Variant v, Geometry &g) {
     // Weight-quant per group needs G in [32, k - 1], a multiple of 32 (ops.md §2.2; tiling: k >= 33).
     g.group_size = 0;
     // Not against a transposed x2: no layout of that pair is defined (arn.shape.wq_group_layout).
-    if (g.k >= 33 && !g.transposed && ch.Int(0, 2) == 0) {
+    // A16W4 is the per-group use of the documents' examples: half its cases per group.
+    if (g.k >= 33 && !g.transposed && ch.Int(0, g.weight == ACL_INT4 ? 1 : 2) == 0) {
         g.form = ScaleForm::kGroup;
         g.group_size = 32 * ch.Int(1, (g.k - 1) / 32);
     }
     g.offset = ch.Bool();
+}
+
+// An INT4 x2 packs two values per byte along its contiguous dim (n, or k when transposed),
+// which must be even (ops.md §2.2 tiling): an odd one moves down by one (up from 1), inside
+// the limits.
+void MakeInt4Packable(Geometry &g, const Limits &limits) {
+    if (!Int4InnerOdd(g)) return;
+    int64_t &inner = g.transposed ? g.k : g.n;
+    const int64_t hi = g.transposed ? limits.max_k : limits.max_n;
+    inner = inner > 1 ? inner - 1 : std::min<int64_t>(2, std::max<int64_t>(hi, 2));
 }
 
 }  // namespace
@@ -182,6 +198,14 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
     base.n = Dim(ch, limits.max_n);
     base.transposed = ch.Bool();
     base.bias = ch.Bool();
+    // A16W4 (x2 INT4): its contiguous dim even; n is common to the ranks, k may be redrawn.
+    // An odd n is kept on some of them through a transposed x2: k is the packed dim then (the
+    // accepted side of `arn.tiling.wq_int4_even`, whose violations store an odd n as (k, n)).
+    if (variant == Variant::kWeightQuant && ch.Bool()) {
+        base.weight = ACL_INT4;
+        if (base.n % 2 != 0 && ch.Bool()) base.transposed = true;
+        MakeInt4Packable(base, limits);
+    }
     const int64_t comm_turn = ch.Int(0, 3) == 0 ? ch.Int(1, 4) : 0;
     // The documents' default 1e-6 (seed 002), small values, and values near 1 where the place
     // ε enters (inside the square root) changes the result by far more than a rounding.
@@ -197,6 +221,10 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
             g.k = Dim(ch, limits.max_k);
             g.transposed = ch.Bool();
             g.bias = ch.Bool();
+            if (g.weight == ACL_INT4) {
+                if (g.n % 2 != 0) g.transposed = true;  // n is common: k becomes the packed dim
+                MakeInt4Packable(g, limits);
+            }
         }
         if (r == 0 || vary) DrawScales(ch, variant, g);
         else g = per_geometry;

@@ -42,7 +42,8 @@ enum class ScaleForm { kTensor, kChannel, kRowChannel, kGroup };
 // contiguous or transposed through strides (1, k); bias (n) when requested; gamma (n). `dtype`
 // is residual's (and gamma's, y's, normOut's). Plain: every tensor of `dtype`. Quant: x1, x2
 // INT8, bias INT32, dequantScale of `dequant` (UINT64/INT64 codes `codes` for fp16, BF16 for
-// bf16) shaped by `form`. Weight-quant: x1, bias, the scales of `dtype`, x2 INT8,
+// bf16) shaped by `form`. Weight-quant: x1, bias, the scales of `dtype`, x2 of `weight` (INT8,
+// or INT4 packed two to a byte along its contiguous dim, which must then be even),
 // antiquantScale (and antiquantOffset when `offset`) shaped by `form` with `group_size`. y
 // exists only for the out-of-place APIs (the in-place ones write residual).
 struct Geometry {
@@ -51,6 +52,7 @@ struct Geometry {
     bool transposed = false;
     bool bias = false;
     aclDataType dtype = ACL_FLOAT16;
+    aclDataType weight = ACL_INT8;  // weight-quant x2
     ScaleForm form = ScaleForm::kTensor;
     aclDataType dequant = ACL_UINT64;
     std::vector<int64_t> codes;
@@ -59,6 +61,9 @@ struct Geometry {
 };
 void WriteGeometry(ParamMap &params, const Geometry &g, std::string_view op);
 std::optional<Geometry> ReadGeometry(const ParamMap &params);
+// Whether x2's contiguous dim (n, or k when x2 is transposed) is odd: an INT4 x2 cannot be
+// packed then (ops.md §2.2 tiling, `arn.tiling.wq_int4_even`).
+bool Int4InnerOdd(const Geometry &g);
 
 }  // namespace mc2::spec::matmul_all_reduce_add_rms_norm
 

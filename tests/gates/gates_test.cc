@@ -106,8 +106,15 @@ TEST(Gates, UnknownOperatorIsRejected) {
     EXPECT_THROW(BuildGate(Gate::kQuick, kDefaultSeed, filter), std::invalid_argument);
 }
 
+// Every failing rule on every op and platform — or, where the family spreads its shared rules
+// over some of its ops (OpFamily::gate_rule_on), on those ops, and at least twice in the family.
 TEST(Gates, EveryFailingRuleIsViolatedPerOpAndPlatform) {
+    std::map<std::pair<std::string, Platform>, int> per_family;  // (rule, platform) -> quick cases
+    for (const GateCase &c : Quick()) {
+        if (c.kind == CaseKind::kInvalid) ++per_family[{c.rule_id, c.value.platform}];
+    }
     for (const std::string &op : spec::GeneratableOps()) {
+        const spec::OpFamily *family = spec::FindFamily(op);
         for (Platform p : {Platform::kAtlasA2, Platform::kAscend950}) {
             if (!Gated(op, p)) continue;
             std::set<std::string> hit;
@@ -115,9 +122,14 @@ TEST(Gates, EveryFailingRuleIsViolatedPerOpAndPlatform) {
                 if (c.kind == CaseKind::kInvalid && c.value.op == op && c.value.platform == p) hit.insert(c.rule_id);
             }
             for (const spec::Rule *r : spec::RulesFor(op, p)) {
-                if (!r->IsNote()) {
+                if (r->IsNote()) continue;
+                const bool spread = family != nullptr && family->gate_rule_on != nullptr;
+                if (!spread || family->gate_rule_on(op, *r)) {
                     EXPECT_TRUE(hit.count(r->id)) << r->id << " not in quick for " << op;
+                } else {
+                    EXPECT_FALSE(hit.count(r->id)) << r->id << " in quick for " << op << ", not one of its gated ops";
                 }
+                if (spread) EXPECT_GE((per_family[{r->id, p}]), 2) << r->id << " violated less than twice in quick";
             }
         }
     }

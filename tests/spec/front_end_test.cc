@@ -4,6 +4,7 @@
 // that API's own catalogue accepts.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "harness/ops/registry.h"
@@ -177,6 +178,53 @@ TEST(FrontEnd, TorchNpuLowBitInputsRouteToV4) {
     mx.Set("x2_dtype", std::string("float4_e2m1"));
     mx.Set("pertoken_scale", Tensor(ACL_UINT8, {16, 1, 2}));
     EXPECT_EQ(Evaluate(f, mx).refused->id, "tnpu.mmar.pertoken.dim");
+}
+
+// MindSpeed's three routes (ops.md §6.2), out of place and in place: int8 × int8 reaches the quant
+// AddRmsNorm API with dequant_scale, a floating x1 with an int8 x2 the weight-quant one with the
+// antiquant tensors and antiquant_group_size; no route passes another route's scale.
+TEST(FrontEnd, MindSpeedQuantAndWeightQuantRoutes) {
+    const Family &f = *FindFamily("mindspeed");
+    const std::vector<FrontEndCase> cases = Cases(f);
+    std::map<std::string, std::set<std::string>> apis;  // route -> APIs reached
+    for (const FrontEndCase &c : cases) {
+        if (!c.valid) continue;
+        const Dispatch d = *Evaluate(f, c.call).dispatch;
+        apis[c.rule_id].insert(d.api);
+        const bool in_place = c.call.function.back() == '_';
+        EXPECT_EQ(d.returns.front(), in_place ? "residual" : "y") << c.call.ToString();
+        EXPECT_EQ(d.target.params.count("y"), in_place ? 0u : 1u) << c.call.ToString();
+        EXPECT_EQ(std::get<int64_t>(d.target.Get(0, "stream_mode")), 1);
+        const bool quant = c.rule_id == "msp.arn.route.quant", wq = c.rule_id == "msp.arn.route.wq";
+        EXPECT_EQ(d.target.params.count("dequant_scale"), quant ? 1u : 0u) << c.call.ToString();
+        EXPECT_EQ(d.target.params.count("antiquant_scale"), wq ? 1u : 0u) << c.call.ToString();
+        EXPECT_EQ(d.target.params.count("antiquant_group_size"), wq ? 1u : 0u) << c.call.ToString();
+        if (quant) EXPECT_NE(d.target.Tensor(0, "dequant_scale"), nullptr) << c.call.ToString();
+        if (wq && c.call.Find("antiquant_group_size") != nullptr) {
+            EXPECT_EQ(std::get<int64_t>(d.target.Get(0, "antiquant_group_size")), c.call.I("antiquant_group_size"));
+        }
+    }
+    EXPECT_EQ(apis["msp.arn.route.float"], (std::set<std::string>{"aclnnMatmulAllReduceAddRmsNorm",
+                                                                   "aclnnInplaceMatmulAllReduceAddRmsNorm"}));
+    EXPECT_EQ(apis["msp.arn.route.quant"], (std::set<std::string>{"aclnnQuantMatmulAllReduceAddRmsNorm",
+                                                                   "aclnnInplaceQuantMatmulAllReduceAddRmsNorm"}));
+    EXPECT_EQ(apis["msp.arn.route.wq"], (std::set<std::string>{"aclnnWeightQuantMatmulAllReduceAddRmsNorm",
+                                                                "aclnnInplaceWeightQuantMatmulAllReduceAddRmsNorm"}));
+    // The other side of the routes' checks, from the quantised calls themselves: an antiquant
+    // scale beside int8 × int8, a dequant scale or an int32 weight beside a floating x1.
+    const Call *quant = FindValid(cases, "msp.arn.route.quant");
+    const Call *wq = FindValid(cases, "msp.arn.route.wq");
+    ASSERT_NE(quant, nullptr);
+    ASSERT_NE(wq, nullptr);
+    Call bad = *quant;
+    bad.Set("antiquant_offset", Tensor(ACL_FLOAT16, {24}));
+    EXPECT_EQ(Evaluate(f, bad).refused->id, "msp.arn.quant.antiquant");
+    bad = *wq;
+    bad.Set("dequant_scale", Tensor(ACL_FLOAT, {24}));
+    EXPECT_EQ(Evaluate(f, bad).refused->id, "msp.arn.wq.dequant");
+    bad = *wq;
+    bad.Set("x2", Tensor(ACL_INT32, {32, 24}));
+    EXPECT_EQ(Evaluate(f, bad).refused->id, "msp.arn.wq.int8");
 }
 
 TEST(FrontEnd, MindSporeTransX2IsATransposedViewOfTheSameStorage) {

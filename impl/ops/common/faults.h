@@ -38,6 +38,7 @@ enum class Fault : int {
     kArnInplaceFreshBuffer = 82,    // the in-place variant writes y elsewhere; residual unchanged
     kArnQuantInplaceFreshBuffer = 83,  // the in-place quant ARN variant: the same, residual unchanged
     kArnWqOffsetIgnored = 84,          // the weight-quant ARN variants drop antiquantOffset
+    kArnWqInt4NibbleSwapped = 85,      // the weight-quant ARN variants read an INT4 x2's high nibble first
     // QuantMatmulAllReduceV4 (90-99), the seed 004 formulas broken:
     kV4PerChannelScaleByRow = 90,   // FP8: the per-channel x2Scale indexed by the output row, not column
     kV4E8m0OffByOne = 91,           // MX: an E8M0 scale read as 2^(e-128) instead of 2^(e-127)

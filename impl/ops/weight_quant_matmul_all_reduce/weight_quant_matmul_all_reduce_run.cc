@@ -79,6 +79,8 @@ private:
         if (p_.weightType == ACL_INT4) {
             // Element 0 of a byte sits in its low nibble (formats.md §9).
             if (kFault == Fault::kWqInt4NibbleSwapped) index ^= 1;
+            // Fault kArnWqInt4NibbleSwapped: the same, only when an AddRmsNorm API embeds this matmul.
+            if (kFault == Fault::kArnWqInt4NibbleSwapped && p_.api.find("AddRmsNorm") != std::string::npos) index ^= 1;
             return static_cast<float>(codec::UnpackInt4(static_cast<const uint8_t *>(p_.x2.data), index));
         }
         return static_cast<float>(static_cast<const int8_t *>(p_.x2.data)[index]);
