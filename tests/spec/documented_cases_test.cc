@@ -46,7 +46,7 @@ const Want k161002(const std::string &rule) { return {rule, Outcome::kStatus, 16
 // Those tests stub the generated inner layer (ops.md §1.2 item 3), so SUCCESS there means "the
 // op_api checks pass"; their group is a stubbed literal ("group"), replayed here as the live
 // communicator `comm` (an unknown group admits 161002 for every call: see
-// vendor_op_api_calls_test.cc, which replays the H versions). At conformance level (the vendor
+// vendor_unit_test_calls_test.cc, which replays the H versions). At conformance level (the vendor
 // profile) the spec must admit each answer: PARAM_INVALID / PARAM_NULLPTR from GetWorkspaceSize,
 // or for SUCCESS an answer that passes the op_api (success, a tiling refusal or a failure at
 // execution).

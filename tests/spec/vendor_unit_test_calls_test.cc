@@ -1,9 +1,11 @@
-// tests/spec/vendor_op_api_calls_test.cc — the vendor's own op_api unit-test calls of the H
-// mirror (hicann/ops-transformer c29bc10, ops.md §0 "H"), replayed against the catalogue:
+// tests/spec/vendor_unit_test_calls_test.cc — the vendor's own op_api and tiling unit-test calls
+// of the H mirror (hicann/ops-transformer c29bc10, ops.md §0 "H"), replayed against the catalogue:
 //   mc2/matmul_all_reduce/tests/ut/op_host/op_api/test_aclnn_matmul_all_reduce.cpp (20 calls),
 //   mc2/matmul_all_reduce_add_rms_norm/tests/ut/op_host/op_api/test_aclnn_matmul_all_reduce_add_rms_norm.cpp (6),
 //   mc2/inplace_matmul_all_reduce_add_rms_norm/tests/ut/op_host/op_api/test_aclnn_inplace_matmul_all_reduce_add_rms_norm.cpp (2),
-//   mc2/all_gather_matmul/tests/ut/op_host/op_api/test_aclnn_all_gather_matmul.cpp (7).
+//   mc2/all_gather_matmul/tests/ut/op_host/op_api/test_aclnn_all_gather_matmul.cpp (7);
+//   and the tiling tests mc2/matmul_all_reduce/tests/ut/op_host/test_matmul_all_reduce_tiling.cpp
+//   (17 of 21) and mc2/all_gather_matmul/tests/ut/op_host/test_all_gather_matmul_tiling.cpp (6).
 // Facts only (shapes, dtypes, arguments, the expected status), written as descriptors.
 //
 // Why a second replay beside documented_cases_test.cc's: that one holds the Y versions (CSV
@@ -157,22 +159,132 @@ const Call kAgmCalls[] = {
     {"first_api_gather_out_false", "x1=float16[16,32] x2=float16[32,16] gather_out=float16[0]", Ut::kParamInvalid},
 };
 
-TEST(VendorOpApiCalls, MatmulAllReduceHCallsAreAdmitted) {
+TEST(VendorUnitTestCalls, MatmulAllReduceHCallsAreAdmitted) {
     EXPECT_EQ(Replay(kMar, kMarCalls, std::size(kMarCalls)), 20u);
 }
 
-TEST(VendorOpApiCalls, MatmulAllReduceAddRmsNormHCallsAreAdmitted) {
+TEST(VendorUnitTestCalls, MatmulAllReduceAddRmsNormHCallsAreAdmitted) {
     EXPECT_EQ(Replay(kArn, kArnCalls, std::size(kArnCalls)), 6u);
     EXPECT_EQ(Replay(kInplaceArn, kInplaceArnCalls, std::size(kInplaceArnCalls)), 2u);
 }
 
-TEST(VendorOpApiCalls, AllGatherMatmulHCallsAreAdmitted) {
+TEST(VendorUnitTestCalls, AllGatherMatmulHCallsAreAdmitted) {
     EXPECT_EQ(Replay(kAgm, kAgmCalls, std::size(kAgmCalls)), 7u);
+}
+
+// ---- Tiling unit tests: each hands the host tiling a context (shapes, dtypes, attributes) and
+// expects GRAPH_SUCCESS. They come after op_api in a real call, so a replay is a whole call whose
+// op_api checks pass too, and the catalogue must admit success (not only "a tiling refusal"):
+// these shapes are what the vendor's tiling accepts. Left out (not reachable through aclnn):
+// is_trans_a = true (aclnn always passes false: float16_2) and an output shape that x1 and x2 do
+// not give (tiling never reads it: float16_3/4/5). The tiling asks the (stubbed) group for its
+// rank count and refuses sizes outside {2, 4, 8} on A2 — AllGatherMatmul's calls pass that check, so
+// they replay at world 2 with the tests' row counts (m, not m·2: the tiling does not check them,
+// agm.tiling.output_rows is hardening). MatmulAllReduce's shapes do not depend on the world: 1. ----
+// (kUndefined: a hardening rule the vendor does not check — any answer, success included.)
+bool AdmitsSuccess(const Expectation &e) {
+    for (const Answer *a : e.All()) {
+        if (a->outcome == Outcome::kSuccess || a->outcome == Outcome::kUndefined) return true;
+    }
+    return false;
+}
+
+size_t ReplayTiling(const char *const *calls, size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+        const harness::Case c = C(calls[i]);
+        const Expectation e = Expect(c, 0, Profile::kVendor);
+        EXPECT_TRUE(AdmitsSuccess(e)) << calls[i] << " -> " << e.rule_id << " (" << e.reason << ")";
+    }
+    return count;
+}
+
+#define MAR_TILING(x1, x2, bias, x3, out)                                                               \
+    "matmul_all_reduce_v2 platform=atlas_a2 world=1 x1=" x1 " x2=" x2 " bias=" bias " x3=" x3           \
+    " group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=" out " seed=1 dist=normal sched=0"
+
+const char *const kMarTiling[] = {
+    // float16_1, float16_1_cube, float16_unaligned, big_N, big_K, mcut_float16_910B_1 (and
+    // _win2win, the same shapes), support_3_dim, bfloat16 (fp16 with a bias), empty_k.
+    MAR_TILING("float16[8192,1536]", "float16[1536,12288]", "-", "float16[8192,12288]", "float16[8192,12288]"),
+    MAR_TILING("float16[8192,1536]", "float16[1536,12288]", "-", "-", "float16[8192,12288]"),
+    MAR_TILING("float16[1,65536]", "float16[65536,128]", "-", "-", "float16[1,128]"),
+    MAR_TILING("float16[8192,1536]", "float16[1536,268435455]", "-", "float16[8192,268435455]",
+               "float16[8192,268435455]"),
+    MAR_TILING("float16[8192,268435455]", "float16[268435455,12288]", "-", "float16[8192,12288]",
+               "float16[8192,12288]"),
+    MAR_TILING("float16[12290,15360]", "float16[15360,12288]", "-", "-", "float16[12290,12288]"),
+    MAR_TILING("float16[1,8192,1536]", "float16[1536,12288]", "-", "-", "float16[1,8192,12288]"),
+    MAR_TILING("float16[8192,1536]", "float16[1536,12288]", "float16[12288]", "-", "float16[8192,12288]"),
+    MAR_TILING("float16[256,0]", "float16[0,8192]", "-", "-", "float16[256,8192]"),
+};
+#undef MAR_TILING
+
+#define QMAR_TILING(api, x1, x2, dequant, rest, out)                                                     \
+    api " platform=atlas_a2 world=1 x1=" x1 " x2=" x2 " bias=- x3=- dequant_scale=" dequant " " rest     \
+    " group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=" out " seed=1 dist=normal sched=0"
+
+const char *const kQuantTiling[] = {
+    // int8_1: UINT64 dequant, fp16 output.
+    QMAR_TILING("quant_matmul_all_reduce", "int8[256,1536]", "int8[1536,8192]", "uint64[8192]", "",
+                "float16[256,8192]"),
+    // int8_2: fp32 per-tensor dequant with an fp32 pertoken scale, fp16 output (ops.md §8.2: the
+    // tiling wants FLOAT where its message says bf16).
+    QMAR_TILING("quant_matmul_all_reduce_v2", "int8[256,1536]", "int8[1536,8192]", "float[1]",
+                "pertoken_scale=float[256]", "float16[256,8192]"),
+    // int8_bf16: bf16 dequant, bf16 output.
+    QMAR_TILING("quant_matmul_all_reduce", "int8[256,1536]", "int8[1536,8192]", "bf16[8192]", "",
+                "bf16[256,8192]"),
+    // a8w8_910b, a8w8_scaleDimNum2_910b, a8w8_910b_mCut_1, a8w8_910b_mCut_2: int8 communication
+    // with fp16 comm scales (1-D and 2-D) and an fp16 output (ops.md §8.2: "bf16 output only" is
+    // not enforced).
+    QMAR_TILING("quant_matmul_all_reduce_v3", "int8[256,1536]", "int8[1536,8192]", "uint64[8192]",
+                "pertoken_scale=- comm_quant_scale_1=float16[8192] comm_quant_scale_2=float16[8192]",
+                "float16[256,8192]"),
+    QMAR_TILING("quant_matmul_all_reduce_v3", "int8[256,1536]", "int8[1536,8192]", "uint64[1,8192]",
+                "pertoken_scale=- comm_quant_scale_1=float16[1,8192] comm_quant_scale_2=float16[1,8192]",
+                "float16[256,8192]"),
+    QMAR_TILING("quant_matmul_all_reduce_v3", "int8[4096,6272]", "int8[6272,8192]", "uint64[8192]",
+                "pertoken_scale=- comm_quant_scale_1=float16[8192] comm_quant_scale_2=float16[8192]",
+                "float16[4096,8192]"),
+    QMAR_TILING("quant_matmul_all_reduce_v3", "int8[4096,1024]", "int8[1024,8192]", "uint64[8192]",
+                "pertoken_scale=- comm_quant_scale_1=float16[8192] comm_quant_scale_2=float16[8192]",
+                "float16[4096,8192]"),
+};
+#undef QMAR_TILING
+
+#define AGM_TILING(x1, x2, bias, out, gather)                                                            \
+    "all_gather_matmul platform=atlas_a2 world=2 x1=" x1 " x2=" x2 " bias=" bias                         \
+    " group=comm gather_index=0 comm_turn=0 stream_mode=1 output=" out " gather_out=" gather              \
+    " seed=1 dist=normal sched=0"
+
+const char *const kAgmTiling[] = {
+    // float16_1; float16_2, float16_3, float16_l2cache and n_0 with is_trans_b (x2 a transposed
+    // view of the same logical (k, n)); bfloat16 (fp16 with a bias the A2 path ignores).
+    AGM_TILING("float16[512,12288]", "float16[12288,3904]", "-", "float16[512,3904]", "float16[512,12288]"),
+    AGM_TILING("float16[2048,4096]", "float16[4096,1536]s(1,4096)", "-", "float16[2048,1536]",
+               "float16[2048,4096]"),
+    AGM_TILING("float16[327680,15360]", "float16[15360,10240]s(1,15360)", "-", "float16[327680,10240]",
+               "float16[327680,15360]"),
+    AGM_TILING("float16[2048,4096]", "float16[4096,1536]", "float16[12288]", "float16[2048,1536]",
+               "float16[2048,4096]"),
+    AGM_TILING("float16[8192,5120]", "float16[5120,12288]s(1,5120)", "float16[12288]", "float16[8192,12288]",
+               "float16[8192,5120]"),
+    AGM_TILING("float16[1024,256]", "float16[256,0]s(1,256)", "-", "float16[1024,0]", "float16[1024,256]"),
+};
+#undef AGM_TILING
+
+TEST(VendorUnitTestCalls, MatmulAllReduceTilingCallsSucceed) {
+    EXPECT_EQ(ReplayTiling(kMarTiling, std::size(kMarTiling)), 9u);
+    EXPECT_EQ(ReplayTiling(kQuantTiling, std::size(kQuantTiling)), 7u);
+}
+
+TEST(VendorUnitTestCalls, AllGatherMatmulTilingCallsSucceed) {
+    EXPECT_EQ(ReplayTiling(kAgmTiling, std::size(kAgmTiling)), 6u);
 }
 
 // The replay can fail: a SUCCESS call is not admitted where the op_api must refuse (streamMode 0),
 // nor a PARAM_INVALID one where the op_api must pass (the first call as written).
-TEST(VendorOpApiCalls, TheReplayCanFail) {
+TEST(VendorUnitTestCalls, TheReplayCanFail) {
     const std::string mar = std::string(kMar);
     EXPECT_FALSE(AdmitsOpApiPass(Expect(C(mar + " stream_mode=0"), 0, Profile::kVendor)));
     EXPECT_FALSE(Expect(C(mar), 0, Profile::kVendor).AdmitsPrepareStatus(161002));
