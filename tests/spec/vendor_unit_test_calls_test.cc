@@ -159,6 +159,42 @@ const Call kAgmCalls[] = {
     {"first_api_gather_out_false", "x1=float16[16,32] x2=float16[32,16] gather_out=float16[0]", Ut::kParamInvalid},
 };
 
+// ---- aclnnWeightQuantMatmulAllReduce: the Y unit-test table (test_aclnn_weight_quant_matmul_all_
+// reduce.csv, ops.md §2.2; the H mirror has no op_api unit test of it). Y adds an explicit
+// empty-output check (161002 for M = 0) that H leaves to the tiling (ops.md §8.1): the catalogue
+// must admit Y's answer. ----
+const char kWq[] =
+    "weight_quant_matmul_all_reduce platform=atlas_a2 world=1 x1=float16[32,64] x2=int8[64,128] bias=- "
+    "antiquant_scale=float16[128] antiquant_offset=- x3=- group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 "
+    "antiquant_group_size=0 output=float16[32,128] seed=1 dist=normal sched=0";
+
+const Call kWqCalls[] = {
+    {"k_zero", "x1=float16[32,0] x2=int8[0,128]", Ut::kSuccess},
+    {"per_group_32", "antiquant_scale=float16[2,128] antiquant_group_size=32", Ut::kSuccess},
+    {"per_tensor", "antiquant_scale=float16[1]", Ut::kSuccess},
+    {"per_channel_2d", "antiquant_scale=float16[1,128]", Ut::kSuccess},
+    {"m_zero", "x1=float16[0,64] output=float16[0,128]", Ut::kParamInvalid},
+    {"x1_4d", "x1=float16[1,1,32,64] output=float16[1,1,32,128]", Ut::kParamInvalid},
+    {"x2_3d", "x2=int8[1,64,128]", Ut::kParamInvalid},
+    {"reduce_op_max", "reduce_op=\"max\"", Ut::kParamInvalid},
+    {"stream_mode_0", "stream_mode=0", Ut::kParamInvalid},
+    {"stream_mode_negative", "stream_mode=-1", Ut::kParamInvalid},
+    {"k_mismatch", "x2=int8[32,128]", Ut::kParamInvalid},
+    {"output_shape", "output=float16[32,64]", Ut::kParamInvalid},
+    {"bias_length", "bias=float16[64]", Ut::kParamInvalid},
+    {"scale_length", "antiquant_scale=float16[64]", Ut::kParamInvalid},
+    {"group_size_16", "antiquant_scale=float16[4,128] antiquant_group_size=16", Ut::kParamInvalid},
+    {"x1_fp32", "x1=float[32,64]", Ut::kParamInvalid},
+    {"scale_bf16_x1_fp16", "antiquant_scale=bf16[128]", Ut::kParamInvalid},
+    {"output_bf16_x1_fp16", "output=bf16[32,128]", Ut::kParamInvalid},
+    {"offset_bf16_scale_fp16", "antiquant_offset=bf16[128]", Ut::kParamInvalid},
+    {"group_null", "group=null", Ut::kParamNullptr},
+};
+
+TEST(VendorUnitTestCalls, WeightQuantMatmulAllReduceYCallsAreAdmitted) {
+    EXPECT_EQ(Replay(kWq, kWqCalls, std::size(kWqCalls)), 20u);
+}
+
 TEST(VendorUnitTestCalls, MatmulAllReduceHCallsAreAdmitted) {
     EXPECT_EQ(Replay(kMar, kMarCalls, std::size(kMarCalls)), 20u);
 }
