@@ -134,6 +134,14 @@ const std::vector<LevelEntry> &Levels() {
         {"agm.shape.storage", Level::kHardening, "the op_api checks no storage size (ops.md §1.3)"},
         {"agm.shape.", Level::kDocumented, "op_api step 7 and the op_api unit tests (k < 256: 161002)"},
         {"agm.inner.", Level::kDocumented, "the generated inner layer's required attribute"},
+        // The document gives output and gatherOut m·rank_size rows, but nothing refuses other rows:
+        // not the op_api (step 7), and not the tiling — its unit tests hand it output and gatherOut
+        // with x1's m rows at a world size it accepts (H test_all_gather_matmul_tiling.cpp,
+        // replayed in tests/spec/vendor_unit_test_calls_test.cc) and expect GRAPH_SUCCESS.
+        {"agm.tiling.output_rows", Level::kHardening,
+         "documented shape (m·rank_size, n), refused by neither the op_api nor the tiling (its unit tests pass m rows)"},
+        {"agm.tiling.gather_out_rows", Level::kHardening,
+         "documented shape (m·rank_size, k), refused by neither the op_api nor the tiling (its unit tests pass m rows)"},
         {"agm.tiling.", Level::kDocumented, "the document's constraints and the vendor's tiling and infershape code"},
         {"agm.runtime.", Level::kDocumented, "the document (group from HcclGetCommName)"},
         {"agm.xrank.mismatch", Level::kHardening,
@@ -675,7 +683,8 @@ OpFamily Family() {
         "added (results \"not guaranteed\" by the document). Its shape is unchecked by the vendor (the unit test "
         "passes 32 for n = 16); this suite requires 1-D with at least n elements (hardening).",
         "gatherOut: null or empty (shape (0)) means no gather output; when produced it must be 2-D (m·R, k) with "
-        "x1's dtype (dtype and rank are hardening, the rows a tiling/infershape rule).",
+        "x1's dtype (dtype, rank and rows are hardening: the document gives the shape, but neither the op_api nor the "
+        "tiling checks the rows — the tiling unit tests pass m rows for output and gatherOut at world sizes it accepts).",
         "Unknown group: the vendor fails at execution; 161002 from GetWorkspaceSize is accepted.",
         "Ascend 950: the document has no row; the A3 world sizes {2,4,8,16,32} are used.",
         "Cross-rank: a rank taking the empty short-cut never joins the gather, so its peers fail (bounded).",

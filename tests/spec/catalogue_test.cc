@@ -184,7 +184,7 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
                                              "agm.shape.output_overlap", "agm.shape.gather_out_overlap",
                                              "agm.shape.storage",      "agm.shape.x1_no_k",
                                              "a2av.xrank.counts",      "a2av.shape.output_rank",
-                                             "mar.xrank.mismatch",     "agm.xrank.mismatch",
+                                             "mar.xrank.mismatch",     "agm.xrank.mismatch", "agm.tiling.output_rows", "agm.tiling.gather_out_rows",
                                              "wqmar.xrank.mismatch",   "qmar.xrank.mismatch",
                                              "arn.xrank.mismatch",
                                              "tqp.shape.negative",     "tqp.shape.contiguous",

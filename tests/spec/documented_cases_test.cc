@@ -44,7 +44,9 @@ const Want k161002(const std::string &rule) { return {rule, Outcome::kStatus, 16
 // mc2/matmul_all_reduce/tests/ut/op_api/test_aclnn_matmul_all_reduce{,_v2}.csv and
 // test_aclnn_input_nullptr.cpp; facts only: shapes, dtypes, arguments and the expected status).
 // Those tests stub the generated inner layer (ops.md §1.2 item 3), so SUCCESS there means "the
-// op_api checks pass"; their group is the literal "group". At conformance level (the vendor
+// op_api checks pass"; their group is a stubbed literal ("group"), replayed here as the live
+// communicator `comm` (an unknown group admits 161002 for every call: see
+// vendor_unit_test_calls_test.cc, which replays the H versions). At conformance level (the vendor
 // profile) the spec must admit each answer: PARAM_INVALID / PARAM_NULLPTR from GetWorkspaceSize,
 // or for SUCCESS an answer that passes the op_api (success, a tiling refusal or a failure at
 // execution).
@@ -202,7 +204,7 @@ void ReplayUnitTests(const std::string &op, const UtCall *calls, size_t count) {
         // Defaults first (later keys win): one rank, the literal group, sum, commTurn 0, streamMode 1.
         const std::string text = op + " platform=" + u.platform + " world=1 bias=- " +
                                  (op == "matmul_all_reduce_v2" ? "x3=- " : "") +
-                                 "group=\"group\" reduce_op=\"sum\" comm_turn=0 stream_mode=1 " + u.args;
+                                 "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 " + u.args;
         const harness::Case c = C(text);
         for (Profile profile : {Profile::kVendor, Profile::kStrict}) {
             const Expectation e = Expect(c, 0, profile);
