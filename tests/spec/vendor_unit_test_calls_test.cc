@@ -5,7 +5,9 @@
 //   mc2/inplace_matmul_all_reduce_add_rms_norm/tests/ut/op_host/op_api/test_aclnn_inplace_matmul_all_reduce_add_rms_norm.cpp (2),
 //   mc2/all_gather_matmul/tests/ut/op_host/op_api/test_aclnn_all_gather_matmul.cpp (7);
 //   and the tiling tests mc2/matmul_all_reduce/tests/ut/op_host/test_matmul_all_reduce_tiling.cpp
-//   (17 of 21) and mc2/all_gather_matmul/tests/ut/op_host/test_all_gather_matmul_tiling.cpp (6).
+//   (17 of 21), mc2/all_gather_matmul/tests/ut/op_host/test_all_gather_matmul_tiling.cpp (6) and
+//   mc2/matmul_all_reduce_add_rms_norm/tests/ut/op_host/test_matmul_all_reduce_add_rms_norm_tiling.cpp
+//   (8 valid, 5 of 9 invalid); plus the Y table of aclnnWeightQuantMatmulAllReduce (20).
 // Facts only (shapes, dtypes, arguments, the expected status), written as descriptors.
 //
 // Why a second replay beside documented_cases_test.cc's: that one holds the Y versions (CSV
@@ -308,6 +310,72 @@ const char *const kAgmTiling[] = {
     AGM_TILING("float16[1024,256]", "float16[256,0]s(1,256)", "-", "float16[1024,0]", "float16[1024,256]"),
 };
 #undef AGM_TILING
+
+// ---- The AddRmsNorm tiling unit test (H mc2/matmul_all_reduce_add_rms_norm/tests/ut/op_host/
+// test_matmul_all_reduce_add_rms_norm_tiling.cpp): a table of cases named by their parameters
+// (m, k, n, bias, transB, scale layout, group size, epsilon, dtypes), residual / y / normOut
+// (1, m, n). The valid ones are whole calls the catalogue must admit as successes; the invalid
+// ones that aclnn can express (not transA, not dequant and antiquant together: one API has
+// one of them) must be refusals — documented ones: the vendor's tiling refuses them. World 2
+// (the tiling asks the stubbed group; see above). ----
+#define ARN_TILING(api, x1, x2, bias, scales, residual, gamma, eps, extra)                               \
+    api " platform=atlas_a2 world=2 x1=" x1 " x2=" x2 " bias=" bias " " scales " residual=" residual       \
+    " gamma=" gamma " epsilon=" eps " group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 " extra     \
+    " y=" residual " norm_out=" residual " seed=1 dist=normal sched=0"
+
+const char *const kArnTilingValid[] = {
+    // quant, per-channel bf16 dequant, int32 bias: 4096 x 688 x 4096; and 4 x 4096 x 11008 with x2
+    // transposed (and again plain, with antiquant_group_size 10, an attribute the quant API lacks).
+    ARN_TILING("quant_matmul_all_reduce_add_rms_norm", "int8[4096,688]", "int8[688,4096]", "int32[4096]",
+               "dequant_scale=bf16[4096]", "bf16[1,4096,4096]", "bf16[4096]", "0.1", ""),
+    ARN_TILING("quant_matmul_all_reduce_add_rms_norm", "int8[4,4096]", "int8[4096,11008]s(1,4096)", "int32[11008]",
+               "dequant_scale=bf16[11008]", "bf16[1,4,11008]", "bf16[11008]", "0.1", ""),
+    ARN_TILING("quant_matmul_all_reduce_add_rms_norm", "int8[4,4096]", "int8[4096,11008]", "int32[11008]",
+               "dequant_scale=bf16[11008]", "bf16[1,4,11008]", "bf16[11008]", "0.1", ""),
+    // weight-quant: int8 per-channel fp16 with offset; int4 transposed per-channel; int4 per-group
+    // G = 32 bf16 (scale and offset (128, n)).
+    ARN_TILING("weight_quant_matmul_all_reduce_add_rms_norm", "float16[4096,688]", "int8[688,4096]",
+               "float16[4096]", "antiquant_scale=float16[4096] antiquant_offset=float16[4096]",
+               "float16[1,4096,4096]", "float16[4096]", "0.1", "antiquant_group_size=0"),
+    ARN_TILING("weight_quant_matmul_all_reduce_add_rms_norm", "float16[4,4096]", "int4[4096,11008]s(1,4096)",
+               "float16[11008]", "antiquant_scale=float16[11008] antiquant_offset=float16[11008]",
+               "float16[1,4,11008]", "float16[11008]", "0.1", "antiquant_group_size=0"),
+    ARN_TILING("weight_quant_matmul_all_reduce_add_rms_norm", "bf16[4,4096]", "int4[4096,11008]", "bf16[11008]",
+               "antiquant_scale=bf16[128,11008] antiquant_offset=bf16[128,11008]", "bf16[1,4,11008]",
+               "bf16[11008]", "0.1", "antiquant_group_size=32"),
+    // plain bf16: 4 x 4096 x 11008 and 9471 x 18 x 379.
+    ARN_TILING("matmul_all_reduce_add_rms_norm", "bf16[4,4096]", "bf16[4096,11008]", "bf16[11008]", "",
+               "bf16[1,4,11008]", "bf16[11008]", "0.1", ""),
+    ARN_TILING("matmul_all_reduce_add_rms_norm", "bf16[9471,18]", "bf16[18,379]", "bf16[379]", "",
+               "bf16[1,9471,379]", "bf16[379]", "0.1", ""),
+};
+
+const char *const kArnTilingInvalid[] = {
+    // per-group: group size 30 (< 32, not a multiple of 32); k = 2 (k - 1 < 32).
+    ARN_TILING("weight_quant_matmul_all_reduce_add_rms_norm", "bf16[4,4096]", "int4[4096,11008]", "bf16[11008]",
+               "antiquant_scale=bf16[128,11008] antiquant_offset=bf16[128,11008]", "bf16[1,4,11008]",
+               "bf16[11008]", "0.1", "antiquant_group_size=30"),
+    ARN_TILING("weight_quant_matmul_all_reduce_add_rms_norm", "bf16[4,2]", "int4[2,11008]", "bf16[11008]",
+               "antiquant_scale=bf16[1,11008] antiquant_offset=bf16[1,11008]", "bf16[1,4,11008]", "bf16[11008]",
+               "0.1", "antiquant_group_size=32"),
+    // epsilon 0 and 1 (it must lie in (0, 1)); reduceOp "mul".
+    ARN_TILING("quant_matmul_all_reduce_add_rms_norm", "int8[4096,688]", "int8[688,4096]", "int32[4096]",
+               "dequant_scale=bf16[4096]", "bf16[1,4096,4096]", "bf16[4096]", "0", ""),
+    ARN_TILING("quant_matmul_all_reduce_add_rms_norm", "int8[4096,688]", "int8[688,4096]", "int32[4096]",
+               "dequant_scale=bf16[4096]", "bf16[1,4096,4096]", "bf16[4096]", "1", ""),
+    ARN_TILING("quant_matmul_all_reduce_add_rms_norm", "int8[4096,688]", "int8[688,4096]", "int32[4096]",
+               "dequant_scale=bf16[4096]", "bf16[1,4096,4096]", "bf16[4096]", "0.1", "reduce_op=\"mul\""),
+};
+#undef ARN_TILING
+
+TEST(VendorUnitTestCalls, AddRmsNormTilingCalls) {
+    EXPECT_EQ(ReplayTiling(kArnTilingValid, std::size(kArnTilingValid)), 8u);
+    for (const char *text : kArnTilingInvalid) {
+        const Expectation e = Expect(C(text), 0, Profile::kVendor);
+        EXPECT_TRUE(e.outcome == Outcome::kInnerError || e.outcome == Outcome::kStatus)
+            << text << " -> " << e.rule_id << " (" << e.reason << ")";
+    }
+}
 
 TEST(VendorUnitTestCalls, MatmulAllReduceTilingCallsSucceed) {
     EXPECT_EQ(ReplayTiling(kMarTiling, std::size(kMarTiling)), 9u);
