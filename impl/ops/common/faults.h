@@ -52,6 +52,13 @@ enum class Fault : int {
     // QuantMatmulAllReduceV4's number formats and reads (98-101):
     kV4Fp4E2m1WrongBias = 98,       // MXFP4: E2M1 decoded with exponent bias 2, not 1 (every value halves)
     kV4PerBlockTransposedGrid = 99, // per-block: a transposed x2's [n-block][k-block] grid read as [k-block][n-block]
+    // MatmulAllReduce (120-129): mistakes a port of the operator could make, each of which the
+    // quick gate itself must fail (tests/broken: the gate restricted to the API, no aimed case):
+    kMarCastTruncates = 120,     // the partial result rounded toward zero instead of to nearest even
+    kMarX3AfterAllReduce = 121,  // V2's x3 added once after the all-reduce, not on every rank before it
+    kMarX2StridesIgnored = 122,  // x2 read as a contiguous row-major (k, n), whatever its strides
+    kMarLastRankLeftOut = 123,   // the last rank of a group of two or more contributes zeros to the sum
+    kMarLastKDropped = 124,      // the k-sum stops one term short (k > 1)
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

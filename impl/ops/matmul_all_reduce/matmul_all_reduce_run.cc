@@ -93,10 +93,13 @@ private:
         auto *acc = reinterpret_cast<float *>(wsBytes + p_.accOffset);
         // x2 is decoded and packed once; every piece multiplies by the packed copy.
         const auto elem = IsHalf() ? kernels::GemmElement::kFloat16 : kernels::GemmElement::kBfloat16;
+        const bool ignoreStrides = kFault == Fault::kMarX2StridesIgnored;
         const kernels::GemmOperand b{static_cast<const unsigned char *>(p_.x2.data) + p_.x2.offset * 2, elem,
-                                     p_.x2.strides[0], p_.x2.strides[1]};
+                                     ignoreStrides ? p_.n : p_.x2.strides[0], ignoreStrides ? 1 : p_.x2.strides[1]};
+        // Fault kMarLastKDropped: x2's last row left out of the packed copy (the k-sum is one short).
+        const int64_t packedK = kFault == Fault::kMarLastKDropped && p_.k > 1 ? p_.k - 1 : p_.k;
         const kernels::GemmPackedB packedB = kernels::GemmPackB(
-            kernels::GemmIsa::kAuto, p_.k, p_.n, b, reinterpret_cast<float *>(wsBytes + p_.packedBOffset));
+            kernels::GemmIsa::kAuto, packedK, p_.n, b, reinterpret_cast<float *>(wsBytes + p_.packedBOffset));
         std::vector<float> bias(static_cast<size_t>(p_.n), 0.0f);
         if (p_.hasBias && !(kFault == Fault::kDropBiasOnRank1 && p_.comm->Rank() == 1)) {
             for (int64_t j = 0; j < p_.n; ++j) {
@@ -163,8 +166,14 @@ private:
             for (int64_t i = 0; i < rows; ++i) {
                 const float *in = acc + i * n;
                 uint16_t *out = stage + (c0 + i) * n;
-                if (!p_.hasX3) {
-                    for (int64_t j = 0; j < n; ++j) out[j] = Encode(in[j]);
+                if (kFault == Fault::kMarLastRankLeftOut && p_.comm->Size() > 1 &&
+                    p_.comm->Rank() == p_.comm->Size() - 1) {
+                    std::memset(out, 0, static_cast<size_t>(n) * 2);
+                    continue;
+                }
+                if (!p_.hasX3 || kFault == Fault::kMarX3AfterAllReduce) {
+                    for (int64_t j = 0; j < n; ++j) out[j] = kFault == Fault::kMarCastTruncates ? EncodeTowardZero(in[j])
+                                                                                                : Encode(in[j]);
                     continue;
                 }
                 const int64_t x3Row = p_.x3.RowOffset(c0 + i);
@@ -196,7 +205,31 @@ private:
         }
     }
 
-    void WriteOutput(const uint16_t *stage) const { WriteRows16(stage, p_.m, p_.n, p_.output); }
+    void WriteOutput(uint16_t *stage) const {
+        if (kFault == Fault::kMarX3AfterAllReduce && p_.hasX3) AddX3Once(stage);
+        WriteRows16(stage, p_.m, p_.n, p_.output);
+    }
+
+    // Fault kMarCastTruncates only: round to nearest, then one code toward zero when that went
+    // away from zero (sign-magnitude codes: the magnitude's predecessor is code - 1).
+    uint16_t EncodeTowardZero(float v) const {
+        const uint16_t code = Encode(v);
+        const float back = Decode(code);
+        const bool awayFromZero = (v > 0 && back > v) || (v < 0 && back < v);
+        return awayFromZero && (code & 0x7fff) != 0 && (code & 0x7fff) < 0x7c00 ? static_cast<uint16_t>(code - 1)
+                                                                               : code;
+    }
+
+    // Fault kMarX3AfterAllReduce only: x3 added to the reduced sum (once, not on every rank).
+    void AddX3Once(uint16_t *stage) const {
+        for (int64_t i = 0; i < p_.m; ++i) {
+            const int64_t x3Row = p_.x3.RowOffset(i);
+            for (int64_t j = 0; j < p_.n; ++j) {
+                uint16_t &y = stage[i * p_.n + j];
+                y = Encode(Decode(y) + Decode(LoadCode16(p_.x3, x3Row + j * p_.x3.ColStride())));
+            }
+        }
+    }
 
     MatmulAllReducePlan p_;
 };
