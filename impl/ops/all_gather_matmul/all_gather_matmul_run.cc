@@ -151,7 +151,7 @@ private:
         if (!CheckGuards(workspace)) return Fail("the workspace guard bytes were overwritten (internal error)");
         if constexpr (kFault == Fault::kGatherOutOfRankOrder) SwapFirstTwoBlocks(gathered, stage);
         const int64_t rows = p_.m * static_cast<int64_t>(p_.worldSize);
-        if (p_.hasGatherOut) WriteRows16(gathered, rows, p_.k, p_.gatherOut);
+        if (p_.hasGatherOut && kFault != Fault::kAgmGatherOutUnwritten) WriteRows16(gathered, rows, p_.k, p_.gatherOut);
         WriteRows16(stage, rows, p_.n, p_.output);
         return ACL_SUCCESS;
     }
@@ -186,7 +186,10 @@ private:
         for (int64_t c0 = 0; c0 < p_.m; c0 += p_.chunkRows) {
             const int64_t rows = std::min(p_.chunkRows, p_.m - c0);
             for (int64_t i = 0; i < rows; ++i) std::memcpy(acc + i * n, bias.data(), static_cast<size_t>(n) * 4);
-            const kernels::GemmOperand a{gathered + (row0 + c0) * p_.k, Element(), p_.k, 1};
+            // Fault kAgmLocalRowsOnly: the rows of this rank's own block, whoever owns the output block.
+            const int64_t aRow0 =
+                kFault == Fault::kAgmLocalRowsOnly ? static_cast<int64_t>(p_.comm->Rank()) * p_.m : row0;
+            const kernels::GemmOperand a{gathered + (aRow0 + c0) * p_.k, Element(), p_.k, 1};
             kernels::GemmAccumulatePacked(rows, a, packedB, acc, n);
             for (int64_t i = 0; i < rows; ++i) {
                 const float *in = acc + i * n;

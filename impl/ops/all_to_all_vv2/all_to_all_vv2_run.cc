@@ -23,6 +23,7 @@
 #include "atbfw/tensor_util.h"
 #include "hccl/hccl.h"
 #include "ops/all_to_all_vv2/all_to_all_vv2.h"
+#include "ops/common/faults.h"
 #include "runtime/runtime.h"
 
 namespace mc2::impl::ops {
@@ -139,7 +140,15 @@ atb::Status AllToAllVV2Operation::Launch(const atb::VariantPack &pack, uint8_t *
     // The int64 host arrays are passed as HCCL's uint64 arrays: every entry is >= 0 (checked),
     // so the bits are the same. HCCL copies them before returning.
     const HcclDataType type = HcclTypeOf(x.desc.dtype);
-    const HcclResult rc = HcclAlltoAllV(x.deviceData, pack.inTensors.at(1).hostData, pack.inTensors.at(2).hostData,
+    const void *sdispls = pack.inTensors.at(2).hostData;
+    std::vector<int64_t> packed;  // fault kA2avSdisplsIgnored only: exclusive prefix sums of sendCount
+    if constexpr (kFault == Fault::kA2avSdisplsIgnored) {
+        const auto *counts = static_cast<const int64_t *>(pack.inTensors.at(1).hostData);
+        packed.assign(static_cast<size_t>(param_.rankSize), 0);
+        for (int j = 1; j < param_.rankSize; ++j) packed[j] = packed[j - 1] + counts[j - 1];
+        sdispls = packed.data();
+    }
+    const HcclResult rc = HcclAlltoAllV(x.deviceData, pack.inTensors.at(1).hostData, sdispls,
                                         type, out.deviceData, pack.inTensors.at(3).hostData,
                                         pack.inTensors.at(4).hostData, type, comm, stream);
     if (rc != HCCL_SUCCESS) {

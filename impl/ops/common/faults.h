@@ -59,6 +59,13 @@ enum class Fault : int {
     kMarX2StridesIgnored = 122,  // x2 read as a contiguous row-major (k, n), whatever its strides
     kMarLastRankLeftOut = 123,   // the last rank of a group of two or more contributes zeros to the sum
     kMarLastKDropped = 124,      // the k-sum stops one term short (k > 1)
+    // The same kind for the other families (125-134):
+    kArnResidualNotAdded = 125,  // AddRmsNorm: y = the all-reduced matmul alone, residual left out
+    kArnNoMean = 126,            // AddRmsNorm: rstd from the sum of squares, not their mean
+    kArnGammaIgnored = 127,      // AddRmsNorm: normOut = y·rstd, gamma never applied
+    kAgmLocalRowsOnly = 128,     // AllGatherMatmul: every block of output multiplies this rank's own x1
+    kAgmGatherOutUnwritten = 129,  // AllGatherMatmul: gatherOut left as it was
+    kA2avSdisplsIgnored = 130,   // AllToAllVV2: the send blocks taken back to back (prefix sums), not at sdispls
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

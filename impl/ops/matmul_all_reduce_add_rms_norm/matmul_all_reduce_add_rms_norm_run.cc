@@ -55,7 +55,7 @@ private:
             out(static_cast<size_t>(n)), gamma(static_cast<size_t>(n));
         std::vector<float> yf(static_cast<size_t>(n));
         ReadRows16(p_.gamma, 1, n, gamma.data());
-        const float invN = 1.0f / static_cast<float>(n);
+        const float invN = kFault == Fault::kArnNoMean ? 1.0f : 1.0f / static_cast<float>(n);
         // Faults kArnInplaceFreshBuffer (plain) and kArnQuantInplaceFreshBuffer (quant): y lands in
         // a buffer nobody reads; residual keeps its values.
         const bool dropY =
@@ -69,7 +69,7 @@ private:
             }
             float sum = 0.0f;
             for (int64_t j = 0; j < n; ++j) {
-                y[j] = Encode(Decode(mm[j]) + Decode(res[j]));
+                y[j] = kFault == Fault::kArnResidualNotAdded ? mm[j] : Encode(Decode(mm[j]) + Decode(res[j]));
                 yf[j] = Decode(y[j]);
                 sum += yf[j] * yf[j] * invN;
             }
@@ -78,6 +78,7 @@ private:
             for (int64_t j = 0; j < n; ++j) {
                 const float g = Decode(gamma[j]);
                 out[j] = kFault == Fault::kArnGammaBeforeRound ? Encode(yf[j] * rstd * g)
+                         : kFault == Fault::kArnGammaIgnored   ? Encode(yf[j] * rstd)
                                                                : Encode(Decode(Encode(yf[j] * rstd)) * g);
             }
             if (!dropY) WriteRow(y, i, p_.y);
