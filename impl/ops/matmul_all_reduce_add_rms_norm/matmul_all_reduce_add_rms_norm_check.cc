@@ -17,7 +17,6 @@
 #include "ops/common/memory_checks.h"
 #include "ops/common/platform.h"
 #include "ops/common/tiling_checks.h"
-#include "ops/common/faults.h"
 #include "ops/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
 #include "ops/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 #include "ops/weight_quant_matmul_all_reduce/weight_quant_matmul_all_reduce.h"
@@ -360,25 +359,33 @@ private:
     aclTensor *view_ = nullptr;
 };
 
+// The arguments this family hands the embedded quant or weight-quant matmul (their Args structs
+// name them alike), with y's rows as its output; the caller adds the variant's scales.
+template <typename MatmulArgs, typename MatmulPlan>
+MatmulArgs EmbeddedArgs(const ArnArgs &a, const aclTensor *x1, MatmulPlan *plan) {
+    MatmulArgs m;
+    m.x1 = x1;
+    m.x2 = a.x2;
+    m.bias = a.bias;
+    m.group = a.group;
+    m.reduceOp = "sum";  // this family's tiling compares three characters (checked above)
+    m.commTurn = a.commTurn;
+    m.streamMode = a.streamMode;
+    m.output = a.normOut;
+    m.workspaceSize = a.workspaceSize;
+    m.executor = a.executor;
+    m.planOut = plan;
+    return m;
+}
+
 // The quant / weight-quant matmul: its own checks build its plan (every refusal of theirs was
-// made above with this family's code and order, so they pass), with y's rows as its output.
+// made above with this family's code and order, so they pass).
 aclnnStatus PlanQuantisedMatmul(const char *api, const ArnArgs &a, ArnPlan &p, std::unique_ptr<OpRun> *mm) {
     X1AsResidualRows x1(a);
     if (a.variant == ArnVariant::kQuant) {
         QuantMatmulAllReducePlan plan;
-        QuantMatmulAllReduceArgs q;
-        q.x1 = x1.Or(a.x1);
-        q.x2 = a.x2;
-        q.bias = a.bias;
+        auto q = EmbeddedArgs<QuantMatmulAllReduceArgs>(a, x1.Or(a.x1), &plan);
         q.dequantScale = a.dequantScale;
-        q.group = a.group;
-        q.reduceOp = "sum";  // this family's tiling compares three characters (checked above)
-        q.commTurn = a.commTurn;
-        q.streamMode = a.streamMode;
-        q.output = a.normOut;
-        q.workspaceSize = a.workspaceSize;
-        q.executor = a.executor;
-        q.planOut = &plan;
         const aclnnStatus status = QuantMatmulAllReducePrepare(api, q);
         if (status != ACLNN_SUCCESS) return status;
         p.workspaceBytes = plan.workspaceBytes;
@@ -386,22 +393,11 @@ aclnnStatus PlanQuantisedMatmul(const char *api, const ArnArgs &a, ArnPlan &p, s
         return ACLNN_SUCCESS;
     }
     WeightQuantMatmulAllReducePlan plan;
-    WeightQuantMatmulAllReduceArgs w;
-    w.x1 = x1.Or(a.x1);
-    w.x2 = a.x2;
-    w.bias = a.bias;
+    auto w = EmbeddedArgs<WeightQuantMatmulAllReduceArgs>(a, x1.Or(a.x1), &plan);
     w.antiquantScale = a.antiquantScale;
     // Fault kArnWqOffsetIgnored: the offset never reaches the matmul.
     w.antiquantOffset = kFault == Fault::kArnWqOffsetIgnored ? nullptr : a.antiquantOffset;
-    w.group = a.group;
-    w.reduceOp = "sum";
-    w.commTurn = a.commTurn;
-    w.streamMode = a.streamMode;
     w.antiquantGroupSize = a.antiquantGroupSize;
-    w.output = a.normOut;
-    w.workspaceSize = a.workspaceSize;
-    w.executor = a.executor;
-    w.planOut = &plan;
     const aclnnStatus status = WeightQuantMatmulAllReducePrepare(api, w);
     if (status != ACLNN_SUCCESS) return status;
     p.workspaceBytes = plan.workspaceBytes;
