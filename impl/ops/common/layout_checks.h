@@ -4,6 +4,7 @@
 #ifndef MC2_IMPL_OPS_COMMON_LAYOUT_CHECKS_H_
 #define MC2_IMPL_OPS_COMMON_LAYOUT_CHECKS_H_
 
+#include <functional>
 #include <span>
 
 #include "ops/common/checks.h"
@@ -32,6 +33,26 @@ bool CheckNoSelfOverlap(Checker &c, const aclTensor &t, const char *name);
 // 161002 when the bytes two outputs can write intersect (one output would overwrite the
 // other). Empty views never overlap. Both tensors are addressable (checked before).
 bool CheckDisjoint(Checker &c, const aclTensor &a, const char *aName, const aclTensor &b, const char *bName);
+
+// The layout demands of a matmul family's operands, in the order the families check them: every
+// tensor of `all` addressable (CheckAddressable); under the vendor-faithful variant (faults.h)
+// nothing more than `vendorFaithful` (the family's kept demands; none when empty), since the
+// vendor's op_api checks none of the rest; otherwise x1 contiguous, x2 contiguous or transposed
+// (`x2Transposed`), `extra` (the family's own), each output not self-overlapping, the outputs
+// pairwise disjoint, and every view of `all` within its storage (CheckWithinStorage: a view
+// reaching past its declared storage would read or write memory the caller did not describe as
+// this tensor's). All refusals are 161002.
+struct MatmulLayout {
+    std::span<const NamedTensor> all;
+    const aclTensor *x1 = nullptr;  // must be contiguous; null: x1's layout is not demanded
+    const aclTensor *x2 = nullptr;  // must be contiguous or `x2Transposed`
+    std::span<const NamedTensor> outputs;  // in the family's order; null entries (absent outputs) skipped
+    bool (*x2Transposed)(const aclTensor &) = IsTransposeLastTwoDims;
+    bool messagesNameShape = true;  // the x1 / x2 messages give the view shape beside the strides
+    std::function<bool()> extra;           // after x2, before the outputs
+    std::function<bool()> vendorFaithful;  // the vendor-faithful variant's whole check after addressability
+};
+bool CheckMatmulLayouts(Checker &c, const MatmulLayout &layout);
 
 // For a weight-NZ x2 (IsWeightNz) of a 1-byte dtype, refused with 561002 (the tiling layer: the
 // op_api skips an NZ weight's shape checks, ops.md §1.4) unless its storage shape is exactly the
