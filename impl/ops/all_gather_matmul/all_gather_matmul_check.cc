@@ -123,6 +123,7 @@ bool CheckLayouts(Checker &c, const AllGatherMatmulArgs &a) {
     const NamedTensor all[] = {
         {a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.output, "output"}, {gatherOut, "gatherOut"}};
     const NamedTensor outputs[] = {{a.output, "output"}, {gatherOut, "gatherOut"}};
+    const std::pair<NamedTensor, NamedTensor> disjoint[] = {{outputs[0], outputs[1]}};
     const int64_t n = a.x2->viewShape[1];
     // The vendor checks none of the layouts (faults.h). Kept: a bias the kernel would read past
     // (fewer than n elements, or a strided one of rank > 1; the run reads n elements along the
@@ -144,8 +145,12 @@ bool CheckLayouts(Checker &c, const AllGatherMatmulArgs &a) {
         return true;
     };
     // x1 may be strided: it is gathered row by row.
-    return CheckMatmulLayouts(
-        c, {.all = all, .x2 = a.x2, .outputs = outputs, .extra = bias, .vendorFaithful = biasReadable});
+    return CheckMatmulLayouts(c, {.all = all,
+                                  .x2 = a.x2,
+                                  .outputs = outputs,
+                                  .disjoint = disjoint,
+                                  .vendorFaithful = biasReadable,
+                                  .extra = bias});
 }
 
 // The tiling layer (ops.md §5.1 "Tiling checks", infershape), refused with 561002.

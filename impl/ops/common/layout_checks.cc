@@ -71,13 +71,16 @@ bool CheckDisjoint(Checker &c, const aclTensor &a, const char *aName, const aclT
 
 bool CheckMatmulLayouts(Checker &c, const MatmulLayout &l) {
     if (!CheckAddressable(c, l.all)) return false;
+    if (l.first && !l.first()) return false;
     if (kVendorFaithful) return !l.vendorFaithful || l.vendorFaithful();
     auto layout = [&](const aclTensor &t) {
         return l.messagesNameShape ? "shape " + ShapeString(t.viewShape) + " with strides " + ShapeString(t.strides)
                                    : "strides " + ShapeString(t.strides);
     };
-    if (l.x1 != nullptr && !IsContiguous(*l.x1)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 must be contiguous; got %s", layout(*l.x1).c_str());
+    for (const auto &[t, name] : l.dense) {
+        if (t != nullptr && !IsContiguous(*t)) {
+            return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s must be contiguous; got %s", name, layout(*t).c_str());
+        }
     }
     if (!IsContiguous(*l.x2) && !l.x2Transposed(*l.x2)) {
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "x2 must be contiguous or a transpose of its last two dims; got %s",
@@ -87,11 +90,8 @@ bool CheckMatmulLayouts(Checker &c, const MatmulLayout &l) {
     for (const auto &[t, name] : l.outputs) {
         if (t != nullptr && !CheckNoSelfOverlap(c, *t, name)) return false;
     }
-    for (size_t i = 0; i < l.outputs.size(); ++i) {
-        for (size_t j = i + 1; j < l.outputs.size(); ++j) {
-            const NamedTensor &a = l.outputs[i], &b = l.outputs[j];
-            if (a.t != nullptr && b.t != nullptr && !CheckDisjoint(c, *a.t, a.name, *b.t, b.name)) return false;
-        }
+    for (const auto &[a, b] : l.disjoint) {
+        if (a.t != nullptr && b.t != nullptr && !CheckDisjoint(c, *a.t, a.name, *b.t, b.name)) return false;
     }
     return CheckWithinStorage(c, l.all);
 }

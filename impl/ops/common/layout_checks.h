@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <span>
+#include <utility>
 
 #include "ops/common/checks.h"
 #include "ops/common/nz_layout.h"
@@ -35,22 +36,25 @@ bool CheckNoSelfOverlap(Checker &c, const aclTensor &t, const char *name);
 bool CheckDisjoint(Checker &c, const aclTensor &a, const char *aName, const aclTensor &b, const char *bName);
 
 // The layout demands of a matmul family's operands, in the order the families check them: every
-// tensor of `all` addressable (CheckAddressable); under the vendor-faithful variant (faults.h)
-// nothing more than `vendorFaithful` (the family's kept demands; none when empty), since the
-// vendor's op_api checks none of the rest; otherwise x1 contiguous, x2 contiguous or transposed
-// (`x2Transposed`), `extra` (the family's own), each output not self-overlapping, the outputs
-// pairwise disjoint, and every view of `all` within its storage (CheckWithinStorage: a view
-// reaching past its declared storage would read or write memory the caller did not describe as
-// this tensor's). All refusals are 161002.
+// tensor of `all` addressable (CheckAddressable); `first` (the family's demands in every variant);
+// under the vendor-faithful variant (faults.h) nothing more than `vendorFaithful` (the family's
+// kept demands; none when empty), since the vendor's op_api checks none of the rest; otherwise
+// the `dense` tensors contiguous, x2 contiguous or transposed (`x2Transposed`), `extra` (the
+// family's own), each output not self-overlapping, each `disjoint` pair disjoint, and every view
+// of `all` within its storage (CheckWithinStorage: a view reaching past its declared storage
+// would read or write memory the caller did not describe as this tensor's). All refusals are
+// 161002. Null tensors (absent optional ones) are skipped.
 struct MatmulLayout {
     std::span<const NamedTensor> all;
-    const aclTensor *x1 = nullptr;  // must be contiguous; null: x1's layout is not demanded
-    const aclTensor *x2 = nullptr;  // must be contiguous or `x2Transposed`
-    std::span<const NamedTensor> outputs;  // in the family's order; null entries (absent outputs) skipped
+    std::span<const NamedTensor> dense;  // must be contiguous (x1 in most families), in the family's order
+    const aclTensor *x2 = nullptr;       // must be contiguous or `x2Transposed`
+    std::span<const NamedTensor> outputs;  // must not overlap themselves, in the family's order
+    std::span<const std::pair<NamedTensor, NamedTensor>> disjoint;  // must not share bytes
     bool (*x2Transposed)(const aclTensor &) = IsTransposeLastTwoDims;
-    bool messagesNameShape = true;  // the x1 / x2 messages give the view shape beside the strides
+    bool messagesNameShape = true;  // the dense / x2 messages give the view shape beside the strides
+    std::function<bool()> first;           // right after addressability, in every variant
+    std::function<bool()> vendorFaithful;  // the vendor-faithful variant's whole check after `first`
     std::function<bool()> extra;           // after x2, before the outputs
-    std::function<bool()> vendorFaithful;  // the vendor-faithful variant's whole check after addressability
 };
 bool CheckMatmulLayouts(Checker &c, const MatmulLayout &layout);
 

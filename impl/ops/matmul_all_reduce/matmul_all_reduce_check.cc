@@ -116,8 +116,8 @@ bool CheckShapes(Checker &c, const MatmulAllReduceArgs &a) {
 // every view inside its storage.
 bool CheckLayouts(Checker &c, const MatmulAllReduceArgs &a) {
     const NamedTensor all[] = {{a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.x3, "x3"}, {a.output, "output"}};
-    const NamedTensor outputs[] = {{a.output, "output"}};
-    return CheckMatmulLayouts(c, {.all = all, .x1 = a.x1, .x2 = a.x2, .outputs = outputs});
+    const NamedTensor x1[] = {{a.x1, "x1"}}, outputs[] = {{a.output, "output"}};
+    return CheckMatmulLayouts(c, {.all = all, .dense = x1, .x2 = a.x2, .outputs = outputs});
 }
 
 // The generated inner layer's required attribute (ops.md §1.2 item 2, §8.3): 161001 for a null

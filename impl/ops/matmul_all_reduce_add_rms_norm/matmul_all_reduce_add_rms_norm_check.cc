@@ -286,42 +286,39 @@ bool CheckLayouts(Checker &c, const ArnArgs &a) {
                                {a.dequantScale, "dequantScale"},
                                {a.antiquantScale, "antiquantScale"},
                                {a.antiquantOffset, "antiquantOffset"}};
-    if (!CheckAddressable(c, all)) return false;
-    if (IsWeightNz(*a.x2)) {
+    const NamedTensor dense[] = {{a.x1, "x1"}, {a.residual, "residual"}, {a.gamma, "gamma"}};
+    // y may be residual itself (the in-place variant); normOut may overlap neither.
+    const NamedTensor outputs[] = {{a.y, "y"}, {a.normOut, "normOut"}};
+    const std::pair<NamedTensor, NamedTensor> disjoint[] = {{{a.normOut, "normOut"}, {a.y, "y"}},
+                                                            {{a.normOut, "normOut"}, {a.residual, "residual"}}};
+    auto ndX2 = [&] {  // in every variant: this family's kernels read x2 as ND only
+        if (!IsWeightNz(*a.x2)) return true;
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "x2 is a FRACTAL_NZ weight (4-D storage shape %s); only ND x2",
                       ShapeString(a.x2->storageShape).c_str());
-    }
-    if (kVendorFaithful) return true;  // the vendor's op_api checks none of the rest (faults.h)
-    const std::pair<const aclTensor *, const char *> dense[] = {
-        {a.x1, "x1"}, {a.residual, "residual"}, {a.gamma, "gamma"}};
-    for (const auto &[t, name] : dense) {
-        if (!IsContiguous(*t)) {
-            return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s must be contiguous; got shape %s with strides %s", name,
-                          ShapeString(t->viewShape).c_str(), ShapeString(t->strides).c_str());
-        }
-    }
-    if (!IsContiguous(*a.x2) && !IsTransposeLastTwoDims(*a.x2)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID,
-                      "x2 must be contiguous or a transpose of its last two dims; got shape %s with strides %s",
-                      ShapeString(a.x2->viewShape).c_str(), ShapeString(a.x2->strides).c_str());
-    }
+    };
     // A per-group scale (2-D, both dims > 1) has no defined layout beside a transposed x2, and
     // must be contiguous (the documents allow no other non-contiguous input than x2).
-    const std::pair<const aclTensor *, const char *> scales[] = {{a.antiquantScale, "antiquantScale"},
-                                                                 {a.antiquantOffset, "antiquantOffset"}};
-    for (const auto &[t, name] : scales) {
-        if (t == nullptr || t->viewShape.size() != 2 || t->viewShape[0] <= 1 || t->viewShape[1] <= 1) continue;
-        if (!IsContiguous(*a.x2) || !IsContiguous(*t)) {
-            return c.Fail(ACLNN_ERR_PARAM_INVALID,
-                          "a per-group %s %s must be contiguous and x2 not transposed (x2 strides %s, %s strides %s)",
-                          name, ShapeString(t->viewShape).c_str(), ShapeString(a.x2->strides).c_str(), name,
-                          ShapeString(t->strides).c_str());
+    auto perGroupScales = [&] {
+        const NamedTensor scales[] = {{a.antiquantScale, "antiquantScale"}, {a.antiquantOffset, "antiquantOffset"}};
+        for (const auto &[t, name] : scales) {
+            if (t == nullptr || t->viewShape.size() != 2 || t->viewShape[0] <= 1 || t->viewShape[1] <= 1) continue;
+            if (!IsContiguous(*a.x2) || !IsContiguous(*t)) {
+                return c.Fail(ACLNN_ERR_PARAM_INVALID,
+                              "a per-group %s %s must be contiguous and x2 not transposed (x2 strides %s, %s strides "
+                              "%s)",
+                              name, ShapeString(t->viewShape).c_str(), ShapeString(a.x2->strides).c_str(), name,
+                              ShapeString(t->strides).c_str());
+            }
         }
-    }
-    // y may be residual itself (the in-place variant); normOut may overlap neither.
-    return CheckNoSelfOverlap(c, *a.y, "y") && CheckNoSelfOverlap(c, *a.normOut, "normOut") &&
-           CheckDisjoint(c, *a.normOut, "normOut", *a.y, "y") &&
-           CheckDisjoint(c, *a.normOut, "normOut", *a.residual, "residual") && CheckWithinStorage(c, all);
+        return true;
+    };
+    return CheckMatmulLayouts(c, {.all = all,
+                                  .dense = dense,
+                                  .x2 = a.x2,
+                                  .outputs = outputs,
+                                  .disjoint = disjoint,
+                                  .first = ndX2,
+                                  .extra = perGroupScales});
 }
 
 aclnnStatus PublishNothingToRun(const char *api, const ArnArgs &a) {

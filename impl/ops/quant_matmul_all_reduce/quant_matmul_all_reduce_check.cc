@@ -166,8 +166,8 @@ bool CheckLayouts(Checker &c, const Args &a) {
                                {a.commQuantScale1, "commQuantScale1"},
                                {a.commQuantScale2, "commQuantScale2"},
                                {a.output, "output"}};
-    const NamedTensor outputs[] = {{a.output, "output"}};
-    return CheckMatmulLayouts(c, {.all = all, .x1 = a.x1, .x2 = a.x2, .outputs = outputs});
+    const NamedTensor x1[] = {{a.x1, "x1"}}, outputs[] = {{a.output, "output"}};
+    return CheckMatmulLayouts(c, {.all = all, .dense = x1, .x2 = a.x2, .outputs = outputs});
 }
 
 // A weight-NZ x2 (ops.md §1.5 rows 13-16, INT8), refused with 561002 where the op_api let it

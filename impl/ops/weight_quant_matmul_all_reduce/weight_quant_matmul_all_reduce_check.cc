@@ -161,7 +161,7 @@ bool CheckShapes(Checker &c, const Args &a, bool full = false) {
 bool CheckLayouts(Checker &c, const Args &a) {
     const NamedTensor all[] = {{a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.antiquantScale, "antiquantScale"},
                                {a.antiquantOffset, "antiquantOffset"}, {a.x3, "x3"}, {a.output, "output"}};
-    const NamedTensor outputs[] = {{a.output, "output"}};
+    const NamedTensor x1[] = {{a.x1, "x1"}}, outputs[] = {{a.output, "output"}};
     // The scales may be transposed matrices too (a transposed x2's per-group scale).
     auto scales = [&] {
         const NamedTensor scaleTensors[] = {{a.antiquantScale, "antiquantScale"}, {a.antiquantOffset, "antiquantOffset"}};
@@ -174,7 +174,7 @@ bool CheckLayouts(Checker &c, const Args &a) {
         return true;
     };
     return CheckMatmulLayouts(c, {.all = all,
-                                  .x1 = a.x1,
+                                  .dense = x1,
                                   .x2 = a.x2,
                                   .outputs = outputs,
                                   .x2Transposed = IsTransposedDense,
