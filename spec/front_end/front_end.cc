@@ -234,6 +234,28 @@ Dispatch ToApi(const Call &call, const std::string &op, const std::map<std::stri
     return d;
 }
 
+std::string FirstRoute(const std::vector<Rule> &rules, const Call &call) {
+    for (const Rule &r : rules) {
+        if (r.kind == Rule::Kind::kDispatch && r.applies(call)) return r.id;
+    }
+    return "";
+}
+
+const RouteTarget &FindTarget(const std::vector<RouteTarget> &table, const std::string &route, const Call &call) {
+    for (const RouteTarget &t : table) {
+        if (t.route == route && (t.function.empty() || t.function == call.function)) return t;
+    }
+    throw std::logic_error("front-end call " + call.ToString() + " reaches no dispatch route");
+}
+
+std::map<std::string, harness::Value> CommAttrs(const Call &call) {
+    const Arg *reduce_op = call.Find("reduce_op");
+    return {{"group", harness::CommName{}},
+            {"reduce_op", std::string(reduce_op ? std::get<std::string>(*reduce_op) : "sum")},
+            {"comm_turn", call.I("comm_turn")},
+            {"stream_mode", int64_t{1}}};
+}
+
 bool IsIntegral(aclDataType dtype) {
     switch (dtype) {
         case ACL_INT8: case ACL_UINT8: case ACL_INT16: case ACL_INT32: case ACL_INT64: return true;

@@ -132,6 +132,24 @@ Rule Route(std::string id, std::string text, std::string citation, std::function
 Dispatch ToApi(const Call &call, const std::string &op, const std::map<std::string, std::string> &tensor_args,
                const std::map<std::string, harness::Value> &attrs,
                const std::map<std::string, harness::TensorSpec> &outputs, std::vector<std::string> returns);
+// The mapping table a family's dispatch reads: for each route (the route rule's id) and function,
+// the aclnn operator it reaches (a registered signature) and which front-end kwarg becomes which
+// of that operator's tensor parameters. The route rule's text says the same in words.
+struct RouteTarget {
+    std::string route;
+    std::string function;  // the front-end function it holds for; empty: every function of the family
+    std::string op;
+    std::map<std::string, std::string> tensor_args;  // front-end kwarg -> aclnn parameter
+};
+// The id of the first of `rules`' dispatch rules that applies to `call` (empty when none does).
+std::string FirstRoute(const std::vector<Rule> &rules, const Call &call);
+// The entry of `table` for `route` and the call's function; std::logic_error when there is none
+// (a call that passes every check reaches a route, or the family is wrong).
+const RouteTarget &FindTarget(const std::vector<RouteTarget> &table, const std::string &route, const Call &call);
+// The attributes the MC2 front-ends forward: the rank's communicator as `group`, reduce_op and
+// comm_turn as given ("sum" and 0 when absent) and stream_mode ACL_STOP_ON_FAILURE (1). ToApi
+// passes an operator only the attributes it has (AllGatherMatmul has no reduce_op).
+std::map<std::string, harness::Value> CommAttrs(const Call &call);
 bool IsIntegral(aclDataType dtype);  // torch's isIntegralType (bool excluded)
 bool IsFloating(aclDataType dtype);  // float16, bfloat16, float32
 

@@ -7,7 +7,6 @@
 // function calls the in-place twin of each. The aclnn cases it dispatches are judged by
 // spec/matmul_all_reduce_add_rms_norm/.
 #include <optional>
-#include <stdexcept>
 
 #include "spec/front_end/front_end.h"
 #include "spec/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
@@ -138,43 +137,41 @@ const std::vector<Rule> &Rules() {
     return rules;
 }
 
-Dispatch DispatchCall(const Call &c, std::string *route) {
-    for (const Rule &r : Rules()) {
-        if (r.kind == Rule::Kind::kDispatch && r.applies(c)) {
-            *route = r.id;
-            break;
-        }
-    }
-    const bool in_place = c.function == kInPlace;
+// Where each route goes, out of place and in place (the `_` function): x1, x2, residual, gamma and
+// bias by their names, and the variant's scales.
+const std::vector<RouteTarget> &Targets() {
     namespace arn = matmul_all_reduce_add_rms_norm;
-    const char *op = nullptr;
-    std::map<std::string, std::string> tensors = {
-        {"x1", "x1"}, {"x2", "x2"}, {"residual", "residual"}, {"gamma", "gamma"}, {"bias", "bias"}};
-    const Arg *op_arg = c.Find("reduce_op");
+    static const std::vector<RouteTarget> targets = [] {
+        const std::map<std::string, std::string> plain = {
+            {"x1", "x1"}, {"x2", "x2"}, {"residual", "residual"}, {"gamma", "gamma"}, {"bias", "bias"}};
+        std::map<std::string, std::string> quant = plain, wq = plain;
+        quant["dequant_scale"] = "dequant_scale";
+        wq["antiquant_scale"] = "antiquant_scale";
+        wq["antiquant_offset"] = "antiquant_offset";
+        return std::vector<RouteTarget>{{"msp.arn.route.float", kOutOfPlace, arn::kArn, plain},
+                                        {"msp.arn.route.float", kInPlace, arn::kInplace, plain},
+                                        {"msp.arn.route.quant", kOutOfPlace, arn::kQuant, quant},
+                                        {"msp.arn.route.quant", kInPlace, arn::kInplaceQuant, quant},
+                                        {"msp.arn.route.wq", kOutOfPlace, arn::kWeightQuant, wq},
+                                        {"msp.arn.route.wq", kInPlace, arn::kInplaceWeightQuant, wq}};
+    }();
+    return targets;
+}
+
+Dispatch DispatchCall(const Call &c, std::string *route) {
+    *route = FirstRoute(Rules(), c);
+    const RouteTarget &target = FindTarget(Targets(), *route, c);
+    // epsilon as given (1e-6 otherwise); antiquant_group_size reaches the weight-quant APIs only.
     const Arg *eps = c.Find("epsilon");
-    std::map<std::string, harness::Value> attrs = {
-        {"group", harness::CommName{}},
-        {"reduce_op", op_arg ? harness::Value(std::get<std::string>(*op_arg)) : harness::Value(std::string("sum"))},
-        {"epsilon", eps ? harness::Value(std::get<double>(*eps)) : harness::Value(1e-6)},
-        {"comm_turn", c.I("comm_turn")},
-        {"stream_mode", int64_t{1}}};
-    if (*route == "msp.arn.route.float") {
-        op = in_place ? arn::kInplace : arn::kArn;
-    } else if (*route == "msp.arn.route.quant") {
-        op = in_place ? arn::kInplaceQuant : arn::kQuant;
-        tensors["dequant_scale"] = "dequant_scale";
-    } else if (*route == "msp.arn.route.wq") {
-        op = in_place ? arn::kInplaceWeightQuant : arn::kWeightQuant;
-        tensors["antiquant_scale"] = "antiquant_scale";
-        tensors["antiquant_offset"] = "antiquant_offset";
-        attrs["antiquant_group_size"] = c.I("antiquant_group_size");
-    } else {
-        throw std::logic_error("front-end call " + c.ToString() + " reaches no dispatch route");
-    }
+    std::map<std::string, harness::Value> attrs = CommAttrs(c);
+    attrs["epsilon"] = eps ? harness::Value(std::get<double>(*eps)) : harness::Value(1e-6);
+    attrs["antiquant_group_size"] = c.I("antiquant_group_size");
     const TensorSpec &residual = *c.T("residual");
     const TensorSpec out = Tensor(residual.dtype, residual.shape);
-    if (in_place) return ToApi(c, op, tensors, attrs, {{"norm_out", out}}, {"residual", "norm_out"});
-    return ToApi(c, op, tensors, attrs, {{"y", out}, {"norm_out", out}}, {"y", "norm_out"});
+    if (c.function == kInPlace) {
+        return ToApi(c, target.op, target.tensor_args, attrs, {{"norm_out", out}}, {"residual", "norm_out"});
+    }
+    return ToApi(c, target.op, target.tensor_args, attrs, {{"y", out}, {"norm_out", out}}, {"y", "norm_out"});
 }
 
 // The int64 dequant codes of fp32 scales (TransQuantParamV2's packing, ops.md §3), one per channel:

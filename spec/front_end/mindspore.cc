@@ -82,8 +82,15 @@ const std::vector<Rule> &Rules() {
     return rules;
 }
 
+// Where the route goes: input is the API's x1.
+const std::vector<RouteTarget> &Targets() {
+    static const std::vector<RouteTarget> targets = {
+        {"ms.agmm.route", "", all_gather_matmul::kOp, {{"input", "x1"}, {"x2", "x2"}, {"bias", "bias"}}}};
+    return targets;
+}
+
 Dispatch DispatchCall(const Call &c, std::string *route) {
-    *route = "ms.agmm.route";
+    *route = FirstRoute(Rules(), c);
     Call forwarded = c;
     if (c.B("trans_x2")) {  // x2 given as (n, k): the API sees the (k, n) view of the same storage
         TensorSpec x2 = *c.T("x2");
@@ -100,11 +107,11 @@ Dispatch DispatchCall(const Call &c, std::string *route) {
         outputs["gather_out"] = Tensor(input.dtype, {rows, K(c)});
         returns.push_back("gather_out");
     }
-    const std::map<std::string, harness::Value> attrs = {
-        {"group", harness::CommName{}}, {"gather_index", int64_t{0}}, {"comm_turn", int64_t{0}}, {"stream_mode", int64_t{1}}};
-    Dispatch d = ToApi(forwarded, all_gather_matmul::kOp, {{"input", "x1"}, {"x2", "x2"}, {"bias", "bias"}}, attrs,
-                       outputs, returns);
-    return d;
+    // gather_index and comm_turn are 0 here (checked above).
+    std::map<std::string, harness::Value> attrs = CommAttrs(c);
+    attrs["gather_index"] = int64_t{0};
+    const RouteTarget &target = FindTarget(Targets(), *route, c);
+    return ToApi(forwarded, target.op, target.tensor_args, attrs, outputs, returns);
 }
 
 Call Base(uint64_t seed, aclDataType dtype, int world, TensorSpec x2, bool trans_x2, bool gather_output) {

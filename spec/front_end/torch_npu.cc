@@ -298,6 +298,35 @@ const std::vector<Rule> &Rules() {
     return rules;
 }
 
+// Where each route goes: every kwarg is the aclnn parameter of its name (an operator takes those it
+// has), but V4's: pertoken_scale is its x1Scale, dequant_scale its x2Scale (ops.md §2.6).
+const std::vector<RouteTarget> &Targets() {
+    static const std::vector<RouteTarget> targets = [] {
+        std::map<std::string, std::string> same;
+        for (const char *n : {"x1", "x2", "bias", "x3", "antiquant_scale", "antiquant_offset", "dequant_scale",
+                              "pertoken_scale", "comm_quant_scale_1", "comm_quant_scale_2"}) {
+            same[n] = n;
+        }
+        const std::map<std::string, std::string> v4 = {{"x1", "x1"},
+                                                       {"x2", "x2"},
+                                                       {"bias", "bias"},
+                                                       {"x3", "x3"},
+                                                       {"pertoken_scale", "x1_scale"},
+                                                       {"dequant_scale", "x2_scale"},
+                                                       {"comm_quant_scale_1", "comm_quant_scale_1"},
+                                                       {"comm_quant_scale_2", "comm_quant_scale_2"}};
+        return std::vector<RouteTarget>{
+            {"tnpu.mmar.route.quant_v4", "", "quant_matmul_all_reduce_v4", v4},
+            {"tnpu.mmar.route.mar", "", "matmul_all_reduce", same},
+            {"tnpu.mmar.route.mar_v2", "", "matmul_all_reduce_v2", same},
+            {"tnpu.mmar.route.wq", "", "weight_quant_matmul_all_reduce", same},
+            {"tnpu.mmar.route.quant_v1", "", quant_matmul_all_reduce::kV1, same},
+            {"tnpu.mmar.route.quant_v2", "", quant_matmul_all_reduce::kV2, same},
+            {"tnpu.mmar.route.quant_v3", "", quant_matmul_all_reduce::kV3, same}};
+    }();
+    return targets;
+}
+
 // Retypes the dispatched tensor `param` to the aclDataType the kwarg `dtype_kwarg` names (the
 // op-plugin's TensorWrapper), when given.
 void Retype(const Call &c, Dispatch &d, const char *param, const char *dtype_kwarg) {
@@ -307,23 +336,14 @@ void Retype(const Call &c, Dispatch &d, const char *param, const char *dtype_kwa
     if (auto *t = std::get_if<TensorSpec>(&it->second)) t->dtype = *as;
 }
 
-// fp8 / fp4 x1 → aclnnQuantMatmulAllReduceV4: pertoken_scale is x1Scale, dequant_scale x2Scale,
-// each retyped by its *_dtype kwarg; group_sizes packed; comm_quant_mode forwarded; y_dtype out.
-Dispatch DispatchV4(const Call &c, std::map<std::string, harness::Value> attrs) {
+// fp8 / fp4 x1 → aclnnQuantMatmulAllReduceV4: its scales each retyped by their *_dtype kwarg;
+// group_sizes packed; comm_quant_mode forwarded; y_dtype out.
+Dispatch DispatchV4(const Call &c, const RouteTarget &target, std::map<std::string, harness::Value> attrs) {
     attrs.erase("antiquant_group_size");
     attrs["group_size"] = PackedGroupSize(c);
     attrs["comm_quant_mode"] = c.I("comm_quant_mode");
-    const std::map<std::string, std::string> tensors = {
-        {"x1", "x1"},
-        {"x2", "x2"},
-        {"bias", "bias"},
-        {"x3", "x3"},
-        {"pertoken_scale", "x1_scale"},
-        {"dequant_scale", "x2_scale"},
-        {"comm_quant_scale_1", "comm_quant_scale_1"},
-        {"comm_quant_scale_2", "comm_quant_scale_2"}};
     const TensorSpec output = Tensor(*DtypeArg(c, "y_dtype"), OutputShape(*c.T("x1"), N(c)));
-    Dispatch d = ToApi(c, "quant_matmul_all_reduce_v4", tensors, attrs, {{"output", output}}, {"output"});
+    Dispatch d = ToApi(c, target.op, target.tensor_args, attrs, {{"output", output}}, {"output"});
     Retype(c, d, "x1", "x1_dtype");
     Retype(c, d, "x2", "x2_dtype");
     Retype(c, d, "x1_scale", "pertoken_scale_dtype");
@@ -333,36 +353,14 @@ Dispatch DispatchV4(const Call &c, std::map<std::string, harness::Value> attrs) 
 }
 
 Dispatch DispatchCall(const Call &c, std::string *route) {
-    for (const Rule &r : Rules()) {
-        if (r.kind == Rule::Kind::kDispatch && r.applies(c)) {
-            *route = r.id;
-            break;
-        }
-    }
-    // reduce_op, comm_turn and antiquant_group_size as given (their defaults otherwise); stream_mode
-    // is always ACL_STOP_ON_FAILURE (1).
-    const Arg *reduce_op = c.Find("reduce_op");
-    const std::map<std::string, harness::Value> attrs = {
-        {"group", harness::CommName{}},
-        {"reduce_op", std::string(reduce_op ? std::get<std::string>(*reduce_op) : "sum")},
-        {"comm_turn", c.I("comm_turn")},
-        {"stream_mode", int64_t{1}},
-        {"antiquant_group_size", c.I("antiquant_group_size")}};
+    *route = FirstRoute(Rules(), c);
+    const RouteTarget &target = FindTarget(Targets(), *route, c);
+    // reduce_op, comm_turn and antiquant_group_size as given (their defaults otherwise).
+    std::map<std::string, harness::Value> attrs = CommAttrs(c);
+    attrs["antiquant_group_size"] = c.I("antiquant_group_size");
+    if (*route == "tnpu.mmar.route.quant_v4") return DispatchV4(c, target, attrs);
     const TensorSpec output = Tensor(OutDtype(c), OutputShape(*c.T("x1"), N(c)));
-    std::map<std::string, std::string> tensors;
-    for (const char *n : {"x1", "x2", "bias", "x3", "antiquant_scale", "antiquant_offset", "dequant_scale",
-                          "pertoken_scale", "comm_quant_scale_1", "comm_quant_scale_2"}) {
-        tensors[n] = n;
-    }
-    if (*route == "tnpu.mmar.route.quant_v4") return DispatchV4(c, attrs);
-    std::string op;
-    if (*route == "tnpu.mmar.route.mar") op = "matmul_all_reduce";
-    if (*route == "tnpu.mmar.route.mar_v2") op = "matmul_all_reduce_v2";
-    if (*route == "tnpu.mmar.route.wq") op = "weight_quant_matmul_all_reduce";
-    if (*route == "tnpu.mmar.route.quant_v1") op = quant_matmul_all_reduce::kV1;
-    if (*route == "tnpu.mmar.route.quant_v2") op = quant_matmul_all_reduce::kV2;
-    if (*route == "tnpu.mmar.route.quant_v3") op = quant_matmul_all_reduce::kV3;
-    return ToApi(c, op, tensors, attrs, {{"output", output}}, {"output"});
+    return ToApi(c, target.op, target.tensor_args, attrs, {{"output", output}}, {"output"});
 }
 
 // The int64 dequant codes (TransQuantParamV2's packing of fp32 scales, ops.md §3), one per channel.

@@ -122,12 +122,13 @@ bool CheckLayouts(Checker &c, const AllGatherMatmulArgs &a) {
     const aclTensor *gatherOut = ProducesGatherOut(a) ? a.gatherOut : nullptr;
     const NamedTensor all[] = {
         {a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.output, "output"}, {gatherOut, "gatherOut"}};
-    if (!CheckAddressable(c, all)) return false;
+    const NamedTensor outputs[] = {{a.output, "output"}, {gatherOut, "gatherOut"}};
+    const std::pair<NamedTensor, NamedTensor> disjoint[] = {{outputs[0], outputs[1]}};
     const int64_t n = a.x2->viewShape[1];
-    if (kVendorFaithful) {
-        // The vendor checks none of this (faults.h). Kept: a bias the kernel would read past
-        // (fewer than n elements, or a strided one of rank > 1; the run reads n elements along
-        // the last dim).
+    // The vendor checks none of the layouts (faults.h). Kept: a bias the kernel would read past
+    // (fewer than n elements, or a strided one of rank > 1; the run reads n elements along the
+    // last dim).
+    auto biasReadable = [&] {
         int64_t biasElements = 0;
         if (a.bias != nullptr && (!ViewElementCount(*a.bias, &biasElements) || biasElements < n ||
                                   (a.bias->viewShape.size() > 1 && !IsContiguous(*a.bias)))) {
@@ -135,22 +136,21 @@ bool CheckLayouts(Checker &c, const AllGatherMatmulArgs &a) {
                           ShapeString(a.bias->viewShape).c_str(), static_cast<long long>(n));
         }
         return true;
-    }
-    if (!IsContiguous(*a.x2) && !IsTransposeLastTwoDims(*a.x2)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID,
-                      "x2 must be contiguous or a transpose of its last two dims; got shape %s with strides %s",
-                      ShapeString(a.x2->viewShape).c_str(), ShapeString(a.x2->strides).c_str());
-    }
-    if (a.bias != nullptr && (a.bias->viewShape.size() != 1 || a.bias->viewShape[0] < n)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID, "bias must be 1-D with at least n = %lld elements; got shape %s",
-                      static_cast<long long>(n), ShapeString(a.bias->viewShape).c_str());
-    }
-    if (!CheckNoSelfOverlap(c, *a.output, "output")) return false;
-    if (gatherOut != nullptr && (!CheckNoSelfOverlap(c, *gatherOut, "gatherOut") ||
-                                 !CheckDisjoint(c, *a.output, "output", *gatherOut, "gatherOut"))) {
-        return false;
-    }
-    return CheckWithinStorage(c, all);
+    };
+    auto bias = [&] {
+        if (a.bias != nullptr && (a.bias->viewShape.size() != 1 || a.bias->viewShape[0] < n)) {
+            return c.Fail(ACLNN_ERR_PARAM_INVALID, "bias must be 1-D with at least n = %lld elements; got shape %s",
+                          static_cast<long long>(n), ShapeString(a.bias->viewShape).c_str());
+        }
+        return true;
+    };
+    // x1 may be strided: it is gathered row by row.
+    return CheckMatmulLayouts(c, {.all = all,
+                                  .x2 = a.x2,
+                                  .outputs = outputs,
+                                  .disjoint = disjoint,
+                                  .vendorFaithful = biasReadable,
+                                  .extra = bias});
 }
 
 // The tiling layer (ops.md §5.1 "Tiling checks", infershape), refused with 561002.

@@ -2,6 +2,7 @@
 #include "ops/common/layout_checks.h"
 
 #include <cstdint>
+#include <string>
 
 #include "ops/common/faults.h"
 #include "runtime/dtype.h"
@@ -66,6 +67,33 @@ bool CheckDisjoint(Checker &c, const aclTensor &a, const char *aName, const aclT
     return c.Fail(ACLNN_ERR_PARAM_INVALID,
                   "%s and %s share memory (bytes [%p, %p) and [%p, %p)); outputs must not alias", aName, bName, reinterpret_cast<void *>(aFirst), reinterpret_cast<void *>(aEnd),
                   reinterpret_cast<void *>(bFirst), reinterpret_cast<void *>(bEnd));
+}
+
+bool CheckMatmulLayouts(Checker &c, const MatmulLayout &l) {
+    if (!CheckAddressable(c, l.all)) return false;
+    if (l.first && !l.first()) return false;
+    if (kVendorFaithful) return !l.vendorFaithful || l.vendorFaithful();
+    auto layout = [&](const aclTensor &t) {
+        return l.messagesNameShape ? "shape " + ShapeString(t.viewShape) + " with strides " + ShapeString(t.strides)
+                                   : "strides " + ShapeString(t.strides);
+    };
+    for (const auto &[t, name] : l.dense) {
+        if (t != nullptr && !IsContiguous(*t)) {
+            return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s must be contiguous; got %s", name, layout(*t).c_str());
+        }
+    }
+    if (!IsContiguous(*l.x2) && !l.x2Transposed(*l.x2)) {
+        return c.Fail(ACLNN_ERR_PARAM_INVALID, "x2 must be contiguous or a transpose of its last two dims; got %s",
+                      layout(*l.x2).c_str());
+    }
+    if (l.extra && !l.extra()) return false;
+    for (const auto &[t, name] : l.outputs) {
+        if (t != nullptr && !CheckNoSelfOverlap(c, *t, name)) return false;
+    }
+    for (const auto &[a, b] : l.disjoint) {
+        if (a.t != nullptr && b.t != nullptr && !CheckDisjoint(c, *a.t, a.name, *b.t, b.name)) return false;
+    }
+    return CheckWithinStorage(c, l.all);
 }
 
 bool CheckNzWeightStorage(Checker &c, const aclTensor &x2, const char *name, NzPlan *plan) {

@@ -116,20 +116,8 @@ bool CheckShapes(Checker &c, const MatmulAllReduceArgs &a) {
 // every view inside its storage.
 bool CheckLayouts(Checker &c, const MatmulAllReduceArgs &a) {
     const NamedTensor all[] = {{a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.x3, "x3"}, {a.output, "output"}};
-    if (!CheckAddressable(c, all)) return false;
-    if (kVendorFaithful) return true;  // the vendor's op_api checks none of the rest (faults.h)
-    if (!IsContiguous(*a.x1)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 must be contiguous; got shape %s with strides %s",
-                      ShapeString(a.x1->viewShape).c_str(), ShapeString(a.x1->strides).c_str());
-    }
-    if (!IsContiguous(*a.x2) && !IsTransposeLastTwoDims(*a.x2)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID,
-                      "x2 must be contiguous or a transpose of its last two dims; got shape %s with strides %s",
-                      ShapeString(a.x2->viewShape).c_str(), ShapeString(a.x2->strides).c_str());
-    }
-    // A view reaching past its declared storage would read or write memory the caller did not
-    // describe as this tensor's (the vendor does not check; the suite requires 161002).
-    return CheckNoSelfOverlap(c, *a.output, "output") && CheckWithinStorage(c, all);
+    const NamedTensor x1[] = {{a.x1, "x1"}}, outputs[] = {{a.output, "output"}};
+    return CheckMatmulLayouts(c, {.all = all, .dense = x1, .x2 = a.x2, .outputs = outputs});
 }
 
 // The generated inner layer's required attribute (ops.md §1.2 item 2, §8.3): 161001 for a null

@@ -82,6 +82,13 @@ struct ArnPlan {
 
 aclnnStatus ArnPrepare(const char *api, const ArnArgs &args);
 
+// The arguments all six GetWorkspaceSize functions take, packed (matmul_all_reduce_add_rms_norm_api.cc);
+// the quantised ones (quantised_api.cc) then set their variant and its scales.
+ArnArgs ArnCommonArgs(const aclTensor *x1, const aclTensor *x2, const aclTensor *bias, const aclTensor *residual,
+                      const aclTensor *gamma, double epsilon, const char *group, const char *reduceOp,
+                      int64_t commTurn, int64_t streamMode, const aclTensor *y, const aclTensor *normOut,
+                      bool inPlace, uint64_t *workspaceSize, aclOpExecutor **executor);
+
 // The execute-phase run (matmul_all_reduce_add_rms_norm_run.cc): `mm`, then the pass.
 std::unique_ptr<OpRun> MakeArnRun(ArnPlan plan, std::unique_ptr<OpRun> mm);
 

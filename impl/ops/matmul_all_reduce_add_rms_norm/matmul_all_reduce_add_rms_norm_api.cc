@@ -9,7 +9,7 @@
 #include "runtime/abi_call.h"
 
 using mc2::impl::AbiCall;
-using mc2::impl::ops::ArnArgs;
+using mc2::impl::ops::ArnCommonArgs;
 using mc2::impl::ops::ArnPrepare;
 using mc2::impl::ops::ExecutePhase;
 
@@ -24,27 +24,39 @@ aclnnStatus Prepare(const char *func, const char *api, bool inPlace, const aclTe
                     const aclTensor *y, const aclTensor *normOut, uint64_t *workspaceSize,
                     aclOpExecutor **executor) {
     return AbiCall<aclnnStatus>(func, ACLNN_ERR_INNER, ACLNN_ERR_INNER, [&] {
-        ArnArgs a;
-        a.x1 = x1;
-        a.x2 = x2;
-        a.bias = bias;
-        a.residual = residual;
-        a.gamma = gamma;
-        a.epsilon = epsilon;
-        a.group = group;
-        a.reduceOp = reduceOp;
-        a.commTurn = commTurn;
-        a.streamMode = streamMode;
-        a.y = y;
-        a.normOut = normOut;
-        a.inPlace = inPlace;
-        a.workspaceSize = workspaceSize;
-        a.executor = executor;
-        return ArnPrepare(api, a);
+        return ArnPrepare(api, ArnCommonArgs(x1, x2, bias, residual, gamma, epsilon, group, reduceOp, commTurn,
+                                             streamMode, y, normOut, inPlace, workspaceSize, executor));
     });
 }
 
 }  // namespace
+
+namespace mc2::impl::ops {
+
+ArnArgs ArnCommonArgs(const aclTensor *x1, const aclTensor *x2, const aclTensor *bias, const aclTensor *residual,
+                      const aclTensor *gamma, double epsilon, const char *group, const char *reduceOp,
+                      int64_t commTurn, int64_t streamMode, const aclTensor *y, const aclTensor *normOut,
+                      bool inPlace, uint64_t *workspaceSize, aclOpExecutor **executor) {
+    ArnArgs a;
+    a.x1 = x1;
+    a.x2 = x2;
+    a.bias = bias;
+    a.residual = residual;
+    a.gamma = gamma;
+    a.epsilon = epsilon;
+    a.group = group;
+    a.reduceOp = reduceOp;
+    a.commTurn = commTurn;
+    a.streamMode = streamMode;
+    a.y = y;
+    a.normOut = normOut;
+    a.inPlace = inPlace;
+    a.workspaceSize = workspaceSize;
+    a.executor = executor;
+    return a;
+}
+
+}  // namespace mc2::impl::ops
 
 extern "C" ACL_FUNC_VISIBILITY aclnnStatus aclnnMatmulAllReduceAddRmsNormGetWorkspaceSize(
     const aclTensor *x1, const aclTensor *x2, const aclTensor *bias, const aclTensor *residual,

@@ -17,7 +17,6 @@
 #include "ops/common/memory_checks.h"
 #include "ops/common/platform.h"
 #include "ops/common/tiling_checks.h"
-#include "ops/common/faults.h"
 #include "ops/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
 #include "ops/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 #include "ops/weight_quant_matmul_all_reduce/weight_quant_matmul_all_reduce.h"
@@ -287,42 +286,39 @@ bool CheckLayouts(Checker &c, const ArnArgs &a) {
                                {a.dequantScale, "dequantScale"},
                                {a.antiquantScale, "antiquantScale"},
                                {a.antiquantOffset, "antiquantOffset"}};
-    if (!CheckAddressable(c, all)) return false;
-    if (IsWeightNz(*a.x2)) {
+    const NamedTensor dense[] = {{a.x1, "x1"}, {a.residual, "residual"}, {a.gamma, "gamma"}};
+    // y may be residual itself (the in-place variant); normOut may overlap neither.
+    const NamedTensor outputs[] = {{a.y, "y"}, {a.normOut, "normOut"}};
+    const std::pair<NamedTensor, NamedTensor> disjoint[] = {{{a.normOut, "normOut"}, {a.y, "y"}},
+                                                            {{a.normOut, "normOut"}, {a.residual, "residual"}}};
+    auto ndX2 = [&] {  // in every variant: this family's kernels read x2 as ND only
+        if (!IsWeightNz(*a.x2)) return true;
         return c.Fail(ACLNN_ERR_PARAM_INVALID, "x2 is a FRACTAL_NZ weight (4-D storage shape %s); only ND x2",
                       ShapeString(a.x2->storageShape).c_str());
-    }
-    if (kVendorFaithful) return true;  // the vendor's op_api checks none of the rest (faults.h)
-    const std::pair<const aclTensor *, const char *> dense[] = {
-        {a.x1, "x1"}, {a.residual, "residual"}, {a.gamma, "gamma"}};
-    for (const auto &[t, name] : dense) {
-        if (!IsContiguous(*t)) {
-            return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s must be contiguous; got shape %s with strides %s", name,
-                          ShapeString(t->viewShape).c_str(), ShapeString(t->strides).c_str());
-        }
-    }
-    if (!IsContiguous(*a.x2) && !IsTransposeLastTwoDims(*a.x2)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID,
-                      "x2 must be contiguous or a transpose of its last two dims; got shape %s with strides %s",
-                      ShapeString(a.x2->viewShape).c_str(), ShapeString(a.x2->strides).c_str());
-    }
+    };
     // A per-group scale (2-D, both dims > 1) has no defined layout beside a transposed x2, and
     // must be contiguous (the documents allow no other non-contiguous input than x2).
-    const std::pair<const aclTensor *, const char *> scales[] = {{a.antiquantScale, "antiquantScale"},
-                                                                 {a.antiquantOffset, "antiquantOffset"}};
-    for (const auto &[t, name] : scales) {
-        if (t == nullptr || t->viewShape.size() != 2 || t->viewShape[0] <= 1 || t->viewShape[1] <= 1) continue;
-        if (!IsContiguous(*a.x2) || !IsContiguous(*t)) {
-            return c.Fail(ACLNN_ERR_PARAM_INVALID,
-                          "a per-group %s %s must be contiguous and x2 not transposed (x2 strides %s, %s strides %s)",
-                          name, ShapeString(t->viewShape).c_str(), ShapeString(a.x2->strides).c_str(), name,
-                          ShapeString(t->strides).c_str());
+    auto perGroupScales = [&] {
+        const NamedTensor scales[] = {{a.antiquantScale, "antiquantScale"}, {a.antiquantOffset, "antiquantOffset"}};
+        for (const auto &[t, name] : scales) {
+            if (t == nullptr || t->viewShape.size() != 2 || t->viewShape[0] <= 1 || t->viewShape[1] <= 1) continue;
+            if (!IsContiguous(*a.x2) || !IsContiguous(*t)) {
+                return c.Fail(ACLNN_ERR_PARAM_INVALID,
+                              "a per-group %s %s must be contiguous and x2 not transposed (x2 strides %s, %s strides "
+                              "%s)",
+                              name, ShapeString(t->viewShape).c_str(), ShapeString(a.x2->strides).c_str(), name,
+                              ShapeString(t->strides).c_str());
+            }
         }
-    }
-    // y may be residual itself (the in-place variant); normOut may overlap neither.
-    return CheckNoSelfOverlap(c, *a.y, "y") && CheckNoSelfOverlap(c, *a.normOut, "normOut") &&
-           CheckDisjoint(c, *a.normOut, "normOut", *a.y, "y") &&
-           CheckDisjoint(c, *a.normOut, "normOut", *a.residual, "residual") && CheckWithinStorage(c, all);
+        return true;
+    };
+    return CheckMatmulLayouts(c, {.all = all,
+                                  .dense = dense,
+                                  .x2 = a.x2,
+                                  .outputs = outputs,
+                                  .disjoint = disjoint,
+                                  .first = ndX2,
+                                  .extra = perGroupScales});
 }
 
 aclnnStatus PublishNothingToRun(const char *api, const ArnArgs &a) {
@@ -360,25 +356,33 @@ private:
     aclTensor *view_ = nullptr;
 };
 
+// The arguments this family hands the embedded quant or weight-quant matmul (their Args structs
+// name them alike), with y's rows as its output; the caller adds the variant's scales.
+template <typename MatmulArgs, typename MatmulPlan>
+MatmulArgs EmbeddedArgs(const ArnArgs &a, const aclTensor *x1, MatmulPlan *plan) {
+    MatmulArgs m;
+    m.x1 = x1;
+    m.x2 = a.x2;
+    m.bias = a.bias;
+    m.group = a.group;
+    m.reduceOp = "sum";  // this family's tiling compares three characters (checked above)
+    m.commTurn = a.commTurn;
+    m.streamMode = a.streamMode;
+    m.output = a.normOut;
+    m.workspaceSize = a.workspaceSize;
+    m.executor = a.executor;
+    m.planOut = plan;
+    return m;
+}
+
 // The quant / weight-quant matmul: its own checks build its plan (every refusal of theirs was
-// made above with this family's code and order, so they pass), with y's rows as its output.
+// made above with this family's code and order, so they pass).
 aclnnStatus PlanQuantisedMatmul(const char *api, const ArnArgs &a, ArnPlan &p, std::unique_ptr<OpRun> *mm) {
     X1AsResidualRows x1(a);
     if (a.variant == ArnVariant::kQuant) {
         QuantMatmulAllReducePlan plan;
-        QuantMatmulAllReduceArgs q;
-        q.x1 = x1.Or(a.x1);
-        q.x2 = a.x2;
-        q.bias = a.bias;
+        auto q = EmbeddedArgs<QuantMatmulAllReduceArgs>(a, x1.Or(a.x1), &plan);
         q.dequantScale = a.dequantScale;
-        q.group = a.group;
-        q.reduceOp = "sum";  // this family's tiling compares three characters (checked above)
-        q.commTurn = a.commTurn;
-        q.streamMode = a.streamMode;
-        q.output = a.normOut;
-        q.workspaceSize = a.workspaceSize;
-        q.executor = a.executor;
-        q.planOut = &plan;
         const aclnnStatus status = QuantMatmulAllReducePrepare(api, q);
         if (status != ACLNN_SUCCESS) return status;
         p.workspaceBytes = plan.workspaceBytes;
@@ -386,22 +390,11 @@ aclnnStatus PlanQuantisedMatmul(const char *api, const ArnArgs &a, ArnPlan &p, s
         return ACLNN_SUCCESS;
     }
     WeightQuantMatmulAllReducePlan plan;
-    WeightQuantMatmulAllReduceArgs w;
-    w.x1 = x1.Or(a.x1);
-    w.x2 = a.x2;
-    w.bias = a.bias;
+    auto w = EmbeddedArgs<WeightQuantMatmulAllReduceArgs>(a, x1.Or(a.x1), &plan);
     w.antiquantScale = a.antiquantScale;
     // Fault kArnWqOffsetIgnored: the offset never reaches the matmul.
     w.antiquantOffset = kFault == Fault::kArnWqOffsetIgnored ? nullptr : a.antiquantOffset;
-    w.group = a.group;
-    w.reduceOp = "sum";
-    w.commTurn = a.commTurn;
-    w.streamMode = a.streamMode;
     w.antiquantGroupSize = a.antiquantGroupSize;
-    w.output = a.normOut;
-    w.workspaceSize = a.workspaceSize;
-    w.executor = a.executor;
-    w.planOut = &plan;
     const aclnnStatus status = WeightQuantMatmulAllReducePrepare(api, w);
     if (status != ACLNN_SUCCESS) return status;
     p.workspaceBytes = plan.workspaceBytes;

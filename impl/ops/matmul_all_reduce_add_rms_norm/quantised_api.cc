@@ -12,6 +12,7 @@
 
 using mc2::impl::AbiCall;
 using mc2::impl::ops::ArnArgs;
+using mc2::impl::ops::ArnCommonArgs;
 using mc2::impl::ops::ArnPrepare;
 using mc2::impl::ops::ArnVariant;
 using mc2::impl::ops::ExecutePhase;
@@ -23,38 +24,14 @@ constexpr const char *kInplaceQuant = "aclnnInplaceQuantMatmulAllReduceAddRmsNor
 constexpr const char *kWeightQuant = "aclnnWeightQuantMatmulAllReduceAddRmsNorm";
 constexpr const char *kInplaceWeightQuant = "aclnnInplaceWeightQuantMatmulAllReduceAddRmsNorm";
 
-// What every variant passes; the caller sets the variant's scales.
-ArnArgs Common(const aclTensor *x1, const aclTensor *x2, const aclTensor *bias, const aclTensor *residual,
-               const aclTensor *gamma, double epsilon, const char *group, const char *reduceOp, int64_t commTurn,
-               int64_t streamMode, const aclTensor *y, const aclTensor *normOut, bool inPlace,
-               uint64_t *workspaceSize, aclOpExecutor **executor) {
-    ArnArgs a;
-    a.x1 = x1;
-    a.x2 = x2;
-    a.bias = bias;
-    a.residual = residual;
-    a.gamma = gamma;
-    a.epsilon = epsilon;
-    a.group = group;
-    a.reduceOp = reduceOp;
-    a.commTurn = commTurn;
-    a.streamMode = streamMode;
-    a.y = y;
-    a.normOut = normOut;
-    a.inPlace = inPlace;
-    a.workspaceSize = workspaceSize;
-    a.executor = executor;
-    return a;
-}
-
 aclnnStatus Quant(const char *func, const char *api, bool inPlace, const aclTensor *x1, const aclTensor *x2,
                   const aclTensor *bias, const aclTensor *dequantScale, const aclTensor *residual,
                   const aclTensor *gamma, double epsilon, const char *group, const char *reduceOp, int64_t commTurn,
                   int64_t streamMode, const aclTensor *y, const aclTensor *normOut, uint64_t *workspaceSize,
                   aclOpExecutor **executor) {
     return AbiCall<aclnnStatus>(func, ACLNN_ERR_INNER, ACLNN_ERR_INNER, [&] {
-        ArnArgs a = Common(x1, x2, bias, residual, gamma, epsilon, group, reduceOp, commTurn, streamMode, y, normOut,
-                           inPlace, workspaceSize, executor);
+        ArnArgs a = ArnCommonArgs(x1, x2, bias, residual, gamma, epsilon, group, reduceOp, commTurn, streamMode, y,
+                                  normOut, inPlace, workspaceSize, executor);
         a.variant = ArnVariant::kQuant;
         a.dequantScale = dequantScale;
         return ArnPrepare(api, a);
@@ -68,8 +45,8 @@ aclnnStatus WeightQuant(const char *func, const char *api, bool inPlace, const a
                         const aclTensor *y, const aclTensor *normOut, uint64_t *workspaceSize,
                         aclOpExecutor **executor) {
     return AbiCall<aclnnStatus>(func, ACLNN_ERR_INNER, ACLNN_ERR_INNER, [&] {
-        ArnArgs a = Common(x1, x2, bias, residual, gamma, epsilon, group, reduceOp, commTurn, streamMode, y, normOut,
-                           inPlace, workspaceSize, executor);
+        ArnArgs a = ArnCommonArgs(x1, x2, bias, residual, gamma, epsilon, group, reduceOp, commTurn, streamMode, y,
+                                  normOut, inPlace, workspaceSize, executor);
         a.variant = ArnVariant::kWeightQuant;
         a.antiquantScale = antiquantScale;
         a.antiquantOffset = antiquantOffset;

@@ -166,18 +166,8 @@ bool CheckLayouts(Checker &c, const Args &a) {
                                {a.commQuantScale1, "commQuantScale1"},
                                {a.commQuantScale2, "commQuantScale2"},
                                {a.output, "output"}};
-    if (!CheckAddressable(c, all)) return false;
-    if (kVendorFaithful) return true;  // the vendor's op_api checks none of the rest (faults.h)
-    if (!IsContiguous(*a.x1)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 must be contiguous; got shape %s with strides %s",
-                      ShapeString(a.x1->viewShape).c_str(), ShapeString(a.x1->strides).c_str());
-    }
-    if (!IsContiguous(*a.x2) && !IsTransposeLastTwoDims(*a.x2)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID,
-                      "x2 must be contiguous or a transpose of its last two dims; got shape %s with strides %s",
-                      ShapeString(a.x2->viewShape).c_str(), ShapeString(a.x2->strides).c_str());
-    }
-    return CheckNoSelfOverlap(c, *a.output, "output") && CheckWithinStorage(c, all);
+    const NamedTensor x1[] = {{a.x1, "x1"}}, outputs[] = {{a.output, "output"}};
+    return CheckMatmulLayouts(c, {.all = all, .dense = x1, .x2 = a.x2, .outputs = outputs});
 }
 
 // A weight-NZ x2 (ops.md §1.5 rows 13-16, INT8), refused with 561002 where the op_api let it

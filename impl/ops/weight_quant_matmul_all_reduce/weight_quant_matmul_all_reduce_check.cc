@@ -161,23 +161,25 @@ bool CheckShapes(Checker &c, const Args &a, bool full = false) {
 bool CheckLayouts(Checker &c, const Args &a) {
     const NamedTensor all[] = {{a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.antiquantScale, "antiquantScale"},
                                {a.antiquantOffset, "antiquantOffset"}, {a.x3, "x3"}, {a.output, "output"}};
-    if (!CheckAddressable(c, all)) return false;
-    if (kVendorFaithful) return true;  // the vendor's op_api checks none of the rest (faults.h)
-    if (!IsContiguous(*a.x1)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID, "x1 must be contiguous; got strides %s",
-                      ShapeString(a.x1->strides).c_str());
-    }
-    if (!IsContiguous(*a.x2) && !IsTransposedDense(*a.x2)) {
-        return c.Fail(ACLNN_ERR_PARAM_INVALID, "x2 must be contiguous or a transpose of its last two dims; got strides %s",
-                      ShapeString(a.x2->strides).c_str());
-    }
-    for (const auto &[t, name] : {std::pair{a.antiquantScale, "antiquantScale"}, {a.antiquantOffset, "antiquantOffset"}}) {
-        if (t != nullptr && !IsContiguous(*t) && !IsTransposedDense(*t)) {
-            return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s must be contiguous or a transposed matrix; got strides %s", name,
-                          ShapeString(t->strides).c_str());
+    const NamedTensor x1[] = {{a.x1, "x1"}}, outputs[] = {{a.output, "output"}};
+    // The scales may be transposed matrices too (a transposed x2's per-group scale).
+    auto scales = [&] {
+        const NamedTensor scaleTensors[] = {{a.antiquantScale, "antiquantScale"}, {a.antiquantOffset, "antiquantOffset"}};
+        for (const auto &[t, name] : scaleTensors) {
+            if (t != nullptr && !IsContiguous(*t) && !IsTransposedDense(*t)) {
+                return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s must be contiguous or a transposed matrix; got strides %s",
+                              name, ShapeString(t->strides).c_str());
+            }
         }
-    }
-    return CheckNoSelfOverlap(c, *a.output, "output") && CheckWithinStorage(c, all);
+        return true;
+    };
+    return CheckMatmulLayouts(c, {.all = all,
+                                  .dense = x1,
+                                  .x2 = a.x2,
+                                  .outputs = outputs,
+                                  .x2Transposed = IsTransposedDense,
+                                  .messagesNameShape = false,
+                                  .extra = scales});
 }
 
 // A weight-NZ x2, refused with 561002 where the op_api let it through (ops.md §1.5 rows 11-16,
