@@ -190,7 +190,13 @@ bool CheckTiling(Checker &c, const AllGatherMatmulArgs &a, const hccl::Communica
     const std::pair<const aclTensor *, const char *> outs[] = {
         {a.output, "output"}, {ProducesGatherOut(a) ? a.gatherOut : nullptr, "gatherOut"}};
     for (const auto &[t, name] : outs) {
-        if (t != nullptr && (overflow || t->viewShape[0] != rows)) {
+        // Vendor-faithful: neither the op_api nor the tiling checks these rows (the H tiling unit
+        // tests pass m rows at a world size they accept; spec agm.tiling.*_rows is hardening), so
+        // more rows than m * world size are accepted and left as they are; fewer stay refused,
+        // since the kernel would write m * world size rows past the tensor (a minimal guard).
+        const bool wrongRows = kVendorFaithful ? t != nullptr && t->viewShape[0] < rows
+                                               : t != nullptr && t->viewShape[0] != rows;
+        if (t != nullptr && (overflow || wrongRows)) {
             return c.Fail(ACLNN_ERR_INNER_TILING_ERROR,
                           "%s has %lld rows; expected m * world size = %lld * %u (every rank's x1 stacked)", name,
                           static_cast<long long>(t->viewShape[0]), static_cast<long long>(m), comm.Size());
