@@ -3,8 +3,12 @@
 // honours a family's short-cut, and refuses a rule the family did not declare.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
+#include "spec/case_edit.h"
 #include "spec/catalogue.h"
 #include "spec/common/common_rules.h"
 #include "spec/generate.h"
@@ -61,6 +65,103 @@ TEST(CommonRules, AShortCutRankIsExempt) {
     ASSERT_TRUE(bad.has_value());
     EXPECT_FALSE(t[0].Violated(*bad, 0));
     if (bad->world > 1) EXPECT_TRUE(t[0].Violated(*bad, 1));
+}
+
+// ReduceOpSum::prefix (QuantMatmulAllReduceV4's strncmp): "sumX" leaves attr.reduce_op to the
+// prefix rule added right after it; without the option "sumX" breaks attr.reduce_op.
+TEST(CommonRules, AReduceOpPrefixSplitsTheSumCheck) {
+    CommonRules c = Declaration();
+    c.reduce_op = ReduceOpSum{{"reduceOp must be \"sum\".", "a citation"}, {"max"}};
+    std::vector<Rule> exact;
+    Add(exact, c, {Which::kReduceOp});
+    c.reduce_op->prefix = ReduceOpPrefix{{"no longer \"sum\".", "a citation"}, {"sumX", "summary"}};
+    std::vector<Rule> t;
+    Add(t, c, {Which::kReduceOp});
+    ASSERT_EQ(exact.size(), 1u);
+    ASSERT_EQ(t.size(), 2u);
+    EXPECT_EQ(t[1].id, "test.attr.reduce_op_prefix");
+    EXPECT_EQ(t[1].stage, Stage::kAttr);
+    EXPECT_EQ(t[1].status, 161002);
+
+    harness::Case k = Valid();
+    for (const auto &[value, exact_broken, broken, prefix_broken] :
+         std::vector<std::tuple<std::string, bool, bool, bool>>{
+             {"sum", false, false, false}, {"sumX", true, false, true}, {"max", true, true, false}, {"su", true, true, false}}) {
+        k.Set("reduce_op", value);
+        EXPECT_EQ(exact[0].Violated(k, 0), exact_broken) << value;
+        EXPECT_EQ(t[0].Violated(k, 0), broken) << value;
+        EXPECT_EQ(t[1].Violated(k, 0), prefix_broken) << value;
+    }
+    for (uint64_t seed = 0; seed < 8; ++seed) {
+        SeededChoices ch(seed);
+        const auto bad = t[1].Violate(Valid(), ch);
+        ASSERT_TRUE(bad.has_value());
+        EXPECT_TRUE(t[1].Violated(*bad, 0));
+        EXPECT_FALSE(t[0].Violated(*bad, 0));
+    }
+}
+
+// X1Contiguous::pad_multiple: the padded stride moves by a multiple of it, up to 8.
+TEST(CommonRules, X1PaddingKeepsTheDeclaredMultiple) {
+    for (const int64_t multiple : {int64_t{1}, int64_t{2}}) {
+        CommonRules c = Declaration();
+        c.x1_contiguous = X1Contiguous({"x1 must be contiguous.", "a citation"}, multiple);
+        std::vector<Rule> t;
+        Add(t, c, {Which::kX1Contiguous});
+        std::set<int64_t> pads;
+        for (uint64_t seed = 0; seed < 40; ++seed) {
+            SeededChoices ch(seed);
+            const harness::Case valid = Valid();
+            const auto bad = t[0].Violate(valid, ch);
+            ASSERT_TRUE(bad.has_value());
+            EXPECT_TRUE(t[0].Violated(*bad, 0));
+            const harness::TensorSpec *before = valid.Tensor(0, "x1");
+            const harness::TensorSpec *after = bad->Tensor(0, "x1");
+            ASSERT_TRUE(before && after && !after->strides.empty());
+            const std::vector<int64_t> dense = harness::ContiguousStrides(before->shape);
+            for (size_t i = 0; i < dense.size(); ++i) {
+                if (after->strides[i] != dense[i]) pads.insert(after->strides[i] - dense[i]);
+            }
+        }
+        ASSERT_FALSE(pads.empty());
+        for (int64_t pad : pads) {
+            EXPECT_EQ(pad % multiple, 0) << pad;
+            EXPECT_GE(pad, multiple);
+            EXPECT_LE(pad, 8);
+        }
+        EXPECT_GT(pads.size(), 1u) << "the pad is drawn";
+    }
+}
+
+// Storage::short_by and min_left: the bent tensor's storage is exactly short_by elements short,
+// and a tensor that would keep fewer than min_left is not bent.
+TEST(CommonRules, StorageShrinksByTheDeclaredCount) {
+    for (const auto &[short_by, min_left] : std::vector<std::pair<int64_t, int64_t>>{{1, 0}, {2, 1}}) {
+        CommonRules c = Declaration();
+        c.storage = Storage{{"storage covers the view.", "a citation"}, {"x1"}, {"x1"}, short_by, min_left};
+        std::vector<Rule> t;
+        Add(t, c, {Which::kStorage});
+        SeededChoices ch(5);
+        const harness::Case valid = Valid();
+        const auto bad = t[0].Violate(valid, ch);
+        ASSERT_TRUE(bad.has_value());
+        const harness::TensorSpec *x1 = bad->Tensor(0, "x1");
+        ASSERT_NE(x1, nullptr);
+        EXPECT_EQ(StorageElements(*x1), x1->StorageElementsNeeded() - short_by);
+        EXPECT_TRUE(t[0].Violated(*bad, 0));
+
+        // An x1 of short_by + min_left elements is bent; one element fewer, and it is not.
+        for (const int64_t n : {short_by + min_left, short_by + min_left - 1}) {
+            harness::Case edge = valid;
+            harness::TensorSpec x = *valid.Tensor(0, "x1");
+            x.shape = {1, n};
+            x.strides.clear();
+            x.storage_shape.clear();
+            edge.Set("x1", x);
+            SeededChoices again(5);
+            EXPECT_EQ(t[0].Violate(edge, again).has_value(), n == short_by + min_left) << short_by << " " << n;
+        }
+    }
 }
 
 TEST(CommonRules, AnUndeclaredRuleIsABuildError) {
