@@ -165,8 +165,8 @@ enum class Which {
 // (MatmulAllReduceAddRmsNorm checks streamMode after its empty-tensor short-cut, its null group in
 // the tiling stage with an inner layer's answer).
 struct Placement {
-    std::optional<Stage> stage;  // absent: the rule's usual stage
-    std::optional<Code> code;    // absent: the rule's usual answer
+    std::optional<Stage> stage = std::nullopt;  // absent: the rule's usual stage
+    std::optional<Code> code = std::nullopt;    // absent: the rule's usual answer
     // Checked after the family's short-cut, so a rank taking it does not break the rule (the
     // group, world-size, unknown-group and cross-rank rules always are).
     bool after_short_cut = false;

@@ -164,6 +164,61 @@ TEST(CommonRules, StorageShrinksByTheDeclaredCount) {
     }
 }
 
+// Placement (MatmulAllReduceAddRmsNorm): a rule moved to another stage, with another answer, or
+// checked after the short-cut (a short-cut rank does not break it); elsewhere it stays put.
+TEST(CommonRules, APlacementMovesOneRule) {
+    CommonRules c = Declaration();
+    c.family.short_cut = [](const harness::Case &, int rank) { return rank == 0; };
+    std::vector<Rule> usual;
+    Add(usual, c, {Which::kStreamMode, Which::kGroupNull});
+    c.placements = {{Which::kStreamMode, {.stage = Stage::kEmpty, .after_short_cut = true}},
+                    {Which::kGroupNull, {.stage = Stage::kTiling, .code = Code{Outcome::kStatus, 161001, {}, true}}}};
+    std::vector<Rule> t;
+    Add(t, c, {Which::kStreamMode, Which::kGroupNull});
+    ASSERT_EQ(t.size(), 2u);
+    EXPECT_EQ(usual[0].stage, Stage::kAttr);
+    EXPECT_EQ(t[0].stage, Stage::kEmpty);
+    EXPECT_EQ(t[0].status, 161002);  // no code given: the usual answer
+    EXPECT_EQ(t[1].stage, Stage::kTiling);
+    EXPECT_EQ(t[1].layer, Layer::kTiling);
+    EXPECT_EQ(t[1].status, 161001);
+    EXPECT_FALSE(usual[1].inner_error_accepted);
+    EXPECT_TRUE(t[1].inner_error_accepted);
+
+    harness::Case k = Valid();
+    ResizeWorld(k, 2);
+    k.Set("stream_mode", int64_t{0});
+    EXPECT_TRUE(usual[0].Violated(k, 0));  // streamMode is checked before the short-cut there
+    EXPECT_FALSE(t[0].Violated(k, 0));     // and after it here
+    EXPECT_TRUE(t[0].Violated(k, 1));
+}
+
+// NullTensors::variants: a tensor only some APIs have gets its null rule on those APIs only,
+// after the common names, with its own words.
+TEST(CommonRules, AVariantNullTensorAppliesToItsApis) {
+    CommonRules c = Declaration();
+    c.null_tensors = NullTensors{.names = {"x1"},
+                                 .note = "",
+                                 .citation = "a citation",
+                                 .variants = {{"dequant_scale", {"quant_op"}, {"dequantScale not null.", "its own"}}}};
+    c.family.ops = {"plain_op", "quant_op"};
+    std::vector<Rule> t;
+    Add(t, c, {Which::kNullTensors});
+    ASSERT_EQ(t.size(), 2u);
+    EXPECT_EQ(t[0].id, "test.null.x1");
+    EXPECT_EQ(t[0].ops, (std::vector<std::string>{"plain_op", "quant_op"}));
+    EXPECT_EQ(t[1].id, "test.null.dequant_scale");
+    EXPECT_EQ(t[1].ops, std::vector<std::string>{"quant_op"});
+    EXPECT_EQ(t[1].text, "dequantScale not null.");
+    EXPECT_EQ(t[1].citation, "its own");
+    EXPECT_EQ(t[1].status, 161001);
+    harness::Case k = Valid();
+    k.Set("dequant_scale", harness::Null{});
+    EXPECT_TRUE(t[1].Violated(k, 0));
+    k.Set("dequant_scale", *k.Tensor(0, "x1"));
+    EXPECT_FALSE(t[1].Violated(k, 0));
+}
+
 TEST(CommonRules, AnUndeclaredRuleIsABuildError) {
     std::vector<Rule> t;
     EXPECT_THROW(Add(t, Declaration(), {Which::kUnknownGroup}), std::logic_error);
