@@ -11,6 +11,7 @@
 #include "spec/case_edit.h"
 #include "spec/catalogue.h"
 #include "spec/common/common_rules.h"
+#include "spec/common/quantised_matmul.h"
 #include "spec/generate.h"
 
 namespace mc2::spec::common {
@@ -217,6 +218,55 @@ TEST(CommonRules, AVariantNullTensorAppliesToItsApis) {
     EXPECT_TRUE(t[1].Violated(k, 0));
     k.Set("dequant_scale", *k.Tensor(0, "x1"));
     EXPECT_FALSE(t[1].Violated(k, 0));
+}
+
+// The quantised families' NZ short-cut (quantised_matmul.h): a skipped rule is not broken by an
+// NZ rank, every rule outside <prefix>.nz.* violates from the case with its x2 in ND.
+TEST(QuantisedMatmul, TheNzShortCutSkipsAndStartsFromNd) {
+    harness::Case nz = Valid();
+    harness::TensorSpec x2 = *nz.Tensor(0, "x2");
+    x2.format = ACL_FORMAT_FRACTAL_NZ;
+    x2.storage_shape = {1, 1, 16, 32};
+    nz.Set("x2", x2);
+    EXPECT_TRUE(NzWeight(nz, 0));
+    EXPECT_FALSE(NzWeight(Valid(), 0));
+    const harness::Case nd = NdWeights(nz);
+    EXPECT_FALSE(NzWeight(nd, 0));
+    EXPECT_EQ(nd.Tensor(0, "x2")->format, ACL_FORMAT_ND);
+    EXPECT_TRUE(nd.Tensor(0, "x2")->storage_shape.empty());
+
+    std::vector<Rule> t;
+    const auto always = [](const harness::Case &, int) { return true; };
+    const auto echo = [](const harness::Case &valid, Choices &) { return std::optional<harness::Case>(valid); };
+    for (const char *id : {"p.shape.k", "p.nz.shapes", "p.tiling.other"}) {
+        AddRule(t, id, {.ops = {"matmul_all_reduce"}}, kInvalid, "text", "citation", always, echo);
+    }
+    ApplyNzShortCut(t, "p", {"p.shape.k"});
+    EXPECT_FALSE(t[0].Violated(nz, 0));  // skipped by an NZ x2
+    EXPECT_TRUE(t[0].Violated(nd, 0));
+    EXPECT_TRUE(t[2].Violated(nz, 0));   // not skipped
+    SeededChoices ch(1);
+    EXPECT_FALSE(NzWeight(*t[0].Violate(nz, ch), 0));  // starts from ND
+    EXPECT_FALSE(NzWeight(*t[2].Violate(nz, ch), 0));
+    EXPECT_TRUE(NzWeight(*t[1].Violate(nz, ch), 0));   // the NZ rules keep their NZ x2
+}
+
+// QuantisedMatmulDefaults declares every common rule but the family's null tensors, with the
+// shared words; the family adds what is its own.
+TEST(QuantisedMatmul, DefaultsDeclareTheSharedRules) {
+    CommonRules c = QuantisedMatmulDefaults({.prefix = "q", .ops = {"matmul_all_reduce"}});
+    std::vector<Rule> t;
+    EXPECT_THROW(Add(t, c, {Which::kNullTensors}), std::logic_error);
+    EXPECT_NO_THROW(Add(t, c,
+                        {Which::kNullReduceOp, Which::kReduceOp, Which::kStreamMode, Which::kCommTurnNegative,
+                         Which::kX1Contiguous, Which::kStorage, Which::kGroupNull, Which::kCommTurnPositive,
+                         Which::kUnknownGroup, Which::kPeerFailed}));
+    ASSERT_EQ(t.size(), 10u);
+    EXPECT_EQ(t[6].id, "q.inner.group_null");
+    EXPECT_FALSE(t[6].text.empty());
+    EXPECT_EQ(c.reduce_op->bad, (std::vector<std::string>{"max", "min", "prod", "SUM", "sumX", ""}));
+    EXPECT_EQ(c.mismatch->key(Valid(), 0), AllReduceKey(Valid(), 0));
+    EXPECT_EQ(c.mismatch->violate, nullptr);  // the family's: its geometry bends one rank
 }
 
 TEST(CommonRules, AnUndeclaredRuleIsABuildError) {
