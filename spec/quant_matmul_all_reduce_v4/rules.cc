@@ -12,6 +12,7 @@
 #include "spec/quant_matmul_all_reduce_v4/quant_matmul_all_reduce_v4.h"
 #include "harness/dtype_names.h"
 #include "spec/common/common_rules.h"
+#include "spec/common/quantised_matmul.h"
 #include "spec/tensor_layout.h"
 
 namespace mc2::spec::quant_matmul_all_reduce_v4 {
@@ -59,11 +60,6 @@ Scenario ScenarioOf(const Case &c, int r) {
 
 std::vector<const char *> TensorNames() {
     return {"x1", "x2", "bias", "x3", "x1_scale", "x2_scale", "comm_quant_scale_1", "comm_quant_scale_2", "output"};
-}
-
-bool Nz(const Case &c, int r) {
-    const TensorSpec *x2 = T(c, r, "x2");
-    return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
 }
 
 const std::vector<std::string> kSkippedByNz = {"qmar4.shape.x2_rank", "qmar4.shape.k", "qmar4.shape.output",
@@ -142,17 +138,8 @@ std::optional<Case> WithOptional(const Case &valid, const std::string &name) {
     return c ? c : std::optional<Case>(valid);
 }
 
-Case ToNd(const Case &valid) {
-    auto c = EditRanks(valid, [](int, ParamMap &p) {
-        TensorSpec *x2 = TensorIn(p, "x2");
-        if (!x2 || x2->format != ACL_FORMAT_FRACTAL_NZ) return false;
-        x2->format = ACL_FORMAT_ND;
-        x2->storage_shape.clear();
-        x2->strides.clear();
-        return true;
-    });
-    return c ? *c : valid;
-}
+// The case with every NZ x2 described as ND (the scale values re-derived).
+Case ToNd(const Case &valid) { return common::NdWeights(valid, &EditRanks); }
 
 std::optional<Case> MakeNz(const Case &valid, Choices &ch) {
     auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid) : AsScenario(valid, Scenario::kInt8, ch);
@@ -634,7 +621,7 @@ void AddNzRules(std::vector<Rule> &t) {
         "output, bias and x3 shapes are refused later, in tiling: an inner error, not 161002.",
         cite,
         [skipped](const Case &c, int r) {
-            if (!Nz(c, r)) return false;
+            if (!common::NzWeight(c, r)) return false;
             return std::any_of(skipped.begin(), skipped.end(), [&](const auto &f) { return f(c, r); });
         },
         [](const Case &valid, Choices &ch) -> std::optional<Case> {
@@ -655,7 +642,7 @@ void AddNzRules(std::vector<Rule> &t) {
         "requirement: the vendor's answer is not documented).",
         cite + "; oracle/internal/nz_layout.h",
         [](const Case &c, int r) {
-            if (!Nz(c, r)) return false;
+            if (!common::NzWeight(c, r)) return false;
             const TensorSpec *x2 = T(c, r, "x2");
             if (x2->shape.size() != 2 || x2->shape[0] < 1 || x2->shape[1] < 1 || x2->dtype != ACL_INT8) return true;
             return x2->offset != 0 || x2->Strides() != harness::ContiguousStrides(x2->shape) ||
@@ -1361,21 +1348,21 @@ std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
     });
 }
 
-// The rules every family repeats (spec/common/common_rules.h), with this family's words.
+// The rules every family repeats (spec/common/common_rules.h): the quantised families' words
+// (spec/common/quantised_matmul.h) with this family's citations, tensors, breakages and words.
 const common::CommonRules &Common() {
-    static const common::CommonRules kCommon = {
-        .family = {.prefix = "qmar4",
-                   .ops = kOps,
-                   .world_sizes = &WorldSizes,
-                   .edit_each_rank = &EditRanks},  // re-derives the scale values
-        .null_tensors = common::NullTensors{
+    static const common::CommonRules kCommon = [] {
+        common::CommonRules c = common::QuantisedMatmulDefaults(
+            {.prefix = "qmar4", .ops = kOps, .world_sizes = &WorldSizes, .edit_each_rank = &EditRanks});
+        // (EditRanks re-derives the scale values.)
+        c.null_tensors = common::NullTensors{
             .names = {"x1", "x2", "x2_scale", "output"},
             .note = " (x1, x2, x2Scale, output, in that order)",
-            .citation = Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.5 op_api step 1; V4 unit tests")},
-        .null_reduce_op = common::Words{
+            .citation = Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.5 op_api step 1; V4 unit tests")};
+        c.null_reduce_op = common::Words{
             "reduceOp must not be a null pointer: V4 (unlike V1-V3) checks it and returns 161001.",
-            Doc("返回值 (传入的…reduceOp…是空指针)") + "; " + Notes("§2.5 op_api step 1, §8.3")},
-        .reduce_op = common::ReduceOpSum{
+            Doc("返回值 (传入的…reduceOp…是空指针)") + "; " + Notes("§2.5 op_api step 1, §8.3")};
+        c.reduce_op = common::ReduceOpSum{
             {"reduceOp must be \"sum\" (the op_api compares the first three characters: strncmp).",
              Doc("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.5 op_api step 3, §8.3")},
             {"max", "min", "prod", "SUM", "su", ""},
@@ -1385,69 +1372,34 @@ const common::CommonRules &Common() {
                  "characters and accept it; the documents allow \"sum\" only, so this suite requires 161002 (a "
                  "library that accepts it, as the vendor does, gets a WARNING).",
                  Doc("参数说明 (reduceOp)") + "; " + Notes("§8.3 (reduceOp comparison)")},
-                {"sumX", "summary", "sum "}}},
-        .stream_mode = common::StreamMode{
-            {"streamMode must be 1.",
-             Doc("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.5 op_api step 3 (UT: streamMode 0)")},
-            {0, 2, -1}},
-        .comm_turn_negative = common::Words{
-            "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses other values "
-            "(inner error); this suite's implementation refuses a negative count as an invalid attribute (161002). "
-            "Either answer conforms.",
-            Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1")},
-        .x1_contiguous = common::X1Contiguous{
-            {"x1 must be contiguous (strides of size-1 dims are ignored); the table marks non-contiguous x1 "
-             "unsupported without an op_api check, this suite requires 161002.",
-             Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4")},
-            2},  // an FP4 row stays whole bytes
-        .storage = common::Storage{
-            {"Every present tensor's storage must cover the elements its view reaches; the vendor does not check "
-             "(out-of-bounds access), this suite requires 161002.",
-             Notes("§1.3; harness/case.h StorageElementsNeeded")},
-            [] {
-                const std::vector<const char *> names = TensorNames();
-                return std::vector<std::string>(names.begin(), names.end());
-            }(),
-            {"x1", "x2", "output"},
-            2,   // two elements short: FP4 storage stays whole bytes
-            1},
-        .group_null = common::Words{
-            "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
-            "which returns 161001.",
-            Notes("§1.2 item 2, §2.5 (V4 UT: group null → 161001)")},
-        .world_size_a2 = common::WorldSize{
-            {"Atlas A2: the world size must be 1, 2, 4 or 8.", Doc("约束说明 (Atlas A2: 支持1、2、4、8卡)")}, {3, 5, 6, 7}},
-        .world_size_950 = common::WorldSize{
-            {"Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64.",
-             Doc("约束说明 (Ascend 950: 支持1、2、4、8、16、32、64卡)")},
-            {3, 5, 6, 7}},
-        .comm_turn_positive = common::CommTurnPositive{
-            {"commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
-             "implementation splits the communication into commTurn pieces. Success expected, a tiling refusal "
-             "tolerated.",
-             Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1")},
-            4},
-        .unknown_group = common::UnknownGroup{
-            {"group must name a live communicator (HcclGetCommName). The vendor does not check it in GetWorkspaceSize "
-             "and fails at execution; an implementation may refuse it early with 161002.",
-             Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)")},
-            Code{Outcome::kRuntimeError, 0, {161002}, false},
-            {"no_such_group", "test_group", ""}},
-        .peer_failed = common::PeerFailed{
-            {"When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
-             "fail with a runtime error within bounded time, never hang.",
-             "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4")},
-            {{"reduce_op", std::string("max")},
-             {"stream_mode", int64_t{0}},
-             {"group", harness::Null{}},
-             {"x2_scale", harness::Null{}}}},
-        .mismatch = common::Mismatch{
+                {"sumX", "summary", "sum "}}};
+        c.stream_mode->words = {
+            "streamMode must be 1.",
+            Doc("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.5 op_api step 3 (UT: streamMode 0)")};
+        c.comm_turn_negative->citation = Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1");
+        c.x1_contiguous->words.citation = Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4");
+        c.x1_contiguous->pad_multiple = 2;  // an FP4 row stays whole bytes
+        const std::vector<const char *> names = TensorNames();
+        c.storage->tensors.assign(names.begin(), names.end());
+        c.storage->short_by = 2;  // two elements short: FP4 storage stays whole bytes
+        c.storage->min_left = 1;
+        c.group_null->citation = Notes("§1.2 item 2, §2.5 (V4 UT: group null → 161001)");
+        c.world_size_a2->words.citation = Doc("约束说明 (Atlas A2: 支持1、2、4、8卡)");
+        c.world_size_950->words.citation = Doc("约束说明 (Ascend 950: 支持1、2、4、8、16、32、64卡)");
+        c.comm_turn_positive->words.citation = Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1");
+        c.unknown_group->words.citation = Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)");
+        c.peer_failed->breaks = {{"reduce_op", std::string("max")},
+                                 {"stream_mode", int64_t{0}},
+                                 {"group", harness::Null{}},
+                                 {"x2_scale", harness::Null{}}};
+        c.mismatch = common::Mismatch{
             {"All ranks must agree on the all-reduced buffer (m, n, output dtype), on commTurn and on commQuantMode "
              "(the pertile exchange and a plain all-reduce cannot meet); k, bias, x3 and the scales are each rank's "
              "own. Ranks that disagree must all fail with a runtime error within bounded time.",
              Doc("计算公式 (AllReduce over the group)") + "; shared/DESIGN.md (ABI fidelity)"},
-            &AgreementKey, &BreakAgreement},
-    };
+            &AgreementKey, &BreakAgreement};
+        return c;
+    }();
     return kCommon;
 }
 
@@ -1465,14 +1417,7 @@ std::vector<Rule> Build() {
     AddAttributeTilingRules(t);
     AddNoteRules(t);
     common::Add(t, Common(), {Which::kUnknownGroup, Which::kPeerFailed, Which::kMismatch});
-    for (Rule &rule : t) {
-        if (std::find(kSkippedByNz.begin(), kSkippedByNz.end(), rule.id) != kSkippedByNz.end()) {
-            rule.violated = [f = rule.violated](const Case &c, int r) { return !Nz(c, r) && f(c, r); };
-        }
-        if (rule.id.rfind("qmar4.nz.", 0) != 0) {
-            rule.violate = [f = rule.violate](const Case &valid, Choices &ch) { return f(ToNd(valid), ch); };
-        }
-    }
+    common::ApplyNzShortCut(t, "qmar4", kSkippedByNz, &EditRanks);
     AssignLevels(t, Levels());
     return t;
 }
