@@ -374,4 +374,14 @@ std::optional<Case> BumpCommTurn(const Case &valid, int victim, int64_t delta, c
     return edit ? edit(valid, bump) : EditEachRank(valid, bump);
 }
 
+std::optional<Case> BendOneRank(const Case &valid, Choices &ch, int modes, const RankBender &bend,
+                                const EachRankEditor &edit) {
+    if (valid.world < 2) return std::nullopt;
+    const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
+    const int mode = static_cast<int>(ch.Int(0, modes - 1));
+    const int64_t delta = ch.Int(1, 8);
+    if (mode == modes - 1) return BumpCommTurn(valid, victim, delta, edit);
+    return bend(valid, victim, mode, delta);
+}
+
 }  // namespace mc2::spec::common

@@ -206,6 +206,16 @@ std::vector<int64_t> AllReduceKey(const harness::Case &c, int rank);
 std::optional<harness::Case> BumpCommTurn(const harness::Case &valid, int victim, int64_t delta,
                                           const EachRankEditor &edit = nullptr);
 
+// Bends rank `victim` of `valid` in way `mode` by `delta` (a family's geometry).
+using RankBender =
+    std::function<std::optional<harness::Case>(const harness::Case &valid, int victim, int mode, int64_t delta)>;
+
+// The all-reduce families' xrank.mismatch violation: draws a victim rank, one of `modes` ways and
+// a delta in [1, 8]; the last way raises the victim's commTurn (BumpCommTurn through `edit`), the
+// others are the family's `bend`. Nullopt at world 1.
+std::optional<harness::Case> BendOneRank(const harness::Case &valid, Choices &ch, int modes, const RankBender &bend,
+                                         const EachRankEditor &edit = nullptr);
+
 }  // namespace mc2::spec::common
 
 #endif  // MC2_SPEC_COMMON_COMMON_RULES_H_

@@ -470,18 +470,16 @@ std::vector<int64_t> AgreementKey(const Case &c, int r) {
 
 // Bends one rank's all-reduced buffer (n, b or dtype) or its commTurn (arn.xrank.mismatch).
 std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
-    if (valid.world < 2) return std::nullopt;
-    const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
-    const int mode = static_cast<int>(ch.Int(0, 3));
-    const int64_t delta = ch.Int(1, 8);
-    if (mode == 3) return common::BumpCommTurn(valid, victim, delta);
-    return EditGeometry(valid, [&](int r, Geometry &g) {
-        if (r != victim) return false;
-        if (mode == 0) g.n += delta;
-        else if (mode == 1) g.b += delta;
-        else g.dtype = matmul_all_reduce::OtherHalf(g.dtype);
-        return true;
-    });
+    const auto bend = [](const Case &c, int victim, int mode, int64_t delta) {
+        return EditGeometry(c, [&](int r, Geometry &g) {
+            if (r != victim) return false;
+            if (mode == 0) g.n += delta;
+            else if (mode == 1) g.b += delta;
+            else g.dtype = matmul_all_reduce::OtherHalf(g.dtype);
+            return true;
+        });
+    };
+    return common::BendOneRank(valid, ch, 4, bend);
 }
 
 // The rules every family repeats (spec/common/common_rules.h), with this family's words. The

@@ -1332,20 +1332,14 @@ std::vector<int64_t> AgreementKey(const Case &c, int r) {
 // Bends one rank's all-reduced buffer (n or rows) or its commTurn (qmar4.xrank.mismatch); the
 // per-block and MX geometries tie n and m to their scale grids, so they bend only commTurn.
 std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
-    if (valid.world < 2) return std::nullopt;
-    const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
-    const int mode = static_cast<int>(ch.Int(0, 2));
-    const int64_t delta = ch.Int(1, 8);
-    if (mode == 2) return common::BumpCommTurn(valid, victim, delta, &EditRanks);
-    return EditGeometry(valid, [&](int r, Geometry &g) {
-        if (r != victim || g.scenario == Scenario::kPerBlock || g.scenario == Scenario::kMx) return false;
-        if (mode == 0) {
-            g.n += delta;
-        } else {
-            g.lead.front() += delta;
-        }
-        return true;
-    });
+    const auto bend = [](const Case &c, int victim, int mode, int64_t delta) {
+        return EditGeometry(c, [&](int r, Geometry &g) {
+            if (r != victim || g.scenario == Scenario::kPerBlock || g.scenario == Scenario::kMx) return false;
+            (mode == 0 ? g.n : g.lead.front()) += delta;
+            return true;
+        });
+    };
+    return common::BendOneRank(valid, ch, 3, bend, &EditRanks);
 }
 
 // The rules every family repeats (spec/common/common_rules.h): the quantised families' words

@@ -13,6 +13,7 @@
 #include "spec/common/common_rules.h"
 #include "spec/common/quantised_matmul.h"
 #include "spec/generate.h"
+#include "spec/tensor_layout.h"
 
 namespace mc2::spec::common {
 namespace {
@@ -267,6 +268,37 @@ TEST(QuantisedMatmul, DefaultsDeclareTheSharedRules) {
     EXPECT_EQ(c.reduce_op->bad, (std::vector<std::string>{"max", "min", "prod", "SUM", "sumX", ""}));
     EXPECT_EQ(c.mismatch->key(Valid(), 0), AllReduceKey(Valid(), 0));
     EXPECT_EQ(c.mismatch->violate, nullptr);  // the family's: its geometry bends one rank
+}
+
+// BendOneRank: the last of the drawn ways raises one rank's commTurn, the others are the family's
+// bend, handed the drawn victim, way and delta; no rank to disagree with at world 1.
+TEST(CommonRules, BendOneRankDrawsAVictimAndAWay) {
+    harness::Case valid = Valid();
+    ResizeWorld(valid, 2);
+    std::set<int> modes;
+    for (uint64_t seed = 0; seed < 30; ++seed) {
+        SeededChoices ch(seed);
+        int bent_mode = -1;
+        const auto bad = BendOneRank(valid, ch, 3, [&](const harness::Case &c, int victim, int mode, int64_t delta) {
+            EXPECT_TRUE(victim == 0 || victim == 1);
+            EXPECT_TRUE(delta >= 1 && delta <= 8);
+            bent_mode = mode;
+            return std::optional<harness::Case>(c);
+        });
+        ASSERT_TRUE(bad.has_value());
+        if (bent_mode < 0) {  // the commTurn way: exactly one rank's commTurn moved
+            EXPECT_NE(IntOr(*bad, 0, "comm_turn", 0), IntOr(*bad, 1, "comm_turn", 0));
+            modes.insert(2);
+        } else {
+            EXPECT_LT(bent_mode, 2);
+            modes.insert(bent_mode);
+        }
+    }
+    EXPECT_EQ(modes, (std::set<int>{0, 1, 2}));
+    harness::Case lone = Valid();
+    ResizeWorld(lone, 1);
+    SeededChoices ch(0);
+    EXPECT_FALSE(BendOneRank(lone, ch, 3, nullptr).has_value());
 }
 
 TEST(CommonRules, AnUndeclaredRuleIsABuildError) {
