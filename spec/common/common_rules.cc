@@ -21,49 +21,101 @@ Case Reach(const FamilyTraits &f, const Case &valid) { return f.reach ? f.reach(
 
 std::string Id(const CommonRules &c, const char *rest) { return c.family.prefix + "." + rest; }
 
+// A family's placement of rule `w`, or null where the rule stands at its usual place.
+const Placement *PlacementOf(const CommonRules &c, Which w) {
+    const auto it = c.placements.find(w);
+    return it == c.placements.end() ? nullptr : &it->second;
+}
+
+RuleOptions Placed(const CommonRules &c, Which w, RuleOptions usual) {
+    const Placement *p = PlacementOf(c, w);
+    if (p && p->stage) usual.stage = *p->stage;
+    return usual;
+}
+
+Code CodeOf(const CommonRules &c, Which w, const Code &usual) {
+    const Placement *p = PlacementOf(c, w);
+    return p && p->code ? *p->code : usual;
+}
+
+// The predicate of rule `w`, exempting a short-cut rank where the family checks it after the
+// short-cut.
+RulePredicate Gated(const CommonRules &c, Which w, RulePredicate violated) {
+    const Placement *p = PlacementOf(c, w);
+    if (!p || !p->after_short_cut) return violated;
+    return [f = c.family, violated](const Case &k, int r) { return !ShortCut(f, k, r) && violated(k, r); };
+}
+
 std::optional<Case> EditEach(const FamilyTraits &f, const Case &valid,
                              const std::function<bool(int, ParamMap &)> &edit) {
     return f.edit_each_rank ? f.edit_each_rank(valid, edit) : EditEachRank(valid, edit);
 }
 
+void AddNullTensor(std::vector<Rule> &t, const CommonRules &c, const std::string &name,
+                   const std::vector<std::string> &ops, const Words &words) {
+    constexpr Which kW = Which::kNullTensors;
+    AddRule(
+        t, c.family.prefix + ".null." + name, Placed(c, kW, {.ops = ops, .stage = Stage::kNull}),
+        CodeOf(c, kW, kNullptr), words.text, words.citation,
+        Gated(c, kW, [name](const Case &k, int r) { return k.Tensor(r, name) == nullptr; }),
+        [name](const Case &valid, Choices &) { return SetOnEveryRank(valid, name, harness::Null{}); });
+}
+
 void AddNullTensors(std::vector<Rule> &t, const CommonRules &c) {
-    for (const std::string &name : c.null_tensors->names) {
-        AddRule(
-            t, c.family.prefix + ".null." + name, {.ops = c.family.ops, .stage = Stage::kNull}, kNullptr,
-            name + " must not be a null pointer" + c.null_tensors->note + ".", c.null_tensors->citation,
-            [name](const Case &k, int r) { return k.Tensor(r, name) == nullptr; },
-            [name](const Case &valid, Choices &) { return SetOnEveryRank(valid, name, harness::Null{}); });
+    const NullTensors &n = *c.null_tensors;
+    for (const std::string &name : n.names) {
+        AddNullTensor(t, c, name, c.family.ops, {name + " must not be a null pointer" + n.note + ".", n.citation});
     }
+    for (const VariantNullTensor &v : n.variants) AddNullTensor(t, c, v.name, v.ops, v.words);
 }
 
 void AddNullReduceOp(std::vector<Rule> &t, const CommonRules &c) {
+    constexpr Which kW = Which::kNullReduceOp;
     AddRule(
-        t, Id(c, "null.reduce_op"), {.ops = c.family.ops, .stage = Stage::kNull}, kNullptr, c.null_reduce_op->text,
-        c.null_reduce_op->citation,
-        [](const Case &k, int r) { return std::holds_alternative<harness::Null>(k.Get(r, "reduce_op")); },
+        t, Id(c, "null.reduce_op"), Placed(c, kW, {.ops = c.family.ops, .stage = Stage::kNull}),
+        CodeOf(c, kW, kNullptr), c.null_reduce_op->text, c.null_reduce_op->citation,
+        Gated(c, kW, [](const Case &k, int r) { return std::holds_alternative<harness::Null>(k.Get(r, "reduce_op")); }),
         [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "reduce_op", harness::Null{}); });
 }
 
+bool StartsWithSum(const std::string &s) { return s.size() >= 3 && s.compare(0, 3, "sum") == 0; }
+
 void AddReduceOp(std::vector<Rule> &t, const CommonRules &c) {
+    constexpr Which kW = Which::kReduceOp;
+    const RuleOptions options = Placed(c, kW, {.ops = c.family.ops, .stage = Stage::kAttr});
+    const Code code = CodeOf(c, kW, kInvalid);
+    const bool prefix = c.reduce_op->prefix.has_value();
     AddRule(
-        t, Id(c, "attr.reduce_op"), {.ops = c.family.ops, .stage = Stage::kAttr}, kInvalid, c.reduce_op->words.text,
-        c.reduce_op->words.citation,
-        [](const Case &k, int r) {
-            const harness::Value &v = k.Get(r, "reduce_op");
-            if (std::holds_alternative<harness::Null>(v)) return false;  // <prefix>.null.reduce_op
-            const auto *s = std::get_if<std::string>(&v);
-            return !s || *s != "sum";
-        },
+        t, Id(c, "attr.reduce_op"), options, code, c.reduce_op->words.text, c.reduce_op->words.citation,
+        Gated(c, kW,
+              [prefix](const Case &k, int r) {
+                  const harness::Value &v = k.Get(r, "reduce_op");
+                  if (std::holds_alternative<harness::Null>(v)) return false;  // <prefix>.null.reduce_op
+                  const auto *s = std::get_if<std::string>(&v);
+                  if (!s) return true;
+                  return prefix ? !StartsWithSum(*s) : *s != "sum";  // "sumX": <prefix>.attr.reduce_op_prefix
+              }),
         [bad = c.reduce_op->bad](const Case &valid, Choices &ch) {
             return SetOnEveryRank(valid, "reduce_op", ch.Pick(bad));
         });
+    if (!prefix) return;
+    const ReduceOpPrefix &p = *c.reduce_op->prefix;
+    AddRule(
+        t, Id(c, "attr.reduce_op_prefix"), options, code, p.words.text, p.words.citation,
+        Gated(c, kW,
+              [](const Case &k, int r) {
+                  const auto *s = std::get_if<std::string>(&k.Get(r, "reduce_op"));
+                  return s && StartsWithSum(*s) && *s != "sum";
+              }),
+        [bad = p.bad](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "reduce_op", ch.Pick(bad)); });
 }
 
 void AddStreamMode(std::vector<Rule> &t, const CommonRules &c) {
+    constexpr Which kW = Which::kStreamMode;
     AddRule(
-        t, Id(c, "attr.stream_mode"), {.ops = c.family.ops, .stage = Stage::kAttr}, kInvalid,
-        c.stream_mode->words.text, c.stream_mode->words.citation,
-        [](const Case &k, int r) { return IntOr(k, r, "stream_mode", 0) != 1; },
+        t, Id(c, "attr.stream_mode"), Placed(c, kW, {.ops = c.family.ops, .stage = Stage::kAttr}),
+        CodeOf(c, kW, kInvalid), c.stream_mode->words.text, c.stream_mode->words.citation,
+        Gated(c, kW, [](const Case &k, int r) { return IntOr(k, r, "stream_mode", 0) != 1; }),
         [bad = c.stream_mode->bad](const Case &valid, Choices &ch) {
             return SetOnEveryRank(valid, "stream_mode", ch.Pick(bad));
         });
@@ -72,24 +124,28 @@ void AddStreamMode(std::vector<Rule> &t, const CommonRules &c) {
 void AddCommTurnNegative(std::vector<Rule> &t, const CommonRules &c) {
     // The documents allow 0 only and the vendor's tiling refuses the rest (inner error); a
     // library that splits the communication by commTurn refuses a negative count (161002).
+    constexpr Which kW = Which::kCommTurnNegative;
     AddRule(
-        t, Id(c, "attr.comm_turn_negative"), {.ops = c.family.ops, .stage = Stage::kAttr},
-        Code{Outcome::kStatus, 161002, {}, true}, c.comm_turn_negative->text, c.comm_turn_negative->citation,
-        [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) < 0; },
+        t, Id(c, "attr.comm_turn_negative"), Placed(c, kW, {.ops = c.family.ops, .stage = Stage::kAttr}),
+        CodeOf(c, kW, Code{Outcome::kStatus, 161002, {}, true}), c.comm_turn_negative->text,
+        c.comm_turn_negative->citation, Gated(c, kW, [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) < 0; }),
         [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", -ch.Int(1, 16)); });
 }
 
 void AddX1Contiguous(std::vector<Rule> &t, const CommonRules &c) {
+    constexpr Which kW = Which::kX1Contiguous;
     const FamilyTraits f = c.family;
+    const X1Contiguous &x = *c.x1_contiguous;
     AddRule(
-        t, Id(c, "shape.x1_contiguous"), {.ops = f.ops, .stage = Stage::kShape}, kInvalid, c.x1_contiguous->text,
-        c.x1_contiguous->citation,
-        [](const Case &k, int r) {
-            const harness::TensorSpec *x1 = k.Tensor(r, "x1");
-            return x1 && !Dense(*x1);
-        },
-        [f](const Case &valid, Choices &ch) {
-            const int64_t pad = ch.Int(1, 8);
+        t, Id(c, "shape.x1_contiguous"), Placed(c, kW, {.ops = f.ops, .stage = Stage::kShape}), CodeOf(c, kW, kInvalid),
+        x.words.text, x.words.citation,
+        Gated(c, kW,
+              [](const Case &k, int r) {
+                  const harness::TensorSpec *x1 = k.Tensor(r, "x1");
+                  return x1 && !Dense(*x1);
+              }),
+        [f, multiple = x.pad_multiple](const Case &valid, Choices &ch) {
+            const int64_t pad = multiple * ch.Int(1, 8 / multiple);
             return EditEach(f, valid, [&](int, ParamMap &p) {
                 harness::TensorSpec *x1 = TensorIn(p, "x1");
                 if (!x1 || x1->NumElements() == 0 || x1->shape.size() < 2) return false;
@@ -108,46 +164,52 @@ void AddX1Contiguous(std::vector<Rule> &t, const CommonRules &c) {
 }
 
 void AddStorage(std::vector<Rule> &t, const CommonRules &c) {
+    constexpr Which kW = Which::kStorage;
     const FamilyTraits f = c.family;
+    const Storage &s = *c.storage;
     AddRule(
-        t, Id(c, "shape.storage"), {.ops = f.ops, .stage = Stage::kShape}, kInvalid, c.storage->words.text,
-        c.storage->words.citation,
-        [tensors = c.storage->tensors](const Case &k, int r) {
-            for (const std::string &name : tensors) {
-                const harness::TensorSpec *x = k.Tensor(r, name);
-                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
-            }
-            return false;
-        },
-        [f, bent = c.storage->bent](const Case &valid, Choices &ch) {
+        t, Id(c, "shape.storage"), Placed(c, kW, {.ops = f.ops, .stage = Stage::kShape}), CodeOf(c, kW, kInvalid),
+        s.words.text, s.words.citation,
+        Gated(c, kW,
+              [tensors = s.tensors](const Case &k, int r) {
+                  for (const std::string &name : tensors) {
+                      const harness::TensorSpec *x = k.Tensor(r, name);
+                      if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
+                  }
+                  return false;
+              }),
+        [f, bent = s.bent, short_by = s.short_by, min_left = s.min_left](const Case &valid, Choices &ch) {
             const std::string name = ch.Pick(bent);
             return EditEach(f, valid, [&](int, ParamMap &p) {
                 harness::TensorSpec *x = TensorIn(p, name);
                 if (!x) return false;
                 const int64_t needed = x->StorageElementsNeeded();
-                if (needed < 1) return false;
-                x->storage_shape = {needed - 1};  // one element short
+                if (needed - short_by < min_left) return false;
+                x->storage_shape = {needed - short_by};
                 return true;
             });
         });
 }
 
 void AddGroupNull(std::vector<Rule> &t, const CommonRules &c) {
+    constexpr Which kW = Which::kGroupNull;
     const FamilyTraits f = c.family;
     AddRule(
-        t, Id(c, "inner.group_null"), {.ops = f.ops, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
-        c.group_null->text, c.group_null->citation,
+        t, Id(c, "inner.group_null"), Placed(c, kW, {.ops = f.ops, .stage = Stage::kInnerNull, .layer = Layer::kTiling}),
+        CodeOf(c, kW, kNullptr), c.group_null->text, c.group_null->citation,
         [f](const Case &k, int r) {
             return !ShortCut(f, k, r) && std::holds_alternative<harness::Null>(k.Get(r, "group"));
         },
         [f](const Case &valid, Choices &) { return SetOnEveryRank(Reach(f, valid), "group", harness::Null{}); });
 }
 
-void AddWorldSize(std::vector<Rule> &t, const CommonRules &c, const WorldSize &w, Platform platform, const char *id) {
+void AddWorldSize(std::vector<Rule> &t, const CommonRules &c, Which which, const WorldSize &w, Platform platform,
+                  const char *id) {
     const FamilyTraits f = c.family;
     AddRule(
-        t, Id(c, id), {.ops = f.ops, .platforms = {platform}, .stage = Stage::kTiling, .layer = Layer::kTiling},
-        kInner, w.words.text, w.words.citation,
+        t, Id(c, id),
+        Placed(c, which, {.ops = f.ops, .platforms = {platform}, .stage = Stage::kTiling, .layer = Layer::kTiling}),
+        CodeOf(c, which, kInner), w.words.text, w.words.citation,
         [f, platform](const Case &k, int r) {
             if (ShortCut(f, k, r)) return false;
             const std::vector<int> &ok = f.world_sizes(platform);
@@ -164,20 +226,25 @@ void AddWorldSize(std::vector<Rule> &t, const CommonRules &c, const WorldSize &w
 }
 
 void AddCommTurnPositive(std::vector<Rule> &t, const CommonRules &c) {
+    constexpr Which kW = Which::kCommTurnPositive;
     AddRule(
-        t, Id(c, "tiling.comm_turn_positive"), {.ops = c.family.ops, .stage = Stage::kTiling, .layer = Layer::kTiling},
-        Code{Outcome::kSuccess, 0, {}, true}, c.comm_turn_positive->words.text, c.comm_turn_positive->words.citation,
-        [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) > 0; },
+        t, Id(c, "tiling.comm_turn_positive"),
+        Placed(c, kW, {.ops = c.family.ops, .stage = Stage::kTiling, .layer = Layer::kTiling}),
+        CodeOf(c, kW, Code{Outcome::kSuccess, 0, {}, true}), c.comm_turn_positive->words.text,
+        c.comm_turn_positive->words.citation,
+        Gated(c, kW, [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) > 0; }),
         [max = c.comm_turn_positive->max](const Case &valid, Choices &ch) {
             return SetOnEveryRank(valid, "comm_turn", ch.Int(1, max));
         });
 }
 
 void AddUnknownGroup(std::vector<Rule> &t, const CommonRules &c) {
+    constexpr Which kW = Which::kUnknownGroup;
     const FamilyTraits f = c.family;
     AddRule(
-        t, Id(c, "runtime.unknown_group"), {.ops = f.ops, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
-        c.unknown_group->code, c.unknown_group->words.text, c.unknown_group->words.citation,
+        t, Id(c, "runtime.unknown_group"),
+        Placed(c, kW, {.ops = f.ops, .stage = Stage::kRuntime, .layer = Layer::kRuntime}),
+        CodeOf(c, kW, c.unknown_group->code), c.unknown_group->words.text, c.unknown_group->words.citation,
         [f](const Case &k, int r) {
             return !ShortCut(f, k, r) && std::holds_alternative<std::string>(k.Get(r, "group"));
         },
@@ -194,9 +261,11 @@ const RuleOptions CrossRank(const FamilyTraits &f) {
 }
 
 void AddPeerFailed(std::vector<Rule> &t, const CommonRules &c) {
+    constexpr Which kW = Which::kPeerFailed;
     const FamilyTraits f = c.family;
     AddRule(
-        t, Id(c, "xrank.peer_failed"), CrossRank(f), Code{Outcome::kRuntimeError, 0, {}, false},
+        t, Id(c, "xrank.peer_failed"), Placed(c, kW, CrossRank(f)),
+        CodeOf(c, kW, Code{Outcome::kRuntimeError, 0, {}, false}),
         c.peer_failed->words.text, c.peer_failed->words.citation,
         [f](const Case &k, int r) {
             if (ShortCut(f, k, r)) return false;
@@ -218,9 +287,11 @@ void AddPeerFailed(std::vector<Rule> &t, const CommonRules &c) {
 }
 
 void AddMismatch(std::vector<Rule> &t, const CommonRules &c) {
+    constexpr Which kW = Which::kMismatch;
     const FamilyTraits f = c.family;
     AddRule(
-        t, Id(c, "xrank.mismatch"), CrossRank(f), Code{Outcome::kRuntimeError, 0, {}, false},
+        t, Id(c, "xrank.mismatch"), Placed(c, kW, CrossRank(f)),
+        CodeOf(c, kW, Code{Outcome::kRuntimeError, 0, {}, false}),
         c.mismatch->words.text, c.mismatch->words.citation,
         [f, key = c.mismatch->key](const Case &k, int r) {
             if (ShortCut(f, k, r)) return false;
@@ -272,10 +343,10 @@ void Add(std::vector<Rule> &t, const CommonRules &c, std::initializer_list<Which
             case Which::kStorage: AddStorage(t, c); break;
             case Which::kGroupNull: AddGroupNull(t, c); break;
             case Which::kWorldSizeA2:
-                AddWorldSize(t, c, *c.world_size_a2, Platform::kAtlasA2, "tiling.world_size_a2");
+                AddWorldSize(t, c, w, *c.world_size_a2, Platform::kAtlasA2, "tiling.world_size_a2");
                 break;
             case Which::kWorldSize950:
-                AddWorldSize(t, c, *c.world_size_950, Platform::kAscend950, "tiling.world_size_950");
+                AddWorldSize(t, c, w, *c.world_size_950, Platform::kAscend950, "tiling.world_size_950");
                 break;
             case Which::kCommTurnPositive: AddCommTurnPositive(t, c); break;
             case Which::kUnknownGroup: AddUnknownGroup(t, c); break;
@@ -301,6 +372,16 @@ std::optional<Case> BumpCommTurn(const Case &valid, int victim, int64_t delta, c
         return true;
     };
     return edit ? edit(valid, bump) : EditEachRank(valid, bump);
+}
+
+std::optional<Case> BendOneRank(const Case &valid, Choices &ch, int modes, const RankBender &bend,
+                                const EachRankEditor &edit) {
+    if (valid.world < 2) return std::nullopt;
+    const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
+    const int mode = static_cast<int>(ch.Int(0, modes - 1));
+    const int64_t delta = ch.Int(1, 8);
+    if (mode == modes - 1) return BumpCommTurn(valid, victim, delta, edit);
+    return bend(valid, victim, mode, delta);
 }
 
 }  // namespace mc2::spec::common

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "spec/common/common_rules.h"
 #include "spec/matmul_all_reduce/matmul_all_reduce.h"
 #include "spec/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
 #include "spec/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
@@ -27,6 +28,7 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
+using common::Which;
 
 // Every API of the family; the out-of-place ones (they have y); per variant.
 const std::vector<std::string> kBoth = {kArn, kInplace, kQuant, kInplaceQuant, kWeightQuant, kInplaceWeightQuant};
@@ -457,36 +459,118 @@ const std::vector<LevelEntry> &Levels() {
     return kLevels;
 }
 
+// The all-reduced buffer (b·s, n, dtype) and commTurn, read from residual (arn.xrank.mismatch).
+std::vector<int64_t> AgreementKey(const Case &c, int r) {
+    const TensorSpec *res = T(c, r, "residual");
+    return res && res->shape.size() == 3
+               ? std::vector<int64_t>{res->shape[0] * res->shape[1], res->shape[2], res->dtype,
+                                      IntOr(c, r, "comm_turn", 0)}
+               : std::vector<int64_t>{};
+}
+
+// Bends one rank's all-reduced buffer (n, b or dtype) or its commTurn (arn.xrank.mismatch).
+std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
+    const auto bend = [](const Case &c, int victim, int mode, int64_t delta) {
+        return EditGeometry(c, [&](int r, Geometry &g) {
+            if (r != victim) return false;
+            if (mode == 0) g.n += delta;
+            else if (mode == 1) g.b += delta;
+            else g.dtype = matmul_all_reduce::OtherHalf(g.dtype);
+            return true;
+        });
+    };
+    return common::BendOneRank(valid, ch, 4, bend);
+}
+
+// The rules every family repeats (spec/common/common_rules.h), with this family's words. The
+// empty-tensor short-cut comes before streamMode and everything after it (ops.md §6.1 step 4),
+// so those rules are placed after it; the null group is the generated inner layer's, in tiling.
+const common::CommonRules &Common() {
+    static const common::CommonRules kCommon = {
+        .family = {.prefix = "arn",
+                   .ops = kBoth,
+                   .world_sizes = &matmul_all_reduce::WorldSizes,
+                   .short_cut = &ShortCut},
+        .null_tensors = common::NullTensors{
+            .names = {"x1", "x2", "residual", "gamma"},
+            .note = " (y and normOut are not checked here)",
+            .citation = Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§6.1 op_api step 1"),
+            .variants = {{"dequant_scale", kQuantOps,
+                          {"dequantScale must not be a null pointer (checked after x1, x2, residual and gamma).",
+                           QuantDoc("返回值 (x1、x2、residual、gamma或dequantScale是空指针)") + "; " +
+                               Notes("§6.1 op_api step 1")}},
+                         {"antiquant_scale", kWqOps,
+                          {"antiquantScale must not be a null pointer (checked after x1, x2, residual and gamma).",
+                           WqDoc("返回值 (x1、x2、residual、antiquantScale或output是空指针)") + "; " +
+                               Notes("§6.1 op_api step 1")}}}},
+        .null_reduce_op = common::Words{
+            "reduceOp must not be a null pointer: the vendor's tiling would compare it without a null check; this "
+            "suite requires a clean 161001 before anything else is checked.",
+            Notes("§6.1 (no reduceOp check in op_api), §8.3 (reduceOp comparison)")},
+        .stream_mode = common::StreamMode{
+            {"streamMode must be 1, checked after the empty short-cut (an empty call with streamMode 0 succeeds).",
+             Doc("参数说明 (streamMode: 当前只支持枚举值1); 返回值") + "; " + Notes("§6.1 op_api step 5")},
+            {0, 2, -1, 3}},
+        .comm_turn_negative = common::Words{
+            "commTurn must not be negative (documents: 0 only; the vendor's tiling refuses non-zero values; this "
+            "suite's implementation splits the communication and refuses a negative count with 161002). Either "
+            "answer conforms.",
+            Doc("参数说明 (commTurn: 当前版本仅支持输入0)")},
+        .storage = common::Storage{
+            {"Every present tensor's storage must cover the elements its view reaches (offset + 1 + Σ (shape[i]-1)·"
+             "|stride[i]|). The vendor does not check (it would read or write out of bounds); this suite requires "
+             "161002.",
+             Notes("§1.3; harness/case.h StorageElementsNeeded")},
+            {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out", "dequant_scale", "antiquant_scale",
+             "antiquant_offset"},
+            {"x1", "x2", "residual", "norm_out"}},
+        .group_null = common::Words{
+            "group must not be a null pointer: refused by the generated inner layer (161001, or an inner error).",
+            Notes("§1.2 item 2, §6.1 (y and normOut not null-checked in op_api)")},
+        .world_size_a2 = common::WorldSize{
+            {"Atlas A2: the world size must be 1, 2, 4 or 8.", Doc("约束说明 (支持1、2、4、8卡)") + "; " + kTilingCite},
+            {3, 5, 6, 7}},
+        .world_size_950 = common::WorldSize{
+            {"Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64 (MatmulAllReduce's newer tiling; the "
+             "family's documents list Atlas A2 only).",
+             Notes("§2.1, §6.1 (all MatmulAllReduce tiling limits)")},
+            {3, 5, 6, 7, 12}},
+        .comm_turn_positive = common::CommTurnPositive{
+            {"commTurn > 0: documented as 0 only (the vendor's tiling refuses it); this suite's implementation splits "
+             "the communication. Success is expected; a tiling refusal (561xxx, nothing written) conforms too.",
+             Doc("参数说明 (commTurn)")},
+            8},
+        .unknown_group = common::UnknownGroup{
+            {"group must name a live communicator; a literal name names none: the vendor fails at execution, an "
+             "implementation may refuse it early with 161002.",
+             Doc("参数说明 (group: 通过HcclGetCommName获取)")},
+            Code{Outcome::kRuntimeError, 0, {161002}, false},
+            {"no_such_group", "test_group", ""}},
+        .peer_failed = common::PeerFailed{
+            {"When another rank's call fails or takes the empty short-cut (it never joins the all-reduce), a rank "
+             "whose own arguments pass must fail with a runtime error within bounded time, never hang.",
+             "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4")},
+            {{"epsilon", 2.0}, {"stream_mode", int64_t{0}}, {"group", harness::Null{}}, {"x1", harness::Null{}}}},
+        .mismatch = common::Mismatch{
+            {"All ranks must agree on the all-reduced buffer (b·s, n, dtype) and on commTurn (k, bias and x2's layout "
+             "may differ): ranks that disagree must all fail with a runtime error within bounded time.",
+             Doc("计算公式 (allReduce)") + "; shared/DESIGN.md (ABI fidelity)"},
+            &AgreementKey, &BreakAgreement},
+        .placements = {{Which::kStreamMode, {.stage = Stage::kEmpty, .after_short_cut = true}},
+                       {Which::kGroupNull, {.stage = Stage::kTiling, .code = kInnerNull}},
+                       {Which::kStorage, {.stage = Stage::kTiling, .after_short_cut = true}},
+                       {Which::kCommTurnNegative, {.stage = Stage::kTiling, .after_short_cut = true}},
+                       {Which::kCommTurnPositive, {.after_short_cut = true}}},
+    };
+    return kCommon;
+}
+
 std::vector<Rule> Build() {
     std::vector<Rule> t;
     g_table = &t;
 
     // ---------------------------------------------------------------- null (161001)
-    for (const char *name : {"x1", "x2", "residual", "gamma"}) {
-        Add(std::string("arn.null.") + name, kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
-            std::string(name) + " must not be a null pointer (y and normOut are not checked here).",
-            Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§6.1 op_api step 1"),
-            [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
-            [name](const Case &valid, Choices &) { return SetOnEveryRank(valid, name, harness::Null{}); });
-    }
-    Add(
-        "arn.null.dequant_scale", kQuantOps, Stage::kNull, Layer::kOpApi, kNullptr,
-        "dequantScale must not be a null pointer (checked after x1, x2, residual and gamma).",
-        QuantDoc("返回值 (x1、x2、residual、gamma或dequantScale是空指针)") + "; " + Notes("§6.1 op_api step 1"),
-        [](const Case &c, int r) { return T(c, r, "dequant_scale") == nullptr; },
-        [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "dequant_scale", harness::Null{}); });
-    Add(
-        "arn.null.antiquant_scale", kWqOps, Stage::kNull, Layer::kOpApi, kNullptr,
-        "antiquantScale must not be a null pointer (checked after x1, x2, residual and gamma).",
-        WqDoc("返回值 (x1、x2、residual、antiquantScale或output是空指针)") + "; " + Notes("§6.1 op_api step 1"),
-        [](const Case &c, int r) { return T(c, r, "antiquant_scale") == nullptr; },
-        [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "antiquant_scale", harness::Null{}); });
-    Add("arn.null.reduce_op", kBoth, Stage::kNull, Layer::kOpApi, kNullptr,
-        "reduceOp must not be a null pointer: the vendor's tiling would compare it without a null check; this suite "
-        "requires a clean 161001 before anything else is checked.",
-        Notes("§6.1 (no reduceOp check in op_api), §8.3 (reduceOp comparison)"),
-        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "reduce_op")); },
-        [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "reduce_op", harness::Null{}); });
+    common::Add(t, Common(), {Which::kNullTensors, Which::kNullReduceOp});
 
     // ---------------------------------------------------------------- ArnCheckShape (161002)
     Add(
@@ -599,20 +683,11 @@ std::vector<Rule> Build() {
     // Nothing is written, whatever y and normOut the case declares: the short-cut comes before
     // their shapes are compared (found by api_fuzzer: an empty gamma beside a (3, 1, 6) y).
     g_table->back().writes_nothing = true;
-    Add("arn.attr.stream_mode", kBoth, Stage::kEmpty, Layer::kOpApi, kInvalid,
-        "streamMode must be 1, checked after the empty short-cut (an empty call with streamMode 0 succeeds).",
-        Doc("参数说明 (streamMode: 当前只支持枚举值1); 返回值") + "; " + Notes("§6.1 op_api step 5"),
-        [](const Case &c, int r) { return !ShortCut(c, r) && IntOr(c, r, "stream_mode", 0) != 1; },
-        [](const Case &valid, Choices &ch) {
-            return SetOnEveryRank(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1, 3}));
-        });
+    common::Add(t, Common(), {Which::kStreamMode});
 
     // ---------------------------------------------------------------- generated inner layer
     const std::string inner_cite = Notes("§1.2 item 2, §6.1 (y and normOut not null-checked in op_api)");
-    AddAfter("arn.inner.group_null", kBoth, Stage::kTiling, Layer::kTiling, kInnerNull,
-             "group must not be a null pointer: refused by the generated inner layer (161001, or an inner error).",
-             inner_cite, [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
-             [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "group", harness::Null{}); });
+    common::Add(t, Common(), {Which::kGroupNull});
     AddAfter("arn.inner.y_null", kOutOfPlace, Stage::kTiling, Layer::kTiling, kInnerNull,
              "y must not be a null pointer: the op_api does not check it, the generated inner layer refuses it "
              "(161001, or an inner error).",
@@ -894,155 +969,11 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    AddAfter(
-        "arn.shape.storage", kBoth, Stage::kTiling, Layer::kOpApi, kInvalid,
-        "Every present tensor's storage must cover the elements its view reaches (offset + 1 + Σ (shape[i]-1)·"
-        "|stride[i]|). The vendor does not check (it would read or write out of bounds); this suite requires "
-        "161002.",
-        Notes("§1.3; harness/case.h StorageElementsNeeded"),
-        [](const Case &c, int r) {
-            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out", "dequant_scale",
-                                     "antiquant_scale", "antiquant_offset"}) {
-                const TensorSpec *x = T(c, r, name);
-                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) {
-            const std::string name = ch.Pick(std::vector<std::string>{"x1", "x2", "residual", "norm_out"});
-            return EditEachRank(valid, [&](int, ParamMap &p) {
-                TensorSpec *x = TensorIn(p, name);
-                if (!x) return false;
-                const int64_t needed = x->StorageElementsNeeded();
-                if (needed < 1) return false;
-                x->storage_shape = {needed - 1};
-                return true;
-            });
-        });
-    AddAfter(
-        "arn.attr.comm_turn_negative", kBoth, Stage::kTiling, Layer::kOpApi, Code{Outcome::kStatus, 161002, {}, true},
-        "commTurn must not be negative (documents: 0 only; the vendor's tiling refuses non-zero values; this suite's "
-        "implementation splits the communication and refuses a negative count with 161002). Either answer conforms.",
-        Doc("参数说明 (commTurn: 当前版本仅支持输入0)"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
-        [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", -ch.Int(1, 16)); });
-    AddAfter(
-        "arn.tiling.comm_turn_positive", kBoth, Stage::kTiling, Layer::kTiling, Code{Outcome::kSuccess, 0, {}, true},
-        "commTurn > 0: documented as 0 only (the vendor's tiling refuses it); this suite's implementation splits the "
-        "communication. Success is expected; a tiling refusal (561xxx, nothing written) conforms too.",
-        Doc("参数说明 (commTurn)"), [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
-        [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", ch.Int(1, 8)); });
+    common::Add(t, Common(), {Which::kStorage, Which::kCommTurnNegative, Which::kCommTurnPositive,
+                              Which::kWorldSizeA2, Which::kWorldSize950});
 
-    AddAfter(
-        "arn.tiling.world_size_a2", kBoth, Stage::kTiling, Layer::kTiling, kInner,
-        "Atlas A2: the world size must be 1, 2, 4 or 8.", Doc("约束说明 (支持1、2、4、8卡)") + "; " + kTilingCite,
-        [](const Case &c, int) {
-            const auto &ok = matmul_all_reduce::WorldSizes(Platform::kAtlasA2);
-            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
-        },
-        [](const Case &valid, Choices &ch) {
-            Case out = valid;
-            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
-            return std::optional<Case>(out);
-        },
-        {Platform::kAtlasA2});
-    AddAfter(
-        "arn.tiling.world_size_950", kBoth, Stage::kTiling, Layer::kTiling, kInner,
-        "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64 (MatmulAllReduce's newer tiling; the family's "
-        "documents list Atlas A2 only).",
-        Notes("§2.1, §6.1 (all MatmulAllReduce tiling limits)"),
-        [](const Case &c, int) {
-            const auto &ok = matmul_all_reduce::WorldSizes(Platform::kAscend950);
-            return std::find(ok.begin(), ok.end(), c.world) == ok.end();
-        },
-        [](const Case &valid, Choices &ch) {
-            Case out = valid;
-            ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7, 12})));
-            return std::optional<Case>(out);
-        },
-        {Platform::kAscend950});
-
-    // ---------------------------------------------------------------- execution
-    AddAfter(
-        "arn.runtime.unknown_group", kBoth, Stage::kRuntime, Layer::kRuntime,
-        Code{Outcome::kRuntimeError, 0, {161002}, false},
-        "group must name a live communicator; a literal name names none: the vendor fails at execution, an "
-        "implementation may refuse it early with 161002.",
-        Doc("参数说明 (group: 通过HcclGetCommName获取)"),
-        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &ch) {
-            return SetOnEveryRank(valid, "group", ch.Pick(std::vector<std::string>{"no_such_group", "test_group", ""}));
-        });
-    t.back().may_refuse_early = true;
-
-    // ---------------------------------------------------------------- cross-rank
-    Add(
-        "arn.xrank.peer_failed", kBoth, Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
-        "When another rank's call fails or takes the empty short-cut (it never joins the all-reduce), a rank whose "
-        "own arguments pass must fail with a runtime error within bounded time, never hang.",
-        "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4"),
-        [](const Case &c, int r) {
-            if (ShortCut(c, r)) return false;
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && (OwnExpectation(c, q).outcome != Outcome::kSuccess || ShortCut(c, q))) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            if (valid.world < 2) return std::nullopt;
-            Case out = valid;
-            const int r = static_cast<int>(ch.Int(0, valid.world - 1));
-            switch (ch.Int(0, 3)) {
-                case 0: out.SetForRank(r, "epsilon", 2.0); break;
-                case 1: out.SetForRank(r, "stream_mode", int64_t{0}); break;
-                case 2: out.SetForRank(r, "group", harness::Null{}); break;
-                default: out.SetForRank(r, "x1", harness::Null{}); break;
-            }
-            return out;
-        },
-        Scope::kCrossRank);
-    Add(
-        "arn.xrank.mismatch", kBoth, Stage::kCrossRank, Layer::kRuntime, Code{Outcome::kRuntimeError, 0, {}, false},
-        "All ranks must agree on the all-reduced buffer (b·s, n, dtype) and on commTurn (k, bias and x2's layout "
-        "may differ): ranks that disagree must all fail with a runtime error within bounded time.",
-        Doc("计算公式 (allReduce)") + "; shared/DESIGN.md (ABI fidelity)",
-        [](const Case &c, int r) {
-            if (ShortCut(c, r)) return false;
-            auto key = [&](int q) {
-                const TensorSpec *res = T(c, q, "residual");
-                return res && res->shape.size() == 3
-                           ? std::vector<int64_t>{res->shape[0] * res->shape[1], res->shape[2], res->dtype,
-                                                  IntOr(c, q, "comm_turn", 0)}
-                           : std::vector<int64_t>{};
-            };
-            const auto mine = key(r);
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && key(q) != mine) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            if (valid.world < 2) return std::nullopt;
-            const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
-            const int mode = static_cast<int>(ch.Int(0, 3));
-            const int64_t delta = ch.Int(1, 8);
-            if (mode == 3) {
-                return EditEachRank(valid, [&](int r, ParamMap &p) {
-                    if (r != victim) return false;
-                    const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
-                    p["comm_turn"] = (turn ? *turn : 0) + delta;
-                    return true;
-                });
-            }
-            return EditGeometry(valid, [&](int r, Geometry &g) {
-                if (r != victim) return false;
-                if (mode == 0) g.n += delta;
-                else if (mode == 1) g.b += delta;
-                else g.dtype = matmul_all_reduce::OtherHalf(g.dtype);
-                return true;
-            });
-        },
-        Scope::kCrossRank);
+    // ---------------------------------------------------------------- execution, cross-rank
+    common::Add(t, Common(), {Which::kUnknownGroup, Which::kPeerFailed, Which::kMismatch});
     AssignLevels(t, Levels());
     g_table = nullptr;
     return t;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spec/common/common_rules.h"
+#include "spec/common/quantised_matmul.h"
 #include "spec/quant_matmul_all_reduce/quant_matmul_all_reduce.h"
 #include "spec/tensor_layout.h"
 
@@ -50,12 +51,6 @@ int64_t N(const Case &c, int r) {
 std::vector<const char *> TensorNames() {
     return {"x1",    "x2", "bias", "x3", "dequant_scale", "pertoken_scale", "comm_quant_scale_1", "comm_quant_scale_2",
             "output"};
-}
-
-// A weight-NZ x2 as the vendor detects it: format FRACTAL_NZ and a 4-D storage (ops.md §1.4).
-bool Nz(const Case &c, int r) {
-    const TensorSpec *x2 = T(c, r, "x2");
-    return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
 }
 
 // The op_api rules an NZ x2 skips (ops.md §2.3 step 4: everything after x1's rank; V3 is taken
@@ -108,19 +103,6 @@ Case WithOptional(const Case &valid, const std::string &name) {
         if (name == "x3") g.x3 = true;
         if (name == "pertoken_scale") g.pertoken = true;
         if (name == "comm_quant_scale_1" || name == "comm_quant_scale_2") g.comm_scales = true;
-        return true;
-    });
-    return c ? *c : valid;
-}
-
-// The case with every NZ x2 described as ND (what the other rules' violations start from).
-Case ToNd(const Case &valid) {
-    auto c = EditRanks(valid, [](int, ParamMap &p) {
-        TensorSpec *x2 = TensorIn(p, "x2");
-        if (!x2 || x2->format != ACL_FORMAT_FRACTAL_NZ) return false;
-        x2->format = ACL_FORMAT_ND;
-        x2->storage_shape.clear();
-        x2->strides.clear();
         return true;
     });
     return c ? *c : valid;
@@ -724,7 +706,7 @@ void AddNzRules(std::vector<Rule> &t) {
         "are refused later, in tiling: an inner error, not 161002 (this suite's reading of the op_api's skip).",
         cite,
         [skipped](const Case &c, int r) {
-            if (!Nz(c, r)) return false;
+            if (!common::NzWeight(c, r)) return false;
             return std::any_of(skipped.begin(), skipped.end(), [&](const Skipped &s) {
                 return std::find(s.ops.begin(), s.ops.end(), c.op) != s.ops.end() && s.violated(c, r);
             });
@@ -748,7 +730,7 @@ void AddNzRules(std::vector<Rule> &t) {
         "else is refused as an inner error (suite requirement: the vendor's answer is not documented).",
         cite + "; oracle/internal/nz_layout.h",
         [](const Case &c, int r) {
-            if (!Nz(c, r)) return false;
+            if (!common::NzWeight(c, r)) return false;
             const TensorSpec *x2 = T(c, r, "x2");
             if (x2->shape.size() != 2 || x2->shape[0] < 1 || x2->shape[1] < 1) return true;
             return x2->offset != 0 || x2->Strides() != harness::ContiguousStrides(x2->shape) ||
@@ -910,104 +892,58 @@ void AddTilingRules(std::vector<Rule> &t) {
 
 // Bends one rank's all-reduced buffer (n or rows) or its commTurn (qmar.xrank.mismatch).
 std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
-    if (valid.world < 2) return std::nullopt;
-    const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
-    const int mode = static_cast<int>(ch.Int(0, 2));
-    const int64_t delta = ch.Int(1, 8);
-    if (mode == 2) return common::BumpCommTurn(valid, victim, delta, &EditRanks);
-    return EditGeometry(valid, [&](int r, Geometry &g) {
-        if (r != victim) return false;
-        if (mode == 0) {
-            g.n += delta;
-        } else {
-            g.lead.front() += delta;
-        }
-        return true;
-    });
+    const auto bend = [](const Case &c, int victim, int mode, int64_t delta) {
+        return EditGeometry(c, [&](int r, Geometry &g) {
+            if (r != victim) return false;
+            (mode == 0 ? g.n : g.lead.front()) += delta;
+            return true;
+        });
+    };
+    return common::BendOneRank(valid, ch, 3, bend, &EditRanks);
 }
 
-// The rules every family repeats (spec/common/common_rules.h), with this family's words.
+// The rules every family repeats (spec/common/common_rules.h): the quantised families' words
+// (spec/common/quantised_matmul.h) with this family's citations, tensors and breakages.
 const common::CommonRules &Common() {
-    static const common::CommonRules kCommon = {
-        .family = {.prefix = "qmar",
-                   .ops = kAll,
-                   .world_sizes = &WorldSizes,
-                   .edit_each_rank = &EditRanks},  // re-derives the dequant scale codes
-        .null_tensors = common::NullTensors{
+    static const common::CommonRules kCommon = [] {
+        common::CommonRules c = common::QuantisedMatmulDefaults(
+            {.prefix = "qmar", .ops = kAll, .world_sizes = &WorldSizes, .edit_each_rank = &EditRanks});
+        // (EditRanks re-derives the dequant scale codes.)
+        c.null_tensors = common::NullTensors{
             .names = {"x1", "x2", "output", "dequant_scale"},
             .note = " (x1, x2, output first, then dequantScale)",
-            .citation = V1("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.3 op_api step 1")},
-        .null_reduce_op = common::Words{
-            "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour); this suite "
-            "requires a clean 161001 before anything else is checked.",
-            Notes("§8.3 (reduceOp comparison: only V4 returns 161001)")},
-        .reduce_op = common::ReduceOpSum{
-            {"reduceOp must be exactly \"sum\" (strcmp: \"sumX\" and \"SUM\" are refused too).",
-             V1("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.3 op_api step 3, §8.3")},
-            {"max", "min", "prod", "SUM", "sumX", ""}},
-        .stream_mode = common::StreamMode{
-            {"streamMode must be 1 (ACL_STOP_ON_FAILURE).",
-             V1("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.3 op_api step 3")},
-            {0, 2, -1}},
-        .comm_turn_negative = common::Words{
-            "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses other values "
-            "(inner error); this suite's implementation refuses a negative count as an invalid attribute (161002). "
-            "Either answer conforms.",
-            V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)")},
-        .x1_contiguous = common::Words{
-            "x1 must be contiguous (strides of size-1 dims are ignored); the table marks non-contiguous x1 "
-            "unsupported without an op_api check, this suite requires 161002.",
-            V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4")},
-        .storage = common::Storage{
-            {"Every present tensor's storage must cover the elements its view reaches; the vendor does not check "
-             "(out-of-bounds access), this suite requires 161002.",
-             Notes("§1.3; harness/case.h StorageElementsNeeded")},
-            [] {
-                const std::vector<const char *> names = TensorNames();
-                return std::vector<std::string>(names.begin(), names.end());
-            }(),
-            {"x1", "x2", "output"}},
-        .group_null = common::Words{
-            "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
-            "which returns 161001.",
-            Notes("§1.2 item 2, §2.4 (V3 CSV: group null → 161001)")},
-        .world_size_a2 = common::WorldSize{
-            {"Atlas A2: the world size must be 1, 2, 4 or 8.", V1("约束说明 (支持1、2、4、8卡)") + "; " + Notes("§2.3")},
-            {3, 5, 6, 7}},
-        .world_size_950 = common::WorldSize{
-            {"Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64 (MatmulAllReduce's limits; UNVERIFIED for "
-             "the quantised APIs, whose 950 rows are stripped from the public documents).",
-             Notes("§2.1 (950 rank sizes), §8.1")},
-            {3, 5, 6, 7}},
-        .comm_turn_positive = common::CommTurnPositive{
-            {"commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
-             "implementation splits the communication into commTurn pieces. Success expected, a tiling refusal "
-             "tolerated.",
-             V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1")},
-            4},
-        .unknown_group = common::UnknownGroup{
-            {"group must name a live communicator (HcclGetCommName). The vendor does not check it in GetWorkspaceSize "
-             "and fails at execution; an implementation may refuse it early with 161002.",
-             V1("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)")},
-            Code{Outcome::kRuntimeError, 0, {161002}, false},
-            {"no_such_group", "test_group", ""}},
-        .peer_failed = common::PeerFailed{
-            {"When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
-             "fail with a runtime error within bounded time, never hang.",
-             "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4")},
-            {{"reduce_op", std::string("max")},
-             {"stream_mode", int64_t{0}},
-             {"group", harness::Null{}},
-             {"dequant_scale", harness::Null{}}}},
-        .mismatch = common::Mismatch{
-            {"All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn; k, bias, x3 and the "
-             "scales are each rank's own. Ranks that disagree must all fail with a runtime error within bounded time.",
-             V1("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)"},
-            &common::AllReduceKey, &BreakAgreement},
-    };
+            .citation = V1("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.3 op_api step 1")};
+        c.null_reduce_op->citation = Notes("§8.3 (reduceOp comparison: only V4 returns 161001)");
+        c.reduce_op->words = {"reduceOp must be exactly \"sum\" (strcmp: \"sumX\" and \"SUM\" are refused too).",
+                              V1("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.3 op_api step 3, §8.3")};
+        c.stream_mode->words = {"streamMode must be 1 (ACL_STOP_ON_FAILURE).",
+                                V1("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.3 op_api step 3")};
+        c.comm_turn_negative->citation =
+            V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)");
+        c.x1_contiguous->words.citation = V1("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4");
+        const std::vector<const char *> names = TensorNames();
+        c.storage->tensors.assign(names.begin(), names.end());
+        c.group_null->citation = Notes("§1.2 item 2, §2.4 (V3 CSV: group null → 161001)");
+        c.world_size_a2->words.citation = V1("约束说明 (支持1、2、4、8卡)") + "; " + Notes("§2.3");
+        c.world_size_950->words = {
+            "Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64 (MatmulAllReduce's limits; UNVERIFIED for "
+            "the quantised APIs, whose 950 rows are stripped from the public documents).",
+            Notes("§2.1 (950 rank sizes), §8.1")};
+        c.comm_turn_positive->words.citation = V1("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1");
+        c.unknown_group->words.citation = V1("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)");
+        c.peer_failed->breaks = {{"reduce_op", std::string("max")},
+                                 {"stream_mode", int64_t{0}},
+                                 {"group", harness::Null{}},
+                                 {"dequant_scale", harness::Null{}}};
+        c.mismatch->words = {
+            "All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn; k, bias, x3 and the "
+            "scales are each rank's own. Ranks that disagree must all fail with a runtime error within bounded time.",
+            V1("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)"};
+        c.mismatch->violate = &BreakAgreement;
+        return c;
+    }();
     return kCommon;
 }
-
 
 std::vector<Rule> Build() {
     std::vector<Rule> t;
@@ -1020,16 +956,8 @@ std::vector<Rule> Build() {
     AddTilingRules(t);
     common::Add(t, Common(), {Which::kUnknownGroup});
     common::Add(t, Common(), {Which::kPeerFailed, Which::kMismatch});
-    // An NZ x2 skips the op_api's remaining shape rules (qmar.nz.shapes repeats them), and every
-    // other rule's violation starts from the valid case with its weights in ND.
-    for (Rule &rule : t) {
-        if (std::find(kSkippedByNz.begin(), kSkippedByNz.end(), rule.id) != kSkippedByNz.end()) {
-            rule.violated = [f = rule.violated](const Case &c, int r) { return !Nz(c, r) && f(c, r); };
-        }
-        if (rule.id.rfind("qmar.nz.", 0) != 0) {
-            rule.violate = [f = rule.violate](const Case &valid, Choices &ch) { return f(ToNd(valid), ch); };
-        }
-    }
+    // An NZ x2 skips the op_api's remaining shape rules (qmar.nz.shapes repeats them).
+    common::ApplyNzShortCut(t, "qmar", kSkippedByNz, &EditRanks);
     AssignLevels(t, Levels());
     return t;
 }

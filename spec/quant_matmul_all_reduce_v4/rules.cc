@@ -5,13 +5,14 @@
 // cross-rank consequences (seed 004; spec-notes/ops.md §1.2, §2.5, §4.3, §8). The op_api checks
 // no scale shape, groupSize or commQuantMode: those are tiling rules (inner errors, 561xxx).
 #include <algorithm>
-#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
 
 #include "spec/quant_matmul_all_reduce_v4/quant_matmul_all_reduce_v4.h"
 #include "harness/dtype_names.h"
+#include "spec/common/common_rules.h"
+#include "spec/common/quantised_matmul.h"
 #include "spec/tensor_layout.h"
 
 namespace mc2::spec::quant_matmul_all_reduce_v4 {
@@ -21,6 +22,7 @@ using harness::Case;
 using harness::Platform;
 using harness::TensorSpec;
 using harness::Value;
+using common::Which;
 
 const std::vector<std::string> kOps = {kV4};
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
@@ -58,11 +60,6 @@ Scenario ScenarioOf(const Case &c, int r) {
 
 std::vector<const char *> TensorNames() {
     return {"x1", "x2", "bias", "x3", "x1_scale", "x2_scale", "comm_quant_scale_1", "comm_quant_scale_2", "output"};
-}
-
-bool Nz(const Case &c, int r) {
-    const TensorSpec *x2 = T(c, r, "x2");
-    return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
 }
 
 const std::vector<std::string> kSkippedByNz = {"qmar4.shape.x2_rank", "qmar4.shape.k", "qmar4.shape.output",
@@ -141,17 +138,8 @@ std::optional<Case> WithOptional(const Case &valid, const std::string &name) {
     return c ? c : std::optional<Case>(valid);
 }
 
-Case ToNd(const Case &valid) {
-    auto c = EditRanks(valid, [](int, ParamMap &p) {
-        TensorSpec *x2 = TensorIn(p, "x2");
-        if (!x2 || x2->format != ACL_FORMAT_FRACTAL_NZ) return false;
-        x2->format = ACL_FORMAT_ND;
-        x2->storage_shape.clear();
-        x2->strides.clear();
-        return true;
-    });
-    return c ? *c : valid;
-}
+// The case with every NZ x2 described as ND (the scale values re-derived).
+Case ToNd(const Case &valid) { return common::NdWeights(valid, &EditRanks); }
 
 std::optional<Case> MakeNz(const Case &valid, Choices &ch) {
     auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid) : AsScenario(valid, Scenario::kInt8, ch);
@@ -189,6 +177,8 @@ std::vector<aclDataType> OutputList(const Case &c, int r) {
     return {ACL_FLOAT16, ACL_BF16};
 }
 
+const common::CommonRules &Common();  // the family's common rules, defined before Build()
+
 const std::vector<LevelEntry> &Levels() {
     static const std::vector<LevelEntry> kLevels = {
         {"qmar4.attr.reduce_op_prefix", Level::kHardening,
@@ -222,23 +212,6 @@ const std::vector<LevelEntry> &Levels() {
          "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
     };
     return kLevels;
-}
-
-void AddNullRules(std::vector<Rule> &t) {
-    for (const char *name : {"x1", "x2", "x2_scale", "output"}) {
-        AddRule(
-            t, std::string("qmar4.null.") + name, {.ops = kOps, .stage = Stage::kNull}, kNullptr,
-            std::string(name) + " must not be a null pointer (x1, x2, x2Scale, output, in that order).",
-            Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.5 op_api step 1; V4 unit tests"),
-            [name](const Case &c, int r) { return T(c, r, name) == nullptr; },
-            [name](const Case &valid, Choices &) { return SetAll(valid, name, harness::Null{}); });
-    }
-    AddRule(
-        t, "qmar4.null.reduce_op", {.ops = kOps, .stage = Stage::kNull}, kNullptr,
-        "reduceOp must not be a null pointer: V4 (unlike V1-V3) checks it and returns 161001.",
-        Doc("返回值 (传入的…reduceOp…是空指针)") + "; " + Notes("§2.5 op_api step 1, §8.3"),
-        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "reduce_op")); },
-        [](const Case &valid, Choices &) { return SetAll(valid, "reduce_op", harness::Null{}); });
 }
 
 void AddDtypeRules(std::vector<Rule> &t) {
@@ -370,54 +343,6 @@ void AddDtypeRules(std::vector<Rule> &t) {
                 return true;
             });
         });
-}
-
-void AddAttrRules(std::vector<Rule> &t) {
-    auto starts_with_sum = [](const std::string &s) { return s.size() >= 3 && std::memcmp(s.data(), "sum", 3) == 0; };
-    AddRule(
-        t, "qmar4.attr.reduce_op", {.ops = kOps, .stage = Stage::kAttr}, kInvalid,
-        "reduceOp must be \"sum\" (the op_api compares the first three characters: strncmp).",
-        Doc("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.5 op_api step 3, §8.3"),
-        [starts_with_sum](const Case &c, int r) {
-            const Value &v = c.Get(r, "reduce_op");
-            if (std::holds_alternative<harness::Null>(v)) return false;
-            const auto *s = std::get_if<std::string>(&v);
-            return !s || !starts_with_sum(*s);
-        },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> bad = {"max", "min", "prod", "SUM", "su", ""};
-            return SetAll(valid, "reduce_op", ch.Pick(bad));
-        });
-    AddRule(
-        t, "qmar4.attr.reduce_op_prefix", {.ops = kOps, .stage = Stage::kAttr}, kInvalid,
-        "reduceOp starting with \"sum\" but longer (\"sumX\"): the vendor's op_api and tiling compare three "
-        "characters and accept it; the documents allow \"sum\" only, so this suite requires 161002 (a library that "
-        "accepts it, as the vendor does, gets a WARNING).",
-        Doc("参数说明 (reduceOp)") + "; " + Notes("§8.3 (reduceOp comparison)"),
-        [starts_with_sum](const Case &c, int r) {
-            const auto *s = std::get_if<std::string>(&c.Get(r, "reduce_op"));
-            return s && starts_with_sum(*s) && *s != "sum";
-        },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> bad = {"sumX", "summary", "sum "};
-            return SetAll(valid, "reduce_op", ch.Pick(bad));
-        });
-    AddRule(
-        t, "qmar4.attr.stream_mode", {.ops = kOps, .stage = Stage::kAttr}, kInvalid, "streamMode must be 1.",
-        Doc("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.5 op_api step 3 (UT: streamMode 0)"),
-        [](const Case &c, int r) { return IntOr(c, r, "stream_mode", 0) != 1; },
-        [](const Case &valid, Choices &ch) {
-            return SetAll(valid, "stream_mode", ch.Pick(std::vector<int64_t>{0, 2, -1}));
-        });
-    AddRule(
-        t, "qmar4.attr.comm_turn_negative", {.ops = kOps, .stage = Stage::kAttr},
-        Code{Outcome::kStatus, 161002, {}, true},
-        "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses other values "
-        "(inner error); this suite's implementation refuses a negative count as an invalid attribute (161002). "
-        "Either answer conforms.",
-        Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) < 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", -ch.Int(1, 16)); });
 }
 
 void AddLayoutRulesFirst(std::vector<Rule> &t) {
@@ -628,30 +553,7 @@ void AddShapeRules(std::vector<Rule> &t) {
 }
 
 void AddLayoutRulesLast(std::vector<Rule> &t) {
-    AddRule(
-        t, "qmar4.shape.x1_contiguous", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
-        "x1 must be contiguous (strides of size-1 dims are ignored); the table marks non-contiguous x1 "
-        "unsupported without an op_api check, this suite requires 161002.",
-        Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4"),
-        [](const Case &c, int r) {
-            const TensorSpec *x1 = T(c, r, "x1");
-            return x1 && !Dense(*x1);
-        },
-        [](const Case &valid, Choices &ch) {
-            const int64_t pad = 2 * ch.Int(1, 4);
-            return EditTensor(valid, "x1", [&](TensorSpec &x1) {
-                if (x1.NumElements() == 0 || x1.shape.size() < 2) return false;
-                std::vector<int64_t> s = harness::ContiguousStrides(x1.shape);
-                for (size_t i = 0; i + 1 < x1.shape.size(); ++i) {
-                    if (x1.shape[i] >= 2) {
-                        s[i] += pad;
-                        x1.strides = s;
-                        return true;
-                    }
-                }
-                return false;
-            });
-        });
+    common::Add(t, Common(), {Which::kX1Contiguous});
     AddRule(
         t, "qmar4.shape.x2_strides", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
         "x2 must be contiguous or exactly the transpose of a contiguous (n, k) matrix (strides (1, k)).",
@@ -699,27 +601,7 @@ void AddLayoutRulesLast(std::vector<Rule> &t) {
                 return false;
             });
         });
-    AddRule(
-        t, "qmar4.shape.storage", {.ops = kOps, .stage = Stage::kShape}, kInvalid,
-        "Every present tensor's storage must cover the elements its view reaches; the vendor does not check "
-        "(out-of-bounds access), this suite requires 161002.",
-        Notes("§1.3; harness/case.h StorageElementsNeeded"),
-        [](const Case &c, int r) {
-            for (const char *name : TensorNames()) {
-                const TensorSpec *x = T(c, r, name);
-                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) {
-            const std::string name = ch.Pick(std::vector<std::string>{"x1", "x2", "output"});
-            return EditTensor(valid, name, [&](TensorSpec &x) {
-                const int64_t needed = x.StorageElementsNeeded();
-                if (needed < 3) return false;
-                x.storage_shape = {needed - 2};  // two elements short: FP4 storage stays whole bytes
-                return true;
-            });
-        });
+    common::Add(t, Common(), {Which::kStorage});
 }
 
 // A FRACTAL_NZ int8 x2 passes the op_api's shape stage unchecked (ops.md §1.4, §2.5 step 4);
@@ -739,7 +621,7 @@ void AddNzRules(std::vector<Rule> &t) {
         "output, bias and x3 shapes are refused later, in tiling: an inner error, not 161002.",
         cite,
         [skipped](const Case &c, int r) {
-            if (!Nz(c, r)) return false;
+            if (!common::NzWeight(c, r)) return false;
             return std::any_of(skipped.begin(), skipped.end(), [&](const auto &f) { return f(c, r); });
         },
         [](const Case &valid, Choices &ch) -> std::optional<Case> {
@@ -760,7 +642,7 @@ void AddNzRules(std::vector<Rule> &t) {
         "requirement: the vendor's answer is not documented).",
         cite + "; oracle/internal/nz_layout.h",
         [](const Case &c, int r) {
-            if (!Nz(c, r)) return false;
+            if (!common::NzWeight(c, r)) return false;
             const TensorSpec *x2 = T(c, r, "x2");
             if (x2->shape.size() != 2 || x2->shape[0] < 1 || x2->shape[1] < 1 || x2->dtype != ACL_INT8) return true;
             return x2->offset != 0 || x2->Strides() != harness::ContiguousStrides(x2->shape) ||
@@ -816,32 +698,9 @@ GroupSize Decode(int64_t v) {
 }
 
 void AddLimitRules(std::vector<Rule> &t) {
-    AddRule(
-        t, "qmar4.inner.group_null", {.ops = kOps, .stage = Stage::kInnerNull, .layer = Layer::kTiling}, kNullptr,
-        "group must not be a null pointer: checked by the generated inner layer (after every op_api check), which "
-        "returns 161001.",
-        Notes("§1.2 item 2, §2.5 (V4 UT: group null → 161001)"),
-        [](const Case &c, int r) { return std::holds_alternative<harness::Null>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &) { return SetAll(valid, "group", harness::Null{}); });
+    common::Add(t, Common(), {Which::kGroupNull});
     AddNzRules(t);
-    for (Platform p : {Platform::kAtlasA2, Platform::kAscend950}) {
-        const bool a2 = p == Platform::kAtlasA2;
-        AddRule(
-            t, a2 ? "qmar4.tiling.world_size_a2" : "qmar4.tiling.world_size_950", Tiling({p}), kInner,
-            a2 ? "Atlas A2: the world size must be 1, 2, 4 or 8."
-               : "Ascend 950: the world size must be 1, 2, 4, 8, "
-                 "16, 32 or 64.",
-            Doc(a2 ? "约束说明 (Atlas A2: 支持1、2、4、8卡)" : "约束说明 (Ascend 950: 支持1、2、4、8、16、32、64卡)"),
-            [p](const Case &c, int) {
-                const auto &ok = WorldSizes(p);
-                return std::find(ok.begin(), ok.end(), c.world) == ok.end();
-            },
-            [](const Case &valid, Choices &ch) {
-                Case out = valid;
-                ResizeWorld(out, static_cast<int>(ch.Pick(std::vector<int64_t>{3, 5, 6, 7})));
-                return std::optional<Case>(out);
-            });
-    }
+    common::Add(t, Common(), {Which::kWorldSizeA2, Which::kWorldSize950});
     AddRule(
         t, "qmar4.tiling.m_int32", Tiling(), Code{Outcome::kInnerError, 0, {161002}, false},
         "m (b·s) must be at most 2147483647. (Generated with k = n = 0, so that nothing is allocated; the newer "
@@ -1425,14 +1284,7 @@ void AddAttributeTilingRules(std::vector<Rule> &t) {
 
 void AddNoteRules(std::vector<Rule> &t) {
     // Last of the notes: a valid case may carry commTurn > 0, and the notes above name theirs first.
-    AddRule(
-        t, "qmar4.tiling.comm_turn_positive", Tiling(), Code{Outcome::kSuccess, 0, {}, true},
-        "commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
-        "implementation splits the communication into commTurn pieces. Success expected, a tiling refusal "
-        "tolerated.",
-        Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1"),
-        [](const Case &c, int r) { return IntOr(c, r, "comm_turn", 0) > 0; },
-        [](const Case &valid, Choices &ch) { return SetAll(valid, "comm_turn", ch.Int(1, 4)); });
+    common::Add(t, Common(), {Which::kCommTurnPositive});
     // After comm_turn_positive: a valid case may carry either comm path (the generators draw both),
     // so these notes' own cases set commTurn 0.
     AddRule(
@@ -1469,104 +1321,87 @@ void AddNoteRules(std::vector<Rule> &t) {
         });
 }
 
-void AddRuntimeRules(std::vector<Rule> &t) {
-    AddRule(
-        t, "qmar4.runtime.unknown_group", {.ops = kOps, .stage = Stage::kRuntime, .layer = Layer::kRuntime},
-        Code{Outcome::kRuntimeError, 0, {161002}, false},
-        "group must name a live communicator (HcclGetCommName). The vendor does not check it in GetWorkspaceSize "
-        "and fails at execution; an implementation may refuse it early with 161002.",
-        Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)"),
-        [](const Case &c, int r) { return std::holds_alternative<std::string>(c.Get(r, "group")); },
-        [](const Case &valid, Choices &ch) {
-            static const std::vector<std::string> names = {"no_such_group", "test_group", ""};
-            return SetAll(valid, "group", ch.Pick(names));
+// The all-reduced buffer (m, n, output dtype), commTurn and commQuantMode: the pertile exchange
+// and a plain all-reduce cannot meet (qmar4.xrank.mismatch).
+std::vector<int64_t> AgreementKey(const Case &c, int r) {
+    std::vector<int64_t> key = common::AllReduceKey(c, r);
+    if (!key.empty()) key.push_back(IntOr(c, r, "comm_quant_mode", 0));
+    return key;
+}
+
+// Bends one rank's all-reduced buffer (n or rows) or its commTurn (qmar4.xrank.mismatch); the
+// per-block and MX geometries tie n and m to their scale grids, so they bend only commTurn.
+std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
+    const auto bend = [](const Case &c, int victim, int mode, int64_t delta) {
+        return EditGeometry(c, [&](int r, Geometry &g) {
+            if (r != victim || g.scenario == Scenario::kPerBlock || g.scenario == Scenario::kMx) return false;
+            (mode == 0 ? g.n : g.lead.front()) += delta;
+            return true;
         });
-    t.back().may_refuse_early = true;
-    AddRule(
-        t, "qmar4.xrank.peer_failed",
-        {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
-        Code{Outcome::kRuntimeError, 0, {}, false},
-        "When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
-        "fail with a runtime error within bounded time, never hang.",
-        "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4"),
-        [](const Case &c, int r) {
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && OwnExpectation(c, q).outcome != Outcome::kSuccess) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            if (valid.world < 2) return std::nullopt;
-            Case out = valid;
-            const int r = static_cast<int>(ch.Int(0, valid.world - 1));
-            switch (ch.Int(0, 3)) {
-                case 0:
-                    out.SetForRank(r, "reduce_op", std::string("max"));
-                    break;
-                case 1:
-                    out.SetForRank(r, "stream_mode", int64_t{0});
-                    break;
-                case 2:
-                    out.SetForRank(r, "group", harness::Null{});
-                    break;
-                default:
-                    out.SetForRank(r, "x2_scale", harness::Null{});
-                    break;
-            }
-            return out;
-        });
-    AddRule(
-        t, "qmar4.xrank.mismatch",
-        {.ops = kOps, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
-        Code{Outcome::kRuntimeError, 0, {}, false},
-        "All ranks must agree on the all-reduced buffer (m, n, output dtype), on commTurn and on commQuantMode (the "
-        "pertile exchange and a plain all-reduce cannot meet); k, bias, x3 and the scales are each rank's own. Ranks "
-        "that disagree must all fail with a runtime error within bounded time.",
-        Doc("计算公式 (AllReduce over the group)") + "; shared/DESIGN.md (ABI fidelity)",
-        [](const Case &c, int r) {
-            auto key = [&](int q) {
-                const TensorSpec *out = T(c, q, "output");
-                return out ? std::vector<int64_t>{out->shape.empty() ? 1 : RowsOf(*out),
-                                                  out->shape.empty() ? 1 : out->shape.back(), out->dtype,
-                                                  IntOr(c, q, "comm_turn", 0), IntOr(c, q, "comm_quant_mode", 0)}
-                           : std::vector<int64_t>{};
-            };
-            const auto mine = key(r);
-            for (int q = 0; q < c.world; ++q) {
-                if (q != r && key(q) != mine) return true;
-            }
-            return false;
-        },
-        [](const Case &valid, Choices &ch) -> std::optional<Case> {
-            if (valid.world < 2) return std::nullopt;
-            const int victim = static_cast<int>(ch.Int(0, valid.world - 1));
-            const int mode = static_cast<int>(ch.Int(0, 2));
-            const int64_t delta = ch.Int(1, 8);
-            if (mode == 2) {
-                return EditRanks(valid, [&](int r, ParamMap &p) {
-                    if (r != victim) return false;
-                    const auto *turn = std::get_if<int64_t>(&p["comm_turn"]);
-                    p["comm_turn"] = (turn ? *turn : 0) + delta;
-                    return true;
-                });
-            }
-            return EditGeometry(valid, [&](int r, Geometry &g) {
-                if (r != victim || g.scenario == Scenario::kPerBlock || g.scenario == Scenario::kMx) return false;
-                if (mode == 0) {
-                    g.n += delta;
-                } else {
-                    g.lead.front() += delta;
-                }
-                return true;
-            });
-        });
+    };
+    return common::BendOneRank(valid, ch, 3, bend, &EditRanks);
+}
+
+// The rules every family repeats (spec/common/common_rules.h): the quantised families' words
+// (spec/common/quantised_matmul.h) with this family's citations, tensors, breakages and words.
+const common::CommonRules &Common() {
+    static const common::CommonRules kCommon = [] {
+        common::CommonRules c = common::QuantisedMatmulDefaults(
+            {.prefix = "qmar4", .ops = kOps, .world_sizes = &WorldSizes, .edit_each_rank = &EditRanks});
+        // (EditRanks re-derives the scale values.)
+        c.null_tensors = common::NullTensors{
+            .names = {"x1", "x2", "x2_scale", "output"},
+            .note = " (x1, x2, x2Scale, output, in that order)",
+            .citation = Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.5 op_api step 1; V4 unit tests")};
+        c.null_reduce_op = common::Words{
+            "reduceOp must not be a null pointer: V4 (unlike V1-V3) checks it and returns 161001.",
+            Doc("返回值 (传入的…reduceOp…是空指针)") + "; " + Notes("§2.5 op_api step 1, §8.3")};
+        c.reduce_op = common::ReduceOpSum{
+            {"reduceOp must be \"sum\" (the op_api compares the first three characters: strncmp).",
+             Doc("参数说明 (reduceOp: 当前版本仅支持输入\"sum\")") + "; " + Notes("§2.5 op_api step 3, §8.3")},
+            {"max", "min", "prod", "SUM", "su", ""},
+            // V4's op_api and tiling compare three characters (ops.md §8.3).
+            common::ReduceOpPrefix{
+                {"reduceOp starting with \"sum\" but longer (\"sumX\"): the vendor's op_api and tiling compare three "
+                 "characters and accept it; the documents allow \"sum\" only, so this suite requires 161002 (a "
+                 "library that accepts it, as the vendor does, gets a WARNING).",
+                 Doc("参数说明 (reduceOp)") + "; " + Notes("§8.3 (reduceOp comparison)")},
+                {"sumX", "summary", "sum "}}};
+        c.stream_mode->words = {
+            "streamMode must be 1.",
+            Doc("参数说明 (streamMode: 当前版本仅支持枚举值1)") + "; " + Notes("§2.5 op_api step 3 (UT: streamMode 0)")};
+        c.comm_turn_negative->citation = Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1");
+        c.x1_contiguous->words.citation = Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4");
+        c.x1_contiguous->pad_multiple = 2;  // an FP4 row stays whole bytes
+        const std::vector<const char *> names = TensorNames();
+        c.storage->tensors.assign(names.begin(), names.end());
+        c.storage->short_by = 2;  // two elements short: FP4 storage stays whole bytes
+        c.storage->min_left = 1;
+        c.group_null->citation = Notes("§1.2 item 2, §2.5 (V4 UT: group null → 161001)");
+        c.world_size_a2->words.citation = Doc("约束说明 (Atlas A2: 支持1、2、4、8卡)");
+        c.world_size_950->words.citation = Doc("约束说明 (Ascend 950: 支持1、2、4、8、16、32、64卡)");
+        c.comm_turn_positive->words.citation = Doc("参数说明 (commTurn: 当前版本仅支持输入0)") + "; " + Notes("§2.1");
+        c.unknown_group->words.citation = Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)");
+        c.peer_failed->breaks = {{"reduce_op", std::string("max")},
+                                 {"stream_mode", int64_t{0}},
+                                 {"group", harness::Null{}},
+                                 {"x2_scale", harness::Null{}}};
+        c.mismatch = common::Mismatch{
+            {"All ranks must agree on the all-reduced buffer (m, n, output dtype), on commTurn and on commQuantMode "
+             "(the pertile exchange and a plain all-reduce cannot meet); k, bias, x3 and the scales are each rank's "
+             "own. Ranks that disagree must all fail with a runtime error within bounded time.",
+             Doc("计算公式 (AllReduce over the group)") + "; shared/DESIGN.md (ABI fidelity)"},
+            &AgreementKey, &BreakAgreement};
+        return c;
+    }();
+    return kCommon;
 }
 
 std::vector<Rule> Build() {
     std::vector<Rule> t;
-    AddNullRules(t);
+    common::Add(t, Common(), {Which::kNullTensors, Which::kNullReduceOp});
     AddDtypeRules(t);
-    AddAttrRules(t);
+    common::Add(t, Common(), {Which::kReduceOp, Which::kStreamMode, Which::kCommTurnNegative});
     AddLayoutRulesFirst(t);
     AddShapeRules(t);
     AddLayoutRulesLast(t);
@@ -1575,15 +1410,8 @@ std::vector<Rule> Build() {
     AddScaleShapeRules(t);
     AddAttributeTilingRules(t);
     AddNoteRules(t);
-    AddRuntimeRules(t);
-    for (Rule &rule : t) {
-        if (std::find(kSkippedByNz.begin(), kSkippedByNz.end(), rule.id) != kSkippedByNz.end()) {
-            rule.violated = [f = rule.violated](const Case &c, int r) { return !Nz(c, r) && f(c, r); };
-        }
-        if (rule.id.rfind("qmar4.nz.", 0) != 0) {
-            rule.violate = [f = rule.violate](const Case &valid, Choices &ch) { return f(ToNd(valid), ch); };
-        }
-    }
+    common::Add(t, Common(), {Which::kUnknownGroup, Which::kPeerFailed, Which::kMismatch});
+    common::ApplyNzShortCut(t, "qmar4", kSkippedByNz, &EditRanks);
     AssignLevels(t, Levels());
     return t;
 }

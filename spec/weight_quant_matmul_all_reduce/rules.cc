@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "spec/common/common_rules.h"
+#include "spec/common/quantised_matmul.h"
 #include "spec/weight_quant_matmul_all_reduce/weight_quant_matmul_all_reduce.h"
 #include "spec/tensor_layout.h"
 
@@ -56,12 +57,6 @@ bool ScaleShapeOk(const std::vector<int64_t> &shape, int64_t k, int64_t n, int64
     return shape == std::vector<int64_t>{1} || shape == std::vector<int64_t>{n} || shape == std::vector<int64_t>{1, n};
 }
 
-// A weight-NZ x2 as the vendor detects it: format FRACTAL_NZ and a 4-D storage (ops.md §1.4).
-bool Nz(const Case &c, int r) {
-    const TensorSpec *x2 = T(c, r, "x2");
-    return x2 && x2->format == ACL_FORMAT_FRACTAL_NZ && x2->StorageShape().size() == 4;
-}
-
 // The op_api rules an NZ x2 skips (ops.md §2.2 step 4: everything after x1's rank).
 const std::vector<std::string> kSkippedByNz = {
     "wqmar.shape.x2_rank",     "wqmar.shape.k",          "wqmar.shape.output",
@@ -69,18 +64,8 @@ const std::vector<std::string> kSkippedByNz = {
     "wqmar.shape.scale_shape", "wqmar.shape.offset_shape", "wqmar.shape.scale_follows_x2"};
 
 // ---- editing ----
-std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, ParamMap &)> &edit) {
-    std::vector<ParamMap> per = EffectiveParams(valid);
-    bool any = false;
-    for (int r = 0; r < static_cast<int>(per.size()); ++r) any = edit(r, per[static_cast<size_t>(r)]) || any;
-    if (!any) return std::nullopt;
-    Case out = valid;
-    AssignPerRank(out, per);
-    return out;
-}
-
 std::optional<Case> EditGeometry(const Case &valid, const std::function<bool(int, Geometry &)> &edit) {
-    return EditRanks(valid, [&](int r, ParamMap &p) {
+    return EditEachRank(valid, [&](int r, ParamMap &p) {
         auto g = ReadGeometry(p);
         if (!g || !edit(r, *g)) return false;
         WriteGeometry(p, *g);
@@ -94,20 +79,6 @@ Case WithOptional(const Case &valid, const std::string &name) {
         if (name == "bias") g.bias = true;
         if (name == "x3") g.x3 = true;
         if (name == "antiquant_offset") g.offset = true;
-        return true;
-    });
-    return c ? *c : valid;
-}
-
-// The case with every NZ x2 described as ND instead (what the other rules' violations start from:
-// each breaks its own rule on an ND weight).
-Case ToNd(const Case &valid) {
-    auto c = EditRanks(valid, [](int, ParamMap &p) {
-        TensorSpec *x2 = TensorIn(p, "x2");
-        if (!x2 || x2->format != ACL_FORMAT_FRACTAL_NZ) return false;
-        x2->format = ACL_FORMAT_ND;
-        x2->storage_shape.clear();
-        x2->strides.clear();
         return true;
     });
     return c ? *c : valid;
@@ -130,7 +101,7 @@ std::optional<Case> MakeNz(const Case &valid, const std::function<void(Geometry 
 
 // Sets the dtype of tensor `name` (made present first) on every rank.
 std::optional<Case> SetDtype(const Case &valid, const std::string &name, const std::function<aclDataType(aclDataType)> &to) {
-    return EditRanks(WithOptional(valid, name), [&](int, ParamMap &p) {
+    return EditEachRank(WithOptional(valid, name), [&](int, ParamMap &p) {
         TensorSpec *x = TensorIn(p, name);
         if (!x) return false;
         x->dtype = to(x->dtype);
@@ -288,7 +259,7 @@ void AddAttrRules(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             const int mode = static_cast<int>(ch.Int(0, 3));
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 const TensorSpec *x1 = TensorIn(p, "x1");
                 if (!x1 || x1->shape.empty() || x1->shape.back() == 0) return false;
                 const int64_t k = x1->shape.back();
@@ -301,7 +272,7 @@ void AddAttrRules(std::vector<Rule> &t) {
 
 // A rank-editing violation of one tensor's shape.
 std::optional<Case> EditTensor(const Case &valid, const std::string &name, const std::function<bool(TensorSpec &)> &f) {
-    return EditRanks(valid, [&](int, ParamMap &p) {
+    return EditEachRank(valid, [&](int, ParamMap &p) {
         TensorSpec *x = TensorIn(p, name);
         if (!x || !f(*x)) return false;
         x->strides.clear();
@@ -360,7 +331,7 @@ void AddShapeRules(std::vector<Rule> &t) {
             const std::string name = ch.Pick(names);
             const int mode = static_cast<int>(ch.Int(0, 2));
             const int64_t amount = ch.Int(1, 8);
-            return EditRanks(WithOptional(valid, name), [&](int, ParamMap &p) {
+            return EditEachRank(WithOptional(valid, name), [&](int, ParamMap &p) {
                 TensorSpec *x = TensorIn(p, name);
                 if (!x) return false;
                 const int64_t needed = std::max<int64_t>(x->StorageElementsNeeded(), 1);
@@ -506,7 +477,7 @@ void AddShapeRules(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             const int mode = static_cast<int>(ch.Int(0, 2));
             const int64_t delta = ch.Int(1, 4);
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 auto g = ReadGeometry(p);
                 if (!g || g->k == 0) return false;
                 TensorSpec *s = TensorIn(p, "antiquant_scale");
@@ -558,7 +529,7 @@ void AddShapeRules(std::vector<Rule> &t) {
             return false;
         },
         [](const Case &valid, Choices &) {
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 auto g = ReadGeometry(p);
                 if (!g) return false;
                 // A per-group scale of at least 2 x 2, then laid out against x2's transposition.
@@ -585,7 +556,7 @@ void AddShapeRules(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             const int64_t pad = 2 * ch.Int(1, 4);  // even: INT4 rows stay byte-aligned
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 TensorSpec *x2 = TensorIn(p, "x2");
                 if (!x2 || x2->shape.size() != 2 || x2->NumElements() == 0) return false;
                 const int64_t k = x2->shape[0], n = x2->shape[1];
@@ -619,7 +590,7 @@ void AddShapeRules(std::vector<Rule> &t) {
         },
         [](const Case &valid, Choices &ch) {
             const int64_t pad = ch.Int(1, 4);
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 // A per-channel (n) scale with n ≥ 2, its one stride padded (a padded 2-D
                 // per-group scale against a plain x2 would break scale_follows_x2 first).
                 auto g = ReadGeometry(p);
@@ -643,7 +614,7 @@ void AddShapeRules(std::vector<Rule> &t) {
             return out && ViewAliases(*out);
         },
         [](const Case &valid, Choices &) {
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 TensorSpec *out = TensorIn(p, "output");
                 if (!out || out->NumElements() == 0) return false;
                 std::vector<int64_t> s = harness::ContiguousStrides(out->shape);
@@ -672,7 +643,7 @@ void AddNzRules(std::vector<Rule> &t) {
         "An INT4 x2 has no FRACTAL_NZ form: no registered combination pairs INT4 with NZ (the op_api passes it, "
         "the generated inner layer refuses it).",
         Notes("§1.5 rows 11-16 (no int4 + NZ)") + "; " + cite,
-        [](const Case &c, int r) { return Nz(c, r) && T(c, r, "x2")->dtype == ACL_INT4; },
+        [](const Case &c, int r) { return common::NzWeight(c, r) && T(c, r, "x2")->dtype == ACL_INT4; },
         [](const Case &valid, Choices &) {
             return MakeNz(valid, [](Geometry &g) {
                 g.weight = ACL_INT4;
@@ -693,7 +664,7 @@ void AddNzRules(std::vector<Rule> &t) {
         "tiling: an inner error, not 161002 (this suite's reading; the op_api code and §8.3 show the skip).",
         cite,
         [skipped](const Case &c, int r) {
-            if (!Nz(c, r)) return false;
+            if (!common::NzWeight(c, r)) return false;
             return std::any_of(skipped.begin(), skipped.end(), [&](const auto &f) { return f(c, r); });
         },
         [](const Case &valid, Choices &ch) -> std::optional<Case> {
@@ -716,7 +687,7 @@ void AddNzRules(std::vector<Rule> &t) {
         "documented).",
         cite + "; oracle/internal/nz_layout.h",
         [](const Case &c, int r) {
-            if (!Nz(c, r)) return false;
+            if (!common::NzWeight(c, r)) return false;
             const TensorSpec *x2 = T(c, r, "x2");
             if (x2->shape.size() != 2 || x2->shape[0] < 1 || x2->shape[1] < 1) return true;
             return x2->offset != 0 || x2->Strides() != harness::ContiguousStrides(x2->shape) ||
@@ -726,7 +697,7 @@ void AddNzRules(std::vector<Rule> &t) {
             auto nz = MakeNz(valid);
             if (!nz) return std::nullopt;
             const bool swap = ch.Bool();
-            return EditRanks(*nz, [&](int, ParamMap &p) {
+            return EditEachRank(*nz, [&](int, ParamMap &p) {
                 TensorSpec *x2 = TensorIn(p, "x2");
                 if (!x2 || x2->storage_shape.size() != 4) return false;
                 std::vector<int64_t> &st = x2->storage_shape;
@@ -745,7 +716,7 @@ void AddNzRules(std::vector<Rule> &t) {
         Notes("§2.2 (tiling: NZ weight only per-channel; numel(scale) == 1 → per tensor)"),
         [](const Case &c, int r) {
             const TensorSpec *s = T(c, r, "antiquant_scale");
-            return Nz(c, r) && s && (IntOr(c, r, "antiquant_group_size", 0) > 0 || s->NumElements() == 1);
+            return common::NzWeight(c, r) && s && (IntOr(c, r, "antiquant_group_size", 0) > 0 || s->NumElements() == 1);
         },
         [](const Case &valid, Choices &ch) {
             const bool group = ch.Bool();
@@ -865,7 +836,7 @@ void AddLaterRules(std::vector<Rule> &t) {
         [](const Case &c, int r) { return K(c, r) == 0 && IntOr(c, r, "antiquant_group_size", 0) > 0; },
         [](const Case &valid, Choices &ch) {
             const int64_t group = 32 * ch.Int(1, 4);
-            return EditRanks(valid, [&](int, ParamMap &p) {
+            return EditEachRank(valid, [&](int, ParamMap &p) {
                 auto g = ReadGeometry(p);
                 if (!g) return false;
                 g->k = 0;
@@ -901,77 +872,60 @@ std::optional<Case> BreakAgreement(const Case &valid, Choices &ch) {
     });
 }
 
-// The rules every family repeats (spec/common/common_rules.h), with this family's words.
+// The rules every family repeats (spec/common/common_rules.h): the quantised families' words
+// (spec/common/quantised_matmul.h) with this family's citations, tensors, breakages and words.
 const common::CommonRules &Common() {
-    static const common::CommonRules kCommon = {
-        .family = {.prefix = "wqmar", .ops = kOps, .world_sizes = &WorldSizes},
-        .null_tensors = common::NullTensors{
+    static const common::CommonRules kCommon = [] {
+        common::CommonRules c =
+            common::QuantisedMatmulDefaults({.prefix = "wqmar", .ops = kOps, .world_sizes = &WorldSizes});
+        c.null_tensors = common::NullTensors{
             .names = {"x1", "x2", "antiquant_scale", "output"},
             .note = "",
-            .citation = Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.2 op_api step 1")},
-        .null_reduce_op = common::Words{
-            "reduceOp must not be a null pointer. The vendor dereferences it (undefined behaviour); this suite "
-            "requires a clean 161001 before anything else is checked.",
-            Notes("§8.3 (reduceOp comparison)")},
-        .reduce_op = common::ReduceOpSum{
-            {"reduceOp must be exactly \"sum\" (exact comparison: \"sumX\" and \"SUM\" are refused too).",
-             Doc("参数说明 (reduceOp)") + "; " + Notes("§2.2 op_api step 3, §8.3")},
-            {"max", "min", "prod", "SUM", "sumX", ""}},
-        .stream_mode = common::StreamMode{
-            {"streamMode must be 1.", Doc("参数说明 (streamMode)") + "; " + Notes("§2.2 op_api step 3")}, {0, -1, 2}},
-        .comm_turn_negative = common::Words{
+            .citation = Doc("返回值 (ACLNN_ERR_PARAM_NULLPTR)") + "; " + Notes("§2.2 op_api step 1")};
+        c.null_reduce_op->citation = Notes("§8.3 (reduceOp comparison)");
+        c.reduce_op->words = {"reduceOp must be exactly \"sum\" (exact comparison: \"sumX\" and \"SUM\" are refused too).",
+                              Doc("参数说明 (reduceOp)") + "; " + Notes("§2.2 op_api step 3, §8.3")};
+        c.stream_mode = common::StreamMode{
+            {"streamMode must be 1.", Doc("参数说明 (streamMode)") + "; " + Notes("§2.2 op_api step 3")}, {0, -1, 2}};
+        c.comm_turn_negative = common::Words{
             "commTurn must not be negative. The documents allow only 0 and the vendor's tiling refuses any other "
             "value (inner error); this suite's implementation refuses a negative count as an invalid attribute "
             "(161002). Either answer conforms.",
-            Doc("参数说明 (commTurn)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)")},
-        .x1_contiguous = common::Words{
+            Doc("参数说明 (commTurn)") + "; " + Notes("§2.1 (tiling: commTurn must be 0)")};
+        c.x1_contiguous->words = {
             "x1 must be contiguous (strides of size-1 dims are ignored): the table marks it non-contiguous ×, the "
             "op_api has no check; this suite requires 161002.",
-            Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4")},
-        .storage = common::Storage{
-            {"Every present tensor's storage must cover the elements its view reaches (suite requirement: the vendor "
-             "would read or write out of bounds).",
-             Notes("§1.3; harness/case.h StorageElementsNeeded")},
-            {std::begin(kTensors), std::end(kTensors)},
-            {"x1", "output", "antiquant_scale"}},
-        .group_null = common::Words{
-            "group must not be a null pointer: checked by the generated inner layer (after every op_api check), "
-            "which returns 161001.",
-            Notes("§1.2 item 2, §2.2 (Y UT: group null → 161001)")},
-        .world_size_a2 = common::WorldSize{
-            {"Atlas A2: the world size must be 1, 2, 4 or 8.", Doc("约束说明") + "; " + Notes("§2.1 (tiling: rank size)")},
-            {3, 5, 6, 7}},
-        .world_size_950 = common::WorldSize{
-            {"Ascend 950: the world size must be 1, 2, 4, 8, 16, 32 or 64.",
-             Notes("§2.1 (rank sizes on Ascend 950), §8.1")},
-            {3, 5, 6, 7}},
-        .comm_turn_positive = common::CommTurnPositive{
+            Doc("参数说明 (x1 非连续Tensor: ×)") + "; " + Notes("§1.4")};
+        c.storage->words.text =
+            "Every present tensor's storage must cover the elements its view reaches (suite requirement: the vendor "
+            "would read or write out of bounds).";
+        c.storage->tensors = {std::begin(kTensors), std::end(kTensors)};
+        c.storage->bent = {"x1", "output", "antiquant_scale"};
+        c.group_null->citation = Notes("§1.2 item 2, §2.2 (Y UT: group null → 161001)");
+        c.world_size_a2->words.citation = Doc("约束说明") + "; " + Notes("§2.1 (tiling: rank size)");
+        c.world_size_950->words.citation = Notes("§2.1 (rank sizes on Ascend 950), §8.1");
+        c.comm_turn_positive = common::CommTurnPositive{
             {"commTurn > 0: the documents support only 0 (the vendor's tiling refuses other values); this suite's "
              "implementation splits the communication into commTurn pieces. Success is expected; a tiling refusal "
              "(561xxx, nothing written) conforms too.",
              Doc("参数说明 (commTurn: 仅支持0)") + "; " + Notes("§2.1")},
-            8},
-        .unknown_group = common::UnknownGroup{
-            {"group must name a live communicator (HcclGetCommName): the vendor fails at execution; an implementation "
-             "may refuse it early with 161002.",
-             Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)")},
-            Code{Outcome::kRuntimeError, 0, {161002}, false},
-            {"no_such_group", "test_group", ""}},
-        .peer_failed = common::PeerFailed{
-            {"When another rank's call fails, a rank whose own arguments pass cannot complete the all-reduce: it must "
-             "fail with a runtime error within bounded time, never hang.",
-             "shared/DESIGN.md (ABI fidelity: no rank hangs); " + Notes("§1.2 item 4")},
-            {{"reduce_op", std::string("max")}, {"antiquant_scale", harness::Null{}}, {"stream_mode", int64_t{0}}}},
-        .mismatch = common::Mismatch{
-            {"All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn (k, the weight, its "
-             "scales, bias and x3 may differ per rank); ranks that disagree must all fail with a runtime error within "
-             "bounded time.",
-             Doc("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)"},
-            &common::AllReduceKey, &BreakAgreement},
-    };
+            8};
+        c.unknown_group->words = {
+            "group must name a live communicator (HcclGetCommName): the vendor fails at execution; an implementation "
+            "may refuse it early with 161002.",
+            Doc("参数说明 (group)") + "; " + Notes("§1 ambiguities (group name not checked)")};
+        c.peer_failed->breaks = {
+            {"reduce_op", std::string("max")}, {"antiquant_scale", harness::Null{}}, {"stream_mode", int64_t{0}}};
+        c.mismatch->words = {
+            "All ranks must agree on the all-reduced buffer (m, n, output dtype) and on commTurn (k, the weight, its "
+            "scales, bias and x3 may differ per rank); ranks that disagree must all fail with a runtime error within "
+            "bounded time.",
+            Doc("计算公式 (allreduce over the group)") + "; shared/DESIGN.md (ABI fidelity)"};
+        c.mismatch->violate = &BreakAgreement;
+        return c;
+    }();
     return kCommon;
 }
-
 
 std::vector<Rule> Build() {
     std::vector<Rule> t;
@@ -980,16 +934,8 @@ std::vector<Rule> Build() {
     AddAttrRules(t);
     AddShapeRules(t);
     AddLaterRules(t);
-    // An NZ x2 skips the op_api's remaining shape rules (wqmar.nz.shapes repeats them), and every
-    // other rule's violation starts from the valid case with its weights in ND.
-    for (Rule &rule : t) {
-        if (std::find(kSkippedByNz.begin(), kSkippedByNz.end(), rule.id) != kSkippedByNz.end()) {
-            rule.violated = [f = rule.violated](const Case &c, int r) { return !Nz(c, r) && f(c, r); };
-        }
-        if (rule.id.rfind("wqmar.nz.", 0) != 0) {
-            rule.violate = [f = rule.violate](const Case &valid, Choices &ch) { return f(ToNd(valid), ch); };
-        }
-    }
+    // An NZ x2 skips the op_api's remaining shape rules (wqmar.nz.shapes repeats them).
+    common::ApplyNzShortCut(t, "wqmar", kSkippedByNz);
     AssignLevels(t, Levels());
     return t;
 }

@@ -1,0 +1,41 @@
+// spec/common/quantised_matmul.h — what the quantised all-reduce families
+// (QuantMatmulAllReduce V1-V3, WeightQuantMatmulAllReduce; QuantMatmulAllReduceV4 has the same
+// shapes) share beyond the common rules: the weight-NZ short-cut of their op_api (ops.md §1.4)
+// and the common-rule declarations they word alike, so that each family's rules.cc states only
+// what differs (its citations, tensors and the values its violations draw).
+#ifndef MC2_SPEC_COMMON_QUANTISED_MATMUL_H_
+#define MC2_SPEC_COMMON_QUANTISED_MATMUL_H_
+
+#include <string>
+#include <vector>
+
+#include "harness/case.h"
+#include "spec/common/common_rules.h"
+#include "spec/rule.h"
+
+namespace mc2::spec::common {
+
+// Whether rank r's x2 is a weight-NZ tensor as the vendor detects it: format FRACTAL_NZ and a
+// 4-D storage (ops.md §1.4).
+bool NzWeight(const harness::Case &c, int r);
+
+// The case with every FRACTAL_NZ x2 described as ND, through the family's per-rank editor
+// (null: spec::EditEachRank); the case itself when no rank has one.
+harness::Case NdWeights(const harness::Case &valid, const EachRankEditor &edit = nullptr);
+
+// The op_api stops its shape checks after x1's rank for an NZ x2 (ops.md §1.4): the rules
+// `skipped` are not broken by an NZ rank (the family repeats them as <prefix>.nz.shapes), and
+// every rule outside <prefix>.nz.* violates from the valid case with its x2 in ND (NdWeights).
+void ApplyNzShortCut(std::vector<Rule> &t, const std::string &prefix, const std::vector<std::string> &skipped,
+                     const EachRankEditor &edit = nullptr);
+
+// The common-rule declarations of a quantised all-reduce family with the words and drawn values
+// those families share (null reduceOp, the "sum" reduceOp's bad values, streamMode's, commTurn
+// both ways, x1 contiguity, storage, null group, world sizes, unknown group, peer failed, the
+// AllReduceKey mismatch). Citations, tensor lists, peer breakages and the mismatch violation
+// are the family's: it fills them in and overrides any word it says otherwise.
+CommonRules QuantisedMatmulDefaults(FamilyTraits family);
+
+}  // namespace mc2::spec::common
+
+#endif  // MC2_SPEC_COMMON_QUANTISED_MATMUL_H_
