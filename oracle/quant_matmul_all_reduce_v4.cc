@@ -134,38 +134,55 @@ void ApplyMx(const QuantMatmulAllReduceV4Rank &rk, Matrix &a, Matrix &b) {
             b.v[static_cast<size_t>(t * n + j)] *= rk.x2_scale[static_cast<size_t>(j * per_row + t / 32)];
 }
 
-// Rank r's per-block value of element (i, j) (before x3).
-Interval PerBlockValue(const QuantMatmulAllReduceV4Rank &rk, int64_t i, int64_t j, const Contract &c, double *approx) {
+// Rank r's per-block values of row i (before x3), in y[j] and approx[j] for every column j with
+// !skip[j]: each 128-wide block's k-sum, its bound, its two grid scales, the blocks summed. The
+// columns run side by side (t outer, over x2's rows in memory order); each column's terms are still
+// added in t order, block by block, as one column at a time would.
+void PerBlockRow(const QuantMatmulAllReduceV4Rank &rk, int64_t i, const Contract &c, const std::vector<char> &skip,
+                 std::vector<Interval> &y, std::vector<double> &approx) {
     const int64_t k = rk.x1.cols, n = rk.x2.cols;
     const int64_t kb = (k + kBlock - 1) / kBlock, nb = (n + kBlock - 1) / kBlock;
     const int64_t per_batch = std::max<int64_t>(rk.rows_per_batch, 1);
     const int64_t mb = (per_batch + kBlock - 1) / kBlock;
     const int64_t row_block = (i / per_batch) * mb + (i % per_batch) / kBlock;
-    Interval sum{0, 0, false};
-    double mag = 0, value = 0;
+    y.assign(static_cast<size_t>(n), Interval{0, 0, false});
+    approx.assign(static_cast<size_t>(n), 0.0);
+    std::vector<double> mag(static_cast<size_t>(n), 0.0), v(static_cast<size_t>(n)), s(static_cast<size_t>(n));
     for (int64_t b = 0; b < kb; ++b) {
-        double v = 0, s = 0;
+        std::fill(v.begin(), v.end(), 0.0);
+        std::fill(s.begin(), s.end(), 0.0);
         const int64_t t1 = std::min(k, (b + 1) * kBlock);
         for (int64_t t = b * kBlock; t < t1; ++t) {
-            const double p = rk.x1.at(i, t) * rk.x2.at(t, j);
-            v += p;
-            s += std::fabs(p);
+            const double x = rk.x1.at(i, t);
+            const double *row = rk.x2.v.data() + t * n;
+            for (int64_t j = 0; j < n; ++j) {
+                const double p = x * row[j];
+                v[static_cast<size_t>(j)] += p;
+                s[static_cast<size_t>(j)] += std::fabs(p);
+            }
         }
         const internal::AccumulatorBound bound(t1 - b * kBlock, false, c);
-        const Interval acc = Accumulate(v, s, t1 - b * kBlock, bound);
         const double s1 = (*rk.x1_scale)[static_cast<size_t>(row_block * kb + b)];
-        const double s2 = rk.x2_scale_transposed ? rk.x2_scale[static_cast<size_t>((j / kBlock) * kb + b)]
-                                                 : rk.x2_scale[static_cast<size_t>(b * nb + j / kBlock)];
-        const Interval y = ScaleFp32(acc, s2, s1);
-        sum = Interval{internal::AddDown(sum.lo, y.lo), internal::AddUp(sum.hi, y.hi), sum.nan || y.nan};
-        mag = internal::AddUp(mag, std::max(std::fabs(y.lo), std::fabs(y.hi)));
-        value += v * s1 * s2;
+        for (int64_t j = 0; j < n; ++j) {
+            const size_t u = static_cast<size_t>(j);
+            if (skip[u]) continue;
+            const Interval acc = Accumulate(v[u], s[u], t1 - b * kBlock, bound);
+            const double s2 = rk.x2_scale_transposed ? rk.x2_scale[static_cast<size_t>((j / kBlock) * kb + b)]
+                                                     : rk.x2_scale[static_cast<size_t>(b * nb + j / kBlock)];
+            const Interval yb = ScaleFp32(acc, s2, s1);
+            y[u] = Interval{internal::AddDown(y[u].lo, yb.lo), internal::AddUp(y[u].hi, yb.hi), y[u].nan || yb.nan};
+            mag[u] = internal::AddUp(mag[u], std::max(std::fabs(yb.lo), std::fabs(yb.hi)));
+            approx[u] += v[u] * s1 * s2;
+        }
     }
-    *approx = value;
-    if (kb > 1)
-        sum = internal::Widen(sum, internal::AddUp(internal::MulUp(internal::GammaUp(kb - 1, 0x1p-24), mag),
-                                                   static_cast<double>(kb) * 0x1p-150));
-    return sum;
+    if (kb > 1) {
+        for (int64_t j = 0; j < n; ++j) {
+            const size_t u = static_cast<size_t>(j);
+            if (skip[u]) continue;
+            y[u] = internal::Widen(y[u], internal::AddUp(internal::MulUp(internal::GammaUp(kb - 1, 0x1p-24), mag[u]),
+                                                         static_cast<double>(kb) * 0x1p-150));
+        }
+    }
 }
 
 void CheckRank(const QuantMatmulAllReduceV4Rank &rk, const QuantMatmulAllReduceV4Rank &first, size_t r) {
@@ -202,28 +219,75 @@ void CheckRank(const QuantMatmulAllReduceV4Rank &rk, const QuantMatmulAllReduceV
     }
 }
 
-// The k-sum (+ bias) of element (i, j) when every fp32 accumulation order gives it exactly: all
-// terms are integer multiples of 2^emin and Σ|terms| < 2^(24 + emin), so every partial sum, in any
-// order, is a multiple of 2^emin below 2^(24 + emin) — an fp32 value. Products of 8-bit / 4-bit
-// floats (and E8M0 powers of two) are exact in double.
-std::optional<double> ExactAccumulation(const Matrix &a, const Matrix &b, const std::optional<std::vector<double>> &bias,
-                                        int64_t i, int64_t j) {
-    double sum = 0, mag = 0;
-    int emin = std::numeric_limits<int>::max();
-    auto add = [&](double p) {
-        if (p == 0) return;
-        int e = 0;
-        const double f = std::frexp(std::fabs(p), &e);  // |p| = f·2^e, f in [0.5, 1)
-        const auto mantissa = static_cast<uint64_t>(std::ldexp(f, 53));
-        emin = std::min(emin, e - 53 + std::countr_zero(mantissa));
-        mag += std::fabs(p);
-        sum += p;
-    };
-    for (int64_t t = 0; t < a.cols; ++t) add(a.at(i, t) * b.at(t, j));
-    if (bias) add((*bias)[static_cast<size_t>(j)]);
-    if (emin == std::numeric_limits<int>::max()) return 0.0;
-    if (emin < -149 || !(mag < std::ldexp(1.0, std::min(24 + emin, 127)))) return std::nullopt;
-    return sum;
+// The exponent of a finite non-zero double's lowest set bit (v is an odd multiple of 2^result);
+// kNoBit for 0 and non-finite values (no term).
+constexpr int kNoBit = 1 << 28;
+int LowBit(double v) {
+    if (v == 0 || !std::isfinite(v)) return kNoBit;
+    int e = 0;
+    const double f = std::frexp(std::fabs(v), &e);  // |v| = f·2^e, f in [0.5, 1)
+    const auto mantissa = static_cast<uint64_t>(std::ldexp(f, 53));
+    return e - 53 + std::countr_zero(mantissa);
+}
+
+// The k-sums (+ bias) of every element whose fp32 accumulation gives it exactly in every order:
+// all terms are integer multiples of 2^emin and Σ|terms| < 2^(24 + emin), so every partial sum,
+// in any order, is a multiple of 2^emin below 2^(24 + emin) — an fp32 value. Products of 8-bit /
+// 4-bit floats (and E8M0 powers of two) are exact in double, so a product's lowest bit is the sum
+// of its factors' (each decoded once here, not once per product). Row by row, the columns in the
+// inner loop: each element's terms are still added in t order (then the bias), as one element at
+// a time would. exact[e] = 0 where element e has no exact sum (non-finite inputs included: the
+// callers leave those unbounded before they look).
+struct ExactSums {
+    std::vector<double> value;
+    std::vector<char> exact;
+};
+ExactSums ExactAccumulations(const Matrix &a, const Matrix &b, const std::optional<std::vector<double>> &bias) {
+    const int64_t m = a.rows, k = a.cols, n = b.cols;
+    ExactSums out;
+    out.value.assign(static_cast<size_t>(m * n), 0.0);
+    out.exact.assign(static_cast<size_t>(m * n), 0);
+    std::vector<int> low_b(static_cast<size_t>(k * n));
+    for (size_t e = 0; e < low_b.size(); ++e) low_b[e] = LowBit(b.v[e]);
+    std::vector<double> sum(static_cast<size_t>(n)), mag(static_cast<size_t>(n));
+    std::vector<int> emin(static_cast<size_t>(n));
+    for (int64_t i = 0; i < m; ++i) {
+        std::fill(sum.begin(), sum.end(), 0.0);
+        std::fill(mag.begin(), mag.end(), 0.0);
+        std::fill(emin.begin(), emin.end(), kNoBit);
+        for (int64_t t = 0; t < k; ++t) {
+            const double x = a.at(i, t);
+            const int low_a = LowBit(x);
+            if (low_a == kNoBit) continue;  // a zero term changes neither sum nor bound
+            const double *row = b.v.data() + t * n;
+            const int *low = low_b.data() + t * n;
+            for (int64_t j = 0; j < n; ++j) {
+                const double p = x * row[j];
+                sum[static_cast<size_t>(j)] += p;
+                mag[static_cast<size_t>(j)] += std::fabs(p);
+                emin[static_cast<size_t>(j)] = std::min(emin[static_cast<size_t>(j)], low_a + low[j]);
+            }
+        }
+        for (int64_t j = 0; j < n; ++j) {
+            double v = sum[static_cast<size_t>(j)], s = mag[static_cast<size_t>(j)];
+            int lowest = emin[static_cast<size_t>(j)];
+            if (bias && (*bias)[static_cast<size_t>(j)] != 0) {
+                const double c = (*bias)[static_cast<size_t>(j)];
+                lowest = std::min(lowest, LowBit(c));
+                s += std::fabs(c);
+                v += c;
+            }
+            const size_t e = static_cast<size_t>(i * n + j);
+            if (lowest >= kNoBit / 2) {  // a term with a zero factor pairs a real bit with kNoBit
+                out.exact[e] = 1;       // no non-zero term: the sum is 0
+                continue;
+            }
+            if (lowest < -149 || !(s < std::ldexp(1.0, std::min(24 + lowest, 127)))) continue;
+            out.value[e] = v;
+            out.exact[e] = 1;
+        }
+    }
+    return out;
 }
 
 // The readings of the fp32 scaling step the documents leave open (names as the reports print).
@@ -280,9 +344,17 @@ Bounds PertileBounds(const std::vector<QuantMatmulAllReduceV4Rank> &ranks, aclDa
             b = rk.x2;
         }
         std::optional<internal::KSums> sums;
-        if (rk.scenario != V4Scenario::kPerBlock) sums.emplace(internal::KSums::Fast(a, b, rk.bias ? &*rk.bias : nullptr));
+        ExactSums exact;
+        if (rk.scenario != V4Scenario::kPerBlock) {
+            sums.emplace(internal::KSums::Fast(a, b, rk.bias ? &*rk.bias : nullptr));
+            exact = ExactAccumulations(a, b, rk.bias);
+        }
         const internal::AccumulatorBound bound(rk.x1.cols, rk.bias.has_value(), contract);
+        std::vector<Interval> block_y;
+        std::vector<double> block_approx;
         for (int64_t i = 0; i < m; ++i) {
+            if (rk.scenario == V4Scenario::kPerBlock && !sp.scales_bad && !sp.row_bad[static_cast<size_t>(i)])
+                PerBlockRow(rk, i, contract, sp.col_bad, block_y, block_approx);
             for (int64_t j = 0; j < n; ++j) {
                 const size_t e = static_cast<size_t>(i * n + j);
                 const double x3 = rk.x3 ? rk.x3->at(i, j) : 0.0;
@@ -294,12 +366,13 @@ Bounds PertileBounds(const std::vector<QuantMatmulAllReduceV4Rank> &ranks, aclDa
                 const auto plus_x3 = [&](const Interval &y) { return Map(y, [&](double v) { return RoundFp32(v + x3); }); };
                 double value = 0;
                 if (rk.scenario == V4Scenario::kPerBlock) {
-                    const Interval y = plus_x3(PerBlockValue(rk, i, j, contract, &value));
+                    const Interval y = plus_x3(block_y[static_cast<size_t>(j)]);
+                    value = block_approx[static_cast<size_t>(j)];
                     for (size_t rho = 0; rho < readings; ++rho) z[rho][r][e] = y;
                 } else {
-                    const std::optional<double> exact = ExactAccumulation(a, b, rk.bias, i, j);
                     const internal::KSumElement ks = sums->At(e, j);
-                    const Interval acc = exact ? Interval{*exact, *exact, false} : bound.Enclose(ks);
+                    const Interval acc = exact.exact[e] ? Interval{exact.value[e], exact.value[e], false}
+                                                        : bound.Enclose(ks);
                     for (size_t rho = 0; rho < readings; ++rho) z[rho][r][e] = plus_x3(PertileScaled(rk, acc, i, j, rho));
                     value = z[0][r][e].lo;
                 }
@@ -423,7 +496,11 @@ Bounds QuantMatmulAllReduceV4Bounds(const std::vector<QuantMatmulAllReduceV4Rank
             sums.emplace(internal::KSums::Fast(rk.x1, rk.x2, rk.bias ? &*rk.bias : nullptr));
         }
         const internal::AccumulatorBound bound(k, rk.bias.has_value(), contract);
+        std::vector<Interval> block_y;
+        std::vector<double> block_approx;
         for (int64_t i = 0; i < m; ++i) {
+            if (rk.scenario == V4Scenario::kPerBlock && !sp.scales_bad && !sp.row_bad[static_cast<size_t>(i)])
+                PerBlockRow(rk, i, contract, sp.col_bad, block_y, block_approx);
             for (int64_t j = 0; j < n; ++j) {
                 const size_t e = static_cast<size_t>(i * n + j);
                 if (sp.scales_bad || sp.row_bad[static_cast<size_t>(i)] || sp.col_bad[static_cast<size_t>(j)]) {
@@ -433,7 +510,8 @@ Bounds QuantMatmulAllReduceV4Bounds(const std::vector<QuantMatmulAllReduceV4Rank
                 Interval y;
                 double approx = 0;
                 if (rk.scenario == V4Scenario::kPerBlock) {
-                    y = PerBlockValue(rk, i, j, contract, &approx);
+                    y = block_y[static_cast<size_t>(j)];
+                    approx = block_approx[static_cast<size_t>(j)];
                 } else {
                     const internal::KSumElement ks = sums->At(e, j);
                     const Interval acc = bound.Enclose(ks);

@@ -19,6 +19,13 @@
 
 namespace mc2::spec {
 
+// A case a family adds to the gates (OpFamily::gate_extras): valid when rule_id is empty, else a
+// violation of that rule.
+struct GateExtra {
+    harness::Case value;
+    std::string rule_id;
+};
+
 struct OpFamily {
     std::string name;              // e.g. "matmul_all_reduce"
     std::vector<std::string> ops;  // operator ids it covers (harness signatures)
@@ -45,6 +52,11 @@ struct OpFamily {
     // (QuantMatmulAllReduceV4: scales, bias, x3 per scenario) labels by what its conformance
     // claim is about instead.
     std::string (*gate_label)(const harness::Case &) = nullptr;
+    // Cases the gates add after the drawn ones (null = none), from their own seed section so the
+    // drawn cases stay as they are: QuantMatmulAllReduceV4 runs every scenario at the world sizes
+    // above the gate's cap (16 and 64 on Ascend 950) at tiny shapes, and violates its
+    // commQuantMode rule on every row that refuses 1.
+    std::vector<GateExtra> (*gate_extras)(std::string_view op, harness::Platform, Choices &, const Limits &) = nullptr;
 };
 
 // Registers a family (static initialisation only; a second registration of the same name is

@@ -87,6 +87,18 @@ void AddValid(std::vector<GateCase> &out, std::string_view op, Platform platform
     }
 }
 
+// The family's own additions (OpFamily::gate_extras), after its drawn cases of each kind.
+void AddExtras(std::vector<GateCase> &out, std::string_view op, Platform platform, const GateConfig &cfg,
+               uint64_t seed, bool valid) {
+    const spec::OpFamily *family = spec::FindFamily(op);
+    if (family == nullptr || family->gate_extras == nullptr) return;
+    spec::SeededChoices ch(SectionSeed(seed, op, platform, "extras"));
+    for (spec::GateExtra &e : family->gate_extras(op, platform, ch, cfg.valid_limits)) {
+        if (e.rule_id.empty() != valid) continue;
+        out.push_back({std::move(e.value), valid ? CaseKind::kValid : CaseKind::kInvalid, e.rule_id, ""});
+    }
+}
+
 // Invalid cases: GenerateInvalid until every failing rule of the catalogue that applies to this
 // op × platform (and that its family gates on this op, OpFamily::gate_rule_on) has been produced
 // `per_rule` times. A rule that never comes out is a hole in the conformance claim, so it stops
@@ -305,7 +317,9 @@ std::vector<GateCase> BuildGate(Gate gate, uint64_t seed, const GateFilter &filt
                 continue;
             }
             AddValid(out, op, platform, cfg, seed);
+            AddExtras(out, op, platform, cfg, seed, true);
             AddInvalid(out, op, platform, cfg, seed);
+            AddExtras(out, op, platform, cfg, seed, false);
             AddEdges(out, op, platform, cfg, seed);
         }
     }

@@ -6,7 +6,9 @@
 // low-bit communication: int8 with both comm scales on both platforms (formula 1; Atlas A2's
 // AllToAll scheme, Ascend 950's ReduceScatter, ops.md §4.1, §4.2) and, on Ascend 950 at world >= 2,
 // the pertile FP8 communication (formula 8: FP8 E4M3FN/E5M2 with fp32 scales, commQuantMode = 1,
-// ops.md §4.3).
+// ops.md §4.3). GenerateGateExtras adds what random draws under the gates' limits do not reach:
+// every row × comm path at Ascend 950's worlds 16 and 64 at tiny shapes, commQuantMode = 1 on the
+// other E4M3FN/E5M2 rows, and its refusal on the rest.
 #include <algorithm>
 #include <bit>
 #include <limits>
@@ -267,16 +269,30 @@ std::optional<Geometry> ReadGeometry(const ParamMap &params) {
     return g;
 }
 
-Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Limits &limits) {
+namespace {
+
+// The wide variant's row on a drawn geometry: the scenario's fixed fields (DrawRow: bias, x1Scale,
+// transposition, groupSize), then the variant's dtypes, pertoken scale and comm path.
+void ForceRow(Geometry &g, const WideVariant &v, Choices &ch) {
+    g.scenario = v.scenario;
+    g.group_size = 0;
+    g.codes.clear();
+    DrawRow(g, ch);
+    g.x1 = g.x2 = v.x1;
+    g.x2_scale = v.x2_scale;
+    g.output = v.output;
+    if (v.scenario == Scenario::kInt8) g.x1_scale = v.x1_scale;
+    g.comm_scales = v.comm_scales;
+    g.comm_quant_mode = v.comm_quant_mode;
+}
+
+// A case at `world` whose dtype row, comm path and output dtype are `force`'s when given (the
+// wide-world cases), drawn otherwise; without `force` the draws are GenerateValid's, in its order.
+Case Draw(std::string_view op, Platform platform, Choices &ch, const Limits &limits, int world,
+          const WideVariant *force) {
     Case c;
     c.op = std::string(op);
     c.platform = platform;
-
-    std::vector<int> worlds;
-    for (int w : WorldSizes(platform)) {
-        if (w <= std::max(limits.max_world, 1)) worlds.push_back(w);
-    }
-    const int world = ch.Pick(worlds);
 
     Geometry base;
     base.scenario = ch.Pick(Scenarios(platform));
@@ -297,9 +313,12 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
     // A2: V3's AllToAll scheme, §4.1; Ascend 950: ReduceScatter + AllGather, §4.2).
     base.comm_scales = ch.Bool();
     DrawRow(base, ch);
+    if (force != nullptr) ForceRow(base, *force, ch);
     // Formula 8 (the pertile FP8 communication) in half the FP8 E4M3FN/E5M2 fp32-scale cases on
-    // Ascend 950; not at world 1, where the kernel's reduction is UNVERIFIED (ops.md §8.4).
-    if (platform == Platform::kAscend950 && world > 1 && base.scenario == Scenario::kFp8 &&
+    // Ascend 950; not at world 1, where the kernel's reduction is UNVERIFIED (ops.md §8.4). The
+    // other rows that admit commQuantMode = 1 come from GenerateGateExtras (they are not drawn
+    // here, which keeps the draws, and so the gates' drawn cases, as they were).
+    if (force == nullptr && platform == Platform::kAscend950 && world > 1 && base.scenario == Scenario::kFp8 &&
         base.x1 != ACL_HIFLOAT8 && ch.Bool()) {
         base.comm_quant_mode = 1;
     }
@@ -354,6 +373,105 @@ Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Li
     c.schedule = ch.Int(0, 3) == 0 ? static_cast<uint64_t>(ch.Int(1, 1 << 30)) : 0;
     c.Normalize();
     return c;
+}
+
+}  // namespace
+
+Case GenerateValid(std::string_view op, Platform platform, Choices &ch, const Limits &limits) {
+    std::vector<int> worlds;
+    for (int w : WorldSizes(platform)) {
+        if (w <= std::max(limits.max_world, 1)) worlds.push_back(w);
+    }
+    const int world = ch.Pick(worlds);
+    return Draw(op, platform, ch, limits, world, nullptr);
+}
+
+// Every scenario of seed 004's Ascend 950 tables with every comm path the documents admit for it
+// (int8: comm scales, formula 1; x1 and x2 FLOAT8_E4M3FN / FLOAT8_E5M2: commQuantMode = 1 — seed
+// 004 commQuantMode: 仅在x1和x2为FLOAT8_E4M3FN或FLOAT8_E5M2时支持1 — with formula 8's fp32 scales,
+// per-block's fp32 grids, MXFP8's E8M0 scales and formula 5's UINT64 scale alike: the parameter
+// admits them all, formula 8 spells out the fp32 row only; MXFP4, HiF8 and int8 with 1 are refused,
+// qmar4.tiling.comm_quant_mode), the output dtypes spread over the rows so each scenario meets each
+// of its output dtypes.
+const std::vector<WideVariant> &WideVariants() {
+    using S = Scenario;
+    static const std::vector<WideVariant> table = {
+        {"int8, UINT64 x2Scale", S::kInt8, ACL_INT8, ACL_UINT64, false, false, 0, ACL_FLOAT16},
+        {"int8, INT64 x2Scale", S::kInt8, ACL_INT8, ACL_INT64, false, false, 0, ACL_FLOAT16},
+        {"int8, fp32 x2Scale, pertoken", S::kInt8, ACL_INT8, ACL_FLOAT, true, false, 0, ACL_FLOAT16},
+        {"int8, bf16 x2Scale, pertoken", S::kInt8, ACL_INT8, ACL_BF16, true, false, 0, ACL_BF16},
+        {"int8, bf16 x2Scale", S::kInt8, ACL_INT8, ACL_BF16, false, false, 0, ACL_BF16},
+        {"int8, UINT64 x2Scale, int8 comm", S::kInt8, ACL_INT8, ACL_UINT64, false, true, 0, ACL_FLOAT16},
+        {"int8, fp32 x2Scale, pertoken, int8 comm", S::kInt8, ACL_INT8, ACL_FLOAT, true, true, 0, ACL_FLOAT16},
+        {"int8, bf16 x2Scale, int8 comm", S::kInt8, ACL_INT8, ACL_BF16, false, true, 0, ACL_BF16},
+        {"E4M3FN, fp32 scales", S::kFp8, ACL_FLOAT8_E4M3FN, ACL_FLOAT, true, false, 0, ACL_FLOAT16},
+        {"E5M2, fp32 scales", S::kFp8, ACL_FLOAT8_E5M2, ACL_FLOAT, true, false, 0, ACL_BF16},
+        {"HiF8, fp32 scales", S::kFp8, ACL_HIFLOAT8, ACL_FLOAT, true, false, 0, ACL_FLOAT},
+        {"E4M3FN, fp32 scales, pertile", S::kFp8, ACL_FLOAT8_E4M3FN, ACL_FLOAT, true, false, 1, ACL_BF16},
+        {"E5M2, fp32 scales, pertile", S::kFp8, ACL_FLOAT8_E5M2, ACL_FLOAT, true, false, 1, ACL_FLOAT},
+        {"E4M3FN, UINT64 x2Scale", S::kFp8Uint64, ACL_FLOAT8_E4M3FN, ACL_UINT64, false, false, 0, ACL_FLOAT16},
+        {"E5M2, INT64 x2Scale", S::kFp8Uint64, ACL_FLOAT8_E5M2, ACL_INT64, false, false, 0, ACL_BF16},
+        {"HiF8, UINT64 x2Scale", S::kFp8Uint64, ACL_HIFLOAT8, ACL_UINT64, false, false, 0, ACL_FLOAT16},
+        {"E4M3FN, UINT64 x2Scale, pertile", S::kFp8Uint64, ACL_FLOAT8_E4M3FN, ACL_UINT64, false, false, 1, ACL_BF16},
+        {"E5M2, UINT64 x2Scale, pertile", S::kFp8Uint64, ACL_FLOAT8_E5M2, ACL_UINT64, false, false, 1, ACL_FLOAT16},
+        {"E4M3FN, per-block", S::kPerBlock, ACL_FLOAT8_E4M3FN, ACL_FLOAT, true, false, 0, ACL_FLOAT},
+        {"E5M2, per-block", S::kPerBlock, ACL_FLOAT8_E5M2, ACL_FLOAT, true, false, 0, ACL_FLOAT16},
+        {"HiF8, per-block", S::kPerBlock, ACL_HIFLOAT8, ACL_FLOAT, true, false, 0, ACL_BF16},
+        {"E4M3FN, per-block, pertile", S::kPerBlock, ACL_FLOAT8_E4M3FN, ACL_FLOAT, true, false, 1, ACL_BF16},
+        {"E5M2, per-block, pertile", S::kPerBlock, ACL_FLOAT8_E5M2, ACL_FLOAT, true, false, 1, ACL_FLOAT},
+        {"MXFP4 E2M1", S::kMx, ACL_FLOAT4_E2M1, ACL_FLOAT8_E8M0, true, false, 0, ACL_BF16},
+        {"MXFP8 E4M3FN", S::kMx, ACL_FLOAT8_E4M3FN, ACL_FLOAT8_E8M0, true, false, 0, ACL_FLOAT},
+        {"MXFP8 E5M2", S::kMx, ACL_FLOAT8_E5M2, ACL_FLOAT8_E8M0, true, false, 0, ACL_FLOAT16},
+        {"MXFP8 E4M3FN, pertile", S::kMx, ACL_FLOAT8_E4M3FN, ACL_FLOAT8_E8M0, true, false, 1, ACL_FLOAT16},
+        {"MXFP8 E5M2, pertile", S::kMx, ACL_FLOAT8_E5M2, ACL_FLOAT8_E8M0, true, false, 1, ACL_BF16},
+    };
+    return table;
+}
+
+std::vector<int> WideWorlds(Platform platform, const Limits &limits) {
+    std::vector<int> out;
+    if (platform != Platform::kAscend950) return out;
+    const std::vector<int> &sizes = WorldSizes(platform);
+    for (int w : {16, 64}) {
+        if (w > limits.max_world && std::find(sizes.begin(), sizes.end(), w) != sizes.end()) out.push_back(w);
+    }
+    return out;
+}
+
+std::vector<GateExtra> GenerateGateExtras(std::string_view op, Platform platform, Choices &ch, const Limits &limits) {
+    std::vector<GateExtra> out;
+    if (platform != Platform::kAscend950) return out;
+    // The rows whose commQuantMode = 1 GenerateValid does not draw, at the smallest and the largest
+    // world the gate draws (the smallest reduction tree and the deepest), at the gate's shapes.
+    for (int world : {2, 8}) {
+        if (world > limits.max_world) continue;
+        for (const WideVariant &v : WideVariants()) {
+            if (v.comm_quant_mode == 1 && v.scenario != Scenario::kFp8) {
+                out.push_back({Draw(op, platform, ch, limits, world, &v), ""});
+            }
+        }
+    }
+    // Every row at the wide worlds, at tiny shapes (m <= 4, k <= 64 — MXFP4 64, a transposed
+    // per-block x2 one more block — n <= 32): a rank's work is then negligible beside its
+    // start-up, and 64 ranks stay well under a second.
+    const std::vector<int> worlds = WideWorlds(platform, limits);
+    if (!worlds.empty()) {
+        const Limits tiny{4, 64, 32, worlds.back()};
+        for (int world : worlds) {
+            for (const WideVariant &v : WideVariants()) out.push_back({Draw(op, platform, ch, tiny, world, &v), ""});
+        }
+    }
+    // commQuantMode = 1 on every row that refuses it (int8 with each x2Scale, HiF8 with each
+    // scale, MXFP4: seed 004 commQuantMode, 仅在x1和x2为FLOAT8_E4M3FN或FLOAT8_E5M2时支持1), at world 2:
+    // the drawn violations of qmar4.tiling.comm_quant_mode reach only some of them.
+    const Limits tiny2{4, 64, 32, 2};
+    for (const WideVariant &v : WideVariants()) {
+        if (v.comm_quant_mode != 0 || v.comm_scales || v.x1 == ACL_FLOAT8_E4M3FN || v.x1 == ACL_FLOAT8_E5M2) continue;
+        WideVariant refused = v;
+        refused.comm_quant_mode = 1;
+        out.push_back({Draw(op, platform, ch, tiny2, 2, &refused), "qmar4.tiling.comm_quant_mode"});
+    }
+    return out;
 }
 
 // The documents give no typical workload for V4.

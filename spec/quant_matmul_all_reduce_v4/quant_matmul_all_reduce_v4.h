@@ -100,6 +100,29 @@ void DrawRow(Geometry &g, Choices &ch);
 void ToScenario(Geometry &g, Scenario s, Choices &ch);
 void FixScaleValues(ParamMap &params);
 
+// ---- the gates' extra cases (generate.cc) ----
+// One dtype row × comm path × output dtype that the gates run at the Ascend 950 world sizes above
+// their cap (16 and 64: seed 004 supports 1…64 ranks there) at tiny shapes.
+struct WideVariant {
+    const char *name;
+    Scenario scenario;
+    aclDataType x1;  // x2 too (seed 004's rows pair equal dtypes)
+    aclDataType x2_scale;
+    bool x1_scale;     // int8's optional pertoken scale (the other scenarios fix it)
+    bool comm_scales;  // int8 low-bit communication (formula 1)
+    int64_t comm_quant_mode;
+    aclDataType output;
+};
+const std::vector<WideVariant> &WideVariants();
+// The worlds above limits.max_world that the wide cases use (16 and 64 on Ascend 950, each once).
+std::vector<int> WideWorlds(harness::Platform platform, const Limits &limits);
+// The gates' extra cases (OpFamily::gate_extras): valid, one per WideVariants() entry and
+// WideWorlds() world, m·k·n tiny, and the commQuantMode = 1 rows GenerateValid does not draw
+// (per-block, MXFP8, UINT64) at worlds 2 and 8; invalid, commQuantMode = 1 on every row that
+// refuses it (qmar4.tiling.comm_quant_mode).
+std::vector<GateExtra> GenerateGateExtras(std::string_view op, harness::Platform platform, Choices &choices,
+                                          const Limits &limits);
+
 }  // namespace mc2::spec::quant_matmul_all_reduce_v4
 
 #endif  // MC2_SPEC_QUANT_MATMUL_ALL_REDUCE_V4_QUANT_MATMUL_ALL_REDUCE_V4_H_

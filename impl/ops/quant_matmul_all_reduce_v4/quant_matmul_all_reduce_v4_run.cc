@@ -150,8 +150,12 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
         return b;
     }
 
-    // Output row i before the all-reduce, as values of T.
-    void ComputeRow(int64_t i, const std::vector<float> &b, std::vector<float> &a, float *out) const {
+    // Output row i before the all-reduce, as values of T. The k-sums of the row's n columns run
+    // side by side (t outer, the columns inner, over x2's decoded rows in memory order): each
+    // column's sum still starts from its bias and adds its terms in t order, as one column at a
+    // time would, at a fraction of the cache traffic.
+    void ComputeRow(int64_t i, const std::vector<float> &b, std::vector<float> &a, std::vector<float> &acc,
+                    float *out) const {
         // Through the view's strides: the vendor-faithful variant lets any addressable x1 through.
         const int64_t x1Row = p_.x1.RowOffset(i), x1Col = p_.x1.ColStride();
         for (int64_t t = 0; t < p_.k; ++t) {
@@ -164,25 +168,28 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
         }
         const float s1 =
             p_.kind == V4Kind::kFp8 ? DecodeAt(p_.x1Scale, p_.x1Scale.offset + i * p_.x1Scale.strides[0]) : 1.0f;
+        const bool late = kFault == Fault::kV4BiasAfterDequant && p_.kind == V4Kind::kFp8;
+        if (p_.kind == V4Kind::kPerBlock) {
+            PerBlockRow(i, a, b, acc, out);
+        } else {
+            for (int64_t j = 0; j < p_.n; ++j) {
+                const float bias = p_.hasBias ? DecodeAt(p_.bias, p_.bias.offset + j * p_.bias.ColStride()) : 0.0f;
+                acc[static_cast<size_t>(j)] = late ? 0.0f : bias;
+            }
+            AddProducts(a, b, 0, p_.k, acc.data());
+        }
         const int64_t x3Row = p_.hasX3 ? p_.x3.RowOffset(i) : 0;
         for (int64_t j = 0; j < p_.n; ++j) {
-            const float bias = p_.hasBias ? DecodeAt(p_.bias, p_.bias.offset + j * p_.bias.ColStride()) : 0.0f;
             float y;
             if (p_.kind == V4Kind::kPerBlock) {
-                y = PerBlock(i, j, a, b);
+                y = out[j];
+            } else if (p_.kind == V4Kind::kFp8) {
+                y = acc[static_cast<size_t>(j)] * ChannelScale(j, i) * s1;
+                if (late) y += p_.hasBias ? DecodeAt(p_.bias, p_.bias.offset + j * p_.bias.ColStride()) : 0.0f;
+            } else if (p_.kind == V4Kind::kFp8Uint64) {
+                y = acc[static_cast<size_t>(j)] * ChannelScale(j, i);
             } else {
-                const bool late = kFault == Fault::kV4BiasAfterDequant && p_.kind == V4Kind::kFp8;
-                float acc = late ? 0.0f : bias;
-                for (int64_t t = 0; t < p_.k; ++t)
-                    acc += a[static_cast<size_t>(t)] * b[static_cast<size_t>(t * p_.n + j)];
-                if (p_.kind == V4Kind::kFp8) {
-                    y = acc * ChannelScale(j, i) * s1;
-                    if (late) y += bias;
-                } else if (p_.kind == V4Kind::kFp8Uint64) {
-                    y = acc * ChannelScale(j, i);
-                } else {
-                    y = acc;
-                }
+                y = acc[static_cast<size_t>(j)];
             }
             // The pertile exchange takes the fp32 partials (+ x3 in fp32), not values of T.
             if (!Pertile()) y = RoundT(y);
@@ -194,34 +201,47 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
         }
     }
 
-    float PerBlock(int64_t i, int64_t j, const std::vector<float> &a, const std::vector<float> &b) const {
+    // acc[j] += Σ_{t in [t0, t1)} a[t]·b[t, j] in fp32, t ascending for every column.
+    void AddProducts(const std::vector<float> &a, const std::vector<float> &b, int64_t t0, int64_t t1,
+                     float *acc) const {
+        const int64_t n = p_.n;
+        for (int64_t t = t0; t < t1; ++t) {
+            const float x = a[static_cast<size_t>(t)];
+            const float *row = b.data() + t * n;
+            for (int64_t j = 0; j < n; ++j) acc[j] += x * row[j];
+        }
+    }
+
+    // Row i of the per-block scenario (formula 7) into out: each 128-wide k-block's fp32 sums
+    // scaled by the block's two grid values, the blocks added in order.
+    void PerBlockRow(int64_t i, const std::vector<float> &a, const std::vector<float> &b, std::vector<float> &acc,
+                     float *out) const {
         const int64_t kb = (p_.k + kBlock - 1) / kBlock, nb = (p_.n + kBlock - 1) / kBlock;
         const int64_t perBatch = std::max<int64_t>(p_.rowsPerBatch, 1);
         const int64_t batch = i / perBatch, ib = (i % perBatch) / kBlock;
         const bool threeD = p_.x1Scale.shape.size() == 3;
-        float y = 0.0f;
+        std::fill(out, out + p_.n, 0.0f);
         for (int64_t blk = 0; blk < kb; ++blk) {
-            float acc = 0.0f;
-            const int64_t t1 = std::min(p_.k, (blk + 1) * kBlock);
-            for (int64_t t = blk * kBlock; t < t1; ++t)
-                acc += a[static_cast<size_t>(t)] * b[static_cast<size_t>(t * p_.n + j)];
+            std::fill(acc.begin(), acc.end(), 0.0f);
+            AddProducts(a, b, blk * kBlock, std::min(p_.k, (blk + 1) * kBlock), acc.data());
             const float s1 =
                 DecodeAt(p_.x1Scale, threeD ? At(p_.x1Scale, {batch, ib, blk}) : At(p_.x1Scale, {ib, blk}));
-            float s2;
-            if (p_.x2Transposed && kFault == Fault::kV4PerBlockTransposedGrid) {
-                const int64_t flat = blk * nb + j / kBlock;  // the [n-block][k-block] grid read as [k-block][n-block]
-                s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {flat / kb, flat % kb}));
-            } else if (p_.x2Transposed) {
-                s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {j / kBlock, blk}));
-            } else if (kFault == Fault::kV4PerBlockGridTransposed) {
-                const int64_t flat = (j / kBlock) * kb + blk;  // the grid read as [n-block][k-block]
-                s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {flat / nb, flat % nb}));
-            } else {
-                s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {blk, j / kBlock}));
+            for (int64_t j = 0; j < p_.n; ++j) {
+                float s2;
+                if (p_.x2Transposed && kFault == Fault::kV4PerBlockTransposedGrid) {
+                    const int64_t flat = blk * nb + j / kBlock;  // the [n-block][k-block] grid read as [k-block][n-block]
+                    s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {flat / kb, flat % kb}));
+                } else if (p_.x2Transposed) {
+                    s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {j / kBlock, blk}));
+                } else if (kFault == Fault::kV4PerBlockGridTransposed) {
+                    const int64_t flat = (j / kBlock) * kb + blk;  // the grid read as [n-block][k-block]
+                    s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {flat / nb, flat % nb}));
+                } else {
+                    s2 = DecodeAt(p_.x2Scale, At(p_.x2Scale, {blk, j / kBlock}));
+                }
+                out[j] += acc[static_cast<size_t>(j)] * s2 * s1;
             }
-            y += acc * s2 * s1;
         }
-        return y;
     }
 
     void WriteOutput(const std::vector<float> &stage) const {
@@ -249,9 +269,9 @@ class QuantMatmulAllReduceV4Run final : public OpRun {
             return ACLNN_ERR_INNER;
         }
         const std::vector<float> b = DecodeX2();
-        std::vector<float> a(static_cast<size_t>(p_.k));
+        std::vector<float> a(static_cast<size_t>(p_.k)), acc(static_cast<size_t>(p_.n));
         std::vector<float> values(static_cast<size_t>(p_.m * p_.n));
-        for (int64_t i = 0; i < p_.m; ++i) ComputeRow(i, b, a, values.data() + i * p_.n);
+        for (int64_t i = 0; i < p_.m; ++i) ComputeRow(i, b, a, acc, values.data() + i * p_.n);
         if (Pertile()) return RunPertile(workspace, values);
         // The partial results as T codes in the workspace, all-reduced piece by piece.
         const uint64_t count = static_cast<uint64_t>(p_.m * p_.n);
