@@ -213,6 +213,8 @@ def run_front_end_case(ops, bundle, case, rank_entry, group):
             continue
         t = copy.copy(inputs[kwarg])
         t.name = param
+        if param in verdict.retype:  # HiF8 / FP4 travel in integer tensors: the kwarg names their format
+            t.dtype, t._storage = verdict.retype[param], None
         if param == "x2" and getattr(verdict, "transpose_x2", False):  # x2.t(): the (k, n) view of its storage
             t.shape, t.strides = t.shape[::-1], t.strides[::-1]
         api_tensors[param] = t
