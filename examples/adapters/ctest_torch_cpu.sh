@@ -6,7 +6,8 @@
 # reports/third_party/torch_cpu.md explains (expected_torch_cpu.txt). Last, the adapter with a
 # planted front-end fault (pertoken dispatched to V1) must be judged FAILED.
 # A case the adapter left unanswered, a crash of the adapter, or a verdict that moved fails the
-# test. Exits 77 (ctest SKIP_RETURN_CODE) when Debian's python3-torch is not installed.
+# test. Exits 77 (ctest SKIP_RETURN_CODE) when no python3 it tries (MC2_ADAPTER_PYTHON, python3
+# on PATH, /usr/bin/python3) imports torch with gloo.
 #   ctest_torch_cpu.sh MC2CONF WORKDIR
 # MC2_WRITE_EXPECTED=1 rewrites expected_torch_cpu.txt from this run (after a reviewed change of
 # the report, never to make a failing run pass).
@@ -14,12 +15,21 @@ set -euo pipefail
 mc2conf="${1:?usage: ctest_torch_cpu.sh MC2CONF WORKDIR}"
 work="${2:?usage: ctest_torch_cpu.sh MC2CONF WORKDIR}"
 here="$(cd "$(dirname "$0")" && pwd)"
-python="${MC2_ADAPTER_PYTHON:-/usr/bin/python3}"  # Debian's, where python3-torch installs
-
-if ! "$python" -c 'import numpy, torch, torch.distributed as d; assert d.is_available() and d.is_gloo_available()' 2>/dev/null; then
-  echo "SKIPPED: $python cannot import torch with gloo and numpy (apt-get install python3-torch python3-numpy, or ./scripts/setup)"
+# The first interpreter that imports torch with gloo: MC2_ADAPTER_PYTHON, the `python3` on PATH
+# (often a pyenv or venv shim without torch), Debian's, where python3-torch installs.
+python=""
+for candidate in ${MC2_ADAPTER_PYTHON:+"$MC2_ADAPTER_PYTHON"} python3 /usr/bin/python3; do
+  if "$candidate" -c 'import numpy, torch, torch.distributed as d; assert d.is_available() and d.is_gloo_available()' \
+       2>/dev/null; then
+    python="$candidate"
+    break
+  fi
+done
+if [[ -z "$python" ]]; then
+  echo "SKIPPED: no python3 (${MC2_ADAPTER_PYTHON:+$MC2_ADAPTER_PYTHON, }python3 on PATH, /usr/bin/python3) imports torch with gloo and numpy (apt-get install python3-torch python3-numpy, or ./scripts/setup)"
   exit 77
 fi
+echo "torch adapter under $python ($("$python" -c 'import torch; print("torch", torch.__version__)'))"
 
 rm -rf "$work"
 mkdir -p "$work"

@@ -188,36 +188,6 @@ def check_all_gather_matmul(call):
     return None
 
 
-def check_add_rms_norm(call):
-    """aclnn(Inplace)MatmulAllReduceAddRmsNorm (ops.md §6.1): the op_api's null and shape checks, the
-    empty-tensor short-cut before streamMode, then the tiling layer's limits."""
-    x1, x2, bias, res, gamma = (call.t(n) for n in ("x1", "x2", "bias", "residual", "gamma"))
-    outs = [call.t(n) for n in ("y", "norm_out") if call.t(n) is not None]
-    for name, t in (("x1", x1), ("x2", x2), ("residual", res), ("gamma", gamma)):
-        if t is None:
-            return Refusal(PARAM_NULLPTR, f"{name} is null")
-    if not x1.shape or not x2.shape or not res.shape or x1.shape[-1] != x2.shape[0] or res.shape[-1] != x2.shape[-1]:
-        return Refusal(PARAM_INVALID, f"x1 {x1.shape}, x2 {x2.shape}, residual {res.shape}: k or n differ")
-    if any(t.numel() == 0 for t in (x1, x2, res, gamma)):
-        return Refusal(PARAM_INVALID, "k == 0") if x1.shape[-1] == 0 else None
-    if call.attrs.get("stream_mode") != 1:
-        return Refusal(PARAM_INVALID, f"streamMode {call.attrs.get('stream_mode')}: only 1")
-    t = res.dtype
-    if x1.dtype not in FLOATS or any(u.dtype != t for u in [x1, x2, gamma] + outs + ([bias] if bias else [])):
-        return Refusal(INNER_TILING, "x1, x2, bias, residual, gamma, y and normOut must share one float dtype")
-    if len(res.shape) != 3 or len(gamma.shape) != 1 or gamma.shape[0] != res.shape[2] or \
-            any(o.shape != res.shape for o in outs) or len(x1.shape) not in (2, 3) or len(x2.shape) != 2:
-        return Refusal(INNER_TILING, "residual/y/normOut (b, s, n), gamma (n), x1 2-D or 3-D, x2 2-D")
-    eps = call.attrs.get("epsilon")
-    if not isinstance(eps, (int, float)) or not 0 < eps < 1:
-        return Refusal(INNER_TILING, f"epsilon {eps} outside (0, 1)")
-    if call.attrs.get("reduce_op") != "sum" or call.attrs.get("comm_turn", 0) != 0:
-        return Refusal(INNER_TILING, "reduceOp sum and commTurn 0 only")
-    if not _world_ok(call, (1, 2, 4, 8), (1, 2, 4, 8, 16, 32, 64)):
-        return Refusal(INNER_TILING, f"world size {call.world} not supported on {call.platform}")
-    return None
-
-
 def _scale_shape_ok(scale, k, n, group_size):
     if group_size == 0:
         return scale.shape in ([1], [n], [1, n])
@@ -252,11 +222,33 @@ def check_weight_quant(call):
     g = call.attrs.get("antiquant_group_size", 0)
     if k != 0 and g != 0 and (g % 32 != 0 or g < 32 or g > k - 1):
         return Refusal(PARAM_INVALID, f"antiquantGroupSize {g}: 0 or a multiple of 32 in [32, k-1]")
-    if x2.format != "nd" and (x2.format != "fractal_nz" or len(x2.storage_shape) != 4 or x2.dtype != "int8"):
-        return Refusal(PARAM_INVALID, "x2: ND, or an int8 FRACTAL_NZ weight with a 4-D storage")
+    if x2.format not in ("nd", "fractal_nz"):
+        return Refusal(PARAM_INVALID, f"x2 format {x2.format}: ND or FRACTAL_NZ")
+    return _nz_tiling(x2, _weight_quant_shapes(call, x1, x2, bias, scale, offset, x3, out, k, g))
+
+
+def _nz_tiling(x2, refusal):
+    """An NZ x2 takes the op_api's short-cut after x1's rank (ops.md §1.4, §8.3): what the op_api
+    would refuse with 161002 is refused by the tiling layer instead; then the NZ weight itself must
+    be the int8 storage aclnnTransMatmulWeight makes of its (k, n) view (§1.5: no INT4 NZ)."""
+    if x2.format != "fractal_nz":
+        return refusal
+    if refusal is not None:
+        return Refusal(INNER_TILING, refusal.text) if refusal.code == PARAM_INVALID else refusal
+    k, n = x2.shape[-2], x2.shape[-1]
+    if x2.dtype != "int8" or len(x2.shape) != 2 or min(k, n) < 1 or x2.offset != 0 or not _contiguous(x2) or \
+            x2.storage_shape != [-(-n // 32), -(-k // 16), 16, 32]:
+        return Refusal(INNER_TILING, f"FRACTAL_NZ x2 {x2.dtype} {x2.shape} storage {x2.storage_shape}: not the "
+                                     "int8 NZ weight of its (k, n) view")
+    return None
+
+
+def _weight_quant_shapes(call, x1, x2, bias, scale, offset, x3, out, k, g):
     if (r := _matmul_shapes(call, x1, x2, bias, x3, out, empty_m_refused=False)) is not None:
         return r
     n = x2.shape[1]
+    if x2.format == "fractal_nz" and (scale.numel() == 1 or g > 0):  # the NZ kernels are per channel only
+        return Refusal(INNER_TILING, "a FRACTAL_NZ x2 takes a per-channel antiquantScale only")
     if k != 0:
         if not 1 <= len(scale.shape) <= 2 or not _scale_shape_ok(scale, k, n, g):
             return Refusal(PARAM_INVALID, f"antiquant_scale shape {scale.shape} for k {k}, n {n}, group {g}")
@@ -306,8 +298,12 @@ def check_quant(call, version):
             return Refusal(PARAM_INVALID, f"{name} must have the output's dtype")
     if (r := _attrs(call)) is not None:
         return r
-    if x2.format != "nd" and (x2.format != "fractal_nz" or len(x2.storage_shape) != 4 or x2.dtype != "int8"):
-        return Refusal(PARAM_INVALID, "x2: ND, or an int8 FRACTAL_NZ weight with a 4-D storage")
+    if x2.format not in ("nd", "fractal_nz"):
+        return Refusal(PARAM_INVALID, f"x2 format {x2.format}: ND or FRACTAL_NZ")
+    return _nz_tiling(x2, _quant_shapes(call, x1, x2, bias, x3, dq, out, pt, c1, c2))
+
+
+def _quant_shapes(call, x1, x2, bias, x3, dq, out, pt, c1, c2):
     if (r := _matmul_shapes(call, x1, x2, bias, x3, out, empty_m_refused=False)) is not None:
         return r
     n = x2.shape[1]

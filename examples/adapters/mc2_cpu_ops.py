@@ -5,12 +5,15 @@
 # Where gloo or torch's CPU kernels lack a dtype the step says what it does instead, in one place:
 # _matmul (torch has no float16 GEMM on the CPU: float32 operands, the fp32 accumulation the
 # documents specify, ops.md §2.7; bf16 runs torch's own bf16 addmm unless MATMUL is "fp32") and
-# _reduce/_gather (gloo has no bf16 or int16: bf16 sums in float32 and rounds once, which the
-# numerics contract allows; data movement goes bit-exactly through a wider integer).
+# _reduce/_gather (gloo has no bf16 or int16, and its float16 sum is wrong for some layouts: bf16 and
+# float16 sum in float32 and round once, which the numerics contract allows; data movement goes
+# bit-exactly through a wider integer).
 import numpy as np
 import torch
 import torch.distributed as dist
 
+import mc2_checks_v4
+import mc2_lowbit
 from mc2_bundle import CODE_ONLY
 
 TORCH = {"float16": torch.float16, "bf16": torch.bfloat16, "float": torch.float32}
@@ -39,14 +42,18 @@ def _matmul(a, b, bias, out_dtype):
 
 
 def _reduce(t, group):
-    """Sum over the group's ranks, in t's dtype where gloo has it. Empty tensors never reach gloo:
-    gloo 1.13 dies of SIGFPE on an empty all_gather (the ranks agreed on the shape beforehand)."""
+    """Sum over the group's ranks. bf16 and float16 sum in float32 and round once (the numerics
+    contract allows a wider reduction): gloo 1.13 has no bf16, and its float16 sum is wrong for some
+    tensor layouts (eight ranks' -1745, 3856, 363.5, -51.09, -46.34, 989.5, 22832, -117.1 in a
+    1-element tensor sum to 2476, not 26081; at element 8 of 64 it is right — found by the quick
+    gate's case 1609, reports/third_party/torch_cpu.md). Empty tensors never reach gloo: gloo 1.13
+    dies of SIGFPE on an empty all_gather (the ranks agreed on the shape beforehand)."""
     if t.numel() == 0:
         return t
-    if t.dtype == torch.bfloat16:
+    if t.dtype in (torch.bfloat16, torch.float16):
         wide = t.float()
         dist.all_reduce(wide, group=group)
-        return wide.to(torch.bfloat16)
+        return wide.to(t.dtype)
     t = t.contiguous()
     dist.all_reduce(t, group=group)
     return t
@@ -115,28 +122,31 @@ def _weight_values(t):
     return v
 
 
+def _weight_quant_mm(call, x1):
+    """round_T(x1 @ w + bias), w = (x2 + offset) · scale per tensor / channel / group, in float32 rounded
+    to x1's dtype (the kernel antiquantises in x1's precision for float16, in float32 then casts for bf16)."""
+    w = _weight_values(call.t("x2")).to(torch.float32)
+    k, n = w.shape
+    scale = call.t("antiquant_scale").view().float()
+    off = call.t("antiquant_offset")
+    off = off.view().float() if off is not None else None
+    g = call.attrs.get("antiquant_group_size", 0)
+    if g > 0:  # per group: weight row i uses scale row i // G
+        rows = torch.arange(k) // g
+        scale = scale[rows]
+        off = off[rows] if off is not None else None
+    else:  # per tensor (1) or per channel (n) / (1, n): broadcast over rows
+        scale = scale.reshape(-1)
+        off = off.reshape(-1) if off is not None else None
+    w = (w + off) * scale if off is not None else w * scale
+    bias = call.t("bias").view() if call.t("bias") is not None else None
+    return _matmul(x1, w.to(x1.dtype), bias, x1.dtype)
+
+
 class WeightQuantMatmulAllReduce(MatmulAllReduce):
     def local(self, call):
         x1 = call.t("x1").view()
-        x2 = call.t("x2")
-        w = _weight_values(x2).to(torch.float32)
-        k, n = w.shape
-        scale = call.t("antiquant_scale").view().float()
-        off = call.t("antiquant_offset")
-        off = off.view().float() if off is not None else None
-        g = call.attrs.get("antiquant_group_size", 0)
-        if g > 0:  # per group: weight row i uses scale row i // G
-            rows = torch.arange(k) // g
-            scale = scale[rows]
-            off = off[rows] if off is not None else None
-        else:  # per tensor (1) or per channel (n) / (1, n): broadcast over rows
-            scale = scale.reshape(-1)
-            off = off.reshape(-1) if off is not None else None
-        w = (w + off) * scale if off is not None else w * scale
-        # The kernel antiquantises in x1's precision for float16, in float32 then cast for bf16.
-        w = w.to(x1.dtype)
-        bias = call.t("bias").view() if call.t("bias") is not None else None
-        y = _matmul(x1, w, bias, x1.dtype)
+        y = _weight_quant_mm(call, x1)
         if call.t("x3") is not None:
             y = y + call.t("x3").view()
         return {"y": y}
@@ -155,23 +165,137 @@ def _dequant_scale(t):
     return v.float()
 
 
+def _quant_mm(x1, x2, bias, scale, pertoken, out_dtype):
+    """round_out((x1 @ x2 + bias) · scale [· pertoken per row]): the exact integer GEMM (|acc| < 2^31
+    for k <= 65535) + int32 bias, the scales in float32."""
+    acc = torch.matmul(x1.to(torch.int64), x2.to(torch.int64))
+    if bias is not None:
+        acc = acc + bias.view().to(torch.int64)
+    y = acc.to(torch.float32) * _dequant_scale(scale)
+    if pertoken is not None:
+        y = y * pertoken.view().float().reshape(*x1.shape[:-1], 1)
+    return y.to(out_dtype)
+
+
+def _rne_int8(v):
+    """float16 → int8, round half to even, saturating (inf → ±127/−128)."""
+    return torch.round(v.float()).clamp(-128, 127).to(torch.int32)
+
+
+class CommInt8:
+    """The int8 low-bit communication (ops.md §4.1 Atlas A2: AllToAll + ReduceSum + AllGather; §4.2
+    Ascend 950: ReduceScatter + AllGather — the same element-wise arithmetic): per rank q =
+    sat8(rne(f16(Y / s1))) (bf16: the division in float32; float16: in float16), the int8 codes
+    summed exactly (an int32 all-reduce here), q2 = sat8(rne(f16(S · f32(f32(s1) / f32(s2))))), out =
+    round_T(q2 · s2). Every rank's scales are its own; the documents' calls pass the same ones."""
+
+    def __init__(self, y, s1, s2):
+        t = y.dtype
+        s1 = s1.view().reshape(-1)
+        self.s2 = s2.view().reshape(-1)
+        q = (y.float() / s1.float()).half() if t == torch.bfloat16 else (y / s1.to(t)).half()
+        self.q = _rne_int8(q)
+        self.ratio = s1.float() / self.s2.float()
+        self.dtype = t
+
+    def collective(self, group):
+        if self.q.numel():
+            dist.all_reduce(self.q, group=group)  # exact: |S| <= 128 · world
+
+    def finish(self):
+        q2 = _rne_int8((self.q.float() * self.ratio).half())
+        if self.dtype == torch.bfloat16:
+            return (q2.float() * self.s2.float()).to(torch.bfloat16)
+        return q2.to(torch.float16) * self.s2.to(torch.float16)
+
+
 class QuantMatmulAllReduce(MatmulAllReduce):
     def local(self, call):
-        if call.t("comm_quant_scale_1") is not None:
-            raise NotSupported("int8 low-bit communication (comm_quant_scale_1/2): not written in this adapter")
-        x1, x2 = call.t("x1").view(), _logical(call.t("x2"))
-        out_dtype = TORCH[call.t("output").dtype]
-        acc = torch.matmul(x1.to(torch.int64), x2.to(torch.int64))  # exact: |acc| < 2^31 for k <= 65535
-        if call.t("bias") is not None:
-            acc = acc + call.t("bias").view().to(torch.int64)
-        y = acc.to(torch.float32) * _dequant_scale(call.t("dequant_scale"))
-        pt = call.t("pertoken_scale")
-        if pt is not None:
-            y = y * pt.view().float().reshape(*x1.shape[:-1], 1)
-        y = y.to(out_dtype)
+        y = _quant_mm(call.t("x1").view(), _logical(call.t("x2")), call.t("bias"), call.t("dequant_scale"),
+                      call.t("pertoken_scale"), TORCH[call.t("output").dtype])
         if call.t("x3") is not None:
             y = y + call.t("x3").view()
+        return _comm_state(call, y)
+
+    def collective(self, s, group, world):
+        if "comm" in s:
+            s["comm"].collective(group)
+        else:
+            s["y"] = _reduce(s["y"], group)
+
+    def finish(self, s):
+        return {"output": s["comm"].finish() if "comm" in s else s["y"]}
+
+
+def _comm_state(call, y):
+    """{"y": y}, or with comm scales the int8 communication's state."""
+    if call.t("comm_quant_scale_1") is None:
         return {"y": y}
+    return {"comm": CommInt8(y, call.t("comm_quant_scale_1"), call.t("comm_quant_scale_2"))}
+
+
+# ---- QuantMatmulAllReduceV4 (ops.md §2.5, seed 004's formulas): int8 as V1-V3 (x2Scale ≙
+# dequantScale, x1Scale ≙ pertoken); FP8 with fp32 scales y = (Σ x1·x2 + bias)·x2Scale·x1Scale, with
+# a UINT64 scale y = (Σ x1·x2 + bias)·scale; per-block y = Σ_b (Σ_{t in b} x1·x2)·x1Scale[i/128, b]·
+# x2Scale[b, j/128]; MX y = Σ (x1·2^e1)(x2·2^e2) + bias (32-element E8M0 groups along k). The 8-/4-bit
+# codes are decoded by mc2_lowbit's tables (torch 1.13 has no float8); products and k-sums in float64
+# (every 8-bit product is exact there), rounded once to the output, + x3, all-reduced.
+
+
+def _codes(t, logical=True):
+    v = _logical(t) if logical else t.view()
+    return mc2_lowbit.decode(v.contiguous().numpy(), t.dtype)
+
+
+class QuantMatmulAllReduceV4(QuantMatmulAllReduce):
+    def local(self, call):
+        x1t, x2t, s1, s2 = (call.t(n) for n in ("x1", "x2", "x1_scale", "x2_scale"))
+        out_dtype = TORCH[call.t("output").dtype]
+        if call.attrs.get("comm_quant_mode", 0) == 1:
+            raise NotSupported("commQuantMode 1 (the pertile FP8 communication): not written in this adapter")
+        if "hifloat8" in (x1t.dtype, x2t.dtype):
+            raise NotSupported("HIFLOAT8: the adapter has no decoder for its tapered encoding (torch 1.13 has no such type)")
+        sc = mc2_checks_v4.scenario(call)
+        if sc == "int8":
+            y = _quant_mm(x1t.view(), _logical(x2t), call.t("bias"), s2, s1, out_dtype)
+        else:
+            y = torch.from_numpy(self._low_float(call, sc, x1t, x2t, s1, s2)).to(torch.float32).to(out_dtype)
+        if call.t("x3") is not None:
+            y = y + call.t("x3").view()
+        return _comm_state(call, y)
+
+    @staticmethod
+    def _low_float(call, sc, x1t, x2t, s1, s2):
+        x1 = _codes(x1t)
+        lead, k = x1.shape[:-1], x1.shape[-1]
+        x1 = x1.reshape(-1, k)
+        x2 = _codes(x2t)
+        bias = call.t("bias").view().double().numpy() if call.t("bias") is not None else 0.0
+        if sc == "mx":  # one E8M0 scale per 32 elements of k, stored in pairs [dim, ceil(k/64), 2]
+            e1 = mc2_lowbit.decode(s1.view().contiguous().numpy(), s1.dtype).reshape(x1.shape[0], -1)
+            e2 = mc2_lowbit.decode(s2.view().contiguous().numpy(), s2.dtype).reshape(x2.shape[1], -1)
+            groups = np.arange(k) // 32
+            y = (x1 * e1[:, groups]) @ (x2 * e2[:, groups].T) + bias
+        elif sc == "per_block":
+            sa = s1.view().double().numpy()
+            sb = s2.view().double().numpy()
+            if mc2_checks_v4.transposed_last_two(x2t):
+                sb = sb.T
+            rows = np.arange(x1.shape[0])
+            per_batch = lead[-1] if len(lead) == 2 else x1.shape[0]
+            sa = sa.reshape(-1, sa.shape[-2], sa.shape[-1])[rows // per_batch, (rows % per_batch) // 128]  # (m, kb)
+            cols = np.arange(x2.shape[1]) // 128
+            y = np.zeros((x1.shape[0], x2.shape[1]))
+            for b in range(sa.shape[1]):
+                part = x1[:, b * 128:(b + 1) * 128] @ x2[b * 128:(b + 1) * 128]
+                y += part * sa[:, b:b + 1] * sb[b, cols][None, :]
+        else:
+            y = x1 @ x2 + bias
+            if sc == "fp8":
+                y = y * s2.view().double().numpy().reshape(-1) * s1.view().double().numpy().reshape(-1, 1)
+            else:  # UINT64 / INT64: TransQuantParam's packed float (ops.md §3)
+                y = y * _dequant_scale(s2).double().numpy()
+        return y.reshape(*lead, -1)
 
 
 # ---- AllGatherMatmul: gather_out = allgather(x1), output = gather_out @ x2 + bias (§5.1) ----
@@ -197,14 +321,21 @@ class AllGatherMatmul:
 
 # ---- MatmulAllReduceAddRmsNorm (+ in-place): mm = allreduce(round_T(x1 @ x2 + bias)), y =
 # round_T(mm + residual), normOut = round_T(round_T(y · rstd) · gamma), rstd = 1/sqrt(Σ y²/n + ε) in
-# float32 (ops.md §6.1's order of operations). Reached through MindSpeed's front-end only.
+# float32 (ops.md §6.1's order of operations). The quant and weight-quant variants embed
+# QuantMatmulAllReduce's and WeightQuantMatmulAllReduce's matmuls above.
 
 
 class MatmulAllReduceAddRmsNorm:
     def local(self, call):
-        x1, x2 = call.t("x1").view(), call.t("x2").view()
-        bias = call.t("bias").view() if call.t("bias") is not None else None
-        return {"mm": _matmul(x1, x2, bias, x1.dtype), "residual": call.t("residual").view(),
+        x1, res = call.t("x1").view(), call.t("residual").view()
+        if "WeightQuant" in call.api:
+            mm = _weight_quant_mm(call, x1)
+        elif "QuantMatmul" in call.api:  # dequantScale · (x1 @ x2 + bias), rounded to residual's dtype
+            mm = _quant_mm(x1, call.t("x2").view(), call.t("bias"), call.t("dequant_scale"), None, res.dtype)
+        else:
+            bias = call.t("bias").view() if call.t("bias") is not None else None
+            mm = _matmul(x1, call.t("x2").view(), bias, x1.dtype)
+        return {"mm": mm, "residual": res,
                 "gamma": call.t("gamma").view(), "epsilon": float(call.attrs.get("epsilon", 1e-6)),
                 "inplace": call.api.startswith("aclnnInplace")}
 
@@ -338,6 +469,11 @@ OPS = {
     "aclnnAllGatherMatmul": AllGatherMatmul,
     "aclnnMatmulAllReduceAddRmsNorm": MatmulAllReduceAddRmsNorm,
     "aclnnInplaceMatmulAllReduceAddRmsNorm": MatmulAllReduceAddRmsNorm,
+    "aclnnQuantMatmulAllReduceAddRmsNorm": MatmulAllReduceAddRmsNorm,
+    "aclnnInplaceQuantMatmulAllReduceAddRmsNorm": MatmulAllReduceAddRmsNorm,
+    "aclnnWeightQuantMatmulAllReduceAddRmsNorm": MatmulAllReduceAddRmsNorm,
+    "aclnnInplaceWeightQuantMatmulAllReduceAddRmsNorm": MatmulAllReduceAddRmsNorm,
+    "aclnnQuantMatmulAllReduceV4": QuantMatmulAllReduceV4,
     "atb::AllToAllVV2Operation": AllToAllVV2,
     "aclnnTransQuantParamV2": lambda: TransQuantParam(2),
     "aclnnTransQuantParamV3": lambda: TransQuantParam(3),

@@ -36,6 +36,7 @@ class Dispatched:
         self.tensors = tensors
         self.outputs = outputs
         self.returns = returns
+        self.retype = {}  # parameter -> the aclDataType name a *_dtype kwarg gives its tensor's codes
 
     def answer(self):
         """status.json's front_end.dispatched."""
@@ -148,8 +149,11 @@ def _torch_npu(kw, t, world):
                   "x2_scale": "dequant_scale", "comm_quant_scale_1": "comm_quant_scale_1",
                   "comm_quant_scale_2": "comm_quant_scale_2"}
         tensors = {a: (k if t.get(k) is not None else None) for a, k in kwargs.items()}
-        return Dispatched("aclnnQuantMatmulAllReduceV4", args, tensors, {"output": (kw.get("y_dtype"), out_shape)},
-                          ["output"])
+        d = Dispatched("aclnnQuantMatmulAllReduceV4", args, tensors, {"output": (kw.get("y_dtype"), out_shape)},
+                       ["output"])
+        d.retype = {a: kw[k] for a, k in (("x1", "x1_dtype"), ("x2", "x2_dtype"), ("x1_scale", "pertoken_scale_dtype"),
+                                          ("x2_scale", "dequant_scale_dtype")) if kw.get(k) and tensors.get(a)}
+        return d
     if pair == "weight" or w8:  # an fp8 / HiF8 weight under a non-fp8 x1 is weight quantisation too
         api = "aclnnWeightQuantMatmulAllReduce"
         names += ("antiquant_scale", "antiquant_offset")
