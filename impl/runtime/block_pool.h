@@ -1,8 +1,9 @@
 // impl/runtime/block_pool.h — idle aclrtMalloc blocks kept for reuse, when a harness asks for it
 // (MC2_DEVICE_POOL_BYTES). A fuzzer allocates and frees the same few tensor sizes thousands of
-// times a second; under AddressSanitizer every fresh block comes from new pages (its quarantine
-// holds the freed ones back), so page faults and TLB flushes were the largest single cost of
-// the case-running fuzzers (fuzz/README.md "Session 8"). Pooled blocks bypass that path; while
+// times a second; under AddressSanitizer a fresh block comes from pages the quarantine has not
+// handed back for a while, and page faults were the largest single cost of the case-running
+// fuzzers (fuzz/README.md "Session 8": mostly small objects, so this pool was no measured gain
+// on a loaded machine, and no measured cost). Pooled blocks bypass that path; while
 // idle they are poisoned (ASAN_POISON_MEMORY_REGION), so a read through a stale pointer is
 // still reported, and the oldest idle block of a size class is reused first, so the block
 // freed last stays poisoned the longest.
