@@ -30,8 +30,10 @@ class AccumulatorBound {
     // e = γ·S + the underflow term; Everything() when a partial sum may overflow fp32.
     [[gnu::always_inline]] Interval Enclose(const KSumElement &v) const {
         // Every partial sum of the accumulator is bounded by (1 + g)·S; below fp32's overflow
-        // threshold nothing overflows, otherwise ±Inf and Inf − Inf = NaN are possible.
-        if (!(MulUp(v.abs_up, one_plus_g_up_) < kFp32OverflowThreshold)) return Everything();
+        // threshold nothing overflows, otherwise ±Inf and Inf − Inf = NaN are possible. The
+        // test is MulUp(abs_up, 1 + g) < threshold, as one comparison: MulUp(·, b) is
+        // non-decreasing, so it holds exactly for abs_up ≤ overflow_limit_ (and for no NaN).
+        if (!(v.abs_up <= overflow_limit_)) return Everything();
         const double e = AddUp(MulUp(g_, v.abs_up), underflow_);
         return Widen(Interval{v.lo, v.hi, false}, e);
     }
@@ -39,10 +41,13 @@ class AccumulatorBound {
     double gamma() const { return g_; }
 
   private:
+    static double OverflowLimit(double b);
     // fp32 overflow threshold of round-to-nearest: max + ulp(max)/2 = 2^128 − 2^103.
     static constexpr double kFp32OverflowThreshold = 0x1p128 - 0x1p103;
     double g_ = 0.0;
     double one_plus_g_up_ = 1.0;
+    // The largest double x with MulUp(x, one_plus_g_up_) < kFp32OverflowThreshold (≥ 0).
+    double overflow_limit_ = 0.0;
     double underflow_ = 0.0;
 };
 
