@@ -109,8 +109,10 @@ std::vector<char> SpecialElements(const std::vector<MatmulAllReduceRank> &ranks,
 }
 
 // The set of values rank r may contribute to the reduction, from its accumulator's interval.
+// kOrdinary (an ordinary block, no x3): acc's endpoints are finite and within ±max_finite / 4.
+template <bool kOrdinary = false>
 [[gnu::always_inline]] inline Interval RankContribution(const Interval &acc, const double *x3, const DtypeMath &t, const Contract &c) {
-    Interval y = internal::RoundInterval(acc, t, c.partial_rounded_to_output, c);
+    Interval y = internal::RoundInterval<kOrdinary>(acc, t, c.partial_rounded_to_output, c);
     if (x3 != nullptr) {
         y = internal::Shift(y, *x3);
         y = internal::RoundInterval(y, internal::kFp32Math, c.x3_sum_rounded_to_fp32, c);
@@ -219,18 +221,28 @@ template <aclDataType kT, Shape kShape>
 // RU(max(RU(hi), hi) + 0.0) = RU(hi) + 0.0 bit for bit (e.g. lo = −2^-30 gives −0 in both, and
 // hi = −2^-30 gives +0; checked on 12 M endpoints incl. ±0, ±Inf, subnormals, ±max and the
 // overflow thresholds of fp16, bf16 and fp32), two roundings instead of four.
-template <Shape kShape, bool kHasX3>
+//
+// kOrdinary (an ordinary block, no x3): a's endpoints are finite and within ±max_finite / 4, so
+// the rounded contribution is within ±max_finite / 2 and no range rule applies to the cast.
+template <Shape kShape, bool kHasX3, bool kOrdinary>
 [[gnu::always_inline]] inline Interval CastWorld1(const Interval &a, const double *x3, const DtypeMath &t,
                                                   const Contract &c) {
-    if constexpr (kShape == Shape::kVendor && !kHasX3) {
+    if constexpr (kShape == Shape::kVendor && !kHasX3 && kOrdinary) {
+        return Interval{internal::RoundNearestEvenInRange(t, a.lo + 0.0),
+                        internal::RoundNearestEvenInRange(t, a.hi) + 0.0, a.nan};
+    } else if constexpr (kShape == Shape::kVendor && !kHasX3) {
         return Interval{internal::RoundLowerEndpoint(a.lo + 0.0, t, true),
                         internal::RoundUpperEndpoint(a.hi, t, true) + 0.0, a.nan};
     } else {
-        return internal::RankReduction::CastWorld1(RankContribution(a, x3, t, c), t, c);
+        return internal::RankReduction::CastWorld1<kOrdinary>(RankContribution<kOrdinary>(a, x3, t, c), t, c);
     }
 }
 
-template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage>
+// kOrdinary: the block is ordinary (KSums::Ordinary with limit max_finite / 16, the rank's
+// accumulator bound ordinary(), no x3), so every step may drop its range tests: the k-sums
+// are within ±2.01·L, the accumulator's interval within ±4.02·L = ±max_finite / 4 (γ ≤ 1),
+// the rank's contribution (rounded or not) within ±max_finite / 2 and finite.
+template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage, bool kOrdinary = false>
 [[gnu::always_inline]] inline void RankStage(const KBlock &v, const double *__restrict x3, int64_t len,
                                              const AccumulatorBound &acc_ref, const DtypeMath &t_ref,
                                              const Contract &c_ref,
@@ -244,23 +256,23 @@ template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage>
     MC2_DISTINCT_ARRAYS
     for (int64_t l = 0; l < len; ++l) {
         const internal::KSumElement e{v.lo[l], v.hi[l], v.approx[l], v.abs_up[l]};
-        const Interval a = acc.Enclose(e);
+        const Interval a = acc.Enclose<kOrdinary>(e);
         const double approx_r = e.approx + (kHasX3 ? x3[l] : 0.0);
         // (AddUp(s, 0) is s + 0: the directed additions only where something is added.)
         const double rank_scale = kHasX3 ? internal::AddUp(e.abs_up, std::fabs(x3[l])) : e.abs_up + 0.0;
         if constexpr (kStage == Stage::kWorld1) {
-            const Interval r = CastWorld1<kShape, kHasX3>(a, kHasX3 ? &x3[l] : nullptr, t, c);
+            const Interval r = CastWorld1<kShape, kHasX3, kOrdinary>(a, kHasX3 ? &x3[l] : nullptr, t, c);
             out.lo[l] = r.nan ? -internal::kInf : r.lo;
             out.hi[l] = r.nan ? internal::kInf : r.hi;
             out.exact[l] = 0.0 + approx_r;
             out.scale[l] = 0.0 + rank_scale;
         } else {
-            const Interval z = RankContribution(a, kHasX3 ? &x3[l] : nullptr, t, c);
+            const Interval z = RankContribution<kOrdinary>(a, kHasX3 ? &x3[l] : nullptr, t, c);
             internal::ReductionState s;
             if constexpr (kStage == Stage::kNext) {
                 s = internal::ReductionState{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l], f.neg[l],
                                              f.nan[l],  f.neg_inf[l], f.pos_inf[l]};
-                internal::RankReduction::Fold(s, z);
+                internal::RankReduction::Fold<kOrdinary>(s, z);
             } else {
                 s = internal::RankReduction::Start(z);  // Fold into zeros, without its six additions
             }
@@ -299,14 +311,23 @@ template <aclDataType kT, Shape kShape>
     }
 }
 
+// Rank r's k-sums of the block (sums index s: r, or 0 in the folded pass) and its stage, the
+// ordinary variant where the block is ordinary (RankStage).
 template <aclDataType kT, Shape kShape, Stage kStage>
-[[gnu::always_inline]] inline void RankStageFor(const Pipeline &p, size_t r, const KBlock &v, size_t e, int64_t len,
-                                                FoldBlock &f, const Out &out) {
+[[gnu::always_inline]] inline void RankStageFor(const Pipeline &p, size_t r, size_t s, KBlock &v, size_t e, int64_t j,
+                                                int64_t len, FoldBlock &f, const Out &out) {
     const auto &x3 = p.ranks[r].x3;
+    const internal::KSums &sums = p.sums[s];
+    if (!x3 && p.acc[s].ordinary() && sums.Ordinary(e, j, len, p.t.max_finite / 16)) {
+        sums.LoadRow<true>(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
+        RankStage<kT, kShape, false, kStage, true>(v, nullptr, len, p.acc[s], p.t, p.c, f, out);
+        return;
+    }
+    sums.LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
     if (x3)
-        RankStage<kT, kShape, true, kStage>(v, x3->v.data() + e, len, p.acc[r], p.t, p.c, f, out);
+        RankStage<kT, kShape, true, kStage>(v, x3->v.data() + e, len, p.acc[s], p.t, p.c, f, out);
     else
-        RankStage<kT, kShape, false, kStage>(v, nullptr, len, p.acc[r], p.t, p.c, f, out);
+        RankStage<kT, kShape, false, kStage>(v, nullptr, len, p.acc[s], p.t, p.c, f, out);
 }
 
 // Rows [row_begin, row_end) of the output, for output dtype kT and contract shape kShape.
@@ -321,13 +342,12 @@ template <aclDataType kT, Shape kShape>
             const size_t e = static_cast<size_t>(i * p.d.n + j);
             const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
             for (size_t r = 0; r < world; ++r) {
-                p.sums[r].LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
                 if (world == 1)
-                    RankStageFor<kT, kShape, Stage::kWorld1>(p, r, v, e, len, f, out);
+                    RankStageFor<kT, kShape, Stage::kWorld1>(p, r, r, v, e, j, len, f, out);
                 else if (r == 0)
-                    RankStageFor<kT, kShape, Stage::kFirst>(p, r, v, e, len, f, out);
+                    RankStageFor<kT, kShape, Stage::kFirst>(p, r, r, v, e, j, len, f, out);
                 else
-                    RankStageFor<kT, kShape, Stage::kNext>(p, r, v, e, len, f, out);
+                    RankStageFor<kT, kShape, Stage::kNext>(p, r, r, v, e, j, len, f, out);
             }
             if (world > 1) FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
             // Elements reached by NaN / Inf inputs: their values above are meaningless (and
@@ -427,7 +447,6 @@ template <aclDataType kT, Shape kShape>
 [[gnu::always_inline]] inline void FoldRowsAs(const FoldStep &s, int64_t row_begin, int64_t row_end) {
     const Pipeline &p = s.p;
     const bool first = s.r == 0, last = s.r + 1 == p.ranks.size();
-    const auto &x3 = p.ranks[s.r].x3;
     KBlock v;
     FoldBlock f;
     for (int64_t i = row_begin; i < row_end; ++i)
@@ -436,18 +455,10 @@ template <aclDataType kT, Shape kShape>
             const size_t e = static_cast<size_t>(i * p.d.n + j);
             const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
             if (!first) s.state.Load(e, len, f);
-            p.sums[0].LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
-            if (first) {
-                if (x3)
-                    RankStage<kT, kShape, true, Stage::kFirst>(v, x3->v.data() + e, len, p.acc[0], p.t, p.c, f, out);
-                else
-                    RankStage<kT, kShape, false, Stage::kFirst>(v, nullptr, len, p.acc[0], p.t, p.c, f, out);
-            } else {
-                if (x3)
-                    RankStage<kT, kShape, true, Stage::kNext>(v, x3->v.data() + e, len, p.acc[0], p.t, p.c, f, out);
-                else
-                    RankStage<kT, kShape, false, Stage::kNext>(v, nullptr, len, p.acc[0], p.t, p.c, f, out);
-            }
+            if (first)
+                RankStageFor<kT, kShape, Stage::kFirst>(p, s.r, 0, v, e, j, len, f, out);
+            else
+                RankStageFor<kT, kShape, Stage::kNext>(p, s.r, 0, v, e, j, len, f, out);
             if (!last) {
                 s.state.Store(e, len, f);
                 continue;

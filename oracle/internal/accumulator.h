@@ -28,7 +28,16 @@ class AccumulatorBound {
 
     // The values the accumulator may hold for a k-sum enclosed by v: [lo − e, hi + e] with
     // e = γ·S + the underflow term; Everything() when a partial sum may overflow fp32.
+    // kOrdinary: v is finite with 2^-900 ≤ abs_up ≤ 2^125 and ordinary() holds (an ordinary
+    // block of oracle/matmul_all_reduce.cc): then e is finite and > 0, every sum finite, and
+    // the same bits come without the zero, underflow and NaN tests.
+    template <bool kOrdinary = false>
     [[gnu::always_inline]] Interval Enclose(const KSumElement &v) const {
+        if constexpr (kOrdinary) {
+            // (No overflow: MulUp(abs_up, Up(1 + γ)) ≤ RU(2^125·(2 + 2^-51)) < the threshold.)
+            const double e = AddUpNotNan(MulUpNormal(g_, v.abs_up), underflow_);
+            return Widen<true>(Interval{v.lo, v.hi, false}, e);
+        }
         // Every partial sum of the accumulator is bounded by (1 + g)·S; below fp32's overflow
         // threshold nothing overflows, otherwise ±Inf and Inf − Inf = NaN are possible. The
         // test is MulUp(abs_up, 1 + g) < threshold, as one comparison: MulUp(·, b) is
@@ -39,6 +48,9 @@ class AccumulatorBound {
     }
 
     double gamma() const { return g_; }
+    // Whether Enclose<true> may be used (with its conditions on v): 2^-60 ≤ γ ≤ 1, so that
+    // γ·abs_up neither underflows nor leaves the double range, and e ≤ abs_up + underflow.
+    bool ordinary() const { return g_ >= 0x1p-60 && g_ <= 1.0; }
 
   private:
     static double OverflowLimit(double b);
