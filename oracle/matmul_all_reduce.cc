@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -64,15 +65,15 @@ Dims Validate(const std::vector<MatmulAllReduceRank> &ranks) {
     if (ranks.empty()) Bad("no ranks");
     // m and n are common to every rank (the all-reduce adds [m, n] blocks); k, bias and x3 are
     // each rank's own: nothing in the documents ties one rank's contraction to another's.
-    const Dims d{ranks[0].x1.rows, ranks[0].x2.cols};
+    const Dims d{ranks[0].X1().rows, ranks[0].X2().cols};
     for (size_t r = 0; r < ranks.size(); ++r) {
         const auto &rk = ranks[r];
         const std::string at = " (rank " + std::to_string(r) + ")";
-        const int64_t k = rk.x1.cols;
-        if (rk.x1.rows != d.m || rk.x2.cols != d.n) Bad("output shapes [m, n] differ between ranks" + at);
-        if (rk.x2.rows != k) Bad("x1 and x2 do not chain over k" + at);
+        const int64_t k = rk.X1().cols;
+        if (rk.X1().rows != d.m || rk.X2().cols != d.n) Bad("output shapes [m, n] differ between ranks" + at);
+        if (rk.X2().rows != k) Bad("x1 and x2 do not chain over k" + at);
         if (d.m < 0 || k < 0 || d.n < 0) Bad("negative dimension" + at);
-        if (static_cast<int64_t>(rk.x1.v.size()) != d.m * k || static_cast<int64_t>(rk.x2.v.size()) != k * d.n)
+        if (static_cast<int64_t>(rk.X1().v.size()) != d.m * k || static_cast<int64_t>(rk.X2().v.size()) != k * d.n)
             Bad("matrix storage does not match its shape" + at);
         if (rk.bias && static_cast<int64_t>(rk.bias->size()) != d.n) Bad("bias is not [n]" + at);
         if (rk.x3 && (rk.x3->rows != d.m || rk.x3->cols != d.n ||
@@ -95,12 +96,12 @@ bool AnyNonFinite(const std::vector<double> &v) {
 std::vector<char> SpecialElements(const std::vector<MatmulAllReduceRank> &ranks, Dims d) {
     bool any = false;
     for (const auto &rk : ranks)
-        any = any || AnyNonFinite(rk.x1.v) || AnyNonFinite(rk.x2.v) || (rk.bias && AnyNonFinite(*rk.bias)) ||
+        any = any || AnyNonFinite(rk.X1().v) || AnyNonFinite(rk.X2().v) || (rk.bias && AnyNonFinite(*rk.bias)) ||
               (rk.x3 && AnyNonFinite(rk.x3->v));
     if (!any) return {};
     std::vector<char> special(static_cast<size_t>(d.m * d.n), 0);
     for (const auto &rk : ranks) {
-        internal::MarkNonFinite(rk.x1, rk.x2, BiasOf(rk), special);
+        internal::MarkNonFinite(rk.X1(), rk.X2(), BiasOf(rk), special);
         if (rk.x3)
             for (size_t e = 0; e < special.size(); ++e)
                 if (!std::isfinite(rk.x3->v[e])) special[e] = 1;
@@ -109,8 +110,10 @@ std::vector<char> SpecialElements(const std::vector<MatmulAllReduceRank> &ranks,
 }
 
 // The set of values rank r may contribute to the reduction, from its accumulator's interval.
+// kOrdinary (an ordinary block, no x3): acc's endpoints are finite and within ±max_finite / 4.
+template <bool kOrdinary = false>
 [[gnu::always_inline]] inline Interval RankContribution(const Interval &acc, const double *x3, const DtypeMath &t, const Contract &c) {
-    Interval y = internal::RoundInterval(acc, t, c.partial_rounded_to_output, c);
+    Interval y = internal::RoundInterval<kOrdinary>(acc, t, c.partial_rounded_to_output, c);
     if (x3 != nullptr) {
         y = internal::Shift(y, *x3);
         y = internal::RoundInterval(y, internal::kFp32Math, c.x3_sum_rounded_to_fp32, c);
@@ -126,7 +129,7 @@ void SpecialElement(const std::vector<MatmulAllReduceRank> &ranks, Dims d, int64
                     const DtypeMath &t, Bounds &b) {
     internal::SpecialTerms terms;
     for (const auto &rk : ranks) {
-        for (int64_t q = 0; q < rk.x1.cols; ++q) terms.Add(rk.x1.at(i, q) * rk.x2.at(q, j));
+        for (int64_t q = 0; q < rk.X1().cols; ++q) terms.Add(rk.X1().at(i, q) * rk.X2().at(q, j));
         if (rk.bias) terms.Add((*rk.bias)[static_cast<size_t>(j)]);
         if (rk.x3) terms.Add(rk.x3->at(i, j));
     }
@@ -219,18 +222,28 @@ template <aclDataType kT, Shape kShape>
 // RU(max(RU(hi), hi) + 0.0) = RU(hi) + 0.0 bit for bit (e.g. lo = −2^-30 gives −0 in both, and
 // hi = −2^-30 gives +0; checked on 12 M endpoints incl. ±0, ±Inf, subnormals, ±max and the
 // overflow thresholds of fp16, bf16 and fp32), two roundings instead of four.
-template <Shape kShape, bool kHasX3>
+//
+// kOrdinary (an ordinary block, no x3): a's endpoints are finite and within ±max_finite / 4, so
+// the rounded contribution is within ±max_finite / 2 and no range rule applies to the cast.
+template <Shape kShape, bool kHasX3, bool kOrdinary>
 [[gnu::always_inline]] inline Interval CastWorld1(const Interval &a, const double *x3, const DtypeMath &t,
                                                   const Contract &c) {
-    if constexpr (kShape == Shape::kVendor && !kHasX3) {
+    if constexpr (kShape == Shape::kVendor && !kHasX3 && kOrdinary) {
+        return Interval{internal::RoundNearestEvenInRange(t, a.lo + 0.0),
+                        internal::RoundNearestEvenInRange(t, a.hi) + 0.0, a.nan};
+    } else if constexpr (kShape == Shape::kVendor && !kHasX3) {
         return Interval{internal::RoundLowerEndpoint(a.lo + 0.0, t, true),
                         internal::RoundUpperEndpoint(a.hi, t, true) + 0.0, a.nan};
     } else {
-        return internal::RankReduction::CastWorld1(RankContribution(a, x3, t, c), t, c);
+        return internal::RankReduction::CastWorld1<kOrdinary>(RankContribution<kOrdinary>(a, x3, t, c), t, c);
     }
 }
 
-template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage>
+// kOrdinary: the block is ordinary (KSums::Ordinary with limit max_finite / 16, the rank's
+// accumulator bound ordinary(), no x3), so every step may drop its range tests: the k-sums
+// are within ±2.01·L, the accumulator's interval within ±4.02·L = ±max_finite / 4 (γ ≤ 1),
+// the rank's contribution (rounded or not) within ±max_finite / 2 and finite.
+template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage, bool kOrdinary = false>
 [[gnu::always_inline]] inline void RankStage(const KBlock &v, const double *__restrict x3, int64_t len,
                                              const AccumulatorBound &acc_ref, const DtypeMath &t_ref,
                                              const Contract &c_ref,
@@ -244,23 +257,23 @@ template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage>
     MC2_DISTINCT_ARRAYS
     for (int64_t l = 0; l < len; ++l) {
         const internal::KSumElement e{v.lo[l], v.hi[l], v.approx[l], v.abs_up[l]};
-        const Interval a = acc.Enclose(e);
+        const Interval a = acc.Enclose<kOrdinary>(e);
         const double approx_r = e.approx + (kHasX3 ? x3[l] : 0.0);
         // (AddUp(s, 0) is s + 0: the directed additions only where something is added.)
         const double rank_scale = kHasX3 ? internal::AddUp(e.abs_up, std::fabs(x3[l])) : e.abs_up + 0.0;
         if constexpr (kStage == Stage::kWorld1) {
-            const Interval r = CastWorld1<kShape, kHasX3>(a, kHasX3 ? &x3[l] : nullptr, t, c);
+            const Interval r = CastWorld1<kShape, kHasX3, kOrdinary>(a, kHasX3 ? &x3[l] : nullptr, t, c);
             out.lo[l] = r.nan ? -internal::kInf : r.lo;
             out.hi[l] = r.nan ? internal::kInf : r.hi;
             out.exact[l] = 0.0 + approx_r;
             out.scale[l] = 0.0 + rank_scale;
         } else {
-            const Interval z = RankContribution(a, kHasX3 ? &x3[l] : nullptr, t, c);
+            const Interval z = RankContribution<kOrdinary>(a, kHasX3 ? &x3[l] : nullptr, t, c);
             internal::ReductionState s;
             if constexpr (kStage == Stage::kNext) {
                 s = internal::ReductionState{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l], f.neg[l],
                                              f.nan[l],  f.neg_inf[l], f.pos_inf[l]};
-                internal::RankReduction::Fold(s, z);
+                internal::RankReduction::Fold<kOrdinary>(s, z);
             } else {
                 s = internal::RankReduction::Start(z);  // Fold into zeros, without its six additions
             }
@@ -299,14 +312,23 @@ template <aclDataType kT, Shape kShape>
     }
 }
 
+// Rank r's k-sums of the block (sums index s: r, or 0 in the folded pass) and its stage, the
+// ordinary variant where the block is ordinary (RankStage).
 template <aclDataType kT, Shape kShape, Stage kStage>
-[[gnu::always_inline]] inline void RankStageFor(const Pipeline &p, size_t r, const KBlock &v, size_t e, int64_t len,
-                                                FoldBlock &f, const Out &out) {
+[[gnu::always_inline]] inline void RankStageFor(const Pipeline &p, size_t r, size_t s, KBlock &v, size_t e, int64_t j,
+                                                int64_t len, FoldBlock &f, const Out &out) {
     const auto &x3 = p.ranks[r].x3;
+    const internal::KSums &sums = p.sums[s];
+    if (!x3 && p.acc[s].ordinary() && sums.Ordinary(e, j, len, p.t.max_finite / 16)) {
+        sums.LoadRow<true>(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
+        RankStage<kT, kShape, false, kStage, true>(v, nullptr, len, p.acc[s], p.t, p.c, f, out);
+        return;
+    }
+    sums.LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
     if (x3)
-        RankStage<kT, kShape, true, kStage>(v, x3->v.data() + e, len, p.acc[r], p.t, p.c, f, out);
+        RankStage<kT, kShape, true, kStage>(v, x3->v.data() + e, len, p.acc[s], p.t, p.c, f, out);
     else
-        RankStage<kT, kShape, false, kStage>(v, nullptr, len, p.acc[r], p.t, p.c, f, out);
+        RankStage<kT, kShape, false, kStage>(v, nullptr, len, p.acc[s], p.t, p.c, f, out);
 }
 
 // Rows [row_begin, row_end) of the output, for output dtype kT and contract shape kShape.
@@ -321,13 +343,12 @@ template <aclDataType kT, Shape kShape>
             const size_t e = static_cast<size_t>(i * p.d.n + j);
             const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
             for (size_t r = 0; r < world; ++r) {
-                p.sums[r].LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
                 if (world == 1)
-                    RankStageFor<kT, kShape, Stage::kWorld1>(p, r, v, e, len, f, out);
+                    RankStageFor<kT, kShape, Stage::kWorld1>(p, r, r, v, e, j, len, f, out);
                 else if (r == 0)
-                    RankStageFor<kT, kShape, Stage::kFirst>(p, r, v, e, len, f, out);
+                    RankStageFor<kT, kShape, Stage::kFirst>(p, r, r, v, e, j, len, f, out);
                 else
-                    RankStageFor<kT, kShape, Stage::kNext>(p, r, v, e, len, f, out);
+                    RankStageFor<kT, kShape, Stage::kNext>(p, r, r, v, e, j, len, f, out);
             }
             if (world > 1) FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
             // Elements reached by NaN / Inf inputs: their values above are meaningless (and
@@ -427,7 +448,6 @@ template <aclDataType kT, Shape kShape>
 [[gnu::always_inline]] inline void FoldRowsAs(const FoldStep &s, int64_t row_begin, int64_t row_end) {
     const Pipeline &p = s.p;
     const bool first = s.r == 0, last = s.r + 1 == p.ranks.size();
-    const auto &x3 = p.ranks[s.r].x3;
     KBlock v;
     FoldBlock f;
     for (int64_t i = row_begin; i < row_end; ++i)
@@ -436,18 +456,10 @@ template <aclDataType kT, Shape kShape>
             const size_t e = static_cast<size_t>(i * p.d.n + j);
             const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
             if (!first) s.state.Load(e, len, f);
-            p.sums[0].LoadRow(e, j, len, v.lo, v.hi, v.approx, v.abs_up);
-            if (first) {
-                if (x3)
-                    RankStage<kT, kShape, true, Stage::kFirst>(v, x3->v.data() + e, len, p.acc[0], p.t, p.c, f, out);
-                else
-                    RankStage<kT, kShape, false, Stage::kFirst>(v, nullptr, len, p.acc[0], p.t, p.c, f, out);
-            } else {
-                if (x3)
-                    RankStage<kT, kShape, true, Stage::kNext>(v, x3->v.data() + e, len, p.acc[0], p.t, p.c, f, out);
-                else
-                    RankStage<kT, kShape, false, Stage::kNext>(v, nullptr, len, p.acc[0], p.t, p.c, f, out);
-            }
+            if (first)
+                RankStageFor<kT, kShape, Stage::kFirst>(p, s.r, 0, v, e, j, len, f, out);
+            else
+                RankStageFor<kT, kShape, Stage::kNext>(p, s.r, 0, v, e, j, len, f, out);
             if (!last) {
                 s.state.Store(e, len, f);
                 continue;
@@ -480,40 +492,50 @@ void FoldRows(const FoldStep &s, int64_t row_begin, int64_t row_end) {
     }
 }
 
-// Fast mode with every rank's dgemm results folded in as they are produced (FoldState).
-Bounds AssembleFolded(const std::vector<MatmulAllReduceRank> &ranks, Dims d, aclDataType out, const Contract &c,
-                      const std::vector<char> &special) {
+// Fast mode with every rank's dgemm results folded in as they are produced (FoldState), under
+// each of `contracts` (one fold state and one set of bounds each; the dgemm once per rank).
+std::vector<Bounds> AssembleFolded(const std::vector<MatmulAllReduceRank> &ranks, Dims d, aclDataType out,
+                                   std::span<const Contract> contracts, const std::vector<char> &special) {
     const DtypeMath &t = internal::MathOf(out);
-    Bounds b = internal::ShapedBounds(d.m, d.n, out);
     const size_t size = static_cast<size_t>(d.m * d.n);
-    FoldState state{b.lo.data(), b.hi.data(), b.exact.data(), b.scale.data(),
-                    internal::AllocateDoubles(size), internal::AllocateDoubles(size),
-                    internal::AllocateDoubles(size), internal::AllocateDoubles(size),
-                    std::unique_ptr<uint8_t[]>(new uint8_t[size])};  // written by rank 0's step
+    std::vector<Bounds> bounds;
+    std::vector<FoldState> states;
+    std::vector<internal::RankReduction> reductions;
+    bounds.reserve(contracts.size());  // (the states point into the bounds' vectors)
+    for (const Contract &c : contracts) {
+        Bounds &b = bounds.emplace_back(internal::ShapedBounds(d.m, d.n, out));
+        states.push_back(FoldState{b.lo.data(), b.hi.data(), b.exact.data(), b.scale.data(),
+                                   internal::AllocateDoubles(size), internal::AllocateDoubles(size),
+                                   internal::AllocateDoubles(size), internal::AllocateDoubles(size),
+                                   std::unique_ptr<uint8_t[]>(new uint8_t[size])});  // written by rank 0's step
+        reductions.emplace_back(static_cast<int64_t>(ranks.size()), t, c);
+    }
     // Every rank's dgemm results and its |x1|, |x2|, in turn.
     size_t abs_a_size = 0, abs_b_size = 0;
     for (const auto &rk : ranks) {
-        abs_a_size = std::max(abs_a_size, rk.x1.v.size());
-        abs_b_size = std::max(abs_b_size, rk.x2.v.size());
+        abs_a_size = std::max(abs_a_size, rk.X1().v.size());
+        abs_b_size = std::max(abs_b_size, rk.X2().v.size());
     }
     const internal::DoubleBuffer cbuf = internal::AllocateDoubles(size), cabs = internal::AllocateDoubles(size),
                                  abs_a = internal::AllocateDoubles(abs_a_size),
                                  abs_b = internal::AllocateDoubles(abs_b_size);
-    const internal::RankReduction reduction(static_cast<int64_t>(ranks.size()), t, c);
     const int64_t rows_per_thread = d.n > 0 ? std::max<int64_t>(1, kMinElementsPerThread / d.n) : d.m;
     for (size_t r = 0; r < ranks.size(); ++r) {
         const auto &rk = ranks[r];
         KSums::Storage storage;
         storage.c = cbuf.get(), storage.cabs = cabs.get(), storage.abs_a = abs_a.get(), storage.abs_b = abs_b.get();
         std::vector<KSums> sums;
-        sums.push_back(KSums::Fast(rk.x1, rk.x2, BiasOf(rk), storage));
-        const std::vector<AccumulatorBound> acc{AccumulatorBound(sums[0], c)};
-        const Pipeline pipeline{ranks, d, t, c, sums, acc, reduction, special, b};
-        const FoldStep step{pipeline, r, state};
-        internal::ParallelFor(d.m, rows_per_thread,
-                              [&](int64_t row_begin, int64_t row_end) { FoldRows(step, row_begin, row_end); });
+        sums.push_back(KSums::Fast(rk.X1(), rk.X2(), BiasOf(rk), storage));
+        for (size_t q = 0; q < contracts.size(); ++q) {
+            const Contract &c = contracts[q];
+            const std::vector<AccumulatorBound> acc{AccumulatorBound(sums[0], c)};
+            const Pipeline pipeline{ranks, d, t, c, sums, acc, reductions[q], special, bounds[q]};
+            const FoldStep step{pipeline, r, states[q]};
+            internal::ParallelFor(d.m, rows_per_thread,
+                                  [&](int64_t row_begin, int64_t row_end) { FoldRows(step, row_begin, row_end); });
+        }
     }
-    return b;
+    return bounds;
 }
 
 // From this world size on, the folded pass keeps fewer m×n buffers (6 beside the bounds, and a
@@ -524,27 +546,43 @@ constexpr size_t kFoldFromWorld = 5;
 
 Bounds MatmulAllReduceBounds(const std::vector<MatmulAllReduceRank> &ranks, aclDataType out,
                              const Contract &contract) {
+    return std::move(MatmulAllReduceBoundsForContracts(ranks, out, std::span<const Contract>(&contract, 1))[0]);
+}
+
+std::vector<Bounds> MatmulAllReduceBoundsForContracts(const std::vector<MatmulAllReduceRank> &ranks, aclDataType out,
+                                                      std::span<const Contract> contracts) {
     const Dims d = Validate(ranks);
     internal::MathOf(out);  // rejects an unsupported dtype before any work
+    if (contracts.empty()) return {};
     const std::vector<char> special = SpecialElements(ranks, d);
-    if (ranks.size() >= kFoldFromWorld) return AssembleFolded(ranks, d, out, contract, special);
-    // The bounds' four m×n vectors double as the k-sums' storage, so that fewer fresh m×n
-    // buffers are touched per call: rank 0's dgemm results go into exact and scale (the pass
-    // reads each element before writing it), and every rank's |x1| and |x2| copies into lo and
-    // hi while they are big enough (they are free again once that rank's dgemm returns).
-    Bounds b = internal::ShapedBounds(d.m, d.n, out);
+    if (ranks.size() >= kFoldFromWorld) return AssembleFolded(ranks, d, out, contracts, special);
     const size_t size = static_cast<size_t>(d.m * d.n);
     std::vector<KSums> sums;
     sums.reserve(ranks.size());
+    std::vector<Bounds> result;
+    if (contracts.size() > 1) {
+        // The k-sums are read once per contract: their own storage.
+        for (const auto &rk : ranks) sums.push_back(KSums::Fast(rk.X1(), rk.X2(), BiasOf(rk)));
+        for (const Contract &c : contracts)
+            result.push_back(Assemble(ranks, d, out, c, sums, special, internal::ShapedBounds(d.m, d.n, out)));
+        return result;
+    }
+    // One contract: the bounds' four m×n vectors double as the k-sums' storage, so that fewer
+    // fresh m×n buffers are touched per call: rank 0's dgemm results go into exact and scale
+    // (the pass reads each element before writing it), and every rank's |x1| and |x2| copies
+    // into lo and hi while they are big enough (they are free again once that rank's dgemm
+    // returns).
+    Bounds b = internal::ShapedBounds(d.m, d.n, out);
     for (size_t r = 0; r < ranks.size(); ++r) {
         const auto &rk = ranks[r];
         KSums::Storage storage;
         if (r == 0) storage.c = b.exact.data(), storage.cabs = b.scale.data();
-        if (rk.x1.v.size() <= size) storage.abs_a = b.lo.data();
-        if (rk.x2.v.size() <= size) storage.abs_b = b.hi.data();
-        sums.push_back(KSums::Fast(rk.x1, rk.x2, BiasOf(rk), storage));
+        if (rk.X1().v.size() <= size) storage.abs_a = b.lo.data();
+        if (rk.X2().v.size() <= size) storage.abs_b = b.hi.data();
+        sums.push_back(KSums::Fast(rk.X1(), rk.X2(), BiasOf(rk), storage));
     }
-    return Assemble(ranks, d, out, contract, sums, special, std::move(b));
+    result.push_back(Assemble(ranks, d, out, contracts[0], sums, special, std::move(b)));
+    return result;
 }
 
 Bounds MatmulAllReduceBoundsExact(const std::vector<MatmulAllReduceRank> &ranks, aclDataType out,
@@ -555,7 +593,7 @@ Bounds MatmulAllReduceBoundsExact(const std::vector<MatmulAllReduceRank> &ranks,
     const size_t size = static_cast<size_t>(d.m * d.n);
     std::vector<KSums> sums;
     sums.reserve(ranks.size());
-    for (const auto &rk : ranks) sums.push_back(KSums::ExactUnfilled(d.m, d.n, rk.x1.cols, rk.bias.has_value()));
+    for (const auto &rk : ranks) sums.push_back(KSums::ExactUnfilled(d.m, d.n, rk.X1().cols, rk.bias.has_value()));
     std::vector<double> exact(size, 0.0);
     internal::ExactSum value, magnitude, total;
     for (int64_t i = 0; i < d.m; ++i)
@@ -565,7 +603,7 @@ Bounds MatmulAllReduceBoundsExact(const std::vector<MatmulAllReduceRank> &ranks,
             total.Clear();
             for (size_t r = 0; r < ranks.size(); ++r) {
                 const auto &rk = ranks[r];
-                internal::AccumulateExact(rk.x1, rk.x2, BiasOf(rk), i, j, value, magnitude);
+                internal::AccumulateExact(rk.X1(), rk.X2(), BiasOf(rk), i, j, value, magnitude);
                 sums[r].SetExact(e, value, magnitude);
                 total.AddSum(value);
                 if (rk.x3) total.Add(rk.x3->at(i, j));

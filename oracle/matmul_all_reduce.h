@@ -6,6 +6,7 @@
 #define MC2_ORACLE_MATMUL_ALL_REDUCE_H_
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "acl/acl_base.h"
@@ -21,6 +22,13 @@ struct MatmulAllReduceRank {
     Matrix x2;
     std::optional<std::vector<double>> bias;
     std::optional<Matrix> x3;
+    // When set, read instead of x1 / x2 (left empty then): the caller's matrices, which must
+    // outlive the call, so that a binding passes its decoded inputs without copying them (at
+    // the GPT-3 world-8 case, 2.9 GB of copies). Every reader goes through X1() / X2().
+    const Matrix *x1_view = nullptr;
+    const Matrix *x2_view = nullptr;
+    const Matrix &X1() const { return x1_view != nullptr ? *x1_view : x1; }
+    const Matrix &X2() const { return x2_view != nullptr ? *x2_view : x2; }
 };
 
 // Fast mode: the k-sums by OpenBLAS dgemm on the values and on their absolute values, each with
@@ -28,6 +36,13 @@ struct MatmulAllReduceRank {
 // shapes disagree or `out` is not ACL_FLOAT16 / ACL_BF16 / ACL_FLOAT.
 Bounds MatmulAllReduceBounds(const std::vector<MatmulAllReduceRank> &ranks, aclDataType out,
                              const Contract &contract = Contract{});
+
+// Fast mode under each of several contracts in one call: each rank's two dgemm run once for all
+// of them (the k-sums do not depend on the contract; the harness asks for the contract's and
+// the statistical level's bounds of every output, which doubled the GEMM work of a case). The
+// i-th result is MatmulAllReduceBounds(ranks, out, contracts[i]) bit for bit.
+std::vector<Bounds> MatmulAllReduceBoundsForContracts(const std::vector<MatmulAllReduceRank> &ranks, aclDataType out,
+                                                      std::span<const Contract> contracts);
 
 // Self-check mode: the k-sums computed exactly with a long accumulator, the rest of the
 // pipeline identical; `exact` is the exact result rounded to the nearest double. Slow: m·n·k·R

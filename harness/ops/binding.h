@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "acl/acl.h"
@@ -140,6 +141,14 @@ struct OpBinding {
     // std::exception with a one-line message when the oracle cannot answer.
     oracle::Bounds (*bounds)(const Case &c, const std::vector<RankInputs> &inputs, const std::string &output,
                              int rank, const oracle::Contract &contract) = nullptr;
+    // Optional: the bounds under two contracts in one call (run_case asks for every interval
+    // output under the contract and its statistical level), for an oracle whose costly part
+    // does not depend on the contract (the k-sums' GEMMs). The pair is what two `bounds`
+    // calls give, bit for bit; null: `bounds` is called twice.
+    std::pair<oracle::Bounds, oracle::Bounds> (*bounds_pair)(const Case &c, const std::vector<RankInputs> &inputs,
+                                                             const std::string &output, int rank,
+                                                             const oracle::Contract &first,
+                                                             const oracle::Contract &second) = nullptr;
     // The allowed codes of exact output `output` of rank `rank`.
     ExactCodes (*exact)(const Case &c, const std::vector<RankRawInputs> &inputs, const std::string &output,
                         int rank) = nullptr;

@@ -3,6 +3,8 @@
 // the first phases), the fill roles, the oracle inputs (oracle/matmul_all_reduce.h), and the
 // registration that joins them with the spec family (spec/matmul_all_reduce/).
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "aclnnop/aclnn_matmul_all_reduce.h"
 #include "aclnnop/aclnn_matmul_all_reduce_v2.h"
@@ -34,24 +36,43 @@ Role RoleOf(const std::string &name) {
     return Role::kOther;
 }
 
-// Every rank receives the same all-reduced output: `rank` does not matter.
-oracle::Bounds Bounds(const Case &c, const std::vector<RankInputs> &inputs, const std::string &output, int /*rank*/,
-                      const oracle::Contract &contract) {
-    const TensorSpec *out = c.Tensor(0, output);
-    if (out == nullptr) throw std::invalid_argument("no output tensor");
+// The oracle's inputs, reading the decoded x1 and x2 in place (`inputs` outlives the call).
+std::vector<oracle::MatmulAllReduceRank> Ranks(const std::vector<RankInputs> &inputs) {
     std::vector<oracle::MatmulAllReduceRank> ranks;
     for (const RankInputs &in : inputs) {
         auto x1 = in.find("x1");
         auto x2 = in.find("x2");
         if (x1 == in.end() || x2 == in.end()) throw std::invalid_argument("x1 or x2 missing");
         oracle::MatmulAllReduceRank r;
-        r.x1 = x1->second;
-        r.x2 = x2->second;
+        r.x1_view = &x1->second;  // read in place: `inputs` outlives the call
+        r.x2_view = &x2->second;
         if (auto b = in.find("bias"); b != in.end()) r.bias = b->second.v;
         if (auto x3 = in.find("x3"); x3 != in.end()) r.x3 = x3->second;
         ranks.push_back(std::move(r));
     }
-    return oracle::MatmulAllReduceBounds(ranks, out->dtype, contract);
+    return ranks;
+}
+
+aclDataType OutputDtype(const Case &c, const std::string &output) {
+    const TensorSpec *out = c.Tensor(0, output);
+    if (out == nullptr) throw std::invalid_argument("no output tensor");
+    return out->dtype;
+}
+
+// Every rank receives the same all-reduced output: `rank` does not matter.
+oracle::Bounds Bounds(const Case &c, const std::vector<RankInputs> &inputs, const std::string &output, int /*rank*/,
+                      const oracle::Contract &contract) {
+    return oracle::MatmulAllReduceBounds(Ranks(inputs), OutputDtype(c, output), contract);
+}
+
+// Both contracts' bounds with each rank's dgemm once (oracle::MatmulAllReduceBoundsForContracts).
+std::pair<oracle::Bounds, oracle::Bounds> BoundsPair(const Case &c, const std::vector<RankInputs> &inputs,
+                                                     const std::string &output, int /*rank*/,
+                                                     const oracle::Contract &first, const oracle::Contract &second) {
+    const oracle::Contract contracts[] = {first, second};
+    std::vector<oracle::Bounds> b =
+        oracle::MatmulAllReduceBoundsForContracts(Ranks(inputs), OutputDtype(c, output), contracts);
+    return {std::move(b[0]), std::move(b[1])};
 }
 
 OpBinding Common(std::string op, ApiBinding api) {
@@ -62,6 +83,7 @@ OpBinding Common(std::string op, ApiBinding api) {
     b.contraction = Contraction;
     b.role = RoleOf;
     b.bounds = Bounds;
+    b.bounds_pair = BoundsPair;
     return b;
 }
 

@@ -600,8 +600,14 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
                         const oracle::Contract contract = oracle::DefaultContract();
                         oracle::Contract statistical = contract;
                         statistical.acc_probabilistic_lambda = kStatisticalLambda;
-                        bounds = b.bounds(c, decoded(), out.name, static_cast<int>(r), contract);
-                        probable = b.bounds(c, decoded(), out.name, static_cast<int>(r), statistical);
+                        if (b.bounds_pair != nullptr) {
+                            auto both = b.bounds_pair(c, decoded(), out.name, static_cast<int>(r), contract, statistical);
+                            bounds = std::move(both.first);
+                            probable = std::move(both.second);
+                        } else {
+                            bounds = b.bounds(c, decoded(), out.name, static_cast<int>(r), contract);
+                            probable = b.bounds(c, decoded(), out.name, static_cast<int>(r), statistical);
+                        }
                     }
                 } catch (const std::exception &e) {
                     oracle_error = e.what();

@@ -28,21 +28,38 @@ class AccumulatorBound {
 
     // The values the accumulator may hold for a k-sum enclosed by v: [lo − e, hi + e] with
     // e = γ·S + the underflow term; Everything() when a partial sum may overflow fp32.
+    // kOrdinary: v is finite with 2^-900 ≤ abs_up ≤ 2^125 and ordinary() holds (an ordinary
+    // block of oracle/matmul_all_reduce.cc): then e is finite and > 0, every sum finite, and
+    // the same bits come without the zero, underflow and NaN tests.
+    template <bool kOrdinary = false>
     [[gnu::always_inline]] Interval Enclose(const KSumElement &v) const {
+        if constexpr (kOrdinary) {
+            // (No overflow: MulUp(abs_up, Up(1 + γ)) ≤ RU(2^125·(2 + 2^-51)) < the threshold.)
+            const double e = AddUpNotNan(MulUpNormal(g_, v.abs_up), underflow_);
+            return Widen<true>(Interval{v.lo, v.hi, false}, e);
+        }
         // Every partial sum of the accumulator is bounded by (1 + g)·S; below fp32's overflow
-        // threshold nothing overflows, otherwise ±Inf and Inf − Inf = NaN are possible.
-        if (!(MulUp(v.abs_up, one_plus_g_up_) < kFp32OverflowThreshold)) return Everything();
+        // threshold nothing overflows, otherwise ±Inf and Inf − Inf = NaN are possible. The
+        // test is MulUp(abs_up, 1 + g) < threshold, as one comparison: MulUp(·, b) is
+        // non-decreasing, so it holds exactly for abs_up ≤ overflow_limit_ (and for no NaN).
+        if (!(v.abs_up <= overflow_limit_)) return Everything();
         const double e = AddUp(MulUp(g_, v.abs_up), underflow_);
         return Widen(Interval{v.lo, v.hi, false}, e);
     }
 
     double gamma() const { return g_; }
+    // Whether Enclose<true> may be used (with its conditions on v): 2^-60 ≤ γ ≤ 1, so that
+    // γ·abs_up neither underflows nor leaves the double range, and e ≤ abs_up + underflow.
+    bool ordinary() const { return g_ >= 0x1p-60 && g_ <= 1.0; }
 
   private:
+    static double OverflowLimit(double b);
     // fp32 overflow threshold of round-to-nearest: max + ulp(max)/2 = 2^128 − 2^103.
     static constexpr double kFp32OverflowThreshold = 0x1p128 - 0x1p103;
     double g_ = 0.0;
     double one_plus_g_up_ = 1.0;
+    // The largest double x with MulUp(x, one_plus_g_up_) < kFp32OverflowThreshold (≥ 0).
+    double overflow_limit_ = 0.0;
     double underflow_ = 0.0;
 };
 

@@ -74,6 +74,19 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     if (!(std::fabs(s) < kInf)) return std::isnan(s) ? kInf : s;
     return StepIf(s, TwoSumError(a, b, s) > 0.0, true);
 }
+// AddDown / AddUp where a + b is known not to be NaN (no NaN operand, no Inf − Inf), e.g.
+// every operand finite: the same bits without the select. The select only maps a NaN sum to
+// ∓Inf; an infinite sum is returned by both, since its TwoSum error is NaN and StepIf does not
+// step on a false comparison.
+[[gnu::always_inline]] inline double AddDownNotNan(double a, double b) {
+    const double s = a + b;
+    return StepIf(s, TwoSumError(a, b, s) < 0.0, false);
+}
+[[gnu::always_inline]] inline double AddUpNotNan(double a, double b) {
+    const double s = a + b;
+    return StepIf(s, TwoSumError(a, b, s) > 0.0, true);
+}
+
 // a·b rounded up, for non-negative a, b (0·Inf counts as 0: a zero bound times an unbounded
 // factor is only formed when the factor is irrelevant). The fma residual is exact unless the
 // product underflows; there one step up is taken regardless. (p > 0 when stepped: a product
@@ -83,6 +96,14 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     const double p = a * b;
     if (!std::isfinite(p)) return p;
     if (p < 0x1p-960) return Up(p);
+    return StepIf(p, std::fma(a, b, -p) > 0.0, true);
+}
+
+// MulUp for a, b > 0, neither NaN, whose product is not below 2^-960 (an ordinary block of the
+// per-element pass, see oracle/matmul_all_reduce.cc): the same bits without the zero and
+// underflow tests (an overflowing product is +Inf in both: its fma residual is −Inf).
+[[gnu::always_inline]] inline double MulUpNormal(double a, double b) {
+    const double p = a * b;
     return StepIf(p, std::fma(a, b, -p) > 0.0, true);
 }
 
@@ -104,8 +125,11 @@ struct Interval {
 
 inline Interval Everything() { return Interval{-kInf, kInf, true}; }
 
-// The interval widened by e ≥ 0 on both sides, outward.
+// The interval widened by e ≥ 0 on both sides, outward. kOrdinary: e > 0 finite and iv's
+// endpoints finite (the sums cannot be NaN).
+template <bool kOrdinary = false>
 [[gnu::always_inline]] inline Interval Widen(const Interval &iv, double e) {
+    if constexpr (kOrdinary) return Interval{AddDownNotNan(iv.lo, -e), AddUpNotNan(iv.hi, e), iv.nan};
     if (e == 0.0) return iv;
     return Interval{AddDown(iv.lo, -e), AddUp(iv.hi, e), iv.nan};
 }

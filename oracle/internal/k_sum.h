@@ -74,16 +74,37 @@ class KSums {
     // Element (i, j), e = i·cols + j.
     [[gnu::always_inline]] KSumElement At(size_t e, int64_t j) const {
         if (exact_) return KSumElement{lo_[e], hi_[e], approx_[e], abs_up_[e]};
-        if (bias_ == nullptr) return FastElement(constants(), c_view_[e], cabs_view_[e]);
-        return FastElement(constants(), c_view_[e], cabs_view_[e], bias_[j]);
+        if (bias_ == nullptr) return FastElement<false>(constants(), c_view_[e], cabs_view_[e]);
+        return FastElement<false>(constants(), c_view_[e], cabs_view_[e], bias_[j]);
+    }
+
+    // Whether elements e … e + len − 1 of one row (first column j) form an ordinary block for
+    // the limit L (a power of two ≤ 2^124): fast mode, k > 0, and every element with
+    // 2^-800 ≤ Σ|products| (dgemm's) ≤ L, |value| ≤ L and |bias| ≤ L. Then LoadRow<true>
+    // gives the same bits as LoadRow<false>, every KSumElement is finite with
+    // 2^-900 ≤ abs_up ≤ 2.01·L and |lo|, |hi| ≤ 2.01·L (dgemm's g ≤ 2^-10 and inflation
+    // ≤ 1 + 2^-10 are checked here too), and the callers' later steps may drop their tests
+    // for zeros, underflow, NaN and overflow (oracle/matmul_all_reduce.cc).
+    [[gnu::always_inline]] bool Ordinary(size_t e, int64_t j, int64_t len, double limit) const {
+        if (exact_ || k_ <= 0 || !(g_ <= 0x1p-10) || !(inflate_ <= 1.0 + 0x1p-10)) return false;
+        const double *__restrict c = c_view_ + e;
+        const double *__restrict cabs = cabs_view_ + e;
+        bool ok = true;
+        for (int64_t l = 0; l < len; ++l)
+            ok &= (cabs[l] >= 0x1p-800) & (cabs[l] <= limit) & (std::fabs(c[l]) <= limit);
+        if (bias_ != nullptr)
+            for (int64_t l = 0; l < len; ++l) ok &= std::fabs(bias_[j + l]) <= limit;
+        return ok;
     }
 
     // Elements e … e + len − 1 of one row, whose first column is j, into four arrays: the same
-    // values as At, in loops without a branch on the mode (so they vectorise).
+    // values as At, in loops without a branch on the mode (so they vectorise). kOrdinary: the
+    // block is Ordinary (same values, fewer tests).
+    template <bool kOrdinary = false>
     [[gnu::always_inline]] void LoadRow(size_t e, int64_t j, int64_t len, double *__restrict lo,
                                         double *__restrict hi, double *__restrict approx,
                                         double *__restrict abs_up) const {
-        if (exact_) {
+        if (!kOrdinary && exact_) {
             for (int64_t l = 0; l < len; ++l) {
                 lo[l] = lo_[e + l];
                 hi[l] = hi_[e + l];
@@ -98,13 +119,13 @@ class KSums {
         const double *__restrict cabs = cabs_view_ + e;
         if (bias_ == nullptr) {
             for (int64_t l = 0; l < len; ++l) {
-                const KSumElement v = FastElement(f, c[l], cabs[l]);
+                const KSumElement v = FastElement<kOrdinary>(f, c[l], cabs[l]);
                 lo[l] = v.lo, hi[l] = v.hi, approx[l] = v.approx, abs_up[l] = v.abs_up;
             }
         } else {
             const double *__restrict bias = bias_ + j;
             for (int64_t l = 0; l < len; ++l) {
-                const KSumElement v = FastElement(f, c[l], cabs[l], bias[l]);
+                const KSumElement v = FastElement<kOrdinary>(f, c[l], cabs[l], bias[l]);
                 lo[l] = v.lo, hi[l] = v.hi, approx[l] = v.approx, abs_up[l] = v.abs_up;
             }
         }
@@ -126,15 +147,30 @@ class KSums {
         double g, inflate;
     };
     [[gnu::always_inline]] FastConstants constants() const { return FastConstants{k_ > 0, g_, inflate_}; }
+    // kOrdinary (an Ordinary block): k > 0, cabs ≥ 2^-800 and g ≥ 2^-53, so no product
+    // underflows or is zero, and every operand is finite, so no sum is NaN.
+    template <bool kOrdinary>
     [[gnu::always_inline]] static KSumElement FastElement(const FastConstants &f, double c, double cabs) {
+        if constexpr (kOrdinary) {
+            const double s_up = MulUpNormal(cabs, f.inflate);
+            const double half = MulUpNormal(f.g, s_up);
+            return KSumElement{AddDownNotNan(c, -half) + 0.0, AddUpNotNan(c, half) + 0.0, c + 0.0, s_up + 0.0};
+        }
         const double s_up = f.k_positive ? MulUp(cabs, f.inflate) : 0.0;
         const double half = MulUp(f.g, s_up);
         // The bias-free case of the one below: adding an exact 0 rounds nowhere (x + 0 only
         // turns −0 into +0, as the directed additions do).
         return KSumElement{AddDown(c, -half) + 0.0, AddUp(c, half) + 0.0, c + 0.0, s_up + 0.0};
     }
+    template <bool kOrdinary>
     [[gnu::always_inline]] static KSumElement FastElement(const FastConstants &f, double c, double cabs,
                                                           double bias) {
+        if constexpr (kOrdinary) {
+            const double s_up = MulUpNormal(cabs, f.inflate);
+            const double half = MulUpNormal(f.g, s_up);
+            return KSumElement{AddDownNotNan(AddDownNotNan(c, -half), bias), AddUpNotNan(AddUpNotNan(c, half), bias),
+                               c + bias, AddUpNotNan(s_up, std::fabs(bias))};
+        }
         const double s_up = f.k_positive ? MulUp(cabs, f.inflate) : 0.0;
         const double half = MulUp(f.g, s_up);
         return KSumElement{AddDown(AddDown(c, -half), bias), AddUp(AddUp(c, half), bias), c + bias,

@@ -20,8 +20,10 @@ namespace mc2::oracle::internal {
 
 // The final cast of a real interval to T: round to nearest, ties to even, with the contract's
 // range rules (rounding.h RoundInterval).
+// kOrdinary: RoundInterval<true>'s condition on iv.
+template <bool kOrdinary = false>
 [[gnu::always_inline]] inline Interval CastToOutput(const Interval &iv, const DtypeMath &t, const Contract &c) {
-    return RoundInterval(iv, t, Allowance::kYes, c);
+    return RoundInterval<kOrdinary>(iv, t, Allowance::kYes, c);
 }
 
 // The running state of the all-reduce below, folded one rank at a time (in rank order), so a
@@ -61,21 +63,35 @@ class RankReduction {
     [[gnu::always_inline]] Interval CastWorld1(const Interval &z) const { return CastWorld1(z, t_, c_); }
     // The same with T and the contract given by the caller (equal to the constructor's: a
     // per-element loop passes copies the compiler knows, see oracle/matmul_all_reduce.cc).
+    // kOrdinary: z's endpoints are finite and within ±max_finite / 2 (CastToOutput<true>).
+    template <bool kOrdinary = false>
     [[gnu::always_inline]] static Interval CastWorld1(const Interval &z, const DtypeMath &t, const Contract &c) {
-        return CastToOutput(Interval{z.lo + 0.0, z.hi + 0.0, z.nan}, t, c);
+        return CastToOutput<kOrdinary>(Interval{z.lo + 0.0, z.hi + 0.0, z.nan}, t, c);
     }
 
-    // Adds one rank's contribution to s (ranks in order 0, 1, …, world − 1).
+    // Adds one rank's contribution to s (ranks in order 0, 1, …, world − 1). kOrdinary: iv's
+    // endpoints are finite; then no sum is NaN (s's fields never are: AddDown / AddUp do not
+    // return NaN), and the additions drop their NaN select (the same bits).
+    template <bool kOrdinary = false>
     [[gnu::always_inline]] static void Fold(ReductionState &s, const Interval &iv) {
         s.nan = s.nan || iv.nan;
         s.any_neg_inf = s.any_neg_inf || iv.lo == -kInf;
         s.any_pos_inf = s.any_pos_inf || iv.hi == kInf;
-        s.slo = AddDown(s.slo, iv.lo);
-        s.shi = AddUp(s.shi, iv.hi);
-        s.alo = AddUp(s.alo, std::fabs(iv.lo));
-        s.ahi = AddUp(s.ahi, std::fabs(iv.hi));
-        s.pos = AddUp(s.pos, std::max(iv.hi, 0.0));
-        s.neg = AddDown(s.neg, std::min(iv.lo, 0.0));
+        if constexpr (kOrdinary) {
+            s.slo = AddDownNotNan(s.slo, iv.lo);
+            s.shi = AddUpNotNan(s.shi, iv.hi);
+            s.alo = AddUpNotNan(s.alo, std::fabs(iv.lo));
+            s.ahi = AddUpNotNan(s.ahi, std::fabs(iv.hi));
+            s.pos = AddUpNotNan(s.pos, std::max(iv.hi, 0.0));
+            s.neg = AddDownNotNan(s.neg, std::min(iv.lo, 0.0));
+        } else {
+            s.slo = AddDown(s.slo, iv.lo);
+            s.shi = AddUp(s.shi, iv.hi);
+            s.alo = AddUp(s.alo, std::fabs(iv.lo));
+            s.ahi = AddUp(s.ahi, std::fabs(iv.hi));
+            s.pos = AddUp(s.pos, std::max(iv.hi, 0.0));
+            s.neg = AddDown(s.neg, std::min(iv.lo, 0.0));
+        }
     }
 
     // Fold(s, iv) for s = ReductionState{} (rank 0), without its additions: each is 0 + x

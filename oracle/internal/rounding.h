@@ -56,12 +56,16 @@ inline constexpr DtypeMath kFp32Math{ACL_FLOAT, 0x1.FFFFFEp127, 0x1p-24, 0x1p-12
 // round-to-nearest addition (|y| < 2^52). A result above max overflowed: RNE gives ±Inf
 // there (the tie at max + ulp/2 rounds to the even 2^(emax+1), which is > max). NaN and ±Inf
 // pass through the arithmetic unchanged; −0 and values rounding to zero keep their sign.
-[[gnu::always_inline]] inline double RoundToBinary(double x, int man, int emin, double max) {
+// (Without the overflow test: the rounded value, which may exceed max.)
+[[gnu::always_inline]] inline double RoundToBinaryUnbounded(double x, int man, int emin) {
     uint64_t bits;
     std::memcpy(&bits, &x, sizeof bits);
     const int e = std::max(static_cast<int>((bits >> 52) & 0x7FF) - 1023, emin);
     const double y = std::fabs(x) * Pow2(man - e);
-    const double r = std::copysign((y + 0x1p52) - 0x1p52, x) * Pow2(e - man);
+    return std::copysign((y + 0x1p52) - 0x1p52, x) * Pow2(e - man);
+}
+[[gnu::always_inline]] inline double RoundToBinary(double x, int man, int emin, double max) {
+    const double r = RoundToBinaryUnbounded(x, man, emin);
     return std::fabs(r) > max ? std::copysign(kInf, x) : r;
 }
 
@@ -81,6 +85,13 @@ inline constexpr DtypeMath kFp32Math{ACL_FLOAT, 0x1.FFFFFEp127, 0x1p-24, 0x1p-12
 [[gnu::always_inline]] inline double RoundNearestEven(const DtypeMath &d, double x) {
     if (d.dtype == ACL_FLOAT) return RoundFp32(x);
     return RoundToBinary(x, d.fraction_bits, d.min_exponent, d.max_finite);
+}
+// RoundNearestEven for a finite x with |x| ≤ max_finite (no overflow, no NaN): the same bits
+// without the range tests (RoundToBinary's result is within ±max_finite; a double within fp32's
+// range converts to float without the special cases).
+[[gnu::always_inline]] inline double RoundNearestEvenInRange(const DtypeMath &d, double x) {
+    if (d.dtype == ACL_FLOAT) return static_cast<double>(static_cast<float>(x));
+    return RoundToBinaryUnbounded(x, d.fraction_bits, d.min_exponent);
 }
 // The same through the oracle's codebook codecs (oracle/codecs): the definition the fast path
 // is tested against.
@@ -111,11 +122,20 @@ double RoundNearestEvenByCodebook(const DtypeMath &d, double x);
 //   - with saturation allowed, a lower endpoint above max admits max (and symmetrically);
 //   - with subnormal flush allowed, the interval is first widened by min_normal (a flushed
 //     result differs from the rounded one by less than that).
+// kOrdinary: iv's endpoints are finite with |lo|, |hi| ≤ max_finite / 2 (an ordinary block of
+// oracle/matmul_all_reduce.cc); then no range rule applies (the widened endpoints stay within
+// ±max_finite, where RNE gives finite values), and each endpoint is RoundNearestEven of itself
+// without the range tests — the same bits.
+template <bool kOrdinary = false>
 [[gnu::always_inline]] inline Interval RoundInterval(const Interval &iv, const DtypeMath &d, Allowance allow, const Contract &contract) {
     if (allow == Allowance::kNo) return iv;
-    const Interval src = contract.subnormal_flush_allowed ? Widen(iv, d.min_normal) : iv;
+    const Interval src = contract.subnormal_flush_allowed ? Widen<kOrdinary>(iv, d.min_normal) : iv;
     const bool sat = contract.overflow_saturation_allowed;
-    Interval r{RoundLowerEndpoint(src.lo, d, sat), RoundUpperEndpoint(src.hi, d, sat), iv.nan};
+    Interval r;
+    if constexpr (kOrdinary)
+        r = Interval{RoundNearestEvenInRange(d, src.lo), RoundNearestEvenInRange(d, src.hi), iv.nan};
+    else
+        r = Interval{RoundLowerEndpoint(src.lo, d, sat), RoundUpperEndpoint(src.hi, d, sat), iv.nan};
     if (allow == Allowance::kEither) {
         r.lo = std::min(r.lo, iv.lo);
         r.hi = std::max(r.hi, iv.hi);

@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <numeric>
 #include <random>
+#include <span>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -276,6 +279,40 @@ double SimulateVendor(const RandomCase &c, int64_t i, int64_t j, std::mt19937_64
         first = false;
     }
     return s;
+}
+
+TEST(MatmulAllReduceOracle, SeveralContractsInOneCallAreTheSeparateCalls) {
+    // MatmulAllReduceBoundsForContracts shares each rank's dgemm between the contracts; every
+    // bound must be the bits of one MatmulAllReduceBounds call per contract (both passes: the
+    // per-rank one below world 5 and the folded one from world 5; with x3, bias, NaN/Inf).
+    Contract statistical;
+    statistical.acc_probabilistic_lambda = 6.0;
+    Contract flush;
+    flush.subnormal_flush_allowed = true;
+    flush.partial_rounded_to_output = Allowance::kNo;
+    const Contract contracts[] = {Contract{}, statistical, flush};
+    auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+    for (const int world : {1, 2, 5, 7})
+        for (const bool x3 : {false, true}) {
+            RandomCase c = MakeRandom(static_cast<uint64_t>(world) * 10 + (x3 ? 1 : 0), 3, 300, 260, world,
+                                      ACL_FLOAT16, true, x3, 4.0);
+            if (x3) c.ranks[0].x1.v[5] = std::numeric_limits<double>::infinity();
+            const std::vector<Bounds> all = MatmulAllReduceBoundsForContracts(c.ranks, c.t, contracts);
+            ASSERT_EQ(all.size(), 3u);
+            for (size_t q = 0; q < 3; ++q) {
+                const Bounds one = MatmulAllReduceBounds(c.ranks, c.t, contracts[q]);
+                ASSERT_EQ(all[q].lo.size(), one.lo.size());
+                for (size_t e = 0; e < one.lo.size(); ++e) {
+                    SCOPED_TRACE(testing::Message() << "world " << world << " x3 " << x3 << " contract " << q
+                                                    << " element " << e);
+                    ASSERT_TRUE(same(all[q].lo[e], one.lo[e]) && same(all[q].hi[e], one.hi[e]) &&
+                                same(all[q].exact[e], one.exact[e]) && same(all[q].scale[e], one.scale[e]));
+                }
+            }
+        }
+    EXPECT_TRUE(MatmulAllReduceBoundsForContracts(MakeRandom(1, 2, 3, 4, 2, ACL_BF16, false, false).ranks, ACL_BF16,
+                                                  std::span<const Contract>())
+                    .empty());
 }
 
 TEST(MatmulAllReduceOracle, FastContainsExactOnRandomCases) {

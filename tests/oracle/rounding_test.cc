@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "oracle/codecs/codebook.h"
+#include "oracle/internal/accumulator.h"
 #include "oracle/internal/interval.h"
 #include "oracle/internal/reduce_cast.h"
 #include "tests/common/sanitized_build.h"
@@ -256,6 +257,34 @@ TEST(OracleRounding, CastOfMayBeRoundedIsOneRoundingAtWorld1UnderTheVendorContra
         }
     }
     EXPECT_EQ(failures, 0);
+}
+
+TEST(OracleAccumulator, OverflowTestIsTheRoundedProductsComparison) {
+    // Enclose's fp32 overflow test compares abs_up with a limit found once per bound; its
+    // definition is MulUp(abs_up, Up(1 + γ)) < 2^128 − 2^103. Both must decide alike on every
+    // abs_up, above all the doubles next to the threshold / (1 + γ), for small and huge γ.
+    const double threshold = 0x1p128 - 0x1p103;
+    int cases = 0;
+    for (const int64_t k : {int64_t{0}, int64_t{1}, int64_t{2}, int64_t{7}, int64_t{2732}, int64_t{1} << 20, int64_t{1} << 40})
+        for (const double u : {0x1p-24, 0x1p-11, 0x1p-4, 0.5})
+            for (const bool bias : {false, true}) {
+                Contract c;
+                c.acc_unit_roundoff = u;
+                const AccumulatorBound bound(k, bias, c);
+                const double one_plus_g = Up(1.0 + bound.gamma());
+                const double edge = threshold / one_plus_g;
+                std::vector<double> xs{0.0, -0.0, -1.0, kInfD, -kInfD, std::nan(""), 0x1p-1074, 1.0, 0x1p127};
+                for (double x = edge, y = edge; xs.size() < 600; x = std::nextafter(x, kInfD),
+                            y = std::nextafter(y, 0.0))
+                    xs.push_back(x), xs.push_back(y);
+                for (const double x : xs) {
+                    const bool everything = bound.Enclose(KSumElement{0.0, 0.0, 0.0, x}).nan;
+                    ASSERT_EQ(everything, !(MulUp(x, one_plus_g) < threshold))
+                        << std::hexfloat << "abs_up " << x << " gamma " << bound.gamma();
+                    ++cases;
+                }
+            }
+    EXPECT_GT(cases, 30000);
 }
 
 }  // namespace

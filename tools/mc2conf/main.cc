@@ -13,6 +13,7 @@
 #include "tools/mc2conf/export_cmd.h"
 #include "tools/mc2conf/install_paths.h"
 #include "tools/mc2conf/judge_cmd.h"
+#include "tools/mc2conf/malloc_tunable.h"
 #include "tools/mc2conf/report_cmd.h"
 #include "tools/mc2conf/run_cmd.h"
 #include "tools/mc2conf/spec_cmd.h"
@@ -74,6 +75,10 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (app.get_subcommands().empty()) return Fail("a command is required (run, report, spec, convert, export, judge); see --help");
+    // The commands that judge cases allocate buffers of up to GBs: restart once with huge-page
+    // malloc (malloc_tunable.h; nothing has started a thread yet).
+    for (const char *name : {"run", "judge"})
+        if (app.got_subcommand(name)) mc2::tools::ReexecWithHugePageMalloc(argv);
     try {
         for (const mc2::tools::Command &c : commands) {
             if (c.app->parsed()) {
