@@ -399,9 +399,13 @@ std::vector<bool> WrittenMask(const ExactCodes &exact) {
 
 // The first view element whose code differs between two ranks' copies of one output, in words
 // ("element 17: 0x3c00 here, 0x3c01 there": b's code, then a's); empty when bit-identical.
-std::string FirstViewDifference(const TensorSpec &spec, const std::vector<uint8_t> &a, const std::vector<uint8_t> &b) {
-    const std::vector<uint64_t> ca = ViewCodes(spec, a);
-    const std::vector<uint64_t> cb = ViewCodes(spec, b);
+std::string FirstViewDifference(const TensorSpec &spec_a, const std::vector<uint8_t> &a, const TensorSpec &spec_b,
+                                const std::vector<uint8_t> &b) {
+    // Each buffer is read through its own rank's view: ranks may lay the same logical output out
+    // with different strides or offsets (the api_fuzzer campaign found this comparison reading
+    // the first rank's buffer through another rank's strides, a false FAILED).
+    const std::vector<uint64_t> ca = ViewCodes(spec_a, a);
+    const std::vector<uint64_t> cb = ViewCodes(spec_b, b);
     for (size_t e = 0; e < ca.size() && e < cb.size(); ++e) {
         if (ca[e] != cb[e]) {
             char buf[96];
@@ -551,6 +555,7 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
         std::string oracle_error;
         int asked_for = -1;
         const std::vector<uint8_t> *first_bytes = nullptr;
+        const TensorSpec *first_spec = nullptr;
         int first_rank = -1;
         for (size_t r = 0; r < world; ++r) {
             if (!compare_rank[r]) continue;
@@ -562,8 +567,10 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
             if (out.replicated) {
                 if (first_bytes == nullptr) {
                     first_bytes = &it->second;
+                    first_spec = &h->spec;
                     first_rank = static_cast<int>(r);
-                } else if (const std::string d = FirstViewDifference(h->spec, *first_bytes, it->second); !d.empty()) {
+                } else if (const std::string d = FirstViewDifference(*first_spec, *first_bytes, h->spec, it->second);
+                           !d.empty()) {
                     if (rep.verdict.empty()) {
                         rep.verdict = who + out.name + " differs from rank " + std::to_string(first_rank) + "'s (" + d +
                                       "): every rank of a collective receives the same result";
