@@ -3,6 +3,7 @@
 // (expectation.h, catalogue.h).
 #include <algorithm>
 
+#include "harness/dtype_names.h"
 #include "spec/case_edit.h"
 #include "spec/catalogue.h"
 
@@ -188,6 +189,23 @@ Expectation Expect(const harness::Case &c, int rank, Profile profile) {
     // rules then admit their runtime error).
     const std::vector<ParamMap> params = EffectiveParams(c);
     if (rank < 0 || static_cast<size_t>(rank) >= params.size()) return e;
+    // A tensor whose dtype has no element width (a value outside aclDataType, ACL_DT_UNDEFINED,
+    // ACL_STRING) cannot be addressed, and no document says where an operator looks at it first:
+    // one may refuse it as an invalid parameter before the rule that decides the case (the
+    // built-in library does so in its layout checks, before a tiling rule). Only an alternative:
+    // every documented answer stays admitted. (Found by the api_fuzzer campaign: a V4
+    // commQuantScale of dtype 23 beside a tiling violation.)
+    for (const auto &[name, value] : params[static_cast<size_t>(rank)]) {
+        const auto *t = std::get_if<harness::TensorSpec>(&value);
+        if (t == nullptr || harness::DtypeBits(t->dtype) != 0) continue;
+        Answer refused;
+        refused.outcome = Outcome::kStatus;
+        refused.status = kInvalid.status;
+        refused.reason = name + " has dtype " + harness::DtypeName(t->dtype) +
+                         ", which has no element width; an operator may refuse it as invalid wherever it checks it";
+        AddAlternative(e, refused);
+        break;
+    }
     for (int who = 0; who < c.world; ++who) {
         const std::vector<std::string> refusable = RefusableTensors(params, who);
         if (refusable.empty()) continue;

@@ -70,6 +70,23 @@ TEST(MultiRule, RefusedDescriptorAdmitsTheNullTensorAnswer) {
     EXPECT_FALSE(plain.AdmitsPrepareStatus(161001));
 }
 
+// api_fuzzer campaign: a V4 commQuantScale1 of dtype 23 (no aclDataType) without its pair. The
+// tiling rule decides (561xxx); refusing the unaddressable tensor first (161002) is admitted too,
+// and nothing else is: no null-tensor answer, and no alternative at all without such a dtype.
+TEST(MultiRule, TensorWithoutAnElementWidthMayBeRefusedAsInvalid) {
+    const std::string v4 =
+        "quant_matmul_all_reduce_v4 platform=atlas_a2 world=2 x1=int8[7,64] x2=int8[64,32] bias=int32[32] x3=- "
+        "x1_scale=- x2_scale=uint64[32] comm_quant_scale_2=- group=comm reduce_op=\"sum\" comm_turn=0 "
+        "stream_mode=1 group_size=0 comm_quant_mode=0 output=float16[7,32] ";
+    const Expectation e = Expect(C(v4 + "comm_quant_scale_1=dt23[32]"), 0);
+    EXPECT_EQ(e.outcome, Outcome::kInnerError) << e.rule_id;
+    EXPECT_TRUE(e.AdmitsPrepareStatus(161002));
+    EXPECT_FALSE(e.AdmitsPrepareStatus(161001));
+    const Expectation known = Expect(C(v4 + "comm_quant_scale_1=float16[32]"), 0);
+    EXPECT_EQ(known.rule_id, e.rule_id);
+    EXPECT_FALSE(known.AdmitsPrepareStatus(161002));
+}
+
 // The vendor profile: a broken hardening rule is undefined behaviour (any answer); documented
 // rules before it still decide, and a peer's undefined call makes this rank's undefined too.
 TEST(MultiRule, VendorProfileTreatsHardeningRulesAsUndefined) {
