@@ -632,7 +632,10 @@ std::vector<Rule> Build() {
         "so 161001 is accepted too.",
         Notes("§1.3 (view shapes)"),
         [](const Case &c, int r) {
-            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "y", "norm_out"}) {
+            // Every tensor the call takes, the quantised variants' scales and offset included (the
+            // campaign found a dequant_scale with negative strides that the rule did not see).
+            for (const char *name : {"x1", "x2", "bias", "residual", "gamma", "dequant_scale", "antiquant_scale",
+                                     "antiquant_offset", "y", "norm_out"}) {
                 const TensorSpec *x = T(c, r, name);
                 if (!x) continue;
                 for (int64_t d : x->shape) if (d < 0) return true;
