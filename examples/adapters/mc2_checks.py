@@ -49,6 +49,48 @@ def transposed_last_two(t):
     return True
 
 
+def cdiv(a, b):
+    return -(-a // b)
+
+
+def leading_product(t):
+    """m: the product of every dim but the last (x1's rows, however many leading dims it has)."""
+    m = 1
+    for d in t.shape[:-1]:
+        m *= d
+    return m
+
+
+def first_null(named):
+    """PARAM_NULLPTR for the first (name, tensor) pair whose tensor is null, in the given order."""
+    for name, t in named:
+        if t is None:
+            return Refusal(PARAM_NULLPTR, f"{name} is null")
+    return None
+
+
+def reduce_op_null(call):
+    if call.attrs.get("reduce_op") is None:
+        return Refusal(PARAM_NULLPTR, "reduceOp is a null pointer")
+    return None
+
+
+def tiling(text):
+    """A refusal of the tiling layer (561002)."""
+    return Refusal(INNER_TILING, text)
+
+
+def world_refusal(call, a2_sizes, other_sizes):
+    if not _world_ok(call, a2_sizes, other_sizes):
+        return tiling(f"world size {call.world} not supported on {call.platform}")
+    return None
+
+
+def int8_nz_storage(k, n):
+    """The storage shape aclnnTransMatmulWeight gives an int8 (k, n) weight in FRACTAL_NZ (§1.5)."""
+    return [cdiv(n, 32), cdiv(k, 16), 16, 32]
+
+
 def _group(call, key="group"):
     g = call.attrs.get(key)
     if g is None:
@@ -69,13 +111,8 @@ def _world_ok(call, a2_sizes, other_sizes):
 def check_matmul_all_reduce(call, x3_allowed):
     """aclnnMatmulAllReduce / V2 (ops.md §2.1)."""
     x1, x2, bias, x3, out = (call.t(n) for n in ("x1", "x2", "bias", "x3", "output"))
-    for name, t in (("x1", x1), ("x2", x2), ("output", out)):
-        if t is None:
-            return Refusal(PARAM_NULLPTR, f"{name} is null")
-    if (r := _group(call)) is not None:
+    if (r := first_null((("x1", x1), ("x2", x2), ("output", out))) or _group(call) or reduce_op_null(call)) is not None:
         return r
-    if call.attrs.get("reduce_op") is None:
-        return Refusal(PARAM_NULLPTR, "reduceOp is a null pointer")
     for name, t in (("x1", x1), ("x2", x2), ("output", out), ("bias", bias), ("x3", x3)):
         if t is not None and t.dtype not in FLOATS:
             return Refusal(PARAM_INVALID, f"{name} dtype {t.dtype} not in float16/bf16")
@@ -120,9 +157,7 @@ def _matmul_shapes(call, x1, x2, bias, x3, out, empty_m_refused):
         return Refusal(PARAM_INVALID, f"x3 shape {x3.shape} != output {out.shape}")
     if bias is not None and bias.shape != [n]:
         return Refusal(PARAM_INVALID, f"bias shape {bias.shape}, expected [{n}]")
-    m = 1
-    for d in x1.shape[:-1]:
-        m *= d
+    m = leading_product(x1)
     if empty_m_refused and m == 0:
         return Refusal(PARAM_INVALID, "x1 is empty (m == 0)")
     # The tiling layer (§2.1 "not checked in op_api"): INT32 limits, empty operands, world size.
@@ -131,18 +166,13 @@ def _matmul_shapes(call, x1, x2, bias, x3, out, empty_m_refused):
     for name, t in (("bias", bias), ("x3", x3), ("output", out)):
         if t is not None and t.numel() == 0:
             return Refusal(INNER_TILING, f"{name} is empty")
-    if not _world_ok(call, (1, 2, 4, 8), (1, 2, 4, 8, 16, 32, 64)):
-        return Refusal(INNER_TILING, f"world size {call.world} not supported on {call.platform}")
-    return None
+    return world_refusal(call, (1, 2, 4, 8), (1, 2, 4, 8, 16, 32, 64))
 
 
 def check_all_gather_matmul(call):
     """aclnnAllGatherMatmul (ops.md §5.1)."""
     x1, x2, bias, out, gout = (call.t(n) for n in ("x1", "x2", "bias", "output", "gather_out"))
-    for name, t in (("x1", x1), ("x2", x2), ("output", out)):
-        if t is None:
-            return Refusal(PARAM_NULLPTR, f"{name} is null")
-    if (r := _group(call)) is not None:
+    if (r := first_null((("x1", x1), ("x2", x2), ("output", out))) or _group(call)) is not None:
         return r
     for name, t in (("x1", x1), ("x2", x2), ("output", out), ("bias", bias), ("gather_out", gout)):
         if t is not None and t.dtype not in FLOATS:
@@ -183,9 +213,7 @@ def check_all_gather_matmul(call):
         return Refusal(INNER_TILING, "gatherIndex must be 0")
     if call.attrs.get("comm_turn", 0) != 0:
         return Refusal(INNER_TILING, "commTurn must be 0")
-    if not _world_ok(call, (2, 4, 8), (2, 4, 8, 16, 32)):
-        return Refusal(INNER_TILING, f"world size {call.world} not supported on {call.platform}")
-    return None
+    return world_refusal(call, (2, 4, 8), (2, 4, 8, 16, 32))
 
 
 def _scale_shape_ok(scale, k, n, group_size):
@@ -198,13 +226,9 @@ def check_weight_quant(call):
     """aclnnWeightQuantMatmulAllReduce (ops.md §2.2)."""
     x1, x2, bias, scale, offset, x3, out = (
         call.t(n) for n in ("x1", "x2", "bias", "antiquant_scale", "antiquant_offset", "x3", "output"))
-    for name, t in (("x1", x1), ("x2", x2), ("antiquant_scale", scale), ("output", out)):
-        if t is None:
-            return Refusal(PARAM_NULLPTR, f"{name} is null")
-    if (r := _group(call)) is not None:
+    if (r := first_null((("x1", x1), ("x2", x2), ("antiquant_scale", scale), ("output", out))) or _group(call) or
+            reduce_op_null(call)) is not None:
         return r
-    if call.attrs.get("reduce_op") is None:
-        return Refusal(PARAM_NULLPTR, "reduceOp is a null pointer")
     x2_types = ("int8", "int4") if call.platform == "atlas_a2" else ("int8", "int4", "float8_e4m3fn", "hifloat8")
     if x1.dtype not in FLOATS or x2.dtype not in x2_types or scale.dtype not in FLOATS or out.dtype not in FLOATS:
         return Refusal(PARAM_INVALID, f"dtypes x1 {x1.dtype} x2 {x2.dtype} scale {scale.dtype} output {out.dtype}")
@@ -237,7 +261,7 @@ def _nz_tiling(x2, refusal):
         return Refusal(INNER_TILING, refusal.text) if refusal.code == PARAM_INVALID else refusal
     k, n = x2.shape[-2], x2.shape[-1]
     if x2.dtype != "int8" or len(x2.shape) != 2 or min(k, n) < 1 or x2.offset != 0 or not _contiguous(x2) or \
-            x2.storage_shape != [-(-n // 32), -(-k // 16), 16, 32]:
+            x2.storage_shape != int8_nz_storage(k, n):
         return Refusal(INNER_TILING, f"FRACTAL_NZ x2 {x2.dtype} {x2.shape} storage {x2.storage_shape}: not the "
                                      "int8 NZ weight of its (k, n) view")
     return None
@@ -271,13 +295,9 @@ def check_quant(call, version):
     pt = call.t("pertoken_scale") if version >= 2 else None
     c1 = call.t("comm_quant_scale_1") if version >= 3 else None
     c2 = call.t("comm_quant_scale_2") if version >= 3 else None
-    for name, t in (("x1", x1), ("x2", x2), ("output", out), ("dequant_scale", dq)):
-        if t is None:
-            return Refusal(PARAM_NULLPTR, f"{name} is null")
-    if (r := _group(call)) is not None:
+    if (r := first_null((("x1", x1), ("x2", x2), ("output", out), ("dequant_scale", dq))) or _group(call) or
+            reduce_op_null(call)) is not None:
         return r
-    if call.attrs.get("reduce_op") is None:
-        return Refusal(PARAM_NULLPTR, "reduceOp is a null pointer")
     if x1.dtype != "int8" or x2.dtype != "int8":
         return Refusal(PARAM_INVALID, f"x1 {x1.dtype} and x2 {x2.dtype} must be int8")
     if dq.dtype not in ("uint64", "int64", "bf16", "float") or out.dtype not in FLOATS:
@@ -309,9 +329,7 @@ def _quant_shapes(call, x1, x2, bias, x3, dq, out, pt, c1, c2):
     n = x2.shape[1]
     if not 1 <= len(dq.shape) <= 2 or dq.shape not in ([1], [n], [1, n]):
         return Refusal(PARAM_INVALID, f"dequant_scale shape {dq.shape}: (1), (n) or (1, n)")
-    m = 1
-    for d in x1.shape[:-1]:
-        m *= d
+    m = leading_product(x1)
     if pt is not None and pt.shape != [m]:
         return Refusal(PARAM_INVALID, f"pertoken_scale shape {pt.shape}, expected [{m}]")
     if (c1 is None) != (c2 is None):

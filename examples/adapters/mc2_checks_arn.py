@@ -4,8 +4,8 @@
 # computed, before streamMode) → streamMode → the inner layer's nulls → the layouts the tables
 # allow → the tiling layer (561002): epsilon, reduceOp, dtypes, ranks and shapes, the embedded
 # Quant (§2.3) or WeightQuant (§2.2) matmul's scale and axis rules, the world size.
-from mc2_checks import (FLOATS, INNER_TILING, PARAM_INVALID, PARAM_NULLPTR, Refusal, _contiguous, _scale_shape_ok,
-                        _world_ok, transposed_last_two)
+from mc2_checks import (FLOATS, PARAM_INVALID, PARAM_NULLPTR, Refusal, _contiguous, _scale_shape_ok, first_null,
+                        leading_product, reduce_op_null, tiling, transposed_last_two, world_refusal)
 
 SHORT_CUT = Refusal(0, "an empty x1, x2, residual or gamma: SUCCESS with workspace 0, nothing computed")
 
@@ -23,12 +23,9 @@ def check_add_rms_norm(call):
     scale = call.t(scale_name) if scale_name else None
     offset = call.t("antiquant_offset") if v == "weight_quant" else None
     y, norm = (None if inplace else call.t("y")), call.t("norm_out")
-    for name, t in (("x1", x1), ("x2", x2), ("residual", res), ("gamma", gamma)) + \
-            (((scale_name, scale),) if scale_name else ()):
-        if t is None:
-            return Refusal(PARAM_NULLPTR, f"{name} is null")
-    if call.attrs.get("reduce_op") is None:
-        return Refusal(PARAM_NULLPTR, "reduceOp is a null pointer")
+    named = (("x1", x1), ("x2", x2), ("residual", res), ("gamma", gamma)) + (((scale_name, scale),) if scale_name else ())
+    if (r := first_null(named) or reduce_op_null(call)) is not None:
+        return r
     if not x1.shape or not x2.shape or not res.shape:
         return Refusal(PARAM_INVALID, f"x1 {x1.shape}, x2 {x2.shape}, residual {res.shape}: each needs a dim")
     if x1.shape[-1] != x2.shape[0] or res.shape[-1] != x2.shape[-1]:
@@ -61,9 +58,7 @@ def check_add_rms_norm(call):
 
 
 def _tiling(call, v, x1, x2, bias, res, gamma, scale, offset, y, norm):
-    def no(text):
-        return Refusal(INNER_TILING, text)
-
+    no = tiling
     eps = call.attrs.get("epsilon")
     if not isinstance(eps, (int, float)) or not 0 < eps < 1:
         return no(f"epsilon {eps} outside (0, 1)")
@@ -94,9 +89,7 @@ def _tiling(call, v, x1, x2, bias, res, gamma, scale, offset, y, norm):
         return no("x1 2-D or 3-D, x2 2-D, residual/y/normOut (b, s, n), gamma (n)")
     if gamma.shape[0] != res.shape[2] or any(u is not None and u.shape != res.shape for u in (y, norm)):
         return no("gamma (n), y and normOut of residual's shape")
-    m = 1
-    for d in x1.shape[:-1]:
-        m *= d
+    m = leading_product(x1)
     if m != res.shape[0] * res.shape[1]:
         return no(f"x1's b·s {m} != residual's {res.shape[0] * res.shape[1]}")
     k, n = x2.shape
@@ -119,6 +112,4 @@ def _tiling(call, v, x1, x2, bias, res, gamma, scale, offset, y, norm):
             return no("int4 weight: its contiguous dim must be even")
         if k > 65535 or n > 65535:
             return no("k and n at most 65535")
-    if not _world_ok(call, (1, 2, 4, 8), (1, 2, 4, 8, 16, 32, 64)):
-        return no(f"world size {call.world} not supported on {call.platform}")
-    return None
+    return world_refusal(call, (1, 2, 4, 8), (1, 2, 4, 8, 16, 32, 64))

@@ -2,18 +2,15 @@
 # §2.5 and seed 004's constraints), in the documented order: null → dtype → attribute → shape (the
 # op_api) → the group (the generated inner layer) → the tiling layer's scenario, scale and axis
 # limits (561002). Also which scenario a call is, for mc2_cpu_ops.QuantMatmulAllReduceV4.
-from mc2_checks import (FLOATS, INNER_TILING, INT32_MAX, PARAM_INVALID, PARAM_NULLPTR, Refusal, _contiguous,
-                        _world_ok, transposed_last_two)
+from mc2_checks import (FLOATS, INT32_MAX, PARAM_INVALID, PARAM_NULLPTR, Refusal, _attrs, _contiguous, cdiv,
+                        first_null, int8_nz_storage, leading_product, reduce_op_null, tiling, transposed_last_two,
+                        world_refusal)
 
 LOW_FLOATS = ("float8_e4m3fn", "float8_e5m2", "hifloat8", "float4_e2m1")
 FP8 = ("float8_e4m3fn", "float8_e5m2")
 X_TYPES = ("int8",) + LOW_FLOATS
 UINT16_MAX = 65535
 PER_BLOCK_GROUP = 128 | 128 << 16 | 128 << 32  # 549764202624 (ops.md §2.5)
-
-
-def _cdiv(a, b):
-    return -(-a // b)
 
 
 def scenario(call):
@@ -36,11 +33,8 @@ def scenario(call):
 def check_quant_v4(call):
     x1, x2, bias, x3, s1, s2, out = (call.t(n) for n in ("x1", "x2", "bias", "x3", "x1_scale", "x2_scale", "output"))
     c1, c2 = call.t("comm_quant_scale_1"), call.t("comm_quant_scale_2")
-    for name, t in (("x1", x1), ("x2", x2), ("x2_scale", s2), ("output", out)):
-        if t is None:
-            return Refusal(PARAM_NULLPTR, f"{name} is null")
-    if call.attrs.get("reduce_op") is None:
-        return Refusal(PARAM_NULLPTR, "reduceOp is a null pointer")
+    if (r := first_null((("x1", x1), ("x2", x2), ("x2_scale", s2), ("output", out))) or reduce_op_null(call)) is not None:
+        return r
     # dtypes (op_api step 2)
     low = x1.dtype in LOW_FLOATS
     if x1.dtype not in X_TYPES or x2.dtype not in X_TYPES:
@@ -63,12 +57,8 @@ def check_quant_v4(call):
     if call.platform == "atlas_a2" and (x1.dtype != "int8" or x2.dtype != "int8"):
         return Refusal(PARAM_INVALID, "Atlas A2: x1 and x2 int8 only")
     # attributes (step 3): the documents allow "sum" only (the vendor's strncmp lets "sumX" by)
-    if call.attrs.get("reduce_op") != "sum":
-        return Refusal(PARAM_INVALID, f"reduceOp {call.attrs.get('reduce_op')!r}: only \"sum\"")
-    if call.attrs.get("stream_mode") != 1:
-        return Refusal(PARAM_INVALID, f"streamMode {call.attrs.get('stream_mode')}: only 1")
-    if call.attrs.get("comm_turn", 0) < 0:
-        return Refusal(PARAM_INVALID, f"commTurn {call.attrs.get('comm_turn')} is negative")
+    if (r := _attrs(call)) is not None:
+        return r
     # shapes (step 4); an NZ x2 skips to the tiling layer
     nz = x2.format == "fractal_nz"
     if not 2 <= len(x1.shape) <= 3:
@@ -96,13 +86,11 @@ def check_quant_v4(call):
 
 
 def _tiling_v4(call, x1, x2, bias, s1, s2, out, c1, c2, nz):
-    def no(text):
-        return Refusal(INNER_TILING, text)
-
+    no = tiling
     k = x1.shape[-1]
     if nz:
         if x2.dtype != "int8" or len(x2.shape) != 2 or x2.shape[0] != k or min(x2.shape) < 1 or x2.offset != 0 or \
-                x2.storage_shape != [_cdiv(x2.shape[1], 32), _cdiv(k, 16), 16, 32]:
+                x2.storage_shape != int8_nz_storage(k, x2.shape[1]):
             return no(f"FRACTAL_NZ x2 {x2.dtype} {x2.shape} storage {x2.storage_shape}: not the int8 NZ weight of (k, n)")
         n = x2.shape[1]
         if out.shape != x1.shape[:-1] + [n] or (bias is not None and bias.shape != [n]):
@@ -111,11 +99,9 @@ def _tiling_v4(call, x1, x2, bias, s1, s2, out, c1, c2, nz):
         if x3 is not None and x3.shape != out.shape:
             return no("x3 shape differs from the output's")
     n = x2.shape[1]
-    if not _world_ok(call, (1, 2, 4, 8), (1, 2, 4, 8, 16, 32, 64)):
-        return no(f"world size {call.world} not supported on {call.platform}")
-    m = 1
-    for d in x1.shape[:-1]:
-        m *= d
+    if (r := world_refusal(call, (1, 2, 4, 8), (1, 2, 4, 8, 16, 32, 64))) is not None:
+        return r
+    m = leading_product(x1)
     if m > INT32_MAX:
         return no("m beyond INT32_MAX")
     if out.numel() == 0:
@@ -157,17 +143,17 @@ def _tiling_v4(call, x1, x2, bias, s1, s2, out, c1, c2, nz):
         if s2.shape not in ([1], [n], [1, n]):
             return no(f"x2Scale shape {s2.shape}: (1), (n) or (1, n)")
     if sc == "per_block":
-        want1 = [_cdiv(m, 128), _cdiv(k, 128)] if len(x1.shape) == 2 else \
-            [x1.shape[0], _cdiv(x1.shape[1], 128), _cdiv(k, 128)]
-        want2 = [_cdiv(n, 128), _cdiv(k, 128)] if transposed_last_two(x2) else [_cdiv(k, 128), _cdiv(n, 128)]
+        want1 = [cdiv(m, 128), cdiv(k, 128)] if len(x1.shape) == 2 else \
+            [x1.shape[0], cdiv(x1.shape[1], 128), cdiv(k, 128)]
+        want2 = [cdiv(n, 128), cdiv(k, 128)] if transposed_last_two(x2) else [cdiv(k, 128), cdiv(n, 128)]
         if s1.shape != want1 or s2.shape != want2:
             return no(f"per-block scales {s1.shape} / {s2.shape}, expected {want1} / {want2}")
     if sc == "mx":
         if not transposed_last_two(x2):
             return no("MX: x2 must be transposed")
-        if s1.shape != [m, _cdiv(k, 64), 2] or s2.shape != [n, _cdiv(k, 64), 2]:
-            return no(f"MX scales {s1.shape} / {s2.shape}, expected [{m}, {_cdiv(k, 64)}, 2] / [{n}, {_cdiv(k, 64)}, 2]")
-        if x1.dtype == "float4_e2m1" and _cdiv(k, 32) % 2:
+        if s1.shape != [m, cdiv(k, 64), 2] or s2.shape != [n, cdiv(k, 64), 2]:
+            return no(f"MX scales {s1.shape} / {s2.shape}, expected [{m}, {cdiv(k, 64)}, 2] / [{n}, {cdiv(k, 64)}, 2]")
+        if x1.dtype == "float4_e2m1" and cdiv(k, 32) % 2:
             return no("MXFP4: ceil(k / 32) must be even")
     g = call.attrs.get("group_size", 0)
     if sc in ("per_block", "mx") and g:

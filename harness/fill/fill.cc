@@ -285,7 +285,8 @@ void FillExtreme(std::vector<double> &v, const TensorSpec &t, Role role, const C
     // In double: k is the case's last x1 dim, which may be anything up to INT64_MAX.
     const double terms = static_cast<double>(std::max(c.world, 1)) *
                          (static_cast<double>(std::max<int64_t>(c.k, 1)) + static_cast<double>(std::max(c.addends, 0)));
-    const double budget = Info(c.out_dtype).max_finite / (4 * terms);
+    const double out_max = Info(c.out_dtype).max_finite;
+    const double budget = (c.result_max > 0 ? std::min(c.result_max, out_max) : out_max) / (4 * terms);
     const double limit = (role == Role::kLhs || role == Role::kRhs) ? std::sqrt(budget) : budget;
     for (double &x : v) x = (role == Role::kOther || role == Role::kData) ? Typical(t.dtype, rng, false) : ExtremeMagnitude(t.dtype, limit, rng);
 }

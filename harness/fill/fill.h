@@ -61,6 +61,10 @@ struct ContractionSpec {
     // Typical |factor| applied to the contraction's result after it (dequant scales), per output
     // column (one value: every column), the same on every rank, for kQuantScaleIn/Out.
     std::vector<double> post_scale = {1.0};
+    // The largest |result| the extreme distribution aims at (0: out_dtype's max finite). An
+    // operator whose later steps square the result caps it (AddRmsNorm: its fp32 Σy² must stay
+    // finite, see harness/ops/matmul_all_reduce_add_rms_norm.cc).
+    double result_max = 0;
 };
 
 // Logical values (row-major over the view shape) of input `name` of rank `rank`.

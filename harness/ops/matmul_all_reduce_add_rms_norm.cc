@@ -40,6 +40,12 @@ ContractionSpec Contraction(const Case &c, int rank) {
     }
     if (const TensorSpec *x2 = c.Tensor(rank, "x2")) s.rhs_dtype = x2->dtype;
     s.addends = (c.Tensor(rank, "bias") ? 1 : 0) + 1;  // bias and residual
+    // The documented kernel squares y in fp32 (contract.md, AddRmsNorm): from |y| ≥ 2^64 a square
+    // is +Inf, rstd = 1/sqrt(Inf) = 0 and the whole normOut row ±0 — what the vendor's kernel
+    // returns, so the oracle must admit it, and a row of zeros judges nothing (MISTRUSTED). bf16
+    // extreme data reach 2^125; capped at 2^60, Σ y²·(1/n) < 2^120 stays finite in any order and
+    // normOut is judged. fp16 (max 65504) is unaffected.
+    s.result_max = 0x1p60;
     return s;
 }
 

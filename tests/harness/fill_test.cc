@@ -165,6 +165,28 @@ TEST(Fill, ExtremesStayFiniteAndReachSubnormals) {
     }
 }
 
+// ContractionSpec::result_max caps what the extreme data aim at (AddRmsNorm: |y| < 2^64, so
+// its fp32 squares stay finite); without it bf16 results reach far beyond.
+TEST(Fill, ExtremesKeepBelowTheResultMax) {
+    ContractionSpec c{ACL_BF16, ACL_BF16, ACL_BF16, 64, 2, 1};
+    auto largest = [](const World &w) {
+        double most = 0;
+        for (int64_t i = 0; i < w.m; ++i) {
+            for (int64_t j = 0; j < w.n; ++j) {
+                double abs_sum = 0;
+                for (double t : Terms(w, i, j)) abs_sum += std::fabs(t);
+                most = std::max(most, abs_sum);
+            }
+        }
+        return most;
+    };
+    EXPECT_GT(largest(MakeWorld(Dist::kExtreme, c, 16, 16, true)), 0x1p64);
+    c.result_max = 0x1p60;
+    const double capped = largest(MakeWorld(Dist::kExtreme, c, 16, 16, true));
+    EXPECT_LE(capped, 0x1p60);
+    EXPECT_GT(capped, 0x1p40);  // still extreme
+}
+
 TEST(Fill, CancellationLeavesSmallResults) {
     const ContractionSpec c{ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, 64, 2, 1};
     const World w = MakeWorld(Dist::kCancel, c, 8, 8, true);

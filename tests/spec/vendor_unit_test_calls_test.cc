@@ -28,17 +28,16 @@
 #include <string>
 
 #include "spec/catalogue.h"
+#include "tests/spec/vendor_replay.h"
 
 namespace mc2::spec {
 namespace {
 
-harness::Case C(const std::string &text) {
-    auto r = harness::ParseCase(text);
-    EXPECT_TRUE(r.value) << r.error << "\n  in: " << text;
-    return r.value.value_or(harness::Case{});
-}
+using testing::AdmitsOpApiPass;
+using testing::StrictCheck;
+using Ut = testing::UtWant;
 
-enum class Ut { kSuccess, kParamInvalid, kParamNullptr };
+harness::Case C(const std::string &text) { return testing::ParseOrFail(text); }
 
 struct Call {
     const char *name;  // the vendor test's name (TEST_F's second argument, prefix dropped)
@@ -46,33 +45,13 @@ struct Call {
     Ut want;
 };
 
-// Whether some admitted answer lets GetWorkspaceSize's op_api checks pass.
-bool AdmitsOpApiPass(const Expectation &e) {
-    for (const Answer *a : e.All()) {
-        if (a->outcome != Outcome::kStatus || a->inner_error_accepted) return true;
-    }
-    return false;
-}
-
 // Replays `calls` of one API, `defaults` first. Returns how many calls were replayed, so that a
-// table emptied by mistake fails its test.
+// table emptied by mistake fails its test. Only the vendor profile must admit the vendor's
+// answer: strict adds hardening rules that may refuse more (vendor_replay.h).
 size_t Replay(const std::string &defaults, const Call *calls, size_t count) {
     for (size_t i = 0; i < count; ++i) {
         const Call &u = calls[i];
-        const std::string text = defaults + " " + u.args;
-        const harness::Case c = C(text);
-        // The vendor profile is the conformance verdict; strict adds hardening rules that may
-        // refuse more, never admit less of the documented answers of a valid call — so only the
-        // vendor profile must admit the vendor's answer, and neither may call it undefined.
-        const Expectation e = Expect(c, 0, Profile::kVendor);
-        const std::string where = std::string(u.name) + ": " + text + " -> " + e.rule_id;
-        switch (u.want) {
-            case Ut::kSuccess: EXPECT_TRUE(AdmitsOpApiPass(e)) << where; break;
-            case Ut::kParamInvalid: EXPECT_TRUE(e.AdmitsPrepareStatus(161002)) << where; break;
-            case Ut::kParamNullptr: EXPECT_TRUE(e.AdmitsPrepareStatus(161001)) << where; break;
-        }
-        EXPECT_NE(e.outcome, Outcome::kUndefined) << where;
-        EXPECT_NE(Expect(c, 0, Profile::kStrict).outcome, Outcome::kUndefined) << where << " (strict)";
+        EXPECT_EQ(testing::ExpectAdmitted(u.name, defaults + " " + u.args, u.want, StrictCheck::kDefinedOnly), 3);
     }
     return count;
 }

@@ -211,13 +211,18 @@ private:
     }
 
     // Fault kMarCastTruncates only: round to nearest, then one code toward zero when that went
-    // away from zero (sign-magnitude codes: the magnitude's predecessor is code - 1).
+    // away from zero (sign-magnitude codes: the magnitude's predecessor is code - 1). A finite
+    // value rounded up to Inf truncates to the largest finite code; each format has its own
+    // (fp16 Inf 0x7c00, largest finite 0x7bff; bf16 Inf 0x7f80, largest finite 0x7f7f). NaN codes
+    // lie above Inf and are left alone.
     uint16_t EncodeTowardZero(float v) const {
         const uint16_t code = Encode(v);
         const float back = Decode(code);
         const bool awayFromZero = (v > 0 && back > v) || (v < 0 && back < v);
-        return awayFromZero && (code & 0x7fff) != 0 && (code & 0x7fff) < 0x7c00 ? static_cast<uint16_t>(code - 1)
-                                                                               : code;
+        const uint16_t inf = IsHalf() ? 0x7c00 : 0x7f80;
+        const uint16_t magnitude = code & 0x7fff;
+        if (!awayFromZero || magnitude == 0 || magnitude > inf) return code;
+        return static_cast<uint16_t>(code - 1);  // Inf - 1 is the largest finite code
     }
 
     // Fault kMarX3AfterAllReduce only: x3 added to the reduced sum (once, not on every rank).
