@@ -64,7 +64,16 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
         decisive = rule;
         break;
     }
-    if (decisive == nullptr) return result;
+    if (decisive == nullptr) {
+        // A tolerance that may also be refused early (a2av.param.rank_size_devices): its refusal is
+        // admitted beside the success the walk found.
+        for (const Rule *rule : rules) {
+            if (!rule->IsNote() || !rule->may_refuse_early || rule->also_accepted.empty()) continue;
+            if (rule->scope != scope || !rule->Violated(c, rank)) continue;
+            AddAlternative(result, EarlyRefusal(*rule));
+        }
+        return result;
+    }
     Expectation e;
     if (profile == Profile::kVendor && decisive->level == Level::kHardening) {
         e.outcome = Outcome::kUndefined;

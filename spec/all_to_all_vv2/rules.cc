@@ -199,6 +199,9 @@ CommGroup GroupOf(const Case &c, int r) {
         g.members = {r};
         return g;
     }
+    // More members than ranks can never be complete; the bound also keeps a fuzzed rankSize
+    // (up to INT64_MAX) from sizing the slot table.
+    if (size > c.world) return g;
     std::vector<int> slot(static_cast<size_t>(std::max<int64_t>(size, 0)), -1);
     bool ok = size > 1;
     for (int q = 0; q < c.world; ++q) {
@@ -328,6 +331,23 @@ std::vector<Rule> Build() {
                 p["rank"] = int64_t{0};
             });
         });
+    // The other half of DistributedInitCheck's range: rankSize above the visible devices. How many
+    // devices a machine shows is not the case's to say (at least `world`, since every rank has
+    // one), so a rankSize beyond the world may be refused there (ERROR_INVALID_PARAM from
+    // CreateOperation) whatever later rule the case breaks, or not at all on a machine with that
+    // many devices: a tolerance that only adds the early refusal (api_fuzzer campaign: rankSize
+    // 65535 with a tensor-size violation).
+    AddRule(
+        t, "a2av.param.rank_size_devices", {.ops = {kOp}, .stage = Stage::kAttr}, Code{Outcome::kSuccess, 0},
+        "Without an external hcclComm (or a rank table) a rankSize above the visible devices is refused; the "
+        "case cannot say how many devices a machine shows beyond its world, so the refusal is admitted, not required.",
+        kSeed + " (rankSize); " + Notes("CreateOperation, DistributedInitCheck"),
+        [](const Case &c, int r) { return RankChecksApply(c, r) && IntOr(c, r, "rank_size", 0) > c.world; },
+        // No gate case: a rankSize beyond the world needs count tensors of that length, and breaks
+        // the cross-rank membership rules besides (the fuzzers reach it).
+        [](const Case &, Choices &) -> std::optional<Case> { return std::nullopt; });
+    t.back().may_refuse_early = true;
+    t.back().also_accepted = {kInvalidParam};
     AddRule(
         t, "a2av.param.rank", {.ops = {kOp}, .stage = Stage::kAttr}, Code{Outcome::kStatus, kInvalidParam},
         "Without an external hcclComm (or a rank table) rank must be in [0, rankSize).",

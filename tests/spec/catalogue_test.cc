@@ -48,7 +48,13 @@ TEST(SpecCatalogue, EveryRuleViolatesExactlyItself) {
     // Every rule could be violated on most generated cases (the cross-rank ones need 2+ ranks,
     // the layout ones a dim of 2 or more): on half the seeds of one operator and platform.
     for (const auto &family : AllFamilies()) {
-        for (const Rule &r : *family.rules) EXPECT_GE(made[r.id], static_cast<int>(kViolationSeeds / 2)) << r.id;
+        for (const Rule &r : *family.rules) {
+            // A tolerance that only admits an early refusal (a2av.param.rank_size_devices) has no
+            // gate case of its own: breaking it alone needs inputs the gates do not draw (its
+            // violate() says why); tests/spec/multi_rule_test.cc checks what it admits.
+            if (r.IsNote() && r.may_refuse_early) continue;
+            EXPECT_GE(made[r.id], static_cast<int>(kViolationSeeds / 2)) << r.id;
+        }
     }
 }
 

@@ -87,6 +87,24 @@ TEST(MultiRule, TensorWithoutAnElementWidthMayBeRefusedAsInvalid) {
     EXPECT_FALSE(known.AdmitsPrepareStatus(161002));
 }
 
+// api_fuzzer campaign: an AllToAllVV2 rankSize of 65535 without an external communicator, beside
+// a tensor-size violation. DistributedInitCheck may refuse a rankSize above the visible devices
+// (ERROR_INVALID_PARAM, 1) before Setup's tensor checks; how many devices a machine shows is not
+// the case's to say, so the refusal is admitted, and so is the tensor-size answer (9).
+TEST(MultiRule, RankSizeAboveTheWorldMayBeRefusedBeforeSetup) {
+    const std::string a2av =
+        "all_to_all_vv2 platform=atlas_a2 world=1 x=bf16[16] send_counts=int64[1]v(14) sdispls=int64[1]v(1) "
+        "recv_counts=int64[1]v(14) rdispls=int64[1]v(0) tensor_for_infer_shape=int8[14] output=bf16[1,14] rank=0 "
+        "rank_root=0 backend=\"hccl\" hccl_comm=null comm_mode=1 rank_table_file=\"\" comm_domain=\"\" seed=1 "
+        "dist=uniform sched=0 ";
+    const Expectation big = Expect(C(a2av + "rank_size=65535 rdispls=double[65535,65535,2,9]"), 0);
+    EXPECT_TRUE(big.AdmitsPrepareStatus(1)) << big.rule_id;
+    EXPECT_TRUE(HasAlternative(big, "a2av.param.rank_size_devices", 1));
+    // Within the world there is no such alternative.
+    const Expectation small = Expect(C(a2av + "rank_size=1 rdispls=double[1]"), 0);
+    EXPECT_FALSE(HasAlternative(small, "a2av.param.rank_size_devices", 1)) << small.rule_id;
+}
+
 // The vendor profile: a broken hardening rule is undefined behaviour (any answer); documented
 // rules before it still decide, and a peer's undefined call makes this rank's undefined too.
 TEST(MultiRule, VendorProfileTreatsHardeningRulesAsUndefined) {
