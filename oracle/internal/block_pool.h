@@ -73,8 +73,8 @@ class BlockPool {
     // Takes back a buffer of Allocate(bytes).
     void Free(void *p, size_t bytes) {
         if (p == nullptr) return;
-        const size_t size = Rounded(bytes);
 #if !defined(MC2_ORACLE_NO_BLOCK_POOL)
+        const size_t size = Rounded(bytes);
         if (size <= kPoolCapBytes) {
             std::deque<std::pair<void *, size_t>> release;
             {
@@ -90,6 +90,8 @@ class BlockPool {
             for (const auto &entry : release) std::free(entry.first);
             return;
         }
+#else
+        (void)bytes;
 #endif
         std::free(p);
     }
