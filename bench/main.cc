@@ -5,6 +5,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -21,14 +22,16 @@ std::vector<RatioRow> &Rows() {
 }
 
 // Console output as usual, plus each benchmark's median real time per iteration (or its only
-// run's time without repetitions).
+// run's time without repetitions) and, where it has one, its "min" aggregate's CPU time.
 class CollectingReporter : public benchmark::ConsoleReporter {
   public:
     void ReportRuns(const std::vector<Run> &runs) override {
         ConsoleReporter::ReportRuns(runs);
         for (const Run &run : runs) {
             const std::string name = run.run_name.str();
-            if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
+            if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "min") {
+                min_cpu_[name] = run.GetAdjustedCPUTime();
+            } else if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
                 median_[name] = run.GetAdjustedRealTime();
             } else if (run.run_type == Run::RT_Iteration && !median_.contains(name)) {
                 single_[name] = run.GetAdjustedRealTime();
@@ -36,18 +39,28 @@ class CollectingReporter : public benchmark::ConsoleReporter {
         }
     }
     // Seconds per iteration, or a negative value when the benchmark did not run.
-    double Seconds(const std::string &name) const {
+    double Seconds(const std::string &name, Measure measure) const {
         const double unit = 1e-3;  // every benchmark reports in milliseconds (bench/*.cc)
+        if (measure == Measure::kMinCpuTime) {
+            const auto it = min_cpu_.find(name);
+            return it != min_cpu_.end() ? it->second * unit : -1.0;
+        }
         if (auto it = median_.find(name); it != median_.end()) return it->second * unit;
         if (auto it = single_.find(name); it != single_.end()) return it->second * unit;
         return -1.0;
     }
 
   private:
-    std::map<std::string, double> median_, single_;
+    std::map<std::string, double> median_, single_, min_cpu_;
 };
 
 }  // namespace
+
+void MinCpuTime(benchmark::internal::Benchmark *b) {
+    b->MeasureProcessCPUTime()->ComputeStatistics("min", [](const std::vector<double> &v) {
+        return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
+    });
+}
 
 void AddRatio(RatioRow row) { Rows().push_back(std::move(row)); }
 const std::vector<RatioRow> &Ratios() { return Rows(); }
@@ -72,11 +85,11 @@ int main(int argc, char **argv) {
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
 
-    std::printf("\n%-64s %12s %12s %8s  %s\n", "ratio (medians, same run)", "numerator", "denominator", "ratio",
+    std::printf("\n%-64s %12s %12s %8s  %s\n", "ratio (same run; medians unless said)", "numerator", "denominator", "ratio",
                 "goal");
     for (const auto &row : mc2::bench::Ratios()) {
-        const double a = reporter.Seconds(row.numerator);
-        const double b = row.denominator.empty() ? 1.0 : reporter.Seconds(row.denominator);
+        const double a = reporter.Seconds(row.numerator, row.measure);
+        const double b = row.denominator.empty() ? 1.0 : reporter.Seconds(row.denominator, row.measure);
         if (a < 0 || b < 0) continue;
         std::printf("%-64s %10.4f s %10.4f s %8.3f  %s\n", row.label.c_str(), a, b, a / b, row.goal.c_str());
     }

@@ -67,6 +67,7 @@ void OracleDgemms(benchmark::State &state) {
 void Shapes(benchmark::internal::Benchmark *b) {
     b->Args({64, 1})->Args({1024, 1})->Args({1024, 2})->Args({2048, 1})->Args({2048, 2})->Unit(benchmark::kMillisecond);
     b->UseRealTime();
+    MinCpuTime(b);
 }
 BENCHMARK(OracleFast)->Apply(Shapes);
 BENCHMARK(OracleDgemms)->Apply(Shapes);
@@ -74,8 +75,15 @@ BENCHMARK(OracleDgemms)->Apply(Shapes);
 [[maybe_unused]] const bool kRows = [] {
     for (const char *shape : {"1024/1", "1024/2", "2048/1", "2048/2"}) {
         AddRatio({std::string("oracle fast / its 2 dgemm per rank, ") + shape + " (size/world)",
-                  std::string("OracleFast/") + shape + "/real_time",
-                  std::string("OracleDgemms/") + shape + "/real_time", "<= 1.2"});
+                  std::string("OracleFast/") + shape + "/process_time/real_time",
+                  std::string("OracleDgemms/") + shape + "/process_time/real_time", "<= 1.2"});
+    }
+    // The process's CPU time (both sides' threads: OpenBLAS's and the oracle's pass), minimum
+    // of the repetitions: what the shared development machine's load inflates least.
+    for (const char *shape : {"1024/1", "1024/2", "2048/1", "2048/2"}) {
+        AddRatio({std::string("oracle fast / its 2 dgemm per rank, ") + shape + ", min process CPU",
+                  std::string("OracleFast/") + shape + "/process_time/real_time",
+                  std::string("OracleDgemms/") + shape + "/process_time/real_time", "<= 1.2", Measure::kMinCpuTime});
     }
     return true;
 }();

@@ -8,6 +8,7 @@
 #ifndef MC2_ORACLE_REFERENCE_H_
 #define MC2_ORACLE_REFERENCE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "acl/acl_base.h"
+#include "oracle/internal/block_pool.h"
 
 namespace mc2::oracle {
 
@@ -51,6 +53,17 @@ struct DefaultInitAllocator : std::allocator<T> {
     template <class U, class... Args>
     void construct(U *p, Args &&...args) {
         std::construct_at(p, std::forward<Args>(args)...);
+    }
+    // Big buffers (whole m×n bounds) come from internal::BlockPool, which reuses those of the
+    // previous call instead of fresh pages the kernel zeroes (issue 7).
+    T *allocate(size_t n) {
+        if (n > SIZE_MAX / sizeof(T)) throw std::bad_array_new_length();
+        if (n * sizeof(T) < internal::kPoolMinBytes) return std::allocator<T>::allocate(n);
+        return static_cast<T *>(internal::BlockPool::Get().Allocate(n * sizeof(T)));
+    }
+    void deallocate(T *p, size_t n) {
+        if (n * sizeof(T) < internal::kPoolMinBytes) return std::allocator<T>::deallocate(p, n);
+        internal::BlockPool::Get().Free(p, n * sizeof(T));
     }
 };
 

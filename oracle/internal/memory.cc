@@ -29,16 +29,12 @@ void AdviseHugePages(void *p, size_t bytes) {
 
 DoubleBuffer AllocateDoubles(size_t count) {
     const size_t bytes = count * sizeof(double);
-    if (bytes < kHugePage) {
+    if (bytes < kPoolMinBytes) {
         void *p = std::malloc(bytes > 0 ? bytes : 1);
         if (p == nullptr) throw std::bad_alloc();
         return DoubleBuffer(static_cast<double *>(p));
     }
-    const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    void *p = std::aligned_alloc(kHugePage, rounded);
-    if (p == nullptr) throw std::bad_alloc();
-    AdviseHugePages(p, rounded);
-    return DoubleBuffer(static_cast<double *>(p));
+    return DoubleBuffer(static_cast<double *>(BlockPool::Get().Allocate(bytes)), FreeDeleter{bytes});
 }
 
 void ResizeAdvised(BoundValues &v, size_t count) {

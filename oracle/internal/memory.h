@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "oracle/internal/block_pool.h"
 #include "oracle/reference.h"
 
 namespace mc2::oracle::internal {
@@ -19,12 +20,20 @@ namespace mc2::oracle::internal {
 // values, nothing happens where unsupported.
 void AdviseHugePages(void *p, size_t bytes);
 
+// Frees what AllocateDoubles gave (a big buffer back to the BlockPool).
 struct FreeDeleter {
-    void operator()(double *p) const { std::free(p); }
+    size_t bytes = 0;
+    void operator()(double *p) const {
+        if (bytes >= kPoolMinBytes)
+            BlockPool::Get().Free(p, bytes);
+        else
+            std::free(p);
+    }
 };
 using DoubleBuffer = std::unique_ptr<double[], FreeDeleter>;
 
-// `count` uninitialised doubles, 2 MiB-aligned when large, huge pages advised. Throws
+// `count` uninitialised doubles, 2 MiB-aligned when large, huge pages advised (large: from the
+// BlockPool, maybe a buffer of an earlier call). Throws
 // std::bad_alloc when the memory is not there.
 DoubleBuffer AllocateDoubles(size_t count);
 

@@ -1,0 +1,12 @@
+// oracle/matmul_all_reduce_assemble_fp32.cc — the pass of Assemble of MatmulAllReduce's oracle for
+// fp32 outputs, in a translation unit of its own (oracle/matmul_all_reduce_pass.h says why).
+#include "oracle/matmul_all_reduce_pass.h"
+
+namespace mc2::oracle::matmul_all_reduce_pass {
+
+MC2_ORACLE_PASS_CLONES
+void AssembleRowsFp32(const Pipeline &p, int64_t row_begin, int64_t row_end) {
+    AssembleRowsFor<ACL_FLOAT>(p, row_begin, row_end);
+}
+
+}  // namespace mc2::oracle::matmul_all_reduce_pass

@@ -1,0 +1,12 @@
+// oracle/matmul_all_reduce_fold_fp32.cc — one rank's step of the folded pass of MatmulAllReduce's oracle for
+// fp32 outputs, in a translation unit of its own (oracle/matmul_all_reduce_pass.h says why).
+#include "oracle/matmul_all_reduce_pass.h"
+
+namespace mc2::oracle::matmul_all_reduce_pass {
+
+MC2_ORACLE_PASS_CLONES
+void FoldRowsFp32(const FoldStep &s, int64_t row_begin, int64_t row_end) {
+    FoldRowsFor<ACL_FLOAT>(s, row_begin, row_end);
+}
+
+}  // namespace mc2::oracle::matmul_all_reduce_pass
