@@ -54,12 +54,16 @@ function(mc2_target_defaults target)
   target_compile_options(${target} PRIVATE ${MC2_WARNING_FLAGS})
 endfunction()
 
-# mc2_add_unit_test(<name> SOURCES ... LIBS ... [LABELS ...] [TIMEOUT s])
+# mc2_add_unit_test(<name> SOURCES ... LIBS ... [LABELS ...] [TIMEOUT s] [ONE_TEST_WHEN_SANITIZED])
 # One gtest executable; its tests are registered one by one (gtest_discover_tests) under the
-# given ctest labels (default: unit).
+# given ctest labels (default: unit). ONE_TEST_WHEN_SANITIZED: in the sanitizer builds the
+# executable is one ctest test named <name> instead, for executables whose tests share a costly
+# fixture cached per process (gates_test's whole quick gate: ~30 s under ASan, built again by
+# each of five tests when every test is its own process). Same tests, same checks; a failure
+# names the gtest test in the output.
 include(GoogleTest)
 function(mc2_add_unit_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "ONE_TEST_WHEN_SANITIZED" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
@@ -78,6 +82,17 @@ function(mc2_add_unit_test name)
     target_compile_definitions(${name} PRIVATE MC2_SANITIZED_BUILD=1)
   endif()
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main Threads::Threads)
+  if(MC2_SANITIZE AND ARG_ONE_TEST_WHEN_SANITIZED)
+    add_test(NAME ${name} COMMAND ${name})
+    # The executable's tests one after another: a few times the per-test limit (a guard against
+    # hangs, as above), at most the sanitize preset's 900 s.
+    math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * 4")
+    if(ARG_TIMEOUT GREATER 900)
+      set(ARG_TIMEOUT 900)
+    endif()
+    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+    return()
+  endif()
   gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
                        DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -1,11 +1,11 @@
 // tests/sanitizers/supervise_stress_test.cc — case processes cannot inherit a lock (issue 13.5).
-// Thousands of trivial supervised cases (a null x1 at world 1: refused by GetWorkspaceSize in a
+// Hundreds of trivial supervised cases (a null x1 at world 1: refused by GetWorkspaceSize in a
 // few milliseconds) from MC2_STRESS_JOBS worker threads at once, as `mc2conf run --jobs N` does.
 // When case processes were forks of this multi-threaded process, an allocator lock held by
 // another thread at fork time (ASan's here) left a child hung before its case began: 0–4
 // TIMEOUTs per 600 cases at --jobs 2 under ASan, and under TSan every child died. Every case
 // must come back PASSED within its limit: no TIMEOUT, no CRASH. Sized by MC2_STRESS_CASES
-// (tests/sanitizers/CMakeLists.txt: thousands under ASan, fewer under the slower TSan).
+// (tests/sanitizers/CMakeLists.txt says why 400 under ASan in CI; 200 under the slower TSan).
 #include <atomic>
 #include <cstdlib>
 #include <map>
