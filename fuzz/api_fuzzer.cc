@@ -20,6 +20,7 @@
 #include "harness/run/run_case.h"
 #include "harness/run/verdict.h"
 #include "spec/choices.h"
+#include "spec/expectation.h"
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
     mc2::fuzz::InitEnvironment();
@@ -30,6 +31,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mc2::spec::ByteChoices choices(data, size);
     const mc2::harness::Case c = mc2::fuzz::WildCase(choices);
+    // Every question about c's expected answers (the fuzzer's, the runner's, the trace's) shares
+    // one evaluation per rank and profile.
+    const mc2::spec::ExpectationScope expectations(c);
     const mc2::harness::AbiTable &abi = mc2::fuzz::Abi();
     if (!mc2::fuzz::RunnableEndToEnd(c)) {
         if (!mc2::fuzz::MetadataOnlyApplies(c)) {

@@ -33,6 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     limits.max_n = 32;
     limits.max_world = 4;
     const mc2::harness::Case c = mc2::spec::GenerateValid(op, platform, choices, limits);
+    // Every question about c's expected answers (the fuzzer's, the runner's, the trace's) shares
+    // one evaluation per rank and profile.
+    const mc2::spec::ExpectationScope expectations(c);
     // The generator's promise, checked against the catalogue it is built from.
     if (!mc2::spec::ExpectSuccessEverywhere(c)) {
         mc2::fuzz::Fail("differential_fuzzer", "spec::GenerateValid made a case the catalogue rejects", c);

@@ -66,8 +66,9 @@ void RegisterFamily(OpFamily family);
 const std::vector<OpFamily> &AllFamilies();
 const OpFamily *FindFamily(std::string_view op);
 
-// The rules that apply to `op` on `platform`, in check order.
-std::vector<const Rule *> RulesFor(std::string_view op, harness::Platform platform);
+// The rules that apply to `op` on `platform`, in check order (a table built once; empty for an
+// unknown operator).
+const std::vector<const Rule *> &RulesFor(std::string_view op, harness::Platform platform);
 // Looks a rule up by id across all families.
 const Rule *FindRule(std::string_view id);
 

@@ -2,8 +2,10 @@
 // returns the first failing rule's answer, plus the alternatives that multi-rule cases admit
 // (expectation.h, catalogue.h).
 #include <algorithm>
+#include <optional>
 
 #include "harness/dtype_names.h"
+#include "harness/signatures.h"
 #include "spec/case_edit.h"
 #include "spec/catalogue.h"
 
@@ -13,6 +15,37 @@ namespace {
 constexpr size_t kMaxTensorDims = 8;  // aclCreateTensor's limit on view and storage dims
 // Tensors whose null variants are tried at most (2^n - 1 variants): a case has five at most.
 constexpr size_t kMaxRefusableTensors = 5;
+
+}  // namespace
+
+// What an ExpectationScope keeps: per rank, the walk of its own rules under each profile and its
+// full Expect answer under each profile (index 0 strict, 1 vendor).
+struct ExpectationScope::Memo {
+    using Table = std::vector<std::optional<Expectation>>[2];
+    const harness::Case *c = nullptr;
+    Table own, full;
+};
+
+namespace {
+
+// The scopes open on this thread, newest last (ExpectationScope).
+thread_local std::vector<ExpectationScope::Memo *> t_memos;
+
+int ProfileIndex(Profile profile) { return profile == Profile::kStrict ? 0 : 1; }
+
+// The memo slot for `rank` of `c` in one of a scope's tables, or nullptr without a scope.
+std::optional<Expectation> *MemoSlot(const harness::Case &c, int rank,
+                                     ExpectationScope::Memo::Table ExpectationScope::Memo::*table,
+                                     Profile profile) {
+    if (rank < 0 || rank >= std::max(c.world, 1)) return nullptr;
+    for (auto it = t_memos.rbegin(); it != t_memos.rend(); ++it) {
+        if ((*it)->c != &c) continue;
+        auto &v = ((*it)->*table)[ProfileIndex(profile)];
+        if (v.size() < static_cast<size_t>(std::max(c.world, 1))) v.resize(static_cast<size_t>(std::max(c.world, 1)));
+        return &v[static_cast<size_t>(rank)];
+    }
+    return nullptr;
+}
 
 bool IsInner(int32_t code) { return code >= 561000 && code <= 561999; }
 
@@ -48,7 +81,7 @@ Answer EarlyRefusal(const Rule &rule) {
 // check it, and what it does with such an argument is not documented.
 Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectation &start, Profile profile) {
     Expectation result = start;
-    const std::vector<const Rule *> rules = RulesFor(c.op, c.platform);
+    const std::vector<const Rule *> &rules = RulesFor(c.op, c.platform);
     const Rule *decisive = nullptr;
     for (const Rule *rule : rules) {
         if (rule->scope != scope || !rule->Violated(c, rank)) continue;
@@ -94,6 +127,14 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
     return e;
 }
 
+// Rank `rank`'s own (per-rank) rules walked, memoised by an open ExpectationScope.
+Expectation OwnWalk(const harness::Case &c, int rank, Profile profile) {
+    std::optional<Expectation> *slot = MemoSlot(c, rank, &ExpectationScope::Memo::own, profile);
+    if (slot == nullptr) return Walk(c, rank, Scope::kRank, Expectation{}, profile);
+    if (!*slot) *slot = Walk(c, rank, Scope::kRank, Expectation{}, profile);
+    return **slot;
+}
+
 // The case's own (per-rank) and cross-rank answers for one rank, without descriptor variants.
 Expectation ExpectOne(const harness::Case &c, int rank, Profile profile) {
     if (!FindFamily(c.op)) {
@@ -101,14 +142,14 @@ Expectation ExpectOne(const harness::Case &c, int rank, Profile profile) {
         e.reason = "no spec rules for operator '" + c.op + "'";
         return e;
     }
-    Expectation own = Walk(c, rank, Scope::kRank, Expectation{}, profile);
+    Expectation own = OwnWalk(c, rank, profile);
     if (own.outcome != Outcome::kSuccess) return own;
     if (profile == Profile::kVendor) {
         // A peer whose own call is undefined may or may not join the collective: this rank's
         // answer is undefined as well (the cross-rank rules look at the strict answers).
         for (int q = 0; q < c.world; ++q) {
             if (q == rank) continue;
-            const Expectation peer = Walk(c, q, Scope::kRank, Expectation{}, profile);
+            const Expectation peer = OwnWalk(c, q, profile);
             if (peer.outcome == Outcome::kUndefined) {
                 Expectation e = peer;
                 e.reason = "rank " + std::to_string(q) + ": " + peer.reason;
@@ -173,21 +214,37 @@ Expectation OwnExpectation(const harness::Case &c, int rank) {
         e.reason = "no spec rules for operator '" + c.op + "'";
         return e;
     }
-    return Walk(c, rank, Scope::kRank, Expectation{}, Profile::kStrict);
+    return OwnWalk(c, rank, Profile::kStrict);
+}
+
+namespace {
+
+// The parameters every rank passes (the keys of EffectiveParams, in its order: the signature's
+// and the case's, sorted by name), as names only: Expect looks values up in place instead of
+// copying every rank's parameter map (fuzz/README.md "Session 9").
+std::vector<const std::string *> ParamNames(const harness::Case &c) {
+    std::vector<const std::string *> names;
+    if (const harness::OpSignature *sig = harness::FindSignature(c.op)) {
+        for (const auto &p : sig->params) names.push_back(&p.name);
+    }
+    for (const auto &[name, v] : c.params) names.push_back(&name);
+    std::sort(names.begin(), names.end(), [](const std::string *a, const std::string *b) { return *a < *b; });
+    names.erase(std::unique(names.begin(), names.end(), [](const std::string *a, const std::string *b) { return *a == *b; }),
+                names.end());
+    return names;
 }
 
 // The names of rank `who`'s tensors whose descriptors the runtime may refuse.
-std::vector<std::string> RefusableTensors(const std::vector<ParamMap> &params, int who) {
+std::vector<std::string> RefusableTensors(const harness::Case &c, const std::vector<const std::string *> &names, int who) {
     std::vector<std::string> out;
-    if (who < 0 || static_cast<size_t>(who) >= params.size()) return out;
-    for (const auto &[name, value] : params[static_cast<size_t>(who)]) {
-        const auto *t = std::get_if<harness::TensorSpec>(&value);
-        if (t != nullptr && RuntimeMayRefuseDescriptor(*t)) out.push_back(name);
+    for (const std::string *name : names) {
+        const harness::TensorSpec *t = c.Tensor(who, *name);
+        if (t != nullptr && RuntimeMayRefuseDescriptor(*t)) out.push_back(*name);
     }
     return out;
 }
 
-Expectation Expect(const harness::Case &c, int rank, Profile profile) {
+Expectation ExpectUncached(const harness::Case &c, int rank, Profile profile) {
     Expectation e = ExpectOne(c, rank, profile);
     if (!FindFamily(c.op) || e.outcome == Outcome::kUndefined) return e;
     // A descriptor the runtime may refuse reaches the operator as a null tensor (a caller that
@@ -196,27 +253,27 @@ Expectation Expect(const harness::Case &c, int rank, Profile profile) {
     // decides the case as written: this rank's own tensors (what its call then sees), and each
     // peer's (a peer refused that way never joins the collective, so this rank's cross-rank
     // rules then admit their runtime error).
-    const std::vector<ParamMap> params = EffectiveParams(c);
-    if (rank < 0 || static_cast<size_t>(rank) >= params.size()) return e;
+    if (rank < 0 || rank >= std::max(c.world, 1)) return e;
+    const std::vector<const std::string *> names = ParamNames(c);
     // A tensor whose dtype has no element width (a value outside aclDataType, ACL_DT_UNDEFINED,
     // ACL_STRING) cannot be addressed, and no document says where an operator looks at it first:
     // one may refuse it as an invalid parameter before the rule that decides the case (the
     // built-in library does so in its layout checks, before a tiling rule). Only an alternative:
     // every documented answer stays admitted. (Found by the api_fuzzer campaign: a V4
     // commQuantScale of dtype 23 beside a tiling violation.)
-    for (const auto &[name, value] : params[static_cast<size_t>(rank)]) {
-        const auto *t = std::get_if<harness::TensorSpec>(&value);
+    for (const std::string *name : names) {
+        const harness::TensorSpec *t = c.Tensor(rank, *name);
         if (t == nullptr || harness::DtypeBits(t->dtype) != 0) continue;
         Answer refused;
         refused.outcome = Outcome::kStatus;
         refused.status = kInvalid.status;
-        refused.reason = name + " has dtype " + harness::DtypeName(t->dtype) +
+        refused.reason = *name + " has dtype " + harness::DtypeName(t->dtype) +
                          ", which has no element width; an operator may refuse it as invalid wherever it checks it";
         AddAlternative(e, refused);
         break;
     }
     for (int who = 0; who < c.world; ++who) {
-        const std::vector<std::string> refusable = RefusableTensors(params, who);
+        const std::vector<std::string> refusable = RefusableTensors(c, names, who);
         if (refusable.empty()) continue;
         if (who == rank) {
             // The refusal itself: the runtime may refuse the descriptor whatever the tensor is
@@ -235,8 +292,10 @@ Expectation Expect(const harness::Case &c, int rank, Profile profile) {
             // failed before communicating, like one whose every tensor is null (the null
             // variants below do not show that when the refusable tensors are optional).
             harness::Case silent = c;
-            for (const auto &[name, value] : params[static_cast<size_t>(who)]) {
-                if (std::holds_alternative<harness::TensorSpec>(value)) silent.SetForRank(who, name, harness::Null{});
+            for (const std::string *name : names) {
+                if (std::holds_alternative<harness::TensorSpec>(c.Get(who, *name))) {
+                    silent.SetForRank(who, *name, harness::Null{});
+                }
             }
             silent.Normalize();
             const Expectation variant = ExpectOne(silent, rank, profile);
@@ -270,7 +329,29 @@ Expectation Expect(const harness::Case &c, int rank, Profile profile) {
     return e;
 }
 
+}  // namespace
+
+Expectation Expect(const harness::Case &c, int rank, Profile profile) {
+    std::optional<Expectation> *slot = MemoSlot(c, rank, &ExpectationScope::Memo::full, profile);
+    if (slot == nullptr) return ExpectUncached(c, rank, profile);
+    if (!*slot) *slot = ExpectUncached(c, rank, profile);
+    return **slot;
+}
+
+ExpectationScope::ExpectationScope(const harness::Case &c) {
+    // A scope already open for this case keeps the memo; this one then only borrows it.
+    if (std::any_of(t_memos.begin(), t_memos.end(), [&](const Memo *m) { return m->c == &c; })) return;
+    memo_ = std::make_unique<Memo>();
+    memo_->c = &c;
+    t_memos.push_back(memo_.get());
+}
+
+ExpectationScope::~ExpectationScope() {
+    if (memo_) std::erase(t_memos, memo_.get());
+}
+
 bool ExpectSuccessEverywhere(const harness::Case &c) {
+    const ExpectationScope scope(c);  // every rank's Expect asks for each peer's own answer
     for (int r = 0; r < c.world; ++r) {
         if (Expect(c, r).outcome != Outcome::kSuccess) return false;
     }

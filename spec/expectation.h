@@ -13,6 +13,7 @@
 #define MC2_SPEC_EXPECTATION_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,25 @@ Expectation Expect(const harness::Case &c, int rank, Profile profile = Profile::
 
 // True when the call is expected to succeed on every rank (strict profile, primary answers).
 bool ExpectSuccessEverywhere(const harness::Case &c);
+
+// While a scope for a case lives, the Expect and OwnExpectation calls made on this thread for
+// that very object (by address) share their work: each rank's own rules are walked once per
+// profile, not once per caller and per peer that asks (a cross-rank rule asks for every other
+// rank), and each rank's Expect is computed once. The case must not change while the scope
+// lives. Scopes may overlap and end in any order; a second scope for a case that has one
+// shares its memo. Without one every call computes afresh; the answers are the same either way.
+class ExpectationScope {
+  public:
+    explicit ExpectationScope(const harness::Case &c);
+    ~ExpectationScope();
+    ExpectationScope(const ExpectationScope &) = delete;
+    ExpectationScope &operator=(const ExpectationScope &) = delete;
+
+    struct Memo;
+
+  private:
+    std::unique_ptr<Memo> memo_;
+};
 
 // Whether the runtime's aclCreateTensor may refuse this descriptor (include/aclnn/acl_meta.h:
 // more than 8 view or storage dims, a negative view or storage dim, a negative offset).

@@ -38,17 +38,19 @@ const OpFamily *FindFamily(std::string_view op) {
     return nullptr;
 }
 
-std::vector<const Rule *> RulesFor(std::string_view op, harness::Platform platform) {
+const std::vector<const Rule *> &RulesFor(std::string_view op, harness::Platform platform) {
     // Built once: the engine asks for every rank of every case (cross-rank rules evaluate the
     // other ranks too, so a 64-rank case asks thousands of times). Static initialisation is
-    // thread-safe, and the table is read-only afterwards.
-    using Key = std::pair<std::string, harness::Platform>;
-    static const std::map<Key, std::vector<const Rule *>> table = [] {
-        std::map<Key, std::vector<const Rule *>> t;
+    // thread-safe, and the table is read-only afterwards. Looked up by the view, and returned by
+    // reference: a copy of the list (and of a long operator name) per question was a heap
+    // allocation per rule walk under the fuzzers (fuzz/README.md "Session 9").
+    using PerPlatform = std::map<harness::Platform, std::vector<const Rule *>>;
+    static const std::map<std::string, PerPlatform, std::less<>> table = [] {
+        std::map<std::string, PerPlatform, std::less<>> t;
         for (const auto &f : AllFamilies()) {
             for (const auto &name : f.ops) {
                 for (auto p : {harness::Platform::kAtlasA2, harness::Platform::kAscend950}) {
-                    auto &list = t[{name, p}];
+                    auto &list = t[name][p];
                     for (const Rule &r : *f.rules) {
                         if (r.AppliesTo(name, p)) list.push_back(&r);
                     }
@@ -57,8 +59,11 @@ std::vector<const Rule *> RulesFor(std::string_view op, harness::Platform platfo
         }
         return t;
     }();
-    auto it = table.find(Key{std::string(op), platform});
-    return it == table.end() ? std::vector<const Rule *>{} : it->second;
+    static const std::vector<const Rule *> kNone;
+    auto it = table.find(op);
+    if (it == table.end()) return kNone;
+    auto p = it->second.find(platform);
+    return p == it->second.end() ? kNone : p->second;
 }
 
 const Rule *FindRule(std::string_view id) {

@@ -242,11 +242,11 @@ void InitEnvironment() {
     // its collective with 561000 on a loaded 2-core machine (load average 27): one starved
     // rank reached the all-reduce more than a second after its peers.
     setenv("MC2_HCCL_TIMEOUT_MS", "3000", 0);
-    // The built-in implementation keeps up to 128 MiB of freed device blocks, poisoned, for the
-    // next inputs (impl/runtime/block_pool.h), off ASan's quarantine path (fuzz/README.md
-    // "Session 8": within the noise so far). MC2_DEVICE_POOL_BYTES=0 turns it off for a
-    // comparison. A vendor runtime ignores the variable.
-    setenv("MC2_DEVICE_POOL_BYTES", "134217728", 0);
+    // The built-in implementation's pool of idle device blocks (MC2_DEVICE_POOL_BYTES,
+    // impl/runtime/block_pool.h) stays off: every block it keeps is a malloc without a free in
+    // that input, so libFuzzer re-runs the input for LeakSanitizer until the pool is full (11 of
+    // 300 fixed api_fuzzer inputs, 5 of 290 differential), for no CPU gain (fuzz/README.md
+    // "Session 9"). Set the variable to measure it again.
 }
 
 const harness::AbiTable &Abi() {
@@ -455,9 +455,12 @@ void Fail(const char *fuzzer, const std::string &what, const Case &c) {
 
 // AddressSanitizer's defaults for the two case-running fuzzers (ASAN_OPTIONS, e.g. fuzz/smoke's
 // or OSS-Fuzz's, still overrides each key). Freed memory waits in ASan's quarantine before it
-// is reused; at the default 256 MiB every input's buffers (up to kMaxRunBytes of tensors, plus
-// their host images) came from freshly mapped pages, and page faults and munmap were a third
-// of the CPU time. 64 MiB, at least the size of the largest case (kMaxTensorBytes; the run
-// limit is lower since session 7), keeps a use after free within an input detected and lets
-// later inputs reuse the memory (fuzz/README.md "Throughput").
-extern "C" const char *__asan_default_options() { return "quarantine_size_mb=64"; }
+// is reused, and a use after free is reported while the chunk still waits there: a stale
+// pointer is caught as long as less than the quarantine's size was freed since. Every freed
+// chunk also lands new allocations on pages not touched for a while, and those page faults
+// were the largest single cost (fuzz/README.md "Session 9": 64 -> 8 MiB, -20 % CPU and -33 %
+// page faults on api_fuzzer, -17 % CPU on differential_fuzzer; 4 and 0 MiB gain little more).
+// A case run end to end holds at most 1 MiB of tensors (kMaxRunBytes; its host images, decoded
+// copies and bounds a few times that), so a stale pointer into one input's own buffers is still
+// caught at 8 MiB.
+extern "C" const char *__asan_default_options() { return "quarantine_size_mb=8"; }

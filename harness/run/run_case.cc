@@ -107,12 +107,16 @@ struct Shared {
     // spec::Expect per rank and profile, asked at most once per case: PrepareHost and Judge both
     // need it, and each call walks the operator's whole rule catalogue (Expected).
     mutable std::vector<std::optional<spec::Expectation>> strict, vendor;
+    // Opened at the first question: each rank's own rules are then walked once for all the
+    // ranks' answers, not again for every peer a cross-rank rule asks about.
+    mutable std::optional<spec::ExpectationScope> expect_scope;
 };
 
 const spec::Expectation &Expected(const Shared &sh, int rank, spec::Profile profile = spec::Profile::kStrict) {
     auto &cache = profile == spec::Profile::kStrict ? sh.strict : sh.vendor;
     if (cache.size() < static_cast<size_t>(sh.c->world)) cache.resize(static_cast<size_t>(sh.c->world));
     std::optional<spec::Expectation> &slot = cache[static_cast<size_t>(rank)];
+    if (!sh.expect_scope) sh.expect_scope.emplace(*sh.c);
     if (!slot) slot = spec::Expect(*sh.c, rank, profile);
     return *slot;
 }
