@@ -242,11 +242,6 @@ void InitEnvironment() {
     // its collective with 561000 on a loaded 2-core machine (load average 27): one starved
     // rank reached the all-reduce more than a second after its peers.
     setenv("MC2_HCCL_TIMEOUT_MS", "3000", 0);
-    // The built-in implementation's pool of idle device blocks (MC2_DEVICE_POOL_BYTES,
-    // impl/runtime/block_pool.h) stays off: every block it keeps is a malloc without a free in
-    // that input, so libFuzzer re-runs the input for LeakSanitizer until the pool is full (11 of
-    // 300 fixed api_fuzzer inputs, 5 of 290 differential), for no CPU gain (fuzz/README.md
-    // "Session 9"). Set the variable to measure it again.
 }
 
 const harness::AbiTable &Abi() {

@@ -1,8 +1,9 @@
 // impl/runtime/memory.cc — aclrtMalloc/aclrtFree with guard regions, aclrtMallocHost/FreeHost,
 // and the address queries (IsDeviceMemory, CheckGuards) the kernels and collectives use.
 //
-// Freed blocks go back to the allocator, or with MC2_DEVICE_POOL_BYTES to an idle pool
-// (block_pool.h).
+// Freed blocks go straight back to the host allocator: no pool, so that under AddressSanitizer a
+// stale pointer into a freed block is a use-after-free report and a fuzzer's input frees what it
+// allocated (fuzz/README.md "Session 10").
 // Limits: the live total of both kinds is capped (env MC2_DEVICE_MEMORY_LIMIT in bytes, default
 // three quarters of physical memory) so that an absurd size fails with ACL_ERROR_BAD_ALLOC
 // instead of the emulation being killed by the OOM killer while it fills the block.
@@ -26,7 +27,6 @@
 #include <utility>
 
 #include "runtime/abi_call.h"
-#include "runtime/block_pool.h"
 #include "runtime/enum_bits.h"
 #include "runtime/state.h"
 
@@ -36,7 +36,6 @@ namespace {
 struct Allocation {
     uint8_t *block = nullptr;
     size_t blockBytes = 0;
-    size_t capacity = 0;  // what BlockAcquire gave (>= blockBytes), for BlockRelease
     uint8_t *user = nullptr;
     size_t size = 0;
     int32_t device = -1;
@@ -217,12 +216,11 @@ bool CheckGuards(const void *p) {
 void ReleaseAllMemory() {
     auto &m = Mem();
     std::unique_lock lock(m.mu);
-    for (auto &[addr, a] : m.device) BlockRelease(a.block, a.capacity);
+    for (auto &[addr, a] : m.device) std::free(a.block);
     for (auto &[addr, bytes] : m.host) std::free(reinterpret_cast<void *>(addr));
     m.device.clear();
     m.host.clear();
     m.liveBytes = 0;
-    BlockPoolDrain();
 }
 
 }  // namespace mc2::impl
@@ -260,16 +258,16 @@ extern "C" ACL_FUNC_VISIBILITY aclError aclrtMalloc(void **devPtr, size_t size, 
         }
         size_t blockBytes = rounded + 2 * kGuardBytes;
         if (!Reserve(__func__, size, blockBytes)) return ACL_ERROR_BAD_ALLOC;
-        // A fresh block, or with MC2_DEVICE_POOL_BYTES an idle one of its size class (block_pool.h):
-        // either way filled below exactly as a fresh one.
-        size_t capacity = 0;
-        uint8_t *block = BlockAcquire(blockBytes, &capacity);
+        // blockBytes is a multiple of kDeviceAlignment (rounded, plus two guards of a multiple of
+        // it), as aligned_alloc requires.
+        static_assert(kGuardBytes % kDeviceAlignment == 0);
+        auto *block = static_cast<uint8_t *>(std::aligned_alloc(kDeviceAlignment, blockBytes));
         if (block == nullptr) {
             Unreserve(blockBytes);
             ReportError("aclrtMalloc: the host could not provide %zu bytes", size);
             return ACL_ERROR_BAD_ALLOC;
         }
-        Allocation a{block, blockBytes, capacity, block + kGuardBytes, size, device, 0};
+        Allocation a{block, blockBytes, block + kGuardBytes, size, device, 0};
         std::memset(a.user, kFreshDeviceByte, size);
         FillGuards(a);
         try {
@@ -278,7 +276,7 @@ extern "C" ACL_FUNC_VISIBILITY aclError aclrtMalloc(void **devPtr, size_t size, 
             a.serial = m.nextSerial++;
             m.device.emplace(reinterpret_cast<uintptr_t>(block), a);
         } catch (...) {
-            BlockRelease(block, capacity);
+            std::free(block);
             Unreserve(blockBytes);
             throw;
         }
@@ -330,7 +328,7 @@ extern "C" ACL_FUNC_VISIBILITY aclError aclrtFree(void *devPtr) {
             m.freedNext = (m.freedNext + 1) % m.freed.size();
         }
         std::string damage = GuardDamage(a);
-        BlockRelease(a.block, a.capacity);
+        std::free(a.block);
         if (!damage.empty()) {
             ReportError("aclrtFree: out-of-bounds write detected in %s: %s (the memory was released)",
                         Describe(a).c_str(), damage.c_str());
