@@ -16,6 +16,7 @@
 #include <string>
 
 #include "fuzz/internal/run_support.h"
+#include "fuzz/internal/warm_up.h"
 #include "fuzz/internal/wild_case.h"
 #include "harness/run/run_case.h"
 #include "harness/run/verdict.h"
@@ -25,6 +26,7 @@
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
     mc2::fuzz::InitEnvironment();
     (void)mc2::fuzz::Abi();  // load (and instrument-register) the implementation before fuzzing
+    mc2::fuzz::WarmUp(mc2::fuzz::kMaxWildWorld);  // first-use growth now, not inside an input (warm_up.h)
     return 0;
 }
 

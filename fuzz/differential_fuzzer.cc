@@ -11,14 +11,20 @@
 #include <vector>
 
 #include "fuzz/internal/run_support.h"
+#include "fuzz/internal/warm_up.h"
 #include "harness/run/run_case.h"
 #include "spec/choices.h"
 #include "spec/expectation.h"
 #include "spec/generate.h"
 
+namespace {
+constexpr int kMaxWorld = 4;  // the generated cases' world sizes: up to 4 ranks
+}  // namespace
+
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
     mc2::fuzz::InitEnvironment();
     (void)mc2::fuzz::Abi();
+    mc2::fuzz::WarmUp(kMaxWorld);  // first-use growth now, not inside an input (warm_up.h)
     return 0;
 }
 
@@ -31,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     limits.max_m = 32;
     limits.max_k = 64;
     limits.max_n = 32;
-    limits.max_world = 4;
+    limits.max_world = kMaxWorld;
     const mc2::harness::Case c = mc2::spec::GenerateValid(op, platform, choices, limits);
     // Every question about c's expected answers (the fuzzer's, the runner's, the trace's) shares
     // one evaluation per rank and profile.

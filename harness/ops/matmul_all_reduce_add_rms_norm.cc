@@ -20,6 +20,7 @@
 #include "aclnnop/aclnn_weight_quant_matmul_all_reduce_add_rms_norm.h"
 #include "harness/ops/aclnn_api.h"
 #include "harness/ops/registry.h"
+#include "harness/run/case_scratch.h"
 #include "oracle/matmul_all_reduce_add_rms_norm.h"
 #include "oracle/quant_matmul_all_reduce.h"
 #include "oracle/weight_quant_matmul_all_reduce.h"
@@ -57,8 +58,9 @@ Role RoleOf(const std::string &name) {
 }
 
 // The all-reduced mm is the same for every rank's y and normOut: the runner asks for 2 outputs ×
-// 2 contracts × world ranks, so the last answer per contract is kept (per thread), keyed by the
-// descriptor, the contract and a hash of every rank's decoded inputs.
+// 2 contracts × world ranks, so the last answer per contract is kept (per thread) while the case
+// is judged, keyed by the descriptor, the contract and a hash of every rank's decoded inputs, and
+// dropped when its judgement ends (harness/run/case_scratch.h).
 std::string MatmulKey(const Case &c, const std::vector<RankInputs> &inputs, const oracle::Contract &k) {
     uint64_t h = 1469598103934665603ull;
     auto mix = [&h](double v) {
@@ -91,6 +93,14 @@ const oracle::Bounds &SharedMatmulBounds(const Case &c, const std::vector<RankIn
     };
     thread_local Entry entries[2];  // the runner's two contracts (worst case, statistical)
     thread_local int next = 0;
+    static const bool registered = [] {
+        RegisterCaseScratch([] {
+            for (Entry &e : entries) e = Entry{};  // frees the key and the bounds' vectors
+            next = 0;
+        });
+        return true;
+    }();
+    (void)registered;
     const std::string key = MatmulKey(c, inputs, contract);
     for (Entry &e : entries) {
         if (e.key == key) return e.mm;

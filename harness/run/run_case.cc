@@ -21,6 +21,7 @@
 #include "harness/fill/storage.h"
 #include "harness/ops/registry.h"
 #include "harness/report/ulp_histogram.h"
+#include "harness/run/case_scratch.h"
 #include "harness/run/guarded.h"
 #include "harness/run/schedule.h"
 #include "harness/run/verdict.h"
@@ -671,6 +672,11 @@ void JudgeOutputs(const Case &c, const OpBinding &b, const Shared &sh, const Run
 }
 
 void Judge(const Case &c, const OpBinding &b, const Shared &sh, const RunOptions &options, CaseResult &res) {
+    // Whatever a binding cached for this case's questions goes when its judgement does, on
+    // every return path (case_scratch.h).
+    struct ForgetAtEnd {
+        ~ForgetAtEnd() { ForgetCaseScratch(); }
+    } forget_at_end;
     const size_t world = res.ranks.size();
     std::vector<bool> compare_rank(world, false);
     for (size_t r = 0; r < world; ++r) {

@@ -10,6 +10,7 @@
 
 #include "harness/case.h"
 #include "harness/fill/storage.h"
+#include "harness/run/case_scratch.h"
 #include "harness/run/run_case.h"
 #include "harness/run/world.h"
 #include "harness/supervise/supervise.h"
@@ -213,6 +214,29 @@ TEST(MatmulAllReduceE2E, WorldKeptAcrossCasesJudgesEveryCaseAlike) {
     EXPECT_EQ(again.status, Status::kPassed) << again.Line();
     for (const RankReport &rank : again.ranks) EXPECT_TRUE(rank.sync_called && rank.sync_status == 0) << rank.rank;
     EXPECT_EQ(world.Comms(2), comms) << "communicators of a clean case are kept";
+}
+
+// What a binding caches while a case is judged (harness/run/case_scratch.h) is forgotten when
+// the judgement ends, on the judging thread, whatever the verdict: kept, it is memory the next
+// case did not allocate, which libFuzzer's leak detection re-runs inputs for.
+thread_local int scratch_held = 0;
+
+TEST(MatmulAllReduceE2E, CaseScratchIsForgottenWhenEachJudgementEnds) {
+    std::string error;
+    auto table = AbiTable::Load({MC2IMPL_PATH}, &error);
+    ASSERT_NE(table, nullptr) << error;
+    RegisterCaseScratch([] { scratch_held = 0; });
+    const std::string base =
+        "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
+        "comm_turn=0 stream_mode=1 output=float16[16,24] seed=1 dist=normal sched=0";
+    scratch_held = 1;
+    const CaseResult passed = RunCase(Parse(base + " reduce_op=\"sum\""), *table);
+    EXPECT_EQ(passed.status, Status::kPassed) << passed.Line();
+    EXPECT_EQ(scratch_held, 0) << "a judged case's scratch was kept";
+    scratch_held = 1;
+    const CaseResult refused = RunCase(Parse(base + " reduce_op=\"max\""), *table);  // no output judged
+    EXPECT_EQ(refused.status, Status::kPassed) << refused.Line();
+    EXPECT_EQ(scratch_held, 0) << "a refused case's scratch was kept";
 }
 
 // The case's platform reaches the implementation (MC2_PLATFORM, set by RunCase before any call),
