@@ -22,7 +22,7 @@ constexpr uint64_t kSeeds = 3;
 const std::map<std::string, std::string> kPinned = {
     {"all_gather_matmul", "88fd81e6f31ce81a"},
     {"matmul_all_reduce", "ce4c8af38064ee14"},
-    {"matmul_all_reduce_add_rms_norm", "21505530bdb0ef66"},
+    {"matmul_all_reduce_add_rms_norm", "37b45e199b97cba2"},
     {"quant_matmul_all_reduce", "f8c20d0023ff53a8"},
     {"quant_matmul_all_reduce_v4", "d043bfd8af3f4320"},
     {"weight_quant_matmul_all_reduce", "497a87a0a10322e5"},
