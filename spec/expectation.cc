@@ -74,11 +74,43 @@ Answer EarlyRefusal(const Rule &rule) {
     return a;
 }
 
+// Where a hardening rule decides (strict profile), the answer of the first documented rule the
+// case also breaks after it in the same scope, or nullopt. A hardening rule is this suite's own
+// demand: the documents place it nowhere in the vendor's order, so a library may make its own
+// check after a documented one (the api_fuzzer campaign of 2026-12-06: a negative stride beside
+// k = 0, refused by the tiling rule's 561xxx first). Only the first documented rule: among
+// documented rules the first failure wins, so a later one's answer is wrong whatever the library
+// does with the hardening rule. Hardening rules in between are skipped (their place is as open as
+// the decisive one's, and the decisive answer stays admitted); the notes before that rule carry
+// their inner-error tolerance onto its answer, as the walk does onto a decisive one.
+std::optional<Answer> NextDocumentedAnswer(const std::vector<const Rule *> &rules, const Rule *decisive,
+                                           const harness::Case &c, int rank, Scope scope,
+                                           const Expectation &before) {
+    bool inner_error_accepted = before.inner_error_accepted;
+    auto it = std::find(rules.begin(), rules.end(), decisive);
+    if (it == rules.end()) return std::nullopt;
+    for (++it; it != rules.end(); ++it) {
+        const Rule *rule = *it;
+        if (rule->scope != scope || !rule->Violated(c, rank)) continue;
+        if (rule->IsNote()) {
+            inner_error_accepted = inner_error_accepted || rule->inner_error_accepted;
+            continue;
+        }
+        if (rule->level != Level::kDocumented) continue;
+        Answer a = rule->ToExpectation();
+        a.inner_error_accepted = a.inner_error_accepted || inner_error_accepted;
+        a.reason = rule->text + " (checked before this suite's " + decisive->id + ")";
+        return a;
+    }
+    return std::nullopt;
+}
+
 // Evaluates the rules of one scope. Notes (success tolerances) do not stop the walk: they name
 // the case when nothing fails and carry their inner-error tolerance onto the final answer,
 // because the layer that would refuse them (tiling) runs before any later failure. Under the
 // vendor profile a broken hardening rule stops the walk with kUndefined: the vendor does not
-// check it, and what it does with such an argument is not documented.
+// check it, and what it does with such an argument is not documented; under the strict profile
+// it decides, and the next documented rule's answer is admitted beside it (NextDocumentedAnswer).
 Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectation &start, Profile profile) {
     Expectation result = start;
     const std::vector<const Rule *> &rules = RulesFor(c.op, c.platform);
@@ -117,6 +149,11 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
     }
     static_cast<Answer &>(e) = decisive->ToExpectation();
     e.inner_error_accepted = e.inner_error_accepted || result.inner_error_accepted;
+    if (decisive->level == Level::kHardening) {
+        if (std::optional<Answer> next = NextDocumentedAnswer(rules, decisive, c, rank, scope, result)) {
+            AddAlternative(e, *next);
+        }
+    }
     // Rules whose place in the order is not certain add their early refusal, whether they come
     // before or after the decisive rule in the table; the decisive answer stays admitted.
     for (const Rule *rule : rules) {

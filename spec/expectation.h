@@ -71,7 +71,9 @@ struct Expectation : Answer {
     // Further answers when the case breaks several rules whose relative order is not certain:
     // a rule an implementation may refuse anywhere in GetWorkspaceSize (Rule::may_refuse_early)
     // adds that refusal; a tensor descriptor the runtime's aclCreateTensor may refuse adds the
-    // answers for the case with that tensor null (what the operator then sees).
+    // answers for the case with that tensor null (what the operator then sees); a hardening
+    // rule that decides adds the answer of the first documented rule the case also breaks after
+    // it (the documents do not place this suite's demands in the vendor's order).
     std::vector<Answer> alternatives;
 
     // The primary answer followed by the alternatives.

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "spec/common/antiquant_layout.h"
 #include "spec/common/common_rules.h"
 #include "spec/matmul_all_reduce/matmul_all_reduce.h"
 #include "spec/matmul_all_reduce_add_rms_norm/matmul_all_reduce_add_rms_norm.h"
@@ -436,6 +437,9 @@ const std::vector<LevelEntry> &Levels() {
         {"arn.shape.wq_group_layout", Level::kHardening,
          "the documents define no layout for a per-group scale beside a transposed x2; the vendor's answer is "
          "not in the sources"},
+        {"arn.shape.wq_scale_strides", Level::kHardening,
+         "the documents allow no non-contiguous scale and nothing in the family's op_api checks one; the "
+         "embedded WeightQuantMatmulAllReduce's demand is this suite's (wqmar.shape.scale_strides)"},
         {"arn.format.x2_nz", Level::kHardening,
          "the table lists ND only; where the vendor refuses an NZ x2 for this family is not in the sources"},
         {"arn.shape.", Level::kDocumented, "返回值 table (161002: x1, x2, residual shapes) and ArnCheckShape"},
@@ -937,6 +941,35 @@ std::vector<Rule> Build() {
                 g.group_size = 32;
                 g.transposed = true;
                 return true;
+            });
+        });
+    // The embedded WeightQuantMatmulAllReduce's scale layout demand (wqmar.shape.scale_strides),
+    // which a library meets again when it hands the scales on (the api_fuzzer campaign of
+    // 2026-12-06: a float16[25]s(32) per-channel scale refused with 161002 where this table
+    // expected success). The same predicate as there; on the shapes that get this far (a
+    // per-group scale is wq_group_layout's, just above) it asks for a dense scale, which is also
+    // what the MindSpeed restriction "only x2 may be non-contiguous" says (ops.md §6.2).
+    AddAfter(
+        "arn.shape.wq_scale_strides", kWqOps, Stage::kTiling, Layer::kOpApi, kInvalid,
+        "antiquantScale and antiquantOffset must each be contiguous or, when 2-D, the transpose of a contiguous "
+        "matrix, as the embedded WeightQuantMatmulAllReduce requires (`wqmar.shape.scale_strides`); a padded "
+        "per-channel scale is refused: this suite requires 161002.",
+        WqDoc("参数说明 (非连续Tensor)") + "; " + Notes("§2.2 step 5, §6.1 (the embedded matmul's checks), §6.2"),
+        common::AntiquantLayoutBroken,
+        [](const Case &valid, Choices &ch) {
+            const int64_t pad = ch.Int(1, 4);
+            return EditEachRank(valid, [&](int, ParamMap &p) {
+                // A per-channel (n) scale with n ≥ 2 (a padded per-group one would break
+                // wq_group_layout first), its one stride padded; an INT4 x2 whose contiguous dim
+                // became odd is INT8 (arn.tiling.wq_int4_even comes first).
+                auto g = ReadGeometry(p);
+                if (!g) return false;
+                g->form = ScaleForm::kChannel;
+                g->group_size = 0;
+                g->n = std::max<int64_t>(g->n, 2);
+                if (g->weight == ACL_INT4 && Int4InnerOdd(*g)) g->weight = ACL_INT8;
+                WriteGeometry(p, *g, valid.op);
+                return common::PadAntiquantStrides(p, pad);
             });
         });
     AddAfter(

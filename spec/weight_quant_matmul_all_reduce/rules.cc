@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "spec/common/antiquant_layout.h"
 #include "spec/common/common_rules.h"
 #include "spec/common/quantised_matmul.h"
 #include "spec/weight_quant_matmul_all_reduce/weight_quant_matmul_all_reduce.h"
@@ -581,13 +582,7 @@ void AddShapeRules(std::vector<Rule> &t) {
         "antiquantScale and antiquantOffset must each be contiguous or, when 2-D, the transpose of a contiguous "
         "matrix; other layouts are refused (suite requirement).",
         Doc("参数说明 (antiquantScale)") + "; " + Notes("§1.4, §2.2 step 5"),
-        [](const Case &c, int r) {
-            for (const char *name : {"antiquant_scale", "antiquant_offset"}) {
-                const TensorSpec *s = T(c, r, name);
-                if (s && !Dense(*s) && !TransposedDense(*s)) return true;
-            }
-            return false;
-        },
+        common::AntiquantLayoutBroken,
         [](const Case &valid, Choices &ch) {
             const int64_t pad = ch.Int(1, 4);
             return EditEachRank(valid, [&](int, ParamMap &p) {
@@ -599,9 +594,7 @@ void AddShapeRules(std::vector<Rule> &t) {
                 g->group_size = 0;
                 if (g->n < 2) g->n = 2;
                 WriteGeometry(p, *g);
-                for (const char *name : {"antiquant_scale", "antiquant_offset"}) {
-                    if (TensorSpec *s = TensorIn(p, name)) s->strides = {1 + pad};
-                }
+                common::PadAntiquantStrides(p, pad);
                 return true;
             });
         });

@@ -215,6 +215,7 @@ TEST(SpecCatalogue, EveryRuleHasALevelAndSaysWhy) {
                                              "arn.shape.gamma_contiguous", "arn.shape.x2_strides",
                                              "arn.shape.output_overlap", "arn.shape.storage",
                                              "arn.shape.negative",      "arn.shape.wq_group_layout",
+                                             "arn.shape.wq_scale_strides",
                                              "qmar4.attr.reduce_op_prefix", "qmar4.nz.storage",
                                              "qmar4.shape.negative",   "qmar4.shape.x1_contiguous",
                                              "qmar4.shape.x2_strides", "qmar4.shape.output_overlap",

@@ -308,3 +308,57 @@ TEST(CommonRules, AnUndeclaredRuleIsABuildError) {
 
 }  // namespace
 }  // namespace mc2::spec::common
+
+namespace mc2::spec::common {
+namespace {
+
+// The AddRmsNorm weight-quant variants embed WeightQuantMatmulAllReduce and meet its scale
+// layout demand again (the api_fuzzer campaign of 2026-12-06: a float16[25]s(32) per-channel
+// scale refused with 161002 where the AddRmsNorm table expected success). Both tables ask
+// spec/common/antiquant_layout.h, so they judge every scale layout alike.
+TEST(AntiquantLayout, WeightQuantAndItsAddRmsNormVariantJudgeAScaleAlike) {
+    const std::string wq =
+        "weight_quant_matmul_all_reduce platform=atlas_a2 world=1 x1=float16[8,64] x2=int8[64,32] bias=- "
+        "antiquant_offset=- x3=- group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 antiquant_group_size=0 "
+        "output=float16[8,32] ";
+    const std::string arn =
+        "weight_quant_matmul_all_reduce_add_rms_norm platform=atlas_a2 world=1 x1=float16[16,64] x2=int8[64,32] "
+        "bias=- antiquant_offset=- residual=float16[2,8,32] gamma=float16[32] epsilon=1e-06 group=comm "
+        "reduce_op=\"sum\" comm_turn=0 stream_mode=1 antiquant_group_size=0 y=float16[2,8,32] "
+        "norm_out=float16[2,8,32] ";
+    const Rule *wq_rule = FindRule("wqmar.shape.scale_strides");
+    const Rule *arn_rule = FindRule("arn.shape.wq_scale_strides");
+    ASSERT_NE(wq_rule, nullptr);
+    ASSERT_NE(arn_rule, nullptr);
+    EXPECT_EQ(arn_rule->level, Level::kHardening);
+    // (scale descriptor, broken?) — padded 1-D and (1, n) scales are; dense ones and the size-1
+    // dims' strides (which address nothing) are not.
+    const std::pair<const char *, bool> layouts[] = {
+        {"float16[32]", false},       {"float16[32]s(1)", false},     {"float16[32]s(2)", true},
+        {"float16[32]s(5)", true},    {"float16[1,32]", false},       {"float16[1,32]s(7,1)", false},
+        {"float16[1,32]s(64,2)", true}, {"float16[1]s(9)", false},
+    };
+    for (const auto &[scale, broken] : layouts) {
+        const auto w = harness::ParseCase(wq + "antiquant_scale=" + scale);
+        const auto a = harness::ParseCase(arn + "antiquant_scale=" + scale);
+        ASSERT_TRUE(w.value) << w.error;
+        ASSERT_TRUE(a.value) << a.error;
+        EXPECT_EQ(wq_rule->Violated(*w.value, 0), broken) << scale;
+        EXPECT_EQ(arn_rule->Violated(*a.value, 0), broken) << scale;
+    }
+    // The campaign's shape: the ARN rule decides (161002 under the strict profile), where the
+    // table used to expect success.
+    const auto found = harness::ParseCase(
+        "weight_quant_matmul_all_reduce_add_rms_norm platform=atlas_a2 world=1 x1=float16[4,64] x2=int8[64,25] "
+        "bias=- antiquant_scale=float16[25]s(32) antiquant_offset=- residual=float16[1,4,25] gamma=float16[25] "
+        "epsilon=1e-06 group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 antiquant_group_size=0 "
+        "y=float16[1,4,25] norm_out=float16[1,4,25]");
+    ASSERT_TRUE(found.value) << found.error;
+    const Expectation e = Expect(*found.value, 0);
+    EXPECT_EQ(e.rule_id, "arn.shape.wq_scale_strides");
+    EXPECT_EQ(e.status, 161002);
+    EXPECT_EQ(Expect(*found.value, 0, Profile::kVendor).outcome, Outcome::kUndefined);
+}
+
+}  // namespace
+}  // namespace mc2::spec::common

@@ -105,6 +105,41 @@ TEST(MultiRule, RankSizeAboveTheWorldMayBeRefusedBeforeSetup) {
     EXPECT_FALSE(HasAlternative(small, "a2av.param.rank_size_devices", 1)) << small.rule_id;
 }
 
+// api_fuzzer campaign (2026-12-06, --strict): a negative x1 stride (qmar.shape.negative, this
+// suite's hardening, at the shape stage) beside k == 0 (qmar.tiling.k_zero, documented). The
+// library refused with the tiling rule's inner error first; the documents do not place the
+// suite's demand before it, so that answer is admitted beside the hardening rule's 161002. Only
+// the first documented rule after it is: where an empty output (qmar.empty.output) comes first,
+// k_zero's answer is not an alternative.
+TEST(MultiRule, HardeningRuleAdmitsTheFirstDocumentedRuleAfterIt) {
+    const std::string qmar =
+        "quant_matmul_all_reduce platform=atlas_a2 world=1 x1=int8[16,64] x2=int8[64,16] bias=int32[16] x3=- "
+        "dequant_scale=uint64[1]v(70369801150463) group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 "
+        "output=float16[16,16] ";
+    const harness::Case k_zero = C(qmar + "x1=int8[16,0]s(-1,1) x2=int8[0,16]");
+    const Expectation e = Expect(k_zero, 0);
+    EXPECT_EQ(e.rule_id, "qmar.shape.negative");
+    EXPECT_EQ(e.level, Level::kHardening);
+    EXPECT_EQ(e.status, 161002);
+    EXPECT_TRUE(e.AdmitsPrepareStatus(161002));
+    EXPECT_TRUE(e.AdmitsPrepareStatus(561002)) << "the tiling rule's inner error";
+    ASSERT_EQ(e.alternatives.size(), 1u);
+    EXPECT_EQ(e.alternatives[0].rule_id, "qmar.tiling.k_zero");
+    EXPECT_EQ(e.alternatives[0].outcome, Outcome::kInnerError);
+    // The vendor profile is unchanged: the hardening rule leaves the call undefined.
+    EXPECT_EQ(Expect(k_zero, 0, Profile::kVendor).outcome, Outcome::kUndefined);
+    // Without the documented rule, the hardening rule's answer alone.
+    const Expectation alone = Expect(C(qmar + "x1=int8[16,64]s(-64,1)"), 0);
+    EXPECT_EQ(alone.rule_id, "qmar.shape.negative");
+    EXPECT_TRUE(alone.alternatives.empty());
+    EXPECT_FALSE(alone.AdmitsPrepareStatus(561002));
+    // Two documented rules after it: the first one's answer only.
+    const Expectation two = Expect(C(qmar + "x1=int8[0,0]s(-1,1) x2=int8[0,16] output=float16[0,16]"), 0);
+    EXPECT_EQ(two.rule_id, "qmar.shape.negative");
+    ASSERT_EQ(two.alternatives.size(), 1u);
+    EXPECT_EQ(two.alternatives[0].rule_id, "qmar.empty.output");
+}
+
 // The vendor profile: a broken hardening rule is undefined behaviour (any answer); documented
 // rules before it still decide, and a peer's undefined call makes this rank's undefined too.
 TEST(MultiRule, VendorProfileTreatsHardeningRulesAsUndefined) {

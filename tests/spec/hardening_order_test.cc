@@ -1,0 +1,93 @@
+// tests/spec/hardening_order_test.cc — where a hardening rule decides a case (strict profile),
+// the first documented rule the case also breaks after it gives an admitted answer too: the
+// documents place this suite's own demands nowhere in the vendor's order, so a library may make
+// such a check after a documented one (spec/expectation.cc NextDocumentedAnswer; the api_fuzzer
+// campaign of 2026-12-06, reports/fuzz/2026-12-06-api.md). Cases are made by composing two
+// rules' violate() on generated valid cases, over every family.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "spec/catalogue.h"
+#include "spec/generate.h"
+#include "tests/common/sanitized_build.h"
+
+namespace mc2::spec {
+namespace {
+
+using harness::Platform;
+
+// Valid cases per operator and platform (each pair of rules is composed on each).
+const uint64_t kSeeds = static_cast<uint64_t>(tests::ScaledForSanitizers(2, 1));
+
+bool Admits(const Expectation &e, const Rule &rule) {
+    const Answer want = rule.ToExpectation();
+    for (const Answer *a : e.All()) {
+        if (a->rule_id == rule.id && a->outcome == want.outcome && a->status == want.status &&
+            a->also_accepted == want.also_accepted) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The first non-note documented rank-scope rule after rules[from] that rank `r` of `c` breaks.
+const Rule *FirstDocumentedAfter(const std::vector<const Rule *> &rules, size_t from, const harness::Case &c, int r) {
+    for (size_t k = from + 1; k < rules.size(); ++k) {
+        const Rule *rule = rules[k];
+        if (rule->scope != Scope::kRank || rule->IsNote() || rule->level != Level::kDocumented) continue;
+        if (rule->Violated(c, r)) return rule;
+    }
+    return nullptr;
+}
+
+TEST(HardeningOrder, FirstDocumentedRuleAfterADecidingHardeningRuleIsAdmitted) {
+    int pairs = 0;
+    std::set<std::string> hardening_seen;
+    for (const auto &op : GeneratableOps()) {
+        for (Platform platform : {Platform::kAtlasA2, Platform::kAscend950}) {
+            const std::vector<const Rule *> rules = RulesFor(op, platform);
+            for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+                SeededChoices gen(seed);
+                const harness::Case valid = GenerateValid(op, platform, gen);
+                for (size_t i = 0; i < rules.size(); ++i) {
+                    const Rule &h = *rules[i];
+                    if (h.level != Level::kHardening || h.scope != Scope::kRank || h.IsNote()) continue;
+                    for (size_t j = i + 1; j < rules.size(); ++j) {
+                        const Rule &d = *rules[j];
+                        if (d.level != Level::kDocumented || d.scope != Scope::kRank || d.IsNote()) continue;
+                        // Both orders of composition: either violate() may rebuild what the other bent.
+                        for (int order = 0; order < 2; ++order) {
+                            SeededChoices ch(seed * 1000003 + i * 1009 + j * 2 + static_cast<uint64_t>(order));
+                            const Rule &first = order == 0 ? d : h;
+                            const Rule &second = order == 0 ? h : d;
+                            const auto one = first.Violate(valid, ch);
+                            if (!one) continue;
+                            const auto both = second.Violate(*one, ch);
+                            if (!both) continue;
+                            for (int r = 0; r < both->world; ++r) {
+                                if (!h.Violated(*both, r) || FirstDocumentedAfter(rules, i, *both, r) != &d) continue;
+                                const Expectation e = Expect(*both, r);
+                                if (e.rule_id != h.id) continue;  // an earlier rule decides
+                                ++pairs;
+                                hardening_seen.insert(h.id);
+                                EXPECT_TRUE(Admits(e, h)) << h.id << " in " << both->ToString();
+                                EXPECT_TRUE(Admits(e, d)) << d.id << " after " << h.id << " (rank " << r
+                                                          << ") not admitted in " << both->ToString();
+                                // The vendor profile still leaves the case undefined.
+                                EXPECT_EQ(Expect(*both, r, Profile::kVendor).outcome, Outcome::kUndefined)
+                                    << both->ToString();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Not vacuous: many pairs, over the layout rules of several families.
+    EXPECT_GE(pairs, 50);
+    EXPECT_GE(hardening_seen.size(), 10u);
+}
+
+}  // namespace
+}  // namespace mc2::spec
