@@ -218,7 +218,36 @@ template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage, bool kOrdinar
     }
 }
 
-// The reduction's end for the block (world ≥ 2).
+// Element l's reduction state in the block.
+[[gnu::always_inline]] inline internal::ReductionState StateAt(const FoldBlock &f, int64_t l) {
+    return internal::ReductionState{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l],
+                                    f.neg[l], f.nan[l], f.neg_inf[l], f.pos_inf[l]};
+}
+
+// Whether every element of the block may end the reduction by RankReduction's ordinary variant
+// (OrdinaryState; one branch-free loop, so that it vectorises).
+[[gnu::always_inline]] inline bool OrdinaryFinishBlock(const FoldBlock &f, int64_t len, const DtypeMath &t) {
+    bool ok = true;
+    for (int64_t l = 0; l < len; ++l) ok &= internal::RankReduction::OrdinaryState(StateAt(f, l), t);
+    return ok;
+}
+
+// The reduction's end for the block (world ≥ 2); kOrdinary: the block is OrdinaryFinishBlock
+// and the reduction OrdinaryFinish (the same bits, fewer selects).
+// (t and c: the caller's specialised copies.)
+template <bool kOrdinary>
+[[gnu::always_inline]] inline void FinishStageAs(const FoldBlock &f, int64_t len, const DtypeMath &t,
+                                                 const Contract &c, const internal::RankReduction &red,
+                                                 const Out &out) {
+    MC2_DISTINCT_ARRAYS
+    for (int64_t l = 0; l < len; ++l) {
+        const Interval r = red.Finish<kOrdinary>(StateAt(f, l), t, c);
+        out.lo[l] = r.nan ? -internal::kInf : r.lo;
+        out.hi[l] = r.nan ? internal::kInf : r.hi;
+        out.exact[l] = f.approx[l];
+        out.scale[l] = f.scale[l];
+    }
+}
 template <aclDataType kT, Shape kShape>
 [[gnu::always_inline]] inline void FinishStage(const FoldBlock &f, int64_t len, const DtypeMath &t_ref,
                                                const Contract &c_ref, const internal::RankReduction &red_ref,
@@ -227,16 +256,10 @@ template <aclDataType kT, Shape kShape>
     Contract c = c_ref;
     Specialise<kT, kShape>(t, c);
     const internal::RankReduction red = red_ref;
-    MC2_DISTINCT_ARRAYS
-    for (int64_t l = 0; l < len; ++l) {
-        const internal::ReductionState s{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l],
-                                         f.neg[l], f.nan[l], f.neg_inf[l], f.pos_inf[l]};
-        const Interval r = red.Finish(s, t, c);
-        out.lo[l] = r.nan ? -internal::kInf : r.lo;
-        out.hi[l] = r.nan ? internal::kInf : r.hi;
-        out.exact[l] = f.approx[l];
-        out.scale[l] = f.scale[l];
-    }
+    if (red.OrdinaryFinish() && OrdinaryFinishBlock(f, len, t))
+        FinishStageAs<true>(f, len, t, c, red, out);
+    else
+        FinishStageAs<false>(f, len, t, c, red, out);
 }
 
 // Rank r's k-sums of the block (sums index s: r, or 0 in the folded pass) and its stage, the
