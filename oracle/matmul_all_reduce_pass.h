@@ -281,32 +281,46 @@ template <aclDataType kT, Shape kShape, Stage kStage>
         RankStage<kT, kShape, false, kStage>(v, nullptr, len, p.acc[s], p.t, p.c, f, out);
 }
 
+// Calls fn(i, j, len, e, out) for each block of the rows [row_begin, row_end): up to kBlock
+// consecutive elements of row i from column j, e = i·n + j, out their place in the bounds. The
+// one row × block loop of both passes (fn is inlined into each clone of its caller).
+template <class Fn>
+[[gnu::always_inline]] inline void ForEachRowBlock(const Pipeline &p, int64_t row_begin, int64_t row_end, Fn &&fn) {
+    for (int64_t i = row_begin; i < row_end; ++i)
+        for (int64_t j = 0; j < p.d.n; j += kBlock) {
+            const int64_t len = std::min(kBlock, p.d.n - j);
+            const size_t e = static_cast<size_t>(i * p.d.n + j);
+            fn(i, j, len, e, Out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e});
+        }
+}
+
+// Elements of the block reached by NaN / Inf inputs: their values written by the stages are
+// meaningless (and harmless: nothing traps); the IEEE class rules overwrite them.
+[[gnu::always_inline]] inline void SpecialElements(const Pipeline &p, int64_t i, int64_t j, int64_t len, size_t e) {
+    if (p.special.empty()) return;
+    for (int64_t l = 0; l < len; ++l)
+        if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
+}
+
 // Rows [row_begin, row_end) of the output, for output dtype kT and contract shape kShape.
 template <aclDataType kT, Shape kShape>
 [[gnu::always_inline]] inline void AssembleRowsAs(const Pipeline &p, int64_t row_begin, int64_t row_end) {
     const size_t world = p.ranks.size();
     KBlock v;
     FoldBlock f;
-    for (int64_t i = row_begin; i < row_end; ++i)
-        for (int64_t j = 0; j < p.d.n; j += kBlock) {
-            const int64_t len = std::min(kBlock, p.d.n - j);
-            const size_t e = static_cast<size_t>(i * p.d.n + j);
-            const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
-            for (size_t r = 0; r < world; ++r) {
-                if (world == 1)
-                    RankStageFor<kT, kShape, Stage::kWorld1>(p, r, r, v, e, j, len, f, out);
-                else if (r == 0)
-                    RankStageFor<kT, kShape, Stage::kFirst>(p, r, r, v, e, j, len, f, out);
-                else
-                    RankStageFor<kT, kShape, Stage::kNext>(p, r, r, v, e, j, len, f, out);
-            }
-            if (world > 1) FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
-            // Elements reached by NaN / Inf inputs: their values above are meaningless (and
-            // harmless: nothing traps); the IEEE class rules overwrite them.
-            if (!p.special.empty())
-                for (int64_t l = 0; l < len; ++l)
-                    if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
-        }
+    ForEachRowBlock(p, row_begin, row_end,
+                    [&](int64_t i, int64_t j, int64_t len, size_t e, const Out &out) __attribute__((always_inline)) {
+                        for (size_t r = 0; r < world; ++r) {
+                            if (world == 1)
+                                RankStageFor<kT, kShape, Stage::kWorld1>(p, r, r, v, e, j, len, f, out);
+                            else if (r == 0)
+                                RankStageFor<kT, kShape, Stage::kFirst>(p, r, r, v, e, j, len, f, out);
+                            else
+                                RankStageFor<kT, kShape, Stage::kNext>(p, r, r, v, e, j, len, f, out);
+                        }
+                        if (world > 1) FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
+                        SpecialElements(p, i, j, len, e);
+                    });
 }
 
 template <aclDataType kT>
@@ -362,25 +376,20 @@ template <aclDataType kT, Shape kShape>
     const bool first = s.r == 0, last = s.r + 1 == p.ranks.size();
     KBlock v;
     FoldBlock f;
-    for (int64_t i = row_begin; i < row_end; ++i)
-        for (int64_t j = 0; j < p.d.n; j += kBlock) {
-            const int64_t len = std::min(kBlock, p.d.n - j);
-            const size_t e = static_cast<size_t>(i * p.d.n + j);
-            const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
-            if (!first) s.state.Load(e, len, f);
-            if (first)
-                RankStageFor<kT, kShape, Stage::kFirst>(p, s.r, 0, v, e, j, len, f, out);
-            else
-                RankStageFor<kT, kShape, Stage::kNext>(p, s.r, 0, v, e, j, len, f, out);
-            if (!last) {
-                s.state.Store(e, len, f);
-                continue;
-            }
-            FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
-            if (!p.special.empty())
-                for (int64_t l = 0; l < len; ++l)
-                    if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
-        }
+    ForEachRowBlock(p, row_begin, row_end,
+                    [&](int64_t i, int64_t j, int64_t len, size_t e, const Out &out) __attribute__((always_inline)) {
+                        if (!first) s.state.Load(e, len, f);
+                        if (first)
+                            RankStageFor<kT, kShape, Stage::kFirst>(p, s.r, 0, v, e, j, len, f, out);
+                        else
+                            RankStageFor<kT, kShape, Stage::kNext>(p, s.r, 0, v, e, j, len, f, out);
+                        if (!last) {
+                            s.state.Store(e, len, f);
+                            return;
+                        }
+                        FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
+                        SpecialElements(p, i, j, len, e);
+                    });
 }
 
 template <aclDataType kT>
