@@ -218,7 +218,36 @@ template <aclDataType kT, Shape kShape, bool kHasX3, Stage kStage, bool kOrdinar
     }
 }
 
-// The reduction's end for the block (world ≥ 2).
+// Element l's reduction state in the block.
+[[gnu::always_inline]] inline internal::ReductionState StateAt(const FoldBlock &f, int64_t l) {
+    return internal::ReductionState{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l],
+                                    f.neg[l], f.nan[l], f.neg_inf[l], f.pos_inf[l]};
+}
+
+// Whether every element of the block may end the reduction by RankReduction's ordinary variant
+// (OrdinaryState; one branch-free loop, so that it vectorises).
+[[gnu::always_inline]] inline bool OrdinaryFinishBlock(const FoldBlock &f, int64_t len, const DtypeMath &t) {
+    bool ok = true;
+    for (int64_t l = 0; l < len; ++l) ok &= internal::RankReduction::OrdinaryState(StateAt(f, l), t);
+    return ok;
+}
+
+// The reduction's end for the block (world ≥ 2); kOrdinary: the block is OrdinaryFinishBlock
+// and the reduction OrdinaryFinish (the same bits, fewer selects).
+// (t and c: the caller's specialised copies.)
+template <bool kOrdinary>
+[[gnu::always_inline]] inline void FinishStageAs(const FoldBlock &f, int64_t len, const DtypeMath &t,
+                                                 const Contract &c, const internal::RankReduction &red,
+                                                 const Out &out) {
+    MC2_DISTINCT_ARRAYS
+    for (int64_t l = 0; l < len; ++l) {
+        const Interval r = red.Finish<kOrdinary>(StateAt(f, l), t, c);
+        out.lo[l] = r.nan ? -internal::kInf : r.lo;
+        out.hi[l] = r.nan ? internal::kInf : r.hi;
+        out.exact[l] = f.approx[l];
+        out.scale[l] = f.scale[l];
+    }
+}
 template <aclDataType kT, Shape kShape>
 [[gnu::always_inline]] inline void FinishStage(const FoldBlock &f, int64_t len, const DtypeMath &t_ref,
                                                const Contract &c_ref, const internal::RankReduction &red_ref,
@@ -227,16 +256,10 @@ template <aclDataType kT, Shape kShape>
     Contract c = c_ref;
     Specialise<kT, kShape>(t, c);
     const internal::RankReduction red = red_ref;
-    MC2_DISTINCT_ARRAYS
-    for (int64_t l = 0; l < len; ++l) {
-        const internal::ReductionState s{f.slo[l], f.shi[l], f.alo[l], f.ahi[l], f.pos[l],
-                                         f.neg[l], f.nan[l], f.neg_inf[l], f.pos_inf[l]};
-        const Interval r = red.Finish(s, t, c);
-        out.lo[l] = r.nan ? -internal::kInf : r.lo;
-        out.hi[l] = r.nan ? internal::kInf : r.hi;
-        out.exact[l] = f.approx[l];
-        out.scale[l] = f.scale[l];
-    }
+    if (red.OrdinaryFinish() && OrdinaryFinishBlock(f, len, t))
+        FinishStageAs<true>(f, len, t, c, red, out);
+    else
+        FinishStageAs<false>(f, len, t, c, red, out);
 }
 
 // Rank r's k-sums of the block (sums index s: r, or 0 in the folded pass) and its stage, the
@@ -258,32 +281,46 @@ template <aclDataType kT, Shape kShape, Stage kStage>
         RankStage<kT, kShape, false, kStage>(v, nullptr, len, p.acc[s], p.t, p.c, f, out);
 }
 
+// Calls fn(i, j, len, e, out) for each block of the rows [row_begin, row_end): up to kBlock
+// consecutive elements of row i from column j, e = i·n + j, out their place in the bounds. The
+// one row × block loop of both passes (fn is inlined into each clone of its caller).
+template <class Fn>
+[[gnu::always_inline]] inline void ForEachRowBlock(const Pipeline &p, int64_t row_begin, int64_t row_end, Fn &&fn) {
+    for (int64_t i = row_begin; i < row_end; ++i)
+        for (int64_t j = 0; j < p.d.n; j += kBlock) {
+            const int64_t len = std::min(kBlock, p.d.n - j);
+            const size_t e = static_cast<size_t>(i * p.d.n + j);
+            fn(i, j, len, e, Out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e});
+        }
+}
+
+// Elements of the block reached by NaN / Inf inputs: their values written by the stages are
+// meaningless (and harmless: nothing traps); the IEEE class rules overwrite them.
+[[gnu::always_inline]] inline void SpecialElements(const Pipeline &p, int64_t i, int64_t j, int64_t len, size_t e) {
+    if (p.special.empty()) return;
+    for (int64_t l = 0; l < len; ++l)
+        if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
+}
+
 // Rows [row_begin, row_end) of the output, for output dtype kT and contract shape kShape.
 template <aclDataType kT, Shape kShape>
 [[gnu::always_inline]] inline void AssembleRowsAs(const Pipeline &p, int64_t row_begin, int64_t row_end) {
     const size_t world = p.ranks.size();
     KBlock v;
     FoldBlock f;
-    for (int64_t i = row_begin; i < row_end; ++i)
-        for (int64_t j = 0; j < p.d.n; j += kBlock) {
-            const int64_t len = std::min(kBlock, p.d.n - j);
-            const size_t e = static_cast<size_t>(i * p.d.n + j);
-            const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
-            for (size_t r = 0; r < world; ++r) {
-                if (world == 1)
-                    RankStageFor<kT, kShape, Stage::kWorld1>(p, r, r, v, e, j, len, f, out);
-                else if (r == 0)
-                    RankStageFor<kT, kShape, Stage::kFirst>(p, r, r, v, e, j, len, f, out);
-                else
-                    RankStageFor<kT, kShape, Stage::kNext>(p, r, r, v, e, j, len, f, out);
-            }
-            if (world > 1) FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
-            // Elements reached by NaN / Inf inputs: their values above are meaningless (and
-            // harmless: nothing traps); the IEEE class rules overwrite them.
-            if (!p.special.empty())
-                for (int64_t l = 0; l < len; ++l)
-                    if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
-        }
+    ForEachRowBlock(p, row_begin, row_end,
+                    [&](int64_t i, int64_t j, int64_t len, size_t e, const Out &out) __attribute__((always_inline)) {
+                        for (size_t r = 0; r < world; ++r) {
+                            if (world == 1)
+                                RankStageFor<kT, kShape, Stage::kWorld1>(p, r, r, v, e, j, len, f, out);
+                            else if (r == 0)
+                                RankStageFor<kT, kShape, Stage::kFirst>(p, r, r, v, e, j, len, f, out);
+                            else
+                                RankStageFor<kT, kShape, Stage::kNext>(p, r, r, v, e, j, len, f, out);
+                        }
+                        if (world > 1) FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
+                        SpecialElements(p, i, j, len, e);
+                    });
 }
 
 template <aclDataType kT>
@@ -339,25 +376,20 @@ template <aclDataType kT, Shape kShape>
     const bool first = s.r == 0, last = s.r + 1 == p.ranks.size();
     KBlock v;
     FoldBlock f;
-    for (int64_t i = row_begin; i < row_end; ++i)
-        for (int64_t j = 0; j < p.d.n; j += kBlock) {
-            const int64_t len = std::min(kBlock, p.d.n - j);
-            const size_t e = static_cast<size_t>(i * p.d.n + j);
-            const Out out{p.b.lo.data() + e, p.b.hi.data() + e, p.b.exact.data() + e, p.b.scale.data() + e};
-            if (!first) s.state.Load(e, len, f);
-            if (first)
-                RankStageFor<kT, kShape, Stage::kFirst>(p, s.r, 0, v, e, j, len, f, out);
-            else
-                RankStageFor<kT, kShape, Stage::kNext>(p, s.r, 0, v, e, j, len, f, out);
-            if (!last) {
-                s.state.Store(e, len, f);
-                continue;
-            }
-            FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
-            if (!p.special.empty())
-                for (int64_t l = 0; l < len; ++l)
-                    if (p.special[e + static_cast<size_t>(l)]) SpecialElement(p.ranks, p.d, i, j + l, p.t, p.b);
-        }
+    ForEachRowBlock(p, row_begin, row_end,
+                    [&](int64_t i, int64_t j, int64_t len, size_t e, const Out &out) __attribute__((always_inline)) {
+                        if (!first) s.state.Load(e, len, f);
+                        if (first)
+                            RankStageFor<kT, kShape, Stage::kFirst>(p, s.r, 0, v, e, j, len, f, out);
+                        else
+                            RankStageFor<kT, kShape, Stage::kNext>(p, s.r, 0, v, e, j, len, f, out);
+                        if (!last) {
+                            s.state.Store(e, len, f);
+                            return;
+                        }
+                        FinishStage<kT, kShape>(f, len, p.t, p.c, p.reduction, out);
+                        SpecialElements(p, i, j, len, e);
+                    });
 }
 
 template <aclDataType kT>

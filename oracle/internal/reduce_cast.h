@@ -114,7 +114,10 @@ class RankReduction {
 
     // The reduced and cast interval once every rank is folded into s (world ≥ 2).
     [[gnu::always_inline]] Interval Finish(const ReductionState &s) const { return Finish(s, t_, c_); }
+    // kOrdinary: OrdinaryFinish() holds and s is OrdinaryState (t: the constructor's T).
+    template <bool kOrdinary = false>
     [[gnu::always_inline]] Interval Finish(const ReductionState &s, const DtypeMath &t, const Contract &c) const {
+        if constexpr (kOrdinary) return FinishOrdinary(s, t, c);
         const bool nan = s.nan || (world_ >= 2 && s.any_neg_inf && s.any_pos_inf);
         Interval f{s.slo, s.shi, nan};
         if (world_ >= 2 && g_ > 0.0) {
@@ -135,9 +138,45 @@ class RankReduction {
         return f;
     }
 
+    // The ordinary end of the reduction: Finish's result, bit for bit, without its NaN, Inf,
+    // zero, underflow and overflow selects, for a state whose every rank was finite and small
+    // (OrdinaryState) under a bound γ of the usual size (OrdinaryFinish). Why nothing else
+    // changes, with M = max_T / 8 and |slo|, |shi|, alo, ahi, pos, |neg| ≤ M:
+    //  - no flag is set, so the result admits no NaN and slo, shi are finite (the isfinite
+    //    tests hold);
+    //  - γ ∈ [2^-60, 1] (so γ > 0: the widening happens in both) and alo, ahi ≥ 2^-800: γ·alo,
+    //    γ·ahi are ≥ 2^-860 (no zero operand, no product below MulUp's 2^-960 underflow step)
+    //    and ≤ M (finite): MulUpNormal is MulUp. (An exact reduction has γ = GammaUp(R − 1, 0),
+    //    the smallest subnormal: no fast path.)
+    //  - every sum then has finite operands (not NaN): the NotNan additions are AddDown/AddUp;
+    //    |lo|, |hi| ≤ 2M = max_T / 4 before the flush widening ((R − 1)·min_normal of the
+    //    reduction format, below its min_normal / (2u) since γ ≤ 1 means (R − 1)·u ≤ 1/2: tiny),
+    //    so within ±max_T / 2: CastToOutput<true> is CastToOutput (RoundInterval<true>'s
+    //    condition);
+    //  - the overflow tests compare pos + γ·ahi ≤ 2M (resp. neg − γ·alo ≥ −2M) with the
+    //    reduction format's max ≥ max_T (the reduction is in T or wider): both false.
+    bool OrdinaryFinish() const { return world_ >= 2 && g_ >= 0x1p-60 && g_ <= 1.0; }
+    // Whether s meets the conditions above for output dtype t (false for any NaN field). The
+    // flags are summed as integers so that a block's test is one vectorised loop.
+    [[gnu::always_inline]] static bool OrdinaryState(const ReductionState &s, const DtypeMath &t) {
+        const double m = t.max_finite / 8;  // exact: a power-of-two division
+        return !(s.nan | s.any_neg_inf | s.any_pos_inf) & (std::fabs(s.slo) <= m) & (std::fabs(s.shi) <= m) &
+               (s.alo >= 0x1p-800) & (s.alo <= m) & (s.ahi >= 0x1p-800) & (s.ahi <= m) & (s.pos <= m) &
+               (s.neg >= -m);
+    }
+
     int64_t world() const { return world_; }
 
   private:
+    // Finish for an ordinary state (OrdinaryFinish, OrdinaryState): the same operations in the
+    // same order on the same operands, minus the selects the conditions rule out.
+    [[gnu::always_inline]] Interval FinishOrdinary(const ReductionState &s, const DtypeMath &t,
+                                                   const Contract &c) const {
+        Interval f{AddDownNotNan(s.slo, -MulUpNormal(g_, s.alo)), AddUpNotNan(s.shi, MulUpNormal(g_, s.ahi)), false};
+        if (c.subnormal_flush_allowed) f = Widen<true>(f, flush_widening_);
+        return CastToOutput<true>(f, t, c);
+    }
+
     int64_t world_;
     DtypeMath t_;
     Contract c_;
