@@ -524,7 +524,13 @@ std::vector<Rule> Build() {
             const TensorSpec *out = c.Tensor(r, kOutput);
             return sum && out != nullptr && out->shape.size() >= 2 && out->shape[1] != *sum;
         },
-        [](const Case &v, Choices &ch) {
+        [](const Case &v, Choices &ch) -> std::optional<Case> {
+            // A case whose output another rule's violate() left with fewer than two dims (the
+            // hardening-order test composes violations) has no dims[1] to widen.
+            for (int r = 0; r < v.world; ++r) {
+                const TensorSpec *out = v.Tensor(r, kOutput);
+                if (out == nullptr || out->shape.size() < 2) return std::nullopt;
+            }
             return EditAll(v, [&](ParamMap &p) { TensorIn(p, kOutput)->shape[1] += ch.Int(1, 3); });
         });
 
