@@ -82,6 +82,20 @@ std::vector<int64_t> TensorSpec::StorageShape() const {
     return {StorageElementsNeeded()};
 }
 
+bool TensorSpec::ReachesBeforeStorage() const {
+    if (offset < 0) return true;
+    if (NumElements() == 0) return false;
+    const std::vector<int64_t> s = Strides();
+    // The lowest element index, offset + Σ (shape[i]-1)·min(stride[i], 0), in 128 bits: every
+    // term is at most 2^126 in magnitude and the walk stops as soon as the sum goes negative.
+    __int128 lowest = offset;
+    for (size_t i = 0; i < shape.size() && i < s.size(); ++i) {
+        if (s[i] < 0) lowest += static_cast<__int128>(shape[i] - 1) * s[i];
+        if (lowest < 0) return true;
+    }
+    return false;
+}
+
 int64_t TensorSpec::StorageElementsNeeded() const {
     if (NumElements() == 0) return 0;
     const std::vector<int64_t> s = Strides();

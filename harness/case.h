@@ -57,6 +57,14 @@ struct TensorSpec {
     bool IsContiguous() const;
     // Elements of storage the view reaches: offset + 1 + Σ (shape[i]-1)·|stride[i]| (0 if empty).
     int64_t StorageElementsNeeded() const;
+    // Whether some view element lies before the storage's first element: a negative offset, or
+    // negative strides that step back further than the offset reaches (0 if empty). Such a view
+    // names memory that is not the tensor's; StorageCapacity covers only what lies after it.
+    bool ReachesBeforeStorage() const;
+    // Whether the view's contents are undefined: it reaches before its storage and has no
+    // explicit values (explicit values are the view's contents whatever the storage; an
+    // operator that takes raw tensors is given them as declared, harness/ops/all_to_all_vv2.cc).
+    bool ContentsUndefined() const { return values.empty() && ReachesBeforeStorage(); }
 };
 
 // Contiguous (row-major) strides of `shape`.

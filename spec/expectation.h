@@ -118,7 +118,8 @@ class ExpectationScope {
 };
 
 // Whether the runtime's aclCreateTensor may refuse this descriptor (include/aclnn/acl_meta.h:
-// more than 8 view or storage dims, a negative view or storage dim, a negative offset).
+// more than 8 view or storage dims, a negative view or storage dim, a negative offset), or the
+// runner may not pass it (a view reaching before its storage: TensorSpec::ReachesBeforeStorage).
 bool RuntimeMayRefuseDescriptor(const harness::TensorSpec &t);
 
 }  // namespace mc2::spec

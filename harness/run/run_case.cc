@@ -195,7 +195,19 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
             bound.spec = &h.spec;
             bound.device = device[i];
             bound.host = &h.bytes;
-            if (!api.acl_tensors) continue;
+            if (!api.acl_tensors) {
+                // An operator that takes raw tensors (ATB) is given the view's elements
+                // (harness/ops/all_to_all_vv2.cc); a view that reaches before its storage, with
+                // no explicit values, has elements in no memory of the case's, so no tensor can
+                // be made of it. The rank makes no call, as when aclCreateTensor refuses a
+                // descriptor, and the spec admits that (spec::RuntimeMayRefuseDescriptor).
+                if (h.spec.ContentsUndefined()) {
+                    rep.descriptor_refused = h.name + ": (runner) the view reaches before its storage, so no tensor holds it";
+                    ready = false;
+                    break;
+                }
+                continue;
+            }
             const std::vector<int64_t> strides = h.spec.Strides();
             const std::vector<int64_t> storage = h.spec.StorageShape();
             tensors[i] = rt.aclCreateTensor(h.spec.shape.data(), h.spec.shape.size(), h.spec.dtype, strides.data(),

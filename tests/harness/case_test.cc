@@ -120,6 +120,36 @@ TEST(TensorSpecGeometry, HugeStridesSaturateInsteadOfOverflowing) {
     EXPECT_EQ(t.StorageElementsNeeded(), 1 + 3 + 1);
 }
 
+TEST(TensorSpecGeometry, ReachesBeforeStorageOnlyWhenSomeElementIndexIsNegative) {
+    TensorSpec t;
+    t.shape = {2, 3};
+    EXPECT_FALSE(t.ReachesBeforeStorage());
+    t.offset = -1;
+    EXPECT_TRUE(t.ReachesBeforeStorage());
+    t.offset = 0;
+    t.strides = {-3, 1};  // row 1 starts at -3
+    EXPECT_TRUE(t.ReachesBeforeStorage());
+    t.offset = 3;  // the offset covers the step back exactly
+    EXPECT_FALSE(t.ReachesBeforeStorage());
+    t.offset = 2;
+    EXPECT_TRUE(t.ReachesBeforeStorage());
+    t.strides = {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::min()};
+    t.offset = std::numeric_limits<int64_t>::max();  // no overflow: the sum goes below -2^63
+    EXPECT_TRUE(t.ReachesBeforeStorage());
+    t.shape = {0, 3};  // an empty view reaches nothing
+    t.offset = 0;
+    EXPECT_FALSE(t.ReachesBeforeStorage());
+    // Explicit values are the view's contents whatever the storage.
+    TensorSpec counts;
+    counts.dtype = ACL_INT64;
+    counts.shape = {2};
+    counts.strides = {-1};
+    EXPECT_TRUE(counts.ContentsUndefined());
+    counts.values = {4, 5};
+    EXPECT_TRUE(counts.ReachesBeforeStorage());
+    EXPECT_FALSE(counts.ContentsUndefined());
+}
+
 // ---- round trip over generated cases --------------------------------------------------------
 
 rc::Gen<TensorSpec> GenTensor() {

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <tuple>
 
 #include "harness/case.h"
 #include "harness/fill/storage.h"
@@ -342,6 +343,42 @@ TEST(AllToAllVV2E2E, CountsViewOutsideItsStorageReachesTheLibraryAsDeclared) {
     }
 }
 
+
+// A data view (no explicit values) that reaches before its storage has no contents to give ATB:
+// the runner makes no call for that rank, which the spec admits (api_fuzzer seed 1: an output at
+// offset -4 was passed as a one-element copy that was never scattered back, and the runner then
+// read an element the library could not have written). A negative stride the offset covers is
+// an ordinary view, gathered and executed.
+TEST(AllToAllVV2E2E, DataViewBeforeItsStorageIsNotPassed) {
+    const std::string base = "all_to_all_vv2 platform=atlas_a2 world=1 x=int64[3]X send_counts=int64[1]v(2) "
+                             "sdispls=int64[1]v(1) recv_counts=int64[1]v(2) rdispls=int64[1]v(0) "
+                             "tensor_for_infer_shape=int8[1] output=int64[1,2]O rank=0 rank_size=1 rank_root=0 "
+                             "backend=\"hccl\" hccl_comm=comm comm_mode=1 rank_table_file=\"\" comm_domain=\"\" "
+                             "seed=2091935146 dist=uniform sched=0";
+    auto run = [&](const std::string &x, const std::string &out) {
+        std::string text = base;
+        text.replace(text.find("X "), 1, x);
+        text.replace(text.find("O "), 1, out);
+        return InProcess().Run(Parse(text));
+    };
+    for (const auto &[x, out, tensor] : {std::tuple<std::string, std::string, std::string>{"", "o(-4)", "output"},
+                                         {"", "s(2,-1)", "output"},
+                                         {"s(-1)", "", "x"}}) {
+        const CaseResult r = run(x, out);
+        EXPECT_EQ(r.status, Status::kPassed) << r.Line();
+        ASSERT_EQ(r.ranks.size(), 1u);
+        EXPECT_EQ(r.ranks[0].descriptor_refused.rfind(tensor + ": (runner)", 0), 0u) << r.ranks[0].descriptor_refused;
+        EXPECT_FALSE(r.ranks[0].prepare_called);
+        EXPECT_TRUE(r.ranks[0].outputs_untouched);
+    }
+    for (const auto &[x, out] : {std::pair<std::string, std::string>{"s(-1)o(2)", ""}, {"", "s(2,-1)o(1)"}}) {
+        const CaseResult r = run(x, out);
+        EXPECT_EQ(r.status, Status::kPassed) << r.Line();
+        ASSERT_EQ(r.ranks.size(), 1u);
+        EXPECT_TRUE(r.ranks[0].descriptor_refused.empty());
+        EXPECT_TRUE(r.ranks[0].sync_called && r.ranks[0].sync_status == 0) << r.Line();
+    }
+}
 
 // A rank's all-to-all runs with the ranks of its communicator (spec/all_to_all_vv2 GroupMembers):
 // (a) rank 0 alone makes its own (hcclComm null, rankSize 4) while its peers pass the caller's:

@@ -495,5 +495,36 @@ TEST(DocumentedCases, OptionalDescriptorTheRuntimeMayRefuse) {
     EXPECT_FALSE(peer.AdmitsPrepareStatus(161002));  // rank 0 itself may not refuse
 }
 
+// A data view that steps back before its storage (negative strides beyond its offset) has
+// contents in no memory of the tensor's: refusing it is admitted beside what the rules say, like
+// a descriptor aclCreateTensor may refuse; a tensor with explicit values, or a negative stride
+// the offset covers, is an ordinary view (api_fuzzer seed 1: an AllToAllVV2 output at offset -4,
+// which the runner could not hand to ATB; harness/run/run_case.cc).
+TEST(DocumentedCases, DataViewBeforeItsStorageMayBeRefused) {
+    const std::string a2av = "all_to_all_vv2 platform=atlas_a2 world=1 x=int64[3]X send_counts=int64[1]v(2) "
+                             "sdispls=int64[1]v(1) recv_counts=int64[1]v(2) rdispls=int64[1]v(0) "
+                             "tensor_for_infer_shape=int8[1] output=int64[1,2]O rank=0 rank_size=1 rank_root=0 "
+                             "backend=\"hccl\" hccl_comm=comm comm_mode=1 rank_table_file=\"\" comm_domain=\"\" "
+                             "seed=1 dist=uniform sched=0";
+    auto with = [&](const std::string &x, const std::string &out) {
+        std::string text = a2av;
+        text.replace(text.find("X "), 1, x);
+        text.replace(text.find("O "), 1, out);
+        return Expect(C(text), 0);
+    };
+    const Expectation clean = with("", "");
+    EXPECT_EQ(clean.outcome, Outcome::kSuccess);
+    EXPECT_FALSE(clean.AdmitsPrepareStatus(161002));
+    for (const auto &[x, out] : {std::pair<std::string, std::string>{"s(-1)", ""}, {"", "s(2,-1)"}, {"", "o(-4)"}}) {
+        const Expectation e = with(x, out);
+        EXPECT_TRUE(e.AdmitsPrepareStatus(161002)) << x << " " << out;
+    }
+    for (const auto &[x, out] : {std::pair<std::string, std::string>{"s(-1)o(2)", ""}, {"", "s(2,-1)o(1)"}}) {
+        const Expectation e = with(x, out);
+        EXPECT_EQ(e.outcome, Outcome::kSuccess) << x << " " << out;
+        EXPECT_FALSE(e.AdmitsPrepareStatus(161002)) << x << " " << out;
+    }
+}
+
 }  // namespace
 }  // namespace mc2::spec

@@ -128,8 +128,9 @@ TEST(MultiRule, HardeningRuleAdmitsTheFirstDocumentedRuleAfterIt) {
     EXPECT_EQ(e.alternatives[0].outcome, Outcome::kInnerError);
     // The vendor profile is unchanged: the hardening rule leaves the call undefined.
     EXPECT_EQ(Expect(k_zero, 0, Profile::kVendor).outcome, Outcome::kUndefined);
-    // Without the documented rule, the hardening rule's answer alone.
-    const Expectation alone = Expect(C(qmar + "x1=int8[16,64]s(-64,1)"), 0);
+    // Without the documented rule, the hardening rule's answer alone (the offset covers the
+    // step back: a view before its storage would admit the runtime's refusal as well).
+    const Expectation alone = Expect(C(qmar + "x1=int8[16,64]s(-64,1)o(960)"), 0);
     EXPECT_EQ(alone.rule_id, "qmar.shape.negative");
     EXPECT_TRUE(alone.alternatives.empty());
     EXPECT_FALSE(alone.AdmitsPrepareStatus(561002));
