@@ -222,7 +222,33 @@ CommGroup GroupOf(const Case &c, int r) {
 }
 
 // ---- editing ----
+// Whether every rank's arguments have the structure the edits below assume, as every valid case
+// has: each tensor present with at least one dim, an output with a dims[1], and four count
+// tensors of one length n (their values) whose first dim says so. A case
+// another rule's violate() made may lack it (the multi-rule tests compose violations); the edits
+// then give nullopt instead of reading past a shape or a list (tests/spec/violation_totality_test).
+bool Editable(const Case &c) {
+    for (int r = 0; r < c.world; ++r) {
+        for (const char *name : {"x", "tensor_for_infer_shape", "output"}) {
+            const TensorSpec *t = c.Tensor(r, name);
+            if (t == nullptr || t->shape.empty()) return false;
+        }
+        if (c.Tensor(r, kOutput)->shape.size() < 2) return false;
+        size_t n = 0;
+        for (const char *name : {"send_counts", "sdispls", "recv_counts", "rdispls"}) {
+            const TensorSpec *t = c.Tensor(r, name);
+            if (t == nullptr || t->shape.size() != 1 || t->values.empty() ||
+                t->shape[0] != static_cast<int64_t>(t->values.size()) || (n != 0 && t->values.size() != n)) {
+                return false;
+            }
+            n = t->values.size();
+        }
+    }
+    return true;
+}
+
 std::optional<Case> EditRank(const Case &valid, int rank, const std::function<void(ParamMap &)> &edit) {
+    if (!Editable(valid)) return std::nullopt;
     auto per = EffectiveParams(valid);
     edit(per[static_cast<size_t>(rank)]);
     Case out = valid;
@@ -232,6 +258,7 @@ std::optional<Case> EditRank(const Case &valid, int rank, const std::function<vo
 // Per-rank rules break every rank the same way: a single failing rank makes its peers wait for
 // HCCL's timeout, which is a2av.xrank.peer_failed's case, not theirs.
 std::optional<Case> EditAll(const Case &valid, const std::function<void(ParamMap &)> &edit) {
+    if (!Editable(valid)) return std::nullopt;
     auto per = EffectiveParams(valid);
     for (auto &p : per) edit(p);
     Case out = valid;
@@ -525,12 +552,6 @@ std::vector<Rule> Build() {
             return sum && out != nullptr && out->shape.size() >= 2 && out->shape[1] != *sum;
         },
         [](const Case &v, Choices &ch) -> std::optional<Case> {
-            // A case whose output another rule's violate() left with fewer than two dims (the
-            // hardening-order test composes violations) has no dims[1] to widen.
-            for (int r = 0; r < v.world; ++r) {
-                const TensorSpec *out = v.Tensor(r, kOutput);
-                if (out == nullptr || out->shape.size() < 2) return std::nullopt;
-            }
             return EditAll(v, [&](ParamMap &p) { TensorIn(p, kOutput)->shape[1] += ch.Int(1, 3); });
         });
 
@@ -605,6 +626,8 @@ std::vector<Rule> Build() {
             // stay valid on their own (a's x grows by one element).
             const int a = Victim(v, ch);
             const int b = (a + 1 + static_cast<int>(ch.Int(0, v.world - 2))) % v.world;
+            const TensorSpec *sends = v.Tensor(a, "send_counts");
+            if (sends == nullptr || sends->values.size() <= static_cast<size_t>(b)) return std::nullopt;
             return EditRank(v, a, [&](ParamMap &p) {
                 TensorSpec *x = TensorIn(p, "x");
                 const int64_t len = DimProduct(x->shape, 0, x->shape.size());

@@ -124,7 +124,8 @@ std::optional<Case> EditTensor(const Case &valid, const std::string &name,
     }
     return EditEachRank(base, [&](int, ParamMap &p) {
         TensorSpec *t = TensorIn(p, name);
-        if (!t || !edit(*t)) return false;
+        // A 0-D tensor (another rule's violation; no valid case has one) has no dims to edit.
+        if (!t || t->shape.empty() || !edit(*t)) return false;
         t->strides.clear();
         t->storage_shape.clear();
         return true;

@@ -81,6 +81,13 @@ std::optional<Case> EditRanks(const Case &valid, const std::function<bool(int, P
     return out;
 }
 
+// The same over a case a scenario change may not have made (AsScenario gives nullopt on a case
+// without the geometry it rewrites): nullopt then.
+std::optional<Case> EditRanksOf(const std::optional<Case> &base, const std::function<bool(int, ParamMap &)> &edit) {
+    if (!base) return std::nullopt;
+    return EditRanks(*base, edit);
+}
+
 std::optional<Case> EditTensor(const std::optional<Case> &valid, const std::string &name,
                                const std::function<bool(TensorSpec &)> &edit) {
     if (!valid) return std::nullopt;
@@ -873,8 +880,10 @@ void AddScenarioRules(std::vector<Rule> &t) {
         t, "qmar4.tiling.per_block_bias", Tiling(k950), kInner,
         "Per-block (formula 7) takes no bias (seed 004: B-B量化场景仅支持biasOptional为null).", cite,
         [](const Case &c, int r) { return ScenarioOf(c, r) == Scenario::kPerBlock && T(c, r, "bias") != nullptr; },
-        [](const Case &valid, Choices &ch) {
-            return EditRanks(*AsScenario(valid, Scenario::kPerBlock, ch), [](int, ParamMap &p) {
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            const auto base = AsScenario(valid, Scenario::kPerBlock, ch);  // nullopt on a case without its geometry
+            if (!base) return std::nullopt;
+            return EditRanks(*base, [](int, ParamMap &p) {
                 const TensorSpec *x2 = TensorIn(p, "x2");
                 if (!x2 || x2->shape.size() != 2) return false;
                 TensorSpec bias;
@@ -931,7 +940,7 @@ void AddScenarioRules(std::vector<Rule> &t) {
         [](const Case &valid, Choices &ch) {
             const bool uint64 = ch.Bool();
             auto c = AsScenario(valid, uint64 ? Scenario::kFp8Uint64 : Scenario::kFp8, ch);
-            return EditRanks(*c, [&](int, ParamMap &p) {
+            return EditRanksOf(c, [&](int, ParamMap &p) {
                 const TensorSpec *x1 = TensorIn(p, "x1");
                 if (!x1) return false;
                 if (uint64) {
@@ -1011,7 +1020,7 @@ void AddScaleShapeRules(std::vector<Rule> &t) {
             const int64_t delta = ch.Int(1, 8);
             auto c = valid.platform == Platform::kAtlasA2 ? std::optional<Case>(valid)
                                                           : AsScenario(valid, Scenario::kFp8, ch);
-            return EditRanks(*c, [&](int, ParamMap &p) {
+            return EditRanksOf(c, [&](int, ParamMap &p) {
                 TensorSpec *s = TensorIn(p, "x2_scale");
                 const TensorSpec *x2 = TensorIn(p, "x2");
                 if (!s || !x2 || x2->shape.size() != 2) return false;
@@ -1215,8 +1224,10 @@ void AddAttributeTilingRules(std::vector<Rule> &t) {
             const TensorSpec *x1 = T(c, r, "x1");
             return x1 && x1->dtype != ACL_INT8 && BothCommScales(c, r);
         },
-        [](const Case &valid, Choices &ch) {
-            return EditRanks(*AsScenario(valid, Scenario::kFp8, ch), [](int, ParamMap &p) {
+        [](const Case &valid, Choices &ch) -> std::optional<Case> {
+            const auto base = AsScenario(valid, Scenario::kFp8, ch);  // nullopt on a case without its geometry
+            if (!base) return std::nullopt;
+            return EditRanks(*base, [](int, ParamMap &p) {
                 const TensorSpec *out = TensorIn(p, "output");
                 const TensorSpec *x2 = TensorIn(p, "x2");
                 if (!out || !x2 || x2->shape.size() != 2 || out->dtype == ACL_FLOAT) return false;

@@ -123,7 +123,9 @@ std::optional<Geometry> ReadGeometry(const ParamMap &params) {
     const TensorSpec *x1 = TensorIn(params, "x1");
     const TensorSpec *x2 = TensorIn(params, "x2");
     const TensorSpec *scale = TensorIn(params, "antiquant_scale");
-    if (!x1 || !x2 || !scale || x1->shape.empty() || x2->shape.size() != 2) return std::nullopt;
+    if (!x1 || !x2 || !scale || x1->shape.size() < 2 || x2->shape.size() != 2) {
+        return std::nullopt;  // a valid case's x1 has 2 or 3 dims (violate() edits its lead dims)
+    }
     Geometry g;
     g.lead.assign(x1->shape.begin(), x1->shape.end() - 1);
     g.k = x1->shape.back();

@@ -1,0 +1,59 @@
+// tests/spec/violation_totality_test.cc — every rule's violate() is total: given any case another
+// rule's violate() made (not only a valid one), it returns a case or nullopt, and never reads a
+// dim, a value or a tensor the case does not have. The multi-rule tests (hardening_order_test,
+// multi_rule_property_test) compose violations, and a violate() that assumed a valid case's
+// structure read past the end of a one-dim output there (ASan, CI's sanitize run of c5dd4fc's
+// parent: a2av.shape.output_width). This test composes every ordered pair of rules of every
+// family, so the sanitize build checks each violate() on every structure the others produce;
+// and every rank's expectation of each composed case is evaluated too (the predicates must be
+// total as well).
+#include <gtest/gtest.h>
+
+#include "spec/catalogue.h"
+#include "spec/generate.h"
+#include "tests/common/sanitized_build.h"
+
+namespace mc2::spec {
+namespace {
+
+using harness::Platform;
+
+const size_t kExpectEvery = static_cast<size_t>(tests::ScaledForSanitizers(8, 256));
+
+TEST(ViolationTotality, EveryRuleViolatesWhatAnyOtherRuleMade) {
+    size_t composed = 0;
+    size_t refused = 0;
+    for (const auto &op : GeneratableOps()) {
+        for (Platform platform : {Platform::kAtlasA2, Platform::kAscend950}) {
+            const std::vector<const Rule *> rules = RulesFor(op, platform);
+            SeededChoices gen(17);
+            const harness::Case valid = GenerateValid(op, platform, gen);
+            for (size_t i = 0; i < rules.size(); ++i) {
+                if (rules[i]->IsNote()) continue;
+                SeededChoices ch_i(1000003 * (i + 1));
+                const auto one = rules[i]->Violate(valid, ch_i);
+                if (!one) continue;
+                for (size_t j = 0; j < rules.size(); ++j) {
+                    if (j == i || rules[j]->IsNote()) continue;
+                    SeededChoices ch(1000003 * (i + 1) + 7919 * (j + 1));
+                    const auto both = rules[j]->Violate(*one, ch);
+                    if (!both) {
+                        ++refused;
+                        continue;
+                    }
+                    // Every rank's expectation of one composition in kExpectEvery (the walk over
+                    // every rule is the costly part; a different sample per pair of families).
+                    if (composed++ % kExpectEvery == 0) {
+                        for (int r = 0; r < both->world; ++r) (void)Expect(*both, r);
+                    }
+                }
+            }
+        }
+    }
+    // Not vacuous: most pairs compose (a violate() refuses only what it cannot edit).
+    EXPECT_GT(composed, 4 * refused);
+    EXPECT_GE(composed, 1000u);
+}
+
+}  // namespace
+}  // namespace mc2::spec
