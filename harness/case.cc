@@ -2,6 +2,7 @@
 #include "harness/case.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -61,8 +62,95 @@ std::vector<int64_t> TensorSpec::Strides() const {
     return strides.empty() && !shape.empty() ? ContiguousStrides(shape) : strides;
 }
 
+namespace {
+
+// Calls visit(dim, stride) for each dim and its stride, stopping when visit returns false: the
+// explicit strides (over as many dims as both lists have), or the contiguous ones, which are
+// made here from the last dim back with ContiguousStrides's saturation instead of in a vector.
+// The geometry below runs for every tensor of every case a fuzzer makes, several times per
+// tensor; a vector per question was a tenth of all the allocations of an api_fuzzer input
+// (fuzz/README.md "Session 12"). Its callers add terms up, so the order of dims is free.
+template <class Visit>
+void ForEachStride(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides, Visit visit) {
+    if (!strides.empty()) {
+        for (size_t i = 0; i < shape.size() && i < strides.size(); ++i) {
+            if (!visit(shape[i], strides[i])) return;
+        }
+        return;
+    }
+    int64_t stride = 1;
+    for (size_t i = shape.size(); i-- > 0;) {
+        if (!visit(shape[i], stride)) return;
+        const int64_t d = std::max<int64_t>(shape[i], 1);
+        stride = stride > std::numeric_limits<int64_t>::max() / d ? std::numeric_limits<int64_t>::max() : stride * d;
+    }
+}
+
+}  // namespace
+
 bool TensorSpec::IsContiguous() const {
-    return strides.empty() || strides == ContiguousStrides(shape);
+    if (strides.empty()) return true;
+    if (strides.size() != shape.size()) return false;
+    bool same = true;
+    size_t i = shape.size();
+    ForEachStride(shape, {}, [&](int64_t, int64_t contiguous) {
+        same = strides[--i] == contiguous;
+        return same;
+    });
+    return same;
+}
+
+namespace {
+
+// The view's dims ordered by decreasing stride (a stable order), when its explicit strides are
+// one per dim: the layout StorageShape() derives for a permuted contiguous view. Written into a
+// buffer on the stack for the usual ranks, so that asking does not allocate.
+class StrideOrder {
+  public:
+    explicit StrideOrder(const TensorSpec &t) : n_(t.shape.size()) {
+        size_t *order = n_ <= kInline ? inline_.data() : (heap_.resize(n_), heap_.data());
+        // Insertion sort: stable, and unlike std::stable_sort it needs no temporary buffer.
+        for (size_t i = 0; i < n_; ++i) {
+            size_t j = i;
+            for (; j > 0 && t.strides[order[j - 1]] < t.strides[i]; --j) order[j] = order[j - 1];
+            order[j] = i;
+        }
+        order_ = order;
+    }
+    size_t operator[](size_t k) const { return order_[k]; }
+    size_t size() const { return n_; }
+
+  private:
+    static constexpr size_t kInline = 16;
+    size_t n_;
+    std::array<size_t, kInline> inline_{};
+    std::vector<size_t> heap_;
+    const size_t *order_ = nullptr;
+};
+
+// Whether explicit strides (one per dim) lay the view out as a permutation of a contiguous
+// layout at offset 0, e.g. a transposed matrix: in stride order they are the contiguous strides
+// of the permuted dims (with ContiguousStrides's saturation).
+bool PermutedContiguous(const TensorSpec &t) {
+    if (t.offset != 0 || t.strides.size() != t.shape.size() || t.shape.empty()) return false;
+    const StrideOrder order(t);
+    int64_t expected = 1;
+    for (size_t k = order.size(); k-- > 0;) {
+        const size_t i = order[k];
+        if (t.strides[i] != expected) return false;
+        const int64_t d = std::max<int64_t>(t.shape[i], 1);
+        expected = expected > std::numeric_limits<int64_t>::max() / d ? std::numeric_limits<int64_t>::max() : expected * d;
+    }
+    return true;
+}
+
+}  // namespace
+
+const std::vector<int64_t> &TensorSpec::StorageShapeIn(std::vector<int64_t> &scratch) const {
+    if (!storage_shape.empty()) return storage_shape;
+    if (shape.empty() || IsContiguous()) return shape;
+    scratch = StorageShape();
+    return scratch;
 }
 
 std::vector<int64_t> TensorSpec::StorageShape() const {
@@ -70,44 +158,61 @@ std::vector<int64_t> TensorSpec::StorageShape() const {
     if (IsContiguous()) return shape;
     // A permutation of a contiguous layout (e.g. a transposed matrix): the storage is that
     // layout, dims ordered by decreasing stride. Anything else: a flat span.
-    const std::vector<int64_t> s = Strides();
-    std::vector<size_t> order(shape.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s[a] > s[b]; });
-    std::vector<int64_t> permuted;
-    for (size_t i : order) permuted.push_back(shape[i]);
-    std::vector<int64_t> permuted_strides;
-    for (size_t i : order) permuted_strides.push_back(s[i]);
-    if (permuted_strides == ContiguousStrides(permuted) && offset == 0) return permuted;
-    return {StorageElementsNeeded()};
+    if (!PermutedContiguous(*this)) return {StorageElementsNeeded()};
+    const StrideOrder order(*this);
+    std::vector<int64_t> permuted(shape.size());
+    for (size_t k = 0; k < order.size(); ++k) permuted[k] = shape[order[k]];
+    return permuted;
+}
+
+int64_t TensorSpec::StorageShapeElements() const {
+    const auto product = [](const std::vector<int64_t> &dims) {
+        // A zero (or negative) dim anywhere makes the product 0, even after dims that saturate.
+        for (int64_t d : dims) {
+            if (d <= 0) return int64_t{0};
+        }
+        int64_t p = 1;
+        for (int64_t d : dims) {
+            if (p > std::numeric_limits<int64_t>::max() / d) return std::numeric_limits<int64_t>::max();
+            p *= d;
+        }
+        return p;
+    };
+    if (!storage_shape.empty()) return product(storage_shape);
+    // The view's dims, in whatever order (a permutation has their product), or the flat span.
+    if (shape.empty() || IsContiguous() || PermutedContiguous(*this)) return product(shape);
+    return std::max<int64_t>(StorageElementsNeeded(), 0);
 }
 
 bool TensorSpec::ReachesBeforeStorage() const {
     if (offset < 0) return true;
     if (NumElements() == 0) return false;
-    const std::vector<int64_t> s = Strides();
     // The lowest element index, offset + Σ (shape[i]-1)·min(stride[i], 0), in 128 bits: every
-    // term is at most 2^126 in magnitude and the walk stops as soon as the sum goes negative.
+    // term is at most 2^126 in magnitude and the walk stops as soon as the sum goes negative
+    // (only negative terms are added, so where it stops does not depend on the order).
     __int128 lowest = offset;
-    for (size_t i = 0; i < shape.size() && i < s.size(); ++i) {
-        if (s[i] < 0) lowest += static_cast<__int128>(shape[i] - 1) * s[i];
-        if (lowest < 0) return true;
-    }
-    return false;
+    ForEachStride(shape, strides, [&](int64_t dim, int64_t stride) {
+        if (stride < 0) lowest += static_cast<__int128>(dim - 1) * stride;
+        return lowest >= 0;
+    });
+    return lowest < 0;
 }
 
 int64_t TensorSpec::StorageElementsNeeded() const {
     if (NumElements() == 0) return 0;
-    const std::vector<int64_t> s = Strides();
+    // Every dim is ≥ 1 here and every term is ≥ 0, so the exact overflow test below saturates
+    // whatever order the dims come in.
     int64_t span = 1;
-    for (size_t i = 0; i < shape.size() && i < s.size(); ++i) {
-        if (s[i] == std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::max();
-        const int64_t step = s[i] < 0 ? -s[i] : s[i];
-        if (step != 0 && shape[i] - 1 > (std::numeric_limits<int64_t>::max() - span) / step) {
-            return std::numeric_limits<int64_t>::max();
-        }
-        span += (shape[i] - 1) * step;
-    }
+    bool saturated = false;
+    ForEachStride(shape, strides, [&](int64_t dim, int64_t stride) {
+        if (dim == 1) return true;  // its stride is never stepped, whatever it is (INT64_MIN too)
+        if (stride == std::numeric_limits<int64_t>::min()) return !(saturated = true);
+        const int64_t step = stride < 0 ? -stride : stride;
+        if (step != 0 && dim - 1 > (std::numeric_limits<int64_t>::max() - span) / step) return !(saturated = true);
+        span += (dim - 1) * step;
+        return true;
+    });
+    if (saturated) return std::numeric_limits<int64_t>::max();
     return offset > std::numeric_limits<int64_t>::max() - span ? std::numeric_limits<int64_t>::max()
                                                                : span + std::max<int64_t>(offset, 0);
 }
@@ -129,7 +234,7 @@ void NormalizeValue(Value &v) {
 }
 }  // namespace
 
-const Value &Case::Get(int rank, const std::string &name) const {
+const Value &Case::Get(int rank, std::string_view name) const {
     if (auto r = overrides.find(rank); r != overrides.end()) {
         if (auto it = r->second.find(name); it != r->second.end()) return it->second;
     }
@@ -137,7 +242,7 @@ const Value &Case::Get(int rank, const std::string &name) const {
     return kNullValue;
 }
 
-const TensorSpec *Case::Tensor(int rank, const std::string &name) const {
+const TensorSpec *Case::Tensor(int rank, std::string_view name) const {
     return std::get_if<TensorSpec>(&Get(rank, name));
 }
 

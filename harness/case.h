@@ -54,6 +54,11 @@ struct TensorSpec {
     int64_t NumElements() const;  // product of the view shape; 0 for an empty tensor
     std::vector<int64_t> Strides() const;       // explicit, or contiguous
     std::vector<int64_t> StorageShape() const;  // explicit, or derived from shape + strides
+    // The same dims without a copy where they are the declared storage shape or the view's
+    // shape (contiguous views, the common case); else StorageShape() written into `scratch`.
+    const std::vector<int64_t> &StorageShapeIn(std::vector<int64_t> &scratch) const;
+    // The product of StorageShape() (0 when a dim is ≤ 0, saturating), without building it.
+    int64_t StorageShapeElements() const;
     bool IsContiguous() const;
     // Elements of storage the view reaches: offset + 1 + Σ (shape[i]-1)·|stride[i]| (0 if empty).
     int64_t StorageElementsNeeded() const;
@@ -92,12 +97,17 @@ struct OpSignature {
     const ParamDecl *Find(std::string_view name) const;
 };
 
+// A case's parameters by name. Looked up by string_view (std::less<>): the spec's rules ask for
+// parameters by literal names many times per case, and a std::string key built from a literal
+// longer than the short-string buffer ("comm_quant_scale_1") was a heap allocation per question.
+using ParamMap = std::map<std::string, Value, std::less<>>;
+
 struct Case {
     std::string op;
     Platform platform = Platform::kAtlasA2;
     int world = 1;
-    std::map<std::string, Value> params;                    // common to every rank
-    std::map<int, std::map<std::string, Value>> overrides;  // rank -> param -> value
+    ParamMap params;                    // common to every rank
+    std::map<int, ParamMap> overrides;  // rank -> param -> value
     uint64_t seed = 1;
     Dist dist = Dist::kNormal;
     uint64_t schedule = 0;  // seed of the rank interleaving / straggler schedule; 0 = none
@@ -105,8 +115,8 @@ struct Case {
     bool operator==(const Case &) const = default;
 
     // The value rank `rank` passes for `name` (its override, else the common value, else Null).
-    const Value &Get(int rank, const std::string &name) const;
-    const TensorSpec *Tensor(int rank, const std::string &name) const;  // nullptr when null
+    const Value &Get(int rank, std::string_view name) const;
+    const TensorSpec *Tensor(int rank, std::string_view name) const;  // nullptr when null
     // Sets the common value and drops overrides of `name`.
     void Set(const std::string &name, Value value);
     void SetForRank(int rank, const std::string &name, Value value);

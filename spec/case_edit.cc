@@ -60,7 +60,8 @@ int64_t DimProduct(const std::vector<int64_t> &dims, size_t begin, size_t end) {
 }
 
 int64_t StorageElements(const harness::TensorSpec &t) {
-    const std::vector<int64_t> st = t.StorageShape();
+    std::vector<int64_t> scratch;
+    const std::vector<int64_t> &st = t.StorageShapeIn(scratch);
     return DimProduct(st, 0, st.size());
 }
 

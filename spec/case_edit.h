@@ -17,7 +17,7 @@
 
 namespace mc2::spec {
 
-using ParamMap = std::map<std::string, harness::Value>;
+using ParamMap = harness::ParamMap;
 
 // The values each rank passes (index = rank), every signature parameter present.
 std::vector<ParamMap> EffectiveParams(const harness::Case &c);

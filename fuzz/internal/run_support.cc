@@ -178,7 +178,8 @@ void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpB
         if (!h.host.empty()) bound.host = &h.host;
         if (binding.api.acl_tensors) {
             const std::vector<int64_t> strides = t->Strides();
-            const std::vector<int64_t> storage = t->StorageShape();
+            std::vector<int64_t> scratch;
+            const std::vector<int64_t> &storage = t->StorageShapeIn(scratch);
             h.tensor = rt.aclCreateTensor(t->shape.data(), t->shape.size(), t->dtype, strides.data(), t->offset,
                                           t->format, storage.data(), storage.size(), h.device);
             // As in RunCase: a refused descriptor is not passed on as nullptr; the rank makes no

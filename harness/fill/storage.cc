@@ -12,19 +12,6 @@
 namespace mc2::harness {
 namespace {
 
-int64_t Product(const std::vector<int64_t> &dims) {
-    // A zero dim anywhere makes the product 0, even after dims whose product saturates.
-    for (int64_t d : dims) {
-        if (d <= 0) return 0;
-    }
-    int64_t p = 1;
-    for (int64_t d : dims) {
-        if (p > std::numeric_limits<int64_t>::max() / d) return std::numeric_limits<int64_t>::max();
-        p *= d;
-    }
-    return p;
-}
-
 // Sets all `capacity` codes of `bytes` (BytesFor(bits, capacity) long) to `code`: the same bytes
 // as StoreCode at every index, but StoreCode writes only the first element (the first two of
 // 4-bit codes, one byte) and memcpy doubles it. The per-element loop was the largest single
@@ -72,7 +59,7 @@ bool ContiguousViewIn(const TensorSpec &t, int64_t capacity) {
 }  // namespace
 
 int64_t StorageCapacity(const TensorSpec &t) {
-    return std::max(Product(t.StorageShape()), t.StorageElementsNeeded());
+    return std::max(t.StorageShapeElements(), t.StorageElementsNeeded());
 }
 
 size_t StorageBytes(const TensorSpec &t) { return BytesFor(StorageBits(t.dtype), StorageCapacity(t)); }

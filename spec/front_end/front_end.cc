@@ -202,7 +202,7 @@ Rule Route(std::string id, std::string text, std::string citation, std::function
 }
 
 Dispatch ToApi(const Call &call, const std::string &op, const std::map<std::string, std::string> &tensor_args,
-               const std::map<std::string, harness::Value> &attrs,
+               const harness::ParamMap &attrs,
                const std::map<std::string, harness::TensorSpec> &outputs, std::vector<std::string> returns) {
     const harness::OpSignature *sig = harness::FindSignature(op);
     if (sig == nullptr) throw std::logic_error("front-end dispatch to an unregistered operator " + op);
@@ -248,7 +248,7 @@ const RouteTarget &FindTarget(const std::vector<RouteTarget> &table, const std::
     throw std::logic_error("front-end call " + call.ToString() + " reaches no dispatch route");
 }
 
-std::map<std::string, harness::Value> CommAttrs(const Call &call) {
+harness::ParamMap CommAttrs(const Call &call) {
     const Arg *reduce_op = call.Find("reduce_op");
     return {{"group", harness::CommName{}},
             {"reduce_op", std::string(reduce_op ? std::get<std::string>(*reduce_op) : "sum")},

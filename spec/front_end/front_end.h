@@ -130,7 +130,7 @@ Rule Route(std::string id, std::string text, std::string citation, std::function
 // from the kwarg `tensor_args` maps to it (None when absent), its other parameters from `attrs`
 // (the communicator for kComm ones), its outputs from `outputs`; the data seed is the call's.
 Dispatch ToApi(const Call &call, const std::string &op, const std::map<std::string, std::string> &tensor_args,
-               const std::map<std::string, harness::Value> &attrs,
+               const harness::ParamMap &attrs,
                const std::map<std::string, harness::TensorSpec> &outputs, std::vector<std::string> returns);
 // The mapping table a family's dispatch reads: for each route (the route rule's id) and function,
 // the aclnn operator it reaches (a registered signature) and which front-end kwarg becomes which
@@ -149,7 +149,7 @@ const RouteTarget &FindTarget(const std::vector<RouteTarget> &table, const std::
 // The attributes the MC2 front-ends forward: the rank's communicator as `group`, reduce_op and
 // comm_turn as given ("sum" and 0 when absent) and stream_mode ACL_STOP_ON_FAILURE (1). ToApi
 // passes an operator only the attributes it has (AllGatherMatmul has no reduce_op).
-std::map<std::string, harness::Value> CommAttrs(const Call &call);
+harness::ParamMap CommAttrs(const Call &call);
 bool IsIntegral(aclDataType dtype);  // torch's isIntegralType (bool excluded)
 bool IsFloating(aclDataType dtype);  // float16, bfloat16, float32
 

@@ -163,7 +163,7 @@ Dispatch DispatchCall(const Call &c, std::string *route) {
     const RouteTarget &target = FindTarget(Targets(), *route, c);
     // epsilon as given (1e-6 otherwise); antiquant_group_size reaches the weight-quant APIs only.
     const Arg *eps = c.Find("epsilon");
-    std::map<std::string, harness::Value> attrs = CommAttrs(c);
+    harness::ParamMap attrs = CommAttrs(c);
     attrs["epsilon"] = eps ? harness::Value(std::get<double>(*eps)) : harness::Value(1e-6);
     attrs["antiquant_group_size"] = c.I("antiquant_group_size");
     const TensorSpec &residual = *c.T("residual");

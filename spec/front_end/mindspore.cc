@@ -108,7 +108,7 @@ Dispatch DispatchCall(const Call &c, std::string *route) {
         returns.push_back("gather_out");
     }
     // gather_index and comm_turn are 0 here (checked above).
-    std::map<std::string, harness::Value> attrs = CommAttrs(c);
+    harness::ParamMap attrs = CommAttrs(c);
     attrs["gather_index"] = int64_t{0};
     const RouteTarget &target = FindTarget(Targets(), *route, c);
     return ToApi(forwarded, target.op, target.tensor_args, attrs, outputs, returns);

@@ -338,7 +338,7 @@ void Retype(const Call &c, Dispatch &d, const char *param, const char *dtype_kwa
 
 // fp8 / fp4 x1 → aclnnQuantMatmulAllReduceV4: its scales each retyped by their *_dtype kwarg;
 // group_sizes packed; comm_quant_mode forwarded; y_dtype out.
-Dispatch DispatchV4(const Call &c, const RouteTarget &target, std::map<std::string, harness::Value> attrs) {
+Dispatch DispatchV4(const Call &c, const RouteTarget &target, harness::ParamMap attrs) {
     attrs.erase("antiquant_group_size");
     attrs["group_size"] = PackedGroupSize(c);
     attrs["comm_quant_mode"] = c.I("comm_quant_mode");
@@ -356,7 +356,7 @@ Dispatch DispatchCall(const Call &c, std::string *route) {
     *route = FirstRoute(Rules(), c);
     const RouteTarget &target = FindTarget(Targets(), *route, c);
     // reduce_op, comm_turn and antiquant_group_size as given (their defaults otherwise).
-    std::map<std::string, harness::Value> attrs = CommAttrs(c);
+    harness::ParamMap attrs = CommAttrs(c);
     attrs["antiquant_group_size"] = c.I("antiquant_group_size");
     if (*route == "tnpu.mmar.route.quant_v4") return DispatchV4(c, target, attrs);
     const TensorSpec output = Tensor(OutDtype(c), OutputShape(*c.T("x1"), N(c)));

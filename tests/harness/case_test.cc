@@ -2,6 +2,7 @@
 // (examples and a RapidCheck round-trip property over generated cases), and one-line errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -118,6 +119,10 @@ TEST(TensorSpecGeometry, HugeStridesSaturateInsteadOfOverflowing) {
     EXPECT_EQ(t.StorageElementsNeeded(), std::numeric_limits<int64_t>::max());
     t.strides = {3, 1};
     EXPECT_EQ(t.StorageElementsNeeded(), 1 + 3 + 1);
+    // A dim of one never steps its stride, so even INT64_MIN there reaches nothing.
+    t.shape = {1, 2};
+    t.strides = {std::numeric_limits<int64_t>::min(), 1};
+    EXPECT_EQ(t.StorageElementsNeeded(), 2);
 }
 
 TEST(TensorSpecGeometry, ReachesBeforeStorageOnlyWhenSomeElementIndexIsNegative) {
@@ -148,6 +153,98 @@ TEST(TensorSpecGeometry, ReachesBeforeStorageOnlyWhenSomeElementIndexIsNegative)
     counts.values = {4, 5};
     EXPECT_TRUE(counts.ReachesBeforeStorage());
     EXPECT_FALSE(counts.ContentsUndefined());
+}
+
+// The geometry answers without building stride vectors (ForEachStride in case.cc); these are
+// their definitions, written over Strides() and in exact 128-bit sums, for the property below.
+int64_t SpanByDefinition(const TensorSpec &t) {
+    if (t.NumElements() == 0) return 0;
+    const std::vector<int64_t> s = t.Strides();
+    const __int128 max = std::numeric_limits<int64_t>::max();
+    __int128 span = 1;
+    for (size_t i = 0; i < t.shape.size() && i < s.size(); ++i) {
+        const __int128 step = s[i] < 0 ? -static_cast<__int128>(s[i]) : static_cast<__int128>(s[i]);
+        span += (t.shape[i] - 1) * step;  // each term < 2^127 / 2; stop before a second one
+        if (span > max) return std::numeric_limits<int64_t>::max();
+    }
+    span += std::max<int64_t>(t.offset, 0);
+    return span > max ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(span);
+}
+
+bool ReachesBeforeByDefinition(const TensorSpec &t) {
+    if (t.offset < 0) return true;
+    if (t.NumElements() == 0) return false;
+    const std::vector<int64_t> s = t.Strides();
+    __int128 lowest = t.offset;
+    for (size_t i = 0; i < t.shape.size() && i < s.size(); ++i) {
+        if (s[i] < 0) lowest += static_cast<__int128>(t.shape[i] - 1) * s[i];
+        if (lowest < 0) return true;
+    }
+    return false;
+}
+
+// case.h: the declared storage shape, else the view's shape when contiguous, else the dims in
+// decreasing-stride order when the strides are that order's contiguous ones at offset 0, else
+// one flat span.
+std::vector<int64_t> StorageShapeByDefinition(const TensorSpec &t) {
+    if (!t.storage_shape.empty()) return t.storage_shape;
+    if (t.shape.empty() || t.strides.empty() || t.strides == ContiguousStrides(t.shape)) return t.shape;
+    if (t.strides.size() == t.shape.size() && t.offset == 0) {
+        std::vector<size_t> order(t.shape.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return t.strides[a] > t.strides[b]; });
+        std::vector<int64_t> dims, strides;
+        for (size_t i : order) {
+            dims.push_back(t.shape[i]);
+            strides.push_back(t.strides[i]);
+        }
+        if (strides == ContiguousStrides(dims)) return dims;
+    }
+    return {SpanByDefinition(t)};
+}
+
+rc::Gen<int64_t> GeometryValue() {
+    return rc::gen::oneOf(rc::gen::inRange<int64_t>(-4, 40),
+                          rc::gen::element(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
+                                           int64_t{1} << 31, int64_t{1} << 62, -(int64_t{1} << 62)));
+}
+
+RC_GTEST_PROP(TensorSpecGeometry, AnswersWithoutVectorsMatchTheirDefinitions, ()) {
+    TensorSpec t;
+    const int rank = *rc::gen::inRange(0, 7);
+    for (int i = 0; i < rank; ++i) t.shape.push_back(*rc::gen::oneOf(rc::gen::inRange<int64_t>(0, 6), GeometryValue()));
+    const int kind = *rc::gen::inRange(0, 5);
+    if (kind == 1) t.strides = ContiguousStrides(t.shape);  // explicit but contiguous
+    if (kind == 4) {  // a permuted contiguous layout (a transposed matrix), often at offset 0
+        std::vector<size_t> perm(t.shape.size());
+        for (size_t i = 0; i < perm.size(); ++i) perm[i] = i;
+        for (size_t i = perm.size(); i > 1; --i) std::swap(perm[i - 1], perm[*rc::gen::inRange<size_t>(0, i)]);
+        std::vector<int64_t> permuted;
+        for (size_t i : perm) permuted.push_back(t.shape[i]);
+        const std::vector<int64_t> contiguous = ContiguousStrides(permuted);
+        t.strides.assign(t.shape.size(), 0);
+        for (size_t k = 0; k < perm.size(); ++k) t.strides[perm[k]] = contiguous[k];
+    }
+    if (kind == 2 || kind == 3) {
+        const int n = kind == 2 ? rank : *rc::gen::inRange(1, 7);  // also lists of another length
+        for (int i = 0; i < n; ++i) t.strides.push_back(*GeometryValue());
+    }
+    t.offset = *rc::gen::oneOf(rc::gen::just<int64_t>(0), rc::gen::inRange<int64_t>(-2, 50), GeometryValue());
+    if (*rc::gen::inRange(0, 4) == 0) t.storage_shape = {*rc::gen::inRange<int64_t>(1, 100)};
+    RC_ASSERT(t.IsContiguous() == (t.strides.empty() || t.strides == ContiguousStrides(t.shape)));
+    RC_ASSERT(t.StorageElementsNeeded() == SpanByDefinition(t));
+    RC_ASSERT(t.ReachesBeforeStorage() == ReachesBeforeByDefinition(t));
+    std::vector<int64_t> scratch;
+    const std::vector<int64_t> storage = t.StorageShape();
+    RC_ASSERT(storage == StorageShapeByDefinition(t));
+    RC_ASSERT(t.StorageShapeIn(scratch) == storage);
+    __int128 product = 1;  // exact, then saturated: dims ≤ 2^63, and it stops past 2^63
+    for (int64_t d : storage) {
+        if (product <= std::numeric_limits<int64_t>::max()) product *= std::max<int64_t>(d, 0);
+    }
+    if (std::any_of(storage.begin(), storage.end(), [](int64_t d) { return d <= 0; })) product = 0;
+    product = std::min<__int128>(product, std::numeric_limits<int64_t>::max());
+    RC_ASSERT(t.StorageShapeElements() == product);
 }
 
 // ---- round trip over generated cases --------------------------------------------------------
