@@ -76,8 +76,8 @@ ExactCodes Exact(const Case &c, const std::vector<RankRawInputs> &inputs, const 
                                     " elements, the gathered x1 " + std::to_string(codes.size()));
     }
     ExactCodes e;
-    e.allowed.reserve(codes.size());
-    for (uint64_t code : codes) e.allowed.push_back({code});
+    e.Reserve(codes.size());
+    for (uint64_t code : codes) e.Add(code);
     return e;
 }
 

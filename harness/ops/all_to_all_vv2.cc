@@ -273,7 +273,9 @@ ExactCodes Exact(const Case &c, const std::vector<RankRawInputs> &inputs, const 
         ranks.push_back(std::move(r));
     }
     ExactCodes codes;
-    codes.allowed = oracle::AllToAllVV2Allowed(ranks, me, out->NumElements());
+    const std::vector<std::vector<uint64_t>> allowed = oracle::AllToAllVV2Allowed(ranks, me, out->NumElements());
+    codes.Reserve(allowed.size());
+    for (const std::vector<uint64_t> &element : allowed) codes.AddAnyOf(element);
     return codes;
 }
 

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -126,8 +127,33 @@ struct OutputDecl {
 // per storage element for a whole_storage output),
 // the element codes a conforming implementation may leave there; an empty list = unconstrained
 // (nothing is defined to land there: the element is not checked, not even for being written).
-struct ExactCodes {
-    std::vector<std::vector<uint64_t>> allowed;
+// Kept as one flat list of codes with each element's end in it: a list per element was one heap
+// block per element (a gatherOut of 8,192 elements, 8,192 blocks per rank), the largest single
+// source of allocations in an api_fuzzer input (fuzz/README.md "Session 12").
+class ExactCodes {
+  public:
+    void Reserve(size_t elements) {
+        codes_.reserve(elements);
+        ends_.reserve(elements);
+    }
+    void Add(uint64_t code) {  // the next element must hold exactly `code`
+        codes_.push_back(code);
+        ends_.push_back(codes_.size());
+    }
+    void AddUnconstrained() { ends_.push_back(codes_.size()); }
+    void AddAnyOf(const std::vector<uint64_t> &codes) {  // empty = unconstrained
+        codes_.insert(codes_.end(), codes.begin(), codes.end());
+        ends_.push_back(codes_.size());
+    }
+    size_t size() const { return ends_.size(); }
+    std::span<const uint64_t> Allowed(size_t element) const {
+        const size_t begin = element == 0 ? 0 : ends_[element - 1];
+        return std::span<const uint64_t>(codes_).subspan(begin, ends_[element] - begin);
+    }
+
+  private:
+    std::vector<uint64_t> codes_;
+    std::vector<size_t> ends_;
 };
 
 struct OpBinding {

@@ -31,8 +31,8 @@ ExactCodes Exact(const Case &, const std::vector<RankRawInputs> &inputs, const s
     const std::vector<uint64_t> after = oracle::TransMatmulWeightStorage(
         ViewCodes(spec, w->second.bytes), spec.shape, spec.dtype, StorageCodes(spec, w->second.bytes));
     ExactCodes e;
-    e.allowed.reserve(after.size());
-    for (uint64_t code : after) e.allowed.push_back({code});
+    e.Reserve(after.size());
+    for (uint64_t code : after) e.Add(code);
     return e;
 }
 

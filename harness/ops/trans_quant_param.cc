@@ -61,10 +61,14 @@ ExactCodes Exact(const Case &c, const std::vector<RankRawInputs> &inputs, const 
                                     std::to_string(words.words.size()));
     }
     ExactCodes e;
-    e.allowed.reserve(words.words.size());
+    e.Reserve(words.words.size());
     for (size_t i = 0; i < words.words.size(); ++i) {
         // NaN / Inf inputs: the document requires none, so their words are not judged.
-        e.allowed.push_back(words.defined[i] ? std::vector<uint64_t>{words.words[i]} : std::vector<uint64_t>{});
+        if (words.defined[i]) {
+            e.Add(words.words[i]);
+        } else {
+            e.AddUnconstrained();
+        }
     }
     return e;
 }

@@ -209,7 +209,8 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
                 continue;
             }
             const std::vector<int64_t> strides = h.spec.Strides();
-            const std::vector<int64_t> storage = h.spec.StorageShape();
+            std::vector<int64_t> scratch;
+            const std::vector<int64_t> &storage = h.spec.StorageShapeIn(scratch);
             tensors[i] = rt.aclCreateTensor(h.spec.shape.data(), h.spec.shape.size(), h.spec.dtype, strides.data(),
                                             h.spec.offset, h.spec.format, storage.data(), storage.size(), device[i]);
             if (tensors[i] == nullptr) {
@@ -409,8 +410,8 @@ const HostTensor *FindHost(const std::vector<HostTensor> &rank, const std::strin
 
 // Which view elements an exact answer constrains.
 std::vector<bool> WrittenMask(const ExactCodes &exact) {
-    std::vector<bool> mask(exact.allowed.size());
-    for (size_t e = 0; e < mask.size(); ++e) mask[e] = !exact.allowed[e].empty();
+    std::vector<bool> mask(exact.size());
+    for (size_t e = 0; e < mask.size(); ++e) mask[e] = !exact.Allowed(e).empty();
     return mask;
 }
 
@@ -444,14 +445,14 @@ OutputCheck CheckExact(const std::string &name, const ExactCodes &exact, const T
     check.elements = static_cast<int64_t>(got.size());
     int64_t bad = 0;
     std::string first;
-    if (exact.allowed.size() != got.size()) {
+    if (exact.size() != got.size()) {
         check.pass = false;
-        check.summary = "oracle answered for " + std::to_string(exact.allowed.size()) + " " + unit + ", the " +
+        check.summary = "oracle answered for " + std::to_string(exact.size()) + " " + unit + ", the " +
                         (whole_storage ? "storage" : "view") + " has " + std::to_string(got.size());
         return check;
     }
     for (size_t e = 0; e < got.size(); ++e) {
-        const auto &ok = exact.allowed[e];
+        const std::span<const uint64_t> ok = exact.Allowed(e);
         if (ok.size() == 1) ++check.exact_checked;  // one admitted code: equality
         if (ok.empty() || std::find(ok.begin(), ok.end(), got[e]) != ok.end()) continue;
         if (bad++ == 0) {
