@@ -62,6 +62,8 @@ struct Contract {
     // documented as saturating, ops.md §8.4) it also admits ±max where RNE would give ±Inf.
     bool overflow_saturation_allowed = true;
 
+    bool operator==(const Contract &) const = default;
+
     // Fixed by the contract (no field): the final cast to T rounds to nearest, ties to even;
     // special values follow IEEE 754 (NaN inputs → NaN, Inf·0 → NaN, +Inf + −Inf → NaN). An
     // element whose admissible set contains both +Inf and −Inf also admits NaN, because an
