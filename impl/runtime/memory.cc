@@ -67,10 +67,15 @@ uint64_t MemoryLimit() {
         unsigned long long v = std::strtoull(env, &end, 10);
         if (end != env && *end == '\0' && v > 0) return v;
     }
-    long pages = sysconf(_SC_PHYS_PAGES);
-    long pageSize = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || pageSize <= 0) return uint64_t{1} << 36;
-    return static_cast<uint64_t>(pages) / 4 * 3 * static_cast<uint64_t>(pageSize);
+    // Physical memory does not change while the process runs; sysconf(_SC_PHYS_PAGES) is a
+    // system call, and this runs on every allocation.
+    static const uint64_t kDefault = [] {
+        const long pages = sysconf(_SC_PHYS_PAGES);
+        const long pageSize = sysconf(_SC_PAGESIZE);
+        if (pages <= 0 || pageSize <= 0) return uint64_t{1} << 36;
+        return static_cast<uint64_t>(pages) / 4 * 3 * static_cast<uint64_t>(pageSize);
+    }();
+    return kDefault;
 }
 
 // The live block whose extent (guards included) contains p. Lock held.
