@@ -20,10 +20,16 @@ constexpr size_t kMaxRefusableTensors = 5;
 
 // What an ExpectationScope keeps: per rank, the walk of its own rules under each profile and its
 // full Expect answer under each profile (index 0 strict, 1 vendor).
+// Also, per rank, whether each rule of the case's table is violated (-1 not asked yet): a rule's
+// predicate does not depend on the profile, and the walks of both profiles, their early-refusal
+// passes and the search for the next documented rule all ask the same questions; answering each
+// once halved what the runner's expectations cost in a small world-4 api_fuzzer input
+// (fuzz/README.md "Session 12").
 struct ExpectationScope::Memo {
     using Table = std::vector<std::optional<Expectation>>[2];
     const harness::Case *c = nullptr;
     Table own, full;
+    std::vector<std::vector<int8_t>> violated;
 };
 
 namespace {
@@ -45,6 +51,29 @@ std::optional<Expectation> *MemoSlot(const harness::Case &c, int rank,
         return &v[static_cast<size_t>(rank)];
     }
     return nullptr;
+}
+
+// Whether rules[i] is violated on `rank` of `c`, answered once per open scope of `c`.
+bool RuleViolated(const std::vector<const Rule *> &rules, size_t i, const harness::Case &c, int rank) {
+    const size_t world = static_cast<size_t>(std::max(c.world, 1));
+    if (rank >= 0 && static_cast<size_t>(rank) < world) {
+        for (auto it = t_memos.rbegin(); it != t_memos.rend(); ++it) {
+            if ((*it)->c != &c) continue;
+            // Sized before any slot is taken: a predicate may walk a peer's rules (a cross-rank
+            // rule asks for the peer's own answer), which fills that peer's row meanwhile.
+            std::vector<std::vector<int8_t>> &rows = (*it)->violated;
+            if (rows.size() < world) rows.resize(world);
+            if (rows[static_cast<size_t>(rank)].size() != rules.size()) {
+                rows[static_cast<size_t>(rank)].assign(rules.size(), int8_t{-1});
+            }
+            if (rows[static_cast<size_t>(rank)][i] < 0) {
+                const bool violated = rules[i]->Violated(c, rank);
+                rows[static_cast<size_t>(rank)][i] = violated ? 1 : 0;
+            }
+            return rows[static_cast<size_t>(rank)][i] == 1;
+        }
+    }
+    return rules[i]->Violated(c, rank);
 }
 
 bool IsInner(int32_t code) { return code >= 561000 && code <= 561999; }
@@ -87,11 +116,11 @@ std::optional<Answer> NextDocumentedAnswer(const std::vector<const Rule *> &rule
                                            const harness::Case &c, int rank, Scope scope,
                                            const Expectation &before) {
     bool inner_error_accepted = before.inner_error_accepted;
-    auto it = std::find(rules.begin(), rules.end(), decisive);
-    if (it == rules.end()) return std::nullopt;
-    for (++it; it != rules.end(); ++it) {
-        const Rule *rule = *it;
-        if (rule->scope != scope || !rule->Violated(c, rank)) continue;
+    const auto at = std::find(rules.begin(), rules.end(), decisive);
+    if (at == rules.end()) return std::nullopt;
+    for (size_t i = static_cast<size_t>(at - rules.begin()) + 1; i < rules.size(); ++i) {
+        const Rule *rule = rules[i];
+        if (rule->scope != scope || !RuleViolated(rules, i, c, rank)) continue;
         if (rule->IsNote()) {
             inner_error_accepted = inner_error_accepted || rule->inner_error_accepted;
             continue;
@@ -115,8 +144,9 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
     Expectation result = start;
     const std::vector<const Rule *> &rules = RulesFor(c.op, c.platform);
     const Rule *decisive = nullptr;
-    for (const Rule *rule : rules) {
-        if (rule->scope != scope || !rule->Violated(c, rank)) continue;
+    for (size_t i = 0; i < rules.size(); ++i) {
+        const Rule *rule = rules[i];
+        if (rule->scope != scope || !RuleViolated(rules, i, c, rank)) continue;
         if (rule->IsNote()) {
             if (result.rule_id.empty()) {
                 result.rule_id = rule->id;
@@ -132,9 +162,10 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
     if (decisive == nullptr) {
         // A tolerance that may also be refused early (a2av.param.rank_size_devices): its refusal is
         // admitted beside the success the walk found.
-        for (const Rule *rule : rules) {
+        for (size_t i = 0; i < rules.size(); ++i) {
+            const Rule *rule = rules[i];
             if (!rule->IsNote() || !rule->may_refuse_early || rule->also_accepted.empty()) continue;
-            if (rule->scope != scope || !rule->Violated(c, rank)) continue;
+            if (rule->scope != scope || !RuleViolated(rules, i, c, rank)) continue;
             AddAlternative(result, EarlyRefusal(*rule));
         }
         return result;
@@ -156,9 +187,10 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
     }
     // Rules whose place in the order is not certain add their early refusal, whether they come
     // before or after the decisive rule in the table; the decisive answer stays admitted.
-    for (const Rule *rule : rules) {
+    for (size_t i = 0; i < rules.size(); ++i) {
+        const Rule *rule = rules[i];
         if (rule == decisive || !rule->may_refuse_early || rule->also_accepted.empty()) continue;
-        if (rule->scope != scope || !rule->Violated(c, rank)) continue;
+        if (rule->scope != scope || !RuleViolated(rules, i, c, rank)) continue;
         AddAlternative(e, EarlyRefusal(*rule));
     }
     return e;
@@ -246,9 +278,10 @@ bool RuntimeMayRefuseDescriptor(const harness::TensorSpec &t) {
     for (int64_t d : t.shape) {
         if (d < 0) return true;
     }
-    const std::vector<int64_t> storage = t.StorageShape();
-    if (storage.size() > kMaxTensorDims) return true;
-    return std::any_of(storage.begin(), storage.end(), [](int64_t d) { return d < 0; });
+    // Only a declared storage shape can break these: a derived one (TensorSpec::StorageShape) is
+    // the view's dims, a permutation of them or one non-negative span.
+    if (t.storage_shape.size() > kMaxTensorDims) return true;
+    return std::any_of(t.storage_shape.begin(), t.storage_shape.end(), [](int64_t d) { return d < 0; });
 }
 
 Expectation OwnExpectation(const harness::Case &c, int rank) {
