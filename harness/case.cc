@@ -34,29 +34,34 @@ std::optional<Dist> ParseDist(std::string_view name) { return kDistNames.Parse(n
 
 // ---- TensorSpec -----------------------------------------------------------------------------
 
+namespace {
+
+// The contiguous stride of the dim before one of `dim` elements at `stride`; saturates instead
+// of overflowing for absurd shapes a fuzzer may build (a dim below 1 counts as 1).
+int64_t OuterStride(int64_t stride, int64_t dim) {
+    const int64_t d = std::max<int64_t>(dim, 1);
+    return stride > std::numeric_limits<int64_t>::max() / d ? std::numeric_limits<int64_t>::max() : stride * d;
+}
+
+// The product of `dims`: 0 when one is ≤ 0 (even after dims that saturate), else saturating.
+int64_t SaturatingProduct(const std::vector<int64_t> &dims) {
+    for (int64_t d : dims) {
+        if (d <= 0) return 0;
+    }
+    int64_t p = 1;
+    for (int64_t d : dims) p = OuterStride(p, d);
+    return p;
+}
+
+}  // namespace
+
 std::vector<int64_t> ContiguousStrides(const std::vector<int64_t> &shape) {
     std::vector<int64_t> strides(shape.size(), 1);
-    for (size_t i = shape.size(); i-- > 1;) {
-        // Saturate instead of overflowing for absurd shapes a fuzzer may build.
-        const int64_t d = std::max<int64_t>(shape[i], 1);
-        strides[i - 1] = strides[i] > std::numeric_limits<int64_t>::max() / d ? std::numeric_limits<int64_t>::max()
-                                                                             : strides[i] * d;
-    }
+    for (size_t i = shape.size(); i-- > 1;) strides[i - 1] = OuterStride(strides[i], shape[i]);
     return strides;
 }
 
-int64_t TensorSpec::NumElements() const {
-    // A zero (or negative) dim anywhere makes the tensor empty, even after huge dims.
-    for (int64_t d : shape) {
-        if (d <= 0) return 0;
-    }
-    int64_t n = 1;
-    for (int64_t d : shape) {
-        if (n > std::numeric_limits<int64_t>::max() / d) return std::numeric_limits<int64_t>::max();
-        n *= d;
-    }
-    return n;
-}
+int64_t TensorSpec::NumElements() const { return SaturatingProduct(shape); }
 
 std::vector<int64_t> TensorSpec::Strides() const {
     return strides.empty() && !shape.empty() ? ContiguousStrides(shape) : strides;
@@ -81,8 +86,7 @@ void ForEachStride(const std::vector<int64_t> &shape, const std::vector<int64_t>
     int64_t stride = 1;
     for (size_t i = shape.size(); i-- > 0;) {
         if (!visit(shape[i], stride)) return;
-        const int64_t d = std::max<int64_t>(shape[i], 1);
-        stride = stride > std::numeric_limits<int64_t>::max() / d ? std::numeric_limits<int64_t>::max() : stride * d;
+        stride = OuterStride(stride, shape[i]);
     }
 }
 
@@ -138,8 +142,7 @@ bool PermutedContiguous(const TensorSpec &t) {
     for (size_t k = order.size(); k-- > 0;) {
         const size_t i = order[k];
         if (t.strides[i] != expected) return false;
-        const int64_t d = std::max<int64_t>(t.shape[i], 1);
-        expected = expected > std::numeric_limits<int64_t>::max() / d ? std::numeric_limits<int64_t>::max() : expected * d;
+        expected = OuterStride(expected, t.shape[i]);
     }
     return true;
 }
@@ -166,21 +169,9 @@ std::vector<int64_t> TensorSpec::StorageShape() const {
 }
 
 int64_t TensorSpec::StorageShapeElements() const {
-    const auto product = [](const std::vector<int64_t> &dims) {
-        // A zero (or negative) dim anywhere makes the product 0, even after dims that saturate.
-        for (int64_t d : dims) {
-            if (d <= 0) return int64_t{0};
-        }
-        int64_t p = 1;
-        for (int64_t d : dims) {
-            if (p > std::numeric_limits<int64_t>::max() / d) return std::numeric_limits<int64_t>::max();
-            p *= d;
-        }
-        return p;
-    };
-    if (!storage_shape.empty()) return product(storage_shape);
+    if (!storage_shape.empty()) return SaturatingProduct(storage_shape);
     // The view's dims, in whatever order (a permutation has their product), or the flat span.
-    if (shape.empty() || IsContiguous() || PermutedContiguous(*this)) return product(shape);
+    if (shape.empty() || IsContiguous() || PermutedContiguous(*this)) return SaturatingProduct(shape);
     return std::max<int64_t>(StorageElementsNeeded(), 0);
 }
 
