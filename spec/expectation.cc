@@ -39,41 +39,44 @@ thread_local std::vector<ExpectationScope::Memo *> t_memos;
 
 int ProfileIndex(Profile profile) { return profile == Profile::kStrict ? 0 : 1; }
 
+// The memo of the newest scope open for `c` on this thread, or nullptr.
+ExpectationScope::Memo *FindMemo(const harness::Case &c) {
+    for (auto it = t_memos.rbegin(); it != t_memos.rend(); ++it) {
+        if ((*it)->c == &c) return *it;
+    }
+    return nullptr;
+}
+
 // The memo slot for `rank` of `c` in one of a scope's tables, or nullptr without a scope.
 std::optional<Expectation> *MemoSlot(const harness::Case &c, int rank,
                                      ExpectationScope::Memo::Table ExpectationScope::Memo::*table,
                                      Profile profile) {
     if (rank < 0 || rank >= std::max(c.world, 1)) return nullptr;
-    for (auto it = t_memos.rbegin(); it != t_memos.rend(); ++it) {
-        if ((*it)->c != &c) continue;
-        auto &v = ((*it)->*table)[ProfileIndex(profile)];
-        if (v.size() < static_cast<size_t>(std::max(c.world, 1))) v.resize(static_cast<size_t>(std::max(c.world, 1)));
-        return &v[static_cast<size_t>(rank)];
-    }
-    return nullptr;
+    ExpectationScope::Memo *memo = FindMemo(c);
+    if (memo == nullptr) return nullptr;
+    auto &v = (memo->*table)[ProfileIndex(profile)];
+    if (v.size() < static_cast<size_t>(std::max(c.world, 1))) v.resize(static_cast<size_t>(std::max(c.world, 1)));
+    return &v[static_cast<size_t>(rank)];
 }
 
 // Whether rules[i] is violated on `rank` of `c`, answered once per open scope of `c`.
 bool RuleViolated(const std::vector<const Rule *> &rules, size_t i, const harness::Case &c, int rank) {
     const size_t world = static_cast<size_t>(std::max(c.world, 1));
-    if (rank >= 0 && static_cast<size_t>(rank) < world) {
-        for (auto it = t_memos.rbegin(); it != t_memos.rend(); ++it) {
-            if ((*it)->c != &c) continue;
-            // Sized before any slot is taken: a predicate may walk a peer's rules (a cross-rank
-            // rule asks for the peer's own answer), which fills that peer's row meanwhile.
-            std::vector<std::vector<int8_t>> &rows = (*it)->violated;
-            if (rows.size() < world) rows.resize(world);
-            if (rows[static_cast<size_t>(rank)].size() != rules.size()) {
-                rows[static_cast<size_t>(rank)].assign(rules.size(), int8_t{-1});
-            }
-            if (rows[static_cast<size_t>(rank)][i] < 0) {
-                const bool violated = rules[i]->Violated(c, rank);
-                rows[static_cast<size_t>(rank)][i] = violated ? 1 : 0;
-            }
-            return rows[static_cast<size_t>(rank)][i] == 1;
-        }
+    ExpectationScope::Memo *memo = FindMemo(c);
+    if (memo == nullptr || rank < 0 || static_cast<size_t>(rank) >= world) return rules[i]->Violated(c, rank);
+    // Sized before any slot is taken, and indexed afresh after the predicate: a predicate may
+    // walk a peer's rules (a cross-rank rule asks for the peer's own answer), which fills that
+    // peer's row meanwhile.
+    std::vector<std::vector<int8_t>> &rows = memo->violated;
+    if (rows.size() < world) rows.resize(world);
+    if (rows[static_cast<size_t>(rank)].size() != rules.size()) {
+        rows[static_cast<size_t>(rank)].assign(rules.size(), int8_t{-1});
     }
-    return rules[i]->Violated(c, rank);
+    if (rows[static_cast<size_t>(rank)][i] < 0) {
+        const bool violated = rules[i]->Violated(c, rank);
+        rows[static_cast<size_t>(rank)][i] = violated ? 1 : 0;
+    }
+    return rows[static_cast<size_t>(rank)][i] == 1;
 }
 
 bool IsInner(int32_t code) { return code >= 561000 && code <= 561999; }
@@ -416,7 +419,7 @@ Expectation Expect(const harness::Case &c, int rank, Profile profile) {
 
 ExpectationScope::ExpectationScope(const harness::Case &c) {
     // A scope already open for this case keeps the memo; this one then only borrows it.
-    if (std::any_of(t_memos.begin(), t_memos.end(), [&](const Memo *m) { return m->c == &c; })) return;
+    if (FindMemo(c) != nullptr) return;
     memo_ = std::make_unique<Memo>();
     memo_->c = &c;
     t_memos.push_back(memo_.get());
