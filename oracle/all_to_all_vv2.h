@@ -25,6 +25,14 @@ struct AllToAllVV2Rank {
 std::vector<std::vector<uint64_t>> AllToAllVV2Allowed(const std::vector<AllToAllVV2Rank> &ranks, int r,
                                                       int64_t out_len);
 
+// The same when the rank at each position j of the group may be any one of sources[j] (ATB's
+// group of an over-subscribed commDomain: which claimant of rank j joins rank r's group is not
+// documented). sources[r] holds rank r's own call first (its recvCount and rdispls place the
+// blocks; any other entry there is ignored: r receives from itself). Element codes are the union
+// over the choices; every source must be consistent with rank r, as above.
+std::vector<std::vector<uint64_t>> AllToAllVV2AllowedFromAny(const std::vector<std::vector<AllToAllVV2Rank>> &sources,
+                                                             int r, int64_t out_len);
+
 }  // namespace mc2::oracle
 
 #endif  // MC2_ORACLE_ALL_TO_ALL_VV2_H_

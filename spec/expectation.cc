@@ -183,6 +183,15 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
     }
     static_cast<Answer &>(e) = decisive->ToExpectation();
     e.inner_error_accepted = e.inner_error_accepted || result.inner_error_accepted;
+    if (decisive->success_admitted) {
+        // Completing is admitted too (Rule::success_admitted); its outputs are compared.
+        Answer completed;
+        completed.rule_id = decisive->id;
+        completed.reason = decisive->text + " (completed)";
+        completed.level = decisive->level;
+        completed.inner_error_accepted = result.inner_error_accepted;
+        AddAlternative(e, completed);
+    }
     if (decisive->level == Level::kHardening) {
         if (std::optional<Answer> next = NextDocumentedAnswer(rules, decisive, c, rank, scope, result)) {
             AddAlternative(e, *next);

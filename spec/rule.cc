@@ -58,6 +58,7 @@ std::string Rule::ExpectedText() const {
     for (int32_t code : also_accepted) s += " | " + std::to_string(code);
     if (inner_error_accepted) s += outcome == Outcome::kSuccess ? " (inner refusal tolerated)" : " | inner (561xxx)";
     if (may_refuse_early) s += " (may refuse early)";
+    if (success_admitted) s += " | success";
     return s;
 }
 

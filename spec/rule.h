@@ -61,6 +61,11 @@ struct Rule {
     // the vendor finds only at execution). Such a refusal is admitted whatever other rule the
     // case breaks, beside the answer the check order gives (expectation.cc).
     bool may_refuse_early = false;
+    // The documents leave open whether the call completes at all (e.g. AllToAllVV2 on a
+    // commDomain claimed by more ranks than its rankSize: which claimants ATB groups is not
+    // documented): beside the rule's failure, a success is admitted, and its outputs are judged
+    // like any success's (Expectation::alternatives).
+    bool success_admitted = false;
     // A note whose call returns SUCCESS before computing anything (a documented short-cut, e.g.
     // AllGatherMatmul's empty x1): every output keeps what it held (Answer::writes_nothing).
     bool writes_nothing = false;

@@ -232,8 +232,11 @@ void AddEdges(std::vector<GateCase> &out, std::string_view op, Platform platform
                 throw std::runtime_error("gate: cross-rank rule " + r->id + " of " + Where(op, platform) +
                                          " could not bend a world-" + std::to_string(world) + " case");
             }
+            // The case's own world: a rule may need more ranks than drawn (a2av.xrank.domain_contested
+            // grows a world of 2 to 3).
+            const int bent_world = found.front().world;
             out.push_back({std::move(found.front()), CaseKind::kEdge, r->id,
-                           "cross-rank failure at world " + std::to_string(world)});
+                           "cross-rank failure at world " + std::to_string(bent_world)});
         }
     }
 }

@@ -251,29 +251,42 @@ std::vector<int64_t> Int64s(const RankRawInputs &in, const char *name) {
 ExactCodes Exact(const Case &c, const std::vector<RankRawInputs> &inputs, const std::string &output, int rank) {
     const TensorSpec *out = c.Tensor(rank, output);
     if (out == nullptr) throw std::invalid_argument("no output tensor");
-    // The ranks of this rank's communicator, in their order there (the whole world with the
-    // caller's; a rank's own world-1 group when it made one of rank size 1).
-    std::vector<int> members;
-    for (int q = 0; q < static_cast<int>(inputs.size()); ++q) members.push_back(q);
-    if (auto group = spec::all_to_all_vv2::GroupMembers(c, rank)) members = std::move(*group);
-    const int me = static_cast<int>(std::find(members.begin(), members.end(), rank) - members.begin());
-    if (me == static_cast<int>(members.size())) throw std::invalid_argument("rank not in its own group");
-    std::vector<oracle::AllToAllVV2Rank> ranks;
-    for (int q : members) {
-        if (q < 0 || q >= static_cast<int>(inputs.size())) throw std::invalid_argument("group rank outside the world");
-        const RankRawInputs &in = inputs[static_cast<size_t>(q)];
-        auto x = in.find("x");
-        if (x == in.end()) throw std::invalid_argument("x missing");
-        oracle::AllToAllVV2Rank r;
-        r.x = ViewCodes(x->second.spec, x->second.bytes);
-        r.send = Int64s(in, "send_counts");
-        r.sdispls = Int64s(in, "sdispls");
-        r.recv = Int64s(in, "recv_counts");
-        r.rdispls = Int64s(in, "rdispls");
-        ranks.push_back(std::move(r));
+    // Whose data each rank of this rank's communicator may be, in their order there
+    // (spec SourcesOf): one world rank each where the group forms as written (the whole world
+    // with the caller's communicator, a rank's own world-1 group), any agreeing claimant in a
+    // contested commDomain. Without a judged group, the whole world (nothing is compared then).
+    spec::all_to_all_vv2::GroupSources group;
+    if (auto found = spec::all_to_all_vv2::SourcesOf(c, rank)) {
+        group = std::move(*found);
+    } else {
+        group.me = rank;
+        for (int q = 0; q < static_cast<int>(inputs.size()); ++q) group.sources.push_back({q});
+    }
+    if (group.me < 0 || group.me >= static_cast<int>(group.sources.size())) {
+        throw std::invalid_argument("rank not in its own group");
+    }
+    std::vector<std::vector<oracle::AllToAllVV2Rank>> sources(group.sources.size());
+    for (size_t j = 0; j < group.sources.size(); ++j) {
+        // The caller first at its own position: its counts place every block.
+        std::vector<int> ranks = group.sources[j];
+        if (static_cast<int>(j) == group.me) ranks = {rank};
+        for (int q : ranks) {
+            if (q < 0 || q >= static_cast<int>(inputs.size())) throw std::invalid_argument("group rank outside the world");
+            const RankRawInputs &in = inputs[static_cast<size_t>(q)];
+            auto x = in.find("x");
+            if (x == in.end()) throw std::invalid_argument("x missing");
+            oracle::AllToAllVV2Rank r;
+            r.x = ViewCodes(x->second.spec, x->second.bytes);
+            r.send = Int64s(in, "send_counts");
+            r.sdispls = Int64s(in, "sdispls");
+            r.recv = Int64s(in, "recv_counts");
+            r.rdispls = Int64s(in, "rdispls");
+            sources[j].push_back(std::move(r));
+        }
     }
     ExactCodes codes;
-    const std::vector<std::vector<uint64_t>> allowed = oracle::AllToAllVV2Allowed(ranks, me, out->NumElements());
+    const std::vector<std::vector<uint64_t>> allowed =
+        oracle::AllToAllVV2AllowedFromAny(sources, group.me, out->NumElements());
     codes.Reserve(allowed.size());
     for (const std::vector<uint64_t> &element : allowed) codes.AddAnyOf(element);
     return codes;

@@ -32,11 +32,18 @@ const std::vector<aclDataType> &XDtypes();
 
 const std::vector<Rule> &Rules();
 
-// The world ranks rank `r`'s all-to-all runs with, in the order of their rank in its
-// communicator: the whole world with the caller's communicator (hcclComm), the ATB-made group of
-// (commDomain, rankSize) without one (rules.cc GroupOf). nullopt when the group cannot form or
-// is not modelled (a rank table): then no output is judged as data.
-std::optional<std::vector<int>> GroupMembers(const harness::Case &c, int r);
+// Whose data rank `r`'s all-to-all may receive: for each rank of its communicator, in their
+// order there, the world ranks that may be that rank (rules.cc). One each for a group that
+// forms as written: the whole world with the caller's communicator (hcclComm), the ATB-made
+// group of (commDomain, rankSize) without one (GroupOf). Several where the domain is contested
+// (a2av.xrank.domain_contested: any claimant of a rank whose call passes and whose counts agree
+// with r's). nullopt when no group is judged (it cannot form, or a rank table names it, which is
+// not modelled): then no output is judged as data.
+struct GroupSources {
+    int me = 0;                             // r's rank in its communicator
+    std::vector<std::vector<int>> sources;  // per rank of the communicator; sources[me] == {r}
+};
+std::optional<GroupSources> SourcesOf(const harness::Case &c, int r);
 
 harness::Case GenerateValid(std::string_view op, harness::Platform platform, Choices &choices, const Limits &limits);
 

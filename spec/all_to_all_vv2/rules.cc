@@ -221,6 +221,43 @@ CommGroup GroupOf(const Case &c, int r) {
     return g;
 }
 
+// ---- a contested domain ----
+// ATB makes a communicator from (commDomain, rankSize, rank) (ops.md §7); the documents do not
+// say what happens when the ranks claiming a domain are not exactly one per rank of it: a rank
+// claimed twice, or ranks of the domain giving another rankSize (GroupOf incomplete). A real
+// job's processes cannot know who else claims their domain, and ATB's root-info exchange goes
+// by arrival. So where every other rank of r's group can still be filled by a claimant whose own
+// call passes and whose counts agree with r's, a library may group r with any such claimants,
+// or fail r (another claimant took its place, or it refuses a contested domain). The claimants
+// that may be each rank of r's group (r alone at its own); nullopt where that is not the case.
+std::optional<std::vector<std::vector<int>>> ContestedSources(const Case &c, int r) {
+    if (!RankChecksApply(c, r)) return std::nullopt;
+    const int64_t size = IntOr(c, r, "rank_size", 0);
+    const int64_t at = IntOr(c, r, "rank", -1);
+    if (size < 2 || size > c.world || at < 0 || at >= size) return std::nullopt;
+    const CommGroup g = GroupOf(c, r);
+    if (!g.known || g.complete) return std::nullopt;
+    const auto mine = ReadCounts(c, r);
+    if (!mine || OwnExpectation(c, r).outcome != Outcome::kSuccess) return std::nullopt;
+    const auto domain = Str(c, r, "comm_domain");
+    std::vector<std::vector<int>> sources(static_cast<size_t>(size));
+    sources[static_cast<size_t>(at)] = {r};
+    for (int q = 0; q < c.world; ++q) {
+        if (q == r || !RankChecksApply(c, q) || Str(c, q, "comm_domain") != domain) continue;
+        const int64_t j = IntOr(c, q, "rank", -1);
+        if (IntOr(c, q, "rank_size", 0) != size || j < 0 || j >= size || j == at) continue;
+        const auto theirs = ReadCounts(c, q);
+        const auto ju = static_cast<size_t>(j), atu = static_cast<size_t>(at);
+        if (!theirs || theirs->send[atu] != mine->recv[ju] || mine->send[ju] != theirs->recv[atu]) continue;
+        if (OwnExpectation(c, q).outcome != Outcome::kSuccess) continue;  // refused: it never joins
+        sources[ju].push_back(q);
+    }
+    for (const auto &s : sources) {
+        if (s.empty()) return std::nullopt;
+    }
+    return sources;
+}
+
 // ---- editing ----
 // Whether every rank's arguments have the structure the edits below assume, as every valid case
 // has: each tensor present with at least one dim, an output with a dims[1], and four count
@@ -285,6 +322,9 @@ const std::vector<LevelEntry> &Levels() {
         {"a2av.shape.", Level::kDocumented, "ATB's framework checks of InferShape / Setup (ops.md §7)"},
         {"a2av.dtype.", Level::kDocumented, "ATB's ini rows for AllToAllVV2Operation (ops.md §7)"},
         {"a2av.counts.", Level::kDocumented, "the operation's SetupCheckImpl (ops.md §7)"},
+        {"a2av.xrank.domain_contested", Level::kDocumented,
+         "the documents do not say how ATB groups a contested commDomain: both answers are admitted, garbage data "
+         "and a hang are not"},
         {"a2av.xrank.", Level::kDocumented, "HCCL's all-to-all fails a collective whose peers do not join"},
     };
     return kLevels;
@@ -556,6 +596,72 @@ std::vector<Rule> Build() {
         });
 
     // ------------------------------------------------------------ cross-rank
+    // Before peer_failed: a contested domain is decided here whenever a group holding this rank
+    // can still form; otherwise (a rank of the group nobody can be) peer_failed's runtime error.
+    AddRule(
+        t, "a2av.xrank.domain_contested",
+        {.ops = {kOp}, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        Code{Outcome::kRuntimeError, 0},
+        "Without hcclComm, when the ranks claiming this rank's commDomain are not exactly one per rank 0..rankSize-1 "
+        "(a rank claimed twice, or another rankSize in the domain) but every other rank of its group can still be "
+        "some claimant whose own call passes and whose counts agree with this rank's: which claimants ATB groups is "
+        "not documented, so a runtime error within bounded time (writing nothing) or a success whose every receive "
+        "window holds the data of some such claimant of that rank is admitted.",
+        Notes("CreateOperation (commDomain, rankSize, rank), Execute") +
+            "; shared/DESIGN.md (ABI fidelity: no rank hangs); found by api_fuzzer seed 3002 (fuzz/README.md)",
+        [](const Case &c, int r) { return ContestedSources(c, r).has_value(); },
+        [](const Case &v, Choices &ch) -> std::optional<Case> {
+            // A group of `size` ranks with consistent counts (ranks 0..size-1 of the world); every
+            // other rank claims the same domain, as a second claimant of some rank of the group or
+            // as rank 0 of a rankSize-1 group, and is refused by CreateOperation (backend), so no
+            // rank waits for a join that cannot happen and each rank has a rule to report (the
+            // fuzzers reach the claimants that join, which wait for HCCL's connect timeout).
+            // A contested domain needs three ranks at least: a smaller world grows to three
+            // (every rank's arguments are rewritten below anyway).
+            if (!Editable(v)) return std::nullopt;
+            Case grown = v;
+            if (grown.world < 3) ResizeWorld(grown, 3);
+            const int size = static_cast<int>(ch.Int(2, grown.world - 1));
+            auto per = EffectiveParams(grown);
+            const aclDataType dtype = TensorIn(per[0], "x")->dtype;
+            std::vector<std::vector<int64_t>> counts(static_cast<size_t>(size), std::vector<int64_t>(static_cast<size_t>(size)));
+            for (auto &row : counts) {
+                for (auto &x : row) x = ch.Int(0, 3);
+            }
+            for (int r = 0; r < size; ++r) counts[static_cast<size_t>(r)][static_cast<size_t>(r)] += 1;  // sum(recv) > 0
+            std::vector<ParamMap> group(static_cast<size_t>(size));
+            WriteCounts(group, counts, dtype, ch);
+            const std::string domain = "mc2conf-contested";
+            for (int q = 0; q < grown.world; ++q) {
+                ParamMap &p = per[static_cast<size_t>(q)];
+                int64_t slot = q;
+                int64_t rank_size = size;
+                if (q < size) {
+                    for (const auto &[name, value] : group[static_cast<size_t>(q)]) p[name] = value;
+                } else if (ch.Bool()) {
+                    slot = ch.Int(0, size - 1);
+                    for (const auto &[name, value] : group[static_cast<size_t>(slot)]) p[name] = value;
+                    p["backend"] = std::string("lccl");
+                } else {
+                    std::vector<ParamMap> alone(1);
+                    WriteCounts(alone, {{ch.Int(1, 3)}}, dtype, ch);
+                    for (const auto &[name, value] : alone[0]) p[name] = value;
+                    slot = 0;
+                    rank_size = 1;
+                    p["backend"] = std::string("lccl");
+                }
+                p["rank"] = slot;
+                p["rank_size"] = rank_size;
+                p["rank_root"] = int64_t{0};
+                p["hccl_comm"] = harness::Null{};
+                p["comm_mode"] = int64_t{0};  // COMM_MULTI_PROCESS: ATB makes the communicator
+                p["rank_table_file"] = std::string();
+                p["comm_domain"] = domain;
+            }
+            AssignPerRank(grown, per);
+            return grown;
+        });
+    t.back().success_admitted = true;
     AddRule(
         t, "a2av.xrank.peer_failed",
         {.ops = {kOp}, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
@@ -646,10 +752,20 @@ std::vector<Rule> Build() {
 
 }  // namespace
 
-std::optional<std::vector<int>> GroupMembers(const Case &c, int r) {
+std::optional<GroupSources> SourcesOf(const Case &c, int r) {
+    GroupSources out;
+    if (auto contested = ContestedSources(c, r)) {
+        out.me = static_cast<int>(IntOr(c, r, "rank", 0));
+        out.sources = std::move(*contested);
+        return out;
+    }
     CommGroup g = GroupOf(c, r);
     if (!g.known || !g.complete) return std::nullopt;
-    return std::move(g.members);
+    for (size_t i = 0; i < g.members.size(); ++i) {
+        if (g.members[i] == r) out.me = static_cast<int>(i);
+        out.sources.push_back({g.members[i]});
+    }
+    return out;
 }
 
 const std::vector<Rule> &Rules() {
@@ -675,8 +791,11 @@ OpFamily Family() {
         "bf16 on the inference product (ERROR_INVALID_TENSOR_DTYPE) is unreachable for this operation: its "
         "310P ini rows hold float16 and int8 only, so the ini check refuses bf16 first.",
         "Valid cases pass the rank's communicator (COMM_MULTI_THREAD + hcclComm); ATB-created communicators "
-        "(hcclComm null) appear only in CreateOperation failures, because a valid one joins its peers inside "
-        "Setup, which a sequential rank schedule would deadlock until the connect timeout.",
+        "(hcclComm null) appear in CreateOperation failures and in a2av.xrank.domain_contested's cases, whose "
+        "extra claimants are refused by CreateOperation, so no gate case waits for HCCL's connect timeout.",
+        "A commDomain claimed by more ranks than its rankSize (or with ranks of another rankSize) is not "
+        "documented: a2av.xrank.domain_contested admits a runtime error or a success with the data of any "
+        "agreeing claimant; the built-in library groups claimants in arrival order (impl/atbfw/group_comm.cc).",
         "Count tensors must carry explicit values (v(...)): ATB reads them on the host; a case without them is "
         "judged by no count rule.",
     };

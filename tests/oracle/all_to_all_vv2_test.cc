@@ -46,5 +46,25 @@ TEST(AllToAllVV2Oracle, UndefinedCallsThrow) {
     EXPECT_THROW(AllToAllVV2Allowed(ranks, 2, 5), std::invalid_argument);
 }
 
+TEST(AllToAllVV2Oracle, AnySourceAdmitsEachCandidatesBlock) {
+    // The document's rank 1 with two claimants of rank 0 (an over-subscribed domain): the block
+    // from rank 0 (elements 0-3) may hold either claimant's codes; rank 1's own block (element 4)
+    // is its own whatever sits beside it at position 1 of the sources.
+    auto ranks = DocExample();
+    AllToAllVV2Rank other0 = ranks[0];
+    other0.x = {10, 11, 12, 13, 14, 15, 16, 17};
+    AllToAllVV2Rank stranger1 = ranks[1];
+    stranger1.x = {90, 91, 92, 93, 94, 96};
+    EXPECT_EQ(AllToAllVV2AllowedFromAny({{ranks[0], other0}, {ranks[1], stranger1}}, 1, 5),
+              (Allowed{{2, 12}, {3, 13}, {4, 14}, {5, 15}, {2}}));
+    // One source per position is the plain answer.
+    EXPECT_EQ(AllToAllVV2AllowedFromAny({{ranks[0]}, {ranks[1]}}, 1, 5), AllToAllVV2Allowed(ranks, 1, 5));
+    // A candidate inconsistent with rank 1 has no defined result; a position without one neither.
+    AllToAllVV2Rank short0 = ranks[0];
+    short0.send[1] = 3;
+    EXPECT_THROW(AllToAllVV2AllowedFromAny({{ranks[0], short0}, {ranks[1]}}, 1, 5), std::invalid_argument);
+    EXPECT_THROW(AllToAllVV2AllowedFromAny({{}, {ranks[1]}}, 1, 5), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace mc2::oracle
