@@ -66,6 +66,7 @@ enum class Fault : int {
     kAgmLocalRowsOnly = 128,     // AllGatherMatmul: every block of output multiplies this rank's own x1
     kAgmGatherOutUnwritten = 129,  // AllGatherMatmul: gatherOut left as it was
     kA2avSdisplsIgnored = 130,   // AllToAllVV2: the send blocks taken back to back (prefix sums), not at sdispls
+    kA2avOwnCommNoData = 131,    // AllToAllVV2 on a communicator ATB made (hcclComm null): SUCCESS, nothing moved
     // Memory discipline (memory_faults.h), caught by the runner's checks, not by any spec rule:
     kModifyInput = 20,              // the first input's first byte is changed during the call
     kWritePastOutput = 21,          // one element is stored just past the output's storage

@@ -1,0 +1,112 @@
+// tests/spec/contested_domain_test.cc — AllToAllVV2 on a commDomain claimed by more ranks than its
+// rankSize (a2av.xrank.domain_contested, found by api_fuzzer seed 3002): which ranks may be each
+// rank of a group, worked out by hand from the claims, and what each rank is then admitted to
+// answer (a runtime error, or a success judged against the claimants' data).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "harness/case.h"
+#include "spec/all_to_all_vv2/all_to_all_vv2.h"
+#include "spec/expectation.h"
+
+namespace mc2::spec::all_to_all_vv2 {
+namespace {
+
+// Four ranks of domain "su", rank size 2. Ranks 0, 2 and 3 claim rank 0 with the same counts
+// (one element to rank 0 of the group, none to rank 1); rank 1 claims rank 1 (one element to
+// itself). The descriptor of the seed-3002 finding, without its schedule.
+const char *kContested =
+    "all_to_all_vv2 platform=atlas_a2 world=4 x=int32[3] send_counts=int64[2]v(1,0) sdispls=int64[2]v(1,1) "
+    "recv_counts=int64[2]v(1,0) rdispls=int64[2]v(0,0) tensor_for_infer_shape=int8[1] output=int32[1,1] rank=0 "
+    "rank_size=2 rank_root=0 backend=\"hccl\" hccl_comm=null comm_mode=1 rank_table_file=\"\" comm_domain=\"su\" "
+    "seed=1 dist=uniform x@1=int32[5] send_counts@1=int64[2]v(0,1) recv_counts@1=int64[2]v(0,1) "
+    "rdispls@1=int64[2]v(1,0) rank@1=1";
+
+harness::Case Parse(const std::string &text) {
+    auto parsed = harness::ParseCase(text);
+    EXPECT_TRUE(parsed.value.has_value()) << parsed.error;
+    return *parsed.value;
+}
+
+bool Admits(const Expectation &e, Outcome outcome, const std::string &rule) {
+    const auto all = e.All();
+    return std::any_of(all.begin(), all.end(),
+                       [&](const Answer *a) { return a->outcome == outcome && a->rule_id == rule; });
+}
+
+TEST(ContestedDomain, EveryClaimantAdmitsARuntimeErrorOrASuccess) {
+    const harness::Case c = Parse(kContested);
+    for (int r = 0; r < c.world; ++r) {
+        const Expectation e = Expect(c, r);
+        EXPECT_EQ(e.rule_id, "a2av.xrank.domain_contested") << "rank " << r;
+        EXPECT_EQ(e.outcome, Outcome::kRuntimeError) << "rank " << r;
+        EXPECT_TRUE(Admits(e, Outcome::kSuccess, "a2av.xrank.domain_contested")) << "rank " << r;
+        // Both profiles: the rule is documented (the documents leave the grouping open).
+        EXPECT_TRUE(Admits(Expect(c, r, Profile::kVendor), Outcome::kSuccess, "a2av.xrank.domain_contested"));
+    }
+}
+
+TEST(ContestedDomain, SourcesAreTheAgreeingClaimantsOfEachOtherRank) {
+    const harness::Case c = Parse(kContested);
+    // Rank 1 of the group may receive from any claimant of rank 0; each claimant of rank 0 only
+    // from rank 1, the one claimant of rank 1.
+    auto one = SourcesOf(c, 1);
+    ASSERT_TRUE(one.has_value());
+    EXPECT_EQ(one->me, 1);
+    EXPECT_EQ(one->sources, (std::vector<std::vector<int>>{{0, 2, 3}, {1}}));
+    for (int r : {0, 2, 3}) {
+        auto s = SourcesOf(c, r);
+        ASSERT_TRUE(s.has_value()) << "rank " << r;
+        EXPECT_EQ(s->me, 0);
+        EXPECT_EQ(s->sources, (std::vector<std::vector<int>>{{r}, {1}}));
+    }
+}
+
+TEST(ContestedDomain, ClaimantsThatCannotJoinOrDisagreeAreNoSources) {
+    harness::Case c = Parse(kContested);
+    // Rank 2 is refused by CreateOperation (it never joins); rank 3 would send rank 1 an element
+    // rank 1 does not expect.
+    c.SetForRank(2, "backend", std::string("lccl"));
+    harness::TensorSpec sends;
+    sends.dtype = ACL_INT64;
+    sends.shape = {2};
+    sends.values = {1, 1};
+    c.SetForRank(3, "send_counts", sends);
+    c.Normalize();
+    auto one = SourcesOf(c, 1);
+    ASSERT_TRUE(one.has_value());
+    EXPECT_EQ(one->sources, (std::vector<std::vector<int>>{{0}, {1}}));
+    EXPECT_EQ(Expect(c, 2).rule_id, "a2av.param.backend");
+}
+
+TEST(ContestedDomain, ARankNobodyClaimsLeavesOnlyThePeerFailure) {
+    harness::Case c = Parse(kContested);
+    c.SetForRank(1, "rank", int64_t{0});  // every rank claims rank 0: no group can form
+    c.Normalize();
+    for (int r = 0; r < c.world; ++r) {
+        const Expectation e = Expect(c, r);
+        EXPECT_FALSE(SourcesOf(c, r).has_value()) << "rank " << r;
+        EXPECT_FALSE(Admits(e, Outcome::kSuccess, "a2av.xrank.domain_contested")) << "rank " << r;
+    }
+}
+
+TEST(ContestedDomain, AnExactGroupIsNotContested) {
+    harness::Case c = Parse(kContested);
+    // Ranks 2 and 3 move to a domain of their own: "su" holds exactly ranks 0 and 1.
+    c.SetForRank(2, "comm_domain", std::string("other"));
+    c.SetForRank(3, "comm_domain", std::string("other"));
+    c.Normalize();
+    auto zero = SourcesOf(c, 0);
+    ASSERT_TRUE(zero.has_value());
+    EXPECT_EQ(zero->sources, (std::vector<std::vector<int>>{{0}, {1}}));
+    EXPECT_EQ(Expect(c, 0).outcome, Outcome::kSuccess);
+    EXPECT_EQ(Expect(c, 1).outcome, Outcome::kSuccess);
+    // "other" is claimed twice as rank 0 and never as rank 1: both wait for a peer that never comes.
+    EXPECT_EQ(Expect(c, 2).rule_id, "a2av.xrank.peer_failed");
+}
+
+}  // namespace
+}  // namespace mc2::spec::all_to_all_vv2
