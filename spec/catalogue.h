@@ -57,6 +57,12 @@ struct OpFamily {
     // above the gate's cap (16 and 64 on Ascend 950) at tiny shapes, and violates its
     // commQuantMode rule on every row that refuses 1.
     std::vector<GateExtra> (*gate_extras)(std::string_view op, harness::Platform, Choices &, const Limits &) = nullptr;
+    // A descriptor the caller cannot pass as declared to this family's API (null = none): ATB's
+    // tensors are contiguous from their data pointer, so a caller gives an ATB operation the
+    // elements of a view and scatters an output back into it, which an output view that aliases
+    // itself cannot hold. The suite's runner then makes no call (harness/run/run_case.cc), and the
+    // spec admits that like a descriptor aclCreateTensor refuses (RunnerCannotPass).
+    bool (*caller_cannot_pass)(const harness::TensorSpec &t, std::string_view name) = nullptr;
 };
 
 // Registers a family (static initialisation only; a second registration of the same name is

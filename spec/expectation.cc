@@ -296,6 +296,11 @@ bool RuntimeMayRefuseDescriptor(const harness::TensorSpec &t) {
     return std::any_of(t.storage_shape.begin(), t.storage_shape.end(), [](int64_t d) { return d < 0; });
 }
 
+bool RunnerCannotPass(std::string_view op, const harness::TensorSpec &t, std::string_view name) {
+    const OpFamily *family = FindFamily(op);
+    return family != nullptr && family->caller_cannot_pass != nullptr && family->caller_cannot_pass(t, name);
+}
+
 Expectation OwnExpectation(const harness::Case &c, int rank) {
     if (!FindFamily(c.op)) {
         Expectation e;
@@ -322,12 +327,13 @@ std::vector<const std::string *> ParamNames(const harness::Case &c) {
     return names;
 }
 
-// The names of rank `who`'s tensors whose descriptors the runtime may refuse.
+// The names of rank `who`'s tensors whose descriptors the runtime may refuse, or the caller
+// cannot pass (RunnerCannotPass).
 std::vector<std::string> RefusableTensors(const harness::Case &c, const std::vector<const std::string *> &names, int who) {
     std::vector<std::string> out;
     for (const std::string *name : names) {
         const harness::TensorSpec *t = c.Tensor(who, *name);
-        if (t != nullptr && RuntimeMayRefuseDescriptor(*t)) out.push_back(*name);
+        if (t != nullptr && (RuntimeMayRefuseDescriptor(*t) || RunnerCannotPass(c.op, *t, *name))) out.push_back(*name);
     }
     return out;
 }
@@ -373,7 +379,8 @@ Expectation ExpectUncached(const harness::Case &c, int rank, Profile profile) {
             refused.status = kInvalid.status;
             refused.also_accepted = {kNullptr.status};
             refused.reason = "the runtime may refuse the descriptor of " + refusable.front() +
-                             " (a negative offset or dim, or more than 8 dims); an operator given it may refuse it as invalid";
+                             " (a negative offset or dim, more than 8 dims, or a view the caller cannot pass as declared); an operator "
+                             "given it may refuse it as invalid";
             AddAlternative(e, refused);
         } else {
             // A peer refused by the runtime makes no call: to this rank it is a peer whose call

@@ -206,6 +206,14 @@ void RankThread(Shared &sh, int rank, RankReport &rep) {
                     ready = false;
                     break;
                 }
+                // Nor can an output view that cannot hold what the operator writes (an
+                // AllToAllVV2 output whose view aliases itself: the contiguous result cannot be
+                // scattered back into it); the spec admits that too (spec::RunnerCannotPass).
+                if (spec::RunnerCannotPass(sh.c->op, h.spec, h.name)) {
+                    rep.descriptor_refused = h.name + ": (runner) the view cannot be passed as declared (it aliases itself)";
+                    ready = false;
+                    break;
+                }
                 continue;
             }
             const std::vector<int64_t> strides = h.spec.Strides();

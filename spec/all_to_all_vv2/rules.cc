@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "spec/all_to_all_vv2/all_to_all_vv2.h"
+#include "spec/tensor_layout.h"
 
 namespace mc2::spec::all_to_all_vv2 {
 namespace {
@@ -779,6 +780,9 @@ OpFamily Family() {
     f.ops = {kOp};
     f.rules = &Rules();
     f.generate_valid = &GenerateValid;
+    // ATB's tensors have no strides: the caller scatters the contiguous output back into the view
+    // it declared, which a view aliasing itself cannot hold (several elements, one address).
+    f.caller_cannot_pass = [](const TensorSpec &t, std::string_view name) { return name == kOutput && ViewAliases(t); };
     // No typical shapes: the gpt3 gate's typical cases are seed 000's MatmulAllReduce shapes.
     f.generate_typical = nullptr;
     f.decisions = {

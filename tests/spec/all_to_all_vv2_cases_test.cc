@@ -1,7 +1,8 @@
-// tests/spec/contested_domain_test.cc — AllToAllVV2 on a commDomain claimed by more ranks than its
-// rankSize (a2av.xrank.domain_contested, found by api_fuzzer seed 3002): which ranks may be each
-// rank of a group, worked out by hand from the claims, and what each rank is then admitted to
-// answer (a runtime error, or a success judged against the claimants' data).
+// tests/spec/all_to_all_vv2_cases_test.cc — AllToAllVV2 cases the fuzzers found, worked out by hand:
+// a commDomain claimed by more ranks than its rankSize (a2av.xrank.domain_contested, api_fuzzer
+// seed 3002): which ranks may be each rank of a group, and what each rank is then admitted to
+// answer (a runtime error, or a success judged against the claimants' data); an output view that
+// aliases itself, which no caller can pass to ATB as declared (api_fuzzer seed 4003).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -106,6 +107,39 @@ TEST(ContestedDomain, AnExactGroupIsNotContested) {
     EXPECT_EQ(Expect(c, 1).outcome, Outcome::kSuccess);
     // "other" is claimed twice as rank 0 and never as rank 1: both wait for a peer that never comes.
     EXPECT_EQ(Expect(c, 2).rule_id, "a2av.xrank.peer_failed");
+}
+
+// World 2, rank 0's output int16[1,14] with strides (7, 0): its 14 elements share one address,
+// so the contiguous output ATB writes cannot be scattered back into it.
+const char *kAliasingOutput =
+    "all_to_all_vv2 platform=atlas_a2 world=2 x=int16[15] send_counts=int64[2]v(7,7) sdispls=int64[2]v(7,0) "
+    "recv_counts=int64[2]v(7,7) rdispls=int64[2]v(7,0) tensor_for_infer_shape=int8[14] output=int16[1,14] rank=0 "
+    "rank_size=2 rank_root=0 backend=\"hccl\" hccl_comm=comm comm_mode=1 rank_table_file=\"\" comm_domain=\"\" "
+    "seed=1 dist=uniform output@0=int16[1,14]s(7,0) rdispls@1=int64[2]v(0,7) rank@1=1";
+
+TEST(AliasingOutput, OnlyAnOutputThatAliasesCannotBePassed) {
+    const harness::Case c = Parse(kAliasingOutput);
+    EXPECT_TRUE(RunnerCannotPass(kOp, *c.Tensor(0, "output"), "output"));
+    EXPECT_FALSE(RunnerCannotPass(kOp, *c.Tensor(1, "output"), "output"));  // rank 1's is plain
+    // The same view as an input is gathered element by element: nothing is lost.
+    EXPECT_FALSE(RunnerCannotPass(kOp, *c.Tensor(0, "output"), "x"));
+    // aclnn operators take the view itself (aclCreateTensor has strides).
+    EXPECT_FALSE(RunnerCannotPass("matmul_all_reduce", *c.Tensor(0, "output"), "output"));
+}
+
+TEST(AliasingOutput, TheRankMayMakeNoCallAndItsPeerThenFails) {
+    const harness::Case c = Parse(kAliasingOutput);
+    // Valid as written (ATB sees no strides), so success stays the primary answer; the refusal
+    // the runner makes is admitted beside it, and rank 1 may then fail as a peer of a silent rank.
+    EXPECT_EQ(Expect(c, 0).outcome, Outcome::kSuccess);
+    EXPECT_TRUE(Expect(c, 0).AdmitsFailure());
+    EXPECT_TRUE(Admits(Expect(c, 1), Outcome::kRuntimeError, "a2av.xrank.peer_failed"));
+    // Without the aliasing view neither is admitted.
+    harness::Case plain = c;
+    plain.SetForRank(0, "output", *c.Tensor(1, "output"));
+    plain.Normalize();
+    EXPECT_FALSE(Expect(plain, 0).AdmitsFailure());
+    EXPECT_FALSE(Expect(plain, 1).AdmitsFailure());
 }
 
 }  // namespace
