@@ -17,35 +17,54 @@ bool RankFailedOnStream(const RankReport &r) {
 }  // namespace
 
 World::~World() {
-    {
-        std::lock_guard<std::mutex> lock(mu_);
-        stopping_ = true;
+    for (auto &w : workers_) {
+        {
+            std::lock_guard<std::mutex> lock(w->mu);
+            w->stopping = true;
+        }
+        w->wake.notify_one();
     }
-    work_.notify_all();
     for (auto &w : workers_) {
         if (w->thread.joinable()) w->thread.join();
     }
 }
 
 void World::Loop(Worker &w) {
-    std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
-        work_.wait(lock, [&] { return stopping_ || static_cast<bool>(w.job); });
-        if (stopping_) return;
-        std::function<void()> job = std::move(w.job);
-        w.job = nullptr;
-        lock.unlock();
+        std::function<void()> job;
+        {
+            std::unique_lock<std::mutex> lock(w.mu);
+            w.wake.wait(lock, [&] { return w.stopping || static_cast<bool>(w.job); });
+            if (w.stopping) return;
+            job = std::move(w.job);
+            w.job = nullptr;
+        }
         job();
-        lock.lock();
-        if (--pending_ == 0) done_.notify_all();
+        bool last = false;
+        {
+            std::lock_guard<std::mutex> lock(done_mu_);
+            last = --pending_ == 0;
+        }
+        // After unlocking, as above. A late notify is harmless: Run waits on its predicate, and
+        // ~World joins this thread before done_ goes away.
+        if (last) done_.notify_one();
     }
 }
 
 void World::Run(int size, const std::function<void(int rank)> &job) {
-    std::unique_lock<std::mutex> lock(mu_);
-    pending_ = size;
-    for (int r = 0; r < size; ++r) workers_[static_cast<size_t>(r)]->job = [&job, r] { job(r); };
-    work_.notify_all();
+    {
+        std::lock_guard<std::mutex> lock(done_mu_);
+        pending_ = size;
+    }
+    for (int r = 0; r < size; ++r) {
+        Worker &w = *workers_[static_cast<size_t>(r)];
+        {
+            std::lock_guard<std::mutex> lock(w.mu);
+            w.job = [&job, r] { job(r); };
+        }
+        w.wake.notify_one();  // after unlocking: the worker does not wake into a held mutex
+    }
+    std::unique_lock<std::mutex> lock(done_mu_);
     done_.wait(lock, [&] { return pending_ == 0; });
 }
 
@@ -85,11 +104,19 @@ std::string World::Ready(int size) {
         raw->thread = std::thread([this, raw] { Loop(*raw); });
     }
     std::vector<std::string> why(static_cast<size_t>(size));
-    Run(size, [&](int r) {
+    // Already open: the context stays current on its worker between cases. Only a rank without
+    // a context or a stream needs its worker (most cases need none: one handoff per rank saved).
+    bool all_open = true;
+    for (int r = 0; r < size; ++r) {
         const Worker &w = *workers_[static_cast<size_t>(r)];
-        // Already open: the context stays current on this thread between cases.
-        if (w.context == nullptr || w.stream == nullptr) why[static_cast<size_t>(r)] = Open(r);
-    });
+        all_open = all_open && w.context != nullptr && w.stream != nullptr;
+    }
+    if (!all_open) {
+        Run(size, [&](int r) {
+            const Worker &w = *workers_[static_cast<size_t>(r)];
+            if (w.context == nullptr || w.stream == nullptr) why[static_cast<size_t>(r)] = Open(r);
+        });
+    }
     for (const std::string &w : why) {
         if (!w.empty()) return w;
     }
