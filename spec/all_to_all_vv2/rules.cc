@@ -597,11 +597,14 @@ std::vector<Rule> Build() {
         });
 
     // ------------------------------------------------------------ cross-rank
+    // Each fails (or completes) at execution, as the collective does.
+    const RuleOptions kCrossRankRule = {
+        .ops = {kOp}, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank};
     // Before peer_failed: a contested domain is decided here whenever a group holding this rank
     // can still form; otherwise (a rank of the group nobody can be) peer_failed's runtime error.
     AddRule(
         t, "a2av.xrank.domain_contested",
-        {.ops = {kOp}, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        kCrossRankRule,
         Code{Outcome::kRuntimeError, 0},
         "Without hcclComm, when the ranks claiming this rank's commDomain are not exactly one per rank 0..rankSize-1 "
         "(a rank claimed twice, or another rankSize in the domain) but every other rank of its group can still be "
@@ -665,7 +668,7 @@ std::vector<Rule> Build() {
     t.back().success_admitted = true;
     AddRule(
         t, "a2av.xrank.peer_failed",
-        {.ops = {kOp}, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        kCrossRankRule,
         Code{Outcome::kRuntimeError, 0},
         "When another rank's call fails (its own rule), a rank whose own arguments pass cannot complete the "
         "all-to-all: it must fail with a runtime error within bounded time (HCCL's timeout), never hang, and "
@@ -699,7 +702,7 @@ std::vector<Rule> Build() {
         });
     AddRule(
         t, "a2av.xrank.counts",
-        {.ops = {kOp}, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        kCrossRankRule,
         Code{Outcome::kRuntimeError, 0},
         "Ranks must agree: recvCount_r[j] == sendCount_j[r]. ATB does not check it; every rank must fail with a "
         "runtime error within bounded time and write nothing outside (the emulated HCCL compares the block "
