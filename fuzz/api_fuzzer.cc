@@ -23,8 +23,8 @@
 #include "spec/choices.h"
 #include "spec/expectation.h"
 
-extern "C" int LLVMFuzzerInitialize(int *, char ***) {
-    mc2::fuzz::InitEnvironment();
+extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    mc2::fuzz::InitEnvironment(*argc, *argv);
     (void)mc2::fuzz::Abi();  // load (and instrument-register) the implementation before fuzzing
     mc2::fuzz::WarmUp(mc2::fuzz::kMaxWildWorld);  // first-use growth now, not inside an input (warm_up.h)
     return 0;

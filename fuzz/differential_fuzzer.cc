@@ -21,8 +21,8 @@ namespace {
 constexpr int kMaxWorld = 4;  // the generated cases' world sizes: up to 4 ranks
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int *, char ***) {
-    mc2::fuzz::InitEnvironment();
+extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    mc2::fuzz::InitEnvironment(*argc, *argv);
     (void)mc2::fuzz::Abi();
     mc2::fuzz::WarmUp(kMaxWorld);  // first-use growth now, not inside an input (warm_up.h)
     return 0;

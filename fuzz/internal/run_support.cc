@@ -2,6 +2,7 @@
 // for the fuzzers that run cases (run_support.h).
 #include "fuzz/internal/run_support.h"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -234,7 +235,43 @@ harness::Platform Platform() {
     return platform;
 }
 
-void InitEnvironment() {
+namespace {
+
+// Whether argv is a libFuzzer process that starts the fuzzing processes instead of fuzzing
+// (fork mode's parent, -jobs / -workers): its children inherit its CPU set, so it keeps it.
+bool StartsOthers(int argc, char **argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i] != nullptr ? argv[i] : "";
+        for (std::string_view flag : {"-fork=", "-jobs=", "-workers="}) {
+            if (a.substr(0, flag.size()) == flag && a.substr(flag.size()) != "0") return true;
+        }
+    }
+    return false;
+}
+
+// Restricts this thread (the only one yet; every later thread inherits it) to the CPU it runs
+// on now. A fork-mode job starts while the other jobs keep their cores busy, so the scheduler
+// has placed it on a free one.
+void PinToOneCore() {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) <= 1) return;
+    int cpu = sched_getcpu();
+    if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &allowed)) {
+        for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &allowed); ++cpu) {
+        }
+    }
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    (void)sched_setaffinity(0, sizeof one, &one);
+}
+
+}  // namespace
+
+void InitEnvironment(int argc, char **argv) {
+    const char *pin = std::getenv("MC2_FUZZ_PIN");
+    if ((pin == nullptr || std::string_view(pin) != "0") && !StartsOthers(argc, argv)) PinToOneCore();
     // Both are read by the built-in implementation when it runs (impl/ops/common/platform.cc,
     // impl/hccl/timeouts.h); set once, before any thread exists, never per case.
     setenv("MC2_PLATFORM", harness::PlatformName(Platform()).c_str(), 1);

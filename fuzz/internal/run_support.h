@@ -26,7 +26,14 @@ harness::Platform Platform();
 // 1836 s default, well inside the 10 s stream-sync limit of FuzzRunOptions). A rank refused
 // before its collective no longer costs that second (FuzzRunOptions releases its peers); one
 // that fails later, inside its kernel, still does.
-void InitEnvironment();
+//
+// Also pins the process to the one CPU it runs on (PinToOneCore below), unless $MC2_FUZZ_PIN is
+// "0" or argv shows a process that only starts others (-fork=, -jobs=, -workers=): the ranks'
+// threads, the implementation's stream and communication threads and the oracle then share one
+// core, as the throughput goal counts. Unpinned on 2 cores the same 300 corpus inputs took 1.9×
+// (api_fuzzer) and 3.1× (differential_fuzzer) the CPU: threads woken across cores, and the
+// oracle's ParallelFor starting threads for small cases (fuzz/README.md "Session 13").
+void InitEnvironment(int argc, char **argv);
 
 // The implementation under test, loaded once per process: $MC2_FUZZ_IMPL (a colon-separated
 // list of libraries, e.g. a vendor runtime) when set, else libmc2impl_fuzz.so next to the fuzzer
