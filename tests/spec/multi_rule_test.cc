@@ -87,6 +87,29 @@ TEST(MultiRule, TensorWithoutAnElementWidthMayBeRefusedAsInvalid) {
     EXPECT_FALSE(known.AdmitsPrepareStatus(161002));
 }
 
+// api_fuzzer fresh seed 6001: the same width-less dtype on a case the empty short-cut decides
+// (success, ops.md §6.1 step 4). The operator may refuse the tensor where it checks dtypes, and
+// the MC2 APIs check them in the tiling layer: 161002 and 561xxx are both admitted beside the
+// short-cut's success; a null-tensor answer (161001) is not.
+TEST(MultiRule, TensorWithoutAnElementWidthMayBeRefusedByTheTilingLayer) {
+    const std::string arn =
+        "inplace_weight_quant_matmul_all_reduce_add_rms_norm platform=atlas_a2 world=2 x1=bf16[8,64] "
+        "x2=int8[64,32]s(1,64) bias=float16[32] antiquant_offset=- residual=bf16[8,1,32] gamma=bf16[32] "
+        "epsilon=0.0625 group=comm reduce_op=\"sum\" comm_turn=4 stream_mode=1 antiquant_group_size=0 "
+        "norm_out=bf16[8,1,32] seed=1 dist=cancel sched=0 ";
+    const Expectation e = Expect(C(arn + "antiquant_scale=dt20[4294967296,2,9223372036854775807,0]"), 0);
+    EXPECT_EQ(e.rule_id, "arn.empty.short_cut");
+    EXPECT_EQ(e.outcome, Outcome::kSuccess);
+    EXPECT_TRUE(e.AdmitsPrepareStatus(161002));
+    EXPECT_TRUE(e.AdmitsPrepareStatus(561002));
+    EXPECT_FALSE(e.AdmitsPrepareStatus(161001));
+    // With a dtype that has a width the short-cut alone decides: no refusal is admitted.
+    const Expectation known = Expect(C(arn + "antiquant_scale=bf16[4294967296,2,9223372036854775807,0]"), 0);
+    EXPECT_EQ(known.rule_id, "arn.empty.short_cut");
+    EXPECT_FALSE(known.AdmitsPrepareStatus(161002));
+    EXPECT_FALSE(known.AdmitsPrepareStatus(561002));
+}
+
 // api_fuzzer campaign: an AllToAllVV2 rankSize of 65535 without an external communicator, beside
 // a tensor-size violation. DistributedInitCheck may refuse a rankSize above the visible devices
 // (ERROR_INVALID_PARAM, 1) before Setup's tensor checks; how many devices a machine shows is not
