@@ -9,8 +9,11 @@
 // total as well).
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "spec/catalogue.h"
 #include "spec/generate.h"
@@ -23,36 +26,47 @@ using harness::Platform;
 
 const size_t kExpectEvery = static_cast<size_t>(tests::ScaledForSanitizers(8, 256));
 
-TEST(ViolationTotality, EveryRuleViolatesWhatAnyOtherRuleMade) {
-    size_t composed = 0;
-    size_t refused = 0;
+// For every generatable operator and platform: a valid case from `valid_seed`, and for every
+// stride-th rule that is not a note the case its violate() makes of it (choices seeded by
+// `seed_of(i)`), given to visit(rules, i, violated). The two tests below compose further
+// violations on those cases.
+template <typename Visit>
+void ForEachFirstViolation(uint64_t valid_seed, size_t stride, uint64_t (*seed_of)(size_t), Visit visit) {
     for (const auto &op : GeneratableOps()) {
         for (Platform platform : {Platform::kAtlasA2, Platform::kAscend950}) {
             const std::vector<const Rule *> rules = RulesFor(op, platform);
-            SeededChoices gen(17);
+            SeededChoices gen(valid_seed);
             const harness::Case valid = GenerateValid(op, platform, gen);
-            for (size_t i = 0; i < rules.size(); ++i) {
+            for (size_t i = 0; i < rules.size(); i += stride) {
                 if (rules[i]->IsNote()) continue;
-                SeededChoices ch_i(1000003 * (i + 1));
+                SeededChoices ch_i(seed_of(i));
                 const auto one = rules[i]->Violate(valid, ch_i);
-                if (!one) continue;
-                for (size_t j = 0; j < rules.size(); ++j) {
-                    if (j == i || rules[j]->IsNote()) continue;
-                    SeededChoices ch(1000003 * (i + 1) + 7919 * (j + 1));
-                    const auto both = rules[j]->Violate(*one, ch);
-                    if (!both) {
-                        ++refused;
-                        continue;
-                    }
-                    // Every rank's expectation of one composition in kExpectEvery (the walk over
-                    // every rule is the costly part; a different sample per pair of families).
-                    if (composed++ % kExpectEvery == 0) {
-                        for (int r = 0; r < both->world; ++r) (void)Expect(*both, r);
-                    }
-                }
+                if (one) visit(rules, i, *one);
             }
         }
     }
+}
+
+TEST(ViolationTotality, EveryRuleViolatesWhatAnyOtherRuleMade) {
+    size_t composed = 0;
+    size_t refused = 0;
+    ForEachFirstViolation(17, 1, [](size_t i) -> uint64_t { return 1000003 * (i + 1); },
+                          [&](const std::vector<const Rule *> &rules, size_t i, const harness::Case &one) {
+        for (size_t j = 0; j < rules.size(); ++j) {
+            if (j == i || rules[j]->IsNote()) continue;
+            SeededChoices ch(1000003 * (i + 1) + 7919 * (j + 1));
+            const auto both = rules[j]->Violate(one, ch);
+            if (!both) {
+                ++refused;
+                continue;
+            }
+            // Every rank's expectation of one composition in kExpectEvery (the walk over every
+            // rule is the costly part; a different sample per pair of families).
+            if (composed++ % kExpectEvery == 0) {
+                for (int r = 0; r < both->world; ++r) (void)Expect(*both, r);
+            }
+        }
+    });
     // Not vacuous: most pairs compose (a violate() refuses only what it cannot edit).
     EXPECT_GT(composed, 4 * refused);
     EXPECT_GE(composed, 1000u);
@@ -80,36 +94,26 @@ const size_t kScopeStride = static_cast<size_t>(tests::ScaledForSanitizers(1, 8)
 
 TEST(ViolationTotality, AScopeChangesNoAnswer) {
     size_t compared = 0;
-    for (const auto &op : GeneratableOps()) {
-        for (Platform platform : {Platform::kAtlasA2, Platform::kAscend950}) {
-            const std::vector<const Rule *> rules = RulesFor(op, platform);
-            SeededChoices gen(29);
-            const harness::Case valid = GenerateValid(op, platform, gen);
-            for (size_t i = 0; i < rules.size(); i += kScopeStride) {
-                if (rules[i]->IsNote()) continue;
-                SeededChoices ch_i(7919 * (i + 1));
-                const auto one = rules[i]->Violate(valid, ch_i);
-                if (!one) continue;
-                // One partner rule per rule (a different one each time), to bound the cost.
-                const size_t j = (i * 7 + 3) % rules.size();
-                SeededChoices ch(7919 * (i + 1) + 13);
-                const auto both = j == i || rules[j]->IsNote() ? one : rules[j]->Violate(*one, ch);
-                const harness::Case &c = both ? *both : *one;
-                std::vector<std::string> alone;
-                for (int r = 0; r < c.world; ++r) {
-                    alone.push_back(Fields(Expect(c, r, Profile::kStrict)) + Fields(Expect(c, r, Profile::kVendor)));
-                }
-                const ExpectationScope scope(c);
-                for (int r = 0; r < c.world; ++r) {
-                    // Vendor first here: the memo is filled in the other order than above.
-                    const std::string vendor = Fields(Expect(c, r, Profile::kVendor));
-                    EXPECT_EQ(Fields(Expect(c, r, Profile::kStrict)) + vendor, alone[static_cast<size_t>(r)])
-                        << "rank " << r << " of " << c.ToString();
-                    ++compared;
-                }
-            }
+    ForEachFirstViolation(29, kScopeStride, [](size_t i) -> uint64_t { return 7919 * (i + 1); },
+                          [&](const std::vector<const Rule *> &rules, size_t i, const harness::Case &one) {
+        // One partner rule per rule (a different one each time), to bound the cost.
+        const size_t j = (i * 7 + 3) % rules.size();
+        SeededChoices ch(7919 * (i + 1) + 13);
+        const auto both = j == i || rules[j]->IsNote() ? std::optional<harness::Case>(one) : rules[j]->Violate(one, ch);
+        const harness::Case &c = both ? *both : one;
+        std::vector<std::string> alone;
+        for (int r = 0; r < c.world; ++r) {
+            alone.push_back(Fields(Expect(c, r, Profile::kStrict)) + Fields(Expect(c, r, Profile::kVendor)));
         }
-    }
+        const ExpectationScope scope(c);
+        for (int r = 0; r < c.world; ++r) {
+            // Vendor first here: the memo is filled in the other order than above.
+            const std::string vendor = Fields(Expect(c, r, Profile::kVendor));
+            EXPECT_EQ(Fields(Expect(c, r, Profile::kStrict)) + vendor, alone[static_cast<size_t>(r)])
+                << "rank " << r << " of " << c.ToString();
+            ++compared;
+        }
+    });
     EXPECT_GE(compared, 500u / kScopeStride);
 }
 }  // namespace
