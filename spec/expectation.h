@@ -122,6 +122,11 @@ class ExpectationScope {
 // runner may not pass it (a view reaching before its storage: TensorSpec::ReachesBeforeStorage).
 bool RuntimeMayRefuseDescriptor(const harness::TensorSpec &t);
 
+// Whether `t` has a zero dim (no elements) but the product of its dims, taken from the left as
+// a checked int64 product, overflows before reaching it: a vendor's element count then is not 0
+// (gert::Shape::GetShapeSize), and Expect also admits the failures of the non-empty reading.
+bool CountOverflowsBeforeZero(const harness::TensorSpec &t);
+
 // Whether a caller cannot pass tensor `name` of `op` as declared (OpFamily::caller_cannot_pass,
 // e.g. an AllToAllVV2 output view that aliases itself): the suite's runner makes no call then,
 // and Expect admits that as it admits a refused descriptor.

@@ -103,11 +103,38 @@ TEST(MultiRule, TensorWithoutAnElementWidthMayBeRefusedByTheTilingLayer) {
     EXPECT_TRUE(e.AdmitsPrepareStatus(161002));
     EXPECT_TRUE(e.AdmitsPrepareStatus(561002));
     EXPECT_FALSE(e.AdmitsPrepareStatus(161001));
-    // With a dtype that has a width the short-cut alone decides: no refusal is admitted.
-    const Expectation known = Expect(C(arn + "antiquant_scale=bf16[4294967296,2,9223372036854775807,0]"), 0);
+    // The same with the zero dim first (no count overflows before it, see the next test): still
+    // both for the width-less dtype, and with a dtype that has a width the short-cut alone.
+    const Expectation widthless = Expect(C(arn + "antiquant_scale=dt20[0,2,9223372036854775807,4294967296]"), 0);
+    EXPECT_TRUE(widthless.AdmitsPrepareStatus(161002));
+    EXPECT_TRUE(widthless.AdmitsPrepareStatus(561002));
+    const Expectation known = Expect(C(arn + "antiquant_scale=bf16[0,2,9223372036854775807,4294967296]"), 0);
     EXPECT_EQ(known.rule_id, "arn.empty.short_cut");
     EXPECT_FALSE(known.AdmitsPrepareStatus(161002));
     EXPECT_FALSE(known.AdmitsPrepareStatus(561002));
+}
+
+// api_fuzzer fresh seed 8001: an empty gamma (a zero dim) whose dims before the zero overflow
+// int64 when multiplied from the left, beside streamMode 0. Counted exactly it is empty, and the
+// short-cut (ops.md §6.1 step 4) returns SUCCESS before streamMode; counted as the vendor's
+// gert::Shape::GetShapeSize does (a checked product, invalid at the first overflow) it is not,
+// and streamMode's 161002 follows. Both are admitted; with the zero first only the short-cut is.
+TEST(MultiRule, EmptyTensorWhoseCountOverflowsFirstMayBeTakenForNonEmpty) {
+    const std::string arn =
+        "quant_matmul_all_reduce_add_rms_norm platform=atlas_a2 world=2 x1=int8[1,7,3,32] x2=int8[32,32]s(1,32) "
+        "bias=int32[32] dequant_scale=bf16[1,32] residual=bf16[7,3,32] gamma=bf16[32] epsilon=1e-06 group=comm "
+        "reduce_op=\"sum\" comm_turn=4 stream_mode=0 y=bf16[7,3,32] norm_out=bf16[7,3,32] seed=1 dist=exact sched=0 ";
+    const Expectation e = Expect(C(arn + "gamma@0=bf16[23,4611686018427387904,7,31,7,15,0]"), 0);
+    EXPECT_EQ(e.rule_id, "arn.empty.short_cut");
+    EXPECT_EQ(e.outcome, Outcome::kSuccess);
+    EXPECT_TRUE(e.AdmitsPrepareStatus(161002));
+    EXPECT_FALSE(e.AdmitsPrepareStatus(161001));
+    const Expectation zero_first = Expect(C(arn + "gamma@0=bf16[0,4611686018427387904,7,31,7,15,23]"), 0);
+    EXPECT_EQ(zero_first.rule_id, "arn.empty.short_cut");
+    EXPECT_FALSE(zero_first.AdmitsPrepareStatus(161002));
+    EXPECT_TRUE(CountOverflowsBeforeZero(*C(arn + "gamma=bf16[4611686018427387904,4,0]").Tensor(0, "gamma")));
+    EXPECT_FALSE(CountOverflowsBeforeZero(*C(arn + "gamma=bf16[4611686018427387904,0,4]").Tensor(0, "gamma")));
+    EXPECT_FALSE(CountOverflowsBeforeZero(*C(arn + "gamma=bf16[4611686018427387904,4]").Tensor(0, "gamma")));
 }
 
 // api_fuzzer campaign: an AllToAllVV2 rankSize of 65535 without an external communicator, beside
