@@ -137,6 +137,26 @@ TEST(MultiRule, EmptyTensorWhoseCountOverflowsFirstMayBeTakenForNonEmpty) {
     EXPECT_FALSE(CountOverflowsBeforeZero(*C(arn + "gamma=bf16[4611686018427387904,4]").Tensor(0, "gamma")));
 }
 
+// The torch CPU adapter on session 14's quick gate: a (3, n) antiquantScale with
+// antiquantGroupSize 0 (arn.tiling.wq_scale_shape, a tiling rule: 561xxx) beside a transposed x2,
+// which makes the scale's layout one arn.shape.wq_group_layout refuses. That check is the
+// embedded WeightQuantMatmulAllReduce's op_api check, which runs before any tiling check: its
+// 161002 is admitted beside the tiling rule's answer. Without the layout break it is not.
+TEST(MultiRule, OpApiLayoutCheckMayRefuseBeforeATilingRule) {
+    const std::string arn =
+        "inplace_weight_quant_matmul_all_reduce_add_rms_norm platform=atlas_a2 world=1 x1=float16[28,52] "
+        "bias=- antiquant_scale=float16[3,11] antiquant_offset=float16[1,11] residual=float16[7,4,11] "
+        "gamma=float16[11] epsilon=1e-06 group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 "
+        "antiquant_group_size=0 norm_out=float16[7,4,11] seed=1 dist=cancel sched=0 ";
+    const Expectation e = Expect(C(arn + "x2=int8[52,11]s(1,52)"), 0);
+    EXPECT_EQ(e.rule_id, "arn.tiling.wq_scale_shape");
+    EXPECT_TRUE(e.AdmitsPrepareStatus(561002));
+    EXPECT_TRUE(e.AdmitsPrepareStatus(161002));
+    const Expectation dense = Expect(C(arn + "x2=int8[52,11]"), 0);
+    EXPECT_EQ(dense.rule_id, "arn.tiling.wq_scale_shape");
+    EXPECT_FALSE(dense.AdmitsPrepareStatus(161002));
+}
+
 // api_fuzzer campaign: an AllToAllVV2 rankSize of 65535 without an external communicator, beside
 // a tensor-size violation. DistributedInitCheck may refuse a rankSize above the visible devices
 // (ERROR_INVALID_PARAM, 1) before Setup's tensor checks; how many devices a machine shows is not

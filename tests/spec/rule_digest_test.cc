@@ -22,7 +22,7 @@ constexpr uint64_t kSeeds = 3;
 const std::map<std::string, std::string> kPinned = {
     {"all_gather_matmul", "c71ed53d8e9c3ec2"},
     {"matmul_all_reduce", "26510c4ed276a64a"},
-    {"matmul_all_reduce_add_rms_norm", "37b45e199b97cba2"},
+    {"matmul_all_reduce_add_rms_norm", "18a575aa44af662a"},
     {"quant_matmul_all_reduce", "1b8023227867a128"},
     {"quant_matmul_all_reduce_v4", "eab7512468ec9484"},
     {"weight_quant_matmul_all_reduce", "a077b4e0f763265f"},
