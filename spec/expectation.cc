@@ -142,12 +142,46 @@ std::optional<Answer> NextDocumentedAnswer(const std::vector<const Rule *> &rule
     return std::nullopt;
 }
 
+// The refusals of the hardening rules the case breaks after the decisive rule in the same scope
+// (the mirror of NextDocumentedAnswer). A hardening rule is this suite's own demand and the
+// documents place it nowhere in the vendor's order, so a library that makes such a check at all
+// may make it before the check that decides here: its refusal is admitted beside the decisive
+// answer, which stays admitted. (The torch CPU adapter on session 14's quick gate: the embedded
+// WeightQuantMatmulAllReduce's scale layout check, an op_api check that the ARN table places
+// after its tiling rules, refused a case that arn.tiling.wq_scale_shape decides; nine ARN
+// hardening rules sit after its first tiling rule.) The notes before each such rule carry their
+// inner-error tolerance onto its answer, as the walk does onto a decisive one. Notes themselves
+// are tolerances, not refusals, and are skipped.
+std::vector<Answer> LaterHardeningRefusals(const std::vector<const Rule *> &rules, const Rule *decisive,
+                                           const harness::Case &c, int rank, Scope scope, const Expectation &before) {
+    std::vector<Answer> out;
+    bool inner_error_accepted = before.inner_error_accepted;
+    const auto at = std::find(rules.begin(), rules.end(), decisive);
+    if (at == rules.end()) return out;
+    for (size_t i = static_cast<size_t>(at - rules.begin()) + 1; i < rules.size(); ++i) {
+        const Rule *rule = rules[i];
+        if (rule->scope != scope || !RuleViolated(rules, i, c, rank)) continue;
+        if (rule->IsNote()) {
+            inner_error_accepted = inner_error_accepted || rule->inner_error_accepted;
+            continue;
+        }
+        if (rule->level != Level::kHardening) continue;
+        Answer a = rule->ToExpectation();
+        a.inner_error_accepted = a.inner_error_accepted || inner_error_accepted;
+        a.reason = rule->text + " (this suite's check, which a library may make before " + decisive->id + ")";
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
 // Evaluates the rules of one scope. Notes (success tolerances) do not stop the walk: they name
 // the case when nothing fails and carry their inner-error tolerance onto the final answer,
 // because the layer that would refuse them (tiling) runs before any later failure. Under the
 // vendor profile a broken hardening rule stops the walk with kUndefined: the vendor does not
 // check it, and what it does with such an argument is not documented; under the strict profile
 // it decides, and the next documented rule's answer is admitted beside it (NextDocumentedAnswer).
+// Under either profile, the hardening rules the case breaks after the decisive rule add their
+// refusals (LaterHardeningRefusals).
 Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectation &start, Profile profile) {
     Expectation result = start;
     const std::vector<const Rule *> &rules = RulesFor(c.op, c.platform);
@@ -202,6 +236,7 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
             AddAlternative(e, *next);
         }
     }
+    for (const Answer &later : LaterHardeningRefusals(rules, decisive, c, rank, scope, result)) AddAlternative(e, later);
     // Rules whose place in the order is not certain add their early refusal, whether they come
     // before or after the decisive rule in the table; the decisive answer stays admitted.
     for (size_t i = 0; i < rules.size(); ++i) {

@@ -944,8 +944,6 @@ std::vector<Rule> Build() {
                 return true;
             });
         });
-    g_table->back().may_refuse_early = true;  // as arn.shape.wq_scale_strides below
-    g_table->back().also_accepted = {161002};
     // The embedded WeightQuantMatmulAllReduce's scale layout demand (wqmar.shape.scale_strides),
     // which a library meets again when it hands the scales on (the api_fuzzer campaign of
     // 2026-12-06: a float16[25]s(32) per-channel scale refused with 161002 where this table
@@ -975,14 +973,6 @@ std::vector<Rule> Build() {
                 return common::PadAntiquantStrides(p, pad);
             });
         });
-    // An op_api-layer check (the embedded WeightQuantMatmulAllReduce's) that this table places
-    // after the tiling rules: a library making it in its op_api, before any tiling check, refuses
-    // first (ops.md §8.3 order: shape checks before tiling), so its 161002 is admitted whatever
-    // tiling rule the case also breaks (the torch CPU adapter on the quick gate of session 14: a
-    // (3, n) scale with antiquantGroupSize 0 and a transposed x2, refused for its layout where
-    // arn.tiling.wq_scale_shape decided).
-    g_table->back().may_refuse_early = true;
-    g_table->back().also_accepted = {161002};
     AddAfter(
         "arn.shape.output_overlap", kBoth, Stage::kTiling, Layer::kOpApi, kInvalid,
         "y and normOut must not alias themselves (a zero stride, overlapping rows; the test of "

@@ -1,9 +1,11 @@
-// tests/spec/hardening_order_test.cc — where a hardening rule decides a case (strict profile),
-// the first documented rule the case also breaks after it gives an admitted answer too: the
-// documents place this suite's own demands nowhere in the vendor's order, so a library may make
-// such a check after a documented one (spec/expectation.cc NextDocumentedAnswer; the api_fuzzer
-// campaign of 2026-12-06, reports/fuzz/2026-12-06-api.md). Cases are made by composing two
-// rules' violate() on generated valid cases, over every family.
+// tests/spec/hardening_order_test.cc — the documents place this suite's own demands (hardening
+// rules) nowhere in the vendor's order, so a library may make such a check after a documented one
+// or before it. Where a hardening rule decides a case (strict profile), the first documented rule
+// the case also breaks after it gives an admitted answer too (spec/expectation.cc
+// NextDocumentedAnswer; the api_fuzzer campaign of 2026-12-06, reports/fuzz/2026-12-06-api.md);
+// where a documented rule decides, every hardening rule the case breaks after it adds its refusal
+// (LaterHardeningRefusals). Cases are made by composing two rules' violate() on generated valid
+// cases, over every family.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -41,9 +43,15 @@ const Rule *FirstDocumentedAfter(const std::vector<const Rule *> &rules, size_t 
     return nullptr;
 }
 
-TEST(HardeningOrder, FirstDocumentedRuleAfterADecidingHardeningRuleIsAdmitted) {
-    int pairs = 0;
-    std::set<std::string> hardening_seen;
+bool IsRankCheck(const Rule &rule, Level level) {
+    return rule.level == level && rule.scope == Scope::kRank && !rule.IsNote();
+}
+
+// Calls fn(rules, earlier, later, both, rank) for every pair of rank-scope checks rules[i] of
+// level `earlier` and rules[j] of level `later` (i < j) whose violations, composed on generated
+// valid cases of every operator and platform, leave both broken on a rank.
+template <typename Fn>
+void ForEachComposedPair(Level earlier, Level later, Fn fn) {
     for (const auto &op : GeneratableOps()) {
         for (Platform platform : {Platform::kAtlasA2, Platform::kAscend950}) {
             const std::vector<const Rule *> rules = RulesFor(op, platform);
@@ -51,32 +59,22 @@ TEST(HardeningOrder, FirstDocumentedRuleAfterADecidingHardeningRuleIsAdmitted) {
                 SeededChoices gen(seed);
                 const harness::Case valid = GenerateValid(op, platform, gen);
                 for (size_t i = 0; i < rules.size(); ++i) {
-                    const Rule &h = *rules[i];
-                    if (h.level != Level::kHardening || h.scope != Scope::kRank || h.IsNote()) continue;
+                    const Rule &a = *rules[i];
+                    if (!IsRankCheck(a, earlier)) continue;
                     for (size_t j = i + 1; j < rules.size(); ++j) {
-                        const Rule &d = *rules[j];
-                        if (d.level != Level::kDocumented || d.scope != Scope::kRank || d.IsNote()) continue;
+                        const Rule &b = *rules[j];
+                        if (!IsRankCheck(b, later)) continue;
                         // Both orders of composition: either violate() may rebuild what the other bent.
                         for (int order = 0; order < 2; ++order) {
                             SeededChoices ch(seed * 1000003 + i * 1009 + j * 2 + static_cast<uint64_t>(order));
-                            const Rule &first = order == 0 ? d : h;
-                            const Rule &second = order == 0 ? h : d;
+                            const Rule &first = order == 0 ? b : a;
+                            const Rule &second = order == 0 ? a : b;
                             const auto one = first.Violate(valid, ch);
                             if (!one) continue;
                             const auto both = second.Violate(*one, ch);
                             if (!both) continue;
                             for (int r = 0; r < both->world; ++r) {
-                                if (!h.Violated(*both, r) || FirstDocumentedAfter(rules, i, *both, r) != &d) continue;
-                                const Expectation e = Expect(*both, r);
-                                if (e.rule_id != h.id) continue;  // an earlier rule decides
-                                ++pairs;
-                                hardening_seen.insert(h.id);
-                                EXPECT_TRUE(Admits(e, h)) << h.id << " in " << both->ToString();
-                                EXPECT_TRUE(Admits(e, d)) << d.id << " after " << h.id << " (rank " << r
-                                                          << ") not admitted in " << both->ToString();
-                                // The vendor profile still leaves the case undefined.
-                                EXPECT_EQ(Expect(*both, r, Profile::kVendor).outcome, Outcome::kUndefined)
-                                    << both->ToString();
+                                if (a.Violated(*both, r) && b.Violated(*both, r)) fn(rules, i, j, *both, r);
                             }
                         }
                     }
@@ -84,7 +82,55 @@ TEST(HardeningOrder, FirstDocumentedRuleAfterADecidingHardeningRuleIsAdmitted) {
             }
         }
     }
+}
+
+TEST(HardeningOrder, FirstDocumentedRuleAfterADecidingHardeningRuleIsAdmitted) {
+    int pairs = 0;
+    std::set<std::string> hardening_seen;
+    ForEachComposedPair(Level::kHardening, Level::kDocumented,
+                        [&](const std::vector<const Rule *> &rules, size_t i, size_t j, const harness::Case &both, int r) {
+                            const Rule &h = *rules[i];
+                            const Rule &d = *rules[j];
+                            if (FirstDocumentedAfter(rules, i, both, r) != &d) return;
+                            const Expectation e = Expect(both, r);
+                            if (e.rule_id != h.id) return;  // an earlier rule decides
+                            ++pairs;
+                            hardening_seen.insert(h.id);
+                            EXPECT_TRUE(Admits(e, h)) << h.id << " in " << both.ToString();
+                            EXPECT_TRUE(Admits(e, d)) << d.id << " after " << h.id << " (rank " << r
+                                                      << ") not admitted in " << both.ToString();
+                            // The vendor profile still leaves the case undefined.
+                            EXPECT_EQ(Expect(both, r, Profile::kVendor).outcome, Outcome::kUndefined) << both.ToString();
+                        });
     // Not vacuous: many pairs, over the layout rules of several families.
+    EXPECT_GE(pairs, 50);
+    EXPECT_GE(hardening_seen.size(), 10u);
+}
+
+// The mirror (spec/expectation.cc LaterHardeningRefusals): where a documented rule decides, a
+// hardening rule the case also breaks after it in the table adds its refusal, under both
+// profiles: the table's place for this suite's own check is not the vendor's, and a library may
+// make it first (the torch CPU adapter on session 14's quick gate: an ARN op_api layout check
+// placed after the tiling rules). The decisive answer stays first.
+TEST(HardeningOrder, HardeningRuleAfterADecidingDocumentedRuleIsAdmitted) {
+    int pairs = 0;
+    std::set<std::string> hardening_seen;
+    ForEachComposedPair(Level::kDocumented, Level::kHardening,
+                        [&](const std::vector<const Rule *> &rules, size_t i, size_t j, const harness::Case &both, int r) {
+                            const Rule &d = *rules[i];
+                            const Rule &h = *rules[j];
+                            for (Profile profile : {Profile::kStrict, Profile::kVendor}) {
+                                const Expectation e = Expect(both, r, profile);
+                                if (e.rule_id != d.id) return;  // an earlier rule decides
+                                if (profile == Profile::kStrict) {
+                                    ++pairs;
+                                    hardening_seen.insert(h.id);
+                                }
+                                EXPECT_TRUE(Admits(e, d)) << d.id << " in " << both.ToString();
+                                EXPECT_TRUE(Admits(e, h)) << h.id << " after the deciding " << d.id << " (rank " << r
+                                                          << ") not admitted in " << both.ToString();
+                            }
+                        });
     EXPECT_GE(pairs, 50);
     EXPECT_GE(hardening_seen.size(), 10u);
 }
