@@ -91,7 +91,7 @@ double TypicalScale(aclDataType dtype) { return TypicalScaleOf(Info(dtype)); }
 
 // Typical values of one dtype: its format looked up once, not per element (Info copies the
 // format's description out of a per-thread cache; twice per element it was 1.4 % of
-// api_fuzzer's CPU, session 14). The draws are Typical's exactly.
+// api_fuzzer's CPU, session 14).
 struct TypicalDraw {
     explicit TypicalDraw(aclDataType d) : dtype(d), info(Info(d)), scale(TypicalScaleOf(info)) {}
     double operator()(Rng &rng, bool uniform) const {
@@ -104,8 +104,6 @@ struct TypicalDraw {
     FormatInfo info;
     double scale;
 };
-
-double Typical(aclDataType dtype, Rng &rng, bool uniform) { return TypicalDraw(dtype)(rng, uniform); }
 
 // The representable value next to `a` (away from zero), for nearly-equal pairs.
 double Perturb(aclDataType dtype, double a) {
@@ -222,6 +220,7 @@ void FillTies(std::vector<double> &v, const TensorSpec &t, Role role, const Cont
 
 void FillCancel(std::vector<double> &v, const TensorSpec &t, Role role, int rank, uint64_t pair_seed, Rng &rng) {
     const Grid g = GridOf(t, role);
+    const TypicalDraw typical(t.dtype);  // the format looked up once per tensor, not per element
     switch (role) {
         case Role::kLhs:
             for (int64_t i = 0; i < g.rows; ++i) {
@@ -230,7 +229,7 @@ void FillCancel(std::vector<double> &v, const TensorSpec &t, Role role, int rank
                     if (j % 2 == 1) {
                         x = Perturb(t.dtype, v[static_cast<size_t>(i * g.cols + j - 1)]);
                     } else {
-                        x = Typical(t.dtype, rng, false);
+                        x = typical(rng, false);
                         if (x == 0) x = One(t.dtype);
                     }
                 }
@@ -243,7 +242,7 @@ void FillCancel(std::vector<double> &v, const TensorSpec &t, Role role, int rank
                     if (i % 2 == 1) {
                         x = RoundTo(t.dtype, -v[static_cast<size_t>((i - 1) * g.cols + j)]);
                     } else {
-                        x = Typical(t.dtype, rng, false);
+                        x = typical(rng, false);
                     }
                 }
             }
@@ -252,7 +251,7 @@ void FillCancel(std::vector<double> &v, const TensorSpec &t, Role role, int rank
             // Ranks 2q and 2q+1 add nearly opposite values: both draw from rank 2q's stream.
             Rng pair(MixSeed(pair_seed, static_cast<uint64_t>(rank & ~1)));
             for (double &x : v) {
-                const double base = Typical(t.dtype, pair, false);
+                const double base = typical(pair, false);
                 x = (rank % 2 == 1) ? RoundTo(t.dtype, -Perturb(t.dtype, base)) : base;
             }
             break;
@@ -260,11 +259,9 @@ void FillCancel(std::vector<double> &v, const TensorSpec &t, Role role, int rank
         case Role::kOther:
         case Role::kData:
         case Role::kQuantScaleIn:
-        case Role::kQuantScaleOut: {
-            const TypicalDraw typical(t.dtype);
+        case Role::kQuantScaleOut:
             for (double &x : v) x = typical(rng, false);
             break;
-        }
     }
 }
 

@@ -93,22 +93,21 @@ struct SharedEntry {
 
 SharedEntry &SharedMatmulBounds(const Case &c, const std::vector<RankInputs> &inputs, const oracle::Contract &contract,
                                 const std::function<oracle::Bounds()> &compute) {
-    using Entry = SharedEntry;
-    thread_local Entry entries[2];  // the runner's two contracts (worst case, statistical)
+    thread_local SharedEntry entries[2];  // the runner's two contracts (worst case, statistical)
     thread_local int next = 0;
     static const bool registered = [] {
         RegisterCaseScratch([] {
-            for (Entry &e : entries) e = Entry{};  // frees the case and the bounds' vectors
+            for (SharedEntry &e : entries) e = SharedEntry{};  // frees the case and the bounds' vectors
             next = 0;
         });
         return true;
     }();
     (void)registered;
     const uint64_t hash = InputsHash(inputs);
-    for (Entry &e : entries) {
+    for (SharedEntry &e : entries) {
         if (e.c && e.inputs == hash && e.contract == contract && *e.c == c) return e;
     }
-    Entry &e = entries[next];
+    SharedEntry &e = entries[next];
     next = 1 - next;
     e.c.reset();
     e.per_rank.clear();

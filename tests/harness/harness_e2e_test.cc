@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -188,33 +190,50 @@ TEST(MatmulAllReduceE2E, FuzzerOptionsReleaseThePeerOfARefusingRankAtOnce) {
 // cases (harness/run/world.h). Each case is judged as without a world: a refused rank that leaves
 // its group, valid cases after it, another world size in between; the communicators of a case
 // whose ranks all completed are the next case's, those a rank left are made anew.
-TEST(MatmulAllReduceE2E, WorldKeptAcrossCasesJudgesEveryCaseAlike) {
-    std::string error;
-    auto table = AbiTable::Load({MC2IMPL_PATH}, &error);
-    ASSERT_NE(table, nullptr) << error;
-    World world(*table);
-    RunOptions fast;
-    fast.release_peers_of_refused = true;
-    fast.compress_schedule = true;
+// The built library's table, a World over it, and the fuzzers' options that release peers
+// early, shared by the World tests.
+class WorldE2E : public testing::Test {
+protected:
+    void SetUp() override {
+        std::string error;
+        table_ = AbiTable::Load({MC2IMPL_PATH}, &error);
+        ASSERT_NE(table_, nullptr) << error;
+        world_.emplace(*table_);
+    }
+    // Without the World when `kept` is false: the case makes and releases everything itself.
+    RunOptions Options(bool kept) {
+        RunOptions o;
+        o.release_peers_of_refused = true;
+        o.compress_schedule = true;
+        if (kept) o.world = &*world_;
+        return o;
+    }
+    std::unique_ptr<AbiTable> table_;
+    std::optional<World> world_;
+};
+
+TEST_F(WorldE2E, WorldKeptAcrossCasesJudgesEveryCaseAlike) {
+    const AbiTable &table = *table_;
+    World &world = *world_;
+    RunOptions fast = Options(true);
     fast.pattern_fill_refused = true;
-    fast.world = &world;
     const std::string valid =
         "matmul_all_reduce platform=atlas_a2 world=2 x1=float16[16,32] x2=float16[32,24] bias=- group=comm "
         "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[16,24] dist=normal sched=7";
-    const CaseResult refused = RunCase(Parse(valid + " seed=1 x1@1=bf16[16,32]"), *table, fast);
+    const CaseResult refused = RunCase(Parse(valid + " seed=1 x1@1=bf16[16,32]"), table, fast);
     EXPECT_EQ(refused.status, Status::kPassed) << refused.Line();
     ASSERT_EQ(refused.ranks.size(), 2u);
     EXPECT_EQ(refused.ranks[1].prepare_status, 161002);
     EXPECT_NE(refused.ranks[0].execute_status == 0 ? refused.ranks[0].sync_status : refused.ranks[0].execute_status, 0);
-    const CaseResult first = RunCase(Parse(valid + " seed=2"), *table, fast);
+    const CaseResult first = RunCase(Parse(valid + " seed=2"), table, fast);
     EXPECT_EQ(first.status, Status::kPassed) << first.Line();
     const std::vector<HcclComm> comms = world.Comms(2);
     const CaseResult four = RunCase(
         Parse("matmul_all_reduce platform=atlas_a2 world=4 x1=float16[8,32] x2=float16[32,8] bias=- group=comm "
               "reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[8,8] seed=3 dist=normal sched=0"),
-        *table, fast);
+        table, fast);
     EXPECT_EQ(four.status, Status::kPassed) << four.Line();
-    const CaseResult again = RunCase(Parse(valid + " seed=4"), *table, fast);
+    const CaseResult again = RunCase(Parse(valid + " seed=4"), table, fast);
     EXPECT_EQ(again.status, Status::kPassed) << again.Line();
     for (const RankReport &rank : again.ranks) EXPECT_TRUE(rank.sync_called && rank.sync_status == 0) << rank.rank;
     EXPECT_EQ(world.Comms(2), comms) << "communicators of a clean case are kept";
@@ -226,17 +245,12 @@ TEST(MatmulAllReduceE2E, WorldKeptAcrossCasesJudgesEveryCaseAlike) {
 // let one case's state reach the next (a stream, a communicator, a worker's job) or a race
 // between its workers (this test also runs under TSan: the tsan.world label) shows up here
 // as a different answer, whichever operator leaves it.
-TEST(E2E, WorldJudgesGeneratedCasesOfEveryOperatorAsWithoutOne) {
-    std::string error;
-    auto table = AbiTable::Load({MC2IMPL_PATH}, &error);
-    ASSERT_NE(table, nullptr) << error;
-    World world(*table);
-    RunOptions alone;
-    alone.release_peers_of_refused = true;
-    alone.compress_schedule = true;
+TEST_F(WorldE2E, WorldJudgesGeneratedCasesOfEveryOperatorAsWithoutOne) {
+    const AbiTable &table = *table_;
+    RunOptions alone = Options(false);
     alone.late_write_delay_ms = 0;
-    RunOptions kept = alone;
-    kept.world = &world;
+    RunOptions kept = Options(true);
+    kept.late_write_delay_ms = 0;
     spec::Limits limits;
     limits.max_m = 16;
     limits.max_k = 32;
@@ -264,8 +278,8 @@ TEST(E2E, WorldJudgesGeneratedCasesOfEveryOperatorAsWithoutOne) {
             // of the World.
             if (invalid.rule_id.find(".xrank.") == std::string::npos) cases.push_back(invalid.value);
             for (const Case &c : cases) {
-                const CaseResult a = RunCase(c, *table, alone);
-                const CaseResult b = RunCase(c, *table, kept);
+                const CaseResult a = RunCase(c, table, alone);
+                const CaseResult b = RunCase(c, table, kept);
                 EXPECT_EQ(a.status, b.status) << c.ToString() << "\n  alone: " << a.Line() << "\n  kept: " << b.Line();
                 EXPECT_EQ(phases(a), phases(b)) << c.ToString();
                 EXPECT_NE(b.status, Status::kFailed) << b.Line();
