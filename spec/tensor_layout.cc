@@ -11,10 +11,16 @@ namespace mc2::spec {
 
 bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides) {
     if (DimProduct(shape, 0, shape.size()) == 0) return true;
+    // The dense stride of each dim is the product of the dims after it. Once that product leaves
+    // int64 (or a dim is negative, which no runtime accepts), no stride can equal it: a later dim
+    // other than 1 makes the layout not dense. (The api_fuzzer, session 15: a wild x2 of
+    // [64, -2^63 + 1] overflowed the plain product.)
     int64_t expected = 1;
+    bool unreachable = false;
     for (size_t i = shape.size(); i-- > 0;) {
-        if (shape[i] != 1 && strides[i] != expected) return false;
-        expected *= shape[i];
+        if (shape[i] == 1) continue;
+        if (unreachable || i >= strides.size() || strides[i] != expected) return false;
+        unreachable = shape[i] < 0 || __builtin_mul_overflow(expected, shape[i], &expected);
     }
     return true;
 }

@@ -316,6 +316,20 @@ namespace {
 // layout demand again (the api_fuzzer campaign of 2026-12-06: a float16[25]s(32) per-channel
 // scale refused with 161002 where the AddRmsNorm table expected success). Both tables ask
 // spec/common/antiquant_layout.h, so they judge every scale layout alike.
+// Dense() on dims whose product leaves int64 (the api_fuzzer, session 15: a wild x2 of
+// [64, -2^63 + 1] reached mar.shape.x2_strides, whose predicate multiplied the dims past int64;
+// UBSan in the sanitize build): no stride can equal such a product, so a dim other than 1 before
+// it is not dense; a large product that fits still is.
+TEST(TensorLayout, DenseSurvivesDimsWhoseProductOverflows) {
+    constexpr int64_t kHuge = int64_t{1} << 62;
+    EXPECT_FALSE(Dense({64, -9223372036854775807}, {1, 64}));
+    EXPECT_FALSE(Dense({4, kHuge, 2}, {0, 2, 1}));
+    EXPECT_FALSE(Dense({4, kHuge, 2}, {INT64_MIN, 2, 1}));
+    EXPECT_TRUE(Dense({1, kHuge, 2}, {5, 2, 1})) << "a leading 1 has any stride";
+    EXPECT_TRUE(Dense({2, kHuge / 2, 2}, {kHuge, 2, 1}));
+    EXPECT_FALSE(Dense({2, kHuge / 2, 2}, {kHuge, 2, 2}));
+}
+
 TEST(AntiquantLayout, WeightQuantAndItsAddRmsNormVariantJudgeAScaleAlike) {
     const std::string wq =
         "weight_quant_matmul_all_reduce platform=atlas_a2 world=1 x1=float16[8,64] x2=int8[64,32] bias=- "
