@@ -8,13 +8,15 @@
 //   - every rank's statuses are what the spec catalogue expects (spec::Expect), and a refused
 //     call writes nothing; an accepted one is judged by the oracle (harness::RunCase does both).
 // Cases too big to run (fuzz/README.md "Huge cases") are called metadata-only when the spec
-// expects every rank to be refused by GetWorkspaceSize, and skipped otherwise.
+// expects every rank to be refused by GetWorkspaceSize, and skipped otherwise. An input that
+// makes the case the input before it made, from other bytes, is not run again (repeat_filter.h).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "fuzz/internal/repeat_filter.h"
 #include "fuzz/internal/run_support.h"
 #include "fuzz/internal/warm_up.h"
 #include "fuzz/internal/wild_case.h"
@@ -33,6 +35,10 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mc2::spec::ByteChoices choices(data, size);
     const mc2::harness::Case c = mc2::fuzz::WildCase(choices);
+    if (mc2::fuzz::RepeatsLastInput(data, size, c)) {
+        mc2::fuzz::TraceNotRun(c, "repeat", 0);
+        return -1;  // the case just judged, from a mutation of bytes it never read (repeat_filter.h)
+    }
     // Every question about c's expected answers (the fuzzer's, the runner's, the trace's) shares
     // one evaluation per rank and profile.
     const mc2::spec::ExpectationScope expectations(c);

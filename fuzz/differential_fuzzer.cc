@@ -5,11 +5,14 @@
 // and the oracle's comparison must pass (harness::RunCase: PASSED, or MISTRUSTED when the data
 // are too weak to judge). Unlike api_fuzzer, every case here is one the spec says must succeed,
 // so coverage of the numerical paths (tiling, comm_turn splits, strides, x3, bias) is the goal.
+// An input that makes the case the input before it made, from other bytes, is not run again
+// (repeat_filter.h).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "fuzz/internal/repeat_filter.h"
 #include "fuzz/internal/run_support.h"
 #include "fuzz/internal/warm_up.h"
 #include "harness/run/run_case.h"
@@ -39,6 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     limits.max_n = 32;
     limits.max_world = kMaxWorld;
     const mc2::harness::Case c = mc2::spec::GenerateValid(op, platform, choices, limits);
+    if (mc2::fuzz::RepeatsLastInput(data, size, c)) {
+        mc2::fuzz::TraceNotRun(c, "repeat", 0);
+        return -1;  // the case just judged, from a mutation of bytes it never read (repeat_filter.h)
+    }
     // Every question about c's expected answers (the fuzzer's, the runner's, the trace's) shares
     // one evaluation per rank and profile.
     const mc2::spec::ExpectationScope expectations(c);

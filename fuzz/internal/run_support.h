@@ -90,7 +90,7 @@ std::string RunMetadataOnly(const harness::Case &c, const harness::AbiTable &abi
 // reached (fuzz/README.md "Throughput").
 void Trace(const harness::Case &c, const harness::CaseResult &r);
 // The same line for an input that was not run end to end: `how` is "metadata-only" (then each
-// rank's expected status and rule follow) or "skipped".
+// rank's expected status and rule follow), "skipped" or "repeat" (repeat_filter.h).
 void TraceNotRun(const harness::Case &c, const char *how, double seconds);
 
 // Prints "<fuzzer>: <what>\n  mc2conf run '<descriptor>'" to stderr and aborts (libFuzzer then
