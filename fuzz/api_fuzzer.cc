@@ -9,7 +9,7 @@
 //     call writes nothing; an accepted one is judged by the oracle (harness::RunCase does both).
 // Cases too big to run (fuzz/README.md "Huge cases") are called metadata-only when the spec
 // expects every rank to be refused by GetWorkspaceSize, and skipped otherwise. An input that
-// makes the case the input before it made, from other bytes, is not run again (repeat_filter.h).
+// makes a case an earlier input made, from other bytes, is not run again (repeat_filter.h).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -35,9 +35,9 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mc2::spec::ByteChoices choices(data, size);
     const mc2::harness::Case c = mc2::fuzz::WildCase(choices);
-    if (mc2::fuzz::RepeatsLastInput(data, size, c)) {
+    if (mc2::fuzz::RepeatsEarlierInput(data, size, c)) {
         mc2::fuzz::TraceNotRun(c, "repeat", 0);
-        return -1;  // the case just judged, from a mutation of bytes it never read (repeat_filter.h)
+        return -1;  // a case already judged, from a mutation of bytes it never read (repeat_filter.h)
     }
     // Every question about c's expected answers (the fuzzer's, the runner's, the trace's) shares
     // one evaluation per rank and profile.

@@ -5,7 +5,7 @@
 // and the oracle's comparison must pass (harness::RunCase: PASSED, or MISTRUSTED when the data
 // are too weak to judge). Unlike api_fuzzer, every case here is one the spec says must succeed,
 // so coverage of the numerical paths (tiling, comm_turn splits, strides, x3, bias) is the goal.
-// An input that makes the case the input before it made, from other bytes, is not run again
+// An input that makes a case an earlier input made, from other bytes, is not run again
 // (repeat_filter.h).
 #include <cstddef>
 #include <cstdint>
@@ -42,9 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     limits.max_n = 32;
     limits.max_world = kMaxWorld;
     const mc2::harness::Case c = mc2::spec::GenerateValid(op, platform, choices, limits);
-    if (mc2::fuzz::RepeatsLastInput(data, size, c)) {
+    if (mc2::fuzz::RepeatsEarlierInput(data, size, c)) {
         mc2::fuzz::TraceNotRun(c, "repeat", 0);
-        return -1;  // the case just judged, from a mutation of bytes it never read (repeat_filter.h)
+        return -1;  // a case already judged, from a mutation of bytes it never read (repeat_filter.h)
     }
     // Every question about c's expected answers (the fuzzer's, the runner's, the trace's) shares
     // one evaluation per rank and profile.
