@@ -43,7 +43,9 @@ private:
 };
 
 // The process's filter, for LLVMFuzzerTestOneInput (libFuzzer calls it from one thread). Never
-// a repeat with $MC2_FUZZ_RUN_REPEATS set (not "0"): for measuring what the filter saves.
+// a repeat with $MC2_FUZZ_RUN_REPEATS set (not "0"): for measuring what the filter saves. With
+// $MC2_FUZZ_STATS set to a file, a process that exits normally appends "<inputs run> <repeats
+// skipped>" to it (fuzz/campaign reports the share of repeats).
 bool RepeatsEarlierInput(const uint8_t *data, size_t size, const harness::Case &c);
 
 }  // namespace mc2::fuzz

@@ -3,8 +3,11 @@
 # seconds from a build directory of its own, and what its summary says it fuzzed. summary.json
 # must parse and name the checkout's commit and the binary's SHA-256 prefix and build time, and
 # summary.md must show the same digest: a summary naming other binaries than it ran (the source
-# tree's HEAD at the end, which moved) is what this guards against.
-# Usage: campaign_summary_test.sh <repo root> <codec_fuzzer binary>
+# tree's HEAD at the end, which moved) is what this guards against. Given a case-running fuzzer
+# too (api_fuzzer), a second tiny campaign of it must report the share of its executions that
+# repeated a case (fuzz/internal/repeat_filter.h, summed from MC2_FUZZ_STATS), which a codec
+# campaign leaves empty.
+# Usage: campaign_summary_test.sh <repo root> <codec_fuzzer binary> [<api_fuzzer binary>]
 set -euo pipefail
 root=${1:?usage: campaign_summary_test.sh <repo root> <codec_fuzzer binary>}
 fuzzer=${2:?usage: campaign_summary_test.sh <repo root> <codec_fuzzer binary>}
@@ -25,7 +28,27 @@ assert b["sha256_prefix"] == want_sha, f"binary digest {b['sha256_prefix']} != {
 assert b["built_utc"].endswith("Z"), b["built_utc"]
 assert summary["commit"].split("+")[0] == want_commit, f"commit {summary['commit']} != {want_commit}"
 assert summary["fuzzers"], "no fuzzer rows"
+assert summary["fuzzers"][0]["repeat_share"] is None, "codec_fuzzer has no repeat filter"
 print("ok: summary.json names", want_commit, "and codec_fuzzer", want_sha)
 PY
 grep -q "SHA-256 \`$want_sha" "$scratch/out/summary.md" || { echo "FAIL: summary.md lacks the digest"; cat "$scratch/out/summary.md"; exit 1; }
 echo "ok: summary.md shows the digest"
+
+api=${3:-}
+[ -n "$api" ] || exit 0
+cp "$api" "$scratch/build/bin/api_fuzzer"
+# 8 CPU-s: start-up, the fork parent's pass over the seed corpus and a few one-second jobs.
+"$root/fuzz/campaign" api_fuzzer --cpu-seconds 8 --jobs 1 --build-dir "$scratch/build" --out "$scratch/api" \
+  > "$scratch/api.log" 2>&1 || { echo "FAIL: the api_fuzzer campaign exited non-zero:"; tail -20 "$scratch/api.log"; exit 1; }
+python3 - "$scratch/api/summary.json" "$scratch/api/api_fuzzer/cases.txt" <<'PY'
+import json, sys
+row = json.load(open(sys.argv[1]))["fuzzers"][0]
+lines = [l.split() for l in open(sys.argv[2]) if l.strip()]
+ran = sum(int(a) for a, b in lines); repeated = sum(int(b) for a, b in lines)
+assert ran > 0, f"no process reported the inputs it ran: {lines}"
+share = row["repeat_share"]
+assert share is not None and abs(share - repeated / (ran + repeated)) < 0.001, (share, ran, repeated)
+print(f"ok: api_fuzzer campaign: {ran} inputs run, {repeated} repeats skipped, share {share}")
+PY
+grep -q "cases run per CPU-s" "$scratch/api/summary.md" || { echo "FAIL: summary.md lacks the repeat share"; cat "$scratch/api/summary.md"; exit 1; }
+echo "ok: summary.md shows the repeat share"
