@@ -73,7 +73,9 @@ struct Expectation : Answer {
     // adds that refusal; a tensor descriptor the runtime's aclCreateTensor may refuse adds the
     // answers for the case with that tensor null (what the operator then sees); a hardening
     // rule that decides adds the answer of the first documented rule the case also breaks after
-    // it (the documents do not place this suite's demands in the vendor's order).
+    // it (the documents do not place this suite's demands in the vendor's order); where a tiling
+    // or runtime rule decides, each op_api-layer hardening rule the case breaks after it in the
+    // table adds its refusal (op_api checks come before tiling ones).
     std::vector<Answer> alternatives;
 
     // The primary answer followed by the alternatives.
