@@ -1,6 +1,7 @@
 // spec/tensor_layout.cc — shared descriptor predicates of the rule tables (tensor_layout.h).
 #include "spec/tensor_layout.h"
 
+#include "harness/dtype_names.h"
 #include "spec/case_edit.h"
 
 #include <algorithm>
@@ -23,6 +24,28 @@ bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &stride
         unreachable = shape[i] < 0 || __builtin_mul_overflow(expected, shape[i], &expected);
     }
     return true;
+}
+
+bool SpanOverflows(const harness::TensorSpec &t) {
+    const int bits = harness::DtypeBits(t.dtype);
+    if (bits <= 0 || t.offset < 0) return false;
+    for (int64_t d : t.shape) {
+        if (d <= 0) return false;
+    }
+    const std::vector<int64_t> strides = t.Strides();
+    uint64_t last = static_cast<uint64_t>(t.offset);
+    for (size_t i = 0; i < t.shape.size() && i < strides.size(); ++i) {
+        if (strides[i] < 0) return false;
+        uint64_t step = 0;
+        if (__builtin_mul_overflow(static_cast<uint64_t>(t.shape[i] - 1), static_cast<uint64_t>(strides[i]), &step) ||
+            __builtin_add_overflow(last, step, &last)) {
+            return true;
+        }
+    }
+    uint64_t elements = 0;
+    uint64_t total_bits = 0;
+    return __builtin_add_overflow(last, uint64_t{1}, &elements) ||
+           __builtin_mul_overflow(elements, static_cast<uint64_t>(bits), &total_bits);
 }
 
 bool Dense(const harness::TensorSpec &t) { return t.strides.empty() || Dense(t.shape, t.Strides()); }

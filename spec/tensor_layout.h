@@ -22,6 +22,12 @@ bool Dense(const harness::TensorSpec &t);  // its view; no explicit strides = de
 bool TransposedDense(const harness::TensorSpec &t);
 // The vendor's IsTransposeLastTwoDims on a 2-D view: strides (1, rows), not both dims 1.
 bool VendorTransposed(const harness::TensorSpec &t);
+// The view cannot be addressed in 64 bits: the bit just past its last element (offset plus each
+// dim's (size - 1) * stride, plus one, times the element width in bits) overflows an unsigned
+// 64-bit count.
+// False for an empty view, a negative stride or offset (other rules' business) and a dtype
+// without an element width (expectation.cc admits its refusal anywhere).
+bool SpanOverflows(const harness::TensorSpec &t);
 // Two view indices may address one element (a sufficient test: dims sorted by stride, each
 // stride beyond the reach of the smaller ones; negative strides are other rules' business).
 bool ViewAliases(const harness::TensorSpec &t);

@@ -355,9 +355,10 @@ void AddDtypeRules(std::vector<Rule> &t) {
 void AddLayoutRulesFirst(std::vector<Rule> &t) {
     AddRule(
         t, "qmar4.shape.negative", {.ops = kOps, .stage = Stage::kShape}, kInvalidOrRefusedTensor,
-        "No dim or stride of a present tensor may be negative (suite requirement; the vendor's behaviour is "
-        "unspecified). An aclCreateTensor that refuses such a descriptor hands the operator a null tensor, so "
-        "161001 is accepted too.",
+        "No dim or stride of a present tensor may be negative, and no view may reach past what a 64-bit count "
+        "of its storage's bits holds (strides whose last element lies beyond 2^64 bits) (suite requirement; the "
+        "vendor's behaviour is unspecified). An aclCreateTensor that refuses such a descriptor hands the operator a null "
+        "tensor, so 161001 is accepted too.",
         Notes("§1.3 (view shapes)"),
         [](const Case &c, int r) {
             for (const char *name : TensorNames()) {
@@ -367,6 +368,10 @@ void AddLayoutRulesFirst(std::vector<Rule> &t) {
                     if (d < 0) return true;
                 for (int64_t s : x->strides)
                     if (s < 0) return true;
+                // The api_fuzzer campaign of session 15: an output of [32, 4] with strides
+                // (2^62, 2^40) beside a null group, refused as unaddressable (161002) where the
+                // inner layer's group check was the only answer.
+                if (SpanOverflows(*x)) return true;
             }
             return false;
         },

@@ -330,6 +330,36 @@ TEST(TensorLayout, DenseSurvivesDimsWhoseProductOverflows) {
     EXPECT_FALSE(Dense({2, kHuge / 2, 2}, {kHuge, 2, 2}));
 }
 
+// SpanOverflows: the byte past a view's last element does not fit 64 unsigned bits.
+TEST(TensorLayout, SpanOverflowsWhenTheLastByteLiesBeyond64Bits) {
+    auto tensor = [](aclDataType dtype, std::vector<int64_t> shape, std::vector<int64_t> strides, int64_t offset = 0) {
+        harness::TensorSpec t;
+        t.dtype = dtype;
+        t.shape = std::move(shape);
+        t.strides = std::move(strides);
+        t.offset = offset;
+        return t;
+    };
+    constexpr int64_t k62 = int64_t{1} << 62;
+    // The api_fuzzer campaign's output: 31 * 2^62 elements in, far past 2^64.
+    EXPECT_TRUE(SpanOverflows(tensor(ACL_FLOAT16, {32, 4}, {k62, int64_t{1} << 40})));
+    // Counted in bits (4-bit types have no whole byte per element): 2^59 + 1 one-byte elements
+    // are 2^62 + 8 bits and fit; 3 * 2^59 + 1 two-byte elements are past 2^64 bits.
+    constexpr int64_t k59 = int64_t{1} << 59;
+    EXPECT_FALSE(SpanOverflows(tensor(ACL_INT8, {2}, {k59})));
+    EXPECT_TRUE(SpanOverflows(tensor(ACL_FLOAT16, {4}, {k59})));
+    // The offset counts.
+    EXPECT_FALSE(SpanOverflows(tensor(ACL_INT8, {2}, {k59}, k59)));
+    EXPECT_TRUE(SpanOverflows(tensor(ACL_INT8, {2}, {k59}, k62)));
+    // A contiguous view too large to count.
+    EXPECT_TRUE(SpanOverflows(tensor(ACL_FLOAT, {int64_t{1} << 40, int64_t{1} << 30}, {})));
+    EXPECT_FALSE(SpanOverflows(tensor(ACL_FLOAT, {int64_t{1} << 20, int64_t{1} << 20}, {})));
+    // Not this predicate's business: empty views, negative strides or offsets.
+    EXPECT_FALSE(SpanOverflows(tensor(ACL_FLOAT16, {0, 4}, {k62, k62})));
+    EXPECT_FALSE(SpanOverflows(tensor(ACL_FLOAT16, {32, 4}, {-k62, 1})));
+    EXPECT_FALSE(SpanOverflows(tensor(ACL_FLOAT16, {32, 4}, {k62, 1}, -1)));
+}
+
 TEST(AntiquantLayout, WeightQuantAndItsAddRmsNormVariantJudgeAScaleAlike) {
     const std::string wq =
         "weight_quant_matmul_all_reduce platform=atlas_a2 world=1 x1=float16[8,64] x2=int8[64,32] bias=- "

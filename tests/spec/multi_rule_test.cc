@@ -158,6 +158,24 @@ TEST(MultiRule, OpApiLayoutCheckMayRefuseBeforeATilingRule) {
     EXPECT_FALSE(dense.AdmitsPrepareStatus(161002));
 }
 
+// The api_fuzzer campaign of session 15: a QuantMatmulAllReduceV4 output of [32, 4] with strides
+// (2^62, 2^40), whose last element lies beyond 2^64 bytes, beside a null group. The spec had only
+// the inner layer's group check (161001); the library refused the output as unaddressable
+// (161002). qmar4.shape.negative (hardening, op_api) now covers a view that cannot be addressed.
+TEST(MultiRule, UnaddressableViewIsRefusedBeforeTheInnerGroupCheck) {
+    const std::string v4 =
+        "quant_matmul_all_reduce_v4 platform=atlas_a2 world=1 x1=int8[32,64] x2=int8[64,4]s(1,64) bias=- x3=- "
+        "x1_scale=- x2_scale=uint64[1]v(70369767636992) comm_quant_scale_1=- comm_quant_scale_2=float16[4] "
+        "group=null reduce_op=\"sum\" comm_turn=1 stream_mode=1 group_size=0 comm_quant_mode=0 ";
+    const Expectation e = Expect(C(v4 + "output=float16[32,4]s(4611686018427387904,1099511627776)"), 0);
+    EXPECT_EQ(e.rule_id, "qmar4.shape.negative");
+    EXPECT_TRUE(e.AdmitsPrepareStatus(161002));
+    // A dense output: the group check decides.
+    const Expectation fits = Expect(C(v4 + "output=float16[32,4]s(4,1)"), 0);
+    EXPECT_EQ(fits.rule_id, "qmar4.inner.group_null");
+    EXPECT_FALSE(fits.AdmitsPrepareStatus(161002));
+}
+
 // api_fuzzer campaign: an AllToAllVV2 rankSize of 65535 without an external communicator, beside
 // a tensor-size violation. DistributedInitCheck may refuse a rankSize above the visible devices
 // (ERROR_INVALID_PARAM, 1) before Setup's tensor checks; how many devices a machine shows is not

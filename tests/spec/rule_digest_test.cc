@@ -24,7 +24,7 @@ const std::map<std::string, std::string> kPinned = {
     {"matmul_all_reduce", "26510c4ed276a64a"},
     {"matmul_all_reduce_add_rms_norm", "c10d1a95f28f4be2"},
     {"quant_matmul_all_reduce", "1b8023227867a128"},
-    {"quant_matmul_all_reduce_v4", "eab7512468ec9484"},
+    {"quant_matmul_all_reduce_v4", "f247b2619936f376"},
     {"weight_quant_matmul_all_reduce", "a077b4e0f763265f"},
 };
 
