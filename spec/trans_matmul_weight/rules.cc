@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "spec/tensor_layout.h"
 #include "spec/trans_matmul_weight/trans_matmul_weight.h"
 
 namespace mc2::spec::trans_matmul_weight {
@@ -219,11 +220,14 @@ std::vector<Rule> Build() {
     AddRule(
         t, "tmw.shape.storage", {.ops = {kOp}, .stage = Stage::kShape}, kInvalid,
         "mmWeightRef's storage (its storage shape's element count) must cover the elements its view reaches "
-        "(offset + 1 + Σ (shape[i]-1)·stride[i]). The vendor does not check; this suite requires 161002.",
-        "harness/case.h StorageElementsNeeded; " + kOpApi + " (no storage check)",
+        "(offset + 1 + Σ (shape[i]-1)·stride[i]), and the byte past its last element must be addressable (fit "
+        "64 bits). The vendor does not check; this suite requires 161002.",
+        "harness/case.h StorageElementsNeeded; spec/tensor_layout.h SpanOverflows; " + kOpApi + " (no storage check)",
         [](const Case &c, int r) {
             const TensorSpec *w = W(c, r);
-            return w && w->NumElements() > 0 && StorageElements(*w) < w->StorageElementsNeeded();
+            // A view whose element count fits int64 may still end past 2^64 bits (2^62 float32
+            // elements): no memory can back it, whatever its storage shape declares.
+            return w && w->NumElements() > 0 && (StorageElements(*w) < w->StorageElementsNeeded() || SpanOverflows(*w));
         },
         [](const Case &valid, Choices &) {
             return EditWeight(valid, [&](TensorSpec &w) {

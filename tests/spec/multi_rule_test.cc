@@ -176,6 +176,20 @@ TEST(MultiRule, UnaddressableViewIsRefusedBeforeTheInnerGroupCheck) {
     EXPECT_FALSE(fits.AdmitsPrepareStatus(161002));
 }
 
+// The same demand in TransMatmulWeight (session 16): a float16 weight of 2^31 × 2^31 has 2^62
+// elements, an element count that fits int64 and a storage shape that declares them all, yet its
+// last byte lies past 2^64 bits. Only the "addressable" half of tmw.shape.storage refuses it; the
+// spec expected success before. 2^20 × 2^20 is addressable and passes that rule.
+TEST(MultiRule, TransMatmulWeightRefusesAnUnaddressableWeight) {
+    const std::string tmw = "trans_matmul_weight platform=atlas_a2 world=1 seed=1 dist=uniform sched=0 ";
+    const Expectation huge = Expect(C(tmw + "mm_weight_ref=float16[2147483648,2147483648]"), 0);
+    EXPECT_EQ(huge.rule_id, "tmw.shape.storage");
+    EXPECT_TRUE(huge.AdmitsPrepareStatus(161002));
+    EXPECT_NE(huge.outcome, Outcome::kSuccess);
+    const Expectation big = Expect(C(tmw + "mm_weight_ref=float16[1048576,1048576]"), 0);
+    EXPECT_EQ(big.outcome, Outcome::kSuccess) << big.rule_id;
+}
+
 // api_fuzzer campaign: an AllToAllVV2 rankSize of 65535 without an external communicator, beside
 // a tensor-size violation. DistributedInitCheck may refuse a rankSize above the visible devices
 // (ERROR_INVALID_PARAM, 1) before Setup's tensor checks; how many devices a machine shows is not
