@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "spec/tensor_layout.h"
 #include "spec/trans_quant_param/trans_quant_param.h"
 
 namespace mc2::spec::trans_quant_param {
@@ -34,19 +35,6 @@ bool RowOrVector(const std::vector<int64_t> &s) {
 }
 bool ScaleShapeOk(const std::vector<int64_t> &s, Platform p) {
     return RowOrVector(s) || (p == Platform::kAscend950 && s.size() == 2 && s[0] > 0 && s[1] > 0);
-}
-
-// Dense in the runtime's sense: dims of size 1 do not count.
-bool Dense(const TensorSpec &t) {
-    if (t.strides.empty() || DimProduct(t.shape, 0, t.shape.size()) == 0) return true;
-    const std::vector<int64_t> s = t.Strides();
-    int64_t expected = 1;
-    for (size_t i = t.shape.size(); i-- > 0;) {
-        if (t.shape[i] == 1) continue;
-        if (i >= s.size() || s[i] != expected) return false;
-        if (__builtin_mul_overflow(expected, t.shape[i], &expected)) return false;
-    }
-    return true;
 }
 
 bool Aliases(const TensorSpec &t) {
