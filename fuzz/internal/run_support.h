@@ -79,7 +79,10 @@ harness::RunOptions FuzzRunOptions();
 // <api>GetWorkspaceSize, never the execute phase. Valid only when the spec expects every rank to
 // be refused by GetWorkspaceSize (spec::Outcome::kStatus), which happens before any data access.
 // Returns "" when every rank returned an admitted status and left its outputs' bytes alone,
-// else the one-line reason. Whether the precondition holds: MetadataOnlyApplies.
+// else the one-line reason (also when the ranks left state behind: the calls run on the ranks of
+// FuzzRunOptions' harness::World, checked clean afterwards; on threads, devices and
+// communicators of their own with MC2_FUZZ_WORLD=0). Whether the precondition holds:
+// MetadataOnlyApplies.
 inline constexpr uint64_t kProbeBytes = 4096;
 bool MetadataOnlyApplies(const harness::Case &c);
 std::string RunMetadataOnly(const harness::Case &c, const harness::AbiTable &abi);
