@@ -123,8 +123,9 @@ def _weight_values(t):
 
 
 def _weight_quant_mm(call, x1):
-    """round_T(x1 @ w + bias), w = (x2 + offset) · scale per tensor / channel / group, in float32 rounded
-    to x1's dtype (the kernel antiquantises in x1's precision for float16, in float32 then casts for bf16)."""
+    """round_T(x1 @ w + bias), w = (x2 + offset) · scale per tensor / channel / group, computed in float32
+    and rounded to x1's dtype for both dtypes (ops.md §2.2 documents antiquantisation in float16 for a
+    float16 x1; the oracle admits this float32-then-cast reading too, oracle/contract.md)."""
     w = _weight_values(call.t("x2")).to(torch.float32)
     k, n = w.shape
     scale = call.t("antiquant_scale").view().float()
@@ -171,6 +172,14 @@ def _quant_mm(x1, x2, bias, scale, pertoken, out_dtype):
     acc = torch.matmul(x1.to(torch.int64), x2.to(torch.int64))
     if bias is not None:
         acc = acc + bias.view().to(torch.int64)
+    if scale.dtype in ("uint64", "int64") and pertoken is None and out_dtype == torch.float16:
+        # One rounding, RN_f16(acc · scale) (oracle/contract.md): the product of a 31-bit
+        # accumulator and the fp19 scale's 11 significant bits is exact in float64, and numpy
+        # rounds float64 to float16 directly. Through float32 (and torch 1.13's float64 → float16,
+        # which goes through float32 too) it was rounded twice: acc −12307 · 0.00143909454345703
+        # gave −17.71875 for −17.703125.
+        exact = acc.double() * _dequant_scale(scale).double()
+        return torch.from_numpy(exact.numpy().astype(np.float16))
     y = acc.to(torch.float32) * _dequant_scale(scale)
     if pertoken is not None:
         y = y * pertoken.view().float().reshape(*x1.shape[:-1], 1)
@@ -239,7 +248,8 @@ def _comm_state(call, y):
 # a UINT64 scale y = (Σ x1·x2 + bias)·scale; per-block y = Σ_b (Σ_{t in b} x1·x2)·x1Scale[i/128, b]·
 # x2Scale[b, j/128]; MX y = Σ (x1·2^e1)(x2·2^e2) + bias (32-element E8M0 groups along k). The 8-/4-bit
 # codes are decoded by mc2_lowbit's tables (torch 1.13 has no float8); products and k-sums in float64
-# (every 8-bit product is exact there), rounded once to the output, + x3, all-reduced.
+# (every 8-bit product is exact there), rounded to float32 (the kernel's accumulator) and then to
+# the output, + x3, all-reduced.
 
 
 def _codes(t, logical=True):
