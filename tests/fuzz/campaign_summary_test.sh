@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/fuzz/campaign_summary_test.sh — a real (tiny) fuzz/campaign run: codec_fuzzer for 2 CPU
 # seconds from a build directory of its own, and what its summary says it fuzzed. summary.json
-# must parse and name the checkout's commit and the binary's SHA-256 prefix and build time, and
-# summary.md must show the same digest: a summary naming other binaries than it ran (the source
+# must parse and name the checkout's commit, the binary's SHA-256 prefix and build time and the
+# sanitizers the build's cache names, and summary.md must show the same digest: a summary naming other binaries than it ran (the source
 # tree's HEAD at the end, which moved) is what this guards against. Given a case-running fuzzer
 # too (api_fuzzer), a second tiny campaign of it must report the share of its executions that
 # repeated a case (fuzz/internal/repeat_filter.h, summed from MC2_FUZZ_STATS), which a codec
@@ -15,6 +15,10 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/build/bin"
 cp "$fuzzer" "$scratch/build/bin/codec_fuzzer"
+# The sanitizers the summary names come from the build's cache: a coverage-only suite beside an
+# instrumented implementation must be reported as such, not as the default's ASan + UBSan.
+printf 'MC2_FUZZ_SANITIZE:STRING=\nMC2_FUZZ_IMPL_SANITIZE:STRING=address,undefined\nMC2_SANITIZE:STRING=\n' \
+  > "$scratch/build/CMakeCache.txt"
 "$root/fuzz/campaign" codec_fuzzer --cpu-seconds 2 --jobs 1 --build-dir "$scratch/build" --out "$scratch/out" \
   > "$scratch/log" 2>&1 || { echo "FAIL: the campaign exited non-zero:"; tail -20 "$scratch/log"; exit 1; }
 want_sha=$(sha256sum "$scratch/build/bin/codec_fuzzer" | cut -c1-16)
@@ -29,10 +33,14 @@ assert b["built_utc"].endswith("Z"), b["built_utc"]
 assert summary["commit"].split("+")[0] == want_commit, f"commit {summary['commit']} != {want_commit}"
 assert summary["fuzzers"], "no fuzzer rows"
 assert summary["fuzzers"][0]["repeat_share"] is None, "codec_fuzzer has no repeat filter"
+want_san = "suite: coverage only; implementation: address,undefined"
+assert summary["sanitizers"] == want_san, f"sanitizers {summary['sanitizers']!r} != {want_san!r}"
 print("ok: summary.json names", want_commit, "and codec_fuzzer", want_sha)
 PY
 grep -q "SHA-256 \`$want_sha" "$scratch/out/summary.md" || { echo "FAIL: summary.md lacks the digest"; cat "$scratch/out/summary.md"; exit 1; }
-echo "ok: summary.md shows the digest"
+grep -q "sanitizers: suite: coverage only; implementation: address,undefined" "$scratch/out/summary.md" ||
+  { echo "FAIL: summary.md does not name the sanitizers"; cat "$scratch/out/summary.md"; exit 1; }
+echo "ok: summary.md shows the digest and the sanitizers"
 
 api=${3:-}
 [ -n "$api" ] || exit 0
