@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "spec/case_edit.h"
+#include "spec/tensor_layout.h"
 
 namespace mc2::spec::common {
 
@@ -92,6 +93,57 @@ CommonRules QuantisedMatmulDefaults(FamilyTraits family) {
         {}};
     c.mismatch = Mismatch{{}, &AllReduceKey, nullptr};
     return c;
+}
+
+namespace {
+
+constexpr const char *kCommScales[] = {"comm_quant_scale_1", "comm_quant_scale_2"};
+
+// Two ranks' views of one comm scale may read different values (CommScalesMayDiffer).
+bool MayReadDifferently(const harness::TensorSpec &a, const harness::TensorSpec &b) {
+    if (a.values != b.values) return true;
+    if (!ViewAliases(a) && !ViewAliases(b)) return false;  // each reads every logical element's own value
+    return a.shape != b.shape || a.Strides() != b.Strides();
+}
+
+}  // namespace
+
+bool CommScalesMayDiffer(const harness::Case &c, int r) {
+    for (const char *name : kCommScales) {
+        const harness::TensorSpec *mine = c.Tensor(r, name);
+        if (mine == nullptr) return false;
+        for (int q = 0; q < c.world; ++q) {
+            const harness::TensorSpec *theirs = c.Tensor(q, name);
+            if (q != r && theirs != nullptr && MayReadDifferently(*mine, *theirs)) return true;
+        }
+    }
+    return false;
+}
+
+void AddCommScalesAgree(std::vector<Rule> &t, const std::string &prefix, const std::vector<std::string> &ops,
+                        std::string citation, RuleViolator with_comm_scales, const EachRankEditor &edit) {
+    AddRule(
+        t, prefix + ".xrank.comm_scales",
+        {.ops = ops, .stage = Stage::kCrossRank, .layer = Layer::kRuntime, .scope = Scope::kCrossRank},
+        Code{Outcome::kUndefined, 0, {}, false},
+        "Both comm scales must hold the same values on every rank. The documents do not say what a library does "
+        "when they differ (the built-in one fails every rank at run time), so any answer is admitted and no output "
+        "is judged.",
+        std::move(citation), &CommScalesMayDiffer,
+        [with_comm_scales, edit](const harness::Case &valid, Choices &ch) -> std::optional<harness::Case> {
+            if (valid.world < 2) return std::nullopt;
+            const std::optional<harness::Case> base = with_comm_scales(valid, ch);
+            if (!base) return std::nullopt;
+            const int victim = static_cast<int>(ch.Int(1, valid.world - 1));
+            const auto alias = [victim](int r, ParamMap &p) {
+                harness::TensorSpec *s = r == victim ? TensorIn(p, kCommScales[0]) : nullptr;
+                if (s == nullptr || s->NumElements() < 2) return false;
+                s->strides.assign(s->shape.size(), 0);
+                s->storage_shape = {1};
+                return true;
+            };
+            return edit ? edit(*base, alias) : EditEachRank(*base, alias);
+        });
 }
 
 }  // namespace mc2::spec::common

@@ -36,6 +36,23 @@ void ApplyNzShortCut(std::vector<Rule> &t, const std::string &prefix, const std:
 // are the family's: it fills them in and overrides any word it says otherwise.
 CommonRules QuantisedMatmulDefaults(FamilyTraits family);
 
+// Whether rank r's comm scales (both present) may hold other values than some other rank's. The
+// documents require them to be the same on every card (每张卡输入保持一致: aclnnQuantMatmulAllReduce
+// V3.md and V4.md, 约束说明; ops.md §2.4). The harness fills a quantisation scale by logical index
+// alike on every rank (harness/fill: no rank in its seed), so only explicit values (a
+// descriptor's v(...)) that differ, or a view that may read one element for another
+// (ViewAliases) laid out unlike the other rank's, can make them differ. A sufficient test: equal
+// values through different aliasing views also count as "may differ".
+bool CommScalesMayDiffer(const harness::Case &c, int r);
+
+// "<prefix>.xrank.comm_scales" (documented, cross-rank): comm scales that may differ between
+// ranks leave the behaviour undefined (the documents say nothing of what a library does then), so
+// any answer is admitted and no output is judged. `with_comm_scales` turns a valid case into a
+// valid one whose ranks all pass both comm scales (nullopt when it cannot); the violation then
+// gives one rank other than 0 a stride-0 view of comm_quant_scale_1 (every element reads one).
+void AddCommScalesAgree(std::vector<Rule> &t, const std::string &prefix, const std::vector<std::string> &ops,
+                        std::string citation, RuleViolator with_comm_scales, const EachRankEditor &edit);
+
 }  // namespace mc2::spec::common
 
 #endif  // MC2_SPEC_COMMON_QUANTISED_MATMUL_H_

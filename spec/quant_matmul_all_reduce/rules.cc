@@ -193,6 +193,8 @@ const std::vector<LevelEntry> &Levels() {
          "the documents require the ranks' calls to agree but define no answer when they do not (HCCL may fail, time out "
          "or reduce mismatched buffers); failing every rank within bounded time is this suite's robustness demand, and a "
          "library that succeeds (e.g. one that ignores commTurn, which changes no value) is not wrong by the documents"},
+        {"qmar.xrank.comm_scales", Level::kDocumented,
+         "the documents require the same comm scales on every card and leave a difference undefined"},
         {"qmar.xrank.", Level::kDocumented,
          "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
     };
@@ -956,6 +958,15 @@ std::vector<Rule> Build() {
     AddTilingRules(t);
     common::Add(t, Common(), {Which::kUnknownGroup});
     common::Add(t, Common(), {Which::kPeerFailed, Which::kMismatch});
+    common::AddCommScalesAgree(
+        t, "qmar", kOnlyV3, V3("约束说明 (commQuantScale1/2 …每张卡输入保持一致)") + "; " + Notes("§2.4"),
+        [](const Case &valid, Choices &) {
+            return EditGeometry(valid, [](int, Geometry &g) {
+                g.comm_scales = true;
+                return true;
+            });
+        },
+        &EditRanks);
     // An NZ x2 skips the op_api's remaining shape rules (qmar.nz.shapes repeats them).
     common::ApplyNzShortCut(t, "qmar", kSkippedByNz, &EditRanks);
     AssignLevels(t, Levels());

@@ -215,6 +215,8 @@ const std::vector<LevelEntry> &Levels() {
          "the documents (group from HcclGetCommName); the vendor finds an unknown name at execution"},
         {"qmar4.xrank.mismatch", Level::kHardening,
          "the documents require the ranks' calls to agree but define no answer when they do not"},
+        {"qmar4.xrank.comm_scales", Level::kDocumented,
+         "the documents require the same comm scales on every card and leave a difference undefined"},
         {"qmar4.xrank.", Level::kDocumented,
          "the documents' all-reduce over the group; HCCL fails a collective whose peers do not join"},
     };
@@ -1427,6 +1429,19 @@ std::vector<Rule> Build() {
     AddAttributeTilingRules(t);
     AddNoteRules(t);
     common::Add(t, Common(), {Which::kUnknownGroup, Which::kPeerFailed, Which::kMismatch});
+    // The api_fuzzer campaign of session 16: one rank's comm_quant_scale_1 a stride-0 view (every
+    // element reads one value), the others plain; the spec expected success, the library failed
+    // every rank's all-reduce handshake (561000).
+    common::AddCommScalesAgree(
+        t, "qmar4", kOps, Doc("约束说明 (commQuantScale1/2 …每张卡输入保持一致)") + "; " + Notes("§2.4"),
+        [](const Case &valid, Choices &ch) {
+            auto c = EditGeometry(AsScenario(valid, Scenario::kInt8, ch), [](int, Geometry &g) {
+                g.comm_scales = true;
+                return true;
+            });
+            return c ? SetAll(*c, "comm_turn", int64_t{0}) : c;
+        },
+        &EditRanks);
     common::ApplyNzShortCut(t, "qmar4", kSkippedByNz, &EditRanks);
     AssignLevels(t, Levels());
     return t;

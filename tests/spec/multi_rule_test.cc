@@ -4,6 +4,9 @@
 // undefined answers for the hardening rules.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <tuple>
+
 #include "spec/catalogue.h"
 
 namespace mc2::spec {
@@ -174,6 +177,37 @@ TEST(MultiRule, UnaddressableViewIsRefusedBeforeTheInnerGroupCheck) {
     const Expectation fits = Expect(C(v4 + "output=float16[32,4]s(4,1)"), 0);
     EXPECT_EQ(fits.rule_id, "qmar4.inner.group_null");
     EXPECT_FALSE(fits.AdmitsPrepareStatus(161002));
+}
+
+// The api_fuzzer campaign of session 16: QuantMatmulAllReduceV4 (int8, both comm scales) where one
+// rank's comm_quant_scale_1 is a stride-0 view, so all its elements read one value. The documents
+// require the comm scales to be the same on every card and do not say what happens otherwise; the
+// spec expected success and the built-in library failed every rank's handshake (561000).
+// qmar4.xrank.comm_scales (and V3's qmar.xrank.comm_scales) leave such a case undefined. A layout
+// that reads every element's own value (a stride of 2 over a larger storage) is no difference.
+TEST(MultiRule, CommScalesThatMayDifferAcrossRanksLeaveTheAnswerUndefined) {
+    const std::string v4 =
+        "quant_matmul_all_reduce_v4 platform=atlas_a2 world=2 x1=int8[4,32] x2=int8[32,8] bias=- x3=- x1_scale=- "
+        "x2_scale=int64[8]v(70369809530880,70369809530880,70369809530880,70369809530880,70369809530880,"
+        "70369809530880,70369809530880,70369809530880) comm_quant_scale_1=float16[8] comm_quant_scale_2=float16[8] "
+        "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 group_size=0 comm_quant_mode=0 output=float16[4,8] "
+        "seed=1 dist=normal sched=0";
+    const std::string v3 =
+        "quant_matmul_all_reduce_v3 platform=atlas_a2 world=2 x1=int8[4,32] x2=int8[32,8] bias=- x3=- "
+        "dequant_scale=float[8] pertoken_scale=float[4] comm_quant_scale_1=float16[8] comm_quant_scale_2=float16[8] "
+        "group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[4,8] seed=1 dist=normal sched=0";
+    for (const auto &[base, rule, dtype] : {std::tuple{v4, "qmar4.xrank.comm_scales", "float16"},
+                                            std::tuple{v3, "qmar.xrank.comm_scales", "float16"}}) {
+        const Expectation plain = Expect(C(base), 0);
+        EXPECT_EQ(plain.outcome, Outcome::kSuccess) << plain.rule_id;
+        for (int rank : {0, 1}) {
+            const Expectation aliased = Expect(C(base + " comm_quant_scale_1@1=" + dtype + "[8]s(0)"), rank);
+            EXPECT_EQ(aliased.rule_id, rule) << "rank " << rank;
+            EXPECT_EQ(aliased.outcome, Outcome::kUndefined);
+        }
+        const Expectation spread = Expect(C(base + " comm_quant_scale_1@1=" + dtype + "[8]s(2)st(16)"), 0);
+        EXPECT_EQ(spread.outcome, Outcome::kSuccess) << spread.rule_id;
+    }
 }
 
 // The same demand in TransMatmulWeight (session 16): a float16 weight of 2^31 × 2^31 has 2^62

@@ -23,8 +23,8 @@ const std::map<std::string, std::string> kPinned = {
     {"all_gather_matmul", "c71ed53d8e9c3ec2"},
     {"matmul_all_reduce", "26510c4ed276a64a"},
     {"matmul_all_reduce_add_rms_norm", "c10d1a95f28f4be2"},
-    {"quant_matmul_all_reduce", "1b8023227867a128"},
-    {"quant_matmul_all_reduce_v4", "f247b2619936f376"},
+    {"quant_matmul_all_reduce", "0197261eba1962fa"},
+    {"quant_matmul_all_reduce_v4", "d4c4838e4ab0b343"},
     {"weight_quant_matmul_all_reduce", "a077b4e0f763265f"},
 };
 
