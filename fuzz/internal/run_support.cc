@@ -323,6 +323,12 @@ void InitEnvironment(int argc, char **argv) {
     // its collective with 561000 on a loaded 2-core machine (load average 27): one starved
     // rank reached the all-reduce more than a second after its peers.
     setenv("MC2_HCCL_TIMEOUT_MS", "3000", 0);
+    // A join waits only for peers to arrive, after their own checks; 1 s, not 3 s, is what an
+    // AllToAllVV2 whose peer was refused before its ATB communicator formed waits (a harness cannot
+    // release such a peer: fuzz/README.md "Session 15"). That wait was most of api_fuzzer's wall
+    // time, and 119 such inputs of its 5,493-input campaign corpus made each campaign's first pass
+    // over it wait 6 minutes (session 16).
+    setenv("MC2_HCCL_CONNECT_TIMEOUT_MS", "1000", 0);
 }
 
 const harness::AbiTable &Abi() {

@@ -21,11 +21,13 @@ namespace mc2::fuzz {
 harness::Platform Platform();
 
 // Called from LLVMFuzzerInitialize, before any thread: exports MC2_PLATFORM = Platform() and,
-// unless already set, MC2_HCCL_TIMEOUT_MS=3000 (the implementation's documented knob for
-// harnesses: a rank whose peer was refused fails its collective after 1 s instead of CANN's
+// unless already set, MC2_HCCL_CONNECT_TIMEOUT_MS=1000 (a join's wait) and
+// MC2_HCCL_TIMEOUT_MS=3000 (the implementation's documented knob for
+// harnesses: a rank whose peer was refused fails its collective after 3 s instead of CANN's
 // 1836 s default, well inside the 10 s stream-sync limit of FuzzRunOptions). A rank refused
-// before its collective no longer costs that second (FuzzRunOptions releases its peers); one
-// that fails later, inside its kernel, still does.
+// before its collective no longer costs that wait (FuzzRunOptions releases its peers); one
+// that fails later, inside its kernel, still does, and so does a rank refused before it joined
+// an ATB communicator of its own (its peers wait out the connect timeout).
 //
 // Also pins the process to the one CPU it runs on (PinToOneCore below), unless $MC2_FUZZ_PIN is
 // "0" or argv shows a process that only starts others (-fork=, -jobs=, -workers=): the ranks'

@@ -1,4 +1,5 @@
-// impl/hccl/timeouts.cc — reads HCCL_CONNECT_TIMEOUT / HCCL_EXEC_TIMEOUT / MC2_HCCL_TIMEOUT_MS.
+// impl/hccl/timeouts.cc — reads HCCL_CONNECT_TIMEOUT / HCCL_EXEC_TIMEOUT / MC2_HCCL_TIMEOUT_MS /
+// MC2_HCCL_CONNECT_TIMEOUT_MS.
 #include "hccl/timeouts.h"
 
 #include <atomic>
@@ -35,11 +36,17 @@ Timeouts CurrentTimeouts() {
     if (const int64_t forced = g_override_ms.load(std::memory_order_relaxed); forced > 0) {
         return {Clamp(forced), Clamp(forced)};
     }
-    if (const int64_t ms = EnvPositive("MC2_HCCL_TIMEOUT_MS", 0); ms > 0) return {Clamp(ms), Clamp(ms)};
-    const int64_t connect_s = EnvPositive("HCCL_CONNECT_TIMEOUT", kDefaultConnectSeconds);
-    const int64_t exec_s = EnvPositive("HCCL_EXEC_TIMEOUT", kDefaultExecSeconds);
-    return {Clamp(connect_s > kMaxMs / 1000 ? kMaxMs : connect_s * 1000),
-            Clamp(exec_s > kMaxMs / 1000 ? kMaxMs : exec_s * 1000)};
+    Timeouts t;
+    if (const int64_t ms = EnvPositive("MC2_HCCL_TIMEOUT_MS", 0); ms > 0) {
+        t = {Clamp(ms), Clamp(ms)};
+    } else {
+        const int64_t connect_s = EnvPositive("HCCL_CONNECT_TIMEOUT", kDefaultConnectSeconds);
+        const int64_t exec_s = EnvPositive("HCCL_EXEC_TIMEOUT", kDefaultExecSeconds);
+        t = {Clamp(connect_s > kMaxMs / 1000 ? kMaxMs : connect_s * 1000),
+             Clamp(exec_s > kMaxMs / 1000 ? kMaxMs : exec_s * 1000)};
+    }
+    if (const int64_t ms = EnvPositive("MC2_HCCL_CONNECT_TIMEOUT_MS", 0); ms > 0) t.connect = Clamp(ms);
+    return t;
 }
 
 void SetTimeoutOverrideMs(int64_t ms) { g_override_ms.store(ms > 0 ? ms : 0, std::memory_order_relaxed); }

@@ -6,6 +6,12 @@
 //                         default (1836 s).
 //   MC2_HCCL_TIMEOUT_MS   milliseconds; overrides both (meant for tests and the harness, where
 //                         a missing rank must fail fast).
+//   MC2_HCCL_CONNECT_TIMEOUT_MS
+//                         milliseconds; overrides the connect timeout alone, after the above. A
+//                         join waits for peers that only have their own checks to make before
+//                         they arrive, while a collective may wait for a peer's whole kernel: the
+//                         fuzzers keep 3 s for collectives and wait 1 s for a rank that never
+//                         joins (an AllToAllVV2 refused before its ATB communicator formed).
 // SetTimeoutOverrideMs() overrides all three in-process (tests). Values are read when a
 // communicator is created, so a change affects communicators created afterwards.
 #ifndef MC2_IMPL_HCCL_TIMEOUTS_H_

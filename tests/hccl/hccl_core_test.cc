@@ -487,11 +487,19 @@ TEST(Timeouts, EnvironmentAndOverride) {
     setenv("MC2_HCCL_TIMEOUT_MS", "250", 1);
     EXPECT_EQ(CurrentTimeouts().exec, 250ms);
     EXPECT_EQ(CurrentTimeouts().connect, 250ms);
+    // The connect timeout alone, over MC2_HCCL_TIMEOUT_MS (the fuzzers: 1 s joins, 3 s collectives).
+    setenv("MC2_HCCL_CONNECT_TIMEOUT_MS", "90", 1);
+    EXPECT_EQ(CurrentTimeouts().connect, 90ms);
+    EXPECT_EQ(CurrentTimeouts().exec, 250ms);
     SetTimeoutOverrideMs(40);
     EXPECT_EQ(CurrentTimeouts().exec, 40ms);
+    EXPECT_EQ(CurrentTimeouts().connect, 40ms);
     SetTimeoutOverrideMs(0);
     EXPECT_EQ(CurrentTimeouts().exec, 250ms);
     unsetenv("MC2_HCCL_TIMEOUT_MS");
+    EXPECT_EQ(CurrentTimeouts().connect, 90ms);
+    EXPECT_EQ(CurrentTimeouts().exec, 1836000ms);  // HCCL_EXEC_TIMEOUT is still "soon"
+    unsetenv("MC2_HCCL_CONNECT_TIMEOUT_MS");
     unsetenv("HCCL_EXEC_TIMEOUT");
     unsetenv("HCCL_CONNECT_TIMEOUT");
     EXPECT_EQ(CurrentTimeouts().connect, 120000ms);
