@@ -489,13 +489,20 @@ std::vector<Rule> Build() {
 
     // ---------------------------------------------------------------- layout hardening (161002)
     shape(
-        "agm.shape.negative", "No stride of x1, x2, bias or output may be negative (hardening).", Notes("§1.3"),
+        "agm.shape.negative",
+        "No stride of x1, x2, bias or output may be negative, and no view (gatherOut's too) may end past 2^64 bits "
+        "(hardening).", Notes("§1.3"),
         [](const Case &c, int r) {
             for (const char *name : {"x1", "x2", "bias", "output"}) {
                 const TensorSpec *x = T(c, r, name);
                 if (!x) continue;
                 for (int64_t d : x->shape) if (d < 0) return true;
                 for (int64_t s : x->strides) if (s < 0) return true;
+            }
+            // A view that cannot be addressed, gatherOut's included (session 16).
+            for (const char *name : {"x1", "x2", "bias", "output", "gather_out"}) {
+                const TensorSpec *x = T(c, r, name);
+                if (x && SpanOverflows(*x)) return true;
             }
             return false;
         },

@@ -324,7 +324,7 @@ std::vector<Rule> Build() {
     // ---------------------------------------------------------------- shape (161002)
     AddRule(
         t, "mar.shape.negative", {.ops = kBoth, .stage = Stage::kShape}, kInvalidOrRefusedTensor,
-        "No dim or stride of a present tensor may be negative (suite requirement: the documents describe shapes "
+        "No dim or stride of a present tensor may be negative, nor its last element lie past 2^64 bits (suite requirement: the documents describe shapes "
         "as sizes; the vendor's behaviour is unspecified). An implementation whose aclCreateTensor refuses such a "
         "descriptor hands the operator a null tensor, so 161001 is accepted too.",
         Notes("§1.3 (view shapes)"),
@@ -336,6 +336,7 @@ std::vector<Rule> Build() {
                     if (d < 0) return true;
                 for (int64_t s : x->strides)
                     if (s < 0) return true;
+                if (SpanOverflows(*x)) return true;  // cannot be addressed (session 16)
             }
             return false;
         },

@@ -632,7 +632,7 @@ std::vector<Rule> Build() {
         });
 
     Add("arn.shape.negative", kBoth, Stage::kShape, Layer::kOpApi, kInvalidOrRefusedTensor,
-        "No dim or stride of a present tensor may be negative (suite requirement; the vendor's behaviour is "
+        "No dim or stride of a present tensor may be negative, nor its last element lie past 2^64 bits (suite requirement; the vendor's behaviour is "
         "unspecified). A runtime whose aclCreateTensor refuses such a descriptor hands the operator a null tensor, "
         "so 161001 is accepted too.",
         Notes("§1.3 (view shapes)"),
@@ -645,6 +645,7 @@ std::vector<Rule> Build() {
                 if (!x) continue;
                 for (int64_t d : x->shape) if (d < 0) return true;
                 for (int64_t st : x->strides) if (st < 0) return true;
+                if (SpanOverflows(*x)) return true;  // cannot be addressed (session 16)
             }
             return false;
         },

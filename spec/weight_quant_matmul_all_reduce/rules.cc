@@ -286,7 +286,7 @@ void AddShapeRules(std::vector<Rule> &t) {
     const std::string cite = Doc("约束说明") + "; " + Notes("§2.2 op_api step 4");
     AddRule(
         t, "wqmar.shape.negative", {.ops = kOps, .stage = Stage::kShape}, kInvalidOrRefusedTensor,
-        "No dim or stride of a present tensor may be negative (suite requirement). A runtime whose "
+        "No dim or stride of a present tensor may be negative, nor its last element lie past 2^64 bits (suite requirement). A runtime whose "
         "aclCreateTensor refuses such a descriptor hands the operator a null tensor, so 161001 is accepted too.",
         Notes("§1.3 (view shapes)"),
         [](const Case &c, int r) {
@@ -297,6 +297,7 @@ void AddShapeRules(std::vector<Rule> &t) {
                     if (d < 0) return true;
                 for (int64_t s : x->strides)
                     if (s < 0) return true;
+                if (SpanOverflows(*x)) return true;  // cannot be addressed (session 16)
             }
             return false;
         },

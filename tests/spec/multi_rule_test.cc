@@ -131,7 +131,10 @@ TEST(MultiRule, EmptyTensorWhoseCountOverflowsFirstMayBeTakenForNonEmpty) {
     EXPECT_EQ(e.rule_id, "arn.empty.short_cut");
     EXPECT_EQ(e.outcome, Outcome::kSuccess);
     EXPECT_TRUE(e.AdmitsPrepareStatus(161002));
-    EXPECT_FALSE(e.AdmitsPrepareStatus(161001));
+    // Counted as not empty, the gamma also ends past 2^64 bits: arn.shape.negative (session 16)
+    // then decides that reading, with its 161001 for a runtime that refuses such a descriptor.
+    EXPECT_TRUE(HasAlternative(e, "arn.shape.negative", 161002));
+    EXPECT_FALSE(e.AdmitsPrepareStatus(561002));
     const Expectation zero_first = Expect(C(arn + "gamma@0=bf16[0,4611686018427387904,7,31,7,15,23]"), 0);
     EXPECT_EQ(zero_first.rule_id, "arn.empty.short_cut");
     EXPECT_FALSE(zero_first.AdmitsPrepareStatus(161002));
@@ -208,6 +211,28 @@ TEST(MultiRule, CommScalesThatMayDifferAcrossRanksLeaveTheAnswerUndefined) {
         const Expectation spread = Expect(C(base + " comm_quant_scale_1@1=" + dtype + "[8]s(2)st(16)"), 0);
         EXPECT_EQ(spread.outcome, Outcome::kSuccess) << spread.rule_id;
     }
+}
+
+// The coverage-only campaign of session 16: the same unaddressable view in QuantMatmulAllReduceV3
+// (comm_quant_scale_1 of [2^62] float16 elements, beside a null group) and, by the same check in
+// every matmul family's op_api, MatmulAllReduce's output: each family's *.shape.negative refuses it.
+TEST(MultiRule, UnaddressableViewsAreRefusedInEveryMatmulFamily) {
+    const std::string v3 =
+        "quant_matmul_all_reduce_v3 platform=atlas_a2 world=1 x1=int8[5,6] x2=int8[6,4] bias=- x3=- "
+        "dequant_scale=int64[1,4]v(70369809530880,70369809530880,70371923492864,70371955769344) pertoken_scale=- "
+        "comm_quant_scale_2=float16[4] group=null reduce_op=\"sum\" comm_turn=0 stream_mode=1 output=float16[5,4] "
+        "seed=65330 dist=uniform sched=0 ";
+    const Expectation huge = Expect(C(v3 + "comm_quant_scale_1=float16[4611686018427387904]"), 0);
+    EXPECT_EQ(huge.rule_id, "qmar.shape.negative");
+    EXPECT_TRUE(huge.AdmitsPrepareStatus(161002));
+    const Expectation fits = Expect(C(v3 + "comm_quant_scale_1=float16[4]"), 0);
+    EXPECT_FALSE(fits.AdmitsPrepareStatus(161002)) << fits.rule_id;
+    const std::string mar =
+        "matmul_all_reduce platform=atlas_a2 world=1 x1=float16[16,32] x2=float16[32,24] bias=- group=null "
+        "reduce_op=\"sum\" comm_turn=0 stream_mode=1 seed=1 dist=normal sched=0 ";
+    const Expectation out = Expect(C(mar + "output=float16[16,24]s(4611686018427387904,1)"), 0);
+    EXPECT_EQ(out.rule_id, "mar.shape.negative");
+    EXPECT_TRUE(out.AdmitsPrepareStatus(161002));
 }
 
 // The same demand in TransMatmulWeight (session 16): a float16 weight of 2^31 × 2^31 has 2^62
