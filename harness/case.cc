@@ -410,6 +410,9 @@ private:
 };
 
 bool IsIdent(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+// A dtype or format name: an identifier, or "dt<n>" / "fmt<n>" for an integer no enumerator
+// names, negative ones included ("fmt-2": any integer a caller may pass through the C ABI).
+bool IsTypeNameChar(char c) { return IsIdent(c) || c == '-'; }
 
 std::optional<int64_t> ParseInt(std::string_view t) {
     int64_t v = 0;
@@ -440,19 +443,10 @@ std::optional<std::vector<int64_t>> ParseDimList(Cursor &c, char close) {
     }
 }
 
-// Dtypes whose contents `v(...)` may give: the two's-complement and unsigned integers (values are
-// stored as their low bits; the harness writes them exactly, never through a double).
-bool IsIntegerDtype(aclDataType d) {
-    switch (d) {
-        case ACL_INT8: case ACL_INT16: case ACL_INT32: case ACL_INT64:
-        case ACL_UINT8: case ACL_UINT16: case ACL_UINT32: case ACL_UINT64: return true;
-        default: return false;
-    }
-}
 
 std::optional<TensorSpec> ParseTensor(std::string_view text, std::string &error) {
     Cursor c(text);
-    auto dt = c.TakeWhile(IsIdent);
+    auto dt = c.TakeWhile(IsTypeNameChar);
     auto dtype = ParseDtype(dt);
     if (!dtype) {
         error = "unknown dtype '" + std::string(dt) + "'";
@@ -494,7 +488,7 @@ std::optional<TensorSpec> ParseTensor(std::string_view text, std::string &error)
             }
             t.values = *d;
         } else if (c.EatWord("f(")) {
-            auto name = c.TakeWhile(IsIdent);
+            auto name = c.TakeWhile(IsTypeNameChar);
             auto fmt = ParseFormat(name);
             if (!fmt || !c.Eat(')')) return error = "bad format in '" + std::string(text) + "'", std::nullopt;
             t.format = *fmt;
@@ -688,6 +682,14 @@ CaseParse ParseCase(std::string_view text) {
     result.error = std::move(printable);
     if (!result.value && result.error.empty()) result.error = "invalid descriptor";
     return result;
+}
+
+bool IsIntegerDtype(aclDataType d) {
+    switch (d) {
+        case ACL_INT8: case ACL_INT16: case ACL_INT32: case ACL_INT64:
+        case ACL_UINT8: case ACL_UINT16: case ACL_UINT32: case ACL_UINT64: return true;
+        default: return false;
+    }
 }
 
 }  // namespace mc2::harness

@@ -134,6 +134,11 @@ struct CaseParse {
 // Parses a descriptor; the operator must have a registered binding (harness/ops/registry.h).
 CaseParse ParseCase(std::string_view text);
 
+// Dtypes whose contents `v(...)` may give: the two's-complement and unsigned integers (values are
+// stored as their low bits; the harness writes them exactly, never through a double). A
+// descriptor gives exactly one value per element.
+bool IsIntegerDtype(aclDataType d);
+
 std::string ValueToString(const Value &value);
 
 }  // namespace mc2::harness

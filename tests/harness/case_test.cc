@@ -66,6 +66,18 @@ TEST(CaseDescriptor, KeepsOddValuesAFuzzerMakes) {
     EXPECT_EQ(c.ToString(), text);
 }
 
+// Negative dtype and format integers print as dt-<n> / fmt-<n> and parse back (the api_fuzzer
+// draws formats from -8 on; session 16's round-trip test found "fmt-2" unparseable).
+TEST(CaseDescriptor, NegativeDtypeAndFormatIntegersRoundTrip) {
+    const std::string text =
+        "matmul_all_reduce platform=atlas_a2 world=1 x1=dt-5[2,2]f(fmt-2) x2=- bias=- group=comm reduce_op=\"sum\" "
+        "comm_turn=0 stream_mode=1 output=- seed=1 dist=normal sched=0";
+    Case c = Parsed(text);
+    EXPECT_EQ(static_cast<int>(c.Tensor(0, "x1")->dtype), -5);
+    EXPECT_EQ(static_cast<int>(c.Tensor(0, "x1")->format), -2);
+    EXPECT_EQ(c.ToString(), text);
+}
+
 TEST(CaseDescriptor, ExplicitIntegerValuesRoundTripExactly) {
     // v(...) carries a tensor's contents (counts, displacements) into the descriptor; int64
     // extremes must survive, since no double is involved.
