@@ -277,10 +277,18 @@ ExactCodes Exact(const Case &c, const std::vector<RankRawInputs> &inputs, const 
             if (x == in.end()) throw std::invalid_argument("x missing");
             oracle::AllToAllVV2Rank r;
             r.x = ViewCodes(x->second.spec, x->second.bytes);
-            r.send = Int64s(in, "send_counts");
-            r.sdispls = Int64s(in, "sdispls");
-            r.recv = Int64s(in, "recv_counts");
-            r.rdispls = Int64s(in, "rdispls");
+            // A count array is read as its first rankSize values: its dims[0] is rankSize
+            // (a2av.counts.length) and ATB reads that many from its host data; further dims
+            // (a [4, 3, 22, 22] sdispls, coverage-only campaign of session 16) are not read.
+            const size_t n = group.sources.size();
+            const auto first_n = [n](std::vector<int64_t> v) {
+                if (v.size() > n) v.resize(n);
+                return v;
+            };
+            r.send = first_n(Int64s(in, "send_counts"));
+            r.sdispls = first_n(Int64s(in, "sdispls"));
+            r.recv = first_n(Int64s(in, "recv_counts"));
+            r.rdispls = first_n(Int64s(in, "rdispls"));
             sources[j].push_back(std::move(r));
         }
     }

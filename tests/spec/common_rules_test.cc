@@ -360,6 +360,20 @@ TEST(TensorLayout, SpanOverflowsWhenTheLastByteLiesBeyond64Bits) {
     EXPECT_FALSE(SpanOverflows(tensor(ACL_FLOAT16, {32, 4}, {k62, 1}, -1)));
 }
 
+// ViewAliases: a dim of size 1 does not step, so its stride (negative included) does not matter.
+TEST(TensorLayout, ViewAliasesIgnoresTheStrideOfADimOfSizeOne) {
+    harness::TensorSpec t;
+    t.dtype = ACL_INT32;
+    t.shape = {1, 3};
+    t.strides = {-905104282815547489, 0};
+    EXPECT_TRUE(ViewAliases(t)) << "three elements at one address";
+    t.strides = {-905104282815547489, 1};
+    EXPECT_FALSE(ViewAliases(t));
+    t.shape = {2, 3};
+    t.strides = {-3, 0};
+    EXPECT_FALSE(ViewAliases(t)) << "a negative stride that steps is other rules' business";
+}
+
 TEST(AntiquantLayout, WeightQuantAndItsAddRmsNormVariantJudgeAScaleAlike) {
     const std::string wq =
         "weight_quant_matmul_all_reduce platform=atlas_a2 world=1 x1=float16[8,64] x2=int8[64,32] bias=- "
