@@ -48,13 +48,6 @@ bool SpanOverflows(const harness::TensorSpec &t) {
            __builtin_mul_overflow(elements, static_cast<uint64_t>(bits), &total_bits);
 }
 
-bool NegativeStrideOfAnAddressingView(const harness::TensorSpec &t) {
-    for (int64_t d : t.shape) {
-        if (d == 0) return false;
-    }
-    return std::any_of(t.strides.begin(), t.strides.end(), [](int64_t s) { return s < 0; });
-}
-
 bool Dense(const harness::TensorSpec &t) { return t.strides.empty() || Dense(t.shape, t.Strides()); }
 
 bool TransposedDense(const harness::TensorSpec &t) {

@@ -28,10 +28,6 @@ bool VendorTransposed(const harness::TensorSpec &t);
 // False for an empty view, a negative stride or offset (other rules' business) and a dtype
 // without an element width (expectation.cc admits its refusal anywhere).
 bool SpanOverflows(const harness::TensorSpec &t);
-// A non-empty view with a negative stride. An empty view (a dim of 0) addresses nothing, so its
-// strides do not matter (the api_fuzzer campaign of session 16: an AllGatherMatmul x2 [256, 0]
-// with strides (6, -2), which the library takes as the empty tensor it is).
-bool NegativeStrideOfAnAddressingView(const harness::TensorSpec &t);
 // Two view indices may address one element (a sufficient test: dims sorted by stride, each
 // stride beyond the reach of the smaller ones; negative strides are other rules' business).
 bool ViewAliases(const harness::TensorSpec &t);

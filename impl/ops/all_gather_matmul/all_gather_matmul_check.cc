@@ -144,13 +144,15 @@ bool CheckLayouts(Checker &c, const AllGatherMatmulArgs &a) {
         }
         return true;
     };
-    // x1 may be strided: it is gathered row by row.
+    // x1 may be strided: it is gathered row by row. gatherOut's strides are its own rules'.
+    const NamedTensor signed_strides[] = {{a.x1, "x1"}, {a.x2, "x2"}, {a.bias, "bias"}, {a.output, "output"}};
     return CheckMatmulLayouts(c, {.all = all,
                                   .x2 = a.x2,
                                   .outputs = outputs,
                                   .disjoint = disjoint,
                                   .vendorFaithful = biasReadable,
-                                  .extra = bias});
+                                  .extra = bias,
+                                  .noNegativeStrides = signed_strides});
 }
 
 // The tiling layer (ops.md §5.1 "Tiling checks", infershape), refused with 561002.

@@ -55,6 +55,9 @@ struct MatmulLayout {
     std::function<bool()> first;           // right after addressability, in every variant
     std::function<bool()> vendorFaithful;  // the vendor-faithful variant's whole check after `first`
     std::function<bool()> extra;           // after x2, before the outputs
+    // Tensors whose strides must not be negative even in an empty view, which addresses nothing
+    // and so passes the addressability check (empty = `all`). Not in the vendor-faithful variant.
+    std::span<const NamedTensor> noNegativeStrides;
 };
 bool CheckMatmulLayouts(Checker &c, const MatmulLayout &layout);
 
