@@ -349,3 +349,30 @@ TEST(CaseDescriptor, NullNumberNormalisesToZero) {
 
 }  // namespace
 }  // namespace mc2::harness
+
+// ParamMap's comparator orders names as std::string does (bytewise, unsigned: a descriptor
+// prints its parameters in map order, so another order would change every descriptor), and
+// finds by string_view. Checked against std::string::compare over names that share prefixes,
+// differ in length, and carry bytes above 0x7F and NUL.
+TEST(ParamNameLess, OrdersAsStdStringAndFindsByView) {
+    const mc2::harness::ParamNameLess less;
+    std::vector<std::string> names = {"", "a", "x1", "x1@", "x2", "x", "comm_quant_scale_1", "comm_quant_scale_2",
+                                      "comm_quant_scale", std::string("a\0b", 3), std::string("a\0", 2), "\x80",
+                                      "\xff", "\x7f", "A", "group", "gamma"};
+    for (const std::string &a : names) {
+        for (const std::string &b : names) {
+            EXPECT_EQ(less(a, b), a.compare(b) < 0) << "'" << a << "' < '" << b << "'";
+        }
+    }
+    mc2::harness::ParamMap m;
+    for (const std::string &n : names) m[n] = int64_t{static_cast<int64_t>(n.size())};
+    std::vector<std::string> sorted = names;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::string> iterated;
+    for (const auto &[k, v] : m) iterated.push_back(k);
+    EXPECT_EQ(iterated, sorted);
+    const std::string_view probe = "comm_quant_scale_1";
+    ASSERT_NE(m.find(probe), m.end());
+    EXPECT_EQ(std::get<int64_t>(m.find(probe)->second), 18);
+    EXPECT_EQ(m.find(std::string_view("comm_quant_scale_3")), m.end());
+}
