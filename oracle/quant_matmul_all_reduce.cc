@@ -58,6 +58,16 @@ Interval RoundPoint(double v, const DtypeMath &t, const Contract &c) {
     return internal::RoundInterval(Interval{v, v, false}, t, Allowance::kYes, c);
 }
 
+// One rank's value for element (i, j) from its integer accumulator Σ_q x1(i, q)·x2(q, j) + bias(j)
+// (the rest of QuantRankContribution's steps).
+QuantRankValue ContributionOfAccumulator(const QuantMatmulAllReduceRank &rk, int64_t i, int64_t j, int64_t acc,
+                                         aclDataType out, const Contract &c);
+// Every element's accumulator of one rank, row by row over contiguous x2 rows (the element-wise
+// dot products walked x2 by column: the largest single cost of the api_fuzzer's judgement of
+// V3 cases). Integer products of int8 (or narrower) values with k < 2^16 and an int32 bias sum
+// exactly in int64 in any order, so the values are those of the per-element loop.
+std::vector<int64_t> RankAccumulators(const QuantMatmulAllReduceRank &rk);
+
 Interval Hull(const Interval &a, const Interval &b) {
     return Interval{std::min(a.lo, b.lo), std::max(a.hi, b.hi), a.nan || b.nan};
 }
@@ -81,6 +91,8 @@ Bounds CommInt8Bounds(const std::vector<QuantMatmulAllReduceRank> &ranks, aclDat
         }
     }
     std::vector<double> lo(ranks.size()), hi(ranks.size());
+    std::vector<std::vector<int64_t>> accs;
+    for (const QuantMatmulAllReduceRank &rk : ranks) accs.push_back(RankAccumulators(rk));
     for (int64_t i = 0; i < m; ++i) {
         for (int64_t j = 0; j < n; ++j) {
             const size_t e = static_cast<size_t>(i * n + j);
@@ -88,7 +100,7 @@ Bounds CommInt8Bounds(const std::vector<QuantMatmulAllReduceRank> &ranks, aclDat
             const double s1 = (*ranks[0].comm_scale1)[uj], s2 = (*ranks[0].comm_scale2)[uj];
             bool nan = false;
             for (size_t r = 0; r < ranks.size(); ++r) {
-                const QuantRankValue v = QuantRankContribution(ranks[r], i, j, out, contract);
+                const QuantRankValue v = ContributionOfAccumulator(ranks[r], i, j, accs[r][e], out, contract);
                 lo[r] = v.lo;
                 hi[r] = v.hi;
                 nan = nan || v.nan;
@@ -133,12 +145,19 @@ double Fp19ScaleOfCode(uint64_t code) { return Uint64ScaleEffective(code); }
 
 QuantRankValue QuantRankContribution(const QuantMatmulAllReduceRank &rk, int64_t i, int64_t j, aclDataType out,
                                      const Contract &c) {
-    const DtypeMath &t = internal::MathOf(out);
     int64_t acc = 0;
     for (int64_t q = 0; q < rk.x1.cols; ++q) {
         acc += static_cast<int64_t>(rk.x1.at(i, q)) * static_cast<int64_t>(rk.x2.at(q, j));
     }
     if (rk.bias) acc += static_cast<int64_t>((*rk.bias)[static_cast<size_t>(j)]);
+    return ContributionOfAccumulator(rk, i, j, acc, out, c);
+}
+
+namespace {
+
+QuantRankValue ContributionOfAccumulator(const QuantMatmulAllReduceRank &rk, int64_t i, int64_t j, int64_t acc,
+                                         aclDataType out, const Contract &c) {
+    const DtypeMath &t = internal::MathOf(out);
     QuantRankValue v;
     const double s = ScaleAt(rk, j);
     const double pt = rk.pertoken ? (*rk.pertoken)[static_cast<size_t>(i)] : 1.0;
@@ -178,6 +197,28 @@ QuantRankValue QuantRankContribution(const QuantMatmulAllReduceRank &rk, int64_t
     return v;
 }
 
+std::vector<int64_t> RankAccumulators(const QuantMatmulAllReduceRank &rk) {
+    const int64_t m = rk.x1.rows, k = rk.x1.cols, n = rk.x2.cols;
+    std::vector<int64_t> rhs(rk.x2.v.size());
+    for (size_t e = 0; e < rhs.size(); ++e) rhs[e] = static_cast<int64_t>(rk.x2.v[e]);
+    std::vector<int64_t> acc(static_cast<size_t>(m * n), 0);
+    for (int64_t i = 0; i < m; ++i) {
+        int64_t *const row = acc.data() + i * n;
+        for (int64_t q = 0; q < k; ++q) {
+            const auto a = static_cast<int64_t>(rk.x1.at(i, q));
+            if (a == 0) continue;
+            const int64_t *const x2row = rhs.data() + q * n;
+            for (int64_t j = 0; j < n; ++j) row[j] += a * x2row[j];
+        }
+        if (rk.bias) {
+            for (int64_t j = 0; j < n; ++j) row[j] += static_cast<int64_t>((*rk.bias)[static_cast<size_t>(j)]);
+        }
+    }
+    return acc;
+}
+
+}  // namespace
+
 Bounds QuantMatmulAllReduceBounds(const std::vector<QuantMatmulAllReduceRank> &ranks, aclDataType out,
                                   const Contract &contract) {
     if (ranks.empty()) Bad("no ranks");
@@ -210,16 +251,18 @@ Bounds QuantMatmulAllReduceBounds(const std::vector<QuantMatmulAllReduceRank> &r
     const internal::RankReduction reduction(static_cast<int64_t>(ranks.size()), t, contract);
     Bounds b = internal::ShapedBounds(m, n, out);
     std::vector<Interval> z(ranks.size());
+    std::vector<std::vector<int64_t>> accs;
+    for (const QuantMatmulAllReduceRank &rk : ranks) accs.push_back(RankAccumulators(rk));
     for (int64_t i = 0; i < m; ++i) {
         for (int64_t j = 0; j < n; ++j) {
             double exact = 0, scale = 0;
+            const size_t e = static_cast<size_t>(i * n + j);
             for (size_t r = 0; r < ranks.size(); ++r) {
-                const QuantRankValue v = QuantRankContribution(ranks[r], i, j, out, contract);
+                const QuantRankValue v = ContributionOfAccumulator(ranks[r], i, j, accs[r][e], out, contract);
                 z[r] = Interval{v.lo, v.hi, v.nan};
                 exact += v.exact;
                 scale += v.scale;
             }
-            const size_t e = static_cast<size_t>(i * n + j);
             internal::StoreInterval(reduction.ReduceAndCast(z), e, b);
             b.exact[e] = exact;
             b.scale[e] = scale;

@@ -229,5 +229,73 @@ TEST(QuantMatmulAllReduceOracle, ShareOfExactElements) {
     }
 }
 
+// The bounds walk every rank's accumulators row by row (RankAccumulators) rather than one dot
+// product per element: random int8 GEMMs (zeros included, a bias, k up to 300, one and two ranks,
+// with and without the int8 communication's comm scales) must give per element what the
+// per-element path (QuantRankContribution, CommInt8Element) gives, and the exact value must be
+// Σ_r (Σ_q x1·x2 + bias)·s_r computed here in int64.
+TEST(QuantMatmulAllReduceOracle, BoundsAgreeWithThePerElementPath) {
+    std::mt19937_64 rng(20261207);
+    auto draw = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+    for (int trial = 0; trial < 40; ++trial) {
+        const int64_t m = draw(1, 6), k = draw(1, 300), n = draw(1, 7);
+        const int world = static_cast<int>(draw(1, 2));
+        const bool comm = trial % 2 == 1;
+        const aclDataType out = trial % 4 < 2 ? ACL_FLOAT16 : ACL_BF16;
+        std::vector<double> s1(static_cast<size_t>(n)), s2(static_cast<size_t>(n));
+        for (int64_t j = 0; j < n; ++j) {
+            s1[static_cast<size_t>(j)] = out == ACL_FLOAT16 ? F16(0.5 + 0.01 * static_cast<double>(draw(0, 300)))
+                                                            : Bf16(0.5 + 0.01 * static_cast<double>(draw(0, 300)));
+            s2[static_cast<size_t>(j)] = s1[static_cast<size_t>(j)] * 2;
+        }
+        std::vector<QuantMatmulAllReduceRank> ranks(static_cast<size_t>(world));
+        for (QuantMatmulAllReduceRank &r : ranks) {
+            r.x1 = Matrix{m, k, {}};
+            r.x2 = Matrix{k, n, {}};
+            for (int64_t e = 0; e < m * k; ++e) r.x1.v.push_back(draw(0, 3) == 0 ? 0.0 : static_cast<double>(draw(-128, 127)));
+            for (int64_t e = 0; e < k * n; ++e) r.x2.v.push_back(static_cast<double>(draw(-128, 127)));
+            r.bias = std::vector<double>();
+            for (int64_t j = 0; j < n; ++j) r.bias->push_back(static_cast<double>(draw(-100000, 100000)));
+            r.dequant_dtype = ACL_FLOAT;
+            r.dequant = {F32(std::ldexp(1.0, -static_cast<int>(draw(10, 16))) * 1.25)};
+            if (comm) {
+                r.comm_scale1 = s1;
+                r.comm_scale2 = s2;
+            }
+        }
+        const Bounds b = QuantMatmulAllReduceBounds(ranks, out);
+        for (int64_t i = 0; i < m; ++i) {
+            for (int64_t j = 0; j < n; ++j) {
+                const auto e = static_cast<size_t>(i * n + j);
+                double exact = 0;
+                std::vector<double> ys;
+                for (const QuantMatmulAllReduceRank &r : ranks) {
+                    int64_t acc = static_cast<int64_t>((*r.bias)[static_cast<size_t>(j)]);
+                    for (int64_t q = 0; q < k; ++q) {
+                        acc += static_cast<int64_t>(r.x1.v[static_cast<size_t>(i * k + q)]) *
+                               static_cast<int64_t>(r.x2.v[static_cast<size_t>(q * n + j)]);
+                    }
+                    exact += static_cast<double>(acc) * r.dequant[0];
+                    const QuantRankValue v = QuantRankContribution(r, i, j, out);
+                    ASSERT_EQ(v.exact, static_cast<double>(acc) * r.dequant[0]);
+                    ASSERT_EQ(v.lo, v.hi);  // FLOAT dequant without pertoken: one order
+                    ys.push_back(v.lo);
+                }
+                if (comm) {
+                    const double want = CommInt8Element(ys, s1[static_cast<size_t>(j)], s2[static_cast<size_t>(j)], out,
+                                                        CommInt8Readings(out).front());
+                    EXPECT_EQ(b.exact[e], want) << "trial " << trial << " element " << e;
+                } else {
+                    EXPECT_EQ(b.exact[e], exact) << "trial " << trial << " element " << e;
+                    if (world == 1) {
+                        EXPECT_EQ(b.lo[e], ys[0]) << "trial " << trial << " element " << e;
+                        EXPECT_EQ(b.hi[e], ys[0]) << "trial " << trial << " element " << e;
+                    }
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace mc2::oracle
