@@ -14,6 +14,7 @@
 #include "ops/common/faults.h"
 #include "ops/common/group.h"
 #include "ops/common/layout_checks.h"
+#include "runtime/dtype.h"
 #include "ops/common/memory_checks.h"
 #include "ops/common/platform.h"
 #include "ops/common/tiling_checks.h"
@@ -97,6 +98,20 @@ bool CheckArnShape(Checker &c, const ArnArgs &a) {
                               ShapeString(t->strides).c_str());
             }
         }
+    }
+    // The same demand's other half (arn.shape.negative): a view whose last element lies past 2^64
+    // bits, refused here too, before the empty short-cut. CheckLayouts' CheckAddressable comes after
+    // it, so a residual with a 2^62 stride beside an empty gamma was taken (fresh seed 17002).
+    // Only a known element width: an unknown dtype is the dtype checks' to refuse, after the
+    // short-cut.
+    for (const auto &[t, name] : all) {
+        uint64_t span = 0;
+        if (t == nullptr || DataTypeBits(t->dataType) == 0 || t->offset < 0 ||
+            t->strides.size() != t->viewShape.size() || StorageSpanBytes(*t, &span)) {
+            continue;
+        }
+        return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s (shape %s, strides %s) cannot be addressed: its last element lies "
+                      "past 2^64 bits", name, ShapeString(t->viewShape).c_str(), ShapeString(t->strides).c_str());
     }
     return true;
 }
