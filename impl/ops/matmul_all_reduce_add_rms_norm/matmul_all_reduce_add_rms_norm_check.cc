@@ -102,18 +102,16 @@ bool CheckArnShape(Checker &c, const ArnArgs &a) {
     // The same demand's other half (arn.shape.negative): a view whose last element lies past 2^64
     // bits, refused here too, before the empty short-cut. CheckLayouts' CheckAddressable comes after
     // it, so a residual with a 2^62 stride beside an empty gamma was taken (fresh seed 17002).
-    // Only a known element width: an unknown dtype is the dtype checks' to refuse, after the
-    // short-cut.
+    // The same check on the tensors it can size: an unknown dtype, a negative offset or strides of
+    // another rank are other checks' to refuse, after the short-cut.
+    std::vector<NamedTensor> sized;
     for (const auto &[t, name] : all) {
-        uint64_t span = 0;
-        if (t == nullptr || DataTypeBits(t->dataType) == 0 || t->offset < 0 ||
-            t->strides.size() != t->viewShape.size() || StorageSpanBytes(*t, &span)) {
-            continue;
+        if (t != nullptr && DataTypeBits(t->dataType) != 0 && t->offset >= 0 &&
+            t->strides.size() == t->viewShape.size()) {
+            sized.push_back({t, name});
         }
-        return c.Fail(ACLNN_ERR_PARAM_INVALID, "%s (shape %s, strides %s) cannot be addressed: its last element lies "
-                      "past 2^64 bits", name, ShapeString(t->viewShape).c_str(), ShapeString(t->strides).c_str());
     }
-    return true;
+    return CheckAddressable(c, sized);
 }
 
 // The generated layer's required pointers (161001), after every op_api check.
