@@ -112,7 +112,8 @@ Answer EarlyRefusal(const Rule &rule) {
 }
 
 // Where a hardening rule decides (strict profile), the answer of the first documented rule the
-// case also breaks after it in the same scope, or nullopt. A hardening rule is this suite's own
+// case also breaks after it in the same scope (a documented success short-cut included), or
+// nullopt. A hardening rule is this suite's own
 // demand: the documents place it nowhere in the vendor's order, so a library may make its own
 // check after a documented one (the api_fuzzer campaign of 2026-12-06: a negative stride beside
 // k = 0, refused by the tiling rule's 561xxx first). Only the first documented rule: among
@@ -129,6 +130,16 @@ std::optional<Answer> NextDocumentedAnswer(const std::vector<const Rule *> &rule
     for (size_t i = static_cast<size_t>(at - rules.begin()) + 1; i < rules.size(); ++i) {
         const Rule *rule = rules[i];
         if (rule->scope != scope || !RuleViolated(rules, i, c, rank)) continue;
+        if (rule->IsNote() && rule->writes_nothing) {
+            // A documented success short-cut (the call returns SUCCESS there, writing nothing) is
+            // a documented answer like a refusal: a library whose hardening check, if any, comes
+            // later takes it (HardeningRefusalsBeforeTheShortCut is the mirror).
+            Answer a = rule->ToExpectation();
+            a.writes_nothing = true;
+            a.inner_error_accepted = a.inner_error_accepted || inner_error_accepted;
+            a.reason = rule->text + " (a documented short-cut, taken before this suite's " + decisive->id + ")";
+            return a;
+        }
         if (rule->IsNote()) {
             inner_error_accepted = inner_error_accepted || rule->inner_error_accepted;
             continue;
@@ -176,6 +187,31 @@ std::vector<Answer> LaterOpApiHardeningRefusals(const std::vector<const Rule *> 
     return out;
 }
 
+// Where a documented success short-cut (rules[short_cut], a note that writes nothing) decides,
+// the refusals of the op_api hardening rules placed after it that the case breaks once the
+// short-cut's exemption is set aside (Rule::short_cut): a hardening rule is this suite's own
+// demand, whose place the documents do not give, so a library may make it before the short-cut
+// (AllGatherMatmul's table places its layout rules after its empty-x1 short-cut, AddRmsNorm's
+// storage rule sits after its own; the mirror of NextDocumentedAnswer, which admits the short-cut
+// where a hardening rule placed before it decides). The scan stops at the first documented check
+// the case breaks after the short-cut: a later predicate may assume that it passed, and a
+// library reaching it is past the short-cut's place anyway. Notes and later layers are not asked.
+std::vector<Answer> HardeningRefusalsBeforeTheShortCut(const std::vector<const Rule *> &rules, size_t short_cut,
+                                                       const harness::Case &c, int rank, Scope scope) {
+    std::vector<Answer> out;
+    for (size_t i = short_cut + 1; i < rules.size(); ++i) {
+        const Rule *rule = rules[i];
+        if (rule->scope != scope || rule->IsNote() || rule->layer != Layer::kOpApi) continue;
+        if (!rule->violated(c, rank)) continue;  // the predicate alone: the exemption set aside
+        if (rule->level == Level::kDocumented) break;
+        Answer a = rule->ToExpectation();
+        a.reason = rule->text + " (this suite's check, which a library may make before the short-cut " +
+                   rules[short_cut]->id + ")";
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
 // Evaluates the rules of one scope. Notes (success tolerances) do not stop the walk: they name
 // the case when nothing fails and carry their inner-error tolerance onto the final answer,
 // because the layer that would refuse them (tiling) runs before any later failure. Under the
@@ -183,11 +219,13 @@ std::vector<Answer> LaterOpApiHardeningRefusals(const std::vector<const Rule *> 
 // check it, and what it does with such an argument is not documented; under the strict profile
 // it decides, and the next documented rule's answer is admitted beside it (NextDocumentedAnswer).
 // Under either profile, the op_api hardening rules the case breaks after a deciding tiling or
-// runtime rule add their refusals (LaterOpApiHardeningRefusals).
+// runtime rule add their refusals (LaterOpApiHardeningRefusals), and those after a deciding
+// success short-cut theirs (HardeningRefusalsBeforeTheShortCut).
 Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectation &start, Profile profile) {
     Expectation result = start;
     const std::vector<const Rule *> &rules = RulesFor(c.op, c.platform);
     const Rule *decisive = nullptr;
+    std::optional<size_t> short_cut;  // the first success short-cut the walk passed
     for (size_t i = 0; i < rules.size(); ++i) {
         const Rule *rule = rules[i];
         if (rule->scope != scope || !RuleViolated(rules, i, c, rank)) continue;
@@ -198,12 +236,18 @@ Expectation Walk(const harness::Case &c, int rank, Scope scope, const Expectatio
             }
             result.inner_error_accepted = result.inner_error_accepted || rule->inner_error_accepted;
             result.writes_nothing = result.writes_nothing || rule->writes_nothing;
+            if (rule->writes_nothing && !short_cut) short_cut = i;
             continue;
         }
         decisive = rule;
         break;
     }
     if (decisive == nullptr) {
+        if (short_cut) {
+            for (const Answer &a : HardeningRefusalsBeforeTheShortCut(rules, *short_cut, c, rank, scope)) {
+                AddAlternative(result, a);
+            }
+        }
         // A tolerance that may also be refused early (a2av.param.rank_size_devices): its refusal is
         // admitted beside the success the walk found.
         for (size_t i = 0; i < rules.size(); ++i) {

@@ -75,7 +75,9 @@ struct Expectation : Answer {
     // rule that decides adds the answer of the first documented rule the case also breaks after
     // it (the documents do not place this suite's demands in the vendor's order); where a tiling
     // or runtime rule decides, each op_api-layer hardening rule the case breaks after it in the
-    // table adds its refusal (op_api checks come before tiling ones).
+    // table adds its refusal (op_api checks come before tiling ones); a documented success
+    // short-cut (an empty tensor) and a hardening rule admit each other's answer, whichever the
+    // table lists first.
     std::vector<Answer> alternatives;
 
     // The primary answer followed by the alternatives.

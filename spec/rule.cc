@@ -78,6 +78,7 @@ void AddRule(std::vector<Rule> &table, std::string id, const RuleOptions &option
     r.text = std::move(text);
     r.citation = std::move(citation);
     r.violated = std::move(violated);
+    r.short_cut = options.short_cut;
     r.violate = std::move(violate);
     table.push_back(std::move(r));
 }

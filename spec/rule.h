@@ -73,11 +73,21 @@ struct Rule {
     std::string citation;  // document path + section, seed file + line, or spec-notes section
 
     std::function<bool(const harness::Case &, int rank)> violated;
+    // The family's documented success short-cut (AllGatherMatmul's empty x1, AddRmsNorm's empty
+    // tensors) where the table places this rule after it: a rank taking the short-cut does not
+    // break the rule (Violated), whatever `violated` says. `violated` alone is what a library
+    // that makes the check before the short-cut would find (expectation.cc
+    // HardeningRefusalsBeforeTheShortCut). Empty for a rule the short-cut does not exempt.
+    std::function<bool(const harness::Case &, int rank)> short_cut;
     // Turns a valid case into one breaking this rule and no earlier one; nullopt when the case
     // cannot be bent that way (e.g. a cross-rank rule with one rank).
     std::function<std::optional<harness::Case>(const harness::Case &valid, Choices &)> violate;
 
-    bool Violated(const harness::Case &c, int rank) const { return violated(c, rank); }
+    bool Violated(const harness::Case &c, int rank) const {
+        return !(short_cut && short_cut(c, rank)) && violated(c, rank);
+    }
+    // Whether rank `rank` takes the short-cut that exempts it from this rule.
+    bool ShortCutTaken(const harness::Case &c, int rank) const { return short_cut && short_cut(c, rank); }
     std::optional<harness::Case> Violate(const harness::Case &valid, Choices &choices) const;
 
     bool AppliesTo(const std::string &op, harness::Platform platform) const;
@@ -110,6 +120,8 @@ struct RuleOptions {
     Stage stage = Stage::kShape;
     Layer layer = Layer::kOpApi;
     Scope scope = Scope::kRank;
+    // The family's success short-cut, for a rule placed after it (Rule::short_cut).
+    std::function<bool(const harness::Case &, int rank)> short_cut = {};
 };
 
 using RulePredicate = std::function<bool(const harness::Case &, int rank)>;

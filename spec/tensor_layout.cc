@@ -26,6 +26,15 @@ bool Dense(const std::vector<int64_t> &shape, const std::vector<int64_t> &stride
     return true;
 }
 
+bool EmptyView(const harness::TensorSpec &t) {
+    bool zero = false;
+    for (int64_t d : t.shape) {
+        if (d < 0) return false;
+        zero = zero || d == 0;
+    }
+    return zero;
+}
+
 bool SpanOverflows(const harness::TensorSpec &t) {
     const int bits = harness::DtypeBits(t.dtype);
     if (bits <= 0 || t.offset < 0) return false;

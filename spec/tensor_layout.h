@@ -28,6 +28,11 @@ bool VendorTransposed(const harness::TensorSpec &t);
 // False for an empty view, a negative stride or offset (other rules' business) and a dtype
 // without an element width (expectation.cc admits its refusal anywhere).
 bool SpanOverflows(const harness::TensorSpec &t);
+// The view holds no element and is a valid descriptor: a zero dim and no negative one. A
+// negative dim makes no empty tensor (TensorSpec::NumElements counts it as none): the vendor's
+// shape size is then negative, not 0, and aclCreateTensor refuses such a descriptor. What the
+// documented empty-tensor short-cuts ask.
+bool EmptyView(const harness::TensorSpec &t);
 // Two view indices may address one element (a sufficient test: dims sorted by stride, each
 // stride beyond the reach of the smaller ones; negative strides are other rules' business).
 bool ViewAliases(const harness::TensorSpec &t);

@@ -38,10 +38,10 @@ const Code kShortCut{Outcome::kSuccess, 0, {}, false};
 const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor(rank, name); }
 
 // The vendor's empty-x1 short-cut (ops.md §5.1 step 6): x1 has a dim 1 that is not 0 and is
-// empty. Every rule after it is guarded by !ShortCut: the call returns SUCCESS before them.
+// empty. Every rule after it names it (Rule::short_cut): the call returns SUCCESS before them.
 bool ShortCut(const Case &c, int r) {
     const TensorSpec *x1 = T(c, r, "x1");
-    return x1 && x1->shape.size() >= 2 && x1->shape[1] != 0 && x1->NumElements() == 0;
+    return x1 && x1->shape.size() >= 2 && x1->shape[1] != 0 && EmptyView(*x1);
 }
 
 // gatherOut is produced when present and not empty (the vendor's IsGatherOut).
@@ -348,8 +348,8 @@ std::vector<Rule> Build() {
     auto shape = [&t](std::string id, std::string text, std::string cite, RulePredicate pred, RuleViolator viol,
                       const Code &code = kInvalid) {
         AddRule(
-            t, std::move(id), {.ops = kOps, .stage = Stage::kShape}, code, std::move(text), std::move(cite),
-            [pred](const Case &c, int r) { return !ShortCut(c, r) && pred(c, r); }, std::move(viol));
+            t, std::move(id), {.ops = kOps, .stage = Stage::kShape, .short_cut = ShortCut}, code, std::move(text),
+            std::move(cite), std::move(pred), std::move(viol));
     };
     shape(
         "agm.shape.x1_rank", "x1 must be 2-D (m, k).", Doc("参数说明 (x1 维度: 2)") + "; " + kOpApi + " 7",
@@ -602,9 +602,9 @@ std::vector<Rule> Build() {
     auto tiling = [&t](std::string id, std::string text, std::string cite, RulePredicate pred, RuleViolator viol,
                        const std::vector<Platform> &platforms = kAllPlatforms) {
         AddRule(
-            t, std::move(id), {.ops = kOps, .platforms = platforms, .stage = Stage::kTiling, .layer = Layer::kTiling},
-            kInner, std::move(text), std::move(cite),
-            [pred](const Case &c, int r) { return !ShortCut(c, r) && pred(c, r); }, std::move(viol));
+            t, std::move(id),
+            {.ops = kOps, .platforms = platforms, .stage = Stage::kTiling, .layer = Layer::kTiling, .short_cut = ShortCut},
+            kInner, std::move(text), std::move(cite), std::move(pred), std::move(viol));
     };
     tiling(
         "agm.tiling.format", "x1 and x2 must be ND, and output's format must equal x1's.",

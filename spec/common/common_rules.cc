@@ -27,23 +27,17 @@ const Placement *PlacementOf(const CommonRules &c, Which w) {
     return it == c.placements.end() ? nullptr : &it->second;
 }
 
+// Where the family checks rule `w` after its short-cut, a short-cut rank is exempt (Rule::short_cut).
 RuleOptions Placed(const CommonRules &c, Which w, RuleOptions usual) {
     const Placement *p = PlacementOf(c, w);
     if (p && p->stage) usual.stage = *p->stage;
+    if (p && p->after_short_cut && c.family.short_cut) usual.short_cut = c.family.short_cut;
     return usual;
 }
 
 Code CodeOf(const CommonRules &c, Which w, const Code &usual) {
     const Placement *p = PlacementOf(c, w);
     return p && p->code ? *p->code : usual;
-}
-
-// The predicate of rule `w`, exempting a short-cut rank where the family checks it after the
-// short-cut.
-RulePredicate Gated(const CommonRules &c, Which w, RulePredicate violated) {
-    const Placement *p = PlacementOf(c, w);
-    if (!p || !p->after_short_cut) return violated;
-    return [f = c.family, violated](const Case &k, int r) { return !ShortCut(f, k, r) && violated(k, r); };
 }
 
 std::optional<Case> EditEach(const FamilyTraits &f, const Case &valid,
@@ -57,7 +51,7 @@ void AddNullTensor(std::vector<Rule> &t, const CommonRules &c, const std::string
     AddRule(
         t, c.family.prefix + ".null." + name, Placed(c, kW, {.ops = ops, .stage = Stage::kNull}),
         CodeOf(c, kW, kNullptr), words.text, words.citation,
-        Gated(c, kW, [name](const Case &k, int r) { return k.Tensor(r, name) == nullptr; }),
+        [name](const Case &k, int r) { return k.Tensor(r, name) == nullptr; },
         [name](const Case &valid, Choices &) { return SetOnEveryRank(valid, name, harness::Null{}); });
 }
 
@@ -74,7 +68,7 @@ void AddNullReduceOp(std::vector<Rule> &t, const CommonRules &c) {
     AddRule(
         t, Id(c, "null.reduce_op"), Placed(c, kW, {.ops = c.family.ops, .stage = Stage::kNull}),
         CodeOf(c, kW, kNullptr), c.null_reduce_op->text, c.null_reduce_op->citation,
-        Gated(c, kW, [](const Case &k, int r) { return std::holds_alternative<harness::Null>(k.Get(r, "reduce_op")); }),
+        [](const Case &k, int r) { return std::holds_alternative<harness::Null>(k.Get(r, "reduce_op")); },
         [](const Case &valid, Choices &) { return SetOnEveryRank(valid, "reduce_op", harness::Null{}); });
 }
 
@@ -87,14 +81,13 @@ void AddReduceOp(std::vector<Rule> &t, const CommonRules &c) {
     const bool prefix = c.reduce_op->prefix.has_value();
     AddRule(
         t, Id(c, "attr.reduce_op"), options, code, c.reduce_op->words.text, c.reduce_op->words.citation,
-        Gated(c, kW,
-              [prefix](const Case &k, int r) {
-                  const harness::Value &v = k.Get(r, "reduce_op");
-                  if (std::holds_alternative<harness::Null>(v)) return false;  // <prefix>.null.reduce_op
-                  const auto *s = std::get_if<std::string>(&v);
-                  if (!s) return true;
-                  return prefix ? !StartsWithSum(*s) : *s != "sum";  // "sumX": <prefix>.attr.reduce_op_prefix
-              }),
+        [prefix](const Case &k, int r) {
+            const harness::Value &v = k.Get(r, "reduce_op");
+            if (std::holds_alternative<harness::Null>(v)) return false;  // <prefix>.null.reduce_op
+            const auto *s = std::get_if<std::string>(&v);
+            if (!s) return true;
+            return prefix ? !StartsWithSum(*s) : *s != "sum";  // "sumX": <prefix>.attr.reduce_op_prefix
+        },
         [bad = c.reduce_op->bad](const Case &valid, Choices &ch) {
             return SetOnEveryRank(valid, "reduce_op", ch.Pick(bad));
         });
@@ -102,11 +95,10 @@ void AddReduceOp(std::vector<Rule> &t, const CommonRules &c) {
     const ReduceOpPrefix &p = *c.reduce_op->prefix;
     AddRule(
         t, Id(c, "attr.reduce_op_prefix"), options, code, p.words.text, p.words.citation,
-        Gated(c, kW,
-              [](const Case &k, int r) {
-                  const auto *s = std::get_if<std::string>(&k.Get(r, "reduce_op"));
-                  return s && StartsWithSum(*s) && *s != "sum";
-              }),
+        [](const Case &k, int r) {
+            const auto *s = std::get_if<std::string>(&k.Get(r, "reduce_op"));
+            return s && StartsWithSum(*s) && *s != "sum";
+        },
         [bad = p.bad](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "reduce_op", ch.Pick(bad)); });
 }
 
@@ -115,7 +107,7 @@ void AddStreamMode(std::vector<Rule> &t, const CommonRules &c) {
     AddRule(
         t, Id(c, "attr.stream_mode"), Placed(c, kW, {.ops = c.family.ops, .stage = Stage::kAttr}),
         CodeOf(c, kW, kInvalid), c.stream_mode->words.text, c.stream_mode->words.citation,
-        Gated(c, kW, [](const Case &k, int r) { return IntOr(k, r, "stream_mode", 0) != 1; }),
+        [](const Case &k, int r) { return IntOr(k, r, "stream_mode", 0) != 1; },
         [bad = c.stream_mode->bad](const Case &valid, Choices &ch) {
             return SetOnEveryRank(valid, "stream_mode", ch.Pick(bad));
         });
@@ -128,7 +120,7 @@ void AddCommTurnNegative(std::vector<Rule> &t, const CommonRules &c) {
     AddRule(
         t, Id(c, "attr.comm_turn_negative"), Placed(c, kW, {.ops = c.family.ops, .stage = Stage::kAttr}),
         CodeOf(c, kW, Code{Outcome::kStatus, 161002, {}, true}), c.comm_turn_negative->text,
-        c.comm_turn_negative->citation, Gated(c, kW, [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) < 0; }),
+        c.comm_turn_negative->citation, [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) < 0; },
         [](const Case &valid, Choices &ch) { return SetOnEveryRank(valid, "comm_turn", -ch.Int(1, 16)); });
 }
 
@@ -139,11 +131,10 @@ void AddX1Contiguous(std::vector<Rule> &t, const CommonRules &c) {
     AddRule(
         t, Id(c, "shape.x1_contiguous"), Placed(c, kW, {.ops = f.ops, .stage = Stage::kShape}), CodeOf(c, kW, kInvalid),
         x.words.text, x.words.citation,
-        Gated(c, kW,
-              [](const Case &k, int r) {
-                  const harness::TensorSpec *x1 = k.Tensor(r, "x1");
-                  return x1 && !Dense(*x1);
-              }),
+        [](const Case &k, int r) {
+            const harness::TensorSpec *x1 = k.Tensor(r, "x1");
+            return x1 && !Dense(*x1);
+        },
         [f, multiple = x.pad_multiple](const Case &valid, Choices &ch) {
             const int64_t pad = multiple * ch.Int(1, 8 / multiple);
             return EditEach(f, valid, [&](int, ParamMap &p) {
@@ -170,14 +161,13 @@ void AddStorage(std::vector<Rule> &t, const CommonRules &c) {
     AddRule(
         t, Id(c, "shape.storage"), Placed(c, kW, {.ops = f.ops, .stage = Stage::kShape}), CodeOf(c, kW, kInvalid),
         s.words.text, s.words.citation,
-        Gated(c, kW,
-              [tensors = s.tensors](const Case &k, int r) {
-                  for (const std::string &name : tensors) {
-                      const harness::TensorSpec *x = k.Tensor(r, name);
-                      if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
-                  }
-                  return false;
-              }),
+        [tensors = s.tensors](const Case &k, int r) {
+            for (const std::string &name : tensors) {
+                const harness::TensorSpec *x = k.Tensor(r, name);
+                if (x && x->NumElements() > 0 && StorageElements(*x) < x->StorageElementsNeeded()) return true;
+            }
+            return false;
+        },
         [f, bent = s.bent, short_by = s.short_by, min_left = s.min_left](const Case &valid, Choices &ch) {
             const std::string name = ch.Pick(bent);
             return EditEach(f, valid, [&](int, ParamMap &p) {
@@ -232,7 +222,7 @@ void AddCommTurnPositive(std::vector<Rule> &t, const CommonRules &c) {
         Placed(c, kW, {.ops = c.family.ops, .stage = Stage::kTiling, .layer = Layer::kTiling}),
         CodeOf(c, kW, Code{Outcome::kSuccess, 0, {}, true}), c.comm_turn_positive->words.text,
         c.comm_turn_positive->words.citation,
-        Gated(c, kW, [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) > 0; }),
+        [](const Case &k, int r) { return IntOr(k, r, "comm_turn", 0) > 0; },
         [max = c.comm_turn_positive->max](const Case &valid, Choices &ch) {
             return SetOnEveryRank(valid, "comm_turn", ch.Int(1, max));
         });

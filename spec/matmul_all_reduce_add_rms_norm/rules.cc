@@ -73,7 +73,7 @@ const TensorSpec *T(const Case &c, int rank, const char *name) { return c.Tensor
 bool AnyEmpty(const Case &c, int r) {
     for (const char *name : {"x1", "x2", "residual", "gamma", "dequant_scale", "antiquant_scale"}) {
         const TensorSpec *t = T(c, r, name);
-        if (t && t->NumElements() == 0) return true;
+        if (t && EmptyView(*t)) return true;
     }
     return false;
 }
@@ -96,9 +96,9 @@ void Add(std::string id, const std::vector<std::string> &ops, Stage stage, Layer
 void AddAfter(std::string id, const std::vector<std::string> &ops, Stage stage, Layer layer, const Code &code,
               std::string text, std::string citation, Pred violated, Viol violate,
               const std::vector<Platform> &platforms = kAllPlatforms) {
-    Add(std::move(id), ops, stage, layer, code, std::move(text), std::move(citation),
-        [violated](const Case &c, int r) { return !ShortCut(c, r) && violated(c, r); }, std::move(violate),
-        Scope::kRank, platforms);
+    AddRule(*g_table, std::move(id),
+            RuleOptions{.ops = ops, .platforms = platforms, .stage = stage, .layer = layer, .short_cut = ShortCut}, code,
+            std::move(text), std::move(citation), std::move(violated), std::move(violate));
 }
 
 // ---- editing ----

@@ -333,5 +333,58 @@ TEST(MultiRule, VendorProfileTreatsHardeningRulesAsUndefined) {
     EXPECT_EQ(Expect(documented, 1, Profile::kVendor).rule_id, "mar.attr.stream_mode");
 }
 
+// A documented empty-tensor short-cut and this suite's layout hardening: the documents place the
+// short-cut and not the suite's check, so whichever the table lists first, the other's answer is
+// admitted (spec/expectation.cc NextDocumentedAnswer, HardeningRefusalsBeforeTheShortCut).
+// AllGatherMatmul lists its short-cut (op_api step 6) before its shape rules (step 7): an empty
+// x1 beside an unaddressable x2 takes the short-cut and admits agm.shape.negative's refusal too.
+// Not past a documented shape check the case breaks after the short-cut (a 3-D x1): a library
+// reaching that check is past the short-cut, and later predicates may assume it passed.
+TEST(MultiRule, ShortCutAdmitsTheLayoutRefusalsPlacedAfterIt) {
+    const std::string agm =
+        "all_gather_matmul platform=atlas_a2 world=2 bias=- group=comm gather_index=0 comm_turn=0 stream_mode=1 "
+        "output=float16[0,16] gather_out=float16[0,256] x2=float16[256,16]s(4611686018427387904,1) ";
+    EXPECT_TRUE(DecidedBy(agm + "x1=float16[0,256]", "agm.empty.m_zero", 161002));
+    EXPECT_TRUE(DecidedBy(agm + "x1=float16[0,256]", "agm.empty.m_zero", 161002, 1));
+    EXPECT_TRUE(Expect(C(agm + "x1=float16[0,256]"), 0, Profile::kVendor).AdmitsPrepareStatus(161002));
+    // A 3-D empty x1 takes the short-cut too, but agm.shape.x1_rank (documented) stops the scan.
+    EXPECT_TRUE(DecidedWithout(agm + "x1=float16[0,256,1]", "agm.empty.m_zero", 161002));
+    // A dense x2: nothing to refuse.
+    EXPECT_TRUE(DecidedWithout(
+        "all_gather_matmul platform=atlas_a2 world=2 bias=- group=comm gather_index=0 comm_turn=0 stream_mode=1 "
+        "output=float16[0,16] gather_out=float16[0,256] x2=float16[256,16] x1=float16[0,256]",
+        "agm.empty.m_zero", 161002));
+}
+
+// The mirror: AddRmsNorm lists its layout rule (op_api step 2) before its empty-tensor short-cut
+// (step 4). Session 17's fresh seed 17002 — a residual past 2^64 bits beside an empty gamma — is
+// decided by arn.shape.negative under the strict profile, and the short-cut's SUCCESS, writing
+// nothing, is admitted beside it. A negative dim makes no empty tensor (spec::EmptyView): there
+// the short-cut is not admitted.
+TEST(MultiRule, LayoutRefusalPlacedBeforeAShortCutAdmitsTheShortCut) {
+    const std::string arn =
+        "matmul_all_reduce_add_rms_norm platform=atlas_a2 world=1 x1=float16[16,64] x2=float16[64,16] bias=- "
+        "epsilon=1e-06 group=comm reduce_op=\"sum\" comm_turn=0 stream_mode=1 y=float16[2,8,16] "
+        "norm_out=float16[2,8,16] ";
+    auto short_cut_admitted = [](const Expectation &e) {
+        for (const Answer *a : e.All()) {
+            if (a->rule_id == "arn.empty.short_cut" && a->outcome == Outcome::kSuccess && a->writes_nothing) return true;
+        }
+        return false;
+    };
+    const Expectation found = Expect(C(arn + "residual=float16[2,8,16]s(4611686018427387904,16,1) gamma=float16[0]"), 0);
+    EXPECT_EQ(found.rule_id, "arn.shape.negative");
+    EXPECT_TRUE(found.AdmitsPrepareStatus(161002));
+    EXPECT_TRUE(short_cut_admitted(found));
+    // Without the empty gamma, only the refusal.
+    const Expectation whole = Expect(C(arn + "residual=float16[2,8,16]s(4611686018427387904,16,1) gamma=float16[16]"), 0);
+    EXPECT_EQ(whole.rule_id, "arn.shape.negative");
+    EXPECT_FALSE(short_cut_admitted(whole));
+    // A negative dim is no empty tensor.
+    const Expectation negative = Expect(C(arn + "residual=float16[2,-8,16] gamma=float16[16]"), 0);
+    EXPECT_EQ(negative.rule_id, "arn.shape.negative");
+    EXPECT_FALSE(short_cut_admitted(negative));
+}
+
 }  // namespace
 }  // namespace mc2::spec
