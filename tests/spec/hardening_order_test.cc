@@ -50,14 +50,15 @@ bool IsRankCheck(const Rule &rule, Level level) {
     return rule.level == level && rule.scope == Scope::kRank && !rule.IsNote();
 }
 
-// Calls fn(rules, i, j, both, rank) for every pair of rank-scope checks rules[i] of level
-// `earlier` and rules[j] of level `later` (i < j) whose violations, composed on generated valid
-// cases of every operator and platform, leave rules[i] broken on a rank. Only rules[i]'s predicate
-// is asked here: a later rule's predicate may assume that the rules before it passed, so fn asks
-// rules[j]'s only where the spec itself would (the sanitize build caught this test asking an
-// a2av predicate on counts an earlier rule refuses).
-template <typename Fn>
-void ForEachComposedPair(Level earlier, Level later, Fn fn) {
+// Calls fn(rules, i, j, both, rank) for every pair of rules[i], rules[j] that pair(rules[i],
+// rules[j], i, j) selects, whose violations, composed on generated valid cases of every operator
+// and platform (both orders of composition: either violate() may rebuild what the other bent),
+// leave rules[i] broken on a rank. Only rules[i]'s predicate is asked here: a later rule's
+// predicate may assume that the rules before it passed, so fn asks rules[j]'s only where the
+// spec itself would (the sanitize build caught this test asking an a2av predicate on counts an
+// earlier rule refuses).
+template <typename Pair, typename Fn>
+void ForEachComposition(Pair pair, Fn fn) {
     for (const auto &op : GeneratableOps()) {
         for (Platform platform : {Platform::kAtlasA2, Platform::kAscend950}) {
             const std::vector<const Rule *> rules = RulesFor(op, platform);
@@ -65,12 +66,10 @@ void ForEachComposedPair(Level earlier, Level later, Fn fn) {
                 SeededChoices gen(seed);
                 const harness::Case valid = GenerateValid(op, platform, gen);
                 for (size_t i = 0; i < rules.size(); ++i) {
-                    const Rule &a = *rules[i];
-                    if (!IsRankCheck(a, earlier)) continue;
-                    for (size_t j = i + 1; j < rules.size(); ++j) {
+                    for (size_t j = 0; j < rules.size(); ++j) {
+                        const Rule &a = *rules[i];
                         const Rule &b = *rules[j];
-                        if (!IsRankCheck(b, later)) continue;
-                        // Both orders of composition: either violate() may rebuild what the other bent.
+                        if (!pair(a, b, i, j)) continue;
                         for (int order = 0; order < 2; ++order) {
                             SeededChoices ch(seed * 1000003 + i * 1009 + j * 2 + static_cast<uint64_t>(order));
                             const Rule &first = order == 0 ? b : a;
@@ -88,6 +87,14 @@ void ForEachComposedPair(Level earlier, Level later, Fn fn) {
             }
         }
     }
+}
+
+// Every pair of rank-scope checks rules[i] of level `earlier` and rules[j] of level `later`, i < j.
+template <typename Fn>
+void ForEachComposedPair(Level earlier, Level later, Fn fn) {
+    ForEachComposition([&](const Rule &a, const Rule &b, size_t i, size_t j) {
+        return i < j && IsRankCheck(a, earlier) && IsRankCheck(b, later);
+    }, fn);
 }
 
 TEST(HardeningOrder, FirstDocumentedRuleAfterADecidingHardeningRuleIsAdmitted) {
@@ -169,40 +176,13 @@ bool AdmitsShortCut(const Expectation &e, const Rule &short_cut) {
     return false;
 }
 
-// Calls fn(rules, i, j, both, rank) for every documented short-cut rules[i] and op_api hardening
-// rank check rules[j] (either order in the table) whose violations, composed on generated valid
-// cases of every operator and platform (both orders of composition), leave the short-cut taken on
-// a rank. Predicates other than the short-cut's are fn's to ask.
+// Every documented short-cut rules[i] and op_api hardening rank check rules[j], in either order
+// in the table; rules[i] broken means the short-cut is taken.
 template <typename Fn>
 void ForEachShortCutPair(Fn fn) {
-    for (const auto &op : GeneratableOps()) {
-        for (Platform platform : {Platform::kAtlasA2, Platform::kAscend950}) {
-            const std::vector<const Rule *> rules = RulesFor(op, platform);
-            for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
-                SeededChoices gen(seed);
-                const harness::Case valid = GenerateValid(op, platform, gen);
-                for (size_t i = 0; i < rules.size(); ++i) {
-                    if (!IsShortCut(*rules[i])) continue;
-                    for (size_t j = 0; j < rules.size(); ++j) {
-                        const Rule &h = *rules[j];
-                        if (!IsRankCheck(h, Level::kHardening) || h.layer != Layer::kOpApi) continue;
-                        for (int order = 0; order < 2; ++order) {
-                            SeededChoices ch(seed * 1000003 + i * 1009 + j * 2 + static_cast<uint64_t>(order));
-                            const Rule &first = order == 0 ? h : *rules[i];
-                            const Rule &second = order == 0 ? *rules[i] : h;
-                            const auto one = first.Violate(valid, ch);
-                            if (!one) continue;
-                            const auto both = second.Violate(*one, ch);
-                            if (!both) continue;
-                            for (int r = 0; r < both->world; ++r) {
-                                if (rules[i]->Violated(*both, r)) fn(rules, i, j, *both, r);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
+    ForEachComposition([](const Rule &s, const Rule &h, size_t, size_t) {
+        return IsShortCut(s) && IsRankCheck(h, Level::kHardening) && h.layer == Layer::kOpApi;
+    }, fn);
 }
 
 // A hardening rule placed before a documented short-cut (AddRmsNorm's layout rules, op_api step
