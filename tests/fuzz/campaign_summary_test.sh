@@ -42,6 +42,34 @@ grep -q "sanitizers: suite: coverage only; implementation: address,undefined" "$
   { echo "FAIL: summary.md does not name the sanitizers"; cat "$scratch/out/summary.md"; exit 1; }
 echo "ok: summary.md shows the digest and the sanitizers"
 
+# A job whose sanitizer report has no input to replay (LeakSanitizer at the job's exit, after
+# libFuzzer stopped checking each input): tests/fuzz/leak_at_exit_target.c leaks at exit once it
+# has run more than three inputs. The summary must list the report itself as a finding (file,
+# SUMMARY line) and say that the empty artifact the job left does not fail alone; without the
+# reports (fuzz/campaign's log_path) the leak would be a bare "crash" with nothing to read.
+mkdir -p "$scratch/leaky/bin"
+if ${CC:-clang} -g -fsanitize=fuzzer,address "$root/tests/fuzz/leak_at_exit_target.c" \
+     -o "$scratch/leaky/bin/codec_fuzzer" 2> "$scratch/leaky.cc.log"; then
+  set +e
+  "$root/fuzz/campaign" codec_fuzzer --cpu-seconds 2 --jobs 1 --build-dir "$scratch/leaky" --out "$scratch/leak" \
+    > "$scratch/leak.log" 2>&1
+  set -e
+  python3 - "$scratch/leak/summary.json" <<'PY'
+import json, sys
+row = json.load(open(sys.argv[1]))["fuzzers"][0]
+found = row["findings"]
+reports = [f for f in found if "/sanitizer/report." in f["input"]]
+assert len(reports) == 1, f"want one report finding, got {found}"
+r = reports[0]
+assert "LeakSanitizer" in r["signature"] and "leak" in r["signature"], r
+assert "77 byte(s) leaked" in r["explanation"] and r["reproduce"] == "", r
+assert any(f["signature"].startswith("not reproduced") for f in found), f"the empty artifact: {found}"
+print(f"ok: the at-exit leak is a finding with its report ({r['inputs']} report(s))")
+PY
+else
+  echo "skip: ${CC:-clang} cannot build a libFuzzer target here"; cat "$scratch/leaky.cc.log"
+fi
+
 api=${3:-}
 [ -n "$api" ] || exit 0
 cp "$api" "$scratch/build/bin/api_fuzzer"
