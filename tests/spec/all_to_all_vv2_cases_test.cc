@@ -109,6 +109,26 @@ TEST(ContestedDomain, AnExactGroupIsNotContested) {
     EXPECT_EQ(Expect(c, 2).rule_id, "a2av.xrank.peer_failed");
 }
 
+// The api_fuzzer hour of session 18: one rank's commDomain null beside three "" ones. ATB's
+// AllToAllVV2Param::commDomain is a std::string, so the binding hands a null as "" (CallArgs::Text)
+// and the four ranks make one communicator: the built-in library completed every rank, where the
+// spec had counted the null rank out of the group and demanded a2av.xrank.peer_failed of all.
+// A null domain is the empty one; another domain still splits the group.
+TEST(ContestedDomain, ANullDomainIsTheEmptyOne) {
+    harness::Case c = Parse(kContested);
+    c.SetForRank(2, "comm_domain", std::string("other"));
+    c.SetForRank(3, "comm_domain", std::string("other"));
+    c.SetForRank(1, "comm_domain", harness::Null{});
+    c.SetForRank(0, "comm_domain", std::string());
+    c.Normalize();
+    EXPECT_EQ(Expect(c, 0).outcome, Outcome::kSuccess) << Expect(c, 0).rule_id;
+    EXPECT_EQ(Expect(c, 1).outcome, Outcome::kSuccess) << Expect(c, 1).rule_id;
+    // Control: "x" is not "", so rank 1 is alone and rank 0 waits for a peer.
+    c.SetForRank(1, "comm_domain", std::string("x"));
+    c.Normalize();
+    EXPECT_EQ(Expect(c, 0).rule_id, "a2av.xrank.peer_failed");
+}
+
 // World 2, rank 0's output int16[1,14] with strides (7, 0): its 14 elements share one address,
 // so the contiguous output ATB writes cannot be scattered back into it.
 const char *kAliasingOutput =
