@@ -86,8 +86,6 @@ struct Rule {
     bool Violated(const harness::Case &c, int rank) const {
         return !(short_cut && short_cut(c, rank)) && violated(c, rank);
     }
-    // Whether rank `rank` takes the short-cut that exempts it from this rule.
-    bool ShortCutTaken(const harness::Case &c, int rank) const { return short_cut && short_cut(c, rank); }
     std::optional<harness::Case> Violate(const harness::Case &valid, Choices &choices) const;
 
     bool AppliesTo(const std::string &op, harness::Platform platform) const;

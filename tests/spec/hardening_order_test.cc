@@ -225,7 +225,6 @@ TEST(HardeningOrder, ShortCutAfterADecidingHardeningRuleIsAdmitted) {
 // it passed): there nothing is added.
 TEST(HardeningOrder, HardeningRefusalBeforeADecidingShortCutIsAdmitted) {
     int pairs = 0;
-    int stopped = 0;
     std::set<std::string> seen;
     ForEachShortCutPair([&](const std::vector<const Rule *> &rules, size_t i, size_t j, const harness::Case &both,
                             int r) {
@@ -245,11 +244,8 @@ TEST(HardeningOrder, HardeningRefusalBeforeADecidingShortCutIsAdmitted) {
                     break;
                 }
             }
-            if (documented_between) {
-                ++stopped;
-                EXPECT_FALSE(Admits(e, h)) << h.id << " past a documented check in " << both.ToString();
-                continue;
-            }
+            // The scan stops there; no composed pair reaches this (multi_rule_test pins the stop).
+            if (documented_between) continue;
             if (profile == Profile::kStrict) {
                 ++pairs;
                 seen.insert(h.id);
@@ -260,12 +256,9 @@ TEST(HardeningOrder, HardeningRefusalBeforeADecidingShortCutIsAdmitted) {
         }
     });
     // Not vacuous: AllGatherMatmul's layout rules and AddRmsNorm's storage rule after their
-    // short-cuts (370 pairs over 7 rules when written; 50 with the sanitizers' one seed). The
-    // violations compose no documented check between the two (stopped stays 0), so the scan's
-    // stop is pinned by tests/spec/multi_rule_test.cc instead.
+    // short-cuts (370 pairs over 7 rules when written; 50 with the sanitizers' one seed).
     EXPECT_GE(pairs, tests::ScaledForSanitizers(100, 20));
     EXPECT_GE(seen.size(), 5u);
-    (void)stopped;
 }
 
 }  // namespace
