@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/state.h"
+#include "runtime/stream_workers.h"
 
 namespace mc2::impl {
 
@@ -81,11 +82,17 @@ aclError RunTask(StreamImpl::Task &task, const std::string &label) {
 
 StreamImpl::StreamImpl(uintptr_t handle, uintptr_t context, int32_t device)
     : handle_(handle), device_(device), shared_(std::make_shared<Shared>(handle, context, device)) {
-    worker_ = std::thread(&StreamImpl::Run, shared_);
+    RunOnStreamWorker([shared = shared_] { Run(shared); },
+                      [shared = shared_] {
+                          std::lock_guard lock(shared->mu);
+                          shared->finished = true;
+                          shared->idle.notify_all();
+                      });
+    serving_ = true;
 }
 
 StreamImpl::~StreamImpl() {
-    if (worker_.joinable()) Shutdown("stream release");
+    if (serving_) Shutdown("stream release");
 }
 
 void StreamImpl::Run(std::shared_ptr<Shared> shared) {
@@ -123,8 +130,11 @@ void StreamImpl::Run(std::shared_ptr<Shared> shared) {
         }
         if (s.IdleLocked()) s.idle.notify_all();
     }
-    s.finished = true;
-    s.idle.notify_all();
+    // The thread serves another stream next (stream_workers.h): it leaves as a new one starts.
+    // `finished` is set once the thread is parked (the constructor's `released`).
+    ThreadContext() = 0;
+    tCurrentWorker = nullptr;
+    (void)TakeThreadErrors();
 }
 
 aclError StreamImpl::Enqueue(Task task, std::string label) {
@@ -184,16 +194,16 @@ aclError StreamImpl::Synchronize(int32_t timeoutMs, const char *fn) {
 }
 
 aclError StreamImpl::Shutdown(const char *fn) {
-    if (!worker_.joinable()) return ACL_SUCCESS;
+    if (!serving_) return ACL_SUCCESS;
+    serving_ = false;
     Shared &s = *shared_;
     if (tCurrentWorker == &s) {
         // Destroyed from one of its own tasks: it cannot wait for itself. Stop accepting work
-        // and let the worker finish what is queued and exit on its own.
+        // and let the worker finish what is queued and leave on its own.
         std::lock_guard lock(s.mu);
         s.accepting = false;
         s.stopping = true;
         s.wake.notify_all();
-        worker_.detach();
         return ACL_SUCCESS;
     }
     std::unique_lock lock(s.mu);
@@ -209,11 +219,12 @@ aclError StreamImpl::Shutdown(const char *fn) {
     size_t droppedCount = dropped.size();
     dropped.clear();
     if (drained) {
-        worker_.join();
+        // What a join was: the worker has left the stream, reset its thread and parked.
+        lock.lock();
+        s.idle.wait(lock, [&] { return s.finished; });
         return code;
     }
-    // The running task is stuck; the worker keeps `s` alive and exits when it returns.
-    worker_.detach();
+    // The running task is stuck; the worker keeps `s` alive and leaves when it returns.
     ReportError("%s: stream %p (device %d) did not drain within %lld ms (MC2_STREAM_DESTROY_TIMEOUT_MS); "
                 "%zu queued task(s) dropped and the running task abandoned",
                 fn, AsPtr(handle_), device_, static_cast<long long>(timeoutMs), droppedCount);

@@ -1,5 +1,5 @@
-// impl/runtime/stream.h — one emulated stream: an in-order task queue served by its own worker
-// thread, with CANN-like error state.
+// impl/runtime/stream.h — one emulated stream: an in-order task queue served by one worker
+// thread at a time (a pooled one, stream_workers.h), with CANN-like error state.
 //
 // Error state: a task that returns non-zero (or throws) records its code and the messages it
 // reported; later tasks are skipped (dequeued without running) until a Synchronize reports the
@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "runtime/runtime.h"
 
@@ -19,7 +18,7 @@ namespace mc2::impl {
 
 class StreamImpl final : public Stream {
 public:
-    // Starts the worker thread, whose current context is `context`. Throws std::system_error or
+    // Gives the stream a worker thread, whose current context is `context`. Throws std::system_error or
     // std::bad_alloc when it cannot (callers are inside an ABI exception barrier).
     StreamImpl(uintptr_t handle, uintptr_t context, int32_t device);
     ~StreamImpl() override;
@@ -37,7 +36,7 @@ public:
 
     // Stops accepting work, drains the queue (bounded by MC2_STREAM_DESTROY_TIMEOUT_MS, default
     // 60000) and stops the worker. Returns an unreported task error if there is one. When the
-    // queue does not drain in time, queued tasks are dropped, the worker is abandoned (it exits
+    // queue does not drain in time, queued tasks are dropped, the worker is abandoned (it leaves
     // once its current task returns) and ACL_ERROR_RT_STREAM_SYNC_TIMEOUT is returned.
     aclError Shutdown(const char *fn);
 
@@ -48,7 +47,7 @@ private:
     const uintptr_t handle_;
     const int32_t device_;
     std::shared_ptr<Shared> shared_;
-    std::thread worker_;
+    bool serving_ = false;  // a worker serves the stream and Shutdown has not been called
 };
 
 }  // namespace mc2::impl
