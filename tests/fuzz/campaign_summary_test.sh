@@ -70,6 +70,29 @@ else
   echo "skip: ${CC:-clang} cannot build a libFuzzer target here"; cat "$scratch/leaky.cc.log"
 fi
 
+# An input that fails only after others (tests/fuzz/fails_in_company_target.c): its
+# minimisation would replay it alone 500 times at 50 ms each. The campaign must stop that step
+# at MC2_CAMPAIGN_MINIMISE_S and say so in the finding, not hold the summary (session 18's hour
+# waited 14 minutes on one such step).
+mkdir -p "$scratch/company/bin"
+if ${CC:-clang} -g -fsanitize=fuzzer,address "$root/tests/fuzz/fails_in_company_target.c" \
+     -o "$scratch/company/bin/codec_fuzzer" 2> "$scratch/company.cc.log"; then
+  set +e
+  MC2_CAMPAIGN_MINIMISE_S=3 "$root/fuzz/campaign" codec_fuzzer --cpu-seconds 2 --jobs 1 --build-dir "$scratch/company" \
+    --out "$scratch/company-out" > "$scratch/company.log" 2>&1
+  set -e
+  python3 - "$scratch/company-out/summary.json" <<'PY'
+import json, sys
+found = json.load(open(sys.argv[1]))["fuzzers"][0]["findings"]
+alone = [f for f in found if f["signature"].startswith("not reproduced")]
+assert alone, f"want the crash that runs clean alone, got {found}"
+assert alone[0]["explanation"].startswith("minimisation stopped after 3 s"), alone[0]
+print("ok: the minimisation of an input that fails only in company stopped at the bound")
+PY
+else
+  echo "skip: ${CC:-clang} cannot build a libFuzzer target here"; cat "$scratch/company.cc.log"
+fi
+
 api=${3:-}
 [ -n "$api" ] || exit 0
 cp "$api" "$scratch/build/bin/api_fuzzer"
