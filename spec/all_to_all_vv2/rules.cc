@@ -1,7 +1,8 @@
 // spec/all_to_all_vv2/rules.cc — the constraint catalogue of ATB AllToAllVV2Operation, one rule
 // per documented check, in ATB's order (spec-notes/ops.md §7): CreateOperation's parameter
 // checks; Setup's framework checks (tensor rank and size, the ini dtype rows); the operation's
-// SetupCheckImpl (count lengths, values, windows, output width); Execute; then what the other
+// SetupCheckImpl (count lengths, values, windows, output width); Execute (a rank table's
+// communicator); then what the other
 // ranks' calls cause. Codes are ATB ErrorTypes (include/atb/types.h, by enum position).
 //
 // Stages are labels in table order: CreateOperation's checks are kAttr, every Setup check kShape
@@ -328,6 +329,7 @@ const std::vector<LevelEntry> &Levels() {
         {"a2av.shape.", Level::kDocumented, "ATB's framework checks of InferShape / Setup (ops.md §7)"},
         {"a2av.dtype.", Level::kDocumented, "ATB's ini rows for AllToAllVV2Operation (ops.md §7)"},
         {"a2av.counts.", Level::kDocumented, "the operation's SetupCheckImpl (ops.md §7)"},
+        {"a2av.exec.", Level::kDocumented, "ATB's Execute: no communicator, ERROR_INTERNAL_ERROR (ops.md §7)"},
         {"a2av.xrank.domain_contested", Level::kDocumented,
          "the documents do not say how ATB groups a contested commDomain: both answers are admitted, garbage data "
          "and a hang are not"},
@@ -600,6 +602,53 @@ std::vector<Rule> Build() {
         [](const Case &v, Choices &ch) -> std::optional<Case> {
             return EditAll(v, [&](ParamMap &p) { TensorIn(p, kOutput)->shape[1] += ch.Int(1, 3); });
         });
+
+    // ------------------------------------------------------------ Execute
+    // A rank table that passed CreateOperation (an existing path, which skips the rank checks)
+    // is where ATB makes the rank's communicator from; with none made, Execute fails with
+    // ERROR_INTERNAL_ERROR (ops.md §7, Execute). Found by api_fuzzer (session 19): rankTableFile
+    // "/" beside ranks with the caller's communicator, where the spec had expected a success.
+    const RuleOptions kExecuteRule = {.ops = {kOp}, .stage = Stage::kRuntime, .layer = Layer::kRuntime};
+    AddRule(
+        t, "a2av.exec.rank_table_not_a_file", kExecuteRule, Code{Outcome::kRuntimeError, 0},
+        "Without hcclComm, a rankTableFile that exists but is not a file (a directory: HCCL reads the rank table, "
+        "a JSON file, from the path) makes no communicator: Execute fails (ERROR_INTERNAL_ERROR) and writes nothing.",
+        kSeed + " (rankTableFile); " + Notes("CreateOperation, Execute (hcclComm missing)"),
+        [](const Case &c, int r) {
+            const auto s = Str(c, r, "rank_table_file");
+            if (ExternalComm(c, r) || !s || s->empty()) return false;
+            std::error_code ec;
+            return std::filesystem::exists(*s, ec) && !std::filesystem::is_regular_file(*s, ec);
+        },
+        // Every rank: a rank on the caller's communicator beside one without would wait for it
+        // until HCCL's timeout (the library cannot tell it that a rank outside it failed).
+        [](const Case &v, Choices & /*ch*/) -> std::optional<Case> {
+            return EditAll(v, [](ParamMap &p) {
+                p["hccl_comm"] = harness::Null{};
+                p["comm_mode"] = int64_t{0};
+                p["rank_table_file"] = std::string("/");
+            });
+        });
+    AddRule(
+        t, "a2av.exec.rank_table", kExecuteRule, Code{Outcome::kRuntimeError, 0},
+        "Without hcclComm, a rankTableFile that names a file makes the communicator from that rank table, whose "
+        "content (a cluster this job may or may not be) this suite does not model: Execute failing "
+        "(ERROR_INTERNAL_ERROR, no communicator made) or the all-to-all completing is admitted.",
+        kSeed + " (rankTableFile); " + Notes("CreateOperation, Execute (hcclComm missing)"),
+        [](const Case &c, int r) {
+            const auto s = Str(c, r, "rank_table_file");
+            if (ExternalComm(c, r) || !s || s->empty()) return false;
+            std::error_code ec;
+            return std::filesystem::is_regular_file(*s, ec);
+        },
+        [](const Case &v, Choices & /*ch*/) -> std::optional<Case> {
+            return EditAll(v, [](ParamMap &p) {
+                p["hccl_comm"] = harness::Null{};
+                p["comm_mode"] = int64_t{0};
+                p["rank_table_file"] = std::string("/proc/self/exe");  // a file, not a rank table
+            });
+        });
+    t.back().success_admitted = true;
 
     // ------------------------------------------------------------ cross-rank
     // Each fails (or completes) at execution, as the collective does.

@@ -162,5 +162,41 @@ TEST(AliasingOutput, TheRankMayMakeNoCallAndItsPeerThenFails) {
     EXPECT_FALSE(Expect(plain, 1).AdmitsFailure());
 }
 
+// Four ranks on the caller's communicator but rank 2, which has none and names the rank table
+// "/" (comm_mode 1, as the fuzzer's input had it; the rest of the session-19 api_fuzzer finding
+// dropped): an existing path passes CreateOperation, and ATB makes rank 2's communicator from it.
+const char *kRankTable =
+    "all_to_all_vv2 platform=atlas_a2 world=4 x=float16[4] send_counts=int64[4]v(1,1,1,1) "
+    "sdispls=int64[4]v(0,1,2,3) recv_counts=int64[4]v(1,1,1,1) rdispls=int64[4]v(0,1,2,3) "
+    "tensor_for_infer_shape=int8[4] output=float16[1,4] rank=0 rank_size=4 rank_root=0 backend=\"hccl\" "
+    "hccl_comm=comm comm_mode=1 rank_table_file=\"\" comm_domain=\"\" seed=1 dist=uniform rank@1=1 rank@2=2 "
+    "hccl_comm@2=null rank_table_file@2=\"/\" rank@3=3";
+
+TEST(RankTable, ADirectoryMakesNoCommunicator) {
+    const harness::Case c = Parse(kRankTable);
+    const Expectation e = Expect(c, 2);
+    EXPECT_EQ(e.rule_id, "a2av.exec.rank_table_not_a_file");
+    EXPECT_EQ(e.outcome, Outcome::kRuntimeError);
+    EXPECT_FALSE(Admits(e, Outcome::kSuccess, "a2av.exec.rank_table_not_a_file"));
+    EXPECT_FALSE(Admits(Expect(c, 2, Profile::kVendor), Outcome::kSuccess, ""));
+    // The others wait for a rank that never joins their communicator.
+    for (int r : {0, 1, 3}) EXPECT_EQ(Expect(c, r).rule_id, "a2av.xrank.peer_failed") << "rank " << r;
+}
+
+TEST(RankTable, AFileAdmitsAFailureOrACompletion) {
+    harness::Case c = Parse(kRankTable);
+    c.SetForRank(2, "rank_table_file", std::string("/proc/self/exe"));
+    c.Normalize();
+    const Expectation e = Expect(c, 2);
+    EXPECT_EQ(e.rule_id, "a2av.exec.rank_table");
+    EXPECT_EQ(e.outcome, Outcome::kRuntimeError);
+    EXPECT_TRUE(Admits(e, Outcome::kSuccess, "a2av.exec.rank_table"));
+    // Without a rank table, the caller's communicator for every rank: each completes.
+    c.SetForRank(2, "rank_table_file", std::string());
+    c.SetForRank(2, "hccl_comm", harness::CommName{});
+    c.Normalize();
+    for (int r = 0; r < c.world; ++r) EXPECT_EQ(Expect(c, r).outcome, Outcome::kSuccess) << "rank " << r;
+}
+
 }  // namespace
 }  // namespace mc2::spec::all_to_all_vv2
