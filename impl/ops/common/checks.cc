@@ -98,11 +98,13 @@ bool IsTransposeLastTwoDims(const aclTensor &t) {
     const int64_t cols = t.viewShape[rank - 1];
     if (rows == 1 && cols == 1) return false;
     if (t.strides[rank - 2] != 1 || t.strides[rank - 1] != rows) return false;
-    // Batch dims must be packed around the transposed matrices.
-    int64_t inner = rows * cols;
+    // Batch dims must be packed around the transposed matrices. A product past INT64_MAX is no
+    // stride's (api_fuzzer, session 19: an AllGatherMatmul x2 dim of INT64_MAX overflowed here).
+    int64_t inner = 0;
+    bool overflow = __builtin_mul_overflow(rows, cols, &inner);
     for (size_t d = rank - 2; d-- > 0;) {
-        if (t.strides[d] != inner) return false;
-        inner *= t.viewShape[d];
+        if (overflow || t.strides[d] != inner) return false;
+        overflow = __builtin_mul_overflow(inner, t.viewShape[d], &inner);
     }
     return true;
 }
