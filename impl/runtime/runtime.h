@@ -1,7 +1,8 @@
 // impl/runtime/runtime.h — the runtime's internal interface for the rest of impl/ (hccl,
 // kernels, ops). Not part of the ABI: nothing here is exported from libmc2impl.so.
 //
-// Threading model: each aclrtStream is an in-order queue served by one worker thread. Work
+// Threading model: each aclrtStream is an in-order queue served by one worker thread (taken from
+// a pool when the stream is made, returned when it is destroyed: stream_workers.h). Work
 // enqueued on a stream runs on that worker; a task that fails puts the stream into an error
 // state (later tasks are skipped) and the next synchronize on it returns the task's code, with
 // the task's error message moved to the synchronising thread's aclGetRecentErrMsg().
