@@ -309,6 +309,19 @@ std::optional<Case> EditAll(const Case &valid, const std::function<void(ParamMap
     AssignPerRank(out, per);
     return out;
 }
+// A valid case whose every rank has no communicator and the rank table `path`: with one rank on
+// the caller's communicator beside another without, the first would wait for the second until
+// HCCL's timeout (the library cannot tell it that a rank outside its communicator failed).
+std::function<std::optional<Case>(const Case &, Choices &)> EveryRankOnTheRankTable(const std::string &path) {
+    return [path](const Case &v, Choices & /*ch*/) -> std::optional<Case> {
+        return EditAll(v, [&](ParamMap &p) {
+            p["hccl_comm"] = harness::Null{};
+            p["comm_mode"] = int64_t{0};
+            p["rank_table_file"] = path;
+        });
+    };
+}
+
 int Victim(const Case &c, Choices &ch) { return static_cast<int>(ch.Int(0, c.world - 1)); }
 std::vector<int64_t> &ValuesOf(ParamMap &p, const char *name) { return TensorIn(p, name)->values; }
 
@@ -620,15 +633,7 @@ std::vector<Rule> Build() {
             std::error_code ec;
             return std::filesystem::exists(*s, ec) && !std::filesystem::is_regular_file(*s, ec);
         },
-        // Every rank: a rank on the caller's communicator beside one without would wait for it
-        // until HCCL's timeout (the library cannot tell it that a rank outside it failed).
-        [](const Case &v, Choices & /*ch*/) -> std::optional<Case> {
-            return EditAll(v, [](ParamMap &p) {
-                p["hccl_comm"] = harness::Null{};
-                p["comm_mode"] = int64_t{0};
-                p["rank_table_file"] = std::string("/");
-            });
-        });
+        EveryRankOnTheRankTable("/"));
     AddRule(
         t, "a2av.exec.rank_table", kExecuteRule, Code{Outcome::kRuntimeError, 0},
         "Without hcclComm, a rankTableFile that names a file makes the communicator from that rank table, whose "
@@ -641,13 +646,7 @@ std::vector<Rule> Build() {
             std::error_code ec;
             return std::filesystem::is_regular_file(*s, ec);
         },
-        [](const Case &v, Choices & /*ch*/) -> std::optional<Case> {
-            return EditAll(v, [](ParamMap &p) {
-                p["hccl_comm"] = harness::Null{};
-                p["comm_mode"] = int64_t{0};
-                p["rank_table_file"] = std::string("/proc/self/exe");  // a file, not a rank table
-            });
-        });
+        EveryRankOnTheRankTable("/proc/self/exe"));  // a file, not a rank table
     t.back().success_admitted = true;
 
     // ------------------------------------------------------------ cross-rank

@@ -30,6 +30,9 @@ want_sha, want_commit = sys.argv[2], sys.argv[3]
 b = summary["binaries"]["codec_fuzzer"]
 assert b["sha256_prefix"] == want_sha, f"binary digest {b['sha256_prefix']} != {want_sha}"
 assert b["built_utc"].endswith("Z"), b["built_utc"]
+# When it started, not when the summary was written (before session 19 the Markdown's "at the
+# start" showed the latter: 42 minutes apart in s19-api).
+assert summary["started_utc"].endswith("Z") and summary["started_utc"] <= summary["date_utc"], summary
 assert summary["commit"].split("+")[0] == want_commit, f"commit {summary['commit']} != {want_commit}"
 assert summary["fuzzers"], "no fuzzer rows"
 assert summary["fuzzers"][0]["repeat_share"] is None, "codec_fuzzer has no repeat filter"
