@@ -66,6 +66,17 @@ bool RankTableGiven(const Case &c, int r) {
     const auto s = Str(c, r, "rank_table_file");
     return s && !s->empty();
 }
+// What a rank without an external communicator names as its rank table: nothing (none given, or
+// the caller's communicator), a path that does not exist (refused by CreateOperation), an existing
+// path that is not a file, or a file.
+enum class RankTable { kNone, kMissing, kNotAFile, kFile };
+RankTable RankTableAt(const Case &c, int r) {
+    if (ExternalComm(c, r) || !RankTableGiven(c, r)) return RankTable::kNone;
+    const std::string path = *Str(c, r, "rank_table_file");
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) return RankTable::kFile;
+    return std::filesystem::exists(path, ec) ? RankTable::kNotAFile : RankTable::kMissing;
+}
 // CreateOperation skips the rank checks for an external communicator or an existing rank table.
 bool RankChecksApply(const Case &c, int r) { return !ExternalComm(c, r) && !RankTableGiven(c, r); }
 
@@ -627,12 +638,7 @@ std::vector<Rule> Build() {
         "Without hcclComm, a rankTableFile that exists but is not a file (a directory: HCCL reads the rank table, "
         "a JSON file, from the path) makes no communicator: Execute fails (ERROR_INTERNAL_ERROR) and writes nothing.",
         kSeed + " (rankTableFile); " + Notes("CreateOperation, Execute (hcclComm missing)"),
-        [](const Case &c, int r) {
-            const auto s = Str(c, r, "rank_table_file");
-            if (ExternalComm(c, r) || !s || s->empty()) return false;
-            std::error_code ec;
-            return std::filesystem::exists(*s, ec) && !std::filesystem::is_regular_file(*s, ec);
-        },
+        [](const Case &c, int r) { return RankTableAt(c, r) == RankTable::kNotAFile; },
         EveryRankOnTheRankTable("/"));
     AddRule(
         t, "a2av.exec.rank_table", kExecuteRule, Code{Outcome::kRuntimeError, 0},
@@ -640,12 +646,7 @@ std::vector<Rule> Build() {
         "content (a cluster this job may or may not be) this suite does not model: Execute failing "
         "(ERROR_INTERNAL_ERROR, no communicator made) or the all-to-all completing is admitted.",
         kSeed + " (rankTableFile); " + Notes("CreateOperation, Execute (hcclComm missing)"),
-        [](const Case &c, int r) {
-            const auto s = Str(c, r, "rank_table_file");
-            if (ExternalComm(c, r) || !s || s->empty()) return false;
-            std::error_code ec;
-            return std::filesystem::is_regular_file(*s, ec);
-        },
+        [](const Case &c, int r) { return RankTableAt(c, r) == RankTable::kFile; },
         EveryRankOnTheRankTable("/proc/self/exe"));  // a file, not a rank table
     t.back().success_admitted = true;
 
