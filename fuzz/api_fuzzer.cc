@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "fuzz/internal/reach.h"
 #include "fuzz/internal/repeat_filter.h"
 #include "fuzz/internal/run_support.h"
 #include "fuzz/internal/warm_up.h"
@@ -37,6 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const mc2::harness::Case c = mc2::fuzz::WildCase(choices);
     if (mc2::fuzz::RepeatsEarlierInput(data, size, c)) {
         mc2::fuzz::TraceNotRun(c, "repeat", 0);
+        mc2::fuzz::NoteReach(c, mc2::fuzz::Handling::kRepeat);
         return -1;  // a case already judged, from a mutation of bytes it never read (repeat_filter.h)
     }
     // Every question about c's expected answers (the fuzzer's, the runner's, the trace's) shares
@@ -46,17 +48,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!mc2::fuzz::RunnableEndToEnd(c)) {
         if (!mc2::fuzz::MetadataOnlyApplies(c)) {
             mc2::fuzz::TraceNotRun(c, "skipped", 0);
+            mc2::fuzz::NoteReach(c, mc2::fuzz::Handling::kSkipped);
             return -1;  // too big to run, and may legitimately succeed
         }
         const auto start = std::chrono::steady_clock::now();
         const std::string failure = mc2::fuzz::RunMetadataOnly(c, abi);
         mc2::fuzz::TraceNotRun(c, "metadata-only",
                                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        mc2::fuzz::NoteReach(c, mc2::fuzz::Handling::kMetadataOnly);
         if (!failure.empty()) mc2::fuzz::Fail("api_fuzzer", failure, c);
         return 0;
     }
     mc2::harness::CaseResult r = mc2::harness::RunCase(c, abi, mc2::fuzz::FuzzRunOptions());
     mc2::fuzz::Trace(c, r);
+    mc2::fuzz::NoteReach(c, mc2::fuzz::Handling::kEndToEnd);
     mc2::harness::ApplyStrict(r);  // a hardening rule not met (WARNING) is a finding here too
     if (mc2::harness::IsFailure(r.status)) mc2::fuzz::Fail("api_fuzzer", r.Line(), c);
     return 0;

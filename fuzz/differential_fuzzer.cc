@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/internal/reach.h"
 #include "fuzz/internal/repeat_filter.h"
 #include "fuzz/internal/run_support.h"
 #include "fuzz/internal/warm_up.h"
@@ -44,6 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const mc2::harness::Case c = mc2::spec::GenerateValid(op, platform, choices, limits);
     if (mc2::fuzz::RepeatsEarlierInput(data, size, c)) {
         mc2::fuzz::TraceNotRun(c, "repeat", 0);
+        mc2::fuzz::NoteReach(c, mc2::fuzz::Handling::kRepeat);
         return -1;  // a case already judged, from a mutation of bytes it never read (repeat_filter.h)
     }
     // Every question about c's expected answers (the fuzzer's, the runner's, the trace's) shares
@@ -55,6 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     const mc2::harness::CaseResult r = mc2::harness::RunCase(c, mc2::fuzz::Abi(), mc2::fuzz::FuzzRunOptions());
     mc2::fuzz::Trace(c, r);
+    mc2::fuzz::NoteReach(c, mc2::fuzz::Handling::kEndToEnd);
     if (mc2::harness::IsFailure(r.status)) mc2::fuzz::Fail("differential_fuzzer", r.Line(), c);
     return 0;
 }

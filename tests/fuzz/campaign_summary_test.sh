@@ -6,7 +6,9 @@
 # tree's HEAD at the end, which moved) is what this guards against. Given a case-running fuzzer
 # too (api_fuzzer), a second tiny campaign of it must report the share of its executions that
 # repeated a case (fuzz/internal/repeat_filter.h, summed from MC2_FUZZ_STATS), which a codec
-# campaign leaves empty.
+# campaign leaves empty, and a table of what its merged corpus reaches per operator
+# (fuzz/internal/reach.h): every input of the corpus counted once, each operator's catalogue rules
+# split into reached and not reached, which the codec campaign has none of.
 # Usage: campaign_summary_test.sh <repo root> <codec_fuzzer binary> [<api_fuzzer binary>]
 set -euo pipefail
 root=${1:?usage: campaign_summary_test.sh <repo root> <codec_fuzzer binary>}
@@ -36,6 +38,7 @@ assert summary["started_utc"].endswith("Z") and summary["started_utc"] <= summar
 assert summary["commit"].split("+")[0] == want_commit, f"commit {summary['commit']} != {want_commit}"
 assert summary["fuzzers"], "no fuzzer rows"
 assert summary["fuzzers"][0]["repeat_share"] is None, "codec_fuzzer has no repeat filter"
+assert summary["fuzzers"][0]["reach"] is None, "codec_fuzzer makes no case"
 want_san = "suite: coverage only; implementation: address,undefined"
 assert summary["sanitizers"] == want_san, f"sanitizers {summary['sanitizers']!r} != {want_san!r}"
 print("ok: summary.json names", want_commit, "and codec_fuzzer", want_sha)
@@ -111,6 +114,25 @@ assert ran > 0, f"no process reported the inputs it ran: {lines}"
 share = row["repeat_share"]
 assert share is not None and abs(share - repeated / (ran + repeated)) < 0.001, (share, ran, repeated)
 print(f"ok: api_fuzzer campaign: {ran} inputs run, {repeated} repeats skipped, share {share}")
+reach = row["reach"]
+assert isinstance(reach, list) and len(reach) >= 10, f"reach table: {reach}"
+ops = {r["op"] for r in reach}
+assert {"matmul_all_reduce", "all_gather_matmul", "all_to_all_vv2", "quant_matmul_all_reduce_v4"} <= ops, ops
+inputs = sum(r["inputs"] for r in reach)
+# libFuzzer runs an empty input before the corpus
+assert row["corpus_after_merge"] <= inputs <= row["corpus_after_merge"] + 1, (inputs, row["corpus_after_merge"])
+for r in reach:
+    handled = r["end_to_end"] + r["metadata_only"] + r["skipped"] + r["repeats"]
+    assert handled == r["inputs"], r
+    assert r["expected_to_succeed"] <= r["end_to_end"] + r["metadata_only"], r
+    assert r["rules_in_catalogue"] > 0, r
+    assert r["rules_reached"] + len(r["rules_not_reached"]) == r["rules_in_catalogue"], r
+assert sum(r["rules_reached"] for r in reach) > 0, "no rule reached by the seed corpus"
+print(f"ok: the reach table covers {len(reach)} operators, {inputs} inputs, "
+      f"{sum(r['rules_reached'] for r in reach)} of {sum(r['rules_in_catalogue'] for r in reach)} rules reached")
 PY
+grep -q "## What the corpus reaches, per operator" "$scratch/api/summary.md" &&
+  grep -q "| \`matmul_all_reduce\` |" "$scratch/api/summary.md" ||
+  { echo "FAIL: summary.md lacks the reach table"; cat "$scratch/api/summary.md"; exit 1; }
 grep -q "cases run per CPU-s" "$scratch/api/summary.md" || { echo "FAIL: summary.md lacks the repeat share"; cat "$scratch/api/summary.md"; exit 1; }
 echo "ok: summary.md shows the repeat share"

@@ -1,0 +1,47 @@
+// fuzz/internal/reach.h — what a fuzzer's inputs reach, per operator: how many inputs made a
+// case of each operator, how each was handled, and which catalogue rules their expectations
+// named. fuzz/campaign replays a campaign's merged corpus once with $MC2_FUZZ_REACH set and puts
+// the table in its summary, so a campaign says, operator by operator, what it exercised and which
+// rules its corpus never reached (issue 12.5: every registered operator is fuzzed; this shows
+// how far).
+//
+// With MC2_FUZZ_REACH=<file> (non-empty), the tallies of this process are appended to <file> at
+// exit as tab-separated lines (fuzz/campaign reads them; the format is ReachText's):
+//   reach-v1  <platform>
+//   op        <op>  <inputs>  <end to end>  <metadata-only>  <skipped>  <repeats>  <expected to succeed>  <world sizes, comma-separated>
+//   rule      <op>  <rule id>  <inputs that named it>
+//   catalogue <op>  <rule id>            (every rule of the operator on the platform, reached or not)
+// The operators are those the fuzzers draw from (spec::GeneratableOps), each listed even with no
+// input. A rule counts once per input when some rank's expectation (strict profile) names it, as
+// its answer or as an admitted alternative, and only for inputs whose calls were made (end to end
+// or metadata-only): a skipped input or a repeat tests no rule.
+#ifndef MC2_FUZZ_INTERNAL_REACH_H_
+#define MC2_FUZZ_INTERNAL_REACH_H_
+
+#include <string>
+
+#include "harness/case.h"
+
+namespace mc2::fuzz {
+
+// How a case-running fuzzer handled one input.
+enum class Handling {
+    kEndToEnd,      // harness::RunCase: every phase, judged by the oracle
+    kMetadataOnly,  // too big to run; only GetWorkspaceSize, which every rank must refuse
+    kSkipped,       // too big to run and may succeed: not called
+    kRepeat,        // a case an earlier input already made (repeat_filter.h): not called
+};
+
+// Tallies one input when $MC2_FUZZ_REACH is set (otherwise returns at once). Call it inside the
+// input's spec::ExpectationScope when there is one: the rules come from spec::Expect.
+void NoteReach(const harness::Case &c, Handling how);
+
+// The tallies so far in the format above, for `platform`'s catalogue. What is appended at exit.
+std::string ReachText(harness::Platform platform);
+
+// Forgets every tally (tests).
+void ResetReach();
+
+}  // namespace mc2::fuzz
+
+#endif  // MC2_FUZZ_INTERNAL_REACH_H_
