@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <iterator>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -11,6 +13,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "spec/catalogue.h"
 #include "spec/expectation.h"
@@ -36,6 +40,57 @@ struct Tallies {
 Tallies &State() {
     static Tallies *tallies = new Tallies;  // never destroyed: read by the at-exit writer
     return *tallies;
+}
+
+// Rule feedback (reach.h): one libFuzzer extra counter per (operator, catalogue rule) of the
+// process's platform, plus per operator one for "every rank expected to succeed" and one per world
+// size (1-16, and one for larger). libFuzzer clears the section before each input and turns the
+// counters set during it into coverage features, so an input that makes a rule decide for an
+// operator where no kept input did is kept, as if it had covered a new edge. Slots are numbered
+// from the catalogue in registration order, the same in every process of a campaign (fork-mode
+// jobs report features by number).
+constexpr size_t kFeedbackSlots = size_t{1} << 13;
+constexpr int kWorldSlots = 17;  // world sizes 1-16, then one for any larger
+__attribute__((used, section("__libfuzzer_extra_counters"))) uint8_t g_feedback[kFeedbackSlots];
+
+struct FeedbackSlots {
+    std::map<std::string, size_t> op_base;  // first slot of an operator: success, then the world sizes
+    std::map<std::pair<std::string, std::string>, size_t> rule;  // (op, rule id) -> slot
+};
+
+const FeedbackSlots &Slots(harness::Platform platform) {
+    static const FeedbackSlots slots = [platform] {
+        FeedbackSlots s;
+        size_t next = 0;
+        for (const std::string &op : spec::GeneratableOps()) {
+            const std::vector<const spec::Rule *> &rules = spec::RulesFor(op, platform);
+            if (next + 1 + kWorldSlots + rules.size() > kFeedbackSlots) break;  // the rest go without
+            s.op_base[op] = next;
+            next += 1 + kWorldSlots;
+            for (const spec::Rule *rule : rules) s.rule[{op, rule->id}] = next++;
+        }
+        return s;
+    }();
+    return slots;
+}
+
+bool FeedbackOn() {
+    static const bool on = [] {
+        const char *env = std::getenv("MC2_FUZZ_RULE_FEEDBACK");
+        return env == nullptr || std::string(env) != "0";
+    }();
+    return on;
+}
+
+void Feed(const harness::Case &c, bool success, const std::set<std::string> &named) {
+    const FeedbackSlots &slots = Slots(c.platform);
+    const auto base = slots.op_base.find(c.op);
+    if (base == slots.op_base.end()) return;
+    if (success) g_feedback[base->second] = 1;
+    g_feedback[base->second + 1 + static_cast<size_t>(std::clamp(c.world, 1, kWorldSlots) - 1)] = 1;
+    for (const std::string &id : named) {
+        if (const auto slot = slots.rule.find({c.op, id}); slot != slots.rule.end()) g_feedback[slot->second] = 1;
+    }
 }
 
 const char *ReachPath() {
@@ -73,15 +128,19 @@ void WriteReach() {
 }  // namespace
 
 void NoteReach(const harness::Case &c, Handling how) {
-    if (ReachPath() == nullptr) return;
+    const bool tally = ReachPath() != nullptr;
+    const bool feed = FeedbackOn() && (how == Handling::kEndToEnd || how == Handling::kMetadataOnly);
+    if (!tally && !feed) return;
     // Handlers run in the reverse order of registration, and function-local statics count as
     // registered when built: what ReachText reads at exit (the operator list, the rule tables)
     // is built before the handler is registered, so it is still there when the handler runs.
-    static const bool registered = [&c] {
-        (void)ReachText(c.platform);
-        return std::atexit(WriteReach) == 0;
-    }();
-    (void)registered;
+    if (tally) {
+        static const bool registered = [&c] {
+            (void)ReachText(c.platform);
+            return std::atexit(WriteReach) == 0;
+        }();
+        (void)registered;
+    }
     // The rules first, outside the lock (spec::Expect may take a while on a big world).
     std::set<std::string> named;
     bool success = false;
@@ -95,6 +154,8 @@ void NoteReach(const harness::Case &c, Handling how) {
             }
         }
     }
+    if (feed) Feed(c, success, named);
+    if (!tally) return;
     Tallies &t = State();
     const std::lock_guard<std::mutex> lock(t.mutex);
     if (!t.platform) t.platform = c.platform;
@@ -128,6 +189,23 @@ std::string ReachText(harness::Platform platform) {
     }
     return out;
 }
+
+std::vector<std::string> RuleFeedbackSet(harness::Platform platform) {
+    const FeedbackSlots &slots = Slots(platform);
+    std::vector<std::string> set;
+    for (const auto &[op, base] : slots.op_base) {
+        if (g_feedback[base] != 0) set.push_back(op + " success");
+        for (int w = 1; w <= kWorldSlots; ++w) {
+            if (g_feedback[base + static_cast<size_t>(w)] != 0) set.push_back(op + " world " + std::to_string(w));
+        }
+    }
+    for (const auto &[key, slot] : slots.rule) {
+        if (g_feedback[slot] != 0) set.push_back(key.first + " " + key.second);
+    }
+    return set;
+}
+
+void ClearRuleFeedback() { std::fill(std::begin(g_feedback), std::end(g_feedback), uint8_t{0}); }
 
 void ResetReach() {
     Tallies &t = State();

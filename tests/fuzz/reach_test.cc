@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -193,6 +194,42 @@ TEST_F(Reach, TheTalliesAreAppendedAtExit) {
     const std::vector<std::string> line = OpLine(text.str(), op);
     ASSERT_EQ(line.size(), 9u) << text.str();
     EXPECT_EQ(line[2], "1");
+}
+
+// Rule feedback: the counters an input sets are its operator's slots for the rules its ranks'
+// expectations named, its world size and (for a case every rank must run) success; inputs that
+// made no call set none.
+TEST_F(Reach, AnInputSetsTheFeedbackOfTheRulesItNamed) {
+    for (const std::string &op : spec::GeneratableOps()) {
+        spec::SeededChoices choices(5);
+        const spec::InvalidCase invalid = spec::GenerateInvalid(op, kPlatform, choices);
+        std::set<std::string> want = {op + " world " + std::to_string(std::min(invalid.value.world, 17))};
+        for (int rank = 0; rank < invalid.value.world; ++rank) {
+            const spec::Expectation e = spec::Expect(invalid.value, rank);
+            for (const spec::Answer *a : e.All()) {
+                if (!a->rule_id.empty()) want.insert(op + " " + a->rule_id);
+            }
+        }
+        ASSERT_TRUE(want.count(op + " " + invalid.rule_id) || want.size() > 1) << op;
+        ClearRuleFeedback();
+        NoteReach(invalid.value, Handling::kEndToEnd);
+        const std::vector<std::string> got = RuleFeedbackSet(kPlatform);
+        EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), want) << op;
+        EXPECT_EQ(got.size(), want.size()) << op;  // one slot each
+
+        ClearRuleFeedback();
+        spec::SeededChoices valid_choices(5);
+        const harness::Case valid = spec::GenerateValid(op, kPlatform, valid_choices);
+        NoteReach(valid, Handling::kEndToEnd);
+        const std::vector<std::string> got_valid = RuleFeedbackSet(kPlatform);
+        EXPECT_TRUE(std::count(got_valid.begin(), got_valid.end(), op + " success")) << op;
+
+        ClearRuleFeedback();
+        NoteReach(invalid.value, Handling::kSkipped);
+        NoteReach(valid, Handling::kRepeat);
+        EXPECT_TRUE(RuleFeedbackSet(kPlatform).empty()) << op;
+    }
+    ClearRuleFeedback();
 }
 
 }  // namespace
