@@ -40,9 +40,10 @@ CommonRules QuantisedMatmulDefaults(FamilyTraits family);
 // documents require them to be the same on every card (每张卡输入保持一致: aclnnQuantMatmulAllReduce
 // V3.md and V4.md, 约束说明; ops.md §2.4). The harness fills a quantisation scale by logical index
 // alike on every rank (harness/fill: no rank in its seed), so only explicit values (a
-// descriptor's v(...)) that differ, or a view that may read one element for another
-// (ViewAliases) laid out unlike the other rank's, can make them differ. A sufficient test: equal
-// values through different aliasing views also count as "may differ".
+// descriptor's v(...)) that differ, a view that may read one element for another
+// (ViewAliases) laid out unlike the other rank's, or a scale one rank passes and another does
+// not (null), can make them differ. A sufficient test: equal values through different aliasing
+// views also count as "may differ".
 bool CommScalesMayDiffer(const harness::Case &c, int r);
 
 // "<prefix>.xrank.comm_scales" (documented, cross-rank): comm scales that may differ between

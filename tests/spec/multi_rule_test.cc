@@ -219,6 +219,17 @@ TEST(MultiRule, CommScalesThatMayDifferAcrossRanksLeaveTheAnswerUndefined) {
         }
         const Expectation spread = Expect(C(base + " comm_quant_scale_1@1=" + dtype + "[8]s(2)st(16)"), 0);
         EXPECT_EQ(spread.outcome, Outcome::kSuccess) << spread.rule_id;
+        // Session 20's rule-feedback campaign: rank 0 passes neither comm scale, its peers both,
+        // so the ranks choose different communication; the built-in library failed every rank's
+        // all-reduce handshake (561000) where the spec expected success.
+        for (int rank : {0, 1}) {
+            const Expectation absent = Expect(C(base + " comm_quant_scale_1@0=- comm_quant_scale_2@0=-"), rank);
+            EXPECT_EQ(absent.rule_id, rule) << "rank " << rank;
+            EXPECT_EQ(absent.outcome, Outcome::kUndefined);
+        }
+        // Absent on every rank is no difference.
+        const Expectation none = Expect(C(base + " comm_quant_scale_1=- comm_quant_scale_2=-"), 0);
+        EXPECT_NE(none.rule_id, rule);
     }
 }
 

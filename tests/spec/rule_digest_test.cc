@@ -23,8 +23,8 @@ const std::map<std::string, std::string> kPinned = {
     {"all_gather_matmul", "7be30d98b2d004bd"},
     {"matmul_all_reduce", "e37bace79e468bbb"},
     {"matmul_all_reduce_add_rms_norm", "754c364f37d0b595"},
-    {"quant_matmul_all_reduce", "0134b5e37a0d7ce3"},
-    {"quant_matmul_all_reduce_v4", "d4c4838e4ab0b343"},
+    {"quant_matmul_all_reduce", "f438d1e5da4b991b"},
+    {"quant_matmul_all_reduce_v4", "8ca6ac8f8dd36233"},
     {"weight_quant_matmul_all_reduce", "fa17d0a0dbeab888"},
 };
 
