@@ -52,7 +52,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             return -1;  // too big to run, and may legitimately succeed
         }
         const auto start = std::chrono::steady_clock::now();
-        const std::string failure = mc2::fuzz::RunMetadataOnly(c, abi);
+        bool judged = true;
+        const std::string failure = mc2::fuzz::RunMetadataOnly(c, abi, &judged);
+        if (!judged) {
+            mc2::fuzz::TraceNotRun(c, "skipped", 0);
+            mc2::fuzz::NoteReach(c, mc2::fuzz::Handling::kSkipped);
+            return -1;  // the probes could not keep its outputs apart (run_support.h)
+        }
         mc2::fuzz::TraceNotRun(c, "metadata-only",
                                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         mc2::fuzz::NoteReach(c, mc2::fuzz::Handling::kMetadataOnly);

@@ -90,6 +90,7 @@ uint64_t SaturatingStorageBytes(const TensorSpec &t) {
     return SaturatingMul(elements, static_cast<uint64_t>(bits)) / 8 + 1;
 }
 
+
 // Every answer the spec admits for the case, alternatives of multi-rule cases included.
 bool Admitted(const spec::Expectation &e, int32_t status) { return e.AdmitsPrepareStatus(status); }
 
@@ -99,6 +100,9 @@ struct ProbeRank {
     bool called = false;
     bool outputs_untouched = true;
     bool descriptor_refused = false;  // aclCreateTensor refused a declared tensor: no call made
+    // Two of the rank's outputs reached into each other's memory as declared (a span beyond its
+    // allocation): the call did not see the disjoint outputs the case describes.
+    bool outputs_overlap = false;
     std::string setup_error;
     std::string message;
 };
@@ -156,7 +160,16 @@ void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpB
     };
     std::vector<Held> held;
     held.reserve(sig->params.size());  // BoundTensor::host points into these: no reallocation
-    const std::vector<uint8_t> pattern(kProbeBytes, kPattern);
+    // Every tensor's whole span when it is small, else a probe: a probe shorter than its span lets
+    // another tensor's allocation lie inside the span as declared, and a library that refuses
+    // aliasing outputs then refuses the call for a reason the case does not have (session 20:
+    // an AllGatherMatmul output allocated inside gatherOut's 16 KiB span, its first 4 KiB real).
+    uint64_t largest = 0;
+    for (const harness::ParamDecl &p : sig->params) {
+        if (p.kind != ParamKind::kTensor) continue;
+        if (const TensorSpec *t = c.Tensor(rank, p.name)) largest = std::max(largest, MetadataOnlyBytes(*t));
+    }
+    const std::vector<uint8_t> pattern(static_cast<size_t>(largest), kPattern);
     for (const harness::ParamDecl &p : sig->params) {
         if (p.kind != ParamKind::kTensor || !out.setup_error.empty()) continue;
         const TensorSpec *t = c.Tensor(rank, p.name);
@@ -164,9 +177,9 @@ void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpB
         Held &h = held.emplace_back();
         h.name = p.name;
         h.output = binding.IsOutput(p.name);
-        // The full metadata over a small real allocation: enough for an implementation that
-        // (wrongly) reads a little, never the declared size.
-        h.bytes = static_cast<size_t>(std::min<uint64_t>(SaturatingStorageBytes(*t), kProbeBytes));
+        // The full metadata over a real allocation of the span, or of a probe when the span is
+        // big: enough for an implementation that (wrongly) reads a little, never the declared size.
+        h.bytes = static_cast<size_t>(MetadataOnlyBytes(*t));
         if (!h.output) h.host = HostImage(*t, h.bytes);
         const std::vector<uint8_t> &image = h.host.empty() ? pattern : h.host;
         if (h.bytes > 0) {
@@ -189,6 +202,20 @@ void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpB
             // call and conforms exactly when the spec expects it to fail.
             if (h.tensor == nullptr) out.descriptor_refused = true;
             bound.acl = h.tensor;
+        }
+    }
+    // Outputs whose spans, from the allocations they were given, meet: only a span cut to a
+    // probe can (separate allocations of whole spans are disjoint).
+    for (size_t i = 0; i < held.size(); ++i) {
+        for (size_t j = i + 1; j < held.size(); ++j) {
+            const Held &a = held[i], &b = held[j];
+            if (!a.output || !b.output || a.device == nullptr || b.device == nullptr) continue;
+            const auto first_a = reinterpret_cast<uintptr_t>(a.device), first_b = reinterpret_cast<uintptr_t>(b.device);
+            const uint64_t span_a = SaturatingStorageBytes(*c.Tensor(rank, a.name));
+            const uint64_t span_b = SaturatingStorageBytes(*c.Tensor(rank, b.name));
+            if ((first_b >= first_a && first_b - first_a < span_a) || (first_a >= first_b && first_a - first_b < span_b)) {
+                out.outputs_overlap = true;
+            }
         }
     }
     (void)rt.aclGetRecentErrMsg();
@@ -222,8 +249,16 @@ void ProbeThread(const Case &c, const harness::AbiTable &abi, const harness::OpB
     (void)rt.aclGetRecentErrMsg();
 }
 
-// Every rank's metadata-only call against the spec: "" or the first rank's reason.
-std::string JudgeProbes(const Case &c, const harness::OpBinding &binding, const std::vector<ProbeRank> &ranks) {
+// Every rank's metadata-only call against the spec: "" or the first rank's reason. Not judged at
+// all (*judged = false) when some rank's outputs met in memory (ProbeRank::outputs_overlap).
+std::string JudgeProbes(const Case &c, const harness::OpBinding &binding, const std::vector<ProbeRank> &ranks,
+                        bool *judged) {
+    for (const ProbeRank &p : ranks) {
+        if (p.outputs_overlap) {
+            if (judged != nullptr) *judged = false;
+            return "";
+        }
+    }
     for (size_t r = 0; r < ranks.size(); ++r) {
         const ProbeRank &p = ranks[r];
         const std::string who = "rank " + std::to_string(r) + " (metadata-only call): ";
@@ -424,7 +459,13 @@ bool MetadataOnlyApplies(const Case &c) {
     return true;
 }
 
-std::string RunMetadataOnly(const Case &c, const harness::AbiTable &abi) {
+uint64_t MetadataOnlyBytes(const TensorSpec &t) {
+    const uint64_t span = SaturatingStorageBytes(t);
+    return span <= kMaxRunBytes ? span : kProbeBytes;
+}
+
+std::string RunMetadataOnly(const Case &c, const harness::AbiTable &abi, bool *judged) {
+    if (judged != nullptr) *judged = true;
     const harness::OpBinding *binding = harness::FindBinding(c.op);
     if (binding == nullptr) return "harness: no ABI binding for '" + c.op + "'";
     for (const std::string &symbol : binding->api.symbols) {
@@ -440,7 +481,7 @@ std::string RunMetadataOnly(const Case &c, const harness::AbiTable &abi) {
         // inputs through libFuzzer's LeakSanitizer re-run. On the World: 12-14 ms -> 4.1-4.4 ms
         // per input (1,500 campaign inputs, a loaded core; fuzz/README.md "Session 16").
         if (std::string left = ProbeInWorld(c, abi, *binding, *w, ranks); !left.empty()) return left;
-        return JudgeProbes(c, *binding, ranks);
+        return JudgeProbes(c, *binding, ranks, judged);
     }
     for (int r = 0; r < c.world; ++r) {
         if (aclError rc = rt.aclrtSetDevice(r); rc != ACL_SUCCESS) return "aclrtSetDevice returned " + std::to_string(rc);
@@ -466,7 +507,7 @@ std::string RunMetadataOnly(const Case &c, const harness::AbiTable &abi) {
     for (HcclComm comm : comms) (void)rt.HcclCommDestroy(comm);
     for (int r = 0; r < c.world; ++r) (void)rt.aclrtResetDevice(r);
     (void)rt.aclGetRecentErrMsg();
-    return JudgeProbes(c, *binding, ranks);
+    return JudgeProbes(c, *binding, ranks, judged);
 }
 
 

@@ -77,17 +77,23 @@ bool RunnableEndToEnd(const harness::Case &c);
 harness::RunOptions FuzzRunOptions();
 
 // The metadata-only call: every rank creates its tensors with the case's full metadata over a
-// small real allocation (at most kProbeBytes, filled with a pattern) and calls only
-// <api>GetWorkspaceSize, never the execute phase. Valid only when the spec expects every rank to
-// be refused by GetWorkspaceSize (spec::Outcome::kStatus), which happens before any data access.
-// Returns "" when every rank returned an admitted status and left its outputs' bytes alone,
-// else the one-line reason (also when the ranks left state behind: the calls run on the ranks of
-// FuzzRunOptions' harness::World, checked clean afterwards; on threads, devices and
-// communicators of their own with MC2_FUZZ_WORLD=0). Whether the precondition holds:
-// MetadataOnlyApplies.
+// real allocation filled with a pattern (the tensor's whole span when it is at most kMaxRunBytes,
+// else a probe of kProbeBytes) and calls only <api>GetWorkspaceSize, never the execute phase.
+// Valid only when the spec expects every rank to be refused by GetWorkspaceSize
+// (spec::Outcome::kStatus), which happens before any data access. Returns "" when every rank
+// returned an admitted status and left its outputs' bytes alone, else the one-line reason (also
+// when the ranks left state behind: the calls run on the ranks of FuzzRunOptions'
+// harness::World, checked clean afterwards; on threads, devices and communicators of their own
+// with MC2_FUZZ_WORLD=0). Whether the precondition holds: MetadataOnlyApplies.
+// `*judged` (when given) is false, and "" returned, when the call could not show a rank the case
+// as declared: two of its outputs, one cut to a probe, met in memory, which a library may
+// rightly refuse as aliasing outputs (session 20). The input then counts as skipped.
 inline constexpr uint64_t kProbeBytes = 4096;
 bool MetadataOnlyApplies(const harness::Case &c);
-std::string RunMetadataOnly(const harness::Case &c, const harness::AbiTable &abi);
+std::string RunMetadataOnly(const harness::Case &c, const harness::AbiTable &abi, bool *judged = nullptr);
+// The bytes the metadata-only call allocates for a tensor: its whole span (storage from the data
+// pointer) up to kMaxRunBytes, as a case run end to end would, else kProbeBytes.
+uint64_t MetadataOnlyBytes(const harness::TensorSpec &t);
 
 // With MC2_FUZZ_TRACE set (non-empty), one line per input on stderr: seconds, the case's cost
 // (CaseCost: bytes and MACs), each rank's phases, statuses and expectation, the status and
