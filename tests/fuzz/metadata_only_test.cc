@@ -20,6 +20,26 @@ harness::Case C(const std::string &text) {
     return *p.value;
 }
 
+// An AllGatherMatmul whose null group every rank refuses; the tests add the world and the outputs.
+harness::Case Agm(const std::string &world_and_tensors) {
+    return C("all_gather_matmul platform=atlas_a2 x1=bf16[8,256] x2=bf16[256,4] bias=- group=null gather_index=0 "
+             "comm_turn=0 stream_mode=1 seed=1 dist=cancel sched=0 " + world_and_tensors);
+}
+
+struct Probed {
+    bool judged = false;
+    std::string failure;
+};
+
+// One metadata-only call of `c`, which must be one (MetadataOnlyApplies).
+Probed Probe(const harness::Case &c) {
+    EXPECT_TRUE(MetadataOnlyApplies(c));
+    const spec::ExpectationScope scope(c);
+    Probed p;
+    p.failure = RunMetadataOnly(c, Abi(), &p.judged);
+    return p;
+}
+
 class MetadataOnly : public ::testing::Test {
   protected:
     static void SetUpTestSuite() { setenv("MC2_FUZZ_IMPL", MC2_TEST_IMPL_PATH, 1); }
@@ -32,27 +52,19 @@ class MetadataOnly : public ::testing::Test {
 // one run in 60). With whole spans for small tensors it cannot happen: every run is judged and
 // admitted.
 TEST_F(MetadataOnly, SmallOutputsNeverMeetInsideADeclaredSpan) {
-    const harness::Case c = C(
-        "all_gather_matmul platform=atlas_a2 world=4 x1=bf16[8,256] x2=bf16[256,4] bias=- group=null gather_index=0 "
-        "comm_turn=0 stream_mode=1 output=bf16[32,4] gather_out=bf16[32,256] seed=1 dist=cancel sched=0 "
-        "x2@3=bf16[4611686018427387904,4]");
-    ASSERT_TRUE(MetadataOnlyApplies(c));
-    const spec::ExpectationScope scope(c);
+    const harness::Case c =
+        Agm("world=4 output=bf16[32,4] gather_out=bf16[32,256] x2@3=bf16[4611686018427387904,4]");
     for (int run = 0; run < 200; ++run) {
-        bool judged = false;
-        const std::string failure = RunMetadataOnly(c, Abi(), &judged);
-        ASSERT_TRUE(judged) << "run " << run;
-        ASSERT_EQ(failure, "") << "run " << run;
+        const Probed p = Probe(c);
+        ASSERT_TRUE(p.judged) << "run " << run;
+        ASSERT_EQ(p.failure, "") << "run " << run;
     }
 }
 
 // What each tensor gets: its whole span up to kMaxRunBytes, a probe beyond (gatherOut above held
 // 16,384 bytes as declared and got 4,096 before session 20).
 TEST_F(MetadataOnly, SmallTensorsGetTheirWholeSpan) {
-    const harness::Case c = C(
-        "all_gather_matmul platform=atlas_a2 world=1 x1=bf16[8,256] x2=bf16[256,4] bias=- group=null gather_index=0 "
-        "comm_turn=0 stream_mode=1 output=bf16[32,4]s(8,2) gather_out=bf16[32,256] seed=1 dist=cancel sched=0 "
-        "x2@0=bf16[1024,1024]");
+    const harness::Case c = Agm("world=1 output=bf16[32,4]s(8,2) gather_out=bf16[32,256] x2@0=bf16[1024,1024]");
     EXPECT_GE(MetadataOnlyBytes(*c.Tensor(0, "gather_out")), 32u * 256 * 2);
     EXPECT_LE(MetadataOnlyBytes(*c.Tensor(0, "gather_out")), kMaxRunBytes);
     EXPECT_GE(MetadataOnlyBytes(*c.Tensor(0, "output")), (31u * 8 + 3 * 2 + 1) * 2);  // the strided view's reach
@@ -63,15 +75,9 @@ TEST_F(MetadataOnly, SmallTensorsGetTheirWholeSpan) {
 // lies inside the other's declared span (2^41 bytes). The call cannot show the rank two disjoint
 // outputs, so the input is not judged (api_fuzzer counts it as skipped).
 TEST_F(MetadataOnly, OutputsCutToProbesThatMeetAreNotJudged) {
-    const harness::Case c = C(
-        "all_gather_matmul platform=atlas_a2 world=1 x1=bf16[8,256] x2=bf16[256,4] bias=- group=null gather_index=0 "
-        "comm_turn=0 stream_mode=1 output=bf16[1048576,1048576] gather_out=bf16[1048576,1048576] seed=1 dist=cancel "
-        "sched=0");
-    ASSERT_TRUE(MetadataOnlyApplies(c));
-    const spec::ExpectationScope scope(c);
-    bool judged = true;
-    EXPECT_EQ(RunMetadataOnly(c, Abi(), &judged), "");
-    EXPECT_FALSE(judged);
+    const Probed p = Probe(Agm("world=1 output=bf16[1048576,1048576] gather_out=bf16[1048576,1048576]"));
+    EXPECT_EQ(p.failure, "");
+    EXPECT_FALSE(p.judged);
 }
 
 }  // namespace
