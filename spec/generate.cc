@@ -41,6 +41,17 @@ InvalidCase GenerateInvalid(std::string_view op, harness::Platform platform, Cho
     return {std::move(*bad), failing.front()->id};
 }
 
+std::optional<harness::Case> BendByTolerance(std::string_view op, harness::Platform platform,
+                                             const harness::Case &valid, Choices &choices) {
+    std::vector<const Rule *> notes;
+    for (const Rule *r : RulesFor(op, platform)) {
+        // A tolerance that only admits an early refusal has no case of its own (gates.cc AddEdges).
+        if (r->IsNote() && !r->may_refuse_early) notes.push_back(r);
+    }
+    if (notes.empty()) return std::nullopt;
+    return choices.Pick(notes)->Violate(valid, choices);
+}
+
 std::optional<harness::Case> GenerateTypical(std::string_view op, harness::Platform platform, Choices &choices) {
     const OpFamily *f = FindFamily(op);
     if (!f || !f->generate_typical) return std::nullopt;

@@ -40,6 +40,13 @@ struct InvalidCase {
 InvalidCase GenerateInvalid(std::string_view op, harness::Platform platform, Choices &choices,
                             const Limits &limits = {});
 
+// `valid` bent by one of the operator's documented tolerances (a note rule's violate(): k == 0,
+// commTurn > 0, …), which the documents say must still succeed (within the note's admitted
+// answers); nullopt when the operator has none or the drawn one cannot bend this case. The gates
+// draw each tolerance as an edge case; the api fuzzer bends a share of its valid cases with this.
+std::optional<harness::Case> BendByTolerance(std::string_view op, harness::Platform platform,
+                                             const harness::Case &valid, Choices &choices);
+
 // A case of the documents' typical workloads (e.g. the GPT-3 65B shapes of seed 000), for the
 // long gates; nullopt when the operator documents none.
 std::optional<harness::Case> GenerateTypical(std::string_view op, harness::Platform platform, Choices &choices);
