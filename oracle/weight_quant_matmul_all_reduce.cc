@@ -46,7 +46,11 @@ void CheckParams(const WeightQuantMatmulAllReduceRank &r, size_t index) {
     check(r.scale, "scale");
     if (r.offset) {
         check(*r.offset, "offset");
-        if (r.offset->rows != r.scale.rows || r.offset->cols != r.scale.cols) Bad("offset and scale differ" + at);
+        // With k == 0 neither is read, and the documents do not check their shapes then
+        // (spec wqmar.empty.k_zero): a scale of (0) beside an offset of (n) is a valid call.
+        if (k != 0 && (r.offset->rows != r.scale.rows || r.offset->cols != r.scale.cols)) {
+            Bad("offset and scale differ" + at);
+        }
     }
 }
 

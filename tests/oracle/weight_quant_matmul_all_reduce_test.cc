@@ -224,5 +224,24 @@ TEST(WeightQuantOracle, KZeroIsBiasPlusX3) {
     ExpectPoint(WeightQuantMatmulAllReduceBounds({r, r}, ACL_FLOAT16, ExactReduction()), {22, 62});
 }
 
+// k == 0 reads neither the scale nor the offset, whose shapes the documents then leave unchecked
+// (spec wqmar.empty.k_zero). Session 20's fresh seed 20122: a scale of (0) beside an offset of (n)
+// made the oracle throw ("offset and scale differ") on a call the spec and the library both took.
+TEST(WeightQuantOracle, KZeroIgnoresTheScaleAndOffsetShapes) {
+    WeightQuantMatmulAllReduceRank r;
+    r.x1 = Mat(2, 0, {});
+    r.x2 = Mat(0, 2, {});
+    r.scale = Mat(1, 0, {});
+    r.offset = Mat(1, 2, {5, 7});
+    r.bias = std::vector<double>{1, 2};
+    ExpectPoint(WeightQuantMatmulAllReduceBounds({r, r}, ACL_FLOAT16, ExactReduction()), {2, 4, 2, 4});
+    // With k > 0 the same mismatch is still an error.
+    r.x1 = Mat(2, 1, {1, 1});
+    r.x2 = Mat(1, 2, {1, 1});
+    r.scale = Mat(1, 2, {1, 1});
+    r.offset = Mat(1, 1, {5});
+    EXPECT_THROW(WeightQuantMatmulAllReduceBounds({r}, ACL_FLOAT16), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace mc2::oracle
