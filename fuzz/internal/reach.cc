@@ -98,8 +98,8 @@ const char *ReachPath() {
     return path != nullptr && *path != '\0' ? path : nullptr;
 }
 
-// At exit, the tallies appended to $MC2_FUZZ_REACH in one write (a process's block stays whole
-// beside another process's).
+// At exit, the tallies appended to $MC2_FUZZ_REACH (O_APPEND; fuzz/campaign's replay is one
+// process, so blocks of several processes only meet when a caller runs more than one).
 void WriteReach() {
     const char *path = ReachPath();
     if (path == nullptr) return;

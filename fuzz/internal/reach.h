@@ -52,7 +52,9 @@ std::string ReachText(harness::Platform platform);
 // Forgets every tally (tests).
 void ResetReach();
 
-// The rule-feedback counters (tests): the slots set since the last ClearRuleFeedback, as
+// The rule-feedback counters (tests): the slots are numbered once per process, from the platform
+// of the first case noted (a fuzzer's cases all have one), and RuleFeedbackSet names those set
+// since the last ClearRuleFeedback, as
 // "<op> success", "<op> world <n>" (n = 17 for any larger world) or "<op> <rule id>".
 std::vector<std::string> RuleFeedbackSet(harness::Platform platform);
 void ClearRuleFeedback();
