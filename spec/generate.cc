@@ -41,13 +41,19 @@ InvalidCase GenerateInvalid(std::string_view op, harness::Platform platform, Cho
     return {std::move(*bad), failing.front()->id};
 }
 
-std::optional<harness::Case> BendByTolerance(std::string_view op, harness::Platform platform,
-                                             const harness::Case &valid, Choices &choices) {
+std::vector<const Rule *> Tolerances(std::string_view op, harness::Platform platform) {
     std::vector<const Rule *> notes;
     for (const Rule *r : RulesFor(op, platform)) {
-        // A tolerance that only admits an early refusal has no case of its own (gates.cc AddEdges).
+        // A tolerance that only admits an early refusal (a2av.param.rank_size_devices) has no
+        // case of its own (spec/all_to_all_vv2/rules.cc says why).
         if (r->IsNote() && !r->may_refuse_early) notes.push_back(r);
     }
+    return notes;
+}
+
+std::optional<harness::Case> BendByTolerance(std::string_view op, harness::Platform platform,
+                                             const harness::Case &valid, Choices &choices) {
+    const std::vector<const Rule *> notes = Tolerances(op, platform);
     if (notes.empty()) return std::nullopt;
     return choices.Pick(notes)->Violate(valid, choices);
 }

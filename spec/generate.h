@@ -16,6 +16,8 @@
 
 namespace mc2::spec {
 
+struct Rule;  // spec/rule.h
+
 // Caps on generated sizes. The defaults keep a case cheap on 2 cores; the gates and property
 // tests pass their own.
 struct Limits {
@@ -39,6 +41,11 @@ struct InvalidCase {
 // A valid case with one applicable failing rule's violate() applied.
 InvalidCase GenerateInvalid(std::string_view op, harness::Platform platform, Choices &choices,
                             const Limits &limits = {});
+
+// The operator's documented tolerances on `platform`: its note rules (successes the documents
+// name, e.g. k == 0, commTurn > 0) that have a case of their own to draw — not a tolerance that
+// only admits an early refusal (Rule::may_refuse_early).
+std::vector<const Rule *> Tolerances(std::string_view op, harness::Platform platform);
 
 // `valid` bent by one of the operator's documented tolerances (a note rule's violate(): k == 0,
 // commTurn > 0, …), which the documents say must still succeed (within the note's admitted

@@ -90,7 +90,6 @@ uint64_t SaturatingStorageBytes(const TensorSpec &t) {
     return SaturatingMul(elements, static_cast<uint64_t>(bits)) / 8 + 1;
 }
 
-
 // Every answer the spec admits for the case, alternatives of multi-rule cases included.
 bool Admitted(const spec::Expectation &e, int32_t status) { return e.AdmitsPrepareStatus(status); }
 

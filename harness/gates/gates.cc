@@ -181,10 +181,7 @@ void AddEdges(std::vector<GateCase> &out, std::string_view op, Platform platform
     };
     const auto any = [](const Case &) { return true; };
 
-    for (const spec::Rule *r : spec::RulesFor(op, platform)) {
-        // A tolerance that only admits an early refusal (a2av.param.rank_size_devices) has no case
-        // of its own to draw (spec/all_to_all_vv2/rules.cc says why).
-        if (!r->IsNote() || r->may_refuse_early) continue;
+    for (const spec::Rule *r : spec::Tolerances(op, platform)) {
         auto bend = [&](const Case &c) { return r->Violate(c, ch); };
         add(DrawWhere(op, platform, ch, limits, n, any, bend), r->id, "documented tolerance", true);
     }
